@@ -1,0 +1,349 @@
+// DMA_HEAP_IOCTL_ALLOC with DMA_HEAP_ALLOC_AND_READ_FILE: allocate a dma-buf from the
+// system heap, read a file into it, and only then install its fd.
+// Mirrors "[PATCH v2 1/5] dma-buf: heaps: Introduce DMA_HEAP_ALLOC_AND_READ_FILE heap flag"
+// (Huan Yang, dri-devel, 30 Jul 2024; seed 000), drivers/dma-buf/dma-heap.c:
+// dma_heap_ioctl -> dma_heap_ioctl_allocate -> dma_heap_buffer_alloc_and_read.
+//
+// The kernel thread, as posted (each line one atomic step; -E... a fault-injection point):
+//   1. dma_heap_ioctl            fdget(heap fd)                               -EBADF if closed
+//   2. init_dma_heap_file        fget(file_fd), fsize = i_size_read()          -EINVAL if not open
+//   3. kzalloc                   system_heap_allocate: the buffer             -ENOMEM -> error_file
+//   4. alloc_largest_available   one page per step, `pages` times             -ENOMEM -> free_buffer
+//   5. dma_buf_export            the dma-buf and its file (f_count 1)         -ENOMEM -> free_buffer
+//   6. dma_buf_vmap              dma_heap_read_file_sync                      -ENOMEM -> error_put
+//   7. kernel_read_file          deny_write_access, i_size                    -EINVAL if empty
+//   8. kernel_read               one page per step                            -EIO
+//   9. allow_write_access        pos != i_size -> -EIO
+//  10. dma_buf_vunmap            ret != 0 -> error_put
+//  11. dma_buf_fd                get_unused_fd_flags + fd_install             -EMFILE -> error_put
+//  12. deinit_dma_heap_file      fput(file)
+//  13. copy_to_user              back in dma_heap_ioctl: heap_allocation->fd   -EFAULT (copyToUserFaults)
+//  14. return                    fdput(heap fd); the ioctl returns to userspace
+//  error labels: free_buffer (free the pages so far) -> error_file; error_put: dma_buf_put
+//  -> error_file: fput(file) -> put_unused_fd (reviewer's variant) -> return.
+//
+// Racing it, threads of the same process (model/userspace/): an fd guesser (mmap a guessed
+// fd, read the mapping, munmap), a closer of a guessed fd, a truncater of the source file,
+// and a thread filling the fd table.
+//
+// Variants (`order` lists the blocks of the kernel path; see BLOCKS):
+//   posted               as posted: read, then dma_buf_fd. Holds.
+//   fd-before-read       dma_buf_fd moved before the read: the fd is guessable while the
+//                        buffer is half read (fd-exposes-unread-buffer); with a read error,
+//                        error_put drops the fd table's reference (use-after-free).
+//   posted-efault        as posted, with the user's argument unmapped so copy_to_user fails:
+//                        the fd stays installed while -EFAULT is returned. This is upstream
+//                        dma_heap_ioctl's order (copy_to_user after the handler installed
+//                        the fd), not the patch's doing (fd-installed-on-error).
+//   reserve-fd           what a reviewer asks for: get_unused_fd_flags() first, fd_install()
+//                        last, after every fallible step including copy_to_user. Holds, also
+//                        with copy_to_user faults.
+//
+// Properties: fd-exposes-unread-buffer, half-read-buffer-observed, fd-installed-on-error,
+// use-after-free, double-free, leak (properties/).
+//
+// Left out: O_DIRECT (patch 1's init_dma_heap_file leaks the file reference when an
+// O_DIRECT file's size is not page aligned: return without fput), sizes that are not page
+// multiples (system_heap_allocate gets an unaligned len and fails with -ENOMEM), the
+// fatal_signal_pending() check, and dma_resv locking around dma_buf_vmap.
+
+import { defineModel, DONE, sequence, thread, type Block, type Thread } from '../../src/index.ts';
+import { dma_buf_export, dma_buf_fd, dma_buf_put, dma_buf_vmap, dma_buf_vunmap, write_buffer_page } from '../kernel/dma-buf.ts';
+import { EBADF, EFAULT, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
+import { fd_install, get_unused_fd_flags, put_unused_fd } from '../kernel/fdtable.ts';
+import { fget, fput } from '../kernel/file.ts';
+import { allow_write_access, deny_write_access, i_size_read } from '../kernel/inode.ts';
+import { __free_pages, alloc_page } from '../kernel/page.ts';
+import { addInode, allocFile, emptyWorld, type KernelWorld } from '../kernel/world.ts';
+import { fdCloser } from '../userspace/fd-closer.ts';
+import { fdFiller } from '../userspace/fd-filler.ts';
+import { fdGuesser } from '../userspace/fd-guesser.ts';
+import { truncater } from '../userspace/truncater.ts';
+import { fdExposesUnreadBuffer, fdInstalledOnError, halfReadBufferObserved } from '../../properties/fd-exposure.ts';
+import { danglingReference, memorySafetyBugs } from '../../properties/memory-safety.ts';
+import { noLeak } from '../../properties/leak.ts';
+
+/** The process's fds at the start: the heap device and the file to read. */
+export const HEAP_FD = 0;
+export const FILE_FD = 1;
+
+export const POSTED = 'init_dma_heap_file,system_heap_allocate,dma_heap_read_file_sync,dma_buf_fd,deinit_dma_heap_file,copy_to_user';
+export const FD_BEFORE_READ = 'init_dma_heap_file,system_heap_allocate,dma_buf_fd,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user';
+export const RESERVE_FD = 'get_unused_fd_flags,init_dma_heap_file,system_heap_allocate,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user,fd_install';
+
+export const params = {
+  /** pages of the file, and of the buffer */
+  pages: 3,
+  /** RLIMIT_NOFILE */
+  rlimit: 4,
+  guessers: 1,
+  closers: 1,
+  truncaters: 0,
+  fillers: 0,
+  /** whether copy_to_user() of the ioctl argument may fail (another thread unmapped it) */
+  copyToUserFaults: false,
+  /** the blocks of the kernel path, in order */
+  order: POSTED,
+};
+export type Params = typeof params;
+
+interface Locals {
+  ret: number;
+  /** the heap device's file, from fdget() */
+  heap: number;
+  /** heap_file.file */
+  file: number;
+  /** heap_file.fsize, in pages */
+  fsize: number;
+  /** pages allocated so far by system_heap_allocate */
+  pages: number[];
+  dmabuf: number;
+  /** the fd number, once reserved */
+  fd: number;
+  installed: boolean;
+  /** kernel_read_file: i_size and pages copied */
+  isize: number;
+  copied: number;
+}
+
+type K = Block<KernelWorld, Locals>;
+
+const fail = (k: { local: Locals }, ret: number, label: string) => ((k.local.ret = ret), label);
+/** After the handle labels: release a reserved fd that was never installed. */
+const unwindFd = (l: Locals) => (l.fd >= 0 && !l.installed ? 'put_unused_fd' : 'return');
+
+/** The blocks of the kernel path; `order` chains them. Failure labels are those of the C code. */
+export function blocks(p: Params): Record<string, K> {
+  // copy_to_user before the fd is installed sits in the handler and unwinds; after it,
+  // it is dma_heap_ioctl's, and nothing is undone (the handler has returned).
+  const order = p.order.split(',');
+  const installAt = Math.max(order.indexOf('dma_buf_fd'), order.indexOf('fd_install'));
+  const copyUnwinds = order.indexOf('copy_to_user') < installAt;
+
+  return {
+    get_unused_fd_flags: (next) => ({
+      get_unused_fd_flags: {
+        run: (k) => {
+          const fd = get_unused_fd_flags(k.world);
+          if (fd < 0) return fail(k, fd, 'return');
+          k.local.fd = fd;
+          return next;
+        },
+      },
+    }),
+
+    init_dma_heap_file: (next) => ({
+      init_dma_heap_file: {
+        run: (k) => {
+          const file = fget(k.world, FILE_FD);
+          if (file < 0) return fail(k, -EINVAL, unwindFd(k.local));
+          k.local.file = file;
+          k.local.fsize = i_size_read(k.world, k.world.files[file]!.inode);
+          return next;
+        },
+      },
+    }),
+
+    system_heap_allocate: (next) => ({
+      kzalloc: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'alloc_largest_available' : fail(k, -ENOMEM, 'error_file')) },
+      alloc_largest_available: {
+        fails: ['-ENOMEM'],
+        run: (k, c) => {
+          const page = c === 'ok' ? alloc_page(k.world) : -1;
+          if (page < 0) return fail(k, -ENOMEM, 'free_buffer');
+          k.local.pages.push(page);
+          return k.local.pages.length < k.local.fsize ? 'alloc_largest_available' : 'dma_buf_export';
+        },
+      },
+      dma_buf_export: {
+        fails: ['-ENOMEM'],
+        run: (k, c) => {
+          if (c !== 'ok') return fail(k, -ENOMEM, 'free_buffer');
+          k.local.dmabuf = dma_buf_export(k.world, [...k.local.pages], k.world.files[k.local.file]!.inode);
+          return next;
+        },
+      },
+      free_buffer: {
+        run: (k) => {
+          for (const page of k.local.pages) __free_pages(k.world, page);
+          k.local.pages = [];
+          return 'error_file';
+        },
+      },
+    }),
+
+    dma_heap_read_file_sync: (next) => ({
+      dma_buf_vmap: {
+        fails: ['-ENOMEM'],
+        run: (k, c) => {
+          if (c !== 'ok') return fail(k, -ENOMEM, 'error_put');
+          dma_buf_vmap(k.world, k.local.dmabuf);
+          return 'kernel_read_file';
+        },
+      },
+      kernel_read_file: {
+        run: (k) => {
+          const inode = k.world.files[k.local.file]!.inode;
+          deny_write_access(k.world, inode);
+          k.local.isize = i_size_read(k.world, inode);
+          k.local.copied = 0;
+          if (k.local.isize <= 0) return fail(k, -EINVAL, 'allow_write_access');
+          k.local.fsize = k.local.isize; // *file_size = i_size
+          return 'kernel_read';
+        },
+      },
+      kernel_read: {
+        fails: ['-EIO'],
+        run: (k, c) => {
+          if (c !== 'ok') return fail(k, -EIO, 'allow_write_access');
+          write_buffer_page(k.world, k.local.dmabuf, k.local.copied, k.local.copied);
+          k.local.copied += 1;
+          return k.local.copied < Math.min(k.local.pages.length, k.local.isize) ? 'kernel_read' : 'allow_write_access';
+        },
+      },
+      allow_write_access: {
+        run: (k) => {
+          allow_write_access(k.world, k.world.files[k.local.file]!.inode);
+          // kernel_read_file: pos != i_size -> -EIO; dma_heap_read_file_sync: bytes != fsize -> -EIO
+          if (k.local.ret !== 0 || k.local.copied !== k.local.isize) k.local.ret = -EIO;
+          return 'dma_buf_vunmap';
+        },
+      },
+      dma_buf_vunmap: {
+        run: (k) => {
+          dma_buf_vunmap(k.world, k.local.dmabuf);
+          return k.local.ret === 0 ? next : 'error_put';
+        },
+      },
+    }),
+
+    dma_buf_fd: (next) => ({
+      dma_buf_fd: {
+        run: (k) => {
+          const fd = dma_buf_fd(k.world, k.local.dmabuf);
+          if (fd < 0) return fail(k, fd, 'error_put');
+          k.local.fd = fd;
+          k.local.installed = true;
+          return next;
+        },
+      },
+    }),
+
+    fd_install: (next) => ({
+      fd_install: {
+        run: (k) => {
+          fd_install(k.world, k.local.fd, k.world.dmabufs[k.local.dmabuf]!.file);
+          k.local.installed = true;
+          return next;
+        },
+      },
+    }),
+
+    deinit_dma_heap_file: (next) => ({
+      deinit_dma_heap_file: {
+        run: (k) => {
+          fput(k.world, k.local.file);
+          k.local.file = -1;
+          return next;
+        },
+      },
+    }),
+
+    copy_to_user: (next) => ({
+      copy_to_user: {
+        fails: p.copyToUserFaults ? ['-EFAULT'] : [],
+        run: (k, c) => (c === 'ok' ? next : fail(k, -EFAULT, copyUnwinds ? 'error_put' : 'return')),
+      },
+    }),
+  };
+}
+
+export function dmaHeapIoctl(p: Params): Thread<KernelWorld> {
+  const order = p.order.split(',');
+  return thread<KernelWorld, Locals>({
+    name: 'ioctl',
+    locals: { ret: 0, heap: -1, file: -1, fsize: 0, pages: [], dmabuf: -1, fd: -1, installed: false, isize: 0, copied: 0 },
+    steps: {
+      dma_heap_ioctl: {
+        run: (k) => {
+          const heap = fget(k.world, HEAP_FD); // fdget() in sys_ioctl
+          if (heap < 0) return fail(k, -EBADF, DONE);
+          k.local.heap = heap;
+          return order[0] === 'get_unused_fd_flags' ? 'get_unused_fd_flags' : 'init_dma_heap_file';
+        },
+      },
+      ...sequence(order, blocks(p), 'return'),
+      // error labels, in the order C falls through them
+      error_put: {
+        run: (k) => {
+          if (k.local.dmabuf >= 0) dma_buf_put(k.world, k.local.dmabuf);
+          return 'error_file';
+        },
+      },
+      error_file: {
+        run: (k) => {
+          if (k.local.file >= 0) fput(k.world, k.local.file);
+          k.local.file = -1;
+          return unwindFd(k.local);
+        },
+      },
+      put_unused_fd: {
+        run: (k) => {
+          put_unused_fd(k.world, k.local.fd);
+          return 'return';
+        },
+      },
+      return: {
+        run: (k) => {
+          const w = k.world;
+          const ret = k.local.ret === 0 ? k.local.fd : k.local.ret;
+          const created = k.local.dmabuf >= 0 ? [w.dmabufs[k.local.dmabuf]!.file] : [];
+          w.returned.push({ thread: 'ioctl', call: 'DMA_HEAP_IOCTL_ALLOC', ret, files: created });
+          fput(w, k.local.heap); // fdput()
+          return DONE;
+        },
+      },
+    },
+  });
+}
+
+export const allocAndRead = defineModel({
+  name: 'dma-heap/alloc-and-read',
+  title: 'DMA_HEAP_IOCTL_ALLOC with DMA_HEAP_ALLOC_AND_READ_FILE (seed 000, v2 1/5)',
+  params,
+  world: (p) => {
+    const w = emptyWorld(p.rlimit, p.pages);
+    const heap = allocFile(w, { name: '/dev/dma_heap/system', kind: 'dma_heap', inode: -1, dmabuf: -1 });
+    const file = allocFile(w, { name: 'model.bin', kind: 'regular', inode: addInode(w, 'model.bin', p.pages), dmabuf: -1 });
+    fd_install(w, HEAP_FD, heap);
+    fd_install(w, FILE_FD, file);
+    return w;
+  },
+  threads: (p) => [
+    dmaHeapIoctl(p),
+    ...Array.from({ length: p.guessers }, (_, i) => fdGuesser(`guesser${i}`)),
+    ...Array.from({ length: p.closers }, (_, i) => fdCloser(`closer${i}`)),
+    ...Array.from({ length: p.truncaters }, (_, i) => truncater(`truncater${i}`, 0, Math.max(1, p.pages - 1))),
+    ...Array.from({ length: p.fillers }, (_, i) => fdFiller(`filler${i}`)),
+  ],
+  properties: () => [fdExposesUnreadBuffer, halfReadBufferObserved, fdInstalledOnError, danglingReference, noLeak],
+  bugs: memorySafetyBugs,
+  variants: {
+    posted: { description: 'as posted: read, then dma_buf_fd', expect: 'holds' },
+    'fd-before-read': {
+      description: 'dma_buf_fd moved before the read',
+      params: { order: FD_BEFORE_READ },
+      expect: { violates: ['fd-exposes-unread-buffer', 'half-read-buffer-observed', 'use-after-free'] },
+    },
+    'posted-efault': {
+      description: 'as posted, copy_to_user fails after the fd is installed',
+      params: { copyToUserFaults: true },
+      expect: { violates: 'fd-installed-on-error' },
+    },
+    'reserve-fd': {
+      description: 'get_unused_fd_flags first, fd_install after copy_to_user',
+      params: { order: RESERVE_FD, copyToUserFaults: true },
+      expect: 'holds',
+    },
+  },
+});

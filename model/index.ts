@@ -1,0 +1,6 @@
+// Every model kmc knows, in the order `kmc list` and `kmc check` show them.
+
+import type { Model } from '../src/index.ts';
+import { allocAndRead } from './dma-heap/alloc-and-read.ts';
+
+export const models: Model[] = [allocAndRead];

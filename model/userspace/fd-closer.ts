@@ -1,0 +1,26 @@
+// A thread of the same process that closes an fd it guessed (or the one it was told),
+// while the kernel may still be using the file behind it.
+//
+//   1. close   close(fd): remove it from the table, fput
+
+import { DONE, thread, type Thread } from '../../src/index.ts';
+import { close_fd } from '../kernel/fdtable.ts';
+import type { KernelWorld } from '../kernel/world.ts';
+
+/** fds: the numbers it may close (default: any number below RLIMIT_NOFILE). */
+export function fdCloser(name: string, fds?: readonly number[], symmetry = 'fd-closer'): Thread<KernelWorld> {
+  return thread<KernelWorld, {}>({
+    name,
+    locals: {},
+    symmetry,
+    steps: {
+      close: {
+        choices: (w) => fds ?? w.fdtable.fd.map((_, fd) => fd),
+        run: (k, fd) => {
+          close_fd(k.world, Number(fd));
+          return DONE;
+        },
+      },
+    },
+  });
+}

@@ -1,0 +1,47 @@
+// Properties about what an installed fd exposes to the other threads of the process.
+// Installing an fd is the point of no return: from fd_install() on, any thread can guess
+// the number and mmap, read, dup or close it.
+
+import { always, type Property } from '../src/index.ts';
+import { filledPages } from '../model/kernel/dma-buf.ts';
+import type { KernelWorld } from '../model/kernel/world.ts';
+
+/** No fd refers to a dma-buf whose read from its source file has not completed. */
+export const fdExposesUnreadBuffer: Property<KernelWorld> = always(
+  'fd-exposes-unread-buffer',
+  'no installed fd refers to a dma-buf whose file read has not completed',
+  ({ world: w }) => {
+    for (const [fd, file] of w.fdtable.fd.entries()) {
+      if (file === null) continue;
+      const f = w.files[file]!;
+      if (f.kind !== 'dma_buf' || f.freed) continue;
+      const { filled, expected } = filledPages(w, f.dmabuf);
+      if (filled < expected) return `fd ${fd} refers to dmabuf${f.dmabuf}, of which ${filled} of ${expected} pages have been read`;
+    }
+    return undefined;
+  },
+);
+
+/** No userspace thread reads a dma-buf that is only partly filled from its file. */
+export const halfReadBufferObserved: Property<KernelWorld> = always(
+  'half-read-buffer-observed',
+  'no userspace thread observes a dma-buf whose file read has not completed',
+  ({ world: w }) => {
+    const o = w.observed.find((x) => x.filled < x.expected);
+    return o && `${o.thread} read fd ${o.fd} (dmabuf${o.dmabuf}) with ${o.filled} of ${o.expected} pages filled`;
+  },
+);
+
+/** A system call that fails must not leave an fd it created installed: the caller cannot know the number, so it leaks, and another thread may already use it. */
+export const fdInstalledOnError: Property<KernelWorld> = always(
+  'fd-installed-on-error',
+  'no error is returned to the caller while an fd it created stays installed',
+  ({ world: w }) => {
+    for (const call of w.returned) {
+      if (call.ret >= 0) continue;
+      const fd = w.fdtable.fd.findIndex((file) => file !== null && call.files.includes(file));
+      if (fd >= 0) return `${call.call} returned ${call.ret} but fd ${fd} (${w.files[w.fdtable.fd[fd]!]!.name}) that it installed stays in the table`;
+    }
+    return undefined;
+  },
+);

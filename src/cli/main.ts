@@ -1,0 +1,52 @@
+// The kmc command line: the only place that prints and chooses exit codes.
+
+import type { Model } from '../core/model.ts';
+import { ModelError } from '../core/violation.ts';
+import { check } from './check.ts';
+import { EXIT, UsageError, type Io } from './errors.ts';
+import { list } from './list.ts';
+import { replay } from './replay.ts';
+
+const USAGE = `usage: kmc <command> [options]
+
+  kmc list                          models, variants and their expected verdicts
+  kmc check [model] [--variant v] [--seed n] [--runs n] [--max-steps n]
+            [--param k=v ...] [--out dir] [--json]
+                                    check variants against their expected verdicts
+  kmc replay <trace> [--format text|json]
+                                    re-execute a trace and print it
+
+exit codes: 0 as expected, 1 a verdict differs, 2 bad input, 3 incomplete
+`;
+
+const COMMANDS = { list, check, replay } as const;
+
+export const stdio: Io = {
+  out: (s) => process.stdout.write(s),
+  err: (s) => process.stderr.write(s),
+};
+
+export async function main(argv: string[], models: readonly Model[], io: Io = stdio): Promise<number> {
+  const [command, ...args] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    io.out(USAGE);
+    return command === undefined ? EXIT.badInput : EXIT.ok;
+  }
+  if (!(command in COMMANDS)) {
+    io.err(`kmc: unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+    return EXIT.badInput;
+  }
+  try {
+    return await COMMANDS[command as keyof typeof COMMANDS](args, models, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`kmc: ${e.message}\n`);
+      return EXIT.badInput;
+    }
+    if (e instanceof ModelError) {
+      io.err(`kmc: model error: ${e.message}\n`);
+      return EXIT.unexpected;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,144 @@
+// The model-definition API: what a model file writes.
+//
+// A model is a world (plain data shared by all threads), a set of threads, each a
+// program of labelled atomic steps, and named properties. Everything is built from the
+// model's parameters, so a variant is just a set of parameter overrides plus the
+// verdict it is expected to get.
+
+/** Plain data: what states, locals and parameters are made of (hashable, diffable, JSON). */
+export type Plain = null | boolean | number | string | readonly Plain[] | { readonly [key: string]: Plain };
+
+/** Model parameters: plain values (numbers, booleans, strings), settable with --param. */
+export type Params = { [key: string]: unknown };
+
+/** A choice offered by a step: a fault outcome, an fd number to try, ... */
+export type Choice = string | number;
+
+/** The label a thread's program counter holds once the thread has returned. */
+export const DONE = 'done';
+
+/** What a step's effect sees: drafts of the shared world and of its thread's locals. */
+export interface StepContext<W, L> {
+  /** immer draft of the shared world; mutate it. */
+  world: W;
+  /** immer draft of this thread's locals; mutate it. */
+  local: L;
+  /** index of the running thread in the model's thread list. */
+  thread: number;
+}
+
+export interface Step<W, L> {
+  /** Guard: the step can run only when this holds (a lock is free, an I/O completed). */
+  enabled?: (world: W, local: L) => boolean;
+  /** Outcomes the step may take, explored like scheduling (e.g. which fd number to try). */
+  choices?: readonly Choice[] | ((world: W, local: L) => readonly Choice[]);
+  /**
+   * Fault injection: the call may fail with each of these errors (e.g. ['-ENOMEM']).
+   * The step's choices become 'ok' followed by these; failing choices count against the
+   * model's fault budget.
+   */
+  fails?: readonly string[];
+  /** The effect, written as mutation of the drafts. Returns the label of the next step (goto). */
+  run: (k: StepContext<W, L>, choice: Choice) => string;
+}
+
+export interface Thread<W> {
+  name: string;
+  locals: object;
+  /** Steps in program order; the first one is the entry point. */
+  steps: Readonly<Record<string, Step<W, any>>>;
+  /** Threads in the same symmetry group are interchangeable (used by reductions). */
+  symmetry?: string;
+}
+
+/** A thread: a program of labelled steps over world W with locals L. */
+export function thread<W, L extends object>(def: {
+  name: string;
+  locals: L;
+  steps: Record<string, Step<W, L>>;
+  symmetry?: string;
+}): Thread<W> {
+  return def;
+}
+
+/** The full state: the world plus, per thread, its program counter and locals. */
+export interface State<W = Plain> {
+  world: W;
+  threads: { pc: string; local: any }[];
+  /** number of faults injected so far on this path */
+  faults: number;
+}
+
+export type PropertyKind = 'always' | 'atEnd';
+
+export interface Property<W> {
+  name: string;
+  kind: PropertyKind;
+  description: string;
+  /** Returns a message saying what is wrong, or undefined when the property holds. */
+  check: (state: State<W>) => string | undefined;
+}
+
+/** A property checked in every reachable state. */
+export function always<W>(name: string, description: string, check: (state: State<W>) => string | undefined): Property<W> {
+  return { name, kind: 'always', description, check };
+}
+
+/** A property checked in every terminal state (all threads have returned). */
+export function atEnd<W>(name: string, description: string, check: (state: State<W>) => string | undefined): Property<W> {
+  return { name, kind: 'atEnd', description, check };
+}
+
+/** Name of the built-in property broken by a state where no thread can move but some have not returned. */
+export const DEADLOCK = 'deadlock';
+
+/** What a variant is expected to get: hold everything, or break each of the named properties. */
+export type Expectation = 'holds' | { violates: string | readonly string[] };
+
+/** One check: a variant holds, or breaks one named property. */
+export type Verdict1 = 'holds' | { violates: string };
+
+/** The checks an expectation stands for: one per property it must break. */
+export function expectations(e: Expectation): Verdict1[] {
+  if (e === 'holds') return ['holds'];
+  return (typeof e.violates === 'string' ? [e.violates] : e.violates).map((violates) => ({ violates }));
+}
+
+export interface Variant<P> {
+  description: string;
+  params?: Partial<P>;
+  expect: Expectation;
+}
+
+export interface ModelDef<W, P extends Params> {
+  /** 'subsystem/name', as used on the command line. */
+  name: string;
+  /** One line: the kernel path and the patch it mirrors. */
+  title: string;
+  params: P;
+  world: (params: P) => W;
+  threads: (params: P) => Thread<W>[];
+  properties: (params: P) => Property<W>[];
+  /** Names of the in-step violations the model may raise (use-after-free, ...), with descriptions. */
+  bugs?: Record<string, string>;
+  variants?: Record<string, Variant<P>>;
+  /** Maximum number of injected faults on one path (default 1, like fail-nth). */
+  faults?: number | ((params: P) => number);
+  /** Whether a stuck state (no thread can move, some not returned) is a violation (default true). */
+  deadlock?: boolean;
+}
+
+export interface Model<W = any, P extends Params = any> extends ModelDef<W, P> {
+  variants: Record<string, Variant<P>>;
+}
+
+export function defineModel<W, P extends Params>(def: ModelDef<W, P>): Model<W, P> {
+  const variants = def.variants ?? { default: { description: 'the model as written', expect: 'holds' as const } };
+  return { ...def, variants };
+}
+
+/** The parameters a variant runs with: the model's defaults, the variant's, then explicit overrides. */
+export function variantParams<P extends Params>(model: Model<any, P>, variant: string, overrides: Partial<P> = {}): P {
+  const v = model.variants[variant];
+  return { ...model.params, ...(v?.params ?? {}), ...overrides } as P;
+}

@@ -1,0 +1,31 @@
+// The random explorer: fast-check generates decision lists (see execute.ts), runs each,
+// and on a violation shrinks the list (shorter, smaller numbers), which gives short traces
+// with few deviations from the plain schedule "first enabled transition".
+
+import fc from 'fast-check';
+import type { TransitionSystem } from '../core/system.ts';
+import { execute } from './execute.ts';
+import type { ExploreResult } from './result.ts';
+import { searchWith, type SearchOptions } from './search.ts';
+
+export interface RandomOptions extends SearchOptions {
+  /** largest decision value generated; decisions are taken modulo the number of enabled transitions */
+  maxDecision?: number;
+}
+
+/**
+ * One decision: 0 (the first enabled transition: no fault, no switch) three times in four,
+ * otherwise any. Uniform decisions would inject a fault at half of the fallible steps and
+ * switch threads at almost every step, so runs would rarely get deep into a kernel path.
+ */
+export function decision(maxDecision = 255): fc.Arbitrary<number> {
+  return fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.nat({ max: maxDecision }), weight: 1 });
+}
+
+export function decisionLists(maxSteps: number, maxDecision = 255): fc.Arbitrary<number[]> {
+  return fc.array(decision(maxDecision), { maxLength: maxSteps, size: 'max' });
+}
+
+export function exploreRandom(system: TransitionSystem, opts: RandomOptions): ExploreResult {
+  return searchWith('random', decisionLists(opts.maxSteps, opts.maxDecision), (ds, only) => execute(system, ds, opts.maxSteps, only), opts);
+}

@@ -1,0 +1,28 @@
+// The one result type every explorer returns. Failures are values, not exceptions.
+
+import type { Violation } from '../core/violation.ts';
+
+export type Strategy = 'random' | 'pct' | 'bfs' | 'dfs';
+
+/** What an exploration covered. */
+export interface Coverage {
+  strategy: Strategy;
+  /** random/pct: executions run (including shrinking); bfs/dfs: 0. */
+  runs: number;
+  /** transitions applied. */
+  steps: number;
+  /** bfs/dfs: distinct states stored. */
+  states: number;
+  /** deepest path seen. */
+  depth: number;
+  /** every reachable state within the bounds was visited. */
+  exhaustive: boolean;
+  ms: number;
+}
+
+export type ExploreResult =
+  | { kind: 'ok'; coverage: Coverage }
+  /** `path`: the index taken among the enabled transitions at each step. */
+  | { kind: 'violation'; violation: Violation; path: number[]; seed?: number; coverage: Coverage; shrinks?: number }
+  | { kind: 'incomplete'; bound: string; coverage: Coverage }
+  | { kind: 'error'; message: string; coverage: Coverage };

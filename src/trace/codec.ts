@@ -1,0 +1,57 @@
+// JSON codec of trace files: stable key order and layout (byte-identical for the same
+// trace), and a strict decoder that names what is wrong with a file it refuses.
+
+import { TRACE_FORMAT, type Trace } from './trace.ts';
+
+export class TraceFormatError extends Error {}
+
+/** One step per line: diffable, and small enough to read. */
+export function encodeTrace(trace: Trace): string {
+  const { steps, decisions, ...head } = trace;
+  const lines = [
+    '{',
+    ...Object.entries(head)
+      .filter(([k]) => k !== 'violation')
+      .map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)},`),
+    `  "decisions": ${JSON.stringify(decisions)},`,
+    '  "steps": [',
+    steps.map((s) => `    ${JSON.stringify(s)}`).join(',\n'),
+    '  ],',
+    `  "violation": ${JSON.stringify(trace.violation)}`,
+    '}',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+function fail(what: string): never {
+  throw new TraceFormatError(what);
+}
+
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+
+export function decodeTrace(text: string): Trace {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    fail(`not JSON (${e instanceof Error ? e.message : String(e)})`);
+  }
+  if (!isObject(raw)) fail('not a JSON object');
+  if (raw.format !== TRACE_FORMAT) fail(`format is ${JSON.stringify(raw.format)}, expected "${TRACE_FORMAT}"`);
+  for (const key of ['model', 'variant', 'fingerprint', 'strategy'] as const) {
+    if (typeof raw[key] !== 'string') fail(`field "${key}" is missing or not a string`);
+  }
+  if (!isObject(raw.params)) fail('field "params" is missing or not an object');
+  if (raw.seed !== null && typeof raw.seed !== 'number') fail('field "seed" is not a number or null');
+  if (!Array.isArray(raw.decisions) || !raw.decisions.every((d) => Number.isInteger(d) && d >= 0)) fail('field "decisions" is not a list of non-negative integers');
+  if (!Array.isArray(raw.steps)) fail('field "steps" is not a list');
+  raw.steps.forEach((s, i) => {
+    if (!isObject(s) || typeof s.thread !== 'string' || typeof s.step !== 'string' || typeof s.choice !== 'string' || !Array.isArray(s.patches)) {
+      fail(`step ${i + 1} is not {thread, step, choice, patches}`);
+    }
+  });
+  if (raw.steps.length !== raw.decisions.length) fail(`${raw.steps.length} steps but ${raw.decisions.length} decisions`);
+  const v = raw.violation;
+  if (!isObject(v) || typeof v.property !== 'string' || typeof v.message !== 'string') fail('field "violation" is not {property, message}');
+  return raw as unknown as Trace;
+}
