@@ -74,6 +74,7 @@ export function explorePct(system: TransitionSystem, opts: PctOptions): ExploreR
   // k as in the paper: the length of a run, estimated by the plain schedule's.
   const k = Math.max(8, execute(system, [], opts.maxSteps).path.length);
   return searchWith(
+    system,
     'pct',
     scheduleArbitrary(system.threadNames.length, k, opts.maxSteps, depth),
     (sched, only) => runSchedule(system, sched, opts.maxSteps, only),

@@ -27,5 +27,5 @@ export function decisionLists(maxSteps: number, maxDecision = 255): fc.Arbitrary
 }
 
 export function exploreRandom(system: TransitionSystem, opts: RandomOptions): ExploreResult {
-  return searchWith('random', decisionLists(opts.maxSteps, opts.maxDecision), (ds, only) => execute(system, ds, opts.maxSteps, only), opts);
+  return searchWith(system, 'random', decisionLists(opts.maxSteps, opts.maxDecision), (ds, only) => execute(system, ds, opts.maxSteps, only), opts);
 }

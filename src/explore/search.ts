@@ -1,9 +1,11 @@
 // The fast-check driver shared by the sampling explorers (random, pct): run generated
 // inputs, lock onto the first violated property so shrinking cannot drift to another,
-// shrink, and re-execute the smallest failing input into a path.
+// shrink, re-execute the smallest failing input into a path, and minimize that path.
 
 import fc from 'fast-check';
 import type { Violation } from '../core/violation.ts';
+import type { TransitionSystem } from '../core/system.ts';
+import { minimize } from './minimize.ts';
 import type { ExploreResult, Strategy } from './result.ts';
 
 export interface Sampled {
@@ -25,7 +27,13 @@ export interface SearchOptions {
 
 const ERROR = '(error)';
 
-export function searchWith<T>(strategy: Strategy, inputs: fc.Arbitrary<T>, run: (input: T, only?: string) => Sampled, opts: SearchOptions): ExploreResult {
+export function searchWith<T>(
+  system: TransitionSystem,
+  strategy: Strategy,
+  inputs: fc.Arbitrary<T>,
+  run: (input: T, only?: string) => Sampled,
+  opts: SearchOptions,
+): ExploreResult {
   const started = performance.now();
   let runs = 0;
   let steps = 0;
@@ -63,7 +71,8 @@ export function searchWith<T>(strategy: Strategy, inputs: fc.Arbitrary<T>, run: 
   try {
     const ex = run(counterexample, target === ERROR ? undefined : target);
     if (!ex.violation) return { kind: 'error', message: errorMessage ?? 'the violation did not reproduce on re-execution (is the model deterministic?)', coverage: coverage() };
-    return { kind: 'violation', violation: ex.violation, path: ex.path, seed: opts.seed, shrinks: details.numShrinks, coverage: coverage() };
+    const shortest = minimize(system, ex.path, ex.violation, opts.maxSteps);
+    return { kind: 'violation', violation: shortest.violation, path: shortest.path, seed: opts.seed, shrinks: details.numShrinks, coverage: coverage() };
   } catch (e) {
     return { kind: 'error', message: errorMessage ?? (e instanceof Error ? e.message : String(e)), coverage: coverage() };
   }
