@@ -11,6 +11,9 @@ export type { TransitionSystem, Transition, TransitionLabel, Applied } from './c
 export { execute } from './explore/execute.ts';
 export { exploreRandom } from './explore/random.ts';
 export type { RandomOptions } from './explore/random.ts';
+export { explorePct } from './explore/pct.ts';
+export type { PctOptions, Schedule } from './explore/pct.ts';
+export { minimize } from './explore/minimize.ts';
 export { checkVariant, showExpectation } from './explore/check.ts';
 export type { CheckOptions, VariantCheck, Verdict } from './explore/check.ts';
 export type { ExploreResult, Coverage, Strategy } from './explore/result.ts';
