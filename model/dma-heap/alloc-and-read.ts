@@ -42,9 +42,11 @@
 // Properties: fd-exposes-unread-buffer, half-read-buffer-observed, fd-installed-on-error,
 // use-after-free, double-free, leak (properties/).
 //
-// Left out: O_DIRECT (patch 1's init_dma_heap_file leaks the file reference when an
-// O_DIRECT file's size is not page aligned: return without fput), sizes that are not page
-// multiples (system_heap_allocate gets an unaligned len and fails with -ENOMEM), the
+//   o-direct-unaligned   as posted, reading an O_DIRECT file whose size is not page aligned:
+//                        init_dma_heap_file returns -EINVAL without fput(file) (leak).
+//
+// Left out: O_DIRECT reads themselves, sizes that are not page multiples otherwise
+// (system_heap_allocate gets an unaligned len and fails with -ENOMEM), the
 // fatal_signal_pending() check, and dma_resv locking around dma_buf_vmap.
 
 import { defineModel, DONE, sequence, thread, type Block, type Thread } from '../../src/index.ts';
@@ -84,6 +86,8 @@ export const params = {
   copyToUserFaults: false,
   /** the blocks of the kernel path, in order */
   order: POSTED,
+  /** the file is opened O_DIRECT and its size is not page aligned */
+  oDirectUnaligned: false,
 };
 export type Params = typeof params;
 
@@ -137,6 +141,8 @@ export function blocks(p: Params): Record<string, K> {
         run: (k) => {
           const file = fget(k.world, FILE_FD);
           if (file < 0) return fail(k, -EINVAL, unwindFd(k.local));
+          // "Direct I/O only support PAGE_SIZE aligned files": patch 1 returns without fput(file)
+          if (p.oDirectUnaligned) return fail(k, -EINVAL, unwindFd(k.local));
           k.local.file = file;
           k.local.fsize = i_size_read(k.world, k.world.files[file]!.inode);
           return next;
@@ -339,6 +345,11 @@ export const allocAndRead = defineModel({
       description: 'as posted, copy_to_user fails after the fd is installed',
       params: { copyToUserFaults: true },
       expect: { violates: 'fd-installed-on-error' },
+    },
+    'o-direct-unaligned': {
+      description: 'as posted, O_DIRECT file of unaligned size: init_dma_heap_file returns -EINVAL without fput',
+      params: { oDirectUnaligned: true },
+      expect: { violates: 'leak' },
     },
     'reserve-fd': {
       description: 'get_unused_fd_flags first, fd_install after copy_to_user',
