@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { checkVariant, compile, exploreRandom, expectations } from '../src/index.ts';
 import { allocAndRead } from '../model/dma-heap/alloc-and-read.ts';
 
-const SEEDS = (process.env.KMC_SEED ?? '1,2,3').split(',').map(Number);
-console.log(`dma-heap/alloc-and-read suite: seeds ${SEEDS.join(',')} (set KMC_SEED=a,b,... to change)`);
+const SEEDS = (process.env.KMC_SEEDS ?? '1,2,3').split(',').map(Number);
+console.log(`dma-heap/alloc-and-read suite: seeds ${SEEDS.join(',')} (set KMC_SEEDS=a,b,... to change)`);
 
 describe('dma-heap/alloc-and-read', () => {
   for (const [variant, v] of Object.entries(allocAndRead.variants)) {

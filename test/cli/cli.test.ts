@@ -17,6 +17,7 @@ async function kmc(...argv: string[]) {
 }
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'kmc-cli-'));
+delete process.env.KMC_SEED; // the seed comes from --seed here
 
 describe('kmc CLI', () => {
   it('bad input: one line on stderr, exit 2', async () => {
