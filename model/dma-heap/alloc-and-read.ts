@@ -334,6 +334,26 @@ export const allocAndRead = defineModel({
   ],
   properties: () => [fdExposesUnreadBuffer, halfReadBufferObserved, fdInstalledOnError, danglingReference, noLeak],
   bugs: memorySafetyBugs,
+  // kmc orderings: the blocks that may move, and the data dependencies that hold regardless.
+  orderings: {
+    param: 'order',
+    blocks: {
+      // dma_buf_fd() reserves and installs in one call ...
+      'dma-buf-fd': ['init_dma_heap_file', 'system_heap_allocate', 'dma_heap_read_file_sync', 'dma_buf_fd', 'deinit_dma_heap_file', 'copy_to_user'],
+      // ... or the fd is reserved and installed apart
+      'reserve-install': ['get_unused_fd_flags', 'init_dma_heap_file', 'system_heap_allocate', 'dma_heap_read_file_sync', 'deinit_dma_heap_file', 'copy_to_user', 'fd_install'],
+    },
+    constraints: [
+      ['init_dma_heap_file', 'system_heap_allocate'], // the size comes from the file
+      ['system_heap_allocate', 'dma_heap_read_file_sync'], // read into the buffer
+      ['dma_heap_read_file_sync', 'deinit_dma_heap_file'], // read from the file
+      ['system_heap_allocate', 'dma_buf_fd'], // the fd is of the dma-buf
+      ['system_heap_allocate', 'fd_install'],
+      ['get_unused_fd_flags', 'fd_install'],
+      ['dma_buf_fd', 'copy_to_user'], // copy_to_user() copies the fd number out
+      ['get_unused_fd_flags', 'copy_to_user'],
+    ],
+  },
   variants: {
     posted: { description: 'as posted: read, then dma_buf_fd', expect: 'holds' },
     'fd-before-read': {

@@ -5,6 +5,7 @@ import { ModelError } from '../core/violation.ts';
 import { check } from './check.ts';
 import { EXIT, UsageError, type Io } from './errors.ts';
 import { list } from './list.ts';
+import { orderings } from './orderings.ts';
 import { replay } from './replay.ts';
 
 const USAGE = `usage: kmc <command> [options]
@@ -13,13 +14,18 @@ const USAGE = `usage: kmc <command> [options]
   kmc check [model] [--variant v] [--seed n] [--runs n] [--max-steps n]
             [--param k=v ...] [--out dir] [--json]
                                     check variants against their expected verdicts
-  kmc replay <trace> [--format text|json]
+  kmc replay <trace> [--format text|columns|mermaid|itf|html|json]
                                     re-execute a trace and print it
+  kmc orderings <model> [--order a,b,c ...] [--orders file.json] [--variant v]
+            [--strategy auto|bfs|random|pct] [--runs n] [--seed n] [--param k=v]
+            [--out dir] [--json]
+                                    judge every allowed order of a model's blocks
+                                    (or just those given) and infer before/after rules
 
 exit codes: 0 as expected, 1 a verdict differs, 2 bad input, 3 incomplete
 `;
 
-const COMMANDS = { list, check, replay } as const;
+const COMMANDS = { list, check, replay, orderings } as const;
 
 export const stdio: Io = {
   out: (s) => process.stdout.write(s),

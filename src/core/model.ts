@@ -110,6 +110,22 @@ export interface Variant<P> {
   expect: Expectation;
 }
 
+/**
+ * Which blocks of a model's kernel path may be reordered (`kmc orderings`), and what holds
+ * regardless. An order is the comma-separated list of block names held by parameter `param`.
+ */
+export interface Orderings {
+  /** the parameter holding the order (comma-separated block names) */
+  param: string;
+  /**
+   * The ways of writing the path, each a set of blocks that all appear in an order; several
+   * sets express alternatives (dma_buf_fd, or get_unused_fd_flags + fd_install).
+   */
+  blocks: Record<string, readonly string[]>;
+  /** [a, b]: a runs before b in every order holding both (data dependencies) */
+  constraints: readonly (readonly [string, string])[];
+}
+
 export interface ModelDef<W, P extends Params> {
   /** 'subsystem/name', as used on the command line. */
   name: string;
@@ -125,7 +141,8 @@ export interface ModelDef<W, P extends Params> {
   /** Maximum number of injected faults on one path (default 1, like fail-nth). */
   faults?: number | ((params: P) => number);
   /** Whether a stuck state (no thread can move, some not returned) is a violation (default true). */
-  deadlock?: boolean;
+  deadlock?: boolean;  /** The blocks `kmc orderings` may reorder, and the constraints that hold regardless. */
+  orderings?: Orderings;
 }
 
 export interface Model<W = any, P extends Params = any> extends ModelDef<W, P> {

@@ -1,0 +1,147 @@
+// kmc orderings: enumeration under constraints, validation of proposed orders, rule
+// inference, and the command on the dma-heap model (posted safe, dma_buf_fd before the
+// read unsafe) with its exit codes.
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main, type Model, type Orderings } from '../src/index.ts';
+import { enumerateOrders, inferRules, OrderError, unexplained, validateOrder, type OrderCheck } from '../src/explore/orderings.ts';
+import { models } from '../model/index.ts';
+import { FD_BEFORE_READ, POSTED, RESERVE_FD, allocAndRead } from '../model/dma-heap/alloc-and-read.ts';
+import { lostUpdate } from './fixtures/counter.ts';
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'kmc-orderings-'));
+
+async function kmc(ms: readonly Model[], ...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, ms, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  return { code, out, err };
+}
+
+const abc: Orderings = {
+  param: 'order',
+  blocks: { one: ['a', 'b', 'c'], two: ['a', 'x', 'y'] },
+  constraints: [
+    ['a', 'b'],
+    ['x', 'y'],
+  ],
+};
+
+describe('enumerateOrders', () => {
+  it('lists the linear extensions of each block set, the declared order first', () => {
+    const orders = enumerateOrders(abc).map((o) => `${o.alternative}:${o.blocks.join('')}`);
+    // one: a<b, c free: 3 orders; two: x<y, a free: 3 orders
+    expect(orders).toEqual(['one:abc', 'one:acb', 'one:cab', 'two:axy', 'two:xay', 'two:xya']);
+  });
+
+  it('refuses cyclic constraints', () => {
+    expect(() => enumerateOrders({ ...abc, constraints: [...abc.constraints, ['b', 'a']] })).toThrow(/cyclic/);
+  });
+
+  it('dma-heap/alloc-and-read: 6 orders with dma_buf_fd, 53 with get_unused_fd_flags + fd_install', () => {
+    const orders = enumerateOrders(allocAndRead.orderings!);
+    expect(orders.filter((o) => o.alternative === 'dma-buf-fd')).toHaveLength(6);
+    expect(orders.filter((o) => o.alternative === 'reserve-install')).toHaveLength(53);
+    const shown = orders.map((o) => o.blocks.join(','));
+    for (const o of [POSTED, FD_BEFORE_READ, RESERVE_FD]) expect(shown).toContain(o);
+    expect(shown[0]).toBe(POSTED);
+  });
+});
+
+describe('validateOrder', () => {
+  it('finds the block set of a good order', () => {
+    expect(validateOrder(abc, ['x', 'a', 'y'])).toEqual({ alternative: 'two', blocks: ['x', 'a', 'y'] });
+  });
+
+  it('names what is wrong with a bad one', () => {
+    const bad: [string[], RegExp][] = [
+      [['a', 'b', 'z'], /unknown block 'z'/],
+      [['a', 'a', 'b'], /'a' appears twice/],
+      [['a', 'b'], /not a permutation of a declared block set/],
+      [['a', 'b', 'x'], /not a permutation/],
+      [['b', 'a', 'c'], /breaks the constraint a before b/],
+    ];
+    for (const [order, message] of bad) expect(() => validateOrder(abc, order), order.join(',')).toThrow(message);
+    expect(() => validateOrder(abc, ['z'])).toThrow(OrderError);
+  });
+});
+
+describe('inferRules', () => {
+  const row = (blocks: string, verdict: 'holds' | 'violates'): OrderCheck =>
+    ({ alternative: 'one', blocks: blocks.split(''), check: { verdict } }) as unknown as OrderCheck;
+
+  it('keeps pairs ordered alike in every safe order and reversed in some unsafe one', () => {
+    const checks = [row('abc', 'holds'), row('acb', 'violates'), row('cab', 'violates')];
+    // b before c in the only safe order; reversed in both unsafe ones. a before b is never broken.
+    expect(inferRules(checks)).toEqual([
+      { before: 'a', after: 'c', safe: 1, unsafe: 1 },
+      { before: 'b', after: 'c', safe: 1, unsafe: 2 },
+    ]);
+    expect(unexplained(checks, inferRules(checks))).toEqual([]);
+  });
+
+  it('reports unsafe orders no rule explains', () => {
+    const checks = [row('abc', 'holds'), row('acb', 'holds'), row('cab', 'violates')];
+    const rules = inferRules(checks);
+    expect(rules).toEqual([{ before: 'a', after: 'c', safe: 2, unsafe: 1 }]);
+    // acb sits between two safe orders: no pairwise rule separates it
+    const odd = [row('abc', 'holds'), row('cab', 'holds'), row('acb', 'violates')];
+    expect(inferRules(odd)).toEqual([]);
+    expect(unexplained(odd, inferRules(odd)).map((c) => c.blocks.join(''))).toEqual(['acb']);
+  });
+});
+
+describe('kmc orderings', () => {
+  it('dma-heap/alloc-and-read: the posted order is safe, dma_buf_fd before the read is not; rules name the read', async () => {
+    const out = tmp();
+    const r = await kmc(models, 'orderings', 'dma-heap/alloc-and-read', '--runs', '150', '--seed', '1', '--out', out);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const line = (order: string) => r.out.split('\n').find((l) => l.endsWith(`  ${order}`));
+    expect(line(POSTED)).toMatch(/^ *1  safe /);
+    expect(line(FD_BEFORE_READ)).toMatch(/UNSAFE +fd-exposes-unread-buffer +\d+ +dma-heap\.alloc-and-read\.posted\.order\d+\./);
+    expect(line(RESERVE_FD)).toMatch(/ safe /);
+    expect(r.out).toMatch(/dma_heap_read_file_sync +before +dma_buf_fd/);
+    expect(r.out).toMatch(/dma_heap_read_file_sync +before +fd_install/);
+    expect(r.out).toContain('every unsafe order breaks at least one of these rules');
+  });
+
+  it('--order judges just those: exit 0 when all are safe, 1 when one is not', async () => {
+    const out = tmp();
+    const safe = await kmc(models, 'orderings', 'dma-heap/alloc-and-read', '--order', POSTED, '--order', RESERVE_FD, '--runs', '100', '--out', out);
+    expect(safe.code).toBe(0);
+    expect(safe.out).toContain('2 safe, 0 unsafe');
+    const file = join(out, 'orders.json');
+    writeFileSync(file, JSON.stringify([POSTED, FD_BEFORE_READ.split(',')]));
+    const unsafe = await kmc(models, 'orderings', 'dma-heap/alloc-and-read', '--orders', file, '--runs', '100', '--out', out, '--json');
+    expect(unsafe.code).toBe(1);
+    const json = JSON.parse(unsafe.out);
+    expect(json.orders.map((o: { verdict: string }) => o.verdict)).toEqual(['holds', 'violates']);
+    expect(json.orders[1].property).toBe('fd-exposes-unread-buffer');
+  });
+
+  it('bad input: one line, exit 2', async () => {
+    const cases: [string[], RegExp][] = [
+      [['dma-heap/alloc-and-read', '--order', 'dma_buf_fd,init_dma_heap_file'], /not a permutation of a declared block set/],
+      [['dma-heap/alloc-and-read', '--order', 'frob,init_dma_heap_file'], /unknown block 'frob'/],
+      [['dma-heap/alloc-and-read', '--order', 'system_heap_allocate,init_dma_heap_file,dma_heap_read_file_sync,dma_buf_fd,deinit_dma_heap_file,copy_to_user'], /breaks the constraint init_dma_heap_file before system_heap_allocate/],
+      [['dma-heap/alloc-and-read', '--orders', '/nonexistent.json'], /cannot read orders from \/nonexistent.json: ENOENT/],
+      [['dma-heap/alloc-and-read', '--param', `order=${POSTED}`], /--param order is what orderings varies/],
+      [['dma-heap/alloc-and-read', '--strategy', 'psychic'], /unknown strategy 'psychic'/],
+      [['no/such'], /unknown model 'no\/such'/],
+      [[], /orderings takes one model/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = await kmc(models, 'orderings', ...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err, argv.join(' ')).toMatch(message);
+      expect(r.err.trim().split('\n'), argv.join(' ')).toHaveLength(1);
+    }
+    const none = await kmc([lostUpdate], 'orderings', 'fixture/lost-update');
+    expect(none.code).toBe(2);
+    expect(none.err).toMatch(/^kmc: model fixture\/lost-update declares no orderings/);
+  });
+});
