@@ -40,6 +40,14 @@ export interface Step<W, L> {
   fails?: readonly string[];
   /** The effect, written as mutation of the drafts. Returns the label of the next step (goto). */
   run: (k: StepContext<W, L>, choice: Choice) => string;
+  /** How long the step takes and on what (used only by `kmc cost`, src/cost/); none: instant. */
+  cost?: StepCost<W, L>;
+}
+
+/** A step's duration on a resource: seconds, or a function of the state at the step's start. */
+export interface StepCost<W, L> {
+  resource: 'cpu' | 'io';
+  seconds: number | ((world: W, local: L) => number);
 }
 
 export interface Thread<W> {
@@ -143,6 +151,8 @@ export interface ModelDef<W, P extends Params> {
   /** Whether a stuck state (no thread can move, some not returned) is a violation (default true). */
   deadlock?: boolean;  /** The blocks `kmc orderings` may reorder, and the constraints that hold regardless. */
   orderings?: Orderings;
+  /** Parameters `kmc cost` runs with by default (e.g. realistic sizes, no userspace racers). */
+  costParams?: Partial<P>;
 }
 
 export interface Model<W = any, P extends Params = any> extends ModelDef<W, P> {
