@@ -2,5 +2,7 @@
 
 import type { Model } from '../src/index.ts';
 import { allocAndRead } from './dma-heap/alloc-and-read.ts';
+import { asyncRead } from './dma-heap/async-read.ts';
+import { udmabufCreateModel } from './udmabuf/create.ts';
 
-export const models: Model[] = [allocAndRead];
+export const models: Model[] = [allocAndRead, asyncRead, udmabufCreateModel];

@@ -1,0 +1,538 @@
+// DMA_HEAP_IOCTL_ALLOC with DMA_HEAP_ALLOC_AND_READ_FILE, read asynchronously while the
+// buffer is being allocated: the system heap's allocate_async_read.
+// Mirrors "[PATCH v2 2/5..5/5] dma-buf: heaps: ... async read" (Huan Yang, dri-devel,
+// 30 Jul 2024; seeds 000 and 003): drivers/dma-buf/dma-heap.c (dma_heap_declare_file_read,
+// dma_heap_gather_file_page, dma_heap_submit_file_read, init_file_work, the kthread
+// heap_fwork_t, dma_heap_wait_for_file_read, dma_heap_end_file_read) and
+// drivers/dma-buf/heaps/system_heap.c (__system_heap_allocate with a heap_file).
+// Page counts are model pages; `pageMB` (used only by the costs) says how big one is.
+//
+// The ioctl thread (each line one atomic step; -E... a fault-injection point):
+//   1. dma_heap_ioctl             fdget(heap fd)                                   -EBADF
+//   2. init_dma_heap_file         fget(file_fd), fsize = i_size_read(), cred,      -EINVAL
+//                                 glimit = min(PAGE_ALIGN(fsize), gather_limit)
+//      (heap without allocate_async_read: patch 1's allocate, read, dma_buf_fd; the
+//       `sync` variant runs model/dma-heap/alloc-and-read.ts's thread)
+//   3. dma_heap_declare_file_read kzalloc ftask (ref 0, fail false), kvmalloc parray
+//   4. alloc_largest_available    one page                                         -ENOMEM -> free_buffer
+//   5. dma_heap_gather_file_page  parray[pindex++] = page, rsize++; rsize < nr_gathered -> 7
+//   6. init_file_work             dma_heap_submit_file_read: fail set -> NULL; vmap(parray)
+//                                 -ENOMEM -> NULL; ref++; list_add_tail + wake_up(threadwq);
+//                                 roffset += rsize; nr_gathered = min(fsize - roffset, nr_gathered)
+//                                 NULL -> -ENOMEM -> goto free_buffer, the page NOT on `pages` (§9.5)
+//   7. list_add_tail              the page on `pages`; more to allocate -> 4
+//   8. sg_alloc_table             pages -> sg table
+//   9. dma_buf_export             the dma-buf and its file                         -ENOMEM -> free_pages
+//  10. dma_heap_end_file_read     wait_event_freezable(workwq, ref == 0) (a signal ends it early:
+//                                 return value ignored), kfree(ftask); fail -> dma_buf_put, -EIO
+//  11. dma_buf_fd                 get_unused_fd_flags + fd_install                 -EMFILE -> error_put
+//  12. deinit_dma_heap_file       fput(file), put_cred
+//  13. copy_to_user / return      fdput(heap fd)
+//  error labels: free_pages: dma_heap_wait_for_file_read, free the sg table's pages ->
+//  free_buffer: dma_heap_end_file_read (wait, kfree ftask), free `pages` -> error_file:
+//  fput(file) -> return; error_put: dma_buf_put -> error_file.
+//
+// The I/O thread heap_fwork_t (`workers` of them; the patch has one):
+//   1. wait_event_freezable       threadwq until a work is queued; list_splice_init
+//   2. kernel_read_file           deny_write_access, i_size (<= 0: -EINVAL),
+//                                 whole_file = (offset == 0 && i_size <= size)
+//   3. kernel_read                one page through the vmap                       -EIO, short (0 bytes, as at EOF)
+//   4. allow_write_access         whole_file && pos != i_size -> -EIO; err < 0 -> *failp = true
+//                                 (a short read at offset != 0 is not an error: §9.9)
+//   5. deinit_file_work           vunmap, atomic_dec(refp), wake_up(workwq); next work or 1
+//
+// Racing it, as in alloc-and-read: an fd guesser (mmap, read the mapping, munmap) and a
+// closer of a guessed fd.
+//
+// Variants:
+//   posted              the series as posted. Breaks `leak` (a failed gather leaks the page
+//                       just allocated, §9.5) and `file-lands-at-offset` (a short read of a
+//                       batch at offset != 0 goes unnoticed, §9.9).
+//   fixed               posted with those two fixed (page put on `pages` before the gather;
+//                       a batch that reads less than its size fails the task). Holds.
+//   install-at-submit   fixed, but dma_buf_fd runs once the last batch is submitted and the
+//                       wait for the reads comes after it.
+//   free-without-wait   fixed, but the error paths free the pages without waiting for the
+//                       reads in flight.
+//   no-last-batch       fixed, but nr_gathered is never lowered to what is left of the file,
+//                       so the last partial batch is never submitted.
+//   posted-signal       posted, with a signal delivered while the ioctl sleeps in
+//                       wait_event_freezable: the wait ends with reads in flight (§9.11).
+//   fixed-signal        fixed, waiting with wait_event (uninterruptible). Holds.
+//   sync                the heap without allocate_async_read: allocate, then read. Holds.
+//
+// Properties: those of alloc-and-read (fd-exposes-unread-buffer, half-read-buffer-observed,
+// fd-installed-on-error, use-after-free, double-free, leak) plus page-freed-under-io and
+// file-lands-at-offset (properties/io-safety.ts, properties/file-contents.ts).
+// Default parameters: 3 pages, batches of 2 (one full, one partial), one kthread.
+//
+// Left out: O_DIRECT and its buffered read of the unaligned tail page by path (§5.4),
+// compound pages (the parray overflow of §9.6), kthread_stop, the missing spin_lock_init,
+// the fatal_signal_pending() check in the allocation loop, prepare_kernel_cred failing.
+
+import { defineModel, DONE, thread, type Thread } from '../../src/index.ts';
+import { dma_buf_export, dma_buf_fd, dma_buf_put } from '../kernel/dma-buf.ts';
+import { EBADF, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
+import { fd_install } from '../kernel/fdtable.ts';
+import { fget, fput } from '../kernel/file.ts';
+import { allow_write_access, deny_write_access, i_size_read } from '../kernel/inode.ts';
+import { emptyWorkList, queue_work, splice_works, waitChoices, type WorkList } from '../kernel/kthread.ts';
+import { __free_pages, alloc_page } from '../kernel/page.ts';
+import { emptyIo, end_io, start_io, vmap, vunmap, write_vmap_page, type IoWorld } from '../kernel/vmalloc.ts';
+import { addInode, allocFile, emptyWorld } from '../kernel/world.ts';
+import { violation } from '../../src/index.ts';
+import { fdCloser } from '../userspace/fd-closer.ts';
+import { fdFiller } from '../userspace/fd-filler.ts';
+import { fdGuesser } from '../userspace/fd-guesser.ts';
+import { truncater } from '../userspace/truncater.ts';
+import { dmaHeapIoctl, params as syncParams, POSTED } from './alloc-and-read.ts';
+import { fdExposesUnreadBuffer, fdInstalledOnError, halfReadBufferObserved } from '../../properties/fd-exposure.ts';
+import { danglingReference, memorySafetyBugs } from '../../properties/memory-safety.ts';
+import { noLeak } from '../../properties/leak.ts';
+import { pageFreedUnderIo } from '../../properties/io-safety.ts';
+import { fileLandsAtOffset, type PromisedWorld } from '../../properties/file-contents.ts';
+
+export const HEAP_FD = 0;
+export const FILE_FD = 1;
+
+export const params = {
+  /** pages of the file, and of the buffer */
+  pages: 3,
+  /** gather_limit, in pages (patch 5's module parameter; 128 MB by default) */
+  gather: 2,
+  /** heap_fwork_t threads (the patch has one) */
+  workers: 1,
+  /** the heap has allocate_async_read (false: patch 1's allocate-then-read) */
+  async: true,
+  /** RLIMIT_NOFILE */
+  rlimit: 4,
+  guessers: 1,
+  closers: 1,
+  truncaters: 0,
+  fillers: 0,
+  /** 'completed': dma_buf_fd after every read completed (as posted); 'submitted': once the last batch is submitted */
+  install: 'completed',
+  /** the error paths wait for the reads in flight before freeing the pages */
+  waitOnError: true,
+  /** nr_gathered is lowered to what is left of the file, so the last partial batch is submitted */
+  lastBatch: true,
+  /** fix of §9.5: the page is on `pages` before it is gathered, so a failed gather frees it */
+  gatherFreesPage: false,
+  /** fix of §9.9: a batch that reads less than its size marks the task failed */
+  checkShortRead: false,
+  /** a signal may be delivered while the ioctl sleeps in wait_event_freezable */
+  signals: false,
+  /** the ioctl waits with wait_event_freezable (interruptible, as posted) or wait_event */
+  wait: 'freezable',
+  // ---- costs (kmc cost only); defaults: the seed's patch 1 figures for a 3 GB file ----
+  /** MB in one model page */
+  pageMB: 1,
+  /** page allocation: 0.19 s for 3 GB */
+  allocSecPerMB: 0.0000618,
+  /** vmap: 0.04 s for 3 GB */
+  vmapSecPerMB: 0.0000138,
+  /** read bandwidth: 3 GB in 4.18 s at patch 1 (UFS 4.0 peaks at 4096) */
+  readMBps: 735,
+  /** fixed cost per kernel_read_file request */
+  requestSec: 0,
+};
+export type Params = typeof params;
+
+interface FTask {
+  /** atomic_t ref: works queued and not yet deinit */
+  ref: number;
+  fail: boolean;
+  /** kfree'd by dma_heap_end_file_read */
+  freed: boolean;
+}
+
+interface FWork {
+  vmap: number;
+  /** start_size, need_size: in pages */
+  start: number;
+  size: number;
+  ftask: number;
+  /** the source file (heap_file->file) */
+  file: number;
+  /** the in-flight I/O record */
+  io: number;
+}
+
+export interface AsyncWorld extends IoWorld, PromisedWorld {
+  ftasks: FTask[];
+  fworks: FWork[];
+  fctl: WorkList;
+}
+
+interface Locals {
+  ret: number;
+  heap: number;
+  file: number;
+  fsize: number;
+  glimit: number;
+  ftask: number;
+  /** the page just allocated */
+  page: number;
+  /** the `pages` list of __system_heap_allocate */
+  pages: number[];
+  /** pages moved into the sg table */
+  sgt: number[];
+  /** dma_heap_file_task: parray[0..pindex), rsize, roffset, nr_gathered (in pages) */
+  parray: number[];
+  rsize: number;
+  roffset: number;
+  nr_gathered: number;
+  dmabuf: number;
+  fd: number;
+  /** the reads were waited for (or the wait was cut short) and the task freed */
+  ended: boolean;
+}
+
+const fail = (k: { local: Locals }, ret: number, label: string) => ((k.local.ret = ret), label);
+
+function ioctlAsync(p: Params): Thread<AsyncWorld> {
+  const interruptible = p.wait === 'freezable' && p.signals;
+  const atSubmit = p.install === 'submitted';
+  const ftaskOf = (w: AsyncWorld, l: Locals) => w.ftasks[l.ftask]!;
+  return thread<AsyncWorld, Locals>({
+    name: 'ioctl',
+    locals: { ret: 0, heap: -1, file: -1, fsize: 0, glimit: 0, ftask: -1, page: -1, pages: [], sgt: [], parray: [], rsize: 0, roffset: 0, nr_gathered: 0, dmabuf: -1, fd: -1, ended: false },
+    steps: {
+      dma_heap_ioctl: {
+        run: (k) => {
+          const heap = fget(k.world, HEAP_FD);
+          if (heap < 0) {
+            k.world.returned.push({ thread: 'ioctl', call: 'DMA_HEAP_IOCTL_ALLOC', ret: -EBADF, files: [] });
+            return fail(k, -EBADF, DONE);
+          }
+          k.local.heap = heap;
+          return 'init_dma_heap_file';
+        },
+      },
+      init_dma_heap_file: {
+        run: (k) => {
+          const file = fget(k.world, FILE_FD);
+          if (file < 0) return fail(k, -EINVAL, 'return');
+          k.local.file = file;
+          k.local.fsize = i_size_read(k.world, k.world.files[file]!.inode);
+          k.local.glimit = Math.min(k.local.fsize, p.gather);
+          return 'dma_heap_declare_file_read';
+        },
+      },
+      dma_heap_declare_file_read: {
+        run: (k) => {
+          k.world.ftasks.push({ ref: 0, fail: false, freed: false });
+          k.local.ftask = k.world.ftasks.length - 1;
+          k.local.nr_gathered = k.local.glimit;
+          return 'alloc_largest_available';
+        },
+      },
+      alloc_largest_available: {
+        fails: ['-ENOMEM'],
+        cost: { resource: 'cpu', seconds: p.pageMB * p.allocSecPerMB },
+        run: (k, c) => {
+          const page = c === 'ok' ? alloc_page(k.world) : -1;
+          if (page < 0) return fail(k, -ENOMEM, 'free_buffer');
+          k.local.page = page;
+          if (p.gatherFreesPage) k.local.pages.push(page);
+          return 'dma_heap_gather_file_page';
+        },
+      },
+      dma_heap_gather_file_page: {
+        run: (k) => {
+          const l = k.local;
+          l.parray.push(l.page);
+          l.rsize += 1;
+          return l.rsize < l.nr_gathered ? 'list_add_tail' : 'init_file_work';
+        },
+      },
+      init_file_work: {
+        fails: ['-ENOMEM'],
+        cost: { resource: 'cpu', seconds: (_w, l) => l.parray.length * p.pageMB * p.vmapSecPerMB },
+        run: (k, c) => {
+          const w = k.world;
+          const l = k.local;
+          const ftask = ftaskOf(w, l);
+          // NULL from init_file_work (an earlier read failed, kmem_cache_alloc or vmap failed)
+          if (ftask.fail || c !== 'ok') return fail(k, -ENOMEM, 'free_buffer');
+          const area = vmap(w, l.parray);
+          const io = start_io(w, 'heap_fwork_t', l.parray);
+          w.fworks.push({ vmap: area, start: l.roffset, size: l.rsize, ftask: l.ftask, file: l.file, io });
+          ftask.ref += 1;
+          queue_work(w.fctl, w.fworks.length - 1);
+          l.roffset += l.rsize;
+          l.rsize = 0;
+          l.parray = [];
+          if (p.lastBatch) l.nr_gathered = Math.min(l.fsize - l.roffset, l.nr_gathered);
+          return 'list_add_tail';
+        },
+      },
+      list_add_tail: {
+        run: (k) => {
+          const l = k.local;
+          if (!p.gatherFreesPage) l.pages.push(l.page);
+          l.page = -1;
+          return l.pages.length < l.fsize ? 'alloc_largest_available' : 'sg_alloc_table';
+        },
+      },
+      sg_alloc_table: {
+        run: (k) => {
+          k.local.sgt = k.local.pages;
+          k.local.pages = [];
+          return 'dma_buf_export';
+        },
+      },
+      dma_buf_export: {
+        fails: ['-ENOMEM'],
+        run: (k, c) => {
+          if (c !== 'ok') return fail(k, -ENOMEM, 'free_pages');
+          const w = k.world;
+          k.local.dmabuf = dma_buf_export(w, [...k.local.sgt], w.files[k.local.file]!.inode);
+          w.promised.push({ dmabuf: k.local.dmabuf, size: k.local.fsize });
+          return atSubmit ? 'dma_buf_fd' : 'dma_heap_end_file_read';
+        },
+      },
+      dma_heap_end_file_read: {
+        enabled: (w, l) => ftaskOf(w, l).ref === 0 || interruptible,
+        choices: (w, l) => waitChoices(ftaskOf(w, l).ref === 0, interruptible),
+        run: (k) => {
+          const ftask = ftaskOf(k.world, k.local);
+          const failed = ftask.fail;
+          ftask.freed = true; // kvfree(parray), kfree(ftask)
+          k.local.ended = true;
+          if (!failed) return atSubmit ? 'deinit_dma_heap_file' : 'dma_buf_fd';
+          // dma_buf_put(dmabuf); dmabuf = ERR_PTR(-EIO)
+          return fail(k, -EIO, 'error_put');
+        },
+      },
+      dma_buf_fd: {
+        run: (k) => {
+          const fd = dma_buf_fd(k.world, k.local.dmabuf);
+          if (fd < 0) return fail(k, fd, 'error_put');
+          k.local.fd = fd;
+          return atSubmit ? 'dma_heap_end_file_read' : 'deinit_dma_heap_file';
+        },
+      },
+      deinit_dma_heap_file: {
+        run: (k) => {
+          fput(k.world, k.local.file);
+          k.local.file = -1;
+          return 'return';
+        },
+      },
+      // ---- error labels ----
+      free_pages: {
+        enabled: (w, l) => !p.waitOnError || ftaskOf(w, l).ref === 0 || interruptible,
+        choices: (w, l) => (p.waitOnError ? waitChoices(ftaskOf(w, l).ref === 0, interruptible) : ['skip-wait']),
+        run: (k) => {
+          for (const page of k.local.sgt) __free_pages(k.world, page);
+          k.local.sgt = [];
+          return 'free_buffer';
+        },
+      },
+      free_buffer: {
+        enabled: (w, l) => !p.waitOnError || ftaskOf(w, l).ref === 0 || interruptible,
+        choices: (w, l) => (p.waitOnError ? waitChoices(ftaskOf(w, l).ref === 0, interruptible) : ['skip-wait']),
+        run: (k) => {
+          // dma_heap_end_file_read: wait, kfree(ftask); then free every page on `pages`
+          ftaskOf(k.world, k.local).freed = true;
+          k.local.ended = true;
+          for (const page of k.local.pages) __free_pages(k.world, page);
+          k.local.pages = [];
+          return 'error_file';
+        },
+      },
+      error_put: {
+        run: (k) => {
+          dma_buf_put(k.world, k.local.dmabuf);
+          return 'error_file';
+        },
+      },
+      error_file: {
+        run: (k) => {
+          if (k.local.file >= 0) fput(k.world, k.local.file);
+          k.local.file = -1;
+          return 'return';
+        },
+      },
+      return: {
+        run: (k) => {
+          const w = k.world;
+          const ret = k.local.ret === 0 ? k.local.fd : k.local.ret;
+          const created = k.local.dmabuf >= 0 ? [w.dmabufs[k.local.dmabuf]!.file] : [];
+          w.returned.push({ thread: 'ioctl', call: 'DMA_HEAP_IOCTL_ALLOC', ret, files: created });
+          fput(w, k.local.heap);
+          return DONE;
+        },
+      },
+    },
+  });
+}
+
+interface WorkerLocals {
+  works: number[];
+  isize: number;
+  pos: number;
+  copied: number;
+  err: number;
+}
+
+/** heap_fwork_t: dma_heap_file_work_thread and __work_this_io. */
+function heapFworkThread(p: Params, name: string): Thread<AsyncWorld> {
+  const work = (w: AsyncWorld, l: WorkerLocals) => w.fworks[l.works[0]!]!;
+  const ioctlReturned = (w: AsyncWorld) => w.returned.some((r) => r.thread === 'ioctl');
+  const ftaskAccess = (w: AsyncWorld, f: FWork, what: string) => {
+    if (w.ftasks[f.ftask]!.freed) violation('use-after-free', `${name}: ${what} on the dma_heap_file_task, already kfree'd by dma_heap_end_file_read`);
+    return w.ftasks[f.ftask]!;
+  };
+  return thread<AsyncWorld, WorkerLocals>({
+    name,
+    locals: { works: [], isize: 0, pos: 0, copied: 0, err: 0 },
+    symmetry: 'heap_fwork_t',
+    steps: {
+      wait_event_freezable: {
+        enabled: (w) => w.fctl.queue.length > 0 || ioctlReturned(w),
+        run: (k) => {
+          if (k.world.fctl.queue.length === 0) return DONE; // nothing more will come (the model's stand-in for kthread_stop)
+          k.local.works = splice_works(k.world.fctl);
+          return 'kernel_read_file';
+        },
+      },
+      kernel_read_file: {
+        cost: { resource: 'io', seconds: p.requestSec },
+        run: (k) => {
+          const w = k.world;
+          const f = work(w, k.local);
+          const inode = w.files[f.file]!.inode;
+          deny_write_access(w, inode);
+          k.local.isize = i_size_read(w, inode);
+          k.local.pos = f.start;
+          k.local.copied = 0;
+          k.local.err = 0;
+          if (k.local.isize <= 0) {
+            k.local.err = -EINVAL;
+            return 'allow_write_access';
+          }
+          return 'kernel_read';
+        },
+      },
+      kernel_read: {
+        fails: ['-EIO', 'short'],
+        cost: { resource: 'io', seconds: p.pageMB / p.readMBps },
+        run: (k, c) => {
+          const w = k.world;
+          const l = k.local;
+          const f = work(w, l);
+          if (c === '-EIO') {
+            l.err = -EIO;
+            return 'allow_write_access';
+          }
+          // bytes == 0 (EOF, or the injected short read): break
+          if (c === 'short' || l.pos >= l.isize) return 'allow_write_access';
+          write_vmap_page(w, f.vmap, l.copied, l.pos);
+          l.copied += 1;
+          l.pos += 1;
+          return l.copied < f.size ? 'kernel_read' : 'allow_write_access';
+        },
+      },
+      allow_write_access: {
+        run: (k) => {
+          const w = k.world;
+          const l = k.local;
+          const f = work(w, l);
+          allow_write_access(w, w.files[f.file]!.inode);
+          const wholeFile = f.start === 0 && l.isize <= f.size;
+          if (l.err === 0 && wholeFile && l.pos !== l.isize) l.err = -EIO;
+          if (l.err === 0 && p.checkShortRead && l.copied !== f.size) l.err = -EIO;
+          if (l.err < 0) ftaskAccess(w, f, 'WRITE_ONCE(*failp, true)').fail = true;
+          return 'deinit_file_work';
+        },
+      },
+      deinit_file_work: {
+        run: (k) => {
+          const w = k.world;
+          const f = work(w, k.local);
+          vunmap(w, f.vmap);
+          end_io(w, f.io);
+          ftaskAccess(w, f, 'atomic_dec(refp)').ref -= 1; // then wake_up(workwq)
+          w.fctl.nr_work -= 1;
+          k.local.works = k.local.works.slice(1);
+          return k.local.works.length > 0 ? 'kernel_read_file' : 'wait_event_freezable';
+        },
+      },
+    },
+  });
+}
+
+/** Costs of the sync path's steps (model/dma-heap/alloc-and-read.ts), attached by label. */
+function syncIoctl(p: Params): Thread<AsyncWorld> {
+  const t = dmaHeapIoctl({ ...syncParams, pages: p.pages, rlimit: p.rlimit, guessers: 0, closers: 0, truncaters: 0, fillers: 0, copyToUserFaults: false, order: POSTED });
+  const costs: Record<string, NonNullable<Thread<AsyncWorld>['steps'][string]['cost']>> = {
+    alloc_largest_available: { resource: 'cpu', seconds: p.pageMB * p.allocSecPerMB },
+    dma_buf_vmap: { resource: 'cpu', seconds: (_w, l) => l.pages.length * p.pageMB * p.vmapSecPerMB },
+    kernel_read_file: { resource: 'io', seconds: p.requestSec },
+    kernel_read: { resource: 'io', seconds: p.pageMB / p.readMBps },
+  };
+  const steps = Object.fromEntries(Object.entries(t.steps).map(([label, s]) => [label, costs[label] ? { ...s, cost: costs[label] } : s]));
+  return { ...t, steps } as Thread<AsyncWorld>;
+}
+
+const FIXED = { gatherFreesPage: true, checkShortRead: true } as const;
+
+export const asyncRead = defineModel<AsyncWorld, Params>({
+  name: 'dma-heap/async-read',
+  title: 'DMA_HEAP_ALLOC_AND_READ_FILE with allocate_async_read (seeds 000/003, v2 2/5..5/5)',
+  params,
+  world: (p): AsyncWorld => {
+    const w = emptyWorld(p.rlimit, p.pages);
+    const heap = allocFile(w, { name: '/dev/dma_heap/system', kind: 'dma_heap', inode: -1, dmabuf: -1 });
+    const file = allocFile(w, { name: 'model.bin', kind: 'regular', inode: addInode(w, 'model.bin', p.pages), dmabuf: -1 });
+    fd_install(w, HEAP_FD, heap);
+    fd_install(w, FILE_FD, file);
+    return { ...w, ...emptyIo(), promised: [], ftasks: [], fworks: [], fctl: emptyWorkList() };
+  },
+  threads: (p) => [
+    p.async ? ioctlAsync(p) : syncIoctl(p),
+    ...(p.async ? Array.from({ length: p.workers }, (_, i) => heapFworkThread(p, p.workers === 1 ? 'heap_fwork_t' : `heap_fwork_t${i}`)) : []),
+    ...Array.from({ length: p.guessers }, (_, i) => fdGuesser(`guesser${i}`) as Thread<AsyncWorld>),
+    ...Array.from({ length: p.closers }, (_, i) => fdCloser(`closer${i}`) as Thread<AsyncWorld>),
+    ...Array.from({ length: p.truncaters }, (_, i) => truncater(`truncater${i}`, 0, Math.max(1, p.pages - 1)) as Thread<AsyncWorld>),
+    ...Array.from({ length: p.fillers }, (_, i) => fdFiller(`filler${i}`) as Thread<AsyncWorld>),
+  ],
+  properties: () => [fdExposesUnreadBuffer, halfReadBufferObserved, fdInstalledOnError, danglingReference, noLeak, pageFreedUnderIo, fileLandsAtOffset],
+  bugs: memorySafetyBugs,
+  costParams: { pages: 768, pageMB: 4, gather: 32, guessers: 0, closers: 0 },
+  variants: {
+    posted: {
+      description: 'as posted: every read waited for, then dma_buf_fd (with the leak of §9.5 and the unnoticed short read of §9.9)',
+      expect: { violates: ['leak', 'file-lands-at-offset'] },
+    },
+    fixed: { description: 'posted, with the gather leak and the short read fixed', params: FIXED, expect: 'holds' },
+    'install-at-submit': {
+      description: 'dma_buf_fd once the last batch is submitted, the wait after it',
+      params: { ...FIXED, install: 'submitted' },
+      expect: { violates: ['fd-exposes-unread-buffer', 'file-lands-at-offset', 'page-freed-under-io'] },
+    },
+    'free-without-wait': {
+      description: 'the error paths free the pages without waiting for the reads in flight',
+      params: { ...FIXED, waitOnError: false },
+      expect: { violates: 'page-freed-under-io' },
+    },
+    'no-last-batch': {
+      description: 'nr_gathered never lowered: the last partial batch is never submitted',
+      params: { ...FIXED, lastBatch: false },
+      expect: { violates: ['fd-exposes-unread-buffer', 'file-lands-at-offset'] },
+    },
+    'posted-signal': {
+      description: 'posted, a signal arrives while the ioctl sleeps in wait_event_freezable',
+      params: { signals: true },
+      expect: { violates: ['fd-exposes-unread-buffer', 'page-freed-under-io', 'use-after-free'] },
+    },
+    'fixed-signal': {
+      description: 'fixed, waiting with wait_event: a signal does not end the wait',
+      params: { ...FIXED, signals: true, wait: 'uninterruptible' },
+      expect: 'holds',
+    },
+    sync: { description: 'the heap without allocate_async_read: allocate, then read (patch 1)', params: { async: false }, expect: 'holds' },
+  },
+});

@@ -1,0 +1,39 @@
+// What a buffer filled from a file must hold once its fd is visible: every page of the
+// file, at its offset. A model records, when the kernel sizes the buffer from the file
+// (i_size_read at init_dma_heap_file), how many pages it has undertaken to read; from the
+// moment any thread can reach the buffer through an fd, all of them must be in place.
+
+import { always, type Property } from '../src/index.ts';
+import type { KernelWorld } from '../model/kernel/world.ts';
+
+/** The kernel undertook to fill `dmabuf` with the first `size` pages of its source file. */
+export interface ReadPromise {
+  dmabuf: number;
+  size: number;
+}
+
+export interface PromisedWorld extends KernelWorld {
+  promised: ReadPromise[];
+}
+
+export const fileLandsAtOffset: Property<PromisedWorld> = always(
+  'file-lands-at-offset',
+  'once an fd to a buffer filled from a file is visible, every page of the file is at its offset in the buffer',
+  ({ world: w }) => {
+    for (const [fd, file] of w.fdtable.fd.entries()) {
+      if (file === null) continue;
+      const f = w.files[file]!;
+      if (f.kind !== 'dma_buf' || f.freed) continue;
+      const promise = w.promised.find((p) => p.dmabuf === f.dmabuf);
+      if (!promise) continue;
+      const d = w.dmabufs[f.dmabuf]!;
+      for (let i = 0; i < promise.size; i++) {
+        const data = w.pages[d.pages[i]!]!.data;
+        if (data !== i) {
+          return `fd ${fd} (dmabuf${f.dmabuf}) is visible but offset ${i} of the buffer holds ${data === null ? 'nothing' : `file page ${data}`}, not file page ${i} (${promise.size} pages promised)`;
+        }
+      }
+    }
+    return undefined;
+  },
+);
