@@ -1,10 +1,16 @@
-// kmc replay <trace> [--format text|json]
+// kmc replay <trace> [--format text|columns|mermaid|itf|html|json]
 
 import { readFileSync } from 'node:fs';
 import type { Model } from '../core/model.ts';
 import { compile } from '../core/system.ts';
 import { ModelError } from '../core/violation.ts';
+import { match } from 'ts-pattern';
+import { renderColumns } from '../report/columns.ts';
+import { renderHtml } from '../report/html.ts';
+import { renderItf } from '../report/itf.ts';
+import { renderMermaid } from '../report/mermaid.ts';
 import { renderText } from '../report/text.ts';
+import type { TraceView } from '../report/view.ts';
 import { decodeTrace, encodeTrace, TraceFormatError } from '../trace/codec.ts';
 import { replay as replayTrace } from '../trace/replay.ts';
 import type { Trace } from '../trace/trace.ts';
@@ -12,7 +18,20 @@ import { parse } from './args.ts';
 import { EXIT, UsageError, type Io } from './errors.ts';
 import { findModel } from './models.ts';
 
-const FORMATS = ['text', 'json'] as const;
+export const FORMATS = ['text', 'columns', 'mermaid', 'itf', 'html', 'json'] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** A replayed trace in one of the formats. */
+export function render(format: Format, view: TraceView): string {
+  return match(format)
+    .with('text', () => renderText(view.trace, view.steps, view.threadNames))
+    .with('columns', () => renderColumns(view))
+    .with('mermaid', () => renderMermaid(view))
+    .with('itf', () => renderItf(view))
+    .with('html', () => renderHtml(view))
+    .with('json', () => encodeTrace(view.trace))
+    .exhaustive();
+}
 
 export function loadTrace(path: string): Trace {
   let text: string;
@@ -32,7 +51,7 @@ export function loadTrace(path: string): Trace {
 export async function replay(args: string[], models: readonly Model[], io: Io): Promise<number> {
   const { values, positionals } = parse(args, { format: { type: 'string' } });
   if (positionals.length !== 1) throw new UsageError('replay takes one trace file');
-  const format = values.format ?? 'text';
+  const format = (values.format ?? 'text') as Format;
   if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}' (available: ${FORMATS.join(', ')})`);
   const path = positionals[0]!;
   const trace = loadTrace(path);
@@ -49,6 +68,6 @@ export async function replay(args: string[], models: readonly Model[], io: Io): 
   const r = replayTrace(system, trace);
   if (r.kind === 'diverged') throw new UsageError(`${path} no longer replays: step ${r.step}: ${r.message}`);
   if (!r.fingerprintMatches) io.err(`kmc: note: ${model.name} has changed since this trace was recorded, but every step replays as recorded\n`);
-  io.out(format === 'json' ? encodeTrace(trace) : renderText(trace, r.steps, system.threadNames));
+  io.out(render(format, { trace, initial: r.initial, steps: r.steps, threadNames: system.threadNames }));
   return EXIT.ok;
 }

@@ -7,6 +7,8 @@ import type { State } from '../core/model.ts';
 
 export interface Change {
   path: string;
+  /** the patch path in the state: ['world', 'fdtable', 'fd', 2], ['threads', 0, 'local', 'ret'] */
+  at: readonly (string | number)[];
   before: unknown;
   after: unknown;
 }
@@ -41,6 +43,7 @@ export function changesOf(patches: readonly Patch[], before: State, after: State
     .filter((p) => !(p.path[0] === 'threads' && p.path[2] === 'pc'))
     .map((p) => ({
       path: describePath(p.path, threadNames),
+      at: p.path,
       before: p.op === 'add' ? undefined : lookup(before, p.path),
       after: p.op === 'remove' ? undefined : lookup(after, p.path),
     }));

@@ -1,0 +1,100 @@
+// ITF, the Informal Trace Format of Apalache and Quint (Apalache ADR-015): a #meta header,
+// the variable names, and the list of states, each with "#meta": { "index": i }. Values are
+// strings, booleans, integers (#bigint beyond 2^53), lists and records; ITF has no null,
+// so null is written as Quint's variant None ({ "tag": "None", "value": { "#tup": [] } }).
+// Each state also carries the step that led to it the way Quint's MBT traces do:
+// "mbt::actionTaken" (thread.step, "init" for the first) and "mbt::nondetPicks" (the
+// thread and the choice, Some/None variants).
+
+import type { State } from '../core/model.ts';
+import type { TraceView } from './view.ts';
+
+export type ItfValue = string | number | boolean | ItfValue[] | { [key: string]: ItfValue };
+
+export const ACTION_TAKEN = 'mbt::actionTaken';
+export const NONDET_PICKS = 'mbt::nondetPicks';
+export const ITF_SPEC = 'https://apalache-mc.org/docs/adr/015adr-trace.html';
+
+const NONE: ItfValue = { tag: 'None', value: { '#tup': [] } };
+const some = (v: ItfValue): ItfValue => ({ tag: 'Some', value: v });
+
+/** A plain value as an ITF expression. */
+export function toItfValue(x: unknown): ItfValue {
+  if (x === null || x === undefined) return NONE;
+  if (typeof x === 'string' || typeof x === 'boolean') return x;
+  if (typeof x === 'number') {
+    if (Number.isSafeInteger(x)) return x;
+    if (Number.isInteger(x)) return { '#bigint': BigInt(x).toString() };
+    return String(x); // ITF has no fractions; kmc states hold none, but do not emit invalid ITF
+  }
+  if (typeof x === 'bigint') return { '#bigint': x.toString() };
+  if (Array.isArray(x)) return x.map(toItfValue);
+  if (typeof x === 'object') {
+    const out: Record<string, ItfValue> = {};
+    // record fields must not start with '#' (those are ITF's own forms)
+    for (const [k, v] of Object.entries(x)) out[k.startsWith('#') ? `_${k}` : k] = toItfValue(v);
+    return out;
+  }
+  return String(x);
+}
+
+/** The ITF variables of a state: each world field, the threads (by name) and the fault count. */
+function variables(state: State, threadNames: readonly string[]): Record<string, ItfValue> {
+  const vars: Record<string, ItfValue> = {};
+  const world = (state.world ?? {}) as Record<string, unknown>;
+  for (const [k, v] of Object.entries(world)) vars[k === 'threads' || k === 'faults' ? `world::${k}` : k] = toItfValue(v);
+  const threads: Record<string, ItfValue> = {};
+  state.threads.forEach((t, i) => (threads[threadNames[i] ?? `#${i}`] = toItfValue({ pc: t.pc, ...t.local })));
+  vars.threads = threads;
+  vars.faults = state.faults;
+  return vars;
+}
+
+export function toItf(view: TraceView): Record<string, unknown> {
+  const { trace } = view;
+  const states = [view.initial, ...view.steps.map((s) => s.after)];
+  const picks = (thread: string | undefined, choice: string | undefined): ItfValue => ({
+    thread: thread === undefined ? NONE : some(thread),
+    choice: choice === undefined || choice === '' ? NONE : some(choice),
+  });
+  const itfStates = states.map((st, i) => {
+    const step = i === 0 ? undefined : view.steps[i - 1]!;
+    return {
+      '#meta': { index: i },
+      ...variables(st, view.threadNames),
+      [ACTION_TAKEN]: step === undefined ? 'init' : `${step.thread}.${step.step}`,
+      [NONDET_PICKS]: picks(step?.thread, step?.choice),
+    };
+  });
+  const { '#meta': _, ...first } = itfStates[0]!;
+  return {
+    '#meta': {
+      format: 'ITF',
+      'format-description': ITF_SPEC,
+      source: trace.model,
+      description: `kmc counterexample: ${trace.violation.property}`,
+      variant: trace.variant,
+      params: trace.params,
+      fingerprint: trace.fingerprint,
+      strategy: trace.strategy,
+      seed: trace.seed,
+      violation: trace.violation,
+    },
+    vars: Object.keys(first),
+    states: itfStates,
+  };
+}
+
+/** The ITF JSON text: one state per line, so traces diff well. */
+export function renderItf(view: TraceView): string {
+  const itf = toItf(view) as { '#meta': unknown; vars: string[]; states: unknown[] };
+  return [
+    '{',
+    `  "#meta": ${JSON.stringify(itf['#meta'])},`,
+    `  "vars": ${JSON.stringify(itf.vars)},`,
+    '  "states": [',
+    itf.states.map((s) => `    ${JSON.stringify(s)}`).join(',\n'),
+    '  ]',
+    '}',
+  ].join('\n') + '\n';
+}

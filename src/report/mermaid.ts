@@ -1,0 +1,35 @@
+// A Mermaid sequence diagram of a trace (renders on GitHub): one participant per thread
+// that takes a step, plus the shared state (world); each step is a message from its thread
+// to the state, answered by the shared state changes it made; the violation is a note.
+
+import { changesOf, showChange } from './changes.ts';
+import { activeThreads, callOf, type TraceView } from './view.ts';
+
+/** Mermaid treats `;` and `#` in message text specially; write them as entity codes. */
+function escape(s: string): string {
+  return s.replaceAll('#', '#35;').replaceAll(';', '#59;').replaceAll('\n', ' ');
+}
+
+const cut = (s: string, w: number) => (s.length <= w ? s : `${s.slice(0, w - 1)}…`);
+
+export function renderMermaid(view: TraceView): string {
+  const threads = activeThreads(view);
+  const id = (t: string) => `t${threads.indexOf(t)}`;
+  const { trace } = view;
+  const out = ['sequenceDiagram', `  %% ${trace.model} (variant ${trace.variant}): ${trace.violation.property}, ${view.steps.length} steps`];
+  for (const t of threads) out.push(`  participant ${id(t)} as ${escape(t)}`);
+  out.push('  participant state as shared state');
+  view.steps.forEach((s, i) => {
+    out.push(`  ${id(s.thread)}->>state: ${i + 1}. ${escape(callOf(s))}`);
+    // Shared-state changes only: a thread's own locals are its business.
+    const shared = changesOf(s.patches, s.before, s.after, view.threadNames).filter((c) => c.at[0] === 'world');
+    if (shared.length > 0) {
+      const shown = shared.slice(0, 2).map((c) => cut(showChange(c), 60));
+      if (shared.length > 2) shown.push(`and ${shared.length - 2} more`);
+      out.push(`  state-->>${id(s.thread)}: ${shown.map(escape).join('<br/>')}`);
+    }
+  });
+  const span = threads.length > 0 ? `${id(threads[0]!)},state` : 'state';
+  out.push(`  Note over ${span}: ${escape(`violated: ${trace.violation.property}: ${cut(trace.violation.message, 120)}`)}`);
+  return out.join('\n') + '\n';
+}
