@@ -6,12 +6,21 @@ import { assertLive, fput } from './file.ts';
 import { fd_install, get_unused_fd_flags } from './fdtable.ts';
 import { __free_pages, assertPageLive } from './page.ts';
 import { allocFile, type KernelWorld } from './world.ts';
+import { release_udmabuf, type UdmabufWorld } from './udmabuf.ts';
 
 /** dma_buf_export(): a new dma-buf and its anon file (f_count 1, owned by the caller). */
 export function dma_buf_export(w: KernelWorld, pages: number[], source: number): number {
   const dmabuf = w.dmabufs.length;
   const file = allocFile(w, { name: `dmabuf${dmabuf}`, kind: 'dma_buf', inode: -1, dmabuf });
   w.dmabufs.push({ exporter: 'system_heap', file, pages, vmaps: 0, freed: false, source });
+  return dmabuf;
+}
+
+/** dma_buf_export() by udmabuf (export_udmabuf): no heap pages; dmabuf->priv = ubuf. */
+export function dma_buf_export_udmabuf(w: UdmabufWorld, ubuf: number): number {
+  const dmabuf = w.dmabufs.length;
+  const file = allocFile(w, { name: `dmabuf${dmabuf}`, kind: 'dma_buf', inode: -1, dmabuf });
+  w.dmabufs.push({ exporter: 'udmabuf', file, pages: [], vmaps: 0, freed: false, source: -1, priv: ubuf });
   return dmabuf;
 }
 
@@ -31,8 +40,9 @@ export function dma_buf_put(w: KernelWorld, dmabuf: number): void {
 export function dma_buf_release(w: KernelWorld, dmabuf: number): void {
   const d = w.dmabufs[dmabuf]!;
   if (d.vmaps > 0) violation('use-after-free', `dma_buf_release of dmabuf${dmabuf} while the kernel still has it vmapped (BUG_ON(dmabuf->vmapping_counter))`);
+  if (d.exporter === 'udmabuf') release_udmabuf(w as UdmabufWorld, d.priv!);
   // system_heap_dma_buf_release: __free_pages on every page of the buffer
-  for (const page of d.pages) __free_pages(w, page);
+  else for (const page of d.pages) __free_pages(w, page);
   d.freed = true;
 }
 

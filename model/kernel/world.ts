@@ -34,7 +34,7 @@ export interface Page {
 
 export interface DmaBuf {
   /** whose ops: dmabuf->ops->release differs per exporter */
-  exporter: 'system_heap';
+  exporter: 'system_heap' | 'udmabuf';
   file: number;
   /** the heap buffer's pages, in order */
   pages: number[];
@@ -43,6 +43,8 @@ export interface DmaBuf {
   freed: boolean;
   /** the inode the buffer is filled from (DMA_HEAP_ALLOC_AND_READ_FILE), or -1 */
   source: number;
+  /** dmabuf->priv of a udmabuf: the ubuf (index in UdmabufWorld.udmabufs); absent otherwise */
+  priv?: number;
 }
 
 export interface Vma {

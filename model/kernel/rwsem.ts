@@ -1,0 +1,48 @@
+// A read-write semaphore (include/linux/rwsem.h), as used for inode->i_rwsem:
+// inode_lock() is down_write, inode_lock_shared() is down_read. Holders are named, so a
+// trace shows who holds it; a step that takes it is enabled only when it is free enough.
+
+import { ModelError, violation } from '../../src/index.ts';
+
+export interface Rwsem {
+  /** the writer holding it, or null */
+  writer: string | null;
+  /** the readers holding it */
+  readers: string[];
+}
+
+export function initRwsem(): Rwsem {
+  return { writer: null, readers: [] };
+}
+
+/** down_read would not sleep. */
+export function canDownRead(sem: Rwsem): boolean {
+  return sem.writer === null;
+}
+
+/** down_write would not sleep. */
+export function canDownWrite(sem: Rwsem): boolean {
+  return sem.writer === null && sem.readers.length === 0;
+}
+
+export function down_read(sem: Rwsem, who: string): void {
+  // a step taking the lock must be guarded by canDownRead (it would sleep)
+  if (!canDownRead(sem)) throw new ModelError(`${who} takes the rwsem for read in a step not guarded by canDownRead`);
+  sem.readers.push(who);
+}
+
+export function up_read(sem: Rwsem, who: string): void {
+  const i = sem.readers.indexOf(who);
+  if (i < 0) violation('lock-imbalance', `${who} released a read lock it does not hold`);
+  sem.readers.splice(i, 1);
+}
+
+export function down_write(sem: Rwsem, who: string): void {
+  if (!canDownWrite(sem)) throw new ModelError(`${who} takes the rwsem for write in a step not guarded by canDownWrite`);
+  sem.writer = who;
+}
+
+export function up_write(sem: Rwsem, who: string): void {
+  if (sem.writer !== who) violation('lock-imbalance', `${who} released a write lock it does not hold`);
+  sem.writer = null;
+}

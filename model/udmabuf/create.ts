@@ -1,0 +1,531 @@
+// UDMABUF_CREATE / UDMABUF_CREATE_LIST: pin the folios behind a list of (memfd, offset, size)
+// items and export them as a dma-buf; release_udmabuf unpins them on the last fput.
+// Mirrors drivers/dma-buf/udmabuf.c udmabuf_ioctl -> udmabuf_ioctl_create_list ->
+// udmabuf_create, in three designs of the pin bookkeeping (seed 004, "[PATCH v2 4/4]
+// udmabuf: remove folio unpin list", Huan Yang, Aug 2024), with or without the three fixes
+// Jann Horn sent in Dec 2024 (9cb189a88273 inode_lock_shared around the seal check and the
+// pin, 0a16e24e34f2 deny F_SEAL_FUTURE_WRITE, f49856f525ac dma_buf_put when dma_buf_fd fails).
+//
+// The kernel thread (each line one atomic step; -E... a fault-injection point):
+//   1. udmabuf_ioctl         fdget(/dev/udmabuf)                                 -EBADF if closed
+//   2. memdup_user           the item list; count > list_limit: -EINVAL         -ENOMEM
+//   3. kzalloc               the ubuf                                            -ENOMEM
+//   4. check_items           offset/size PAGE_ALIGNED, pgcnt <= size_limit_mb, pgcnt != 0: else -EINVAL
+//   5. the arrays            unpin-list:    kvmalloc_array_folios, kvcalloc_offsets        -ENOMEM -> err
+//                            folio-array:   kvmalloc_array_folios, kvmalloc_array_pages
+//                            pinned-folios: init_udmabuf (folios, offsets, pinned_folios),
+//                                           kvmalloc_array_scratch_folios (max_nr_folios)
+//   per item:
+//   6. fget                  the memfd; closed: -EBADFD -> err
+//   7. inode_lock_shared     (with the fix 9cb189a88273 only) excludes memfd_add_seals
+//   8. check_memfd_seals     not a memfd: -EBADFD; F_SEAL_SHRINK missing, or F_SEAL_WRITE
+//                            (| F_SEAL_FUTURE_WRITE with 0a16e24e34f2) set: -EINVAL -> out_unlock
+//   9. kvmalloc_array_item_folios  (unpin-list only) the item's folio array    -ENOMEM -> out_unlock
+//  10. memfd_pin_folios      pins every folio meeting [offset, offset+size-1]  -ENOMEM (nothing
+//                            stays pinned: memfd_pin_folios undoes its own pins) -> out_unlock
+//  11. the bookkeeping       unpin-list:    add_to_unpin_list, one step per folio: kzalloc of a
+//                                           udmabuf_folio node                  -ENOMEM -> out_unlock
+//                            folio-array:   record_folios: folios[] += pinned, pages[], nr_folios
+//                            pinned-folios: record_pinned_folios: pinned_folios[nr_pinned++],
+//                                           folios[]/offsets[]
+//  12. out_unlock            inode_unlock_shared; fput(memfd); error -> err, else next item
+//  13. dma_buf_export        export_udmabuf: dmabuf->priv = ubuf (ownership passes) -ENOMEM -> err
+//  14. dma_buf_fd            get_unused_fd_flags + fd_install                 -EMFILE (a full fd
+//                            table) -> err as posted; -> dma_buf_put with f49856f525ac
+//  15. return                fdput(/dev/udmabuf); the ioctl returns the fd or -errno
+//  16. close                 userspace: the application closes its udmabuf fd
+//  error labels: dma_buf_put (the last reference: release_udmabuf unpins and frees) -> return;
+//  err: unpin what the bookkeeping recorded (unpin_all_folios(&unpin_list) | unpin_folios(
+//  folios, nr_folios) | deinit_udmabuf) -> kfree_ubuf -> return.
+// release_udmabuf (model/kernel/udmabuf.ts) runs in whichever thread drops the last dma-buf
+// file reference: close(), munmap of a mapping, or dma_buf_put.
+//
+// Racing it, threads of the same process (model/userspace/): a sealer (F_ADD_SEALS with
+// F_SEAL_WRITE or F_SEAL_FUTURE_WRITE), a closer of a guessed fd (the new fd, the memfd, the
+// device), a writer through a shared mapping of a guessed udmabuf fd; optionally a writer
+// through a writable mapping of the memfd, a truncater of the memfd, an fd-table filler.
+//
+// Default parameters: a memfd of 4 pages in folios of 2, 1 and 1 pages (a THP-like folio, then
+// two single pages), sealed F_SEAL_SHRINK; items (4096, 8192) and (8192, 8192): the first starts
+// inside the 2-page folio (memfd_pin_folios returns offset 4096 into it) and ends in folio 1,
+// the second begins in folio 1 again, which is therefore pinned twice.
+//
+// Variants and what kmc finds (random exploration, seed 1; counterexample lengths in the
+// README's udmabuf section and properties/udmabuf.test.ts):
+//   unpin-list              v6.10/v6.11 as released. pin-leak: add_to_unpin_list's kzalloc fails
+//                           after memfd_pin_folios pinned the item's folios; the folios not yet on
+//                           the list stay pinned forever. sealed-memfd-writable: F_ADD_SEALS of
+//                           F_SEAL_WRITE between check_memfd_seals and memfd_pin_folios (no lock;
+//                           memfd_wait_for_pins sees no pin yet). ubuf-freed-before-release and
+//                           leak: dma_buf_fd fails after the export, err frees the ubuf that
+//                           dmabuf->priv points at and the dma-buf is never released.
+//   unpin-list-fixed        the same with Jann Horn's three fixes: the pin leak remains (it is the
+//                           design's: an allocation per folio after the pin).
+//   folio-array             v2 4/4 as posted: no allocation after the pin, every pin recorded in
+//                           folios[] (a folio shared by two items appears twice and unpin_folios
+//                           drops both pins): the pin properties hold; the seal race and the
+//                           dma_buf_fd bug of its base remain.
+//   folio-array-fixed       v2 4/4 with the three fixes: holds.
+//   pinned-folios-v6.12     the merged design before the fixes: the pin properties hold; the seal
+//                           race and the dma_buf_fd bug remain.
+//   pinned-folios           upstream today (v6.13+): holds.
+//   no-inode-lock           upstream without 9cb189a88273: sealed-memfd-writable (the race).
+//   no-future-write         upstream without 0a16e24e34f2: sealed-memfd-writable (a memfd sealed
+//                           F_SEAL_FUTURE_WRITE before the ioctl passes check_memfd_seals).
+//   fd-error-goto-err       upstream without f49856f525ac: ubuf-freed-before-release, leak.
+//
+// Properties: pin-leak, unpin-not-pinned (raised in unpin_folio), folio-pinned-after-close,
+// ubuf-freed-before-release, udmabuf-leak, sealed-memfd-writable, fd-installed-on-error,
+// use-after-free, double-free, leak (properties/).
+//
+// Left out: begin_cpu_udmabuf's cached sg table and the mmap/vmap paths beyond writing through
+// a mapping; the kfree vs kvfree mismatch on the unpin-list error path; the int overflow of
+// size_limit_mb * 1024 * 1024 (pglimit here is exact); hugetlb (memfd_pin_folios' hugetlb
+// index arithmetic, reservations); migration retries (-EAGAIN) inside memfd_pin_folios; the
+// intermediate v7 5/7 (udmabuf_pin_folios still calling add_to_unpin_list: the same leak as
+// unpin-list); F_SEAL_EXEC implying F_SEAL_WRITE without waiting for pins.
+
+import { match } from 'ts-pattern';
+import { defineModel, DONE, thread, type Property, type Step, type Thread } from '../../src/index.ts';
+import { dma_buf_export_udmabuf, dma_buf_fd, dma_buf_put } from '../kernel/dma-buf.ts';
+import { EBADF, EINVAL, EMFILE, ENOMEM } from '../kernel/errno.ts';
+import { close_fd, fd_install } from '../kernel/fdtable.ts';
+import { fget, fput } from '../kernel/file.ts';
+import { PAGE_SIZE, unpin_folios } from '../kernel/folio.ts';
+import {
+  can_inode_lock_shared,
+  F_SEAL_FUTURE_WRITE,
+  F_SEAL_SHRINK,
+  F_SEAL_WRITE,
+  inode_lock_shared,
+  inode_unlock_shared,
+  memfd_create,
+  memfd_get_seals,
+  memfd_pin_folios,
+  memfdOf,
+  parseSeals,
+} from '../kernel/memfd.ts';
+import {
+  EBADFD,
+  holderOf,
+  kfree_udmabuf,
+  kzalloc_udmabuf,
+  unpin_all_folios_array,
+  unpin_all_folios_list,
+  type UdmabufDesign,
+  type UdmabufWorld,
+} from '../kernel/udmabuf.ts';
+import { allocFile, emptyWorld, type KernelWorld } from '../kernel/world.ts';
+import { fdCloser } from '../userspace/fd-closer.ts';
+import { fdFiller } from '../userspace/fd-filler.ts';
+import { memfdSealer } from '../userspace/memfd-sealer.ts';
+import { memfdTruncater } from '../userspace/memfd-truncater.ts';
+import { memfdWriter } from '../userspace/memfd-writer.ts';
+import { udmabufWriter } from '../userspace/udmabuf-writer.ts';
+import { fdInstalledOnError } from '../../properties/fd-exposure.ts';
+import { folioPinBugs, folioPinnedAfterClose, pinLeak } from '../../properties/folio-pins.ts';
+import { noLeak } from '../../properties/leak.ts';
+import { sealedMemfdWritable } from '../../properties/memfd-seals.ts';
+import { danglingReference, memorySafetyBugs } from '../../properties/memory-safety.ts';
+import { ubufFreedBeforeRelease, udmabufLeak } from '../../properties/udmabuf-ownership.ts';
+
+/** The process's fds at the start: /dev/udmabuf and the memfd. */
+export const DEV_FD = 0;
+export const MEMFD_FD = 1;
+
+export const params = {
+  /** the pin bookkeeping: 'unpin-list' | 'folio-array' | 'pinned-folios' */
+  design: 'pinned-folios',
+  /** 9cb189a88273: inode_lock_shared across check_memfd_seals and the pin */
+  sealLock: true,
+  /** 0a16e24e34f2: SEALS_DENIED includes F_SEAL_FUTURE_WRITE */
+  denyFutureWrite: true,
+  /** f49856f525ac: when dma_buf_fd fails, dma_buf_put (release_udmabuf frees) instead of goto err */
+  putOnFdError: true,
+  /** the memfd's folios in file order, in pages (0: a hole, filled by memfd_alloc_folio on pin) */
+  folios: '2,1,1',
+  /** the items, offset+size in bytes, all over the memfd at MEMFD_FD */
+  items: '4096+8192,8192+8192',
+  /** the memfd's seals at the start */
+  seals: 'F_SEAL_SHRINK',
+  /** module parameters */
+  sizeLimitMb: 64,
+  listLimit: 1024,
+  /** RLIMIT_NOFILE */
+  rlimit: 3,
+  sealers: 1,
+  /** the seals a sealer may add, one choice each */
+  sealChoices: 'F_SEAL_WRITE,F_SEAL_FUTURE_WRITE',
+  closers: 1,
+  udmabufWriters: 1,
+  memfdWriters: 0,
+  truncaters: 0,
+  fillers: 0,
+};
+export type Params = typeof params;
+
+export interface Item {
+  fd: number;
+  offset: number;
+  size: number;
+}
+
+export function parseItems(text: string): Item[] {
+  return text.split(',').map((s) => {
+    const [offset, size] = s.split('+').map(Number);
+    if (!Number.isInteger(offset) || !Number.isInteger(size)) throw new Error(`bad item '${s}' (offset+size in bytes)`);
+    return { fd: MEMFD_FD, offset: offset!, size: size! };
+  });
+}
+
+interface Locals {
+  ret: number;
+  /** the /dev/udmabuf file (fdget) */
+  dev: number;
+  ubuf: number;
+  /** the item being pinned, and its memfd file while it is held */
+  i: number;
+  memfd: number;
+  locked: boolean;
+  /** what memfd_pin_folios returned for the item: the folios and the offset into the first */
+  pinned: number[];
+  pgoff: number;
+  /** unpin-list: the next pinned folio to put on the list */
+  k: number;
+  /** folio-array: nr_folios, the folios recorded in ubuf->folios so far */
+  nrFolios: number;
+  dmabuf: number;
+  fd: number;
+}
+
+/** The buffer pages an item gets from its pinned folios: the first from pgoff, then whole folios, pgcnt in all. */
+function itemPages(w: UdmabufWorld, pinned: readonly number[], pgoff: number, pgcnt: number): { folio: number; offset: number }[] {
+  const pages: { folio: number; offset: number }[] = [];
+  let sub = pgoff;
+  for (const folio of pinned) {
+    for (; sub < w.folios[folio]!.nrPages * PAGE_SIZE && pages.length < pgcnt; sub += PAGE_SIZE) pages.push({ folio, offset: sub });
+    sub = 0;
+  }
+  return pages;
+}
+
+const fail = (k: { local: Locals }, ret: number, label: string) => ((k.local.ret = ret), label);
+
+export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
+  const design = p.design as UdmabufDesign;
+  if (!['unpin-list', 'folio-array', 'pinned-folios'].includes(design)) throw new Error(`unknown design '${p.design}'`);
+  const items = parseItems(p.items);
+  const who = 'ioctl';
+  const sealsDenied = F_SEAL_WRITE | (p.denyFutureWrite ? F_SEAL_FUTURE_WRITE : 0);
+  const pglimit = (p.sizeLimitMb * 1024 * 1024) / PAGE_SIZE;
+  const call = items.length === 1 ? 'UDMABUF_CREATE' : 'UDMABUF_CREATE_LIST';
+
+  type S = Step<UdmabufWorld, Locals>;
+  const alloc = (next: string): S => ({ fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? next : fail(k, -ENOMEM, 'err')) });
+
+  // 5. the arrays allocated before the items are pinned, per design
+  const arrays = match(design)
+    .with('unpin-list', () => ['kvmalloc_array_folios', 'kvcalloc_offsets'])
+    .with('folio-array', () => ['kvmalloc_array_folios', 'kvmalloc_array_pages'])
+    .with('pinned-folios', () => ['kvmalloc_array_folios', 'kvcalloc_offsets', 'kvmalloc_array_pinned_folios', 'kvmalloc_array_scratch_folios'])
+    .exhaustive();
+  const arraySteps: Record<string, S> = {};
+  arrays.forEach((name, i) => (arraySteps[name] = alloc(arrays[i + 1] ?? 'fget')));
+
+  const steps: Record<string, S> = {
+    udmabuf_ioctl: {
+      run: (k) => {
+        const dev = fget(k.world, DEV_FD); // fdget() in sys_ioctl
+        if (dev < 0) return fail(k, -EBADF, 'return');
+        k.local.dev = dev;
+        return 'memdup_user';
+      },
+    },
+    memdup_user: {
+      fails: ['-ENOMEM'],
+      run: (k, c) => {
+        if (items.length > p.listLimit) return fail(k, -EINVAL, 'return');
+        return c === 'ok' ? 'kzalloc' : fail(k, -ENOMEM, 'return');
+      },
+    },
+    kzalloc: {
+      fails: ['-ENOMEM'],
+      run: (k, c) => {
+        if (c !== 'ok') return fail(k, -ENOMEM, 'return');
+        k.local.ubuf = kzalloc_udmabuf(k.world, design);
+        return 'check_items';
+      },
+    },
+    check_items: {
+      run: (k) => {
+        let pgcnt = 0;
+        for (const it of items) {
+          if (it.offset % PAGE_SIZE !== 0 || it.size % PAGE_SIZE !== 0) return fail(k, -EINVAL, 'kfree_ubuf');
+          pgcnt += it.size / PAGE_SIZE;
+          if (pgcnt > pglimit) return fail(k, -EINVAL, 'kfree_ubuf');
+        }
+        if (pgcnt === 0) return fail(k, -EINVAL, 'kfree_ubuf');
+        k.world.udmabufs[k.local.ubuf]!.pagecount = pgcnt;
+        return arrays[0]!;
+      },
+    },
+    ...arraySteps,
+    fget: {
+      run: (k) => {
+        const file = fget(k.world, items[k.local.i]!.fd);
+        if (file < 0) return fail(k, -EBADFD, 'err');
+        k.local.memfd = file;
+        return p.sealLock ? 'inode_lock_shared' : 'check_memfd_seals';
+      },
+    },
+    inode_lock_shared: {
+      enabled: (w, l) => memfdOf(w, l.memfd) < 0 || can_inode_lock_shared(w, memfdOf(w, l.memfd)),
+      run: (k) => {
+        const m = memfdOf(k.world, k.local.memfd);
+        if (m >= 0) {
+          inode_lock_shared(k.world, m, who);
+          k.local.locked = true;
+        }
+        return 'check_memfd_seals';
+      },
+    },
+    check_memfd_seals: {
+      run: (k) => {
+        const seals = memfd_get_seals(k.world, k.local.memfd);
+        if (seals < 0) return fail(k, -EBADFD, 'out_unlock'); // neither shmem nor hugetlbfs
+        if ((seals & F_SEAL_SHRINK) === 0 || (seals & sealsDenied) !== 0) return fail(k, -EINVAL, 'out_unlock');
+        return design === 'unpin-list' ? 'kvmalloc_array_item_folios' : 'memfd_pin_folios';
+      },
+    },
+    ...(design === 'unpin-list' ? { kvmalloc_array_item_folios: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'memfd_pin_folios' : fail(k, -ENOMEM, 'out_unlock')) } as S } : {}),
+    memfd_pin_folios: {
+      fails: ['-ENOMEM'],
+      run: (k, c) => {
+        const it = items[k.local.i]!;
+        const pgcnt = it.size / PAGE_SIZE;
+        const end = it.offset + pgcnt * PAGE_SIZE - 1;
+        const r = memfd_pin_folios(k.world, k.local.memfd, it.offset, end, pgcnt, holderOf(k.local.ubuf), c === 'ok' ? undefined : -ENOMEM);
+        if (r.ret <= 0) return fail(k, r.ret || -EINVAL, 'out_unlock');
+        k.local.pinned = r.folios;
+        k.local.pgoff = r.offset;
+        k.local.k = 0;
+        return match(design)
+          .with('unpin-list', () => 'add_to_unpin_list')
+          .with('folio-array', () => 'record_folios')
+          .with('pinned-folios', () => 'record_pinned_folios')
+          .exhaustive();
+      },
+    },
+    ...match(design)
+      .returnType<Record<string, S>>()
+      .with('unpin-list', () => ({
+        // for each page: if (j == 0 || ubuf->folios[pgbuf-1] != folios[k]) add_to_unpin_list(folios[k])
+        add_to_unpin_list: {
+          fails: ['-ENOMEM'],
+          run: (k, c) => {
+            if (c !== 'ok') return fail(k, -ENOMEM, 'out_unlock'); // kfree(folios); goto err
+            const l = k.local;
+            const u = k.world.udmabufs[l.ubuf]!;
+            const folio = l.pinned[l.k]!;
+            u.unpin_list.push(folio);
+            const pages = itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE);
+            u.pages.push(...pages.filter((pg) => pg.folio === folio));
+            l.k += 1;
+            return l.k < l.pinned.length ? 'add_to_unpin_list' : 'out_unlock';
+          },
+        },
+      }))
+      .with('folio-array', () => ({
+        record_folios: {
+          run: (k) => {
+            const l = k.local;
+            const u = k.world.udmabufs[l.ubuf]!;
+            u.pages.push(...itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE)); // pages[nr_pages++] = folio_page()
+            u.folios.push(...l.pinned); // folios += ret
+            l.nrFolios += l.pinned.length; // nr_folios += ret
+            return 'out_unlock';
+          },
+        },
+      }))
+      .with('pinned-folios', () => ({
+        record_pinned_folios: {
+          run: (k) => {
+            const l = k.local;
+            const u = k.world.udmabufs[l.ubuf]!;
+            u.pages.push(...itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE)); // folios[upgcnt], offsets[upgcnt]
+            u.pinned_folios.push(...l.pinned); // pinned_folios[nr_pinned++] = folios[cur_folio]
+            u.nr_pinned += l.pinned.length; // published at end:
+            return 'out_unlock';
+          },
+        },
+      }))
+      .exhaustive(),
+    out_unlock: {
+      run: (k) => {
+        const l = k.local;
+        if (l.locked) inode_unlock_shared(k.world, memfdOf(k.world, l.memfd), who);
+        l.locked = false;
+        fput(k.world, l.memfd);
+        l.memfd = -1;
+        if (l.ret < 0) return 'err';
+        l.i += 1;
+        return l.i < items.length ? 'fget' : 'dma_buf_export';
+      },
+    },
+    dma_buf_export: {
+      fails: ['-ENOMEM'],
+      run: (k, c) => {
+        const u = k.world.udmabufs[k.local.ubuf]!;
+        if (design === 'folio-array') u.foliocount = k.local.nrFolios;
+        if (c !== 'ok') return fail(k, -ENOMEM, 'err');
+        k.local.dmabuf = dma_buf_export_udmabuf(k.world, k.local.ubuf);
+        u.dmabuf = k.local.dmabuf;
+        return 'dma_buf_fd';
+      },
+    },
+    dma_buf_fd: {
+      // a full fd table (RLIMIT_NOFILE), injected; the fd-filler thread gets there too
+      fails: ['-EMFILE'],
+      run: (k, c) => {
+        const fd = c === 'ok' ? dma_buf_fd(k.world, k.local.dmabuf) : -EMFILE;
+        if (fd < 0) return fail(k, fd, p.putOnFdError ? 'dma_buf_put' : 'err');
+        k.local.fd = fd;
+        return 'return';
+      },
+    },
+    dma_buf_put: {
+      run: (k) => {
+        dma_buf_put(k.world, k.local.dmabuf); // the last reference: release_udmabuf
+        return 'return';
+      },
+    },
+    err: {
+      run: (k) => {
+        const l = k.local;
+        match(design)
+          .with('unpin-list', () => unpin_all_folios_list(k.world, l.ubuf))
+          .with('folio-array', () => {
+            if (l.nrFolios) unpin_folios(k.world, k.world.udmabufs[l.ubuf]!.folios.slice(0, l.nrFolios), holderOf(l.ubuf));
+          })
+          .with('pinned-folios', () => unpin_all_folios_array(k.world, l.ubuf)) // deinit_udmabuf
+          .exhaustive();
+        return 'kfree_ubuf';
+      },
+    },
+    kfree_ubuf: {
+      run: (k) => {
+        kfree_udmabuf(k.world, k.local.ubuf, 'the udmabuf_create error path');
+        return 'return';
+      },
+    },
+    return: {
+      run: (k) => {
+        const w = k.world;
+        const l = k.local;
+        const ret = l.ret < 0 ? l.ret : l.fd;
+        l.ret = ret;
+        w.returned.push({ thread: who, call, ret, files: l.dmabuf >= 0 ? [w.dmabufs[l.dmabuf]!.file] : [] });
+        if (l.dev >= 0) fput(w, l.dev); // fdput()
+        return ret >= 0 ? 'close' : DONE;
+      },
+    },
+    close: {
+      run: (k) => {
+        close_fd(k.world, k.local.fd); // userspace: close(udmabuf fd)
+        return DONE;
+      },
+    },
+  };
+
+  return thread<UdmabufWorld, Locals>({
+    name: who,
+    locals: { ret: 0, dev: -1, ubuf: -1, i: 0, memfd: -1, locked: false, pinned: [], pgoff: 0, k: 0, nrFolios: 0, dmabuf: -1, fd: -1 },
+    steps,
+  });
+}
+
+const asUdmabuf = (t: Thread<any>) => t as Thread<UdmabufWorld>;
+const prop = (x: Property<any>) => x as Property<UdmabufWorld>;
+
+/** Upstream before Jann Horn's fixes, per fix. */
+const UNFIXED = { sealLock: false, denyFutureWrite: false, putOnFdError: false };
+
+export const udmabufCreateModel = defineModel({
+  name: 'udmabuf/create',
+  title: 'UDMABUF_CREATE_LIST: pin memfd folios, export a dma-buf; release unpins (seed 004, v2 4/4)',
+  params,
+  world: (p): UdmabufWorld => {
+    const w: UdmabufWorld = { ...emptyWorld(p.rlimit, 0), folios: [], memfds: [], udmabufs: [] };
+    const dev = allocFile(w, { name: '/dev/udmabuf', kind: 'regular', inode: -1, dmabuf: -1 });
+    fd_install(w, DEV_FD, dev);
+    const memfd = memfd_create(w, 'memfd', p.folios.split(',').map(Number), parseSeals(p.seals));
+    fd_install(w, MEMFD_FD, memfd);
+    return w;
+  },
+  threads: (p) => [
+    udmabufCreate(p),
+    ...Array.from({ length: p.sealers }, (_, i) => asUdmabuf(memfdSealer(`sealer${i}`, MEMFD_FD, p.sealChoices.split(',')))),
+    ...Array.from({ length: p.closers }, (_, i) => asUdmabuf(fdCloser(`closer${i}`))),
+    ...Array.from({ length: p.udmabufWriters }, (_, i) => udmabufWriter(`writer${i}`)),
+    ...Array.from({ length: p.memfdWriters }, (_, i) => asUdmabuf(memfdWriter(`memfd-writer${i}`, MEMFD_FD))),
+    ...Array.from({ length: p.truncaters }, (_, i) => asUdmabuf(memfdTruncater(`truncater${i}`, MEMFD_FD, 1))),
+    ...Array.from({ length: p.fillers }, (_, i) => asUdmabuf(fdFiller(`filler${i}`))),
+  ],
+  properties: () => [
+    prop(pinLeak),
+    prop(sealedMemfdWritable),
+    prop(ubufFreedBeforeRelease),
+    prop(fdInstalledOnError),
+    prop(danglingReference),
+    prop(folioPinnedAfterClose),
+    prop(udmabufLeak),
+    prop(noLeak),
+  ],
+  bugs: { ...memorySafetyBugs, ...folioPinBugs, 'lock-imbalance': 'an inode lock released by a thread that does not hold it' },
+  variants: {
+    'unpin-list': {
+      description: 'v6.10/v6.11: a udmabuf_folio node per folio after the pin, no seal lock, goto err on dma_buf_fd failure',
+      params: { design: 'unpin-list', ...UNFIXED },
+      expect: { violates: ['pin-leak', 'sealed-memfd-writable', 'ubuf-freed-before-release', 'leak'] },
+    },
+    'unpin-list-fixed': {
+      description: 'the unpin list with the three Dec 2024 fixes: the per-folio allocation still leaks pins',
+      params: { design: 'unpin-list' },
+      expect: { violates: 'pin-leak' },
+    },
+    'folio-array': {
+      description: 'v2 4/4 as posted: folios[] + pages[], unpin_folios(folios, nr_folios)',
+      params: { design: 'folio-array', ...UNFIXED },
+      expect: { violates: ['sealed-memfd-writable', 'ubuf-freed-before-release', 'leak'] },
+    },
+    'folio-array-fixed': {
+      description: 'v2 4/4 with the three Dec 2024 fixes',
+      params: { design: 'folio-array' },
+      expect: 'holds',
+    },
+    'pinned-folios-v6.12': {
+      description: 'the merged pinned_folios[] + nr_pinned, before the Dec 2024 fixes',
+      params: { design: 'pinned-folios', ...UNFIXED },
+      expect: { violates: ['sealed-memfd-writable', 'ubuf-freed-before-release', 'leak'] },
+    },
+    'pinned-folios': {
+      description: 'upstream today: pinned_folios[] + nr_pinned, inode_lock_shared, FUTURE_WRITE denied, dma_buf_put',
+      expect: 'holds',
+    },
+    'no-inode-lock': {
+      description: 'upstream without 9cb189a88273: seal check and pin not under the inode lock',
+      params: { sealLock: false },
+      expect: { violates: 'sealed-memfd-writable' },
+    },
+    'no-future-write': {
+      description: 'upstream without 0a16e24e34f2: SEALS_DENIED is F_SEAL_WRITE only',
+      params: { denyFutureWrite: false },
+      expect: { violates: 'sealed-memfd-writable' },
+    },
+    'fd-error-goto-err': {
+      description: 'upstream without f49856f525ac: dma_buf_fd failure goes to err after the export',
+      params: { putOnFdError: false },
+      expect: { violates: ['ubuf-freed-before-release', 'leak'] },
+    },
+  },
+});

@@ -1,0 +1,44 @@
+// A thread that truncates a memfd: ftruncate(fd, size) -> do_truncate, under the inode lock
+// (shmem_setattr: -EPERM when shrinking a memfd sealed F_SEAL_SHRINK). Folios past the new
+// size leave the page cache; a pinned one lives on until its last unpin.
+//
+//   1. ftruncate   fget(fd): -EBADF; not a memfd: -EINVAL
+//   2. do_truncate inode_lock; shmem_setattr; inode_unlock; fput
+
+import { DONE, thread, type Thread } from '../../src/index.ts';
+import { EINVAL } from '../kernel/errno.ts';
+import { fget, fput } from '../kernel/file.ts';
+import { can_inode_lock, inode_lock, inode_unlock, memfdOf, shmem_truncate, type MemfdWorld } from '../kernel/memfd.ts';
+
+/** size: the new size, in pages. */
+export function memfdTruncater(name: string, fd: number, size: number): Thread<MemfdWorld> {
+  return thread<MemfdWorld, { file: number; memfd: number; ret: number }>({
+    name,
+    locals: { file: -1, memfd: -1, ret: 0 },
+    steps: {
+      ftruncate: {
+        run: (k) => {
+          const file = fget(k.world, fd);
+          if (file < 0) return ((k.local.ret = file), DONE);
+          k.local.file = file;
+          k.local.memfd = memfdOf(k.world, file);
+          if (k.local.memfd < 0) {
+            fput(k.world, file);
+            return ((k.local.ret = -EINVAL), DONE);
+          }
+          return 'do_truncate';
+        },
+      },
+      do_truncate: {
+        enabled: (w, l) => can_inode_lock(w, l.memfd),
+        run: (k) => {
+          inode_lock(k.world, k.local.memfd, name);
+          k.local.ret = shmem_truncate(k.world, k.local.memfd, size);
+          inode_unlock(k.world, k.local.memfd, name);
+          fput(k.world, k.local.file);
+          return DONE;
+        },
+      },
+    },
+  });
+}

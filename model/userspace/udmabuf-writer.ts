@@ -1,0 +1,65 @@
+// A thread of the same process that guesses the fd of a new udmabuf, maps it shared and
+// writes through the mapping: the store lands in the memfd's folios (udmabuf_vm_fault
+// inserts their pfns; no page reference is taken, only the pins keep them alive). The vma
+// holds a reference on the dma-buf file, so release_udmabuf can run at its munmap.
+//
+//   1. mmap     fget(fd); not a udmabuf dma-buf: done; mmap_udmabuf (vm_private_data = ubuf)
+//   2. write    store to every page of the buffer (udmabuf_vm_fault: folio + offset)
+//   3. munmap   fput(vma->vm_file): the last reference runs release_udmabuf
+
+import { DONE, thread, violation, type Thread } from '../../src/index.ts';
+import { assertDmaBufLive } from '../kernel/dma-buf.ts';
+import { fget, fput } from '../kernel/file.ts';
+import { folioLive } from '../kernel/memfd.ts';
+import { assertUdmabufLive, type UdmabufWorld } from '../kernel/udmabuf.ts';
+
+export function udmabufWriter(name: string, symmetry = 'udmabuf-writer'): Thread<UdmabufWorld> {
+  return thread<UdmabufWorld, { fd: number; vma: number; ubuf: number }>({
+    name,
+    locals: { fd: -1, vma: -1, ubuf: -1 },
+    symmetry,
+    steps: {
+      mmap: {
+        choices: (w) => w.fdtable.fd.map((_, fd) => fd),
+        run: (k, fd) => {
+          const w = k.world;
+          const file = fget(w, Number(fd));
+          if (file < 0) return DONE; // -EBADF
+          const f = w.files[file]!;
+          if (f.kind !== 'dma_buf' || w.dmabufs[f.dmabuf]!.exporter !== 'udmabuf') {
+            fput(w, file);
+            return DONE; // -ENODEV
+          }
+          assertDmaBufLive(w, f.dmabuf, `mmap(fd ${fd})`);
+          const ubuf = w.dmabufs[f.dmabuf]!.priv!;
+          assertUdmabufLive(w, ubuf, `mmap_udmabuf(fd ${fd})`);
+          // the fget reference becomes vma->vm_file's
+          w.vmas.push({ file, owner: name });
+          k.local.fd = Number(fd);
+          k.local.vma = w.vmas.length - 1;
+          k.local.ubuf = ubuf;
+          return 'write';
+        },
+      },
+      write: {
+        run: (k) => {
+          const w = k.world;
+          assertUdmabufLive(w, k.local.ubuf, `udmabuf_vm_fault (${name}, fd ${k.local.fd})`);
+          for (const [i, page] of w.udmabufs[k.local.ubuf]!.pages.entries()) {
+            if (!folioLive(w, page.folio)) violation('use-after-free', `${name} writes page ${i} of its udmabuf mapping: folio${page.folio} was unpinned and freed`);
+          }
+          return 'munmap';
+        },
+      },
+      munmap: {
+        run: (k) => {
+          const w = k.world;
+          const vma = w.vmas[k.local.vma]!;
+          fput(w, vma.file);
+          vma.file = -1;
+          return DONE;
+        },
+      },
+    },
+  });
+}

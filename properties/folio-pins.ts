@@ -1,0 +1,39 @@
+// Folio pins as a multiset: every successful pin (memfd_pin_folios) is undone exactly once,
+// by unpin_folio / unpin_folios, on every error path and at release; nothing is unpinned
+// that was not pinned (raised inside unpin_folio: model/kernel/folio.ts); and once no fd or
+// mapping reaches a udmabuf any more, every pin count is back to zero.
+
+import { always, atEnd, type Property } from '../src/index.ts';
+import type { UdmabufWorld } from '../model/kernel/udmabuf.ts';
+
+export const folioPinBugs = {
+  'unpin-not-pinned': 'unpin_folio() of a folio that is not pinned, or by a udmabuf that holds no pin on it (pincount underflow)',
+};
+
+/** A udmabuf that has been freed holds no pin: the pins it took were all undone before kfree(ubuf). */
+export const pinLeak: Property<UdmabufWorld> = always(
+  'pin-leak',
+  'every pin taken for a udmabuf is undone before the udmabuf is freed',
+  ({ world: w }) => {
+    for (const [i, f] of w.folios.entries()) {
+      for (const pin of f.pins) {
+        const ubuf = Number(pin.holder.replace(/^ubuf/, ''));
+        const u = w.udmabufs[ubuf];
+        if (u?.freed) return `folio${i} stays pinned for ubuf${ubuf}, which ${u.freedBy} freed: a pin never undone (pincount ${f.pincount})`;
+      }
+    }
+    return undefined;
+  },
+);
+
+/** Once no fd and no mapping refers to a live udmabuf dma-buf, every folio's pin count is 0. */
+export const folioPinnedAfterClose: Property<UdmabufWorld> = atEnd(
+  'folio-pinned-after-close',
+  'all pin counts are back to zero once every udmabuf fd and mapping is gone',
+  ({ world: w }) => {
+    const reachable = (file: number) => file >= 0 && !w.files[file]!.freed && w.files[file]!.kind === 'dma_buf' && w.dmabufs[w.files[file]!.dmabuf]!.exporter === 'udmabuf';
+    if (w.fdtable.fd.some((file) => file !== null && reachable(file)) || w.vmas.some((v) => reachable(v.file))) return undefined;
+    const i = w.folios.findIndex((f) => f.pincount !== 0);
+    return i < 0 ? undefined : `every udmabuf fd is closed, but folio${i} has pincount ${w.folios[i]!.pincount}`;
+  },
+);
