@@ -1,13 +1,18 @@
-// kmc check [model] [--variant v] [--seed n] [--runs n] [--max-steps n] [--out dir] [--json] [--param k=v]
+// kmc check [model] [--variant v] [--strategy auto|bfs|dfs|random|pct] [--seed n] [--runs n] [--max-steps n]
+//           [--max-states n] [--max-depth n] [--timeout s] [--max-memory bytes] [--workers n] [--no-por]
+//           [--no-symmetry] [--out dir] [--json] [--param k=v]
 
 import type { Model } from '../core/model.ts';
-import { checkVariant, DEFAULTS, showExpectation, type VariantCheck } from '../explore/check.ts';
+import { checkVariantAsync, DEFAULTS, showExpectation, type CheckOptions, type VariantCheck } from '../explore/check.ts';
+import type { ExhaustiveOptions, Progress } from '../explore/exhaustive.ts';
 import { encodeTrace } from '../trace/codec.ts';
 import { writeNew } from '../trace/file.ts';
 import { recordTrace } from '../trace/trace.ts';
 import { integer, modelParams, parse } from './args.ts';
 import { EXIT, UsageError, type Io } from './errors.ts';
 import { findModel } from './models.ts';
+import { stdio } from './main.ts';
+import { AUTO_MAX_STATES } from '../explore/check.ts';
 
 export const DEFAULT_OUT = 'kmc-out';
 
@@ -23,7 +28,20 @@ interface Row {
   trace?: string;
   /** steps in the counterexample */
   length?: number;
-  stats: { runs: number; steps: number; states: number; depth: number; exhaustive: boolean; milliseconds: number };
+  stats: {
+    runs: number;
+    steps: number;
+    states: number;
+    depth: number;
+    exhaustive: boolean;
+    milliseconds: number;
+    /** bfs/dfs */
+    statesPerSecond?: number;
+    bytesPerState?: number;
+    collisionProbability?: number;
+    reductions?: { por: boolean; symmetry: boolean };
+    workers?: number;
+  };
   note?: string;
 }
 
@@ -51,10 +69,19 @@ export async function check(args: string[], models: readonly Model[], io: Io): P
     out: { type: 'string' },
     json: { type: 'boolean' },
     param: { type: 'string', multiple: true },
+    'max-states': { type: 'string' },
+    'max-depth': { type: 'string' },
+    timeout: { type: 'string' },
+    'max-memory': { type: 'string' },
+    workers: { type: 'string' },
+    'no-por': { type: 'boolean' },
+    'no-symmetry': { type: 'boolean' },
   });
   if (positionals.length > 1) throw new UsageError(`check takes at most one model, got ${positionals.join(' ')}`);
-  const strategy = values.strategy ?? 'random';
-  if (strategy !== 'random' && strategy !== 'pct') throw new UsageError(`unknown strategy '${strategy}' (available: random, pct)`);
+  const strategy = values.strategy ?? 'auto';
+  if (!STRATEGIES.includes(strategy as (typeof STRATEGIES)[number])) throw new UsageError(`unknown strategy '${strategy}' (available: ${STRATEGIES.join(', ')})`);
+  const exhaustive = exhaustiveOptions(values);
+  const tty = !values.json && process.stderr.isTTY === true && io.err === stdio.err;
   const seed = initialSeed(values.seed);
   const runs = integer('runs', values.runs, DEFAULTS.runs, 1);
   const maxSteps = integer('max-steps', values['max-steps'], DEFAULTS.maxSteps, 1);
@@ -72,10 +99,17 @@ export async function check(args: string[], models: readonly Model[], io: Io): P
     return variants.map((v) => ({ model: m, variant: v, params }));
   });
 
-  if (!values.json) io.err(`kmc check: seed ${seed}, ${runs} runs per variant (repeat with --seed ${seed} or KMC_SEED=${seed})\n`);
+  if (!values.json) {
+    const how = strategy === 'auto' ? `bfs, or ${runs} random runs per variant past ${AUTO_MAX_STATES} states` : strategy === 'bfs' || strategy === 'dfs' ? strategy : `${runs} ${strategy} runs per variant`;
+    io.err(`kmc check: seed ${seed}, ${how} (repeat with --seed ${seed} or KMC_SEED=${seed})\n`);
+  }
   const rows: Row[] = [];
   for (const job of jobs) {
-    for (const c of checkVariant(job.model, job.variant, { strategy, runs, seed, maxSteps, params: job.params })) {
+    const onProgress = tty ? (p: Progress) => io.err(`\r\x1b[K${job.model.name} ${job.variant}: ${progressLine(p)}`) : undefined;
+    const opts: CheckOptions = { strategy: strategy as CheckOptions['strategy'], runs, seed, maxSteps, params: job.params, exhaustive: { ...exhaustive, ...(onProgress ? { onProgress } : {}) } };
+    const checks = await checkVariantAsync(job.model, job.variant, opts);
+    if (tty) io.err('\r\x1b[K');
+    for (const c of checks) {
       rows.push(toRow(c, seed, out));
       if (!values.json) io.out(showRow(rows.at(-1)!));
     }
@@ -100,6 +134,13 @@ function toRow(c: VariantCheck, seed: number, out: string): Row {
     asExpected: c.asExpected,
     stats: { runs: cov.runs, steps: cov.steps, states: cov.states, depth: cov.depth, exhaustive: cov.exhaustive, milliseconds: Math.round(cov.ms) },
   };
+  if (cov.bytesPerState !== undefined) {
+    row.stats.statesPerSecond = Math.round(cov.states / Math.max(cov.ms / 1000, 1e-6));
+    row.stats.bytesPerState = Math.round(cov.bytesPerState * 10) / 10;
+    row.stats.collisionProbability = cov.collisionProbability ?? 0;
+    if (cov.reductions) row.stats.reductions = cov.reductions;
+    row.stats.workers = cov.workers ?? 1;
+  }
   if (result.kind === 'violation') {
     row.property = result.violation.property;
     row.message = result.violation.message;
@@ -119,10 +160,50 @@ function showRow(r: Row): string {
   if (r.message) lines.push(`      ${r.property}: ${r.message}`);
   if (r.trace) lines.push(`      trace: ${r.trace}`, `      replay: npx kmc replay ${r.trace}`);
   if (r.note) lines.push(`      ${r.note}`);
+  const st = r.stats;
+  if (st.bytesPerState !== undefined) {
+    const red = st.reductions ? [st.reductions.por ? 'por' : '', st.reductions.symmetry ? 'symmetry' : ''].filter(Boolean).join('+') || 'no reductions' : '';
+    lines.push(
+      `      ${r.strategy}: ${st.states} distinct states, ${st.steps} transitions, depth ${st.depth}, ${st.exhaustive ? 'exhaustive' : 'not exhaustive'}, ` +
+        `${st.milliseconds} ms (${st.statesPerSecond} states/s), ${st.bytesPerState} bytes/state, P(fingerprint collision) ~ ${st.collisionProbability!.toExponential(1)}, ${red}` +
+        (st.workers && st.workers > 1 ? `, ${st.workers} workers` : ''),
+    );
+  }
   return lines.join('\n') + '\n';
 }
 
 function summary(rows: Row[]): string {
   const good = rows.filter((r) => r.asExpected).length;
   return `${rows.length} checks of ${new Set(rows.map((r) => `${r.model} ${r.variant}`)).size} variants: ${good} as expected, ${rows.length - good} not\n`;
+}
+
+const STRATEGIES = ['auto', 'bfs', 'dfs', 'random', 'pct'] as const;
+
+function progressLine(p: Progress): string {
+  return `${p.steps} transitions, ${p.states} distinct, queue ${p.queue}, depth ${p.depth}, ${Math.round(p.statesPerSecond)} transitions/s`;
+}
+
+/** `--max-memory 512M`, `2G`, or bytes. */
+function bytes(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)([KMG]?)B?$/i.exec(value);
+  if (!m) throw new UsageError(`--${flag} must be bytes, optionally with K, M or G (e.g. 512M), got '${value}'`);
+  const unit = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2]!.toUpperCase() as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * unit;
+}
+
+function exhaustiveOptions(values: Record<string, string | boolean | string[] | undefined>): ExhaustiveOptions {
+  const str = (k: string) => values[k] as string | undefined;
+  const o: ExhaustiveOptions = { por: values['no-por'] !== true, symmetry: values['no-symmetry'] !== true };
+  if (str('max-states') !== undefined) o.maxStates = integer('max-states', str('max-states'), 0, 1);
+  if (str('max-depth') !== undefined) o.maxDepth = integer('max-depth', str('max-depth'), 0, 0);
+  if (str('timeout') !== undefined) {
+    const t = str('timeout')!;
+    if (!/^\d+(\.\d+)?$/.test(t)) throw new UsageError(`--timeout must be seconds, got '${t}'`);
+    o.timeoutMs = Number(t) * 1000;
+  }
+  const mem = bytes('max-memory', str('max-memory'));
+  if (mem !== undefined) o.maxMemoryBytes = mem;
+  if (str('workers') !== undefined) o.workers = integer('workers', str('workers'), 1, 1);
+  return o;
 }

@@ -23,6 +23,16 @@ export interface TransitionLabel {
   choice: string;
 }
 
+/**
+ * Recording of what a transition reads and writes of the world (partial-order reduction):
+ * `wrap` returns a view of the world that records accesses; `note` records pseudo paths
+ * ('#faults', the fault budget). Only explorers use it; models never see it.
+ */
+export interface WorldAccess {
+  wrap<T>(world: T): T;
+  note(path: string, write: boolean): void;
+}
+
 export interface Applied<W> {
   /** The next state; the unchanged state when the step raised a violation. */
   state: State<W>;
@@ -44,7 +54,8 @@ export interface TransitionSystem<W = any> {
   initial(): State<W>;
   /** Enabled transitions, threads in definition order, choices in declaration order. */
   enabled(state: State<W>): Transition[];
-  apply(state: State<W>, t: Transition, opts?: { patches?: boolean }): Applied<W>;
+  /** With `access`, the step's guard, choices and effect run on recorded views of the world. */
+  apply(state: State<W>, t: Transition, opts?: { patches?: boolean; access?: WorldAccess }): Applied<W>;
   label(state: State<W>, t: Transition): TransitionLabel;
   /**
    * The first broken `always` property, `atEnd` property (when all threads returned) or
@@ -135,17 +146,29 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
       const step = stepAt(state, i);
       const name = threads[i]?.name ?? `#${i}`;
       if (step === undefined) throw new ModelError(`thread ${name} has no step to run (pc ${state.threads[i]?.pc})`);
+      const access = opts.access;
+      if (access) {
+        // what enabled() read to offer this transition: the guard, the choices, the fault budget
+        const seen = access.wrap(state.world);
+        step.enabled?.(seen, state.threads[i]!.local);
+        if (step.fails) access.note('#faults', false);
+        else if (typeof step.choices === 'function') step.choices(seen, state.threads[i]!.local);
+      }
       const choice = choicesOf(step, state.world, state.threads[i]!.local)[t.choice];
       if (choice === undefined) throw new ModelError(`step ${state.threads[i]!.pc} of ${name} has no choice #${t.choice}`);
       const recipe = (draft: State<W>) => {
         const me = draft.threads[i]!;
         const from = me.pc;
-        const next = step.run({ world: draft.world as W, local: me.local, thread: i }, choice);
+        const world = access ? access.wrap(draft.world as W) : (draft.world as W);
+        const next = step.run({ world, local: me.local, thread: i }, choice);
         if (next !== DONE && !(next in threads[i]!.steps)) {
           throw new ModelError(`step ${from} of thread ${name} jumped to unknown label '${String(next)}'`);
         }
         me.pc = next;
-        if (step.fails && t.choice > 0) draft.faults += 1;
+        if (step.fails && t.choice > 0) {
+          draft.faults += 1;
+          access?.note('#faults', true);
+        }
       };
       try {
         if (opts.patches) {

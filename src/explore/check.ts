@@ -6,17 +6,26 @@ import { expectations, type Expectation, type Model, type Plain, type Verdict1 }
 import { compile, type TransitionSystem } from '../core/system.ts';
 import { exploreRandom } from './random.ts';
 import { explorePct } from './pct.ts';
+import { exploreBfs } from './bfs.ts';
+import { exploreDfs } from './dfs.ts';
+import type { ExhaustiveOptions } from './exhaustive.ts';
 import type { ExploreResult, Strategy } from './result.ts';
 
 export type Verdict = 'holds' | 'violates' | 'incomplete' | 'error';
 
 export interface CheckOptions {
-  strategy?: Strategy;
+  /** 'auto': bfs when it completes within AUTO_MAX_STATES states, else random (default: random) */
+  strategy?: Strategy | 'auto';
   runs?: number;
   seed?: number;
   maxSteps?: number;
   params?: Record<string, Plain>;
+  /** bfs/dfs bounds and reductions (target is set from the expectation) */
+  exhaustive?: Omit<ExhaustiveOptions, 'target'>;
 }
+
+/** The state budget under which `auto` checks exhaustively (see README, "Exhaustive checking"). */
+export const AUTO_MAX_STATES = 200_000;
 
 export interface VariantCheck {
   system: TransitionSystem;
@@ -40,32 +49,50 @@ export function checkVariant(model: Model, variant: string, opts: CheckOptions =
   return expectations(model.variants[variant]!.expect).map((expected) => checkOne(system, expected, opts));
 }
 
+/** Like checkVariant; with `exhaustive.workers` > 1, bfs runs on worker threads. */
+export async function checkVariantAsync(model: Model, variant: string, opts: CheckOptions = {}): Promise<VariantCheck[]> {
+  const workers = opts.exhaustive?.workers ?? 1;
+  if (workers <= 1 || (opts.strategy !== 'bfs' && opts.strategy !== 'auto')) return checkVariant(model, variant, opts);
+  const { exploreBfsParallel } = await import('./parallel.ts');
+  const system = compile(model, variant, opts.params ?? {});
+  const out: VariantCheck[] = [];
+  for (const expected of expectations(model.variants[variant]!.expect)) {
+    const target = expected !== 'holds' ? { target: expected.violates } : {};
+    let result = await exploreBfsParallel(system, { ...opts.exhaustive, ...target, ...(opts.strategy === 'auto' ? { maxStates: AUTO_MAX_STATES } : {}) });
+    if (opts.strategy === 'auto' && result.kind === 'incomplete') result = sample('random', system, expected, opts);
+    out.push(judge(system, expected, result));
+  }
+  return out;
+}
+
+function sample(strategy: 'random' | 'pct', system: TransitionSystem, expected: Verdict1, opts: CheckOptions): ExploreResult {
+  const o = {
+    runs: opts.runs ?? DEFAULTS.runs,
+    seed: opts.seed ?? DEFAULTS.seed,
+    maxSteps: opts.maxSteps ?? DEFAULTS.maxSteps,
+    // A known-bad variant must stay caught by *its* property; others met on the way are noted.
+    ...(expected !== 'holds' ? { target: expected.violates } : {}),
+  };
+  return strategy === 'random' ? exploreRandom(system, o) : explorePct(system, o);
+}
+
 function checkOne(system: TransitionSystem, expected: Verdict1, opts: CheckOptions): VariantCheck {
   const strategy = opts.strategy ?? 'random';
+  const exhaustive: ExhaustiveOptions = { ...opts.exhaustive, ...(expected !== 'holds' ? { target: expected.violates } : {}) };
   const result = match(strategy)
-    .with('random', () =>
-      exploreRandom(system, {
-        runs: opts.runs ?? DEFAULTS.runs,
-        seed: opts.seed ?? DEFAULTS.seed,
-        maxSteps: opts.maxSteps ?? DEFAULTS.maxSteps,
-        // A known-bad variant must stay caught by *its* property; others met on the way are noted.
-        ...(expected !== 'holds' ? { target: expected.violates } : {}),
-      }),
-    )
-    .with('pct', () =>
-      explorePct(system, {
-        runs: opts.runs ?? DEFAULTS.runs,
-        seed: opts.seed ?? DEFAULTS.seed,
-        maxSteps: opts.maxSteps ?? DEFAULTS.maxSteps,
-        ...(expected !== 'holds' ? { target: expected.violates } : {}),
-      }),
-    )
-    .with('bfs', 'dfs', (s): ExploreResult => ({
-      kind: 'error',
-      message: `strategy ${s} is not available yet`,
-      coverage: { strategy: s, runs: 0, steps: 0, states: 0, depth: 0, exhaustive: false, ms: 0 },
-    }))
+    .with('random', 'pct', (s) => sample(s, system, expected, opts))
+    .with('bfs', () => exploreBfs(system, exhaustive))
+    .with('dfs', () => exploreDfs(system, exhaustive))
+    .with('auto', () => {
+      // exhaustive when the space is small enough to finish; the budget keeps `kmc check` quick
+      const r = exploreBfs(system, { ...exhaustive, maxStates: Math.min(exhaustive.maxStates ?? AUTO_MAX_STATES, AUTO_MAX_STATES) });
+      return r.kind === 'incomplete' ? sample('random', system, expected, opts) : r;
+    })
     .exhaustive();
+  return judge(system, expected, result);
+}
+
+function judge(system: TransitionSystem, expected: Verdict1, result: ExploreResult): VariantCheck {
   const verdict = match(result)
     .returnType<Verdict>()
     .with({ kind: 'ok' }, () => 'holds')

@@ -18,6 +18,14 @@ export interface Coverage {
   /** every reachable state within the bounds was visited. */
   exhaustive: boolean;
   ms: number;
+  /** bfs/dfs: bytes of fingerprint set (and BFS parent pointers) per stored state. */
+  bytesPerState?: number;
+  /** bfs/dfs: estimated probability that a fingerprint collision hid a state (TLC's optimistic estimate). */
+  collisionProbability?: number;
+  /** bfs/dfs: the reductions that were on. */
+  reductions?: { por: boolean; symmetry: boolean };
+  /** bfs/dfs: worker threads used. */
+  workers?: number;
 }
 
 export type ExploreResult =

@@ -1,0 +1,102 @@
+// Breadth-first exhaustive exploration: every state reachable within the bounds is
+// visited, layer by layer, so the first violation found has a shortest path. Visited
+// states are 64-bit fingerprints (fingerprint-set.ts); the path to each state is kept as
+// a parent pointer (32 bits) and the index taken among the parent's enabled transitions
+// (16 bits), in typed arrays, and rebuilt only for a counterexample. States waiting in the
+// queue are kept whole (the frontier), the one part of memory that grows with width.
+
+import type { State } from '../core/model.ts';
+import { U16List, U32List } from './fingerprint-set.ts';
+import { Bound, errorResult, incomplete, Store, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
+import type { ExploreResult } from './result.ts';
+import type { TransitionSystem } from '../core/system.ts';
+
+export type BfsOptions = ExhaustiveOptions;
+
+const NO_PARENT = 0xffffffff;
+
+export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): ExploreResult {
+  const store = new Store(system, opts);
+  const parent = new U32List();
+  const move = new U16List();
+  const queue: Node[] = [];
+  let head = 0;
+  /** POR: states in the queue not expanded yet, by fingerprint */
+  const pending = new Map<string, Node>();
+  let cut = false;
+  const extraBytes = () => parent.bytes + move.bytes;
+
+  const pathTo = (id: number, last?: number): number[] => {
+    const path: number[] = last === undefined ? [] : [last];
+    for (let i = id; parent.data[i] !== NO_PARENT; i = parent.data[i]!) path.push(move.data[i]!);
+    return path.reverse();
+  };
+  const newId = (from: number, m: number): number => {
+    if (m > 0xffff) throw new Error(`more than 65535 enabled transitions in one state`);
+    parent.push(from);
+    move.push(m);
+    return parent.length - 1;
+  };
+
+  const visit = (state: State, from: number, m: number, depth: number, sleep: Sleeper[]) => {
+    const c = store.canon(state);
+    const slot = store.insert(c.key);
+    if (slot >= 0) {
+      const node = store.node(state, c.perm, depth, sleep, newId(from, m), true);
+      if (store.por) {
+        store.set.setValue(slot, store.mask(node));
+        node.fp = `${store.hi}:${store.lo}`;
+        pending.set(node.fp, node);
+      }
+      queue.push(node);
+      return;
+    }
+    if (!store.por) return;
+    const fp = `${store.hi}:${store.lo}`;
+    const { again, node } = store.revisit(-slot - 1, state, c.perm, sleep);
+    if (again === 0) return;
+    const waiting = pending.get(fp);
+    if (waiting) {
+      const keep = store.set.value(-slot - 1);
+      waiting.sleep = waiting.sleep.filter((u) => {
+        const i = waiting.enabled.findIndex((t) => t.thread === u.thread && t.choice === u.choice);
+        return (keep & (1 << waiting.ranks![i]!)) !== 0;
+      });
+      return;
+    }
+    queue.push({ ...node!, depth, id: newId(from, m), only: again, fp: undefined });
+  };
+
+  try {
+    visit(system.initial(), NO_PARENT, 0, 0, []);
+    while (head < queue.length) {
+      const node = queue[head++]!;
+      if (head > 4096 && head * 2 > queue.length) {
+        queue.splice(0, head);
+        head = 0;
+      }
+      store.tick(queue.length - head);
+      if (node.first) {
+        if (node.fp !== undefined) pending.delete(node.fp);
+        if (node.depth > store.depth) store.depth = node.depth;
+        const violation = system.check(node.state, node.enabled.length, opts.target);
+        if (violation) return { kind: 'violation', violation, path: pathTo(node.id), coverage: store.coverage('bfs', false, extraBytes()) };
+        if (opts.onState) opts.onState(node.state, store.canon(node.state).key);
+      }
+      if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
+        if (node.enabled.length > 0) cut = true;
+        continue;
+      }
+      const found = store.expand(node, (next, m, sleep) => visit(next, node.id, m, node.depth + 1, sleep));
+      if (found) {
+        store.depth = Math.max(store.depth, node.depth + 1);
+        return { kind: 'violation', violation: found.violation, path: pathTo(node.id, found.move), coverage: store.coverage('bfs', false, extraBytes()) };
+      }
+    }
+  } catch (e) {
+    if (e instanceof Bound) return incomplete(e.message, store.coverage('bfs', false, extraBytes()));
+    return errorResult(e, store.coverage('bfs', false, extraBytes()));
+  }
+  if (cut) return incomplete(`max-depth (${opts.maxDepth})`, store.coverage('bfs', false, extraBytes()));
+  return { kind: 'ok', coverage: store.coverage('bfs', true, extraBytes()) };
+}

@@ -1,0 +1,81 @@
+// Depth-first exhaustive exploration: a stack of states instead of a layer, so besides the
+// fingerprint set the memory is about depth x branching states, for spaces whose BFS
+// frontier would not fit. Successors are generated (and marked visited) when their parent
+// is expanded, and expanded first-enabled first. Each waiting state carries its path as a
+// shared linked list of moves; a counterexample is the path found, not a shortest one.
+
+import type { State } from '../core/model.ts';
+import type { TransitionSystem } from '../core/system.ts';
+import { Bound, errorResult, incomplete, Store, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
+import type { ExploreResult } from './result.ts';
+
+export type DfsOptions = ExhaustiveOptions;
+
+/** A path as a linked list from the last move back to the initial state. */
+interface Trail {
+  move: number;
+  up: Trail | undefined;
+}
+
+interface Frame {
+  node: Node;
+  trail: Trail | undefined;
+}
+
+function pathOf(trail: Trail | undefined, last?: number): number[] {
+  const path: number[] = last === undefined ? [] : [last];
+  for (let t = trail; t !== undefined; t = t.up) path.push(t.move);
+  return path.reverse();
+}
+
+export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): ExploreResult {
+  const store = new Store(system, opts);
+  const stack: Frame[] = [];
+  let cut = false;
+  let children: Frame[] = [];
+
+  const visit = (state: State, trail: Trail | undefined, depth: number, sleep: Sleeper[]) => {
+    const c = store.canon(state);
+    const slot = store.insert(c.key);
+    if (slot >= 0) {
+      const node = store.node(state, c.perm, depth, sleep, -1, true);
+      if (store.por) store.set.setValue(slot, store.mask(node));
+      children.push({ node, trail });
+      return;
+    }
+    if (!store.por) return;
+    const { again, node } = store.revisit(-slot - 1, state, c.perm, sleep);
+    if (again !== 0) children.push({ node: { ...node!, depth, only: again }, trail });
+  };
+
+  try {
+    visit(system.initial(), undefined, 0, []);
+    stack.push(...children);
+    while (stack.length > 0) {
+      const { node, trail } = stack.pop()!;
+      store.tick(stack.length);
+      if (node.first) {
+        if (node.depth > store.depth) store.depth = node.depth;
+        const violation = system.check(node.state, node.enabled.length, opts.target);
+        if (violation) return { kind: 'violation', violation, path: pathOf(trail), coverage: store.coverage('dfs', false) };
+        if (opts.onState) opts.onState(node.state, store.canon(node.state).key);
+      }
+      if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
+        if (node.enabled.length > 0) cut = true;
+        continue;
+      }
+      children = [];
+      const found = store.expand(node, (next, m, sleep) => visit(next, { move: m, up: trail }, node.depth + 1, sleep));
+      if (found) {
+        store.depth = Math.max(store.depth, node.depth + 1);
+        return { kind: 'violation', violation: found.violation, path: pathOf(trail, found.move), coverage: store.coverage('dfs', false) };
+      }
+      for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+    }
+  } catch (e) {
+    if (e instanceof Bound) return incomplete(e.message, store.coverage('dfs', false));
+    return errorResult(e, store.coverage('dfs', false));
+  }
+  if (cut) return incomplete(`max-depth (${opts.maxDepth})`, store.coverage('dfs', false));
+  return { kind: 'ok', coverage: store.coverage('dfs', true) };
+}

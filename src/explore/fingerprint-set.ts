@@ -1,0 +1,169 @@
+// The set of visited states of the exhaustive explorers: 64-bit fingerprints in an
+// open-addressing hash table on typed arrays (linear probing, load <= 3/4), so a stored
+// state costs 8 bytes per slot and no JS object. A fingerprint collision makes two states
+// look the same and hides the second: collisionProbability() estimates the chance that
+// happened, the way TLC does.
+
+/** Fingerprint of a state's text: two 32-bit multiply-xor lanes (cyrb53's mixing), [hi, lo]. */
+export function fingerprint(s: string): [number, number] {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
+  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
+  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return [h2 >>> 0, h1 >>> 0];
+}
+
+const MAX_LOAD = 0.75;
+
+/** Thrown when the table cannot grow (the typed array could not be allocated). */
+export class SetFullError extends Error {}
+
+export class FingerprintSet {
+  /** slot i holds (hi, lo) at [2i, 2i+1]; (0, 0) marks an empty slot */
+  private table: Uint32Array;
+  /** optional one 32-bit value per slot (the explorers keep sleep sets there) */
+  private vals: Uint32Array | undefined;
+  private mask: number;
+  size = 0;
+
+  constructor(capacity = 256, withValues = false) {
+    let slots = 16;
+    while (slots * MAX_LOAD < capacity) slots *= 2;
+    this.table = new Uint32Array(slots * 2);
+    this.vals = withValues ? new Uint32Array(slots) : undefined;
+    this.mask = slots - 1;
+  }
+
+  get slots(): number {
+    return this.mask + 1;
+  }
+
+  get bytes(): number {
+    return this.table.byteLength + (this.vals?.byteLength ?? 0);
+  }
+
+  /** Bytes the next growth allocates on top of the current table. */
+  get growthBytes(): number {
+    return this.bytes * 2;
+  }
+
+  /**
+   * Insert a fingerprint. Returns its slot when it was new, or -(slot + 1) when it was
+   * already there. Slots move when the table grows: use one before the next insert.
+   */
+  insert(hi: number, lo: number): number {
+    if (hi === 0 && lo === 0) lo = 1; // (0, 0) is the empty mark
+    if ((this.size + 1) > this.slots * MAX_LOAD) this.grow();
+    const t = this.table;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const h = t[2 * i]!;
+      const l = t[2 * i + 1]!;
+      if (h === 0 && l === 0) {
+        t[2 * i] = hi;
+        t[2 * i + 1] = lo;
+        this.size++;
+        return i;
+      }
+      if (h === hi && l === lo) return -(i + 1);
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  has(hi: number, lo: number): boolean {
+    if (hi === 0 && lo === 0) lo = 1;
+    const t = this.table;
+    let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+    for (;;) {
+      const h = t[2 * i]!;
+      const l = t[2 * i + 1]!;
+      if (h === 0 && l === 0) return false;
+      if (h === hi && l === lo) return true;
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  value(slot: number): number {
+    return this.vals![slot]!;
+  }
+
+  setValue(slot: number, v: number): void {
+    this.vals![slot] = v;
+  }
+
+  private grow(): void {
+    const old = this.table;
+    const oldVals = this.vals;
+    const slots = this.slots * 2;
+    try {
+      this.table = new Uint32Array(slots * 2);
+      this.vals = oldVals ? new Uint32Array(slots) : undefined;
+    } catch {
+      this.table = old;
+      this.vals = oldVals;
+      throw new SetFullError(`cannot grow the fingerprint set to ${slots} slots`);
+    }
+    this.mask = slots - 1;
+    const t = this.table;
+    for (let j = 0; j < old.length; j += 2) {
+      const hi = old[j]!;
+      const lo = old[j + 1]!;
+      if (hi === 0 && lo === 0) continue;
+      let i = (lo ^ Math.imul(hi, 0x9e3779b1)) & this.mask;
+      while (t[2 * i] !== 0 || t[2 * i + 1] !== 0) i = (i + 1) & this.mask;
+      t[2 * i] = hi;
+      t[2 * i + 1] = lo;
+      if (oldVals) this.vals![i] = oldVals[j / 2]!;
+    }
+  }
+}
+
+/**
+ * TLC's optimistic estimate of the probability that a fingerprint collision hid a state:
+ * n distinct states among m generated ones, each new state compared with n stored 64-bit
+ * fingerprints: about n * (m - n) / 2^64.
+ */
+export function collisionProbability(distinct: number, generated: number): number {
+  return (distinct * Math.max(0, generated - distinct)) / 2 ** 64;
+}
+
+/** A growable array of 32-bit unsigned values (parent pointers of BFS). */
+export class U32List {
+  data = new Uint32Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint32Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+}
+
+/** A growable array of 16-bit values (the move, an index among enabled transitions, that led to each state in BFS). */
+export class U16List {
+  data = new Uint16Array(1024);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const next = new Uint16Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = v;
+  }
+  get bytes(): number {
+    return this.data.byteLength;
+  }
+}

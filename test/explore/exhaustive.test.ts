@@ -1,0 +1,161 @@
+// The exhaustive explorers on tiny fixture models: exact state and transition counts,
+// visiting orders, shortest counterexamples, bounds. A change that alters any of these
+// numbers changes what "exhaustive" means: look at it.
+
+import { describe, expect, it } from 'vitest';
+import { compile, type State } from '../../src/index.ts';
+import { exploreBfs } from '../../src/explore/bfs.ts';
+import { exploreDfs } from '../../src/explore/dfs.ts';
+import type { ExhaustiveOptions } from '../../src/explore/exhaustive.ts';
+import { collisionProbability, fingerprint, FingerprintSet } from '../../src/explore/fingerprint-set.ts';
+import type { ExploreResult } from '../../src/explore/result.ts';
+import { faulty, lostUpdate, twoByTwo } from '../fixtures/counter.ts';
+import { privateSteps, registry } from '../fixtures/exhaustive.ts';
+
+const explorers = { bfs: exploreBfs, dfs: exploreDfs } as const;
+const plain: ExhaustiveOptions = { por: false, symmetry: false };
+
+function counts(r: ExploreResult) {
+  return { kind: r.kind, states: r.coverage.states, steps: r.coverage.steps, depth: r.coverage.depth, exhaustive: r.coverage.exhaustive };
+}
+
+describe('fingerprint set', () => {
+  it('stores, finds and grows', () => {
+    const set = new FingerprintSet(4, true);
+    for (let i = 0; i < 10_000; i++) {
+      const [hi, lo] = fingerprint(`s${i}`);
+      const slot = set.insert(hi, lo);
+      expect(slot).toBeGreaterThanOrEqual(0);
+      set.setValue(slot, i);
+    }
+    expect(set.size).toBe(10_000);
+    for (let i = 0; i < 10_000; i += 997) {
+      const [hi, lo] = fingerprint(`s${i}`);
+      const slot = set.insert(hi, lo);
+      expect(slot).toBeLessThan(0);
+      expect(set.value(-slot - 1)).toBe(i);
+    }
+    expect(set.has(...fingerprint('absent'))).toBe(false);
+    // 8 bytes per slot + 4 for the value, load between 3/8 and 3/4
+    expect(set.bytes / set.size).toBeLessThanOrEqual(32);
+  });
+
+  it('keeps (0, 0), the empty mark, as a fingerprint', () => {
+    const set = new FingerprintSet();
+    expect(set.insert(0, 0)).toBeGreaterThanOrEqual(0);
+    expect(set.insert(0, 0)).toBeLessThan(0);
+  });
+
+  it('estimates the collision probability as TLC does', () => {
+    expect(collisionProbability(1_000_000, 3_000_000)).toBeCloseTo((1e6 * 2e6) / 2 ** 64, 20);
+  });
+});
+
+describe('counts without reductions', () => {
+  // two-by-two: the log makes every interleaving prefix a state: 1 + 2 + 4 + 6 + 6 = 19
+  it.each(['bfs', 'dfs'] as const)('%s: two-by-two has 19 states, 18 transitions', (s) => {
+    expect(counts(explorers[s](compile(twoByTwo, 'default'), plain))).toEqual({ kind: 'ok', states: 19, steps: 18, depth: 4, exhaustive: true });
+  });
+  it.each(['bfs', 'dfs'] as const)('%s: private-steps with 3 threads has 3^3 = 27 states, 3 * 2 * 3^2 = 54 transitions', (s) => {
+    expect(counts(explorers[s](compile(privateSteps, 'default', { threads: 3 }), plain))).toEqual({ kind: 'ok', states: 27, steps: 54, depth: 6, exhaustive: true });
+  });
+  it.each(['bfs', 'dfs'] as const)('%s: registry has 13 states, 61 with 3 threads', (s) => {
+    expect(counts(explorers[s](compile(registry, 'roomy'), plain)).states).toBe(13);
+    expect(counts(explorers[s](compile(registry, 'roomy', { threads: 3, limit: 3 }), plain))).toEqual({ kind: 'ok', states: 61, steps: 117, depth: 6, exhaustive: true });
+  });
+  it('faulty fixed: 8 states', () => {
+    expect(counts(exploreBfs(compile(faulty, 'fixed'), plain))).toEqual({ kind: 'ok', states: 8, steps: 7, depth: 4, exhaustive: true });
+  });
+});
+
+describe('visiting order', () => {
+  const logs = (explore: typeof exploreBfs) => {
+    const seen: string[] = [];
+    explore(compile(twoByTwo, 'default'), { ...plain, onState: (s: State) => seen.push((s.world as { log: string[] }).log.join(' ')) });
+    return seen;
+  };
+  it('bfs visits layer by layer, first enabled first', () => {
+    expect(logs(exploreBfs)).toEqual([
+      '',
+      'a1', 'b1',
+      'a1 a2', 'a1 b1', 'b1 a1', 'b1 b2',
+      'a1 a2 b1', 'a1 b1 a2', 'a1 b1 b2', 'b1 a1 a2', 'b1 a1 b2', 'b1 b2 a1',
+      'a1 a2 b1 b2', 'a1 b1 a2 b2', 'a1 b1 b2 a2', 'b1 a1 a2 b2', 'b1 a1 b2 a2', 'b1 b2 a1 a2',
+    ]);
+  });
+  it('dfs goes deep first, first enabled first', () => {
+    expect(logs(exploreDfs).slice(0, 7)).toEqual(['', 'a1', 'a1 a2', 'a1 a2 b1', 'a1 a2 b1 b2', 'a1 b1', 'a1 b1 a2']);
+  });
+});
+
+describe('counterexamples', () => {
+  it('bfs finds the shortest: the lost update in 4 steps, both loads first', () => {
+    const r = exploreBfs(compile(lostUpdate, 'racy'), plain);
+    expect(r.kind).toBe('violation');
+    if (r.kind !== 'violation') return;
+    expect(r.violation.property).toBe('no-lost-update');
+    expect(r.path).toEqual([0, 1, 0, 0]);
+  });
+  it('in-step violations and deadlocks are violations with their path', () => {
+    const df = exploreBfs(compile(faulty, 'double-free'), plain);
+    expect(df.kind === 'violation' && [df.violation.property, df.path]).toEqual(['double-free', [0, 1, 0, 0]]);
+    const dl = exploreDfs(compile(faulty, 'deadlock'), plain);
+    expect(dl.kind === 'violation' && [dl.violation.property, dl.path]).toEqual(['deadlock', [0, 0, 0]]);
+  });
+  it('with a target, other properties do not count', () => {
+    const r = exploreBfs(compile(faulty, 'double-free'), { ...plain, target: 'no-overfree' });
+    expect(r.kind).toBe('ok');
+    const d = exploreBfs(compile(faulty, 'deadlock'), { ...plain, target: 'deadlock' });
+    expect(d.kind).toBe('violation');
+  });
+});
+
+describe('bounds give incomplete with coverage', () => {
+  const sys = compile(privateSteps, 'default', { threads: 3 });
+  it.each(['bfs', 'dfs'] as const)('%s: max-states', (s) => {
+    const r = explorers[s](sys, { ...plain, maxStates: 10 });
+    expect(r.kind === 'incomplete' && r.bound).toMatch(/^max-states/);
+    expect(r.coverage.states).toBe(10);
+    expect(r.coverage.exhaustive).toBe(false);
+  });
+  it.each(['bfs', 'dfs'] as const)('%s: max-depth', (s) => {
+    const r = explorers[s](sys, { ...plain, maxDepth: 2 });
+    expect(r.kind === 'incomplete' && r.bound).toMatch(/^max-depth/);
+    expect(r.coverage.depth).toBe(2);
+    // depth <= 2: 1 + 3 + 3 (two threads one step each) + 3 (one thread twice)
+    expect(r.coverage.states).toBe(1 + 3 + 3 + 3);
+  });
+  it('a depth bound that cuts nothing is exhaustive', () => {
+    expect(exploreBfs(sys, { ...plain, maxDepth: 6 }).kind).toBe('ok');
+  });
+  it('max-memory', () => {
+    const r = exploreBfs(compile(privateSteps, 'default', { threads: 6 }), { ...plain, maxMemoryBytes: 1000 });
+    expect(r.kind === 'incomplete' && r.bound).toMatch(/^max-memory/);
+  });
+  it('timeout', () => {
+    const r = exploreBfs(compile(privateSteps, 'default', { threads: 9 }), { ...plain, timeoutMs: 1 });
+    expect(r.kind === 'incomplete' && r.bound).toMatch(/^timeout/);
+  });
+});
+
+describe('reductions', () => {
+  it('symmetry: private-steps with 3 threads has C(5,2) = 10 states', () => {
+    expect(counts(exploreBfs(compile(privateSteps, 'default', { threads: 3 }), { por: false, symmetry: true }))).toEqual({ kind: 'ok', states: 10, steps: 20, depth: 6, exhaustive: true });
+  });
+  it('symmetry renames threads named in the world: registry 13 -> 8, 61 -> 17 states', () => {
+    expect(exploreBfs(compile(registry, 'roomy'), { por: false, symmetry: true }).coverage.states).toBe(8);
+    expect(exploreBfs(compile(registry, 'roomy', { threads: 3, limit: 3 }), { por: false, symmetry: true }).coverage.states).toBe(17);
+  });
+  it('sleep sets: independent steps are tried once: a spanning tree, 26 transitions for 27 states', () => {
+    for (const explore of [exploreBfs, exploreDfs]) {
+      expect(counts(explore(compile(privateSteps, 'default', { threads: 3 }), { por: true, symmetry: false }))).toEqual({ kind: 'ok', states: 27, steps: 26, depth: 6, exhaustive: true });
+    }
+  });
+  it('sleep sets keep dependent steps: the registry list is shared, nothing is cut', () => {
+    expect(exploreBfs(compile(registry, 'roomy', { threads: 3, limit: 3 }), { por: true, symmetry: false }).coverage.steps).toBe(117);
+  });
+  it('the shortest counterexample survives both', () => {
+    const r = exploreBfs(compile(lostUpdate, 'racy', { threads: 3 }), { por: true, symmetry: true });
+    expect(r.kind === 'violation' && r.path.length).toBe(6);
+  });
+});
