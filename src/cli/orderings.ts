@@ -34,6 +34,9 @@ import { findModel } from './models.ts';
 
 const STRATEGIES = ['auto', 'bfs', 'dfs', 'random', 'pct'] as const;
 
+/** Most states `auto` lets bfs store for one order before sampling it instead. */
+export const AUTO_MAX_STATES = 200_000;
+
 export interface OrderRow {
   index: number;
   alternative: string;
@@ -118,24 +121,37 @@ export async function orderings(args: string[], models: readonly Model[], io: Io
   }
 
   const opts: CheckOptions = { runs, seed, maxSteps, params };
-  // auto: exhaustive when the bfs explorer is there, else random with the budget stated
-  let chosen: Strategy = strategy === 'auto' ? 'bfs' : (strategy as Strategy);
+  // auto: bfs, exhaustive, when the explorer is there and the order's states fit the budget;
+  // otherwise random with the budget stated. (`exhaustive` is ignored where check.ts predates it.)
+  const auto = strategy === 'auto';
+  const bfs = { ...opts, strategy: 'bfs', exhaustive: { maxStates: AUTO_MAX_STATES } } as CheckOptions;
+  const sampled: CheckOptions = { ...opts, strategy: auto ? 'random' : (strategy as Strategy) };
+  let bfsMissing = false;
   const checks: OrderCheck[] = [];
   for (const order of orders) {
-    let c = checkOrder(model, base, order, { ...opts, strategy: chosen });
-    if (strategy === 'auto' && chosen === 'bfs' && c.check.result.kind === 'error') {
-      chosen = 'random';
-      c = checkOrder(model, base, order, { ...opts, strategy: chosen });
+    let c: OrderCheck | undefined;
+    if (auto && !bfsMissing) {
+      c = checkOrder(model, base, order, bfs);
+      const kind = c.check.result.kind;
+      if (kind === 'error') bfsMissing = true;
+      if (kind === 'error' || kind === 'incomplete') c = undefined;
     }
-    checks.push(c);
+    checks.push(c ?? checkOrder(model, base, order, sampled));
   }
   const rows = checks.map((c, i) => toRow(c, i + 1, model.name, base, seed, out));
   const rules = judging ? [] : inferRules(checks);
   const unexplainedRows = judging ? [] : unexplained(checks, rules).map((c) => checks.indexOf(c) + 1);
 
-  const budget = chosen === 'random' || chosen === 'pct' ? `${chosen}, ${runs} runs of up to ${maxSteps} steps per order, seed ${seed}` : `${chosen}, exhaustive`;
+  const used = [...new Set(rows.map((r) => r.strategy))];
+  const budget = used
+    .map((st) => {
+      const n = rows.filter((r) => r.strategy === st).length;
+      const how = st === 'random' || st === 'pct' ? `${st}, ${runs} runs of up to ${maxSteps} steps, seed ${seed}` : `${st}, exhaustive`;
+      return used.length === 1 ? how : `${n} by ${how}`;
+    })
+    .join('; ');
   if (values.json) {
-    io.out(JSON.stringify({ model: model.name, variant: base, params, strategy: chosen, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows }, null, 2) + '\n');
+    io.out(JSON.stringify({ model: model.name, variant: base, params, strategies: used, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows }, null, 2) + '\n');
   } else {
     io.out(renderOrderings(model.name, base, budget, rows, rules, unexplainedRows, judging));
   }

@@ -9,7 +9,7 @@
 //
 //   *** use-after-free: dma_buf_release of dmabuf0 while ... ***
 
-import { activeThreads, callOf, headline, type TraceView } from './view.ts';
+import { activeThreads, callOf, type TraceView } from './view.ts';
 
 export const WIDTH = 100;
 
@@ -46,13 +46,17 @@ export function renderColumns(view: TraceView, width = WIDTH): string {
   const row = (n: string, cells: string[]) =>
     (n.padStart(nw + 2) + '  ' + cells.map((c, i) => cut(c, widths[i]!).padEnd(widths[i]! + gap)).join('')).trimEnd();
 
-  const out = [...wrap(headline(view), width), '', ' Possible unsafe scenario:', ''];
+  // the property is at the bottom, so the head says only where the trace comes from
+  const { trace } = view;
+  const seed = trace.seed === null ? '' : `, seed ${trace.seed}`;
+  const head = `${trace.model} (variant ${trace.variant}), ${view.steps.length} steps (${trace.strategy}${seed})`;
+  const out = [...wrap(head, width), '', ' Possible unsafe scenario:', ''];
   out.push(row('', threads));
   out.push(row('', threads.map((t) => '-'.repeat(Math.min(t.length, widths[threads.indexOf(t)]!)))));
   view.steps.forEach((s, i) => {
     out.push(row(String(i + 1), threads.map((t) => (t === s.thread ? callOf(s) : ''))));
   });
   const { property, message } = view.trace.violation;
-  out.push('', ...wrap(`*** ${property}: ${message} ***`, width - 1).map((l) => ` ${l}`));
+  out.push('', ...wrap(`*** ${property}: ${message} ***`, width - 5).map((l, i) => (i === 0 ? ` ${l}` : `     ${l}`)));
   return out.join('\n') + '\n';
 }
