@@ -149,7 +149,8 @@ export interface ModelDef<W, P extends Params> {
   /** Maximum number of injected faults on one path (default 1, like fail-nth). */
   faults?: number | ((params: P) => number);
   /** Whether a stuck state (no thread can move, some not returned) is a violation (default true). */
-  deadlock?: boolean;  /** The blocks `kmc orderings` may reorder, and the constraints that hold regardless. */
+  deadlock?: boolean;
+  /** The blocks `kmc orderings` may reorder, and the constraints that hold regardless. */
   orderings?: Orderings;
   /** Parameters `kmc cost` runs with by default (e.g. realistic sizes, no userspace racers). */
   costParams?: Partial<P>;
