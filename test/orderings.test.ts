@@ -109,6 +109,14 @@ describe('kmc orderings', () => {
     expect(r.out).toContain('every unsafe order breaks at least one of these rules');
   });
 
+  it('--variant sets the world: with copy_to_user faults, fd_install must also follow copy_to_user', async () => {
+    const r = await kmc(models, 'orderings', 'dma-heap/alloc-and-read', '--variant', 'reserve-fd', '--runs', '200', '--seed', '1', '--out', tmp());
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/copy_to_user +before +fd_install/);
+    expect(r.out).toMatch(/no order of block set dma-buf-fd is safe \(6 orders/);
+    expect(r.out.split('\n').find((l) => l.endsWith(`  ${RESERVE_FD}`))).toMatch(/ safe /);
+  });
+
   it('--order judges just those: exit 0 when all are safe, 1 when one is not', async () => {
     const out = tmp();
     const safe = await kmc(models, 'orderings', 'dma-heap/alloc-and-read', '--order', POSTED, '--order', RESERVE_FD, '--runs', '100', '--out', out);
