@@ -42,7 +42,7 @@ describe('kmc CLI', () => {
 
   it('check --json: one document with the per-variant fields; known-bad caught, exit 0', async () => {
     const dir = tmp();
-    const r = await kmc('check', 'fixture/lost-update', '--seed', '3', '--runs', '200', '--out', dir, '--json');
+    const r = await kmc('check', 'fixture/lost-update', '--strategy', 'random', '--seed', '3', '--runs', '200', '--out', dir, '--json');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
     expect(doc.seed).toBe(3);
