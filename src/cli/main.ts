@@ -33,7 +33,7 @@ const USAGE = `usage: kmc <command> [options]
 exit codes: 0 as expected, 1 a verdict differs, 2 bad input, 3 incomplete
 `;
 
-const COMMANDS = { list, check, replay, orderings, cost } as const;
+const COMMANDS = { list, check, replay, orderings, cost, bench: (a: string[], m: readonly Model[], io: Io) => import('./bench.ts').then((b) => b.bench(a, m, io)) } as const;
 
 export const stdio: Io = {
   out: (s) => process.stdout.write(s),

@@ -1,0 +1,75 @@
+// Running SPIN on a generated Promela model: spin -a, gcc, pan; parse what pan prints.
+// Nothing is installed here: when spin or gcc is missing, `spinMissing()` says how to get them.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface SpinRun {
+  states: number;
+  transitions: number;
+  depth: number;
+  errors: number;
+  /** pan's own elapsed time */
+  ms: number;
+  /** spin -a + gcc */
+  compileMs: number;
+  /** pan's "actual memory usage for states" per stored state */
+  bytesPerState: number;
+  stateVector: number;
+  /** pan stopped at a bound (memory) before the end */
+  complete: boolean;
+  output: string;
+}
+
+function has(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/** Why SPIN cannot run here, with how to get it; undefined when it can. */
+export function spinMissing(): string | undefined {
+  if (!has('spin')) return 'spin is not installed: apt-get install spin (Debian/Ubuntu), or build it from https://github.com/nimble-code/Spin';
+  if (!has('gcc')) return 'gcc is not installed (SPIN compiles its verifier with it): apt-get install gcc';
+  return undefined;
+}
+
+export interface SpinOptions {
+  /** -DNOREDUCE: no partial-order reduction */
+  noReduce: boolean;
+  /** log2 of the hash table slots (pan -w) */
+  hashBits?: number;
+  /** pan -m, the depth limit */
+  maxDepth?: number;
+  /** megabytes pan may use (-DMEMLIM) */
+  memLimitMb?: number;
+}
+
+export function runSpin(pml: string, opts: SpinOptions): SpinRun {
+  const dir = mkdtempSync(join(tmpdir(), 'kmc-spin-'));
+  writeFileSync(join(dir, 'model.pml'), pml);
+  const t0 = performance.now();
+  // -o2: keep write-only variables (an observation's thread and fd, a mapping's owner) in the
+  // state vector: they are part of kmc's states, and SPIN would otherwise hide them.
+  execFileSync('spin', ['-o2', '-a', 'model.pml'], { cwd: dir, stdio: 'pipe' });
+  const defines = [...(opts.noReduce ? ['-DNOREDUCE'] : []), `-DMEMLIM=${opts.memLimitMb ?? 8192}`];
+  execFileSync('gcc', ['-O2', ...defines, '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
+  const compileMs = performance.now() - t0;
+  const r = spawnSync('./pan', [`-m${opts.maxDepth ?? 100000}`, `-w${opts.hashBits ?? 24}`], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const out = r.stdout + r.stderr;
+  const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
+  const states = num(/(\d+) states, stored/);
+  const stored = num(/([\d.]+)\s+actual memory usage for states/);
+  return {
+    states,
+    transitions: num(/(\d+) transitions \(= stored\+matched\)/),
+    depth: num(/depth reached (\d+)/),
+    errors: num(/errors: (\d+)/),
+    ms: num(/pan: elapsed time ([\d.e+-]+) seconds/) * 1000,
+    compileMs,
+    bytesPerState: (stored * 1024 * 1024) / states,
+    stateVector: num(/State-vector (\d+) byte/),
+    complete: !/pan: reached -DMEMLIM bound|error: max search depth too small/.test(out),
+    output: out,
+  };
+}

@@ -1,0 +1,262 @@
+// `npm run bench` / `kmc bench`: kmc side by side with SPIN (exhaustive, with and without
+// reductions) and Quint (random simulation) on the bench models (bench/models.ts), in one run.
+// Writes bench/results/bench.md and bench/results/bench.json. Installs nothing: a missing
+// peer is reported with how to get it, and its columns are skipped.
+
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { hostname, cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { exploreBfs } from '../src/explore/bfs.ts';
+import { exploreBfsParallel } from '../src/explore/parallel.ts';
+import { exploreRandom } from '../src/explore/random.ts';
+import type { ExploreResult } from '../src/explore/result.ts';
+import { BAD, benchParams, benchSystem, SIZES, type BenchSize } from './models.ts';
+import { promela } from './peers/spin/promela.ts';
+import { runSpin, spinMissing, type SpinRun } from './peers/spin/run.ts';
+import { quint } from './peers/quint/quint.ts';
+import { quintMissing, runQuint } from './peers/quint/run.ts';
+
+export interface BenchOptions {
+  sizes?: string[];
+  /** per kmc exhaustive run */
+  kmcTimeoutMs?: number;
+  spin?: boolean;
+  quint?: boolean;
+  /** random-mode seeds (each bad variant is raced once per seed; medians are reported) */
+  seeds?: number;
+  /** where to write bench.md and bench.json (default bench/results) */
+  out?: string;
+  log?: (line: string) => void;
+}
+
+interface Exhaustive {
+  verdict: string;
+  states: number;
+  transitions: number;
+  depth: number;
+  ms: number;
+  statesPerSec: number;
+  bytesPerState: number | undefined;
+  complete: boolean;
+}
+
+export interface SizeResult {
+  size: string;
+  note: string;
+  params: Record<string, unknown>;
+  kmc: { raw: Exhaustive; reduced: Exhaustive; workers2?: Exhaustive };
+  spin?: { raw: Exhaustive & { compileMs: number; stateVector: number }; reduced: Exhaustive & { compileMs: number } };
+  /** both ran without reductions to the end and found the same number of states and transitions */
+  countsMatch?: boolean;
+}
+
+export interface RandomResult {
+  kmc: { runs: number; steps: number; ms: number; runsPerSec: number; stepsPerSec: number };
+  quint?: { samples: number; maxSteps: number; ms: number; wallMs: number; stepsPerSec: number; backend: string };
+  firstCounterexample: { variant: string; property: string; kmcMs: number[]; kmcFound: number; quintMs?: number[]; quintFound?: number; quintWallMs?: number[] }[];
+}
+
+export interface BenchReport {
+  date: string;
+  machine: string;
+  node: string;
+  skipped: string[];
+  sizes: SizeResult[];
+  random: RandomResult;
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+function fromKmc(r: ExploreResult): Exhaustive {
+  const c = r.coverage;
+  return {
+    verdict: r.kind === 'violation' ? `violation: ${r.violation.property}` : r.kind === 'incomplete' ? `incomplete (${r.bound})` : r.kind === 'error' ? `error: ${r.message}` : 'holds',
+    states: c.states,
+    transitions: c.steps,
+    depth: c.depth,
+    ms: c.ms,
+    statesPerSec: c.states / (c.ms / 1000),
+    bytesPerState: c.bytesPerState,
+    complete: r.kind === 'ok' && c.exhaustive,
+  };
+}
+
+function fromSpin(r: SpinRun): Exhaustive & { compileMs: number; stateVector: number } {
+  return {
+    verdict: r.errors > 0 ? 'violation' : r.complete ? 'holds' : 'incomplete',
+    states: r.states,
+    // pan counts stored+matched, one more than the transitions taken (the initial state is "stored" without one)
+    transitions: r.transitions - 1,
+    depth: r.depth,
+    ms: r.ms,
+    statesPerSec: r.states / (Math.max(r.ms, 1) / 1000),
+    bytesPerState: r.bytesPerState,
+    complete: r.complete && r.errors === 0,
+    compileMs: r.compileMs,
+    stateVector: r.stateVector,
+  };
+}
+
+export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
+  const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
+  const timeoutMs = opts.kmcTimeoutMs ?? 60_000;
+  const sizes = SIZES.filter((s) => !opts.sizes || opts.sizes.includes(s.name));
+  const skipped: string[] = [];
+  const spinWhy = opts.spin === false ? 'SPIN columns skipped (--no-spin)' : spinMissing();
+  const quintWhy = opts.quint === false ? 'Quint columns skipped (--no-quint)' : quintMissing();
+  if (spinWhy) skipped.push(`SPIN: ${spinWhy}`), log(`bench: skipping SPIN: ${spinWhy}`);
+  if (quintWhy) skipped.push(`Quint: ${quintWhy}`), log(`bench: skipping Quint: ${quintWhy}`);
+
+  const results: SizeResult[] = [];
+  for (const size of sizes) {
+    const params = benchParams('posted', size);
+    const system = benchSystem('posted', size);
+    log(`bench: ${size.name} (${size.note}): kmc bfs without reductions ...`);
+    const raw = fromKmc(exploreBfs(system, { por: false, symmetry: false, timeoutMs }));
+    log(`bench: ${size.name}: kmc ${raw.verdict}, ${raw.states} states in ${(raw.ms / 1000).toFixed(1)} s; with reductions ...`);
+    const reduced = fromKmc(exploreBfs(system, { timeoutMs }));
+    const r: SizeResult = { size: size.name, note: size.note, params: size.params, kmc: { raw, reduced } };
+    if (size === sizes[sizes.length - 1]) {
+      log(`bench: ${size.name}: kmc bfs, 2 workers, without reductions ...`);
+      r.kmc.workers2 = fromKmc(await exploreBfsParallel(system, { por: false, symmetry: false, workers: 2, timeoutMs }));
+    }
+    if (!spinWhy) {
+      log(`bench: ${size.name}: SPIN -DNOREDUCE, then with partial-order reduction ...`);
+      const pml = promela(params);
+      const spinRaw = fromSpin(runSpin(pml, { noReduce: true }));
+      const spinReduced = fromSpin(runSpin(pml, { noReduce: false }));
+      r.spin = { raw: spinRaw, reduced: spinReduced };
+      if (raw.complete && spinRaw.complete) r.countsMatch = raw.states === spinRaw.states && raw.transitions === spinRaw.transitions;
+      log(`bench: ${size.name}: SPIN ${spinRaw.states} states in ${(spinRaw.ms / 1000).toFixed(2)} s${r.countsMatch === false ? ' — COUNTS DIFFER' : ''}`);
+    }
+    results.push(r);
+  }
+
+  // Random mode, at the smallest size.
+  const small: BenchSize = sizes[0] ?? SIZES[0]!;
+  const posted = benchSystem('posted', small);
+  log(`bench: random: kmc on posted (${small.name}) ...`);
+  const kr = exploreRandom(posted, { runs: 2000, seed: 1, maxSteps: 500 });
+  const random: RandomResult = {
+    kmc: {
+      runs: kr.coverage.runs,
+      steps: kr.coverage.steps,
+      ms: kr.coverage.ms,
+      runsPerSec: kr.coverage.runs / (kr.coverage.ms / 1000),
+      stepsPerSec: kr.coverage.steps / (kr.coverage.ms / 1000),
+    },
+    firstCounterexample: [],
+  };
+  const depth = results[0]?.kmc.raw.depth ?? 40;
+  if (!quintWhy) {
+    log(`bench: random: quint run on posted ...`);
+    const q = runQuint(quint(benchParams('posted', small)), { samples: 300, maxSteps: depth + 1, seed: 1 });
+    random.quint = { samples: q.samples, maxSteps: q.maxSteps, ms: q.ms, wallMs: q.wallMs, stepsPerSec: (q.samples * q.maxSteps) / (q.ms / 1000), backend: q.backend };
+  }
+  const seeds = Array.from({ length: opts.seeds ?? 3 }, (_, i) => i + 1);
+  for (const bad of BAD) {
+    const sys = benchSystem(bad.variant, small);
+    const entry: RandomResult['firstCounterexample'][number] = { variant: bad.variant, property: bad.property, kmcMs: [], kmcFound: 0 };
+    for (const seed of seeds) {
+      const res = exploreRandom(sys, { runs: 100_000, seed, maxSteps: 500, target: bad.property });
+      entry.kmcMs.push(res.coverage.ms);
+      if (res.kind === 'violation' && res.violation.property === bad.property) entry.kmcFound++;
+    }
+    if (!quintWhy) {
+      entry.quintMs = [];
+      entry.quintWallMs = [];
+      entry.quintFound = 0;
+      const qnt = quint(benchParams(bad.variant, small));
+      for (const seed of seeds) {
+        log(`bench: random: quint run on ${bad.variant}, seed ${seed} ...`);
+        const q = runQuint(qnt, { samples: 100_000, maxSteps: depth + 1, seed });
+        entry.quintMs.push(q.ms);
+        entry.quintWallMs.push(q.wallMs);
+        if (q.violated) entry.quintFound++;
+      }
+    }
+    random.firstCounterexample.push(entry);
+  }
+
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: `${hostname()}: ${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+    node: process.version,
+    skipped,
+    sizes: results,
+    random,
+  };
+  const out = opts.out ?? resolve(import.meta.dirname, 'results');
+  mkdirSync(out, { recursive: true });
+  writeAtomic(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeAtomic(join(out, 'bench.md'), markdown(report));
+  return report;
+}
+
+function writeAtomic(path: string, text: string) {
+  writeFileSync(`${path}.tmp`, text);
+  renameSync(`${path}.tmp`, path);
+}
+
+const f = (x: number | undefined, d = 0) => (x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const sec = (ms: number | undefined) => (ms === undefined ? '—' : ms < 1000 ? `${f(ms, ms < 10 ? 1 : 0)} ms` : ms < 10_000 ? `${f(ms / 1000, 2)} s` : `${f(ms / 1000, 1)} s`);
+const ratio = (a: number | undefined, b: number | undefined, d = 2) => (a === undefined || b === undefined || !b ? '—' : `${f(a / b, d)}`);
+const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? ' ✅' : ' ❌');
+
+export function markdown(r: BenchReport): string {
+  const L: string[] = [];
+  L.push(`Bench run ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine}, node ${r.node}. Model: dma-heap/alloc-and-read, variant \`posted\` (holds), BFS.`);
+  for (const s of r.skipped) L.push(`\n> skipped — ${s}`);
+  L.push('');
+  L.push('Exhaustive, without reductions (kmc `--no-por --no-symmetry`, SPIN `-DNOREDUCE`):');
+  L.push('');
+  L.push('| size | kmc states | SPIN states | kmc transitions | SPIN transitions | counts match | kmc time | SPIN time | kmc states/s | SPIN states/s | kmc/SPIN states/s | kmc bytes/state | SPIN bytes/state |');
+  L.push('|---|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const s of r.sizes) {
+    const k = s.kmc.raw;
+    const p = s.spin?.raw;
+    const inc = k.complete ? '' : ' (incomplete)';
+    L.push(
+      `| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${f(k.transitions)} | ${f(p?.transitions)} | ${s.countsMatch === undefined ? '—' : s.countsMatch ? 'yes' : 'NO'} | ${sec(k.ms)}${inc} | ${sec(p?.ms)} | ${f(k.statesPerSec)} | ${f(p?.statesPerSec)} | ${ratio(k.statesPerSec, p?.statesPerSec, 3)}${mark(p && k.statesPerSec / p.statesPerSec >= 0.5)} | ${f(k.bytesPerState, 1)}${mark(k.bytesPerState !== undefined ? k.bytesPerState <= 16 : undefined)} | ${f(p?.bytesPerState, 1)} |`,
+    );
+  }
+  L.push('');
+  L.push('Exhaustive, with reductions (kmc sleep sets + symmetry, SPIN partial-order reduction):');
+  L.push('');
+  L.push('| size | kmc states | SPIN states | kmc time | SPIN time | kmc/SPIN time | SPIN compile (spin -a + gcc) |');
+  L.push('|---|---:|---:|---:|---:|---:|---:|');
+  for (const s of r.sizes) {
+    const k = s.kmc.reduced;
+    const p = s.spin?.reduced;
+    const inc = k.complete ? '' : ' (incomplete)';
+    const t = p ? (k.complete ? ratio(k.ms, p.ms, 0) : `> ${ratio(k.ms, p.ms, 0)}`) : '—';
+    L.push(`| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${sec(k.ms)}${inc} | ${sec(p?.ms)} | ${t}${p ? mark(k.complete && k.ms <= p.ms) : ''} | ${sec(p?.compileMs)} |`);
+  }
+  const last = r.sizes[r.sizes.length - 1];
+  if (last?.kmc.workers2) {
+    const one = last.kmc.raw;
+    const two = last.kmc.workers2;
+    const speedup = two.statesPerSec / one.statesPerSec;
+    L.push('');
+    L.push(`Workers (${last.size}, no reductions): 1 worker ${f(one.statesPerSec)} states/s, 2 workers ${f(two.statesPerSec)} states/s: ${f(speedup, 2)}x${mark(speedup >= 1.7)} (${two.verdict}, ${f(two.states)} states).`);
+  }
+  const rd = r.random;
+  L.push('');
+  L.push(`Random mode (${r.sizes[0]?.size ?? 'small'} size): kmc random explorer on \`posted\`: ${f(rd.kmc.runs)} runs, ${f(rd.kmc.steps)} steps in ${sec(rd.kmc.ms)}: **${f(rd.kmc.runsPerSec)} runs/s, ${f(rd.kmc.stepsPerSec)} steps/s**` + (rd.quint ? `; quint run (--backend=${rd.quint.backend}): ${f(rd.quint.samples)} samples of ${rd.quint.maxSteps} steps in ${sec(rd.quint.ms)}: ${f(rd.quint.stepsPerSec)} steps/s (kmc/Quint ${ratio(rd.kmc.stepsPerSec, rd.quint.stepsPerSec, 1)}x).` : '.'));
+  L.push('');
+  L.push('| known-bad variant | property | kmc found | kmc time to counterexample (median; incl. shrinking) | Quint found | Quint time (median; its own clock) | Quint wall (start-up incl.) | kmc/Quint |');
+  L.push('|---|---|:-:|---:|:-:|---:|---:|---:|');
+  for (const b of rd.firstCounterexample) {
+    const km = median(b.kmcMs);
+    const qm = b.quintMs ? median(b.quintMs) : undefined;
+    const n = b.kmcMs.length;
+    L.push(
+      `| ${b.variant} | ${b.property} | ${b.kmcFound}/${n} | ${sec(km)} | ${b.quintFound === undefined ? '—' : `${b.quintFound}/${n}`} | ${sec(qm)} | ${sec(b.quintWallMs ? median(b.quintWallMs) : undefined)} | ${ratio(km, qm, 3)}${qm !== undefined ? mark(km <= 0.1 * qm) : ''} |`,
+    );
+  }
+  L.push('');
+  return L.join('\n');
+}
