@@ -9,6 +9,7 @@
 //                  one entry per successful pin and nr_pinned, plus folios[]/offsets[].
 // One record holds the fields of all three; `design` says which ones the driver uses.
 
+import { match } from 'ts-pattern';
 import { violation } from '../../src/index.ts';
 import { unpin_folio, unpin_folios } from './folio.ts';
 import type { MemfdWorld } from './memfd.ts';
@@ -81,8 +82,10 @@ export function unpin_all_folios_array(w: UdmabufWorld, ubuf: number): void {
 export function release_udmabuf(w: UdmabufWorld, ubuf: number): void {
   const u = w.udmabufs[ubuf]!;
   assertUdmabufLive(w, ubuf, 'release_udmabuf');
-  if (u.design === 'unpin-list') unpin_all_folios_list(w, ubuf);
-  else if (u.design === 'folio-array') unpin_folios(w, u.folios.slice(0, u.foliocount), holderOf(ubuf));
-  else unpin_all_folios_array(w, ubuf); // deinit_udmabuf
+  match(u.design)
+    .with('unpin-list', () => unpin_all_folios_list(w, ubuf))
+    .with('folio-array', () => unpin_folios(w, u.folios.slice(0, u.foliocount), holderOf(ubuf)))
+    .with('pinned-folios', () => unpin_all_folios_array(w, ubuf)) // deinit_udmabuf
+    .exhaustive();
   kfree_udmabuf(w, ubuf, 'release_udmabuf');
 }

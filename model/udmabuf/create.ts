@@ -50,8 +50,12 @@
 // inside the 2-page folio (memfd_pin_folios returns offset 4096 into it) and ends in folio 1,
 // the second begins in folio 1 again, which is therefore pinned twice.
 //
-// Variants and what kmc finds (random exploration, seed 1; counterexample lengths in the
-// README's udmabuf section and properties/udmabuf.test.ts):
+// States at the default parameters (bfs with its partial-order and symmetry reductions):
+// pinned-folios 4,444, folio-array-fixed 4,276, both exhaustive; with a memfd writer, a
+// truncater and an fd-table filler added (and a hole in the memfd), 748,188 and 726,460.
+//
+// Variants and what kmc finds (bfs and random, seed 1; shortest counterexample lengths in the
+// README's udmabuf section; traces in traces/udmabuf.create.*):
 //   unpin-list              v6.10/v6.11 as released. pin-leak: add_to_unpin_list's kzalloc fails
 //                           after memfd_pin_folios pinned the item's folios; the folios not yet on
 //                           the list stay pinned forever. sealed-memfd-writable: F_ADD_SEALS of
