@@ -43,6 +43,8 @@ export interface SpinOptions {
   maxDepth?: number;
   /** megabytes pan may use (-DMEMLIM) */
   memLimitMb?: number;
+  /** gcc optimisation (default -O2; tests use -O0, which compiles several times faster) */
+  optimize?: string;
 }
 
 export function runSpin(pml: string, opts: SpinOptions): SpinRun {
@@ -53,7 +55,7 @@ export function runSpin(pml: string, opts: SpinOptions): SpinRun {
   // state vector: they are part of kmc's states, and SPIN would otherwise hide them.
   execFileSync('spin', ['-o2', '-a', 'model.pml'], { cwd: dir, stdio: 'pipe' });
   const defines = [...(opts.noReduce ? ['-DNOREDUCE'] : []), `-DMEMLIM=${opts.memLimitMb ?? 8192}`];
-  execFileSync('gcc', ['-O2', ...defines, '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
+  execFileSync('gcc', [opts.optimize ?? '-O2', ...defines, '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
   const compileMs = performance.now() - t0;
   const r = spawnSync('./pan', [`-m${opts.maxDepth ?? 100000}`, `-w${opts.hashBits ?? 24}`], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
   const out = r.stdout + r.stderr;
