@@ -51,6 +51,7 @@
 // (system_heap_allocate gets an unaligned len and fails with -ENOMEM), the
 // fatal_signal_pending() check, and dma_resv locking around dma_buf_vmap.
 
+import { dma_heap_ioctl_return } from './ioctl.ts';
 import { defineModel, DONE, sequence, thread, type Block, type Thread } from '../../src/index.ts';
 import { dma_buf_export, dma_buf_fd, dma_buf_put, dma_buf_vmap, dma_buf_vunmap, write_buffer_page } from '../kernel/dma-buf.ts';
 import { EBADF, EFAULT, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
@@ -303,11 +304,7 @@ export function dmaHeapIoctl(p: Params): Thread<KernelWorld> {
       },
       return: {
         run: (k) => {
-          const w = k.world;
-          const ret = k.local.ret === 0 ? k.local.fd : k.local.ret;
-          const created = k.local.dmabuf >= 0 ? [w.dmabufs[k.local.dmabuf]!.file] : [];
-          w.returned.push({ thread: 'ioctl', call: 'DMA_HEAP_IOCTL_ALLOC', ret, files: created });
-          fput(w, k.local.heap); // fdput()
+          dma_heap_ioctl_return(k.world, k.local);
           return DONE;
         },
       },

@@ -70,6 +70,7 @@
 // compound pages (the parray overflow of §9.6), kthread_stop, the missing spin_lock_init,
 // the fatal_signal_pending() check in the allocation loop, prepare_kernel_cred failing.
 
+import { dma_heap_ioctl_return } from './ioctl.ts';
 import { defineModel, DONE, thread, type Thread } from '../../src/index.ts';
 import { dma_buf_export, dma_buf_fd, dma_buf_put } from '../kernel/dma-buf.ts';
 import { EBADF, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
@@ -357,11 +358,7 @@ function ioctlAsync(p: Params): Thread<AsyncWorld> {
       },
       return: {
         run: (k) => {
-          const w = k.world;
-          const ret = k.local.ret === 0 ? k.local.fd : k.local.ret;
-          const created = k.local.dmabuf >= 0 ? [w.dmabufs[k.local.dmabuf]!.file] : [];
-          w.returned.push({ thread: 'ioctl', call: 'DMA_HEAP_IOCTL_ALLOC', ret, files: created });
-          fput(w, k.local.heap);
+          dma_heap_ioctl_return(k.world, k.local);
           return DONE;
         },
       },

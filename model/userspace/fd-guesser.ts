@@ -6,6 +6,7 @@
 //   2. read_mapping  read every page of the mapping (what a racing user sees)
 //   3. munmap        fput(vma->vm_file)
 
+import { vm_munmap } from '../kernel/mm.ts';
 import { DONE, thread, type Thread } from '../../src/index.ts';
 import { assertDmaBufLive, filledPages } from '../kernel/dma-buf.ts';
 import { fget, fput, get_file } from '../kernel/file.ts';
@@ -50,9 +51,7 @@ export function fdGuesser(name: string, symmetry = 'fd-guesser'): Thread<KernelW
       munmap: {
         run: (k) => {
           const w = k.world;
-          const vma = w.vmas[k.local.vma]!;
-          fput(w, vma.file);
-          vma.file = -1;
+          vm_munmap(w, k.local.vma);
           return DONE;
         },
       },

@@ -6,6 +6,7 @@
 //   2. write    store to every page of the mapping still in the page cache
 //   3. munmap   mapping_unmap_writable; fput(vma->vm_file)
 
+import { vm_munmap } from '../kernel/mm.ts';
 import { DONE, thread, violation, type Thread } from '../../src/index.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { folioLive, memfdOf, mmap_memfd_writable, munmap_memfd_writable, type MemfdWorld } from '../kernel/memfd.ts';
@@ -44,10 +45,8 @@ export function memfdWriter(name: string, fd: number): Thread<MemfdWorld> {
       munmap: {
         run: (k) => {
           const w = k.world;
-          const vma = w.vmas[k.local.vma]!;
           munmap_memfd_writable(w, k.local.memfd);
-          fput(w, vma.file);
-          vma.file = -1;
+          vm_munmap(w, k.local.vma);
           return DONE;
         },
       },

@@ -7,6 +7,7 @@
 //   2. write    store to every page of the buffer (udmabuf_vm_fault: folio + offset)
 //   3. munmap   fput(vma->vm_file): the last reference runs release_udmabuf
 
+import { vm_munmap } from '../kernel/mm.ts';
 import { DONE, thread, violation, type Thread } from '../../src/index.ts';
 import { assertDmaBufLive } from '../kernel/dma-buf.ts';
 import { fget, fput } from '../kernel/file.ts';
@@ -54,9 +55,7 @@ export function udmabufWriter(name: string, symmetry = 'udmabuf-writer'): Thread
       munmap: {
         run: (k) => {
           const w = k.world;
-          const vma = w.vmas[k.local.vma]!;
-          fput(w, vma.file);
-          vma.file = -1;
+          vm_munmap(w, k.local.vma);
           return DONE;
         },
       },

@@ -1,0 +1,12 @@
+// What both dma-heap models share: the end of dma_heap_ioctl, where the return value (the
+// fd, or -errno) reaches userspace and sys_ioctl's fdput() drops the heap file reference.
+
+import { fput } from '../kernel/file.ts';
+import type { KernelWorld } from '../kernel/world.ts';
+
+export function dma_heap_ioctl_return(w: KernelWorld, l: { ret: number; fd: number; dmabuf: number; heap: number }): void {
+  const ret = l.ret === 0 ? l.fd : l.ret;
+  const created = l.dmabuf >= 0 ? [w.dmabufs[l.dmabuf]!.file] : [];
+  w.returned.push({ thread: 'ioctl', call: 'DMA_HEAP_IOCTL_ALLOC', ret, files: created });
+  fput(w, l.heap); // fdput()
+}
