@@ -1,7 +1,7 @@
 // The public API of kmc. Everything not exported here is internal.
 
 export { defineModel, thread, always, atEnd, variantParams, expectations, DONE, DEADLOCK } from './core/model.ts';
-export type { Model, ModelDef, Orderings, Thread, Step, StepContext, Property, PropertyKind, Variant, Expectation, Verdict1, State, Plain, Params, Choice } from './core/model.ts';
+export type { Model, ModelDef, Orderings, Thread, Step, StepContext, Property, PropertyKind, Variant, Expectation, ExpectedVerdict, State, Plain, Params, Choice } from './core/model.ts';
 export { violation, ModelError } from './core/violation.ts';
 export type { Violation } from './core/violation.ts';
 export { compile } from './core/system.ts';

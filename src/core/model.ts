@@ -104,10 +104,10 @@ export const DEADLOCK = 'deadlock';
 export type Expectation = 'holds' | { violates: string | readonly string[] };
 
 /** One check: a variant holds, or breaks one named property. */
-export type Verdict1 = 'holds' | { violates: string };
+export type ExpectedVerdict = 'holds' | { violates: string };
 
 /** The checks an expectation stands for: one per property it must break. */
-export function expectations(e: Expectation): Verdict1[] {
+export function expectations(e: Expectation): ExpectedVerdict[] {
   if (e === 'holds') return ['holds'];
   return (typeof e.violates === 'string' ? [e.violates] : e.violates).map((violates) => ({ violates }));
 }

@@ -2,7 +2,7 @@
 // against the variant's expected verdict.
 
 import { match } from 'ts-pattern';
-import { expectations, type Expectation, type Model, type Plain, type Verdict1 } from '../core/model.ts';
+import { expectations, type Expectation, type Model, type Plain, type ExpectedVerdict } from '../core/model.ts';
 import { compile, type TransitionSystem } from '../core/system.ts';
 import { exploreRandom } from './random.ts';
 import { explorePct } from './pct.ts';
@@ -30,7 +30,7 @@ export const AUTO_MAX_STATES = 200_000;
 export interface VariantCheck {
   system: TransitionSystem;
   /** what this check expects: the variant holds, or breaks this one property */
-  expected: Verdict1;
+  expected: ExpectedVerdict;
   result: ExploreResult;
   verdict: Verdict;
   asExpected: boolean;
@@ -65,7 +65,7 @@ export async function checkVariantAsync(model: Model, variant: string, opts: Che
   return out;
 }
 
-function sample(strategy: 'random' | 'pct', system: TransitionSystem, expected: Verdict1, opts: CheckOptions): ExploreResult {
+function sample(strategy: 'random' | 'pct', system: TransitionSystem, expected: ExpectedVerdict, opts: CheckOptions): ExploreResult {
   const o = {
     runs: opts.runs ?? DEFAULTS.runs,
     seed: opts.seed ?? DEFAULTS.seed,
@@ -76,7 +76,7 @@ function sample(strategy: 'random' | 'pct', system: TransitionSystem, expected: 
   return strategy === 'random' ? exploreRandom(system, o) : explorePct(system, o);
 }
 
-function checkOne(system: TransitionSystem, expected: Verdict1, opts: CheckOptions): VariantCheck {
+function checkOne(system: TransitionSystem, expected: ExpectedVerdict, opts: CheckOptions): VariantCheck {
   const strategy = opts.strategy ?? 'random';
   const exhaustive: ExhaustiveOptions = { ...opts.exhaustive, ...(expected !== 'holds' ? { target: expected.violates } : {}) };
   const result = match(strategy)
@@ -92,7 +92,7 @@ function checkOne(system: TransitionSystem, expected: Verdict1, opts: CheckOptio
   return judge(system, expected, result);
 }
 
-function judge(system: TransitionSystem, expected: Verdict1, result: ExploreResult): VariantCheck {
+function judge(system: TransitionSystem, expected: ExpectedVerdict, result: ExploreResult): VariantCheck {
   const verdict = match(result)
     .returnType<Verdict>()
     .with({ kind: 'ok' }, () => 'holds')
