@@ -12,6 +12,7 @@
 // inode lock, mapping_deny_writable + memfd_wait_for_pins (F_SEAL_WRITE only), set the seals.
 
 import { EBUSY, EINVAL, EPERM } from './errno.ts';
+import { fget, fput } from './file.ts';
 import { PAGE_SIZE, try_grab_folio, unpin_folios, type FolioWorld } from './folio.ts';
 import { canDownRead, canDownWrite, down_read, down_write, initRwsem, up_read, up_write, type Rwsem } from './rwsem.ts';
 import { addInode, allocFile } from './world.ts';
@@ -89,6 +90,18 @@ export function memfd_create(w: MemfdWorld, name: string, folioPages: readonly n
 export function memfdOf(w: MemfdWorld, file: number): number {
   const inode = w.files[file]!.inode;
   return inode < 0 ? -1 : w.memfds.findIndex((m) => m.inode === inode);
+}
+
+/** fget(fd) of a memfd, as fcntl/ftruncate on it start: its file and memfd, or -EBADF / -EINVAL (not a memfd, reference dropped). */
+export function fget_memfd(w: MemfdWorld, fd: number): { file: number; memfd: number } | number {
+  const file = fget(w, fd);
+  if (file < 0) return file;
+  const memfd = memfdOf(w, file);
+  if (memfd < 0) {
+    fput(w, file);
+    return -EINVAL;
+  }
+  return { file, memfd };
 }
 
 /** memfd_fcntl(F_GET_SEALS) */

@@ -10,8 +10,8 @@
 //   5. inode_unlock         inode_unlock(inode); fput
 
 import { DONE, thread, type Thread } from '../../src/index.ts';
-import { EINVAL, EPERM } from '../kernel/errno.ts';
-import { fget, fput } from '../kernel/file.ts';
+import { EPERM } from '../kernel/errno.ts';
+import { fput } from '../kernel/file.ts';
 import {
   can_inode_lock,
   F_SEAL_SEAL,
@@ -21,7 +21,7 @@ import {
   mapping_allow_writable,
   mapping_deny_writable,
   memfd_wait_for_pins,
-  memfdOf,
+  fget_memfd,
   parseSeals,
   type MemfdWorld,
 } from '../kernel/memfd.ts';
@@ -44,14 +44,10 @@ export function memfdSealer(name: string, fd: number, seals: readonly string[]):
         choices: seals,
         run: (k, seal) => {
           k.local.seals = parseSeals(String(seal));
-          const file = fget(k.world, fd);
-          if (file < 0) return ((k.local.ret = file), DONE);
-          k.local.file = file;
-          k.local.memfd = memfdOf(k.world, file);
-          if (k.local.memfd < 0) {
-            fput(k.world, file);
-            return ((k.local.ret = -EINVAL), DONE);
-          }
+          const got = fget_memfd(k.world, fd);
+          if (typeof got === 'number') return ((k.local.ret = got), DONE);
+          k.local.file = got.file;
+          k.local.memfd = got.memfd;
           return 'inode_lock';
         },
       },

@@ -6,9 +6,8 @@
 //   2. do_truncate inode_lock; shmem_setattr; inode_unlock; fput
 
 import { DONE, thread, type Thread } from '../../src/index.ts';
-import { EINVAL } from '../kernel/errno.ts';
-import { fget, fput } from '../kernel/file.ts';
-import { can_inode_lock, inode_lock, inode_unlock, memfdOf, shmem_truncate, type MemfdWorld } from '../kernel/memfd.ts';
+import { fput } from '../kernel/file.ts';
+import { can_inode_lock, inode_lock, inode_unlock, fget_memfd, shmem_truncate, type MemfdWorld } from '../kernel/memfd.ts';
 
 /** size: the new size, in pages. */
 export function memfdTruncater(name: string, fd: number, size: number): Thread<MemfdWorld> {
@@ -18,14 +17,10 @@ export function memfdTruncater(name: string, fd: number, size: number): Thread<M
     steps: {
       ftruncate: {
         run: (k) => {
-          const file = fget(k.world, fd);
-          if (file < 0) return ((k.local.ret = file), DONE);
-          k.local.file = file;
-          k.local.memfd = memfdOf(k.world, file);
-          if (k.local.memfd < 0) {
-            fput(k.world, file);
-            return ((k.local.ret = -EINVAL), DONE);
-          }
+          const got = fget_memfd(k.world, fd);
+          if (typeof got === 'number') return ((k.local.ret = got), DONE);
+          k.local.file = got.file;
+          k.local.memfd = got.memfd;
           return 'do_truncate';
         },
       },
