@@ -19,9 +19,9 @@ export const DONE = 'done';
 
 /** What a step's effect sees: drafts of the shared world and of its thread's locals. */
 export interface StepContext<W, L> {
-  /** immer draft of the shared world; mutate it. */
+  /** the shared world of the next state (a copy, or an immer draft when a trace records patches); mutate it. */
   world: W;
-  /** immer draft of this thread's locals; mutate it. */
+  /** this thread's locals in the next state; mutate them. */
   local: L;
   /** index of the running thread in the model's thread list. */
   thread: number;

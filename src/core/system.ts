@@ -6,6 +6,7 @@ import { Immer, enablePatches, type Patch } from 'immer';
 import { DEADLOCK, DONE, type Choice, type Model, type Plain, type Property, type State, type Step, type Thread, variantParams } from './model.ts';
 import { ModelError, ViolationSignal, type Violation } from './violation.ts';
 import { hashHex } from './hash.ts';
+import { clonePlain } from './clone.ts';
 
 enablePatches();
 const immer = new Immer({ autoFreeze: false });
@@ -54,8 +55,12 @@ export interface TransitionSystem<W = any> {
   initial(): State<W>;
   /** Enabled transitions, threads in definition order, choices in declaration order. */
   enabled(state: State<W>): Transition[];
-  /** With `access`, the step's guard, choices and effect run on recorded views of the world. */
-  apply(state: State<W>, t: Transition, opts?: { patches?: boolean; access?: WorldAccess }): Applied<W>;
+  /**
+   * With `access`, the step's guard, choices and effect run on recorded views of the world.
+   * Without `patches` the step mutates a deep copy of the state (the fast path);
+   * `immer: true` forces an immer draft (bench comparison).
+   */
+  apply(state: State<W>, t: Transition, opts?: { patches?: boolean; access?: WorldAccess; immer?: boolean }): Applied<W>;
   label(state: State<W>, t: Transition): TransitionLabel;
   /**
    * The first broken `always` property, `atEnd` property (when all threads returned) or
@@ -175,7 +180,10 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
           const [next, patches] = immer.produceWithPatches(state, recipe);
           return { state: next as State<W>, patches };
         }
-        return { state: immer.produce(state, recipe) as State<W> };
+        if (opts.immer) return { state: immer.produce(state, recipe) as State<W> };
+        const next = clonePlain(state);
+        recipe(next);
+        return { state: next };
       } catch (e) {
         if (e instanceof ViolationSignal) return { state, violation: e.violation, ...(opts.patches ? { patches: [] } : {}) };
         throw e;

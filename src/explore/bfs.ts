@@ -1,46 +1,35 @@
 // Breadth-first exhaustive exploration: every state reachable within the bounds is
 // visited, layer by layer, so the first violation found has a shortest path. Visited
-// states are 64-bit fingerprints (fingerprint-set.ts); the path to each state is kept as
-// a parent pointer (32 bits) and the index taken among the parent's enabled transitions
-// (16 bits), in typed arrays, and rebuilt only for a counterexample. States waiting in the
+// states are 64-bit fingerprints (fingerprint-set.ts); the path to each state is kept in
+// a parent log (parent-log.ts, about 2 bytes a state) and rebuilt only for a counterexample. States waiting in the
 // queue are kept whole (the frontier), the one part of memory that grows with width.
 
 import type { State } from '../core/model.ts';
-import { U16List, U32List } from './fingerprint-set.ts';
+import { ParentLog } from './parent-log.ts';
 import { Bound, errorResult, incomplete, Store, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
 import type { ExploreResult } from './result.ts';
 import type { TransitionSystem } from '../core/system.ts';
 
 export type BfsOptions = ExhaustiveOptions;
 
-const NO_PARENT = 0xffffffff;
+const NO_PARENT = -1;
 
 export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): ExploreResult {
   const store = new Store(system, opts);
-  const parent = new U32List();
-  const move = new U16List();
+  const tree = new ParentLog();
   const queue: Node[] = [];
   let head = 0;
   /** POR: states in the queue not expanded yet, by fingerprint */
   const pending = new Map<string, Node>();
   let cut = false;
-  const extraBytes = () => parent.bytes + move.bytes;
+  const extraBytes = () => tree.bytes;
 
-  const pathTo = (id: number, last?: number): number[] => {
-    const path: number[] = last === undefined ? [] : [last];
-    for (let i = id; parent.data[i] !== NO_PARENT; i = parent.data[i]!) path.push(move.data[i]!);
-    return path.reverse();
-  };
-  const newId = (from: number, m: number): number => {
-    if (m > 0xffff) throw new Error(`more than 65535 enabled transitions in one state`);
-    parent.push(from);
-    move.push(m);
-    return parent.length - 1;
-  };
+  const pathTo = (id: number, last?: number): number[] => (last === undefined ? tree.path(id) : [...tree.path(id), last]);
+  const newId = (from: number, m: number): number => tree.push(from, m);
 
   const visit = (state: State, from: number, m: number, depth: number, sleep: Sleeper[]) => {
     const c = store.canon(state);
-    const slot = store.insert(c.key);
+    const slot = store.insert(c);
     if (slot >= 0) {
       const node = store.node(state, c.perm, depth, sleep, newId(from, m), true);
       if (store.por) {
@@ -81,7 +70,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
         if (node.depth > store.depth) store.depth = node.depth;
         const violation = system.check(node.state, node.enabled.length, opts.target);
         if (violation) return { kind: 'violation', violation, path: pathTo(node.id), coverage: store.coverage('bfs', false, extraBytes()) };
-        if (opts.onState) opts.onState(node.state, store.canon(node.state).key);
+        if (opts.onState) opts.onState(node.state, store.canon.text(node.state));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
         if (node.enabled.length > 0) cut = true;

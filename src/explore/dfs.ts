@@ -36,7 +36,7 @@ export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): Exp
 
   const visit = (state: State, trail: Trail | undefined, depth: number, sleep: Sleeper[]) => {
     const c = store.canon(state);
-    const slot = store.insert(c.key);
+    const slot = store.insert(c);
     if (slot >= 0) {
       const node = store.node(state, c.perm, depth, sleep, -1, true);
       if (store.por) store.set.setValue(slot, store.mask(node));
@@ -58,7 +58,7 @@ export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): Exp
         if (node.depth > store.depth) store.depth = node.depth;
         const violation = system.check(node.state, node.enabled.length, opts.target);
         if (violation) return { kind: 'violation', violation, path: pathOf(trail), coverage: store.coverage('dfs', false) };
-        if (opts.onState) opts.onState(node.state, store.canon(node.state).key);
+        if (opts.onState) opts.onState(node.state, store.canon.text(node.state));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
         if (node.enabled.length > 0) cut = true;

@@ -15,10 +15,10 @@ import v8 from 'node:v8';
 import type { State } from '../core/model.ts';
 import type { Transition, TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
-import { collisionProbability, fingerprint, FingerprintSet } from './fingerprint-set.ts';
+import { collisionProbability, FingerprintSet } from './fingerprint-set.ts';
 import { independent, recorder, type Footprint } from './footprint.ts';
 import type { Coverage, ExploreResult } from './result.ts';
-import { canonicaliser, type Canonical } from './symmetry.ts';
+import { canonicaliser, type Canonical, type Canonicaliser } from './symmetry.ts';
 
 export interface ExhaustiveOptions {
   maxStates?: number;
@@ -82,7 +82,7 @@ const TICK = 256;
 
 export class Store {
   readonly set: FingerprintSet;
-  readonly canon: (s: State) => Canonical;
+  readonly canon: Canonicaliser;
   readonly por: boolean;
   readonly symmetry: boolean;
   readonly started = performance.now();
@@ -109,13 +109,13 @@ export class Store {
     this.memoryLimit = opts.maxMemoryBytes ?? v8.getHeapStatistics().heap_size_limit * 0.85;
   }
 
-  /** Stored fingerprint of a canonical text into hi/lo; returns the set's insert result. */
-  insert(key: string): number {
-    const [hi, lo] = fingerprint(key);
+  /** Store a canonical fingerprint (kept in hi/lo); returns the set's insert result. */
+  insert(c: Canonical): number {
+    const { hi, lo } = c;
     this.hi = hi;
     this.lo = lo;
     if (this.opts.maxStates !== undefined && this.set.size >= this.opts.maxStates && !this.set.has(hi, lo)) throw new Bound(`max-states (${this.opts.maxStates})`);
-    if (this.set.size + 1 > this.set.slots * 0.75 && this.set.bytes + this.set.growthBytes > this.memoryLimit) throw new Bound(`max-memory (${this.opts.maxMemoryBytes ?? this.memoryLimit} bytes: the fingerprint set cannot grow)`);
+    if (this.set.size + 1 > this.set.limit && this.set.bytes + this.set.growthBytes > this.memoryLimit) throw new Bound(`max-memory (${this.opts.maxMemoryBytes ?? this.memoryLimit} bytes: the fingerprint set cannot grow)`);
     return this.set.insert(hi, lo);
   }
 

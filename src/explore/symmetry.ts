@@ -1,6 +1,6 @@
 // Symmetry reduction: threads of one symmetry group (identical userspace threads) are
 // interchangeable, so states that differ only by a permutation of them are one state.
-// A state is stored under its canonical text: each group's threads sorted by (pc, locals),
+// A state is stored under its canonical fingerprint: each group's threads sorted by (pc, locals),
 // and every string in the state equal to the name of a moved thread renamed along (the
 // world names threads, e.g. a mapping's owner or an observation's thread).
 //
@@ -12,50 +12,73 @@
 
 import type { State } from '../core/model.ts';
 import type { TransitionSystem } from '../core/system.ts';
+import { stateFingerprint, valueFingerprint } from './state-fingerprint.ts';
 
 export interface Canonical {
-  /** the text the state is fingerprinted by */
-  key: string;
+  /** the 64-bit fingerprint the state is stored under */
+  hi: number;
+  lo: number;
   /** perm[thread] = the thread's position in the canonical state; undefined: identity */
   perm: Int32Array | undefined;
 }
 
-/** The canonical text of states, with or without symmetry reduction. */
-export function canonicaliser(system: TransitionSystem, symmetry: boolean): (state: State) => Canonical {
+export interface Canonicaliser {
+  (state: State): Canonical;
+  /** the canonical state as text (tests, and the states a test asks to see) */
+  text(state: State): string;
+}
+
+interface Permutation {
+  perm: Int32Array;
+  /** order[j] = the thread at canonical position j */
+  order: number[];
+  rename: Map<string, string>;
+}
+
+/** Canonical fingerprints (and texts) of states, with or without symmetry reduction. */
+export function canonicaliser(system: TransitionSystem, symmetry: boolean): Canonicaliser {
   const groups = new Map<string, number[]>();
   system.symmetry.forEach((g, i) => {
     if (g !== undefined) groups.set(g, [...(groups.get(g) ?? []), i]);
   });
-  const symmetric = [...groups.values()].filter((m) => m.length > 1);
-  if (!symmetry || symmetric.length === 0) return (state) => ({ key: JSON.stringify(state), perm: undefined });
+  const symmetric = symmetry ? [...groups.values()].filter((m) => m.length > 1) : [];
   const names = system.threadNames;
   const n = names.length;
 
-  return (state) => {
-    let perm: Int32Array | undefined;
-    let rename: Map<string, string> | undefined;
-    let threads = state.threads;
+  // each group's threads sorted by the fingerprint of (pc, locals), ties by index
+  const permutation = (state: State): Permutation | undefined => {
+    let p: Permutation | undefined;
     for (const members of symmetric) {
-      const keys = members.map((i) => JSON.stringify([state.threads[i]!.pc, state.threads[i]!.local]));
-      const order = members.map((_, j) => j).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
-      if (order.every((o, j) => o === j)) continue;
-      if (perm === undefined) {
-        perm = new Int32Array(n);
+      const keys = members.map((i) => valueFingerprint([state.threads[i]!.pc, state.threads[i]!.local]));
+      const sorted = members.map((_, j) => j).sort((a, b) => keys[a]![0] - keys[b]![0] || keys[a]![1] - keys[b]![1] || a - b);
+      if (sorted.every((o, j) => o === j)) continue;
+      if (p === undefined) {
+        const perm = new Int32Array(n);
         for (let i = 0; i < n; i++) perm[i] = i;
-        threads = [...state.threads];
-        rename = new Map();
+        p = { perm, order: [...perm], rename: new Map() };
       }
       for (let j = 0; j < members.length; j++) {
-        const from = members[order[j]!]!;
+        const from = members[sorted[j]!]!;
         const to = members[j]!;
-        perm[from] = to;
-        threads[to] = state.threads[from]!;
-        rename!.set(names[from]!, names[to]!);
+        p.perm[from] = to;
+        p.order[to] = from;
+        p.rename.set(names[from]!, names[to]!);
       }
     }
-    if (perm === undefined) return { key: JSON.stringify(state), perm: undefined };
-    const r = rename!;
-    const key = JSON.stringify({ world: state.world, threads, faults: state.faults }, (_, v) => (typeof v === 'string' ? (r.get(v) ?? v) : v));
-    return { key, perm };
+    return p;
   };
+
+  const canon = ((state: State): Canonical => {
+    const p = symmetric.length === 0 ? undefined : permutation(state);
+    const [hi, lo] = p === undefined ? stateFingerprint(state) : stateFingerprint(state, p.order, p.rename);
+    return { hi, lo, perm: p?.perm };
+  }) as Canonicaliser;
+
+  canon.text = (state) => {
+    const p = symmetric.length === 0 ? undefined : permutation(state);
+    if (p === undefined) return JSON.stringify(state);
+    const threads = p.order.map((i) => state.threads[i]!);
+    return JSON.stringify({ world: state.world, threads, faults: state.faults }, (_, v) => (typeof v === 'string' ? (p.rename.get(v) ?? v) : v));
+  };
+  return canon;
 }

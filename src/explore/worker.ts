@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Model, State } from '../core/model.ts';
 import { compile, type TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
-import { fingerprint, FingerprintSet, U16List } from './fingerprint-set.ts';
+import { FingerprintSet, U16List } from './fingerprint-set.ts';
 import { canonicaliser } from './symmetry.ts';
 
 export interface WorkerInit {
@@ -85,8 +85,7 @@ async function run(init: WorkerInit): Promise<void> {
               if (init.target === undefined || applied.violation.property === init.target) found ??= { violation: applied.violation, id, move: i };
               continue;
             }
-            const c = canon(applied.state);
-            const [hi, lo] = fingerprint(c.key);
+            const { hi, lo } = canon(applied.state);
             const owner = hi % n;
             if (owner === me) adopt(applied.state, id, i, hi, lo);
             else outboxes[owner]!.push([JSON.stringify(applied.state), id, i, hi, lo]);
@@ -112,7 +111,7 @@ async function run(init: WorkerInit): Promise<void> {
 
   // the initial state belongs to its owner
   const s0 = system.initial();
-  const [hi0, lo0] = fingerprint(canon(s0).key);
+  const { hi: hi0, lo: lo0 } = canon(s0);
   if (hi0 % n === me) adopt(s0, NO_PARENT, 0, hi0, lo0);
   port.postMessage({ type: 'ready' } satisfies FromWorker);
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compile, DONE, type State, type TransitionSystem } from '../../src/index.ts';
+import { compile, DONE, type State, type Transition, type TransitionSystem } from '../../src/index.ts';
+import { models } from '../../model/index.ts';
 import { faulty, lostUpdate, twoByTwo } from '../fixtures/counter.ts';
 
 /** Every complete path from the initial state, as lists of "thread.step[choice]". */
@@ -19,6 +20,49 @@ function allPaths(system: TransitionSystem): string[][] {
 }
 
 describe('transition system', () => {
+  it('a step on a copy and a step on an immer draft give the same states', () => {
+    const same = (system: TransitionSystem, s: State, t: Transition) => {
+      const before = JSON.stringify(s);
+      const copy = system.apply(s, t);
+      const draft = system.apply(s, t, { immer: true });
+      expect(JSON.stringify(copy.state)).toBe(JSON.stringify(draft.state));
+      expect(copy.violation).toEqual(draft.violation);
+      expect(JSON.stringify(s)).toBe(before); // the state stepped from is never changed
+      return copy.state;
+    };
+    // the fixtures: every path to depth 6
+    for (const model of [twoByTwo, lostUpdate, faulty]) {
+      for (const variant of Object.keys(model.variants)) {
+        const system = compile(model as never, variant);
+        const walk = (s: State, depth: number): void => {
+          for (const t of system.enabled(s)) {
+            const next = same(system, s, t);
+            if (depth < 6) walk(next, depth + 1);
+          }
+        };
+        walk(system.initial() as State, 0);
+      }
+    }
+    // the kernel models: 20 pseudo-random paths of every variant (fixed LCG, seed 1)
+    let seed = 1;
+    const pick = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    for (const model of models) {
+      for (const variant of Object.keys(model.variants)) {
+        const system: TransitionSystem = compile(model, variant);
+        for (let run = 0; run < 20; run++) {
+          let s = system.initial();
+          for (let enabled = system.enabled(s); enabled.length > 0; enabled = system.enabled(s)) {
+            const t = enabled[pick(enabled.length)]!;
+            const applied = system.apply(s, t);
+            same(system, s, t);
+            if (applied.violation) break;
+            s = applied.state;
+          }
+        }
+      }
+    }
+  });
+
   it('two 2-step threads have exactly C(4,2) = 6 interleavings', () => {
     const paths = allPaths(compile(twoByTwo, 'default'));
     expect(paths).toHaveLength(6);

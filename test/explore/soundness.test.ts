@@ -46,7 +46,7 @@ describe.each(cases)('$model.name $variant $params', ({ model, variant, params }
     const grouped = system.symmetry.some((g, i) => g !== undefined && system.symmetry.indexOf(g) !== i);
     const runs = CONFIGS.filter((c) => grouped || !c.symmetry).map((c) => {
       const terminals = new Set<string>();
-      const r = exploreBfs(system, { ...c, maxStates: MAX_STATES, onState: (s: State) => void (system.terminal(s) && terminals.add(canonical(s).key)) });
+      const r = exploreBfs(system, { ...c, maxStates: MAX_STATES, onState: (s: State) => void (system.terminal(s) && terminals.add(canonical.text(s))) });
       return { c, r, terminals };
     });
     if (runs.some(({ r }) => r.kind === 'incomplete')) return; // too big for this suite

@@ -1,0 +1,63 @@
+// The BFS tree, kept to rebuild a counterexample: for each stored state (ids in the order
+// states are stored), its parent's id and the move (index among the parent's enabled
+// transitions) that reached it. BFS expands states in id order, so parent ids never
+// decrease: each state stores the gap to the previous state's parent and its move, one
+// byte each (255: the value is in an overflow list), in 4 KiB pages, so about 2 bytes a
+// state. Reading a path decodes the log from the start: once per counterexample.
+
+const PAGE = 1 << 12;
+const ESCAPE = 255;
+
+export class ParentLog {
+  private gaps: Uint8Array[] = [];
+  private moves: Uint8Array[] = [];
+  private bigGaps: number[] = [];
+  private bigMoves: number[] = [];
+  private lastParent = 0;
+  length = 0;
+
+  /** Record a state reached from `parent` (-1: the initial state) by `move`; returns its id. */
+  push(parent: number, move: number): number {
+    const id = this.length++;
+    const page = id >>> 12;
+    if (page === this.gaps.length) {
+      this.gaps.push(new Uint8Array(PAGE));
+      this.moves.push(new Uint8Array(PAGE));
+    }
+    const at = id & (PAGE - 1);
+    const p = parent < 0 ? 0 : parent;
+    if (p < this.lastParent) throw new Error(`parent log: parent ${p} after ${this.lastParent} (BFS order broken)`);
+    const gap = p - this.lastParent;
+    this.lastParent = p;
+    this.gaps[page]![at] = gap < ESCAPE ? gap : ESCAPE;
+    if (gap >= ESCAPE) this.bigGaps.push(gap);
+    this.moves[page]![at] = move < ESCAPE ? move : ESCAPE;
+    if (move >= ESCAPE) this.bigMoves.push(move);
+    return id;
+  }
+
+  /** The moves from the initial state (id 0) to state `id`. */
+  path(id: number): number[] {
+    const parent = new Uint32Array(id + 1);
+    const move = new Uint32Array(id + 1);
+    let p = 0;
+    let g = 0;
+    let m = 0;
+    for (let i = 0; i <= id; i++) {
+      const page = i >>> 12;
+      const at = i & (PAGE - 1);
+      const gap = this.gaps[page]![at]!;
+      p += gap === ESCAPE ? this.bigGaps[g++]! : gap;
+      parent[i] = p;
+      const mv = this.moves[page]![at]!;
+      move[i] = mv === ESCAPE ? this.bigMoves[m++]! : mv;
+    }
+    const path: number[] = [];
+    for (let i = id; i !== 0; i = parent[i]!) path.push(move[i]!);
+    return path.reverse();
+  }
+
+  get bytes(): number {
+    return this.gaps.length * PAGE * 2 + (this.bigGaps.length + this.bigMoves.length) * 8;
+  }
+}
