@@ -6,13 +6,28 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Model, type Orderings } from '../src/index.ts';
+import { compile, main, type Model, type Orderings, type State, type TransitionSystem } from '../src/index.ts';
 import { enumerateOrders, inferRules, OrderError, unexplained, validateOrder, type OrderCheck } from '../src/explore/orderings.ts';
 import { models } from '../model/index.ts';
-import { FD_BEFORE_READ, POSTED, RESERVE_FD, allocAndRead } from '../model/dma-heap/alloc-and-read.ts';
+import { FD_BEFORE_READ, FILE_FD, POSTED, RESERVE_FD, allocAndRead } from '../model/dma-heap/alloc-and-read.ts';
+import { EMFILE } from '../model/kernel/errno.ts';
+import type { KernelWorld } from '../model/kernel/world.ts';
 import { lostUpdate } from './fixtures/counter.ts';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'kmc-orderings-'));
+
+/** The plain schedule: the first enabled transition (no fault, no switch) until every thread is done. */
+function plainRun<W>(sys: TransitionSystem): State<W> {
+  let state = sys.initial();
+  for (let n = 0; n < 500; n++) {
+    const enabled = sys.enabled(state);
+    if (enabled.length === 0) break;
+    const applied = sys.apply(state, enabled[0]!);
+    expect(applied.violation).toBeUndefined();
+    state = applied.state;
+  }
+  return state as State<W>;
+}
 
 async function kmc(ms: readonly Model[], ...argv: string[]) {
   let out = '';
@@ -129,6 +144,22 @@ describe('kmc orderings', () => {
     const json = JSON.parse(unsafe.out);
     expect(json.orders.map((o: { verdict: string }) => o.verdict)).toEqual(['holds', 'violates']);
     expect(json.orders[1].property).toBe('fd-exposes-unread-buffer');
+  });
+
+  it('get_unused_fd_flags moved after init_dma_heap_file: with the fd table full, -EMFILE undoes what precedes it', async () => {
+    // RLIMIT_NOFILE 2: fds 0 and 1 are taken, get_unused_fd_flags fails on every path
+    const afterInit = 'init_dma_heap_file,get_unused_fd_flags,system_heap_allocate,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user,fd_install';
+    const afterRead = 'init_dma_heap_file,system_heap_allocate,dma_heap_read_file_sync,get_unused_fd_flags,deinit_dma_heap_file,copy_to_user,fd_install';
+    for (const order of [afterInit, afterRead]) {
+      const final = plainRun<KernelWorld>(compile(allocAndRead, 'posted', { order, rlimit: 2 })).world;
+      expect(final.returned[0]!.ret, order).toBe(-EMFILE);
+      expect(final.files[final.fdtable.fd[FILE_FD]!]!.count, `${order}: the file's f_count is back to the fd table's`).toBe(1);
+      expect(final.pages.every((pg) => pg.free), `${order}: every page is freed`).toBe(true);
+      expect(final.dmabufs.every((d) => d.freed), order).toBe(true);
+    }
+    const r = await kmc(models, 'orderings', 'dma-heap/alloc-and-read', '--param', 'rlimit=2', '--order', afterInit, '--order', afterRead, '--out', tmp());
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('2 safe, 0 unsafe');
   });
 
   it('bad input: one line, exit 2', async () => {

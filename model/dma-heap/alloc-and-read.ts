@@ -20,7 +20,9 @@
 //  13. copy_to_user              back in dma_heap_ioctl: heap_allocation->fd   -EFAULT (copyToUserFaults)
 //  14. return                    fdput(heap fd); the ioctl returns to userspace
 //  error labels: free_buffer (free the pages so far) -> error_file; error_put: dma_buf_put
-//  -> error_file: fput(file) -> put_unused_fd (reviewer's variant) -> return.
+//  -> error_file: fput(file) -> put_unused_fd (reviewer's variant) -> return. In an order
+//  that moves get_unused_fd_flags (kmc orderings), its -EMFILE enters these labels at
+//  whatever the blocks before it hold: error_put, error_file, or return.
 //
 // Racing it, threads of the same process (model/userspace/): an fd guesser (mmap a guessed
 // fd, read the mapping, munmap), a closer of a guessed fd, a truncater of the source file,
@@ -118,6 +120,11 @@ type K = Block<KernelWorld, Locals>;
 const fail = (k: { local: Locals }, ret: number, label: string) => ((k.local.ret = ret), label);
 /** After the handle labels: release a reserved fd that was never installed. */
 const unwindFd = (l: Locals) => (l.fd >= 0 && !l.installed ? 'put_unused_fd' : 'return');
+/**
+ * The error label for a failure at a point the order chose: undo whatever the blocks before
+ * it did, as the C labels fall through (error_put -> error_file -> put_unused_fd).
+ */
+const unwind = (l: Locals) => (l.dmabuf >= 0 ? 'error_put' : l.file >= 0 ? 'error_file' : unwindFd(l));
 
 /** The blocks of the kernel path; `order` chains them. Failure labels are those of the C code. */
 export function blocks(p: Params): Record<string, K> {
@@ -132,7 +139,8 @@ export function blocks(p: Params): Record<string, K> {
       get_unused_fd_flags: {
         run: (k) => {
           const fd = get_unused_fd_flags(k.world);
-          if (fd < 0) return fail(k, fd, 'return');
+          // -EMFILE undoes what the blocks before it did (nothing, when it comes first)
+          if (fd < 0) return fail(k, fd, unwind(k.local));
           k.local.fd = fd;
           return next;
         },

@@ -14,9 +14,6 @@ import { violation } from '../../src/index.ts';
 import { unpin_folio, unpin_folios } from './folio.ts';
 import type { MemfdWorld } from './memfd.ts';
 
-/** include/uapi/asm-generic/errno.h: returned by check_memfd_seals for a file that is not a memfd. */
-export const EBADFD = 77;
-
 export type UdmabufDesign = 'unpin-list' | 'folio-array' | 'pinned-folios';
 
 export interface Udmabuf {

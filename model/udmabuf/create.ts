@@ -92,7 +92,7 @@
 import { match } from 'ts-pattern';
 import { defineModel, DONE, thread, type Property, type Step, type Thread } from '../../src/index.ts';
 import { dma_buf_export_udmabuf, dma_buf_fd, dma_buf_put } from '../kernel/dma-buf.ts';
-import { EBADF, EINVAL, EMFILE, ENOMEM } from '../kernel/errno.ts';
+import { EBADF, EBADFD, EINVAL, EMFILE, ENOMEM } from '../kernel/errno.ts';
 import { close_fd, fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { PAGE_SIZE, unpin_folios } from '../kernel/folio.ts';
@@ -110,7 +110,6 @@ import {
   parseSeals,
 } from '../kernel/memfd.ts';
 import {
-  EBADFD,
   holderOf,
   kfree_udmabuf,
   kzalloc_udmabuf,
