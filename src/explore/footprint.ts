@@ -12,62 +12,89 @@ export interface Footprint {
   writes: Set<string>;
 }
 
-/** A WorldAccess that records into a new footprint. */
-export function recorder(): { footprint: Footprint; access: WorldAccess } {
-  const footprint: Footprint = { reads: new Set(), writes: new Set() };
-  const { reads, writes } = footprint;
-  const proxies = new WeakMap<object, object>();
-  const targets = new WeakMap<object, object>();
-  const unwrap = (v: unknown): unknown => (v !== null && typeof v === 'object' ? (targets.get(v) ?? v) : v);
+// Paths form one trie shared by every recording: each node owns its path text, its
+// children and the proxy handler for objects found at that path, so recording a step
+// builds no strings and no handlers, only proxies for the objects the step touches.
 
-  const wrap = (obj: object, path: string): object => {
-    const known = proxies.get(obj);
-    if (known) return known;
-    const array = Array.isArray(obj);
-    const at = (k: string | symbol) => `${path}/${String(k)}`;
-    const proxy = new Proxy(obj, {
+/** The footprint being recorded (one recording at a time: steps run synchronously). */
+let current: Footprint = { reads: new Set(), writes: new Set() };
+/** Proxies made by the current recording, and the objects behind them. */
+let proxies = new Map<object, object>();
+const RAW = Symbol('raw');
+
+class PathNode {
+  private readonly children = new Map<string, PathNode>();
+  readonly handler: ProxyHandler<object>;
+  constructor(readonly path: string) {
+    const node = this;
+    this.handler = {
       get(t, k) {
+        if (k === RAW) return t;
         const v = (t as any)[k];
         if (typeof k === 'symbol' || typeof v === 'function') return v;
-        if (v !== null && typeof v === 'object') return wrap(v, at(k));
-        reads.add(at(k));
+        const child = node.child(k);
+        if (v !== null && typeof v === 'object') return wrap(v, child);
+        current.reads.add(child.path);
         return v;
       },
       set(t, k, v) {
-        if (array && k !== 'length' && Number(k) >= (t as unknown[]).length) writes.add(at('length'));
-        else if (!array && !(k in t)) writes.add(at('#keys'));
-        writes.add(at(k));
-        (t as any)[k] = unwrap(v);
+        const key = String(k);
+        if (Array.isArray(t) ? key !== 'length' && Number(key) >= t.length : !(key in t)) current.writes.add(node.child(Array.isArray(t) ? 'length' : '#keys').path);
+        current.writes.add(node.child(key).path);
+        (t as any)[k] = v !== null && typeof v === 'object' ? ((v as any)[RAW] ?? v) : v;
         return true;
       },
       deleteProperty(t, k) {
-        writes.add(at(k));
-        writes.add(at(array ? 'length' : '#keys'));
+        current.writes.add(node.child(String(k)).path);
+        current.writes.add(node.child(Array.isArray(t) ? 'length' : '#keys').path);
         return delete (t as any)[k];
       },
       has(t, k) {
-        reads.add(at(k));
+        current.reads.add(node.child(String(k)).path);
         return k in t;
       },
       ownKeys(t) {
-        reads.add(at(array ? 'length' : '#keys'));
+        current.reads.add(node.child(Array.isArray(t) ? 'length' : '#keys').path);
         return Reflect.ownKeys(t);
       },
       getOwnPropertyDescriptor(t, k) {
-        reads.add(at(k));
+        current.reads.add(node.child(String(k)).path);
         return Reflect.getOwnPropertyDescriptor(t, k);
       },
-    });
-    proxies.set(obj, proxy);
-    targets.set(proxy, obj);
-    return proxy;
-  };
+    };
+  }
 
-  const access: WorldAccess = {
-    wrap: <T>(world: T): T => (world !== null && typeof world === 'object' ? (wrap(world, '') as T) : world),
-    note: (path, write) => void (write ? writes : reads).add(`/${path}`),
-  };
-  return { footprint, access };
+  child(key: string): PathNode {
+    let c = this.children.get(key);
+    if (c === undefined) {
+      c = new PathNode(`${this.path}/${key}`);
+      this.children.set(key, c);
+    }
+    return c;
+  }
+}
+
+const ROOT = new PathNode('');
+
+function wrap(obj: object, node: PathNode): object {
+  let proxy = proxies.get(obj);
+  if (proxy === undefined) {
+    proxy = new Proxy(obj, node.handler);
+    proxies.set(obj, proxy);
+  }
+  return proxy;
+}
+
+const access: WorldAccess = {
+  wrap: <T>(world: T): T => (world !== null && typeof world === 'object' ? (wrap(world, ROOT) as T) : world),
+  note: (path, write) => void (write ? current.writes : current.reads).add(`/${path}`),
+};
+
+/** A WorldAccess that records into a new footprint (valid until the next call). */
+export function recorder(): { footprint: Footprint; access: WorldAccess } {
+  current = { reads: new Set(), writes: new Set() };
+  proxies = new Map();
+  return { footprint: current, access };
 }
 
 function overlaps(a: string, b: string): boolean {
