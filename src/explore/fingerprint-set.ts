@@ -21,11 +21,11 @@ export function fingerprint(s: string): [number, number] {
   return [h2 >>> 0, h1 >>> 0];
 }
 
-const MAX_LOAD = 0.85;
-const GROWTH = 1.4;
+export const MAX_LOAD = 0.85;
+export const GROWTH = 1.4;
 
 /** The first slot to probe for a fingerprint in a table of `slots` slots. */
-function home(hi: number, lo: number, slots: number): number {
+export function home(hi: number, lo: number, slots: number): number {
   return Math.floor((((lo ^ Math.imul(hi, 0x9e3779b1)) >>> 0) / 4294967296) * slots);
 }
 

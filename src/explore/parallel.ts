@@ -1,10 +1,13 @@
-// Exhaustive BFS on worker threads. States are partitioned by fingerprint: worker
-// hi mod n stores and expands the states whose fingerprint's high word gives its index.
-// Layers are synchronous: every worker expands its part of layer d, successors owned by
-// another worker are routed to it, and layer d+1 starts when all have been received, so
-// the verdict, the distinct-state count and the counterexample length are those of
-// one-thread BFS. Sleep sets are not carried across workers: --workers turns POR off
-// (it cuts transitions, not states, so the state count is unchanged).
+// Exhaustive BFS on worker threads. The workers share one visited set in shared memory
+// (shared-fingerprint-set.ts): a successor belongs to the worker that stored its
+// fingerprint first, so no state crosses threads while a layer is expanded. Layers are
+// synchronous: every worker expands its part of layer d; when the set passes its load
+// limit the workers pause, the main thread grows it, and they go on; when the layer is
+// done, states are moved from the longest parts of layer d+1 to the shortest (as JSON),
+// so the workers stay equally busy. The verdict, the distinct-state count and the
+// counterexample length are those of one-thread BFS. Sleep sets are not carried across
+// workers: --workers turns POR off (it cuts transitions, not states, so the state count
+// is unchanged).
 //
 // The workers rebuild the transition system from the model's module (`source`, a module
 // exporting `models`), since functions cannot be sent to a worker.
@@ -15,7 +18,8 @@ import type { Violation } from '../core/violation.ts';
 import { collisionProbability } from './fingerprint-set.ts';
 import type { ExhaustiveOptions } from './exhaustive.ts';
 import type { Coverage, ExploreResult } from './result.ts';
-import type { Arrival, FromWorker, ToWorker, WorkerInit } from './worker.ts';
+import { SharedFingerprintSet } from './shared-fingerprint-set.ts';
+import type { FromWorker, ToWorker, WorkerInit } from './worker.ts';
 
 export interface ParallelOptions extends ExhaustiveOptions {
   /** URL of a module exporting `models` that holds the system's model (default: the repository's model/index.ts) */
@@ -76,6 +80,8 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     workers: n,
   });
 
+  let set = SharedFingerprintSet.create(1 << 14);
+  const memoryLimit = opts.maxMemoryBytes;
   const workers = Array.from({ length: n }, (_, index) => {
     const init: WorkerInit = {
       module: opts.source ?? DEFAULT_SOURCE,
@@ -85,42 +91,81 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
       symmetry,
       index,
       workers: n,
+      table: set.shared,
       ...(opts.target !== undefined ? { target: opts.target } : {}),
       ...(opts.timeoutMs !== undefined ? { deadline: Date.now() + opts.timeoutMs } : {}),
     };
     return new Worker(new URL('./worker-entry.mjs', import.meta.url), {
       workerData: init,
-      ...(opts.maxMemoryBytes !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: Math.max(64, Math.floor(opts.maxMemoryBytes / n / 2 ** 20)) } } : {}),
+      ...(memoryLimit !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: Math.max(64, Math.floor(memoryLimit / n / 2 ** 20)) } } : {}),
     });
   });
   const pool = new Pool(workers);
+  const ask = (i: number, msg: ToWorker) => pool.ask(i, msg);
+  /** each worker's part of the next layer */
+  let parts: number[] = [];
+  const count = (oks: FromWorker[]) => {
+    const o = oks as Extract<FromWorker, { type: 'ok' }>[];
+    parts = o.map((x) => x.next);
+    bytes = set.bytes + o.reduce((a, x) => a + x.bytes, 0);
+  };
+
+  // move states from the parts longer than the mean to the parts shorter than it
+  const balance = async () => {
+    const mean = parts.reduce((a, b) => a + b, 0) / n;
+    if (Math.max(...parts) - Math.min(...parts) <= Math.max(64, mean / 10)) return;
+    const givers = parts.flatMap((p, i) => (p > mean ? [i] : []));
+    const given = (await Promise.all(givers.map((i) => ask(i, { type: 'give', count: Math.floor(parts[i]! - mean) })))) as Extract<FromWorker, { type: 'given' }>[];
+    const moving = given.flatMap((g) => g.states);
+    const takers = parts.flatMap((p, i) => (p < mean ? [i] : []));
+    let from = 0;
+    await Promise.all(
+      takers.map((i, j) => {
+        const k = j === takers.length - 1 ? moving.length - from : Math.min(Math.ceil(mean - parts[i]!), moving.length - from);
+        from += k;
+        return ask(i, { type: 'take', states: moving.slice(from - k, from) });
+      }),
+    );
+  };
+
   try {
     await pool.all(() => undefined); // ready
-    let layer = 1;
-    for (;;) {
-      const expanded = (await pool.all(() => ({ type: 'expand' }))) as Extract<FromWorker, { type: 'expanded' }>[];
-      for (const e of expanded) steps += e.steps;
-      if (expanded.some((e) => e.timeout)) return { kind: 'incomplete', bound: `timeout (${(opts.timeoutMs ?? 0) / 1000} s)`, coverage: coverage(false) };
-      const found = expanded.map((e) => e.found).filter((f) => f !== undefined);
-      if (found.length > 0) {
-        // a state property broken in this layer is shorter than an in-step violation of its successors
-        const f = found.find((x) => x.move === undefined) ?? found[0]!;
-        const path = await pathTo(pool, n, f.id);
-        if (f.move !== undefined) path.push(f.move);
-        depth = path.length;
-        return { kind: 'violation', violation: f.violation as Violation, path, coverage: coverage(false) };
-      }
-      const received = (await pool.all((i) => ({ type: 'receive', arrivals: expanded.flatMap((e) => e.outboxes[i]!) as Arrival[] }))) as Extract<FromWorker, { type: 'received' }>[];
-      states = received.reduce((a, r) => a + r.states, 0);
-      bytes = received.reduce((a, r) => a + r.bytes, 0);
-      const waiting = received.reduce((a, r) => a + r.layer, 0);
+    count(await pool.all(() => ({ type: 'take', states: [] })));
+    for (let layer = 0; ; layer++) {
+      await balance();
+      await pool.all(() => ({ type: 'begin' }));
+      const waiting = parts.reduce((a, b) => a + b, 0);
       if (waiting === 0) return { kind: 'ok', coverage: coverage(true) };
       depth = layer;
       opts.onProgress?.({ steps, states, queue: waiting, depth, statesPerSecond: states / ((performance.now() - started) / 1000), ms: performance.now() - started });
-      if (opts.maxStates !== undefined && states >= opts.maxStates) return { kind: 'incomplete', bound: `max-states (${opts.maxStates})`, coverage: coverage(false) };
       if (opts.maxDepth !== undefined && layer > opts.maxDepth) return { kind: 'incomplete', bound: `max-depth (${opts.maxDepth})`, coverage: coverage(false) };
+
+      // expand the layer, in rounds: a round ends when every worker is done or paused on a full set
+      let busy = workers.map((_, i) => i);
+      while (busy.length > 0) {
+        const round = (await Promise.all(busy.map((i) => ask(i, { type: 'expand' })))) as Extract<FromWorker, { type: 'expanded' }>[];
+        for (const e of round) steps += e.steps;
+        states = set.size;
+        if (round.some((e) => e.timeout)) return { kind: 'incomplete', bound: `timeout (${(opts.timeoutMs ?? 0) / 1000} s)`, coverage: coverage(false) };
+        const found = round.map((e) => e.found).filter((f) => f !== undefined);
+        if (found.length > 0) {
+          // a state property broken in this layer is shorter than an in-step violation of its successors
+          const f = found.find((x) => x.move === undefined) ?? found[0]!;
+          const path = await pathTo(pool, n, f.id);
+          if (f.move !== undefined) path.push(f.move);
+          depth = path.length;
+          return { kind: 'violation', violation: f.violation as Violation, path, coverage: coverage(false) };
+        }
+        if (opts.maxStates !== undefined && states >= opts.maxStates) return { kind: 'incomplete', bound: `max-states (${opts.maxStates})`, coverage: coverage(false) };
+        round.forEach((e, j) => void (parts[busy[j]!] = e.next));
+        busy = busy.filter((_, j) => !round[j]!.done);
+        if (set.full) {
+          if (memoryLimit !== undefined && set.bytes * 2.4 > memoryLimit) return { kind: 'incomplete', bound: `max-memory (${memoryLimit} bytes: the fingerprint set cannot grow)`, coverage: coverage(false) };
+          set = set.grow();
+          count(await pool.all(() => ({ type: 'table', table: set.shared })));
+        }
+      }
       if (opts.timeoutMs !== undefined && performance.now() - started > opts.timeoutMs) return { kind: 'incomplete', bound: `timeout (${opts.timeoutMs / 1000} s)`, coverage: coverage(false) };
-      layer++;
     }
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
@@ -134,8 +179,8 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
 async function pathTo(pool: Pool, n: number, id: number): Promise<number[]> {
   const path: number[] = [];
   for (let at = id; ; ) {
+    if (at === 0) break; // the initial state
     const r = (await pool.ask(at % n, { type: 'parent', id: at })) as Extract<FromWorker, { type: 'parent' }>;
-    if (r.parent < 0) break;
     path.push(r.move);
     at = r.parent;
   }

@@ -26,14 +26,31 @@ export class ParentLog {
     }
     const at = id & (PAGE - 1);
     const p = parent < 0 ? 0 : parent;
-    if (p < this.lastParent) throw new Error(`parent log: parent ${p} after ${this.lastParent} (BFS order broken)`);
     const gap = p - this.lastParent;
     this.lastParent = p;
-    this.gaps[page]![at] = gap < ESCAPE ? gap : ESCAPE;
-    if (gap >= ESCAPE) this.bigGaps.push(gap);
+    const small = gap >= 0 && gap < ESCAPE;
+    this.gaps[page]![at] = small ? gap : ESCAPE;
+    if (!small) this.bigGaps.push(gap);
     this.moves[page]![at] = move < ESCAPE ? move : ESCAPE;
     if (move >= ESCAPE) this.bigMoves.push(move);
     return id;
+  }
+
+  /** The parent (0 for the initial state) and the move of state `id`. */
+  entry(id: number): { parent: number; move: number } {
+    let p = 0;
+    let g = 0;
+    let m = 0;
+    let move = 0;
+    for (let i = 0; i <= id; i++) {
+      const page = i >>> 12;
+      const at = i & (PAGE - 1);
+      const gap = this.gaps[page]![at]!;
+      p += gap === ESCAPE ? this.bigGaps[g++]! : gap;
+      const mv = this.moves[page]![at]!;
+      move = mv === ESCAPE ? this.bigMoves[m++]! : mv;
+    }
+    return { parent: p, move };
   }
 
   /** The moves from the initial state (id 0) to state `id`. */

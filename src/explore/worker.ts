@@ -1,13 +1,16 @@
-// One worker of the parallel BFS (parallel.ts): it owns the states whose fingerprint falls
-// in its partition (hi mod n), keeps their fingerprints and parent pointers, expands its
-// part of the current layer, and sends successors it does not own to their owner through
-// the main thread. State ids are global: local id * n + worker index.
+// One worker of the parallel BFS (parallel.ts). All workers insert into one visited set
+// in shared memory (shared-fingerprint-set.ts); a worker keeps the states it was first to
+// insert, in its part of the next layer, with their parents in its parent log. State ids
+// are global: local id * n + worker index. Between layers the main thread moves states
+// from the longer parts to the shorter ones, ids and all; a worker expands its part in id
+// order, so within a layer the parents it logs do not decrease (parent-log.ts).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Model, State } from '../core/model.ts';
 import { compile, type TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
-import { FingerprintSet, U16List } from './fingerprint-set.ts';
+import { ParentLog } from './parent-log.ts';
+import { SharedFingerprintSet, type SharedTable } from './shared-fingerprint-set.ts';
 import { canonicaliser } from './symmetry.ts';
 
 export interface WorkerInit {
@@ -20,21 +23,34 @@ export interface WorkerInit {
   index: number;
   workers: number;
   deadline?: number;
+  table: SharedTable;
 }
 
-/** A successor sent to its owner: its text, parent's global id, the move, and its fingerprint. */
-export type Arrival = [json: string, parent: number, move: number, hi: number, lo: number];
+/** A state handed from one worker to another between layers: its text and global id. */
+export type Handed = [json: string, id: number];
 
-export type ToWorker = { type: 'expand' } | { type: 'receive'; arrivals: Arrival[] } | { type: 'parent'; id: number } | { type: 'stop' };
+export type ToWorker =
+  | { type: 'expand' }
+  | { type: 'table'; table: SharedTable }
+  | { type: 'give'; count: number }
+  | { type: 'take'; states: Handed[] }
+  | { type: 'begin' }
+  | { type: 'parent'; id: number }
+  | { type: 'stop' };
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'expanded'; outboxes: Arrival[][]; steps: number; found?: { violation: Violation; id: number; move?: number }; timeout?: boolean }
-  | { type: 'received'; layer: number; states: number; bytes: number }
+  /** done: the layer is expanded; false: stopped (the set is full, a violation, the deadline) */
+  | { type: 'expanded'; done: boolean; steps: number; next: number; found?: { violation: Violation; id: number; move?: number }; timeout?: boolean }
+  | { type: 'ok'; next: number; bytes: number }
+  | { type: 'given'; states: Handed[] }
   | { type: 'parent'; parent: number; move: number }
   | { type: 'error'; message: string };
 
-const NO_PARENT = -1;
+interface Entry {
+  state: State;
+  id: number;
+}
 
 async function run(init: WorkerInit): Promise<void> {
   const port = parentPort!;
@@ -45,75 +61,80 @@ async function run(init: WorkerInit): Promise<void> {
   const canon = canonicaliser(system, init.symmetry);
   const n = init.workers;
   const me = init.index;
-  const set = new FingerprintSet();
-  const parents: number[] = []; // global ids (may exceed 32 bits with many workers: a plain array of numbers)
-  const moves = new U16List();
-  let layer: { state: State; id: number }[] = [];
-  let next: { state: State; id: number }[] = [];
+  let set = new SharedFingerprintSet(init.table);
+  const log = new ParentLog();
+  let layer: Entry[] = [];
+  let next: Entry[] = [];
+  let pos = 0;
+  const reply = (m: FromWorker) => port.postMessage(m);
+  const ok = () => reply({ type: 'ok', next: next.length, bytes: log.bytes });
 
-  const adopt = (state: State, parent: number, move: number, hi: number, lo: number) => {
-    if (set.insert(hi, lo) < 0) return;
-    parents.push(parent);
-    moves.push(move);
-    next.push({ state, id: (parents.length - 1) * n + me });
+  const expand = (): FromWorker => {
+    let steps = 0;
+    const stop = (more: Partial<FromWorker & { type: 'expanded' }> = {}): FromWorker => ({ type: 'expanded', done: false, steps, next: next.length, ...more });
+    for (; pos < layer.length; pos++) {
+      if (set.full) return stop();
+      if (init.deadline !== undefined && (pos & 255) === 0 && Date.now() > init.deadline) return stop({ timeout: true });
+      const { state, id } = layer[pos]!;
+      const enabled = system.enabled(state);
+      const v = system.check(state, enabled.length, init.target);
+      if (v) return stop({ found: { violation: v, id } });
+      let found: { violation: Violation; id: number; move?: number } | undefined;
+      for (let i = 0; i < enabled.length; i++) {
+        const applied = system.apply(state, enabled[i]!);
+        steps++;
+        if (applied.violation) {
+          if (init.target === undefined || applied.violation.property === init.target) found ??= { violation: applied.violation, id, move: i };
+          continue;
+        }
+        const { hi, lo } = canon(applied.state);
+        if (set.insert(hi, lo)) next.push({ state: applied.state, id: log.push(id, i) * n + me });
+      }
+      if (found) return stop({ found });
+    }
+    return { type: 'expanded', done: true, steps, next: next.length };
   };
 
   port.on('message', (msg: ToWorker) => {
     try {
-      if (msg.type === 'expand') {
-        layer = next;
-        next = [];
-        const outboxes: Arrival[][] = Array.from({ length: n }, () => []);
-        let steps = 0;
-        let found: { violation: Violation; id: number; move?: number } | undefined;
-        let k = 0;
-        for (const { state, id } of layer) {
-          if (init.deadline !== undefined && (++k & 255) === 0 && Date.now() > init.deadline) {
-            port.postMessage({ type: 'expanded', outboxes, steps, timeout: true } satisfies FromWorker);
-            return;
-          }
-          const enabled = system.enabled(state);
-          const v = system.check(state, enabled.length, init.target);
-          if (v) {
-            found = { violation: v, id };
-            break;
-          }
-          for (let i = 0; i < enabled.length; i++) {
-            const applied = system.apply(state, enabled[i]!);
-            steps++;
-            if (applied.violation) {
-              if (init.target === undefined || applied.violation.property === init.target) found ??= { violation: applied.violation, id, move: i };
-              continue;
-            }
-            const { hi, lo } = canon(applied.state);
-            const owner = hi % n;
-            if (owner === me) adopt(applied.state, id, i, hi, lo);
-            else outboxes[owner]!.push([JSON.stringify(applied.state), id, i, hi, lo]);
-          }
+      switch (msg.type) {
+        case 'expand':
+          return reply(expand());
+        case 'table':
+          set = new SharedFingerprintSet(msg.table);
+          return ok();
+        case 'give': {
+          const given = next.splice(next.length - msg.count, msg.count);
+          return reply({ type: 'given', states: given.map((e) => [JSON.stringify(e.state), e.id]) });
         }
-        port.postMessage({ type: 'expanded', outboxes, steps, ...(found ? { found } : {}) } satisfies FromWorker);
-      } else if (msg.type === 'receive') {
-        for (const [json, parent, move, hi, lo] of msg.arrivals) {
-          if (set.has(hi, lo)) continue;
-          adopt(JSON.parse(json) as State, parent, move, hi, lo);
+        case 'take':
+          for (const [json, id] of msg.states) next.push({ state: JSON.parse(json) as State, id });
+          return ok();
+        case 'begin':
+          layer = next.sort((a, b) => a.id - b.id);
+          next = [];
+          pos = 0;
+          return ok();
+        case 'parent': {
+          const { parent, move } = log.entry(Math.floor(msg.id / n));
+          return reply({ type: 'parent', parent, move });
         }
-        port.postMessage({ type: 'received', layer: next.length, states: set.size, bytes: set.bytes + parents.length * 8 + moves.bytes } satisfies FromWorker);
-      } else if (msg.type === 'parent') {
-        const local = Math.floor(msg.id / n);
-        port.postMessage({ type: 'parent', parent: parents[local]!, move: moves.data[local]! } satisfies FromWorker);
-      } else if (msg.type === 'stop') {
-        port.close();
+        case 'stop':
+          return port.close();
       }
     } catch (e) {
-      port.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies FromWorker);
+      reply({ type: 'error', message: e instanceof Error ? e.message : String(e) });
     }
   });
 
-  // the initial state belongs to its owner
-  const s0 = system.initial();
-  const { hi: hi0, lo: lo0 } = canon(s0);
-  if (hi0 % n === me) adopt(s0, NO_PARENT, 0, hi0, lo0);
-  port.postMessage({ type: 'ready' } satisfies FromWorker);
+  // the initial state is worker 0's, id 0
+  if (me === 0) {
+    const s0 = system.initial();
+    const { hi, lo } = canon(s0);
+    set.insert(hi, lo);
+    next.push({ state: s0, id: log.push(-1, 0) * n });
+  }
+  reply({ type: 'ready' });
 }
 
 if (parentPort && workerData) {
