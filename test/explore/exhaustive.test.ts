@@ -10,6 +10,7 @@ import type { ExhaustiveOptions } from '../../src/explore/exhaustive.ts';
 import { collisionProbability, fingerprint, FingerprintSet } from '../../src/explore/fingerprint-set.ts';
 import type { ExploreResult } from '../../src/explore/result.ts';
 import { ParentLog } from '../../src/explore/parent-log.ts';
+import { SharedFingerprintSet } from '../../src/explore/shared-fingerprint-set.ts';
 import { stateFingerprint } from '../../src/explore/state-fingerprint.ts';
 import { faulty, lostUpdate, twoByTwo } from '../fixtures/counter.ts';
 import { privateSteps, registry } from '../fixtures/exhaustive.ts';
@@ -65,6 +66,22 @@ describe('state fingerprints', () => {
   });
   it('an undefined property is no property, as in JSON', () => {
     expect(stateFingerprint(s({ a: 1, b: undefined }))).toEqual(stateFingerprint(s({ a: 1 })));
+  });
+});
+
+describe('shared fingerprint set', () => {
+  it('stores, finds, grows; halves that are 0 count as 1', () => {
+    let set = SharedFingerprintSet.create(32);
+    let fresh = 0;
+    for (let i = 0; i < 2000; i++) {
+      if (set.full) set = set.grow();
+      if (set.insert(...fingerprint(`s${i}`))) fresh++;
+    }
+    expect([fresh, set.size]).toEqual([2000, 2000]);
+    for (let i = 0; i < 2000; i += 7) expect(set.insert(...fingerprint(`s${i}`))).toBe(false);
+    expect(set.insert(0, 5)).toBe(true);
+    expect(set.insert(1, 5)).toBe(false);
+    expect(set.size / set.slots).toBeLessThanOrEqual(0.86);
   });
 });
 

@@ -23,6 +23,19 @@ describe('bfs with 2 workers', () => {
     }
     expect(two.coverage.workers).toBe(2);
   });
+  it('grows the shared visited set between rounds: same states, transitions and verdict', async () => {
+    const system = compile(alloc, 'posted');
+    const one = exploreBfs(system, { por: false });
+    const two = await exploreBfsParallel(system, { workers: 2, tableSlots: 64 });
+    expect([two.kind, two.coverage.states, two.coverage.steps]).toEqual([one.kind, one.coverage.states, one.coverage.steps]);
+    const bad = compile(alloc, 'fd-before-read');
+    const shortest = exploreBfs(bad, { por: false });
+    const found = await exploreBfsParallel(bad, { workers: 2, tableSlots: 64 });
+    expect(found.kind === 'violation' && shortest.kind === 'violation' && [found.violation.property, found.path.length]).toEqual([
+      shortest.kind === 'violation' && shortest.violation.property,
+      shortest.kind === 'violation' && shortest.path.length,
+    ]);
+  });
   it('fixture models load from their own module', async () => {
     const { lostUpdate } = await import('../fixtures/counter.ts');
     const r = await exploreBfsParallel(compile(lostUpdate, 'racy', { threads: 3 }), { workers: 2, symmetry: false, source: new URL('../fixtures/models.ts', import.meta.url).href });
