@@ -10,6 +10,10 @@ import { exploreBfs } from '../src/explore/bfs.ts';
 import { exploreBfsParallel } from '../src/explore/parallel.ts';
 import { exploreRandom } from '../src/explore/random.ts';
 import type { ExploreResult } from '../src/explore/result.ts';
+import { fingerprint } from '../src/explore/fingerprint-set.ts';
+import { stateFingerprint } from '../src/explore/state-fingerprint.ts';
+import type { State } from '../src/core/model.ts';
+import type { TransitionSystem } from '../src/core/system.ts';
 import { BAD, benchParams, benchSystem, SIZES, type BenchSize } from './models.ts';
 import { promela } from './peers/spin/promela.ts';
 import { runSpin, spinMissing, type SpinRun } from './peers/spin/run.ts';
@@ -56,12 +60,25 @@ export interface RandomResult {
   firstCounterexample: { variant: string; property: string; kmcMs: number[]; kmcFound: number; quintMs?: number[]; quintFound?: number; quintWallMs?: number[] }[];
 }
 
+/** The engine's hand-written hot path against what it replaced, on the same states. */
+export interface HotPath {
+  states: number;
+  transitions: number;
+  /** microseconds per transition */
+  immerUs: number;
+  copyUs: number;
+  /** microseconds per state */
+  jsonHashUs: number;
+  walkHashUs: number;
+}
+
 export interface BenchReport {
   date: string;
   machine: string;
   node: string;
   skipped: string[];
   sizes: SizeResult[];
+  hotPath: HotPath;
   random: RandomResult;
 }
 
@@ -100,9 +117,51 @@ function fromSpin(r: SpinRun): Exhaustive & { compileMs: number; stateVector: nu
   };
 }
 
+/**
+ * Side by side on 2,000 states of a random walk of the small bench model: a step applied
+ * on an immer draft vs on a deep copy (system.apply), and a state fingerprinted by hashing
+ * its JSON vs by walking it (state-fingerprint.ts). Best of three rounds each.
+ */
+export function hotPath(system: TransitionSystem): HotPath {
+  const states: State[] = [];
+  let s = system.initial();
+  let seed = 1;
+  while (states.length < 2000) {
+    const enabled = system.enabled(s);
+    if (enabled.length === 0) s = system.initial();
+    else {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      const a = system.apply(s, enabled[seed % enabled.length]!);
+      s = a.violation ? system.initial() : a.state;
+    }
+    states.push(s);
+  }
+  const moves = states.map((x) => system.enabled(x));
+  const transitions = moves.reduce((a, m) => a + m.length, 0);
+  const best = (f: () => void) => {
+    let ms = Infinity;
+    for (let round = 0; round < 3; round++) {
+      const t = performance.now();
+      f();
+      ms = Math.min(ms, performance.now() - t);
+    }
+    return ms * 1000;
+  };
+  const applyAll = (immer: boolean) => () => states.forEach((x, i) => moves[i]!.forEach((t) => system.apply(x, t, { immer })));
+  let sink = 0;
+  return {
+    states: states.length,
+    transitions,
+    immerUs: best(applyAll(true)) / transitions,
+    copyUs: best(applyAll(false)) / transitions,
+    jsonHashUs: best(() => states.forEach((x) => (sink ^= fingerprint(JSON.stringify(x))[0]))) / states.length,
+    walkHashUs: best(() => states.forEach((x) => (sink ^= stateFingerprint(x)[0]))) / states.length + (sink & 0),
+  };
+}
+
 export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
-  const timeoutMs = opts.kmcTimeoutMs ?? 60_000;
+  const timeoutMs = opts.kmcTimeoutMs ?? 240_000;
   const sizes = SIZES.filter((s) => !opts.sizes || opts.sizes.includes(s.name));
   const skipped: string[] = [];
   const spinWhy = opts.spin === false ? 'SPIN columns skipped (--no-spin)' : spinMissing();
@@ -138,6 +197,8 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   // Random mode, at the smallest size.
   const small: BenchSize = sizes[0] ?? SIZES[0]!;
   const posted = benchSystem('posted', small);
+  log(`bench: hot path: immer vs copy, JSON hash vs walk ...`);
+  const hot = hotPath(posted);
   log(`bench: random: kmc on posted (${small.name}) ...`);
   const kr = exploreRandom(posted, { runs: 2000, seed: 1, maxSteps: 500 });
   const random: RandomResult = {
@@ -187,6 +248,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
     node: process.version,
     skipped,
     sizes: results,
+    hotPath: hot,
     random,
   };
   const out = opts.out ?? resolve(import.meta.dirname, 'results');
@@ -226,14 +288,15 @@ export function markdown(r: BenchReport): string {
   L.push('');
   L.push('Exhaustive, with reductions (kmc sleep sets + symmetry, SPIN partial-order reduction):');
   L.push('');
-  L.push('| size | kmc states | SPIN states | kmc time | SPIN time | kmc/SPIN time | SPIN compile (spin -a + gcc) |');
-  L.push('|---|---:|---:|---:|---:|---:|---:|');
+  L.push('| size | kmc states | SPIN states | kmc time | SPIN time | kmc/SPIN time | SPIN compile (spin -a + gcc) | kmc/SPIN time, compile incl. |');
+  L.push('|---|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of r.sizes) {
     const k = s.kmc.reduced;
     const p = s.spin?.reduced;
     const inc = k.complete ? '' : ' (incomplete)';
     const t = p ? (k.complete ? ratio(k.ms, p.ms, 0) : `> ${ratio(k.ms, p.ms, 0)}`) : '—';
-    L.push(`| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${sec(k.ms)}${inc} | ${sec(p?.ms)} | ${t}${p ? mark(k.complete && k.ms <= p.ms) : ''} | ${sec(p?.compileMs)} |`);
+    const withCompile = p ? ratio(k.ms, p.ms + p.compileMs, 2) : '—';
+    L.push(`| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${sec(k.ms)}${inc} | ${sec(p?.ms)} | ${t}${p ? mark(k.complete && k.ms <= p.ms) : ''} | ${sec(p?.compileMs)} | ${withCompile} |`);
   }
   const last = r.sizes[r.sizes.length - 1];
   if (last?.kmc.workers2) {
@@ -242,6 +305,13 @@ export function markdown(r: BenchReport): string {
     const speedup = two.statesPerSec / one.statesPerSec;
     L.push('');
     L.push(`Workers (${last.size}, no reductions): 1 worker ${f(one.statesPerSec)} states/s, 2 workers ${f(two.statesPerSec)} states/s: ${f(speedup, 2)}x${mark(speedup >= 1.7)} (${two.verdict}, ${f(two.states)} states).`);
+  }
+  const h = r.hotPath;
+  if (h) {
+    L.push('');
+    L.push(
+      `Hot path (${f(h.states)} states, ${f(h.transitions)} transitions of the small size, best of 3): a step on an immer draft ${f(h.immerUs, 2)} µs, on a deep copy ${f(h.copyUs, 2)} µs (${ratio(h.immerUs, h.copyUs, 1)}x faster); fingerprint by hashing the JSON ${f(h.jsonHashUs, 2)} µs, by walking the state ${f(h.walkHashUs, 2)} µs (${ratio(h.jsonHashUs, h.walkHashUs, 1)}x faster).`,
+    );
   }
   const rd = r.random;
   L.push('');
