@@ -20,3 +20,44 @@ export function clonePlain<T>(v: T): T {
   }
   return o;
 }
+
+interface Holder {
+  /** the world stepped from: never written */
+  base: Record<string, unknown>;
+  /** the next world: its fields are the base's until first touched */
+  copy: Record<string, unknown>;
+}
+
+/** A field is copied on its first access through the view: after that, the copy's own. */
+const copyOnAccess: ProxyHandler<Holder> = {
+  get(h, k) {
+    let v = h.copy[k as string];
+    if (v !== null && typeof v === 'object' && v === h.base[k as string]) {
+      v = clonePlain(v);
+      h.copy[k as string] = v;
+    }
+    return v;
+  },
+  set(h, k, v) {
+    h.copy[k as string] = v;
+    return true;
+  },
+  deleteProperty: (h, k) => delete h.copy[k as string],
+  has: (h, k) => k in h.copy,
+  ownKeys: (h) => Reflect.ownKeys(h.copy),
+  getOwnPropertyDescriptor(h, k) {
+    copyOnAccess.get!(h, k, h);
+    return Reflect.getOwnPropertyDescriptor(h.copy, k);
+  },
+};
+
+/**
+ * The next world for a step: `view` is what the step mutates; `world` is the next world,
+ * sharing with `base` every field (a table: files, fdtable, ...) the step did not touch.
+ * Untouched fields stay the same objects, so their fingerprints are cached
+ * (state-fingerprint.ts) and neither copied nor hashed again.
+ */
+export function stepWorld<W>(base: W): { view: W; world: W } {
+  const holder: Holder = { base: base as Record<string, unknown>, copy: { ...(base as Record<string, unknown>) } };
+  return { view: new Proxy(holder, copyOnAccess) as unknown as W, world: holder.copy as W };
+}

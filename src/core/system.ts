@@ -6,7 +6,7 @@ import { Immer, enablePatches, type Patch } from 'immer';
 import { DEADLOCK, DONE, type Choice, type Model, type Plain, type Property, type State, type Step, type Thread, variantParams } from './model.ts';
 import { ModelError, ViolationSignal, type Violation } from './violation.ts';
 import { hashHex } from './hash.ts';
-import { clonePlain } from './clone.ts';
+import { clonePlain, stepWorld } from './clone.ts';
 
 enablePatches();
 const immer = new Immer({ autoFreeze: false });
@@ -161,10 +161,10 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
       }
       const choice = choicesOf(step, state.world, state.threads[i]!.local)[t.choice];
       if (choice === undefined) throw new ModelError(`step ${state.threads[i]!.pc} of ${name} has no choice #${t.choice}`);
-      const recipe = (draft: State<W>) => {
+      const recipe = (draft: State<W>, view: W = draft.world as W) => {
         const me = draft.threads[i]!;
         const from = me.pc;
-        const world = access ? access.wrap(draft.world as W) : (draft.world as W);
+        const world = access ? access.wrap(view) : view;
         const next = step.run({ world, local: me.local, thread: i }, choice);
         if (next !== DONE && !(next in threads[i]!.steps)) {
           throw new ModelError(`step ${from} of thread ${name} jumped to unknown label '${String(next)}'`);
@@ -177,12 +177,16 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
       };
       try {
         if (opts.patches) {
-          const [next, patches] = immer.produceWithPatches(state, recipe);
+          const [next, patches] = immer.produceWithPatches(state, (d: State<W>) => recipe(d));
           return { state: next as State<W>, patches };
         }
-        if (opts.immer) return { state: immer.produce(state, recipe) as State<W> };
-        const next = clonePlain(state);
-        recipe(next);
+        if (opts.immer) return { state: immer.produce(state, (d: State<W>) => recipe(d)) as State<W> };
+        // the next state shares every part the step does not touch: the other threads, the
+        // world's untouched fields
+        const { view, world } = stepWorld(state.world);
+        const next: State<W> = { world, threads: state.threads.slice(), faults: state.faults };
+        next.threads[i] = clonePlain(state.threads[i]!);
+        recipe(next, view);
         return { state: next };
       } catch (e) {
         if (e instanceof ViolationSignal) return { state, violation: e.violation, ...(opts.patches ? { patches: [] } : {}) };

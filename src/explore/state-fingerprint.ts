@@ -1,8 +1,9 @@
 // The 64-bit fingerprint of a state, computed by walking it: the same two multiply-xor
 // lanes as fingerprint() in fingerprint-set.ts, fed with a type tag and the contents of
 // each value (object keys in order, array lengths), so no text of the state is built.
-// `rename` maps strings (thread names, for symmetry reduction); `order` lists the threads
-// in canonical order.
+// A state's fingerprint is made of its parts' (each world field, each thread), and a
+// part's is kept on it (see part()). `rename` maps strings (thread names, for symmetry
+// reduction); `order` lists the threads in canonical order.
 
 import type { State } from '../core/model.ts';
 
@@ -72,23 +73,75 @@ function finish(): [number, number] {
 }
 
 /** [hi, lo] of a plain value. */
-export function valueFingerprint(v: unknown): [number, number] {
+export function valueFingerprint(v: unknown, rename?: Map<string, string>): [number, number] {
   start();
-  walk(v, undefined);
+  walk(v, rename);
   return finish();
 }
 
-/** [hi, lo] of a state, its threads taken in `order` (default: as they are), strings renamed. */
-export function stateFingerprint(state: State, order?: readonly number[], rename?: Map<string, string>): [number, number] {
-  start();
-  walk(state.world, rename);
-  const threads = state.threads;
-  mix(threads.length);
-  for (let j = 0; j < threads.length; j++) {
-    const t = threads[order === undefined ? j : order[j]!]!;
-    mixString(t.pc);
-    walk(t.local, rename);
+/**
+ * Fingerprints of the objects of states, kept on the objects (a hidden property: not
+ * enumerable, so copies, spreads, immer and JSON leave it behind): a step shares with the
+ * state it came from every world field and every thread it did not touch (clone.ts), and
+ * states are never changed once made, so each such part is walked once.
+ */
+const FP = Symbol('fingerprint');
+
+function part(v: unknown, rename: Map<string, string> | undefined): [number, number] {
+  if (v === null || typeof v !== 'object' || rename !== undefined) return valueFingerprint(v, rename);
+  let f = (v as { [FP]?: [number, number] })[FP];
+  if (f === undefined) {
+    f = valueFingerprint(v);
+    Object.defineProperty(v, FP, { value: f });
   }
+  return f;
+}
+
+/** [hi, lo] of one thread (pc and locals), cached like the world's fields. */
+export function threadFingerprint(thread: State['threads'][number], rename?: Map<string, string>): [number, number] {
+  return part(thread, rename);
+}
+
+/**
+ * [hi, lo] of a state: of the fingerprints of its world's fields (by name), of its threads
+ * taken in `order` (default: as they are) and of its fault count; strings renamed.
+ */
+export function stateFingerprint(state: State, order?: readonly number[], rename?: Map<string, string>): [number, number] {
+  const world = state.world as Record<string, unknown>;
+  const threads = state.threads;
+  let n = 0;
+  if (world !== null && typeof world === 'object' && !Array.isArray(world)) {
+    for (const k in world) {
+      const v = world[k];
+      if (v === undefined) continue;
+      const [a, b] = part(v, rename);
+      buf[n++] = keyHash(k);
+      buf[n++] = a;
+      buf[n++] = b;
+    }
+  } else {
+    const [a, b] = valueFingerprint(world, rename);
+    buf[n++] = a;
+    buf[n++] = b;
+  }
+  for (let j = 0; j < threads.length; j++) {
+    const [a, b] = part(threads[order === undefined ? j : order[j]!]!, rename);
+    buf[n++] = a;
+    buf[n++] = b;
+  }
+  start();
+  mix(n);
+  for (let i = 0; i < n; i++) mix(buf[i]!);
   mix(state.faults);
   return finish();
+}
+
+/** the parts' fingerprints of the state being fingerprinted */
+const buf: number[] = [];
+
+/** A 32-bit hash of a field name (the same in every thread and process). */
+function keyHash(k: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 16777619);
+  return h;
 }

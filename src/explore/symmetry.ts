@@ -12,7 +12,7 @@
 
 import type { State } from '../core/model.ts';
 import type { TransitionSystem } from '../core/system.ts';
-import { stateFingerprint, valueFingerprint } from './state-fingerprint.ts';
+import { stateFingerprint, threadFingerprint } from './state-fingerprint.ts';
 
 export interface Canonical {
   /** the 64-bit fingerprint the state is stored under */
@@ -49,7 +49,7 @@ export function canonicaliser(system: TransitionSystem, symmetry: boolean): Cano
   const permutation = (state: State): Permutation | undefined => {
     let p: Permutation | undefined;
     for (const members of symmetric) {
-      const keys = members.map((i) => valueFingerprint([state.threads[i]!.pc, state.threads[i]!.local]));
+      const keys = members.map((i) => threadFingerprint(state.threads[i]!));
       const sorted = members.map((_, j) => j).sort((a, b) => keys[a]![0] - keys[b]![0] || keys[a]![1] - keys[b]![1] || a - b);
       if (sorted.every((o, j) => o === j)) continue;
       if (p === undefined) {

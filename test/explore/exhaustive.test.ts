@@ -10,6 +10,7 @@ import type { ExhaustiveOptions } from '../../src/explore/exhaustive.ts';
 import { collisionProbability, fingerprint, FingerprintSet } from '../../src/explore/fingerprint-set.ts';
 import type { ExploreResult } from '../../src/explore/result.ts';
 import { ParentLog } from '../../src/explore/parent-log.ts';
+import { models } from '../../model/index.ts';
 import { SharedFingerprintSet } from '../../src/explore/shared-fingerprint-set.ts';
 import { stateFingerprint } from '../../src/explore/state-fingerprint.ts';
 import { faulty, lostUpdate, twoByTwo } from '../fixtures/counter.ts';
@@ -63,6 +64,22 @@ describe('state fingerprints', () => {
     ];
     const all = new Set([base, ...others.map((o) => stateFingerprint(o))].map((f) => f.join(':')));
     expect(all.size).toBe(others.length + 1);
+  });
+  it('kept fingerprints of shared parts are never stale: the same as a fresh copy of each state', () => {
+    for (const model of models) {
+      const system = compile(model, Object.keys(model.variants)[0]!);
+      let seed = 7;
+      for (let run = 0; run < 30; run++) {
+        let s = system.initial() as State;
+        for (let enabled = system.enabled(s); enabled.length > 0; enabled = system.enabled(s)) {
+          seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+          const applied = system.apply(s, enabled[seed % enabled.length]!);
+          if (applied.violation) break;
+          s = applied.state as State;
+          expect(stateFingerprint(s)).toEqual(stateFingerprint(JSON.parse(JSON.stringify(s)) as State));
+        }
+      }
+    }
   });
   it('an undefined property is no property, as in JSON', () => {
     expect(stateFingerprint(s({ a: 1, b: undefined }))).toEqual(stateFingerprint(s({ a: 1 })));
