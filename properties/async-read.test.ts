@@ -4,8 +4,8 @@
 // defaults leave out.
 
 import { describe, expect, it } from 'vitest';
-import { checkVariant, compile, exploreRandom, expectations } from '../src/index.ts';
-import { asyncRead } from '../model/dma-heap/async-read.ts';
+import { checkVariant, compile, exploreBfs, exploreRandom, expectations } from '../src/index.ts';
+import { asyncRead, INSTALL_AT_SUBMIT } from '../model/dma-heap/async-read.ts';
 
 const SEEDS = (process.env.KMC_SEEDS ?? '1,2').split(',').map(Number);
 console.log(`dma-heap/async-read suite: seeds ${SEEDS.join(',')} (set KMC_SEEDS=a,b,... to change)`);
@@ -45,5 +45,20 @@ describe('dma-heap/async-read', () => {
   it('free-without-wait is caught without userspace racers: the kernel alone frees under I/O', () => {
     const r = exploreRandom(compile(asyncRead, 'free-without-wait', { guessers: 0, closers: 0 }), { runs: 1000, seed: SEEDS[0]!, maxSteps: 300, target: 'page-freed-under-io' });
     expect(r.kind).toBe('violation');
+  });
+
+  it('dma_buf_fd failing before the wait (fd table full): the error path waits for the reads in flight, then dma_buf_put', () => {
+    const sys = compile(asyncRead, 'fixed', { order: INSTALL_AT_SUBMIT, rlimit: 2, guessers: 0, closers: 0 });
+    const r = exploreBfs(sys, {});
+    expect(r.kind === 'violation' ? `${r.violation.property}: ${r.violation.message}` : r.kind).toBe('ok');
+    // and the path is taken: -EMFILE comes back, through error_end_file_read
+    let state = sys.initial();
+    const labels: string[] = [];
+    for (let enabled = sys.enabled(state); enabled.length > 0; enabled = sys.enabled(state)) {
+      labels.push(sys.label(state, enabled[0]!).step);
+      state = sys.apply(state, enabled[0]!).state;
+    }
+    expect(labels).toContain('error_end_file_read');
+    expect((state.world as { returned: { ret: number }[] }).returned[0]!.ret).toBe(-24);
   });
 });

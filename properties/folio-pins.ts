@@ -37,3 +37,26 @@ export const folioPinnedAfterClose: Property<UdmabufWorld> = atEnd(
     return i < 0 ? undefined : `every udmabuf fd is closed, but folio${i} has pincount ${w.folios[i]!.pincount}`;
   },
 );
+
+/**
+ * Installing the fd is the point of no return: every page of the buffer must be pinned and
+ * recorded by then. An fd installed earlier lets another thread mmap the buffer while
+ * ubuf->folios[] is still being filled (udmabuf_vm_fault reads the entries past the last
+ * recorded one uninitialised), or close it and run release_udmabuf under the pin loop.
+ */
+export const fdExposesUnpinnedBuffer: Property<UdmabufWorld> = always(
+  'fd-exposes-unpinned-buffer',
+  'no installed fd refers to a udmabuf whose pages are not all pinned yet',
+  ({ world: w }) => {
+    for (const [fd, file] of w.fdtable.fd.entries()) {
+      if (file === null) continue;
+      const f = w.files[file]!;
+      if (f.kind !== 'dma_buf' || f.freed) continue;
+      const d = w.dmabufs[f.dmabuf]!;
+      if (d.exporter !== 'udmabuf') continue;
+      const u = w.udmabufs[d.priv!]!;
+      if (!u.freed && u.pages.length < u.pagecount) return `fd ${fd} refers to dmabuf${f.dmabuf} (ubuf${d.priv}), of which ${u.pages.length} of ${u.pagecount} pages are pinned`;
+    }
+    return undefined;
+  },
+);

@@ -2,11 +2,12 @@
 // known-bad designs and unfixed versions are caught by the property named, the fixed ones
 // hold), with a fixed seed; plus checks that the default parameters exercise what they
 // claim to (a folio pinned twice, an item starting inside a multi-page folio), and that
-// the extra racers do not break the fixed designs.
+// the extra racers do not break the fixed designs; and what the orders kmc orderings judges
+// do to the model (the fd installed before the list loop, the export before it).
 
 import { describe, expect, it } from 'vitest';
-import { checkVariant, compile, exploreRandom, expectations, type State } from '../src/index.ts';
-import { udmabufCreateModel } from '../model/udmabuf/create.ts';
+import { checkVariant, compile, exploreBfs, exploreRandom, expectations, type State } from '../src/index.ts';
+import { FD_BEFORE_PIN, udmabufCreateModel } from '../model/udmabuf/create.ts';
 import type { UdmabufWorld } from '../model/kernel/udmabuf.ts';
 
 const SEED = Number(process.env.KMC_SEED ?? 1);
@@ -87,5 +88,25 @@ describe('udmabuf/create', () => {
       expect(final.returned[0]!.ret, JSON.stringify(params)).toBe(-22);
       expect(final.folios.every((f) => f.pins.length === 0)).toBe(true);
     }
+  });
+
+  it('the fd installed before the list loop: a writer faults on ubuf->folios[] not set yet, a close runs release_udmabuf under the loop', () => {
+    const sys = compile(udmabufCreateModel, 'pinned-folios', { order: FD_BEFORE_PIN });
+    const shortest = (target: string) => {
+      const r = exploreBfs(sys, { target });
+      return r.kind === 'violation' ? `${r.path.length}: ${r.violation.message}` : r.kind;
+    };
+    expect(shortest('fd-exposes-unpinned-buffer')).toBe('10: fd 2 refers to dmabuf0 (ubuf0), of which 0 of 4 pages are pinned');
+    expect(shortest('uninit-value')).toMatch(/^12: writer0 writes page 0 of its udmabuf mapping: udmabuf_vm_fault reads ubuf->folios\[0\], not set yet/);
+    expect(shortest('pin-leak')).toMatch(/^15: folio0 stays pinned for ubuf0, which release_udmabuf freed/);
+    expect(shortest('fd-installed-on-error')).toMatch(/^14: UDMABUF_CREATE_LIST returned -77 but fd 2 \(dmabuf0\)/);
+  });
+
+  it('exported before the list loop: pinned_folios[] counts each pin as taken and holds; folio-array publishes foliocount after the loop and leaks', () => {
+    const early = { order: 'dma_buf_export,pin_items,dma_buf_fd' };
+    expect(exploreBfs(compile(udmabufCreateModel, 'pinned-folios', early), {}).kind).toBe('ok');
+    // a closed memfd fails the second item: dma_buf_put, release_udmabuf unpins foliocount (0) folios
+    const r = exploreBfs(compile(udmabufCreateModel, 'folio-array-fixed', early), { target: 'pin-leak' });
+    expect(r.kind === 'violation' && `${r.path.length}: ${r.violation.message}`).toBe('16: folio0 stays pinned for ubuf0, which release_udmabuf freed: a pin never undone (pincount 1)');
   });
 });

@@ -1,6 +1,8 @@
 // kmc orderings: enumeration under constraints, validation of proposed orders, rule
-// inference, and the command on the dma-heap model (posted safe, dma_buf_fd before the
-// read unsafe) with its exit codes.
+// inference, and the command on every model that declares orderings: dma-heap/alloc-and-read
+// (posted safe, dma_buf_fd before the read unsafe), udmabuf/create (upstream safe, the fd
+// installed before the list loop unsafe) and dma-heap/async-read (posted safe, the fd
+// installed before the wait for the reads unsafe), with the exit codes of --order.
 
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,8 @@ import { compile, main, type Model, type Orderings, type State, type TransitionS
 import { enumerateOrders, inferRules, OrderError, unexplained, validateOrder, type OrderCheck } from '../src/explore/orderings.ts';
 import { models } from '../model/index.ts';
 import { FD_BEFORE_READ, FILE_FD, POSTED, RESERVE_FD, allocAndRead } from '../model/dma-heap/alloc-and-read.ts';
+import { INSTALL_AT_SUBMIT, POSTED_ORDER, RESERVE_FD as ASYNC_RESERVE_FD, asyncRead } from '../model/dma-heap/async-read.ts';
+import { FD_BEFORE_PIN, RESERVE_FD as UDMABUF_RESERVE_FD, UPSTREAM, udmabufCreateModel } from '../model/udmabuf/create.ts';
 import { EMFILE } from '../model/kernel/errno.ts';
 import type { KernelWorld } from '../model/kernel/world.ts';
 import { lostUpdate } from './fixtures/counter.ts';
@@ -63,6 +67,24 @@ describe('enumerateOrders', () => {
     const shown = orders.map((o) => o.blocks.join(','));
     for (const o of [POSTED, FD_BEFORE_READ, RESERVE_FD]) expect(shown).toContain(o);
     expect(shown[0]).toBe(POSTED);
+  });
+
+  it('udmabuf/create: 3 orders with dma_buf_fd, 8 with get_unused_fd_flags + fd_install, upstream first', () => {
+    const orders = enumerateOrders(udmabufCreateModel.orderings!);
+    expect(orders.filter((o) => o.alternative === 'dma-buf-fd')).toHaveLength(3);
+    expect(orders.filter((o) => o.alternative === 'reserve-install')).toHaveLength(8);
+    const shown = orders.map((o) => o.blocks.join(','));
+    expect(shown[0]).toBe(UPSTREAM);
+    for (const o of [FD_BEFORE_PIN, UDMABUF_RESERVE_FD]) expect(shown).toContain(o);
+  });
+
+  it('dma-heap/async-read: 5 orders with dma_buf_fd, 26 with get_unused_fd_flags + fd_install, posted first', () => {
+    const orders = enumerateOrders(asyncRead.orderings!);
+    expect(orders.filter((o) => o.alternative === 'dma-buf-fd')).toHaveLength(5);
+    expect(orders.filter((o) => o.alternative === 'reserve-install')).toHaveLength(26);
+    const shown = orders.map((o) => o.blocks.join(','));
+    expect(shown[0]).toBe(POSTED_ORDER);
+    for (const o of [INSTALL_AT_SUBMIT, ASYNC_RESERVE_FD]) expect(shown).toContain(o);
   });
 });
 
@@ -160,6 +182,74 @@ describe('kmc orderings', () => {
     const r = await kmc(models, 'orderings', 'dma-heap/alloc-and-read', '--param', 'rlimit=2', '--order', afterInit, '--order', afterRead, '--out', tmp());
     expect(r.code).toBe(0);
     expect(r.out).toContain('2 safe, 0 unsafe');
+  });
+
+  it('udmabuf/create, judged as pinned-folios: the fd must be installed after the list loop', async () => {
+    const r = await kmc(models, 'orderings', 'udmabuf/create', '--out', tmp());
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^udmabuf\/create: 11 orders of 2 block sets, judged as variant pinned-folios \(bfs, exhaustive\)/);
+    const line = (order: string) => r.out.split('\n').find((l) => l.endsWith(`  ${order}`));
+    expect(line(UPSTREAM)).toMatch(/^ *1  safe /);
+    expect(line(UDMABUF_RESERVE_FD)).toMatch(/ safe /);
+    // exporting before the loop is fine: with f49856f525ac a failing pin dma_buf_put()s
+    expect(line('dma_buf_export,pin_items,dma_buf_fd')).toMatch(/ safe /);
+    expect(line(FD_BEFORE_PIN)).toMatch(/UNSAFE +fd-exposes-unpinned-buffer +10 +udmabuf\.create\.pinned-folios\.order3\./);
+    expect(r.out).toContain('8 safe, 3 unsafe, 0 unknown');
+    expect(r.out).toMatch(/pin_items +before +dma_buf_fd +\(all 2 safe orders; broken by 1 unsafe\)/);
+    expect(r.out).toMatch(/pin_items +before +fd_install +\(all 6 safe orders; broken by 2 unsafe\)/);
+    expect(r.out).toContain('every unsafe order breaks at least one of these rules');
+  });
+
+  it('udmabuf/create without f49856f525ac: whatever can fail must also precede dma_buf_export', async () => {
+    const r = await kmc(models, 'orderings', 'udmabuf/create', '--variant', 'fd-error-goto-err', '--out', tmp());
+    expect(r.code).toBe(0);
+    expect(r.out.split('\n').find((l) => l.endsWith('  dma_buf_export,pin_items,dma_buf_fd'))).toMatch(/UNSAFE +ubuf-freed-before-release /);
+    expect(r.out).toMatch(/pin_items +before +dma_buf_export/);
+    expect(r.out).toMatch(/get_unused_fd_flags +before +dma_buf_export/);
+    expect(r.out.split('\n').find((l) => l.endsWith(`  ${UDMABUF_RESERVE_FD}`))).toMatch(/ safe /);
+  });
+
+  it('udmabuf/create --order: exit 0 for upstream and the reserved fd, 1 for the fd before the list loop', async () => {
+    const out = tmp();
+    const safe = await kmc(models, 'orderings', 'udmabuf/create', '--order', UPSTREAM, '--order', UDMABUF_RESERVE_FD, '--out', out);
+    expect(safe.code).toBe(0);
+    expect(safe.out).toContain('2 safe, 0 unsafe');
+    const unsafe = await kmc(models, 'orderings', 'udmabuf/create', '--order', UPSTREAM, '--order', FD_BEFORE_PIN, '--out', out, '--json');
+    expect(unsafe.code).toBe(1);
+    const json = JSON.parse(unsafe.out);
+    expect(json.variant).toBe('pinned-folios');
+    expect(json.orders.map((o: { verdict: string }) => o.verdict)).toEqual(['holds', 'violates']);
+    expect(json.orders[1].property).toBe('fd-exposes-unpinned-buffer');
+    expect(json.orders[1].length).toBe(10);
+  });
+
+  it('dma-heap/async-read, judged as fixed: the fd must be installed after dma_heap_end_file_read', async () => {
+    const r = await kmc(models, 'orderings', 'dma-heap/async-read', '--out', tmp());
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^dma-heap\/async-read: 31 orders of 2 block sets, judged as variant fixed \(bfs, exhaustive\)/);
+    const line = (order: string) => r.out.split('\n').find((l) => l.endsWith(`  ${order}`));
+    expect(line(POSTED_ORDER)).toMatch(/^ *1  safe /);
+    expect(line(ASYNC_RESERVE_FD)).toMatch(/ safe /);
+    expect(line(INSTALL_AT_SUBMIT)).toMatch(/UNSAFE +fd-exposes-unread-buffer +17 /);
+    expect(r.out).toContain('26 safe, 5 unsafe, 0 unknown');
+    expect(r.out).toMatch(/dma_heap_end_file_read +before +dma_buf_fd +\(all 4 safe orders; broken by 1 unsafe\)/);
+    expect(r.out).toMatch(/dma_heap_end_file_read +before +fd_install +\(all 22 safe orders; broken by 4 unsafe\)/);
+    expect(r.out).toContain('every unsafe order breaks at least one of these rules');
+  });
+
+  it('dma-heap/async-read --order: exit 0 for posted and the reserved fd, 1 for the fd installed at submit', async () => {
+    const out = tmp();
+    const safe = await kmc(models, 'orderings', 'dma-heap/async-read', '--order', POSTED_ORDER, '--order', ASYNC_RESERVE_FD, '--out', out);
+    expect(safe.code).toBe(0);
+    expect(safe.out).toContain('2 safe, 0 unsafe');
+    const unsafe = await kmc(models, 'orderings', 'dma-heap/async-read', '--order', INSTALL_AT_SUBMIT, '--out', out, '--json');
+    expect(unsafe.code).toBe(1);
+    const json = JSON.parse(unsafe.out);
+    expect(json.variant).toBe('fixed');
+    expect(json.orders[0].property).toBe('fd-exposes-unread-buffer');
+    expect(json.orders[0].length).toBe(17);
   });
 
   it('bad input: one line, exit 2', async () => {

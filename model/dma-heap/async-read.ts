@@ -7,12 +7,16 @@
 // drivers/dma-buf/heaps/system_heap.c (__system_heap_allocate with a heap_file).
 // Page counts are model pages; `pageMB` (used only by the costs) says how big one is.
 //
-// The ioctl thread (each line one atomic step; -E... a fault-injection point):
+// The ioctl thread (each line one atomic step; -E... a fault-injection point), in blocks that
+// `order` chains (as posted: init_dma_heap_file, system_heap_allocate, dma_buf_export,
+// dma_heap_end_file_read, dma_buf_fd, deinit_dma_heap_file):
 //   1. dma_heap_ioctl             fdget(heap fd)                                   -EBADF
+//   init_dma_heap_file:
 //   2. init_dma_heap_file         fget(file_fd), fsize = i_size_read(), cred,      -EINVAL
 //                                 glimit = min(PAGE_ALIGN(fsize), gather_limit)
 //      (heap without allocate_async_read: patch 1's allocate, read, dma_buf_fd; the
 //       `sync` variant runs model/dma-heap/alloc-and-read.ts's thread)
+//   system_heap_allocate (__system_heap_allocate up to the sg table):
 //   3. dma_heap_declare_file_read kzalloc ftask (ref 0, fail false), kvmalloc parray
 //   4. alloc_largest_available    one page                                         -ENOMEM -> free_buffer
 //   5. dma_heap_gather_file_page  parray[pindex++] = page, rsize++; rsize < nr_gathered -> 7
@@ -22,15 +26,25 @@
 //                                 NULL -> -ENOMEM -> goto free_buffer, the page NOT on `pages` (§9.5)
 //   7. list_add_tail              the page on `pages`; more to allocate -> 4
 //   8. sg_alloc_table             pages -> sg table
+//   dma_buf_export:
 //   9. dma_buf_export             the dma-buf and its file                         -ENOMEM -> free_pages
+//   dma_heap_end_file_read:
 //  10. dma_heap_end_file_read     wait_event_freezable(workwq, ref == 0) (a signal ends it early:
 //                                 return value ignored), kfree(ftask); fail -> dma_buf_put, -EIO
+//   dma_buf_fd:
 //  11. dma_buf_fd                 get_unused_fd_flags + fd_install                 -EMFILE -> error_put
+//   or, reserving the fd apart (kmc orderings' other block set): get_unused_fd_flags
+//   (-EMFILE), fd_install (cannot fail)
+//   deinit_dma_heap_file:
 //  12. deinit_dma_heap_file       fput(file), put_cred
 //  13. copy_to_user / return      fdput(heap fd)
 //  error labels: free_pages: dma_heap_wait_for_file_read, free the sg table's pages ->
 //  free_buffer: dma_heap_end_file_read (wait, kfree ftask), free `pages` -> error_file:
-//  fput(file) -> return; error_put: dma_buf_put -> error_file.
+//  fput(file) -> put_unused_fd (an fd reserved, not installed) -> return; error_put:
+//  dma_buf_put -> error_file. A failure in an order that moves the blocks enters these labels
+//  at what the blocks before it hold: the dma-buf -> error_put, after error_end_file_read
+//  (wait, kfree ftask) when no wait has ended the task yet; the sg table -> free_pages; once
+//  dma_heap_end_file_read has run, the error paths neither wait nor free the task again.
 //
 // The I/O thread heap_fwork_t (`workers` of them; the patch has one):
 //   1. wait_event_freezable       threadwq until a work is queued; list_splice_init
@@ -51,7 +65,7 @@
 //   fixed               posted with those two fixed (page put on `pages` before the gather;
 //                       a batch that reads less than its size fails the task). Holds.
 //   install-at-submit   fixed, but dma_buf_fd runs once the last batch is submitted and the
-//                       wait for the reads comes after it.
+//                       wait for the reads comes after it (order INSTALL_AT_SUBMIT).
 //   free-without-wait   fixed, but the error paths free the pages without waiting for the
 //                       reads in flight.
 //   no-last-batch       fixed, but nr_gathered is never lowered to what is left of the file,
@@ -66,15 +80,24 @@
 // file-lands-at-offset (properties/io-safety.ts, properties/file-contents.ts).
 // Default parameters: 3 pages, batches of 2 (one full, one partial), one kthread.
 //
+// Orderings (kmc orderings dma-heap/async-read, judged as `fixed`): the blocks above, or
+// get_unused_fd_flags + fd_install for dma_buf_fd. Constraints: the allocation needs the
+// file's size; the export and the wait follow the allocation (the pages, the batches it
+// submitted and the task it declared); the file is put after the wait (the batches read it)
+// and after the export (the heap's allocate runs on the heap_file); the fd is of the
+// dma-buf; the fd installed is the one reserved. 31 orders; every order that installs the
+// fd after dma_heap_end_file_read holds, the 5 others expose the unread buffer
+// (fd-exposes-unread-buffer). Waiting before the export holds too.
+//
 // Left out: O_DIRECT and its buffered read of the unaligned tail page by path (§5.4),
 // compound pages (the parray overflow of §9.6), kthread_stop, the missing spin_lock_init,
 // the fatal_signal_pending() check in the allocation loop, prepare_kernel_cred failing.
 
 import { dma_heap_ioctl_return } from './ioctl.ts';
-import { defineModel, DONE, thread, type Thread } from '../../src/index.ts';
+import { defineModel, DONE, sequence, thread, type Block, type Step, type Thread } from '../../src/index.ts';
 import { dma_buf_export, dma_buf_fd, dma_buf_put } from '../kernel/dma-buf.ts';
 import { EBADF, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
-import { fd_install } from '../kernel/fdtable.ts';
+import { fd_install, get_unused_fd_flags, put_unused_fd } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { allow_write_access, deny_write_access, i_size_read } from '../kernel/inode.ts';
 import { emptyWorkList, queue_work, splice_works, waitChoices, type WorkList } from '../kernel/kthread.ts';
@@ -96,6 +119,12 @@ import { fileLandsAtOffset, type PromisedWorld } from '../../properties/file-con
 export const HEAP_FD = 0;
 export const FILE_FD = 1;
 
+/** The orders of the ioctl's blocks (see `blocks`): as posted, and the fd installed once the last batch is submitted. */
+export const POSTED_ORDER = 'init_dma_heap_file,system_heap_allocate,dma_buf_export,dma_heap_end_file_read,dma_buf_fd,deinit_dma_heap_file';
+export const INSTALL_AT_SUBMIT = 'init_dma_heap_file,system_heap_allocate,dma_buf_export,dma_buf_fd,dma_heap_end_file_read,deinit_dma_heap_file';
+/** What a reviewer asks for: the fd reserved first and installed last. */
+export const RESERVE_FD = 'get_unused_fd_flags,init_dma_heap_file,system_heap_allocate,dma_buf_export,dma_heap_end_file_read,deinit_dma_heap_file,fd_install';
+
 export const params = {
   /** pages of the file, and of the buffer */
   pages: 3,
@@ -111,8 +140,8 @@ export const params = {
   closers: 1,
   truncaters: 0,
   fillers: 0,
-  /** 'completed': dma_buf_fd after every read completed (as posted); 'submitted': once the last batch is submitted */
-  install: 'completed',
+  /** the blocks of the ioctl's path, in order (kmc orderings): as posted, dma_buf_fd after the wait for every read */
+  order: POSTED_ORDER,
   /** the error paths wait for the reads in flight before freeing the pages */
   waitOnError: true,
   /** nr_gathered is lowered to what is left of the file, so the last partial batch is submitted */
@@ -184,42 +213,54 @@ interface Locals {
   roffset: number;
   nr_gathered: number;
   dmabuf: number;
+  /** the fd returned to userspace, once installed */
   fd: number;
+  /** an fd number reserved by get_unused_fd_flags and not yet installed */
+  reserved: number;
   /** the reads were waited for (or the wait was cut short) and the task freed */
   ended: boolean;
 }
 
 const fail = (k: { local: Locals }, ret: number, label: string) => ((k.local.ret = ret), label);
 
-function ioctlAsync(p: Params): Thread<AsyncWorld> {
+type S = Step<AsyncWorld, Locals>;
+type K = Block<AsyncWorld, Locals>;
+
+/** After the error labels: release an fd number reserved and never installed. */
+const unwindFd = (l: Locals) => (l.reserved >= 0 ? 'put_unused_fd' : 'return');
+
+/**
+ * The blocks of the ioctl's path, chained by `order`. A failure enters the error labels at
+ * what the blocks before it hold, as the C labels fall through: the dma-buf (after waiting
+ * for the reads, if no wait has ended them yet) -> error_put; the pages of the sg table ->
+ * free_pages; pages still being gathered -> free_buffer; the file -> error_file.
+ */
+export function blocks(p: Params): Record<string, K> {
   const interruptible = p.wait === 'freezable' && p.signals;
-  const atSubmit = p.install === 'submitted';
   const ftaskOf = (w: AsyncWorld, l: Locals) => w.ftasks[l.ftask]!;
-  return thread<AsyncWorld, Locals>({
-    name: 'ioctl',
-    locals: { ret: 0, heap: -1, file: -1, fsize: 0, glimit: 0, ftask: -1, page: -1, pages: [], sgt: [], parray: [], rsize: 0, roffset: 0, nr_gathered: 0, dmabuf: -1, fd: -1, ended: false },
-    steps: {
-      dma_heap_ioctl: {
-        run: (k) => {
-          const heap = fget(k.world, HEAP_FD);
-          if (heap < 0) {
-            k.world.returned.push({ thread: 'ioctl', call: 'DMA_HEAP_IOCTL_ALLOC', ret: -EBADF, files: [] });
-            return fail(k, -EBADF, DONE);
-          }
-          k.local.heap = heap;
-          return 'init_dma_heap_file';
-        },
-      },
+  const unwind = (l: Locals) => {
+    if (l.dmabuf >= 0) return l.ended ? 'error_put' : 'error_end_file_read';
+    if (l.sgt.length > 0) return 'free_pages';
+    if (l.ftask >= 0) return 'free_buffer';
+    return l.file >= 0 ? 'error_file' : unwindFd(l);
+  };
+  return {
+    init_dma_heap_file: (next) => ({
       init_dma_heap_file: {
         run: (k) => {
           const file = fget(k.world, FILE_FD);
-          if (file < 0) return fail(k, -EINVAL, 'return');
+          if (file < 0) return fail(k, -EINVAL, unwind(k.local));
           k.local.file = file;
           k.local.fsize = i_size_read(k.world, k.world.files[file]!.inode);
           k.local.glimit = Math.min(k.local.fsize, p.gather);
-          return 'dma_heap_declare_file_read';
+          return next;
         },
       },
+    }),
+
+    // __system_heap_allocate up to the sg table: allocate page by page, gather each batch and
+    // submit its read to the kthread as soon as it is full
+    system_heap_allocate: (next) => ({
       dma_heap_declare_file_read: {
         run: (k) => {
           k.world.ftasks.push({ ref: 0, fail: false, freed: false });
@@ -280,19 +321,26 @@ function ioctlAsync(p: Params): Thread<AsyncWorld> {
         run: (k) => {
           k.local.sgt = k.local.pages;
           k.local.pages = [];
-          return 'dma_buf_export';
+          return next;
         },
       },
+    }),
+
+    dma_buf_export: (next) => ({
       dma_buf_export: {
         fails: ['-ENOMEM'],
         run: (k, c) => {
-          if (c !== 'ok') return fail(k, -ENOMEM, 'free_pages');
+          if (c !== 'ok') return fail(k, -ENOMEM, unwind(k.local));
           const w = k.world;
           k.local.dmabuf = dma_buf_export(w, [...k.local.sgt], w.files[k.local.file]!.inode);
           w.promised.push({ dmabuf: k.local.dmabuf, size: k.local.fsize });
-          return atSubmit ? 'dma_buf_fd' : 'dma_heap_end_file_read';
+          return next;
         },
       },
+    }),
+
+    // wait_event_freezable(workwq, ref == 0), kfree(ftask); a batch failed: -EIO
+    dma_heap_end_file_read: (next) => ({
       dma_heap_end_file_read: {
         enabled: (w, l) => ftaskOf(w, l).ref === 0 || interruptible,
         choices: (w, l) => waitChoices(ftaskOf(w, l).ref === 0, interruptible),
@@ -301,46 +349,115 @@ function ioctlAsync(p: Params): Thread<AsyncWorld> {
           const failed = ftask.fail;
           ftask.freed = true; // kvfree(parray), kfree(ftask)
           k.local.ended = true;
-          if (!failed) return atSubmit ? 'deinit_dma_heap_file' : 'dma_buf_fd';
-          // dma_buf_put(dmabuf); dmabuf = ERR_PTR(-EIO)
-          return fail(k, -EIO, 'error_put');
+          if (!failed) return next;
+          // after the export: dma_buf_put(dmabuf); dmabuf = ERR_PTR(-EIO)
+          return fail(k, -EIO, unwind(k.local));
         },
       },
+    }),
+
+    dma_buf_fd: (next) => ({
       dma_buf_fd: {
         run: (k) => {
           const fd = dma_buf_fd(k.world, k.local.dmabuf);
-          if (fd < 0) return fail(k, fd, 'error_put');
+          if (fd < 0) return fail(k, fd, unwind(k.local));
           k.local.fd = fd;
-          return atSubmit ? 'dma_heap_end_file_read' : 'deinit_dma_heap_file';
+          return next;
         },
       },
+    }),
+
+    get_unused_fd_flags: (next) => ({
+      get_unused_fd_flags: {
+        run: (k) => {
+          const fd = get_unused_fd_flags(k.world);
+          if (fd < 0) return fail(k, fd, unwind(k.local));
+          k.local.reserved = fd;
+          return next;
+        },
+      },
+    }),
+
+    fd_install: (next) => ({
+      fd_install: {
+        run: (k) => {
+          fd_install(k.world, k.local.reserved, k.world.dmabufs[k.local.dmabuf]!.file);
+          k.local.fd = k.local.reserved;
+          k.local.reserved = -1;
+          return next;
+        },
+      },
+    }),
+
+    deinit_dma_heap_file: (next) => ({
       deinit_dma_heap_file: {
         run: (k) => {
           fput(k.world, k.local.file);
           k.local.file = -1;
-          return 'return';
+          return next;
         },
       },
+    }),
+  };
+}
+
+function ioctlAsync(p: Params): Thread<AsyncWorld> {
+  const interruptible = p.wait === 'freezable' && p.signals;
+  const ftaskOf = (w: AsyncWorld, l: Locals) => w.ftasks[l.ftask]!;
+  // the error paths' waits: none once a wait has ended the task (a signal may have cut it
+  // short: the reads still in flight then go on into freed pages), none without the fix
+  const errorWait = {
+    enabled: (w: AsyncWorld, l: Locals) => l.ended || !p.waitOnError || ftaskOf(w, l).ref === 0 || interruptible,
+    choices: (w: AsyncWorld, l: Locals) => (l.ended ? [''] : p.waitOnError ? waitChoices(ftaskOf(w, l).ref === 0, interruptible) : ['skip-wait']),
+  };
+  const chain = sequence(p.order.split(','), blocks(p), 'return');
+  return thread<AsyncWorld, Locals>({
+    name: 'ioctl',
+    locals: { ret: 0, heap: -1, file: -1, fsize: 0, glimit: 0, ftask: -1, page: -1, pages: [], sgt: [], parray: [], rsize: 0, roffset: 0, nr_gathered: 0, dmabuf: -1, fd: -1, reserved: -1, ended: false },
+    steps: {
+      dma_heap_ioctl: {
+        run: (k) => {
+          const heap = fget(k.world, HEAP_FD);
+          if (heap < 0) {
+            k.world.returned.push({ thread: 'ioctl', call: 'DMA_HEAP_IOCTL_ALLOC', ret: -EBADF, files: [] });
+            return fail(k, -EBADF, DONE);
+          }
+          k.local.heap = heap;
+          return Object.keys(chain)[0]!;
+        },
+      },
+      ...chain,
       // ---- error labels ----
       free_pages: {
-        enabled: (w, l) => !p.waitOnError || ftaskOf(w, l).ref === 0 || interruptible,
-        choices: (w, l) => (p.waitOnError ? waitChoices(ftaskOf(w, l).ref === 0, interruptible) : ['skip-wait']),
+        ...errorWait,
         run: (k) => {
+          // dma_heap_wait_for_file_read, then free the sg table's pages
           for (const page of k.local.sgt) __free_pages(k.world, page);
           k.local.sgt = [];
           return 'free_buffer';
         },
       },
       free_buffer: {
-        enabled: (w, l) => !p.waitOnError || ftaskOf(w, l).ref === 0 || interruptible,
-        choices: (w, l) => (p.waitOnError ? waitChoices(ftaskOf(w, l).ref === 0, interruptible) : ['skip-wait']),
+        ...errorWait,
         run: (k) => {
           // dma_heap_end_file_read: wait, kfree(ftask); then free every page on `pages`
-          ftaskOf(k.world, k.local).freed = true;
-          k.local.ended = true;
+          if (!k.local.ended) {
+            ftaskOf(k.world, k.local).freed = true;
+            k.local.ended = true;
+          }
           for (const page of k.local.pages) __free_pages(k.world, page);
           k.local.pages = [];
           return 'error_file';
+        },
+      },
+      // a failure after the export with reads in flight (an order that installs the fd before
+      // the wait): dma_heap_end_file_read, then dma_buf_put
+      error_end_file_read: {
+        ...errorWait,
+        run: (k) => {
+          ftaskOf(k.world, k.local).freed = true;
+          k.local.ended = true;
+          return 'error_put';
         },
       },
       error_put: {
@@ -353,6 +470,13 @@ function ioctlAsync(p: Params): Thread<AsyncWorld> {
         run: (k) => {
           if (k.local.file >= 0) fput(k.world, k.local.file);
           k.local.file = -1;
+          return unwindFd(k.local);
+        },
+      },
+      put_unused_fd: {
+        run: (k) => {
+          put_unused_fd(k.world, k.local.reserved);
+          k.local.reserved = -1;
           return 'return';
         },
       },
@@ -499,6 +623,27 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
   properties: () => [fdExposesUnreadBuffer, halfReadBufferObserved, fdInstalledOnError, danglingReference, noLeak, pageFreedUnderIo, fileLandsAtOffset],
   bugs: memorySafetyBugs,
   costParams: { pages: 768, pageMB: 4, gather: 32, guessers: 0, closers: 0 },
+  // kmc orderings: the blocks of the ioctl's path that may move, and the data dependencies.
+  orderings: {
+    param: 'order',
+    variant: 'fixed',
+    blocks: {
+      // dma_buf_fd() reserves and installs in one call ...
+      'dma-buf-fd': ['init_dma_heap_file', 'system_heap_allocate', 'dma_buf_export', 'dma_heap_end_file_read', 'dma_buf_fd', 'deinit_dma_heap_file'],
+      // ... or the fd is reserved and installed apart
+      'reserve-install': ['get_unused_fd_flags', 'init_dma_heap_file', 'system_heap_allocate', 'dma_buf_export', 'dma_heap_end_file_read', 'deinit_dma_heap_file', 'fd_install'],
+    },
+    constraints: [
+      ['init_dma_heap_file', 'system_heap_allocate'], // the size comes from the file, the batches read it
+      ['system_heap_allocate', 'dma_buf_export'], // the pages exported are those allocated
+      ['system_heap_allocate', 'dma_heap_end_file_read'], // it waits for the batches the allocation submitted, and frees their task
+      ['dma_heap_end_file_read', 'deinit_dma_heap_file'], // the batches read through heap_file's reference
+      ['dma_buf_export', 'deinit_dma_heap_file'], // the heap's allocate (export included) runs on the heap_file
+      ['dma_buf_export', 'dma_buf_fd'], // the fd is of the dma-buf
+      ['dma_buf_export', 'fd_install'],
+      ['get_unused_fd_flags', 'fd_install'], // the fd installed is the one reserved
+    ],
+  },
   variants: {
     posted: {
       description: 'as posted: every read waited for, then dma_buf_fd (with the leak of §9.5 and the unnoticed short read of §9.9)',
@@ -507,7 +652,7 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
     fixed: { description: 'posted, with the gather leak and the short read fixed', params: FIXED, expect: 'holds' },
     'install-at-submit': {
       description: 'dma_buf_fd once the last batch is submitted, the wait after it',
-      params: { ...FIXED, install: 'submitted' },
+      params: { ...FIXED, order: INSTALL_AT_SUBMIT },
       expect: { violates: ['fd-exposes-unread-buffer', 'file-lands-at-offset', 'page-freed-under-io'] },
     },
     'free-without-wait': {

@@ -15,7 +15,8 @@
 //                            folio-array:   kvmalloc_array_folios, kvmalloc_array_pages
 //                            pinned-folios: init_udmabuf (folios, offsets, pinned_folios),
 //                                           kvmalloc_array_scratch_folios (max_nr_folios)
-//   per item:
+//   the blocks, chained by `order` (upstream: pin_items,dma_buf_export,dma_buf_fd):
+//   pin_items, per item:
 //   6. fget                  the memfd; closed: -EBADFD -> err
 //   7. inode_lock_shared     (with the fix 9cb189a88273 only) excludes memfd_add_seals
 //   8. check_memfd_seals     not a memfd: -EBADFD; F_SEAL_SHRINK missing, or F_SEAL_WRITE
@@ -29,14 +30,22 @@
 //                            pinned-folios: record_pinned_folios: pinned_folios[nr_pinned++],
 //                                           folios[]/offsets[]
 //  12. out_unlock            inode_unlock_shared; fput(memfd); error -> err, else next item
+//   dma_buf_export:
 //  13. dma_buf_export        export_udmabuf: dmabuf->priv = ubuf (ownership passes) -ENOMEM -> err
+//   dma_buf_fd:
 //  14. dma_buf_fd            get_unused_fd_flags + fd_install                 -EMFILE (a full fd
 //                            table) -> err as posted; -> dma_buf_put with f49856f525ac
+//   or, reserving the fd apart (kmc orderings' other block set):
+//      get_unused_fd_flags   the fd number, not yet visible to other threads  -EMFILE
+//      fd_install            publish it; cannot fail
 //  15. return                fdput(/dev/udmabuf); the ioctl returns the fd or -errno
 //  16. close                 userspace: the application closes its udmabuf fd
 //  error labels: dma_buf_put (the last reference: release_udmabuf unpins and frees) -> return;
 //  err: unpin what the bookkeeping recorded (unpin_all_folios(&unpin_list) | unpin_folios(
-//  folios, nr_folios) | deinit_udmabuf) -> kfree_ubuf -> return.
+//  folios, nr_folios) | deinit_udmabuf) -> kfree_ubuf -> return; put_unused_fd before return
+//  when an fd was reserved and not installed. In an order that exports before pin_items or
+//  get_unused_fd_flags (kmc orderings), their failures take the label the export chose: the
+//  dma-buf owns the ubuf, so dma_buf_put with f49856f525ac, err without.
 // release_udmabuf (model/kernel/udmabuf.ts) runs in whichever thread drops the last dma-buf
 // file reference: close(), munmap of a mapping, or dma_buf_put.
 //
@@ -80,7 +89,19 @@
 //
 // Properties: pin-leak, unpin-not-pinned (raised in unpin_folio), folio-pinned-after-close,
 // ubuf-freed-before-release, udmabuf-leak, sealed-memfd-writable, fd-installed-on-error,
-// use-after-free, double-free, leak (properties/).
+// fd-exposes-unpinned-buffer, uninit-value (raised by the writer's fault on a page not yet
+// recorded), use-after-free, double-free, leak (properties/).
+//
+// Orderings (kmc orderings udmabuf/create, judged as pinned-folios): pin_items, dma_buf_export
+// and dma_buf_fd, or get_unused_fd_flags + fd_install; constraints: the fd is of the exported
+// dma-buf, the fd installed is the one reserved. With the fixes every order that installs the
+// fd after pin_items holds (exporting before the list loop too: its failures dma_buf_put);
+// an fd installed before it exposes a buffer with nothing pinned (fd-exposes-unpinned-buffer).
+// Without f49856f525ac (--variant fd-error-goto-err) everything that can fail, pin_items and
+// get_unused_fd_flags, must also precede dma_buf_export. Within an item, check_memfd_seals
+// and the lock span are not blocks: sealed-memfd-writable judges a pin at the export, which is
+// sound only while the seal check precedes the pin (the variants no-inode-lock and
+// no-future-write cover that race).
 //
 // Left out: begin_cpu_udmabuf's cached sg table and the mmap/vmap paths beyond writing through
 // a mapping; the kfree vs kvfree mismatch on the unpin-list error path; the int overflow of
@@ -90,10 +111,10 @@
 // unpin-list); F_SEAL_EXEC implying F_SEAL_WRITE without waiting for pins.
 
 import { match } from 'ts-pattern';
-import { defineModel, DONE, thread, type Property, type Step, type Thread } from '../../src/index.ts';
+import { defineModel, DONE, sequence, thread, type Block, type Property, type Step, type Thread } from '../../src/index.ts';
 import { dma_buf_export_udmabuf, dma_buf_fd, dma_buf_put } from '../kernel/dma-buf.ts';
 import { EBADF, EBADFD, EINVAL, EMFILE, ENOMEM } from '../kernel/errno.ts';
-import { close_fd, fd_install } from '../kernel/fdtable.ts';
+import { close_fd, fd_install, get_unused_fd_flags, put_unused_fd } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { PAGE_SIZE, unpin_folios } from '../kernel/folio.ts';
 import {
@@ -110,6 +131,7 @@ import {
   parseSeals,
 } from '../kernel/memfd.ts';
 import {
+  assertUdmabufLive,
   holderOf,
   kfree_udmabuf,
   kzalloc_udmabuf,
@@ -126,7 +148,7 @@ import { memfdTruncater } from '../userspace/memfd-truncater.ts';
 import { memfdWriter } from '../userspace/memfd-writer.ts';
 import { udmabufWriter } from '../userspace/udmabuf-writer.ts';
 import { fdInstalledOnError } from '../../properties/fd-exposure.ts';
-import { folioPinBugs, folioPinnedAfterClose, pinLeak } from '../../properties/folio-pins.ts';
+import { fdExposesUnpinnedBuffer, folioPinBugs, folioPinnedAfterClose, pinLeak } from '../../properties/folio-pins.ts';
 import { noLeak } from '../../properties/leak.ts';
 import { sealedMemfdWritable } from '../../properties/memfd-seals.ts';
 import { danglingReference, memorySafetyBugs } from '../../properties/memory-safety.ts';
@@ -136,6 +158,12 @@ import { ubufFreedBeforeRelease, udmabufLeak } from '../../properties/udmabuf-ow
 export const DEV_FD = 0;
 export const MEMFD_FD = 1;
 
+/** The orders of the blocks (see `blocks`): upstream, and the fd reserved first and installed last. */
+export const UPSTREAM = 'pin_items,dma_buf_export,dma_buf_fd';
+export const RESERVE_FD = 'get_unused_fd_flags,pin_items,dma_buf_export,fd_install';
+/** The fd installed before the list loop: the dma-buf is exported over a ubuf with nothing pinned yet. */
+export const FD_BEFORE_PIN = 'dma_buf_export,dma_buf_fd,pin_items';
+
 export const params = {
   /** the pin bookkeeping: 'unpin-list' | 'folio-array' | 'pinned-folios' */
   design: 'pinned-folios',
@@ -143,8 +171,13 @@ export const params = {
   sealLock: true,
   /** 0a16e24e34f2: SEALS_DENIED includes F_SEAL_FUTURE_WRITE */
   denyFutureWrite: true,
-  /** f49856f525ac: when dma_buf_fd fails, dma_buf_put (release_udmabuf frees) instead of goto err */
+  /**
+   * f49856f525ac: when dma_buf_fd fails, dma_buf_put (release_udmabuf frees) instead of goto
+   * err; in an order that exports earlier, every failure after dma_buf_export does the same
+   */
   putOnFdError: true,
+  /** the blocks of the kernel path after the arrays, in order (kmc orderings) */
+  order: UPSTREAM,
   /** the memfd's folios in file order, in pages (0: a hole, filled by memfd_alloc_folio on pin) */
   folios: '2,1,1',
   /** the items, offset+size in bytes, all over the memfd at MEMFD_FD */
@@ -198,7 +231,10 @@ interface Locals {
   /** folio-array: nr_folios, the folios recorded in ubuf->folios so far */
   nrFolios: number;
   dmabuf: number;
+  /** the fd returned to userspace, once installed */
   fd: number;
+  /** an fd number reserved by get_unused_fd_flags and not yet installed */
+  reserved: number;
 }
 
 /** The buffer pages an item gets from its pinned folios: the first from pgoff, then whole folios, pgcnt in all. */
@@ -214,16 +250,206 @@ function itemPages(w: UdmabufWorld, pinned: readonly number[], pgoff: number, pg
 
 const fail = (k: { local: Locals }, ret: number, label: string) => ((k.local.ret = ret), label);
 
+type S = Step<UdmabufWorld, Locals>;
+type K = Block<UdmabufWorld, Locals>;
+
+/** After err / dma_buf_put: release an fd number reserved and never installed. */
+const unwindFd = (l: Locals) => (l.reserved >= 0 ? 'put_unused_fd' : 'return');
+
+/**
+ * The blocks of the kernel path after the arrays, chained by `order`. Each failure goes to
+ * the label the C code would take at that point of the chosen order: before dma_buf_export
+ * the create path owns the ubuf (err: unpin what is recorded, kfree); from the export on the
+ * dma-buf owns it (dma_buf_put with f49856f525ac, goto err without).
+ */
+export function blocks(p: Params): Record<string, K> {
+  const design = p.design as UdmabufDesign;
+  const items = parseItems(p.items);
+  const who = 'ioctl';
+  const sealsDenied = F_SEAL_WRITE | (p.denyFutureWrite ? F_SEAL_FUTURE_WRITE : 0);
+  const unwind = (l: Locals) => (l.dmabuf >= 0 && p.putOnFdError ? 'dma_buf_put' : 'err');
+  // the ioctl writes into the ubuf; once exported, a close of a guessed fd may have freed it
+  const ubufOf = (w: UdmabufWorld, l: Locals, what: string) => (assertUdmabufLive(w, l.ubuf, what), w.udmabufs[l.ubuf]!);
+
+  return {
+    // 6-12: for (i = 0; i < head->count; i++) { fget; inode_lock_shared; check_memfd_seals;
+    // pin and record; out_unlock }
+    pin_items: (next) => ({
+      fget: {
+        run: (k) => {
+          const file = fget(k.world, items[k.local.i]!.fd);
+          if (file < 0) return fail(k, -EBADFD, unwind(k.local));
+          k.local.memfd = file;
+          return p.sealLock ? 'inode_lock_shared' : 'check_memfd_seals';
+        },
+      },
+      inode_lock_shared: {
+        enabled: (w, l) => memfdOf(w, l.memfd) < 0 || can_inode_lock_shared(w, memfdOf(w, l.memfd)),
+        run: (k) => {
+          const m = memfdOf(k.world, k.local.memfd);
+          if (m >= 0) {
+            inode_lock_shared(k.world, m, who);
+            k.local.locked = true;
+          }
+          return 'check_memfd_seals';
+        },
+      },
+      check_memfd_seals: {
+        run: (k) => {
+          const seals = memfd_get_seals(k.world, k.local.memfd);
+          if (seals < 0) return fail(k, -EBADFD, 'out_unlock'); // neither shmem nor hugetlbfs
+          if ((seals & F_SEAL_SHRINK) === 0 || (seals & sealsDenied) !== 0) return fail(k, -EINVAL, 'out_unlock');
+          return design === 'unpin-list' ? 'kvmalloc_array_item_folios' : 'memfd_pin_folios';
+        },
+      },
+      ...(design === 'unpin-list' ? { kvmalloc_array_item_folios: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'memfd_pin_folios' : fail(k, -ENOMEM, 'out_unlock')) } as S } : {}),
+      memfd_pin_folios: {
+        fails: ['-ENOMEM'],
+        run: (k, c) => {
+          const it = items[k.local.i]!;
+          const pgcnt = it.size / PAGE_SIZE;
+          const end = it.offset + pgcnt * PAGE_SIZE - 1;
+          if (k.local.dmabuf >= 0) ubufOf(k.world, k.local, 'memfd_pin_folios');
+          const r = memfd_pin_folios(k.world, k.local.memfd, it.offset, end, pgcnt, holderOf(k.local.ubuf), c === 'ok' ? undefined : -ENOMEM);
+          if (r.ret <= 0) return fail(k, r.ret || -EINVAL, 'out_unlock');
+          k.local.pinned = r.folios;
+          k.local.pgoff = r.offset;
+          k.local.k = 0;
+          return match(design)
+            .with('unpin-list', () => 'add_to_unpin_list')
+            .with('folio-array', () => 'record_folios')
+            .with('pinned-folios', () => 'record_pinned_folios')
+            .exhaustive();
+        },
+      },
+      ...match(design)
+        .returnType<Record<string, S>>()
+        .with('unpin-list', () => ({
+          // for each page: if (j == 0 || ubuf->folios[pgbuf-1] != folios[k]) add_to_unpin_list(folios[k])
+          add_to_unpin_list: {
+            fails: ['-ENOMEM'],
+            run: (k, c) => {
+              if (c !== 'ok') return fail(k, -ENOMEM, 'out_unlock'); // kfree(folios); goto err
+              const l = k.local;
+              const u = ubufOf(k.world, l, 'add_to_unpin_list');
+              const folio = l.pinned[l.k]!;
+              u.unpin_list.push(folio);
+              const pages = itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE);
+              u.pages.push(...pages.filter((pg) => pg.folio === folio));
+              l.k += 1;
+              return l.k < l.pinned.length ? 'add_to_unpin_list' : 'out_unlock';
+            },
+          },
+        }))
+        .with('folio-array', () => ({
+          record_folios: {
+            run: (k) => {
+              const l = k.local;
+              const u = ubufOf(k.world, l, 'record_folios');
+              u.pages.push(...itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE)); // pages[nr_pages++] = folio_page()
+              u.folios.push(...l.pinned); // folios += ret
+              l.nrFolios += l.pinned.length; // nr_folios += ret
+              return 'out_unlock';
+            },
+          },
+        }))
+        .with('pinned-folios', () => ({
+          record_pinned_folios: {
+            run: (k) => {
+              const l = k.local;
+              const u = ubufOf(k.world, l, 'record_pinned_folios');
+              u.pages.push(...itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE)); // folios[upgcnt], offsets[upgcnt]
+              u.pinned_folios.push(...l.pinned); // pinned_folios[nr_pinned++] = folios[cur_folio]
+              u.nr_pinned += l.pinned.length; // published at end:
+              return 'out_unlock';
+            },
+          },
+        }))
+        .exhaustive(),
+      out_unlock: {
+        run: (k) => {
+          const l = k.local;
+          if (l.locked) inode_unlock_shared(k.world, memfdOf(k.world, l.memfd), who);
+          l.locked = false;
+          fput(k.world, l.memfd);
+          l.memfd = -1;
+          if (l.ret < 0) return unwind(l);
+          l.i += 1;
+          if (l.i < items.length) return 'fget';
+          // folio-array: ubuf->foliocount = nr_folios after the loop. Only release_udmabuf
+          // reads it, so it is set in dma_buf_export, or here when the export came first.
+          if (design === 'folio-array' && l.dmabuf >= 0) ubufOf(k.world, l, 'ubuf->foliocount').foliocount = l.nrFolios;
+          return next;
+        },
+      },
+    }),
+
+    // 13. export_udmabuf: dmabuf->priv = ubuf, ownership passes to the dma-buf
+    dma_buf_export: (next) => ({
+      dma_buf_export: {
+        fails: ['-ENOMEM'],
+        run: (k, c) => {
+          const u = k.world.udmabufs[k.local.ubuf]!;
+          if (design === 'folio-array') u.foliocount = k.local.nrFolios;
+          if (c !== 'ok') return fail(k, -ENOMEM, 'err');
+          k.local.dmabuf = dma_buf_export_udmabuf(k.world, k.local.ubuf);
+          u.dmabuf = k.local.dmabuf;
+          return next;
+        },
+      },
+    }),
+
+    // 14. get_unused_fd_flags + fd_install in one call
+    dma_buf_fd: (next) => ({
+      dma_buf_fd: {
+        // a full fd table (RLIMIT_NOFILE), injected; the fd-filler thread gets there too
+        fails: ['-EMFILE'],
+        run: (k, c) => {
+          const fd = c === 'ok' ? dma_buf_fd(k.world, k.local.dmabuf) : -EMFILE;
+          if (fd < 0) return fail(k, fd, unwind(k.local));
+          k.local.fd = fd;
+          return next;
+        },
+      },
+    }),
+
+    // ... or apart: the fd number reserved (invisible to other threads) ...
+    get_unused_fd_flags: (next) => ({
+      get_unused_fd_flags: {
+        fails: ['-EMFILE'],
+        run: (k, c) => {
+          const fd = c === 'ok' ? get_unused_fd_flags(k.world) : -EMFILE;
+          if (fd < 0) return fail(k, fd, unwind(k.local));
+          k.local.reserved = fd;
+          return next;
+        },
+      },
+    }),
+
+    // ... and published; cannot fail
+    fd_install: (next) => ({
+      fd_install: {
+        run: (k) => {
+          fd_install(k.world, k.local.reserved, k.world.dmabufs[k.local.dmabuf]!.file);
+          k.local.fd = k.local.reserved;
+          k.local.reserved = -1;
+          return next;
+        },
+      },
+    }),
+  };
+}
+
 export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
   const design = p.design as UdmabufDesign;
   if (!['unpin-list', 'folio-array', 'pinned-folios'].includes(design)) throw new Error(`unknown design '${p.design}'`);
   const items = parseItems(p.items);
   const who = 'ioctl';
-  const sealsDenied = F_SEAL_WRITE | (p.denyFutureWrite ? F_SEAL_FUTURE_WRITE : 0);
   const pglimit = (p.sizeLimitMb * 1024 * 1024) / PAGE_SIZE;
   const call = items.length === 1 ? 'UDMABUF_CREATE' : 'UDMABUF_CREATE_LIST';
+  const chain = sequence(p.order.split(','), blocks(p), 'return');
+  const first = Object.keys(chain)[0]!;
 
-  type S = Step<UdmabufWorld, Locals>;
   const alloc = (next: string): S => ({ fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? next : fail(k, -ENOMEM, 'err')) });
 
   // 5. the arrays allocated before the items are pinned, per design
@@ -233,7 +459,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
     .with('pinned-folios', () => ['kvmalloc_array_folios', 'kvcalloc_offsets', 'kvmalloc_array_pinned_folios', 'kvmalloc_array_scratch_folios'])
     .exhaustive();
   const arraySteps: Record<string, S> = {};
-  arrays.forEach((name, i) => (arraySteps[name] = alloc(arrays[i + 1] ?? 'fget')));
+  arrays.forEach((name, i) => (arraySteps[name] = alloc(arrays[i + 1] ?? first)));
 
   const steps: Record<string, S> = {
     udmabuf_ioctl: {
@@ -273,133 +499,12 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
       },
     },
     ...arraySteps,
-    fget: {
-      run: (k) => {
-        const file = fget(k.world, items[k.local.i]!.fd);
-        if (file < 0) return fail(k, -EBADFD, 'err');
-        k.local.memfd = file;
-        return p.sealLock ? 'inode_lock_shared' : 'check_memfd_seals';
-      },
-    },
-    inode_lock_shared: {
-      enabled: (w, l) => memfdOf(w, l.memfd) < 0 || can_inode_lock_shared(w, memfdOf(w, l.memfd)),
-      run: (k) => {
-        const m = memfdOf(k.world, k.local.memfd);
-        if (m >= 0) {
-          inode_lock_shared(k.world, m, who);
-          k.local.locked = true;
-        }
-        return 'check_memfd_seals';
-      },
-    },
-    check_memfd_seals: {
-      run: (k) => {
-        const seals = memfd_get_seals(k.world, k.local.memfd);
-        if (seals < 0) return fail(k, -EBADFD, 'out_unlock'); // neither shmem nor hugetlbfs
-        if ((seals & F_SEAL_SHRINK) === 0 || (seals & sealsDenied) !== 0) return fail(k, -EINVAL, 'out_unlock');
-        return design === 'unpin-list' ? 'kvmalloc_array_item_folios' : 'memfd_pin_folios';
-      },
-    },
-    ...(design === 'unpin-list' ? { kvmalloc_array_item_folios: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'memfd_pin_folios' : fail(k, -ENOMEM, 'out_unlock')) } as S } : {}),
-    memfd_pin_folios: {
-      fails: ['-ENOMEM'],
-      run: (k, c) => {
-        const it = items[k.local.i]!;
-        const pgcnt = it.size / PAGE_SIZE;
-        const end = it.offset + pgcnt * PAGE_SIZE - 1;
-        const r = memfd_pin_folios(k.world, k.local.memfd, it.offset, end, pgcnt, holderOf(k.local.ubuf), c === 'ok' ? undefined : -ENOMEM);
-        if (r.ret <= 0) return fail(k, r.ret || -EINVAL, 'out_unlock');
-        k.local.pinned = r.folios;
-        k.local.pgoff = r.offset;
-        k.local.k = 0;
-        return match(design)
-          .with('unpin-list', () => 'add_to_unpin_list')
-          .with('folio-array', () => 'record_folios')
-          .with('pinned-folios', () => 'record_pinned_folios')
-          .exhaustive();
-      },
-    },
-    ...match(design)
-      .returnType<Record<string, S>>()
-      .with('unpin-list', () => ({
-        // for each page: if (j == 0 || ubuf->folios[pgbuf-1] != folios[k]) add_to_unpin_list(folios[k])
-        add_to_unpin_list: {
-          fails: ['-ENOMEM'],
-          run: (k, c) => {
-            if (c !== 'ok') return fail(k, -ENOMEM, 'out_unlock'); // kfree(folios); goto err
-            const l = k.local;
-            const u = k.world.udmabufs[l.ubuf]!;
-            const folio = l.pinned[l.k]!;
-            u.unpin_list.push(folio);
-            const pages = itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE);
-            u.pages.push(...pages.filter((pg) => pg.folio === folio));
-            l.k += 1;
-            return l.k < l.pinned.length ? 'add_to_unpin_list' : 'out_unlock';
-          },
-        },
-      }))
-      .with('folio-array', () => ({
-        record_folios: {
-          run: (k) => {
-            const l = k.local;
-            const u = k.world.udmabufs[l.ubuf]!;
-            u.pages.push(...itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE)); // pages[nr_pages++] = folio_page()
-            u.folios.push(...l.pinned); // folios += ret
-            l.nrFolios += l.pinned.length; // nr_folios += ret
-            return 'out_unlock';
-          },
-        },
-      }))
-      .with('pinned-folios', () => ({
-        record_pinned_folios: {
-          run: (k) => {
-            const l = k.local;
-            const u = k.world.udmabufs[l.ubuf]!;
-            u.pages.push(...itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE)); // folios[upgcnt], offsets[upgcnt]
-            u.pinned_folios.push(...l.pinned); // pinned_folios[nr_pinned++] = folios[cur_folio]
-            u.nr_pinned += l.pinned.length; // published at end:
-            return 'out_unlock';
-          },
-        },
-      }))
-      .exhaustive(),
-    out_unlock: {
-      run: (k) => {
-        const l = k.local;
-        if (l.locked) inode_unlock_shared(k.world, memfdOf(k.world, l.memfd), who);
-        l.locked = false;
-        fput(k.world, l.memfd);
-        l.memfd = -1;
-        if (l.ret < 0) return 'err';
-        l.i += 1;
-        return l.i < items.length ? 'fget' : 'dma_buf_export';
-      },
-    },
-    dma_buf_export: {
-      fails: ['-ENOMEM'],
-      run: (k, c) => {
-        const u = k.world.udmabufs[k.local.ubuf]!;
-        if (design === 'folio-array') u.foliocount = k.local.nrFolios;
-        if (c !== 'ok') return fail(k, -ENOMEM, 'err');
-        k.local.dmabuf = dma_buf_export_udmabuf(k.world, k.local.ubuf);
-        u.dmabuf = k.local.dmabuf;
-        return 'dma_buf_fd';
-      },
-    },
-    dma_buf_fd: {
-      // a full fd table (RLIMIT_NOFILE), injected; the fd-filler thread gets there too
-      fails: ['-EMFILE'],
-      run: (k, c) => {
-        const fd = c === 'ok' ? dma_buf_fd(k.world, k.local.dmabuf) : -EMFILE;
-        if (fd < 0) return fail(k, fd, p.putOnFdError ? 'dma_buf_put' : 'err');
-        k.local.fd = fd;
-        return 'return';
-      },
-    },
+    ...chain,
+    // error labels
     dma_buf_put: {
       run: (k) => {
         dma_buf_put(k.world, k.local.dmabuf); // the last reference: release_udmabuf
-        return 'return';
+        return unwindFd(k.local);
       },
     },
     err: {
@@ -418,6 +523,13 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
     kfree_ubuf: {
       run: (k) => {
         kfree_udmabuf(k.world, k.local.ubuf, 'the udmabuf_create error path');
+        return unwindFd(k.local);
+      },
+    },
+    put_unused_fd: {
+      run: (k) => {
+        put_unused_fd(k.world, k.local.reserved);
+        k.local.reserved = -1;
         return 'return';
       },
     },
@@ -442,7 +554,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
 
   return thread<UdmabufWorld, Locals>({
     name: who,
-    locals: { ret: 0, dev: -1, ubuf: -1, i: 0, memfd: -1, locked: false, pinned: [], pgoff: 0, k: 0, nrFolios: 0, dmabuf: -1, fd: -1 },
+    locals: { ret: 0, dev: -1, ubuf: -1, i: 0, memfd: -1, locked: false, pinned: [], pgoff: 0, k: 0, nrFolios: 0, dmabuf: -1, fd: -1, reserved: -1 },
     steps,
   });
 }
@@ -479,12 +591,34 @@ export const udmabufCreateModel = defineModel({
     prop(sealedMemfdWritable),
     prop(ubufFreedBeforeRelease),
     prop(fdInstalledOnError),
+    prop(fdExposesUnpinnedBuffer),
     prop(danglingReference),
     prop(folioPinnedAfterClose),
     prop(udmabufLeak),
     prop(noLeak),
   ],
-  bugs: { ...memorySafetyBugs, ...folioPinBugs, 'lock-imbalance': 'an inode lock released by a thread that does not hold it' },
+  bugs: {
+    ...memorySafetyBugs,
+    ...folioPinBugs,
+    'lock-imbalance': 'an inode lock released by a thread that does not hold it',
+    'uninit-value': 'udmabuf_vm_fault reads an entry of ubuf->folios[] (kvmalloc_array, not zeroed) that the create path has not set yet',
+  },
+  // kmc orderings: the blocks after the arrays that may move, and the data dependencies.
+  orderings: {
+    param: 'order',
+    variant: 'pinned-folios',
+    blocks: {
+      // dma_buf_fd() reserves and installs in one call ...
+      'dma-buf-fd': ['pin_items', 'dma_buf_export', 'dma_buf_fd'],
+      // ... or the fd is reserved and installed apart
+      'reserve-install': ['pin_items', 'dma_buf_export', 'get_unused_fd_flags', 'fd_install'],
+    },
+    constraints: [
+      ['dma_buf_export', 'dma_buf_fd'], // the fd is of the dma-buf
+      ['dma_buf_export', 'fd_install'],
+      ['get_unused_fd_flags', 'fd_install'], // the fd number installed is the one reserved
+    ],
+  },
   variants: {
     'unpin-list': {
       description: 'v6.10/v6.11: a udmabuf_folio node per folio after the pin, no seal lock, goto err on dma_buf_fd failure',

@@ -4,7 +4,8 @@
 // holds a reference on the dma-buf file, so release_udmabuf can run at its munmap.
 //
 //   1. mmap     fget(fd); not a udmabuf dma-buf: done; mmap_udmabuf (vm_private_data = ubuf)
-//   2. write    store to every page of the buffer (udmabuf_vm_fault: folio + offset)
+//   2. write    store to every page of the buffer (udmabuf_vm_fault: folio + offset; a page
+//               below pagecount whose folio is not recorded yet reads an uninitialised entry)
 //   3. munmap   fput(vma->vm_file): the last reference runs release_udmabuf
 
 import { vm_munmap } from '../kernel/mm.ts';
@@ -46,7 +47,11 @@ export function udmabufWriter(name: string, symmetry = 'udmabuf-writer'): Thread
         run: (k) => {
           const w = k.world;
           assertUdmabufLive(w, k.local.ubuf, `udmabuf_vm_fault (${name}, fd ${k.local.fd})`);
-          for (const [i, page] of w.udmabufs[k.local.ubuf]!.pages.entries()) {
+          const u = w.udmabufs[k.local.ubuf]!;
+          for (let i = 0; i < u.pagecount; i++) {
+            const page = u.pages[i];
+            // pgoff < pagecount: folio_pfn(ubuf->folios[pgoff]) of an entry the create path has not set yet
+            if (page === undefined) violation('uninit-value', `${name} writes page ${i} of its udmabuf mapping: udmabuf_vm_fault reads ubuf->folios[${i}], not set yet (${u.pages.length} of ${u.pagecount} pages pinned)`);
             if (!folioLive(w, page.folio)) violation('use-after-free', `${name} writes page ${i} of its udmabuf mapping: folio${page.folio} was unpinned and freed`);
           }
           return 'munmap';

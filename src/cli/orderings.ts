@@ -101,7 +101,7 @@ export async function orderings(args: string[], models: readonly Model[], io: Io
   if (!(decl.param in model.params)) throw new UsageError(`model ${model.name}: orderings.param '${decl.param}' is not one of its parameters`);
   const strategy = values.strategy ?? 'auto';
   if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}' (available: ${STRATEGIES.join(', ')})`);
-  const base = values.variant ?? Object.entries(model.variants).find(([, v]) => v.expect === 'holds')?.[0] ?? Object.keys(model.variants)[0]!;
+  const base = values.variant ?? decl.variant ?? Object.entries(model.variants).find(([, v]) => v.expect === 'holds')?.[0] ?? Object.keys(model.variants)[0]!;
   if (!(base in model.variants)) throw new UsageError(`model ${model.name} has no variant '${base}' (it has: ${Object.keys(model.variants).join(', ')})`);
   const params = modelParams(values.param, model.params, model.name);
   if (decl.param in params) throw new UsageError(`--param ${decl.param} is what orderings varies; use --order`);

@@ -132,6 +132,8 @@ export interface Orderings {
   blocks: Record<string, readonly string[]>;
   /** [a, b]: a runs before b in every order holding both (data dependencies) */
   constraints: readonly (readonly [string, string])[];
+  /** The variant whose world the orders are judged in unless --variant says (default: the first that holds). */
+  variant?: string;
 }
 
 export interface ModelDef<W, P extends Params> {
