@@ -161,10 +161,11 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
       }
       const choice = choicesOf(step, state.world, state.threads[i]!.local)[t.choice];
       if (choice === undefined) throw new ModelError(`step ${state.threads[i]!.pc} of ${name} has no choice #${t.choice}`);
-      const recipe = (draft: State<W>, view: W = draft.world as W) => {
+      const recipe = (draft: State<W>, view?: W) => {
         const me = draft.threads[i]!;
         const from = me.pc;
-        const world = access ? access.wrap(view) : view;
+        const w = view ?? (draft.world as W);
+        const world = access ? access.wrap(w) : w;
         const next = step.run({ world, local: me.local, thread: i }, choice);
         if (next !== DONE && !(next in threads[i]!.steps)) {
           throw new ModelError(`step ${from} of thread ${name} jumped to unknown label '${String(next)}'`);
