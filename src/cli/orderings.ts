@@ -121,23 +121,16 @@ export async function orderings(args: string[], models: readonly Model[], io: Io
   }
 
   const opts: CheckOptions = { runs, seed, maxSteps, params };
-  // auto: bfs, exhaustive, when the explorer is there and the order's states fit the budget;
-  // otherwise random with the budget stated. (`exhaustive` is ignored where check.ts predates it.)
+  // auto: bfs, exhaustive, when the order's states fit the budget; otherwise random with
+  // the budget stated. A model error is reported for its order, as any strategy would.
   const auto = strategy === 'auto';
   const bfs = { ...opts, strategy: 'bfs', exhaustive: { maxStates: AUTO_MAX_STATES } } as CheckOptions;
   const sampled: CheckOptions = { ...opts, strategy: auto ? 'random' : (strategy as Strategy) };
-  let bfsMissing = false;
-  const checks: OrderCheck[] = [];
-  for (const order of orders) {
-    let c: OrderCheck | undefined;
-    if (auto && !bfsMissing) {
-      c = checkOrder(model, base, order, bfs);
-      const kind = c.check.result.kind;
-      if (kind === 'error') bfsMissing = true;
-      if (kind === 'error' || kind === 'incomplete') c = undefined;
-    }
-    checks.push(c ?? checkOrder(model, base, order, sampled));
-  }
+  const checks: OrderCheck[] = orders.map((order) => {
+    if (!auto) return checkOrder(model, base, order, sampled);
+    const c = checkOrder(model, base, order, bfs);
+    return c.check.result.kind === 'incomplete' ? checkOrder(model, base, order, sampled) : c;
+  });
   const rows = checks.map((c, i) => toRow(c, i + 1, model.name, base, seed, out));
   const rules = judging ? [] : inferRules(checks);
   const unexplainedRows = judging ? [] : unexplained(checks, rules).map((c) => checks.indexOf(c) + 1);
