@@ -48,7 +48,7 @@ export interface SizeResult {
   size: string;
   note: string;
   params: Record<string, unknown>;
-  kmc: { raw: Exhaustive; reduced: Exhaustive; workers2?: Exhaustive };
+  kmc: { raw: Exhaustive; reduced: Exhaustive; symmetryOnly?: Exhaustive; workers2?: Exhaustive };
   spin?: { raw: Exhaustive & { compileMs: number; stateVector: number }; reduced: Exhaustive & { compileMs: number } };
   /** both ran without reductions to the end and found the same number of states and transitions */
   countsMatch?: boolean;
@@ -181,7 +181,9 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
     const raw = fromKmc(exploreBfs(system, { por: false, symmetry: false, timeoutMs }));
     log(`bench: ${size.name}: kmc ${raw.verdict}, ${raw.states} states in ${(raw.ms / 1000).toFixed(1)} s; with reductions ...`);
     const reduced = fromKmc(exploreBfs(system, { timeoutMs }));
-    const r: SizeResult = { size: size.name, note: size.note, params: size.params, kmc: { raw, reduced } };
+    log(`bench: ${size.name}: kmc bfs, symmetry only ...`);
+    const symmetryOnly = fromKmc(exploreBfs(system, { por: false, timeoutMs }));
+    const r: SizeResult = { size: size.name, note: size.note, params: size.params, kmc: { raw, reduced, symmetryOnly } };
     if (size === sizes[sizes.length - 1]) {
       log(`bench: ${size.name}: kmc bfs, 2 workers, without reductions ...`);
       r.kmc.workers2 = fromKmc(await exploreBfsParallel(system, { por: false, symmetry: false, workers: 2, timeoutMs }));
@@ -292,15 +294,18 @@ export function markdown(r: BenchReport): string {
   L.push('');
   L.push('Exhaustive, with reductions (kmc sleep sets + symmetry, SPIN partial-order reduction):');
   L.push('');
-  L.push('| size | kmc states | SPIN states | kmc time | SPIN time | kmc/SPIN time | SPIN compile (spin -a + gcc) | kmc/SPIN time, compile incl. |');
-  L.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+  L.push('| size | kmc states | SPIN states | kmc time | SPIN time | kmc/SPIN time | SPIN compile (spin -a + gcc) | kmc/SPIN time, compile incl. | kmc symmetry only (`--no-por`) | its kmc/SPIN time |');
+  L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of r.sizes) {
     const k = s.kmc.reduced;
     const p = s.spin?.reduced;
     const inc = k.complete ? '' : ' (incomplete)';
-    const t = p ? (k.complete ? ratio(k.ms, p.ms, 0) : `> ${ratio(k.ms, p.ms, 0)}`) : '—';
+    const t = p ? (k.complete ? ratio(k.ms, p.ms, 2) : `> ${ratio(k.ms, p.ms, 2)}`) : '—';
     const withCompile = p ? ratio(k.ms, p.ms + p.compileMs, 2) : '—';
-    L.push(`| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${sec(k.ms)}${inc} | ${sec(p?.ms)} | ${t}${p ? mark(k.complete && k.ms <= p.ms) : ''} | ${sec(p?.compileMs)} | ${withCompile} |`);
+    const so = s.kmc.symmetryOnly;
+    const soCell = so ? `${sec(so.ms)}${so.complete ? '' : ' (incomplete)'}` : '—';
+    const soRatio = so && p ? `${ratio(so.ms, p.ms, 2)}${mark(so.complete && so.ms <= p.ms)}` : '—';
+    L.push(`| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${sec(k.ms)}${inc} | ${sec(p?.ms)} | ${t}${p ? mark(k.complete && k.ms <= p.ms) : ''} | ${sec(p?.compileMs)} | ${withCompile} | ${soCell} | ${soRatio} |`);
   }
   const last = r.sizes[r.sizes.length - 1];
   if (last?.kmc.workers2) {
