@@ -20,7 +20,7 @@ export async function bench(args: string[], _models: readonly Model[], io: Io): 
   for (const s of sizes ?? []) if (!SIZES.some((x) => x.name === s)) throw new UsageError(`unknown bench size '${s}' (sizes: ${SIZES.map((x) => x.name).join(', ')})`);
   const report = await runBench({
     ...(sizes ? { sizes } : {}),
-    kmcTimeoutMs: integer('kmc-timeout', values['kmc-timeout'], 60, 1) * 1000,
+    kmcTimeoutMs: integer('kmc-timeout', values['kmc-timeout'], 240, 1) * 1000,
     seeds: integer('seeds', values.seeds, 3, 1),
     spin: !values['no-spin'],
     quint: !values['no-quint'],

@@ -87,20 +87,24 @@ export function valueFingerprint(v: unknown, rename?: Map<string, string>): [num
  */
 const FP = Symbol('fingerprint');
 
+/** The fingerprint of a part, kept on it when it can be. */
 function part(v: unknown, rename: Map<string, string> | undefined): [number, number] {
   if (v === null || typeof v !== 'object' || rename !== undefined) return valueFingerprint(v, rename);
   let f = (v as { [FP]?: [number, number] })[FP];
   if (f === undefined) {
     f = valueFingerprint(v);
-    Object.defineProperty(v, FP, { value: f });
+    if (Object.isExtensible(v)) Object.defineProperty(v, FP, { value: f }); // a frozen part is walked each time
   }
   return f;
 }
 
-/** [hi, lo] of one thread (pc and locals), cached like the world's fields. */
+/** [hi, lo] of one thread (pc and locals), kept like the world's fields. */
 export function threadFingerprint(thread: State['threads'][number], rename?: Map<string, string>): [number, number] {
   return part(thread, rename);
 }
+
+/** the parts' fingerprints of the state being fingerprinted */
+const buf: number[] = [];
 
 /**
  * [hi, lo] of a state: of the fingerprints of its world's fields (by name), of its threads
@@ -114,20 +118,23 @@ export function stateFingerprint(state: State, order?: readonly number[], rename
     for (const k in world) {
       const v = world[k];
       if (v === undefined) continue;
-      const [a, b] = part(v, rename);
-      buf[n++] = keyHash(k);
-      buf[n++] = a;
-      buf[n++] = b;
+      const f = part(v, rename);
+      buf[n] = keyHash(k);
+      buf[n + 1] = f[0];
+      buf[n + 2] = f[1];
+      n += 3;
     }
   } else {
-    const [a, b] = valueFingerprint(world, rename);
-    buf[n++] = a;
-    buf[n++] = b;
+    const f = valueFingerprint(world, rename);
+    buf[n] = f[0];
+    buf[n + 1] = f[1];
+    n += 2;
   }
   for (let j = 0; j < threads.length; j++) {
-    const [a, b] = part(threads[order === undefined ? j : order[j]!]!, rename);
-    buf[n++] = a;
-    buf[n++] = b;
+    const f = part(threads[order === undefined ? j : order[j]!]!, rename);
+    buf[n] = f[0];
+    buf[n + 1] = f[1];
+    n += 2;
   }
   start();
   mix(n);
@@ -136,12 +143,14 @@ export function stateFingerprint(state: State, order?: readonly number[], rename
   return finish();
 }
 
-/** the parts' fingerprints of the state being fingerprinted */
-const buf: number[] = [];
+const keyHashes = new Map<string, number>();
 
 /** A 32-bit hash of a field name (the same in every thread and process). */
 function keyHash(k: string): number {
+  const known = keyHashes.get(k);
+  if (known !== undefined) return known;
   let h = 0x811c9dc5;
   for (let i = 0; i < k.length; i++) h = Math.imul(h ^ k.charCodeAt(i), 16777619);
+  keyHashes.set(k, h);
   return h;
 }

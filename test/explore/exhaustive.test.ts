@@ -81,6 +81,10 @@ describe('state fingerprints', () => {
       }
     }
   });
+  it('a frozen part is fingerprinted like any other', () => {
+    const files = Object.freeze([Object.freeze({ count: 1 })]);
+    expect(stateFingerprint(s({ files }))).toEqual(stateFingerprint(s({ files: [{ count: 1 }] })));
+  });
   it('an undefined property is no property, as in JSON', () => {
     expect(stateFingerprint(s({ a: 1, b: undefined }))).toEqual(stateFingerprint(s({ a: 1 })));
   });
