@@ -59,6 +59,10 @@ const copyOnAccess: ProxyHandler<Holder> = {
  * (state-fingerprint.ts) and neither copied nor hashed again.
  */
 export function stepWorld<W>(base: W): { view: W; world: W } {
+  if (base === null || typeof base !== 'object' || Array.isArray(base)) {
+    const world = clonePlain(base); // a world that is not a record of fields: copied whole
+    return { view: world, world };
+  }
   const holder: Holder = { base: base as Record<string, unknown>, copy: { ...(base as Record<string, unknown>) } };
   return { view: new Proxy(holder, copyOnAccess) as unknown as W, world: holder.copy as W };
 }

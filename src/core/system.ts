@@ -57,7 +57,7 @@ export interface TransitionSystem<W = any> {
   enabled(state: State<W>): Transition[];
   /**
    * With `access`, the step's guard, choices and effect run on recorded views of the world.
-   * Without `patches` the step mutates a deep copy of the state (the fast path);
+   * Without `patches` the step mutates copies of what it touches (the fast path, clone.ts);
    * `immer: true` forces an immer draft (bench comparison).
    */
   apply(state: State<W>, t: Transition, opts?: { patches?: boolean; access?: WorldAccess; immer?: boolean }): Applied<W>;

@@ -1,8 +1,9 @@
 // Breadth-first exhaustive exploration: every state reachable within the bounds is
 // visited, layer by layer, so the first violation found has a shortest path. Visited
 // states are 64-bit fingerprints (fingerprint-set.ts); the path to each state is kept in
-// a parent log (parent-log.ts, about 2 bytes a state) and rebuilt only for a counterexample. States waiting in the
-// queue are kept whole (the frontier), the one part of memory that grows with width.
+// a parent log (parent-log.ts, about 2 bytes a state) and rebuilt only for a
+// counterexample. States waiting in the queue are kept whole (the frontier), the one part
+// of memory that grows with width.
 
 import type { State } from '../core/model.ts';
 import { ParentLog } from './parent-log.ts';

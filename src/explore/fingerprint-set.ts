@@ -141,37 +141,3 @@ export class FingerprintSet {
 export function collisionProbability(distinct: number, generated: number): number {
   return (distinct * Math.max(0, generated - distinct)) / 2 ** 64;
 }
-
-/** A growable array of 32-bit unsigned values (parent pointers of BFS). */
-export class U32List {
-  data = new Uint32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Uint32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  get bytes(): number {
-    return this.data.byteLength;
-  }
-}
-
-/** A growable array of 16-bit values (the move, an index among enabled transitions, that led to each state in BFS). */
-export class U16List {
-  data = new Uint16Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Uint16Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  get bytes(): number {
-    return this.data.byteLength;
-  }
-}

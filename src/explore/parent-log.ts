@@ -1,9 +1,10 @@
 // The BFS tree, kept to rebuild a counterexample: for each stored state (ids in the order
 // states are stored), its parent's id and the move (index among the parent's enabled
-// transitions) that reached it. BFS expands states in id order, so parent ids never
-// decrease: each state stores the gap to the previous state's parent and its move, one
-// byte each (255: the value is in an overflow list), in 4 KiB pages, so about 2 bytes a
-// state. Reading a path decodes the log from the start: once per counterexample.
+// transitions) that reached it. BFS expands states in id order, so a parent id is the
+// previous state's or a little more: each state stores that gap and its move, one byte
+// each (255: the value, or a gap that is large or negative, as between the layers of the
+// parallel BFS, is in an overflow list), in 4 KiB pages, so about 2 bytes a state.
+// Reading an entry decodes the log from the start: once per counterexample step.
 
 const PAGE = 1 << 12;
 const ESCAPE = 255;
@@ -36,25 +37,8 @@ export class ParentLog {
     return id;
   }
 
-  /** The parent (0 for the initial state) and the move of state `id`. */
-  entry(id: number): { parent: number; move: number } {
-    let p = 0;
-    let g = 0;
-    let m = 0;
-    let move = 0;
-    for (let i = 0; i <= id; i++) {
-      const page = i >>> 12;
-      const at = i & (PAGE - 1);
-      const gap = this.gaps[page]![at]!;
-      p += gap === ESCAPE ? this.bigGaps[g++]! : gap;
-      const mv = this.moves[page]![at]!;
-      move = mv === ESCAPE ? this.bigMoves[m++]! : mv;
-    }
-    return { parent: p, move };
-  }
-
-  /** The moves from the initial state (id 0) to state `id`. */
-  path(id: number): number[] {
+  /** Parents and moves of states 0..id, decoded. */
+  private decode(id: number): { parent: Uint32Array; move: Uint32Array } {
     const parent = new Uint32Array(id + 1);
     const move = new Uint32Array(id + 1);
     let p = 0;
@@ -69,6 +53,18 @@ export class ParentLog {
       const mv = this.moves[page]![at]!;
       move[i] = mv === ESCAPE ? this.bigMoves[m++]! : mv;
     }
+    return { parent, move };
+  }
+
+  /** The parent (0 for the initial state) and the move of state `id`. */
+  entry(id: number): { parent: number; move: number } {
+    const { parent, move } = this.decode(id);
+    return { parent: parent[id]!, move: move[id]! };
+  }
+
+  /** The moves from the initial state (id 0) to state `id`. */
+  path(id: number): number[] {
+    const { parent, move } = this.decode(id);
     const path: number[] = [];
     for (let i = id; i !== 0; i = parent[i]!) path.push(move[i]!);
     return path.reverse();
