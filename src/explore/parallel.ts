@@ -106,9 +106,9 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
   const ask = (i: number, msg: ToWorker) => pool.ask(i, msg);
   /** each worker's part of the next layer */
   let parts: number[] = [];
-  const count = (oks: FromWorker[]) => {
+  const count = (oks: FromWorker[], withParts = true) => {
     const o = oks as Extract<FromWorker, { type: 'ok' }>[];
-    parts = o.map((x) => x.next);
+    if (withParts) parts = o.map((x) => x.next);
     bytes = set.bytes + o.reduce((a, x) => a + x.bytes, 0);
   };
 
@@ -135,7 +135,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     count(await pool.all(() => ({ type: 'take', states: [] })));
     for (let layer = 0; ; layer++) {
       await balance();
-      await pool.all(() => ({ type: 'begin' }));
+      count(await pool.all(() => ({ type: 'begin' })), false);
       const waiting = parts.reduce((a, b) => a + b, 0);
       if (waiting === 0) return { kind: 'ok', coverage: coverage(true) };
       depth = layer;
