@@ -24,7 +24,7 @@ import type { FromWorker, ToWorker, WorkerInit } from './worker.ts';
 export interface ParallelOptions extends ExhaustiveOptions {
   /** URL of a module exporting `models` that holds the system's model (default: the repository's model/index.ts) */
   source?: string;
-  /** @internal tests: slots of the first visited-set table (default 16384) */
+  /** @internal tests: slots of the first visited-set table (default 4096) */
   tableSlots?: number;
 }
 
@@ -82,7 +82,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     workers: n,
   });
 
-  let set = SharedFingerprintSet.create(opts.tableSlots ?? 1 << 14);
+  let set = SharedFingerprintSet.create(opts.tableSlots ?? 1 << 12);
   const memoryLimit = opts.maxMemoryBytes;
   const workers = Array.from({ length: n }, (_, index) => {
     const init: WorkerInit = {
