@@ -161,7 +161,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
         if (opts.maxStates !== undefined && states >= opts.maxStates) return { kind: 'incomplete', bound: `max-states (${opts.maxStates})`, coverage: coverage(false) };
         round.forEach((e, j) => void (parts[busy[j]!] = e.next));
         busy = busy.filter((_, j) => !round[j]!.done);
-        if (set.full) {
+        if (set.full || busy.length > 0) {
           if (memoryLimit !== undefined && set.bytes * 2.4 > memoryLimit) return { kind: 'incomplete', bound: `max-memory (${memoryLimit} bytes: the fingerprint set cannot grow)`, coverage: coverage(false) };
           set = set.grow();
           count(await pool.all(() => ({ type: 'table', table: set.shared })));

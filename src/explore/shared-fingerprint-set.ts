@@ -15,6 +15,12 @@ export interface SharedTable {
   header: SharedArrayBuffer;
 }
 
+/** Thrown by insert() when the table has no room left: the caller pauses until it grows. */
+export class TableFull extends Error {}
+
+/** Slots kept free so that concurrent inserters (at most this many) never fill the table. */
+const RESERVE = 64;
+
 export class SharedFingerprintSet {
   private readonly t: Int32Array;
   private readonly h: Int32Array;
@@ -26,8 +32,10 @@ export class SharedFingerprintSet {
     this.slots = this.t.length / 2;
   }
 
+  /** A table of at least `slots` slots (and never fewer than 4 x RESERVE). */
   static create(slots: number): SharedFingerprintSet {
-    return new SharedFingerprintSet({ table: new SharedArrayBuffer(slots * 8), header: new SharedArrayBuffer(8) });
+    const n = Math.max(slots, 4 * RESERVE);
+    return new SharedFingerprintSet({ table: new SharedArrayBuffer(n * 8), header: new SharedArrayBuffer(8) });
   }
 
   get size(): number {
@@ -43,7 +51,7 @@ export class SharedFingerprintSet {
     return this.size >= this.slots * MAX_LOAD;
   }
 
-  /** Insert a fingerprint; true when it was not there (this caller stored it). */
+  /** Insert a fingerprint; true when it was not there (this caller stored it). Throws TableFull. */
   insert(hi: number, lo: number): boolean {
     const h = hi | 0 || 1;
     const l = lo | 0 || 1;
@@ -53,6 +61,7 @@ export class SharedFingerprintSet {
     for (;;) {
       let found = Atomics.load(t, 2 * i);
       if (found === 0) {
+        if (Atomics.load(this.h, 0) >= slots - RESERVE) throw new TableFull(`shared fingerprint set full (${slots} slots)`);
         found = Atomics.compareExchange(t, 2 * i, 0, h);
         if (found === 0) {
           Atomics.store(t, 2 * i + 1, l);

@@ -10,7 +10,7 @@ import type { Model, State } from '../core/model.ts';
 import { compile, type TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
 import { ParentLog } from './parent-log.ts';
-import { SharedFingerprintSet, type SharedTable } from './shared-fingerprint-set.ts';
+import { SharedFingerprintSet, TableFull, type SharedTable } from './shared-fingerprint-set.ts';
 import { canonicaliser } from './symmetry.ts';
 
 export interface WorkerInit {
@@ -69,26 +69,36 @@ async function run(init: WorkerInit): Promise<void> {
   const reply = (m: FromWorker) => port.postMessage(m);
   const ok = () => reply({ type: 'ok', next: next.length, bytes: log.bytes });
 
+  /** where the expansion of the layer stands: the state, and its next transition */
+  let move = 0;
   const expand = (): FromWorker => {
     let steps = 0;
     const stop = (more: Partial<FromWorker & { type: 'expanded' }> = {}): FromWorker => ({ type: 'expanded', done: false, steps, next: next.length, ...more });
-    for (; pos < layer.length; pos++) {
+    for (; pos < layer.length; pos++, move = 0) {
       if (set.full) return stop();
       if (init.deadline !== undefined && (pos & 255) === 0 && Date.now() > init.deadline) return stop({ timeout: true });
       const { state, id } = layer[pos]!;
       const enabled = system.enabled(state);
-      const v = system.check(state, enabled.length, init.target);
-      if (v) return stop({ found: { violation: v, id } });
+      if (move === 0) {
+        const v = system.check(state, enabled.length, init.target);
+        if (v) return stop({ found: { violation: v, id } });
+      }
       let found: { violation: Violation; id: number; move?: number } | undefined;
-      for (let i = 0; i < enabled.length; i++) {
-        const applied = system.apply(state, enabled[i]!);
-        steps++;
+      for (; move < enabled.length; move++) {
+        const applied = system.apply(state, enabled[move]!);
         if (applied.violation) {
-          if (init.target === undefined || applied.violation.property === init.target) found ??= { violation: applied.violation, id, move: i };
+          steps++;
+          if (init.target === undefined || applied.violation.property === init.target) found ??= { violation: applied.violation, id, move };
           continue;
         }
         const { hi, lo } = canon(applied.state);
-        if (set.insert(hi, lo)) next.push({ state: applied.state, id: log.push(id, i) * n + me });
+        try {
+          if (set.insert(hi, lo)) next.push({ state: applied.state, id: log.push(id, move) * n + me });
+        } catch (e) {
+          if (e instanceof TableFull) return stop(); // this transition again once the set has grown
+          throw e;
+        }
+        steps++;
       }
       if (found) return stop({ found });
     }
@@ -114,6 +124,7 @@ async function run(init: WorkerInit): Promise<void> {
           layer = next.sort((a, b) => a.id - b.id);
           next = [];
           pos = 0;
+          move = 0;
           return ok();
         case 'parent': {
           const { parent, move } = log.entry(Math.floor(msg.id / n));

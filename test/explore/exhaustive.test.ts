@@ -11,7 +11,7 @@ import { collisionProbability, fingerprint, FingerprintSet } from '../../src/exp
 import type { ExploreResult } from '../../src/explore/result.ts';
 import { ParentLog } from '../../src/explore/parent-log.ts';
 import { models } from '../../model/index.ts';
-import { SharedFingerprintSet } from '../../src/explore/shared-fingerprint-set.ts';
+import { SharedFingerprintSet, TableFull } from '../../src/explore/shared-fingerprint-set.ts';
 import { stateFingerprint } from '../../src/explore/state-fingerprint.ts';
 import { faulty, lostUpdate, twoByTwo } from '../fixtures/counter.ts';
 import { privateSteps, registry } from '../fixtures/exhaustive.ts';
@@ -91,13 +91,23 @@ describe('state fingerprints', () => {
 });
 
 describe('shared fingerprint set', () => {
-  it('stores, finds, grows; halves that are 0 count as 1', () => {
+  it('stores, finds, grows; halves that are 0 count as 1; says when it is full', () => {
     let set = SharedFingerprintSet.create(32);
+    expect(set.slots).toBe(256);
     let fresh = 0;
+    let refused = 0;
     for (let i = 0; i < 2000; i++) {
       if (set.full) set = set.grow();
-      if (set.insert(...fingerprint(`s${i}`))) fresh++;
+      try {
+        if (set.insert(...fingerprint(`s${i}`))) fresh++;
+      } catch (e) {
+        expect(e).toBeInstanceOf(TableFull);
+        refused++;
+        set = set.grow();
+        i--;
+      }
     }
+    expect(refused).toBeGreaterThan(0); // below 427 slots, the reserve bites before the load limit
     expect([fresh, set.size]).toEqual([2000, 2000]);
     for (let i = 0; i < 2000; i += 7) expect(set.insert(...fingerprint(`s${i}`))).toBe(false);
     expect(set.insert(0, 5)).toBe(true);
