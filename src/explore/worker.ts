@@ -95,7 +95,7 @@ async function run(init: WorkerInit): Promise<void> {
         try {
           if (set.insert(hi, lo)) next.push({ state: applied.state, id: log.push(id, move) * n + me });
         } catch (e) {
-          if (e instanceof TableFull) return stop(); // this transition again once the set has grown
+          if (e instanceof TableFull) return stop(found ? { found } : {}); // else this transition again once the set has grown
           throw e;
         }
         steps++;
