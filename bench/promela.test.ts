@@ -54,6 +54,9 @@ describe('Promela port of dma-heap/alloc-and-read', () => {
   const cases: [string, Record<string, unknown>][] = [
     ['posted', SMALL],
     ['reserve-fd', SMALL],
+    // a full fd table (rlimit 2) and get_unused_fd_flags moved after init, then after the allocation: its -EMFILE unwinds
+    ['posted', { ...SMALL, rlimit: 2, order: 'init_dma_heap_file,get_unused_fd_flags,system_heap_allocate,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user,fd_install' }],
+    ['posted', { ...SMALL, rlimit: 2, order: 'init_dma_heap_file,system_heap_allocate,get_unused_fd_flags,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user,fd_install' }],
   ];
   for (const [variant, params] of cases) {
     it.skipIf(why !== undefined)(`SPIN -DNOREDUCE stores exactly kmc's states: ${variant} ${JSON.stringify(params)}${why ? ` (skipped: ${why})` : ''}`, () => {

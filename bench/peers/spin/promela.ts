@@ -75,7 +75,14 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
 
   const blocks: Record<string, BlockFn> = {
     get_unused_fd_flags: (next) => ({
-      get_unused_fd_flags: [ok(`get_unused_fd_flags(t0); if :: t0 < 0 -> ret = t0; ${goto('return')} :: else -> lfd = t0; ${goto(next)} fi`)],
+      // -EMFILE undoes what the blocks before it did, as the model's unwind() does
+      get_unused_fd_flags: [
+        ok(
+          `get_unused_fd_flags(t0); if :: t0 < 0 -> ret = t0; ` +
+            `if :: dmabuf >= 0 -> ${goto('error_put')} :: dmabuf < 0 && lfile >= 0 -> ${goto('error_file')} :: else -> ${unwindFd} fi ` +
+            `:: else -> lfd = t0; ${goto(next)} fi`,
+        ),
+      ],
     }),
     init_dma_heap_file: (next) => ({
       init_dma_heap_file: [
