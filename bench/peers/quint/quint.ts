@@ -49,7 +49,14 @@ export function quint(overrides: Partial<Params> = {}, opts: { faults?: number; 
 
   const blocks: Record<string, (next: string) => Steps> = {
     get_unused_fd_flags: (next) => ({
-      get_unused_fd_flags: [ok(`{ val r = getUnusedFd(s)  if (r._2 < 0) r._1.with("ret", r._2)${go('return')} else r._1.with("lfd", r._2)${go(next)} }`)],
+      // -EMFILE undoes what the blocks before it did, as the model's unwind() does
+      get_unused_fd_flags: [
+        ok(
+          `{ val r = getUnusedFd(s)  if (r._2 < 0) { val t = r._1.with("ret", r._2)  ` +
+            `if (t.dmabuf >= 0) t${go('error_put')} else if (t.lfile >= 0) t${go('error_file')} else ${unwindFd('t')} } ` +
+            `else r._1.with("lfd", r._2)${go(next)} }`,
+        ),
+      ],
     }),
     init_dma_heap_file: (next) => ({
       init_dma_heap_file: [ok(`{ val r = fget(s, ${FILE_FD})  if (r._2 < 0) ${unwindFd(`s.with("ret", ${-EINVAL})`)} else r._1.with("lfile", r._2).with("fsize", s.isize)${go(next)} }`)],
