@@ -32,6 +32,8 @@ export interface TransitionLabel {
 export interface WorldAccess {
   wrap<T>(world: T): T;
   note(path: string, write: boolean): void;
+  /** the value with every recorded view in it replaced by what it views (for locals a step kept) */
+  unwrap<T>(value: T): T;
 }
 
 export interface Applied<W> {
@@ -171,6 +173,7 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
           throw new ModelError(`step ${from} of thread ${name} jumped to unknown label '${String(next)}'`);
         }
         me.pc = next;
+        if (access) me.local = access.unwrap(me.local); // what the step kept from the world, unrecorded
         if (step.fails && t.choice > 0) {
           draft.faults += 1;
           access?.note('#faults', true);

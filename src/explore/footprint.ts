@@ -85,9 +85,21 @@ function wrap(obj: object, node: PathNode): object {
   return proxy;
 }
 
+/** Replace, in place, every view inside a value by the object it views. */
+function unwrap<T>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  const raw = ((v as any)[RAW] ?? v) as any;
+  for (const k of Object.keys(raw)) {
+    const x = raw[k];
+    if (x !== null && typeof x === 'object') raw[k] = unwrap(x);
+  }
+  return raw;
+}
+
 const access: WorldAccess = {
   wrap: <T>(world: T): T => (world !== null && typeof world === 'object' ? (wrap(world, ROOT) as T) : world),
   note: (path, write) => void (write ? current.writes : current.reads).add(`/${path}`),
+  unwrap,
 };
 
 /** A WorldAccess that records into a new footprint (valid until the next call). */
