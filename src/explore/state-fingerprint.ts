@@ -15,19 +15,21 @@ function mix(c: number): void {
   h2 = Math.imul(h2 ^ c, 1597334677);
 }
 
+/** The length first, so that no string's characters can run into what follows it. */
 function mixString(s: string): void {
+  mix(s.length);
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 2654435761);
     h2 = Math.imul(h2 ^ c, 1597334677);
   }
-  mix(s.length);
 }
 
 function walk(v: unknown, rename: Map<string, string> | undefined): void {
   if (v === null) return mix(1);
   switch (typeof v) {
     case 'number':
+      if (!Number.isFinite(v)) return mix(1); // as JSON: null
       if (Number.isInteger(v) && Math.abs(v) < 0x80000000) {
         mix(2);
         return mix(v | 0);
@@ -50,12 +52,13 @@ function walk(v: unknown, rename: Map<string, string> | undefined): void {
       for (const k in v) {
         const x = (v as Record<string, unknown>)[k];
         if (x === undefined) continue; // as JSON: an undefined property is no property
+        mix(11);
         mixString(k);
         walk(x, rename);
       }
       return mix(9);
     default:
-      return mix(10); // undefined in an array (JSON: null)
+      return mix(1); // undefined in an array: as JSON, null
   }
 }
 
@@ -73,7 +76,7 @@ function finish(): [number, number] {
 }
 
 /** [hi, lo] of a plain value. */
-export function valueFingerprint(v: unknown, rename?: Map<string, string>): [number, number] {
+function valueFingerprint(v: unknown, rename?: Map<string, string>): [number, number] {
   start();
   walk(v, rename);
   return finish();

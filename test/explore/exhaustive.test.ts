@@ -98,6 +98,14 @@ describe('state fingerprints', () => {
       }
     }
   });
+  it('no string runs into what follows it', () => {
+    expect(stateFingerprint(s({ a: ['a', 1] }))).not.toEqual(stateFingerprint(s({ a: ['a\u0001', null] })));
+    expect(stateFingerprint(s({ a: { ab: 'c' } }))).not.toEqual(stateFingerprint(s({ a: { a: 'bc' } })));
+  });
+  it('what JSON makes null is null: the same state whether made here or parsed in another worker', () => {
+    const made = s({ a: [undefined, Number.NaN, Infinity], b: undefined });
+    expect(stateFingerprint(made)).toEqual(stateFingerprint(JSON.parse(JSON.stringify(made)) as State));
+  });
   it('an undefined property is no property, as in JSON', () => {
     expect(stateFingerprint(s({ a: 1, b: undefined }))).toEqual(stateFingerprint(s({ a: 1 })));
   });
