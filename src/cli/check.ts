@@ -10,6 +10,7 @@ import { writeNew } from '../trace/file.ts';
 import { recordTrace } from '../trace/trace.ts';
 import { integer, modelParams, parse } from './args.ts';
 import { EXIT, UsageError, type Io } from './errors.ts';
+import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { findModel } from './models.ts';
 import { stdio } from './main.ts';
 import { AUTO_MAX_STATES } from '../explore/check.ts';
@@ -204,6 +205,9 @@ function exhaustiveOptions(values: Record<string, string | boolean | string[] | 
   }
   const mem = bytes('max-memory', str('max-memory'));
   if (mem !== undefined) o.maxMemoryBytes = mem;
-  if (str('workers') !== undefined) o.workers = integer('workers', str('workers'), 1, 1);
+  if (str('workers') !== undefined) {
+    o.workers = integer('workers', str('workers'), 1, 1);
+    if (o.workers > MAX_WORKERS) throw new UsageError(`--workers must be at most ${MAX_WORKERS}, got ${o.workers}`);
+  }
   return o;
 }

@@ -43,6 +43,7 @@ const copyOnAccess: ProxyHandler<Holder> = {
     h.copy[k as string] = v;
     return true;
   },
+  defineProperty: (h, k, d) => Reflect.defineProperty(h.copy, k, d),
   deleteProperty: (h, k) => delete h.copy[k as string],
   has: (h, k) => k in h.copy,
   ownKeys: (h) => Reflect.ownKeys(h.copy),

@@ -4,8 +4,11 @@
 // synchronous: every worker expands its part of layer d; when the set passes its load
 // limit the workers pause, the main thread grows it, and they go on; when the layer is
 // done, states are moved from the longest parts of layer d+1 to the shortest (as JSON),
-// so the workers stay equally busy. The verdict, the distinct-state count and the
-// counterexample length are those of one-thread BFS. Sleep sets are not carried across
+// so the workers stay equally busy. The verdict and the distinct-state count are those of
+// one-thread BFS, and so is a counterexample's length, give or take the one step an
+// in-step violation adds when workers meet it and a broken state property in the same
+// layer (one-thread BFS reports whichever it meets first, too); with several properties
+// broken at one depth, another of them may be named. Sleep sets are not carried across
 // workers: --workers turns POR off (it cuts transitions, not states, so the state count
 // is unchanged).
 //
@@ -18,7 +21,7 @@ import type { Violation } from '../core/violation.ts';
 import { collisionProbability } from './fingerprint-set.ts';
 import type { ExhaustiveOptions } from './exhaustive.ts';
 import type { Coverage, ExploreResult } from './result.ts';
-import { SharedFingerprintSet } from './shared-fingerprint-set.ts';
+import { MAX_WORKERS, SharedFingerprintSet } from './shared-fingerprint-set.ts';
 import type { FromWorker, ToWorker, WorkerInit } from './worker.ts';
 
 export interface ParallelOptions extends ExhaustiveOptions {
@@ -62,6 +65,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     const { exploreBfs } = await import('./bfs.ts');
     return exploreBfs(system, opts);
   }
+  if (n > MAX_WORKERS) throw new RangeError(`at most ${MAX_WORKERS} workers (asked for ${n})`);
   const started = performance.now();
   const symmetry = opts.symmetry ?? true;
   let steps = 0;
@@ -132,7 +136,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
 
   try {
     await pool.all(() => undefined); // ready
-    count(await pool.all(() => ({ type: 'take', states: [] })));
+    count(await pool.all(() => ({ type: 'count' })));
     for (let layer = 0; ; layer++) {
       await balance();
       count(await pool.all(() => ({ type: 'begin' })), false);

@@ -37,10 +37,8 @@ export class ParentLog {
     return id;
   }
 
-  /** Parents and moves of states 0..id, decoded. */
-  private decode(id: number): { parent: Uint32Array; move: Uint32Array } {
-    const parent = new Uint32Array(id + 1);
-    const move = new Uint32Array(id + 1);
+  /** Decode the log from the start to state `id`, giving each state's parent and move to `f`. */
+  private decode(id: number, f: (i: number, parent: number, move: number) => void): void {
     let p = 0;
     let g = 0;
     let m = 0;
@@ -49,24 +47,30 @@ export class ParentLog {
       const at = i & (PAGE - 1);
       const gap = this.gaps[page]![at]!;
       p += gap === ESCAPE ? this.bigGaps[g++]! : gap;
-      parent[i] = p;
       const mv = this.moves[page]![at]!;
-      move[i] = mv === ESCAPE ? this.bigMoves[m++]! : mv;
+      f(i, p, mv === ESCAPE ? this.bigMoves[m++]! : mv);
     }
-    return { parent, move };
   }
 
   /** The parent (0 for the initial state) and the move of state `id`. */
   entry(id: number): { parent: number; move: number } {
-    const { parent, move } = this.decode(id);
-    return { parent: parent[id]!, move: move[id]! };
+    const e = { parent: 0, move: 0 };
+    this.decode(id, (i, parent, move) => {
+      if (i === id) Object.assign(e, { parent, move });
+    });
+    return e;
   }
 
   /** The moves from the initial state (id 0) to state `id`. */
   path(id: number): number[] {
-    const { parent, move } = this.decode(id);
+    const parents = new Float64Array(id + 1);
+    const moves = new Float64Array(id + 1);
+    this.decode(id, (i, parent, move) => {
+      parents[i] = parent;
+      moves[i] = move;
+    });
     const path: number[] = [];
-    for (let i = id; i !== 0; i = parent[i]!) path.push(move[i]!);
+    for (let i = id; i !== 0; i = parents[i]!) path.push(moves[i]!);
     return path.reverse();
   }
 

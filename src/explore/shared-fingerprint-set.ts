@@ -18,8 +18,9 @@ export interface SharedTable {
 /** Thrown by insert() when the table has no room left: the caller pauses until it grows. */
 export class TableFull extends Error {}
 
-/** Slots kept free so that concurrent inserters (at most this many) never fill the table. */
-const RESERVE = 64;
+/** Most workers that may insert at once: as many slots are kept free, so the table never fills. */
+export const MAX_WORKERS = 64;
+const RESERVE = MAX_WORKERS;
 
 export class SharedFingerprintSet {
   private readonly t: Int32Array;

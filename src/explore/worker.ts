@@ -35,6 +35,7 @@ export type ToWorker =
   | { type: 'give'; count: number }
   | { type: 'take'; states: Handed[] }
   | { type: 'begin' }
+  | { type: 'count' }
   | { type: 'parent'; id: number }
   | { type: 'stop' };
 
@@ -75,7 +76,7 @@ async function run(init: WorkerInit): Promise<void> {
     let steps = 0;
     const stop = (more: Partial<FromWorker & { type: 'expanded' }> = {}): FromWorker => ({ type: 'expanded', done: false, steps, next: next.length, ...more });
     for (; pos < layer.length; pos++, move = 0) {
-      if (set.full) return stop();
+      if (set.full) return stop(); // past the load limit probes grow long: let the table grow (TableFull is the hard stop)
       if (init.deadline !== undefined && (pos & 255) === 0 && Date.now() > init.deadline) return stop({ timeout: true });
       const { state, id } = layer[pos]!;
       const enabled = system.enabled(state);
@@ -119,6 +120,8 @@ async function run(init: WorkerInit): Promise<void> {
         }
         case 'take':
           for (const [json, id] of msg.states) next.push({ state: JSON.parse(json) as State, id });
+          return ok();
+        case 'count':
           return ok();
         case 'begin':
           layer = next.sort((a, b) => a.id - b.id);
