@@ -118,6 +118,28 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
 
   const terminal = (state: State<W>) => state.threads.every((t) => t.pc === DONE);
 
+  /**
+   * Run thread i's step on the next state (a copy, with `view` its world, or an immer
+   * draft): the effect, the jump to the next label, the fault count. The thread is reached
+   * before the world, so immer's patches list the thread's first.
+   */
+  const runStep = (draft: State<W>, view: W | undefined, i: number, step: Step<W, any>, choice: Choice, faulted: boolean, access: WorldAccess | undefined): void => {
+    const me = draft.threads[i]!;
+    const from = me.pc;
+    const w = view ?? (draft.world as W);
+    const world = access ? access.wrap(w) : w;
+    const next = step.run({ world, local: me.local, thread: i }, choice);
+    if (next !== DONE && !(next in threads[i]!.steps)) {
+      throw new ModelError(`step ${from} of thread ${threads[i]!.name} jumped to unknown label '${String(next)}'`);
+    }
+    me.pc = next;
+    if (access) me.local = access.unwrap(me.local); // what the step kept from the world, unrecorded
+    if (faulted) {
+      draft.faults += 1;
+      access?.note('#faults', true);
+    }
+  };
+
   return {
     modelName: model.name,
     variant,
@@ -148,12 +170,11 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
       return out;
     },
 
-    apply(state, t, opts = {}) {
+    apply(state, t, opts) {
       const i = t.thread;
       const step = stepAt(state, i);
-      const name = threads[i]?.name ?? `#${i}`;
-      if (step === undefined) throw new ModelError(`thread ${name} has no step to run (pc ${state.threads[i]?.pc})`);
-      const access = opts.access;
+      if (step === undefined) throw new ModelError(`thread ${threads[i]?.name ?? `#${i}`} has no step to run (pc ${state.threads[i]?.pc})`);
+      const access = opts?.access;
       if (access) {
         // what enabled() read to offer this transition: the guard, the choices, the fault budget
         const seen = access.wrap(state.world);
@@ -162,38 +183,23 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
         else if (typeof step.choices === 'function') step.choices(seen, state.threads[i]!.local);
       }
       const choice = choicesOf(step, state.world, state.threads[i]!.local)[t.choice];
-      if (choice === undefined) throw new ModelError(`step ${state.threads[i]!.pc} of ${name} has no choice #${t.choice}`);
-      const recipe = (draft: State<W>, view?: W) => {
-        const me = draft.threads[i]!;
-        const from = me.pc;
-        const w = view ?? (draft.world as W);
-        const world = access ? access.wrap(w) : w;
-        const next = step.run({ world, local: me.local, thread: i }, choice);
-        if (next !== DONE && !(next in threads[i]!.steps)) {
-          throw new ModelError(`step ${from} of thread ${name} jumped to unknown label '${String(next)}'`);
-        }
-        me.pc = next;
-        if (access) me.local = access.unwrap(me.local); // what the step kept from the world, unrecorded
-        if (step.fails && t.choice > 0) {
-          draft.faults += 1;
-          access?.note('#faults', true);
-        }
-      };
+      if (choice === undefined) throw new ModelError(`step ${state.threads[i]!.pc} of ${threads[i]!.name} has no choice #${t.choice}`);
+      const faulted = step.fails !== undefined && t.choice > 0;
       try {
-        if (opts.patches) {
-          const [next, patches] = immer.produceWithPatches(state, (d: State<W>) => recipe(d));
+        if (opts?.patches) {
+          const [next, patches] = immer.produceWithPatches(state, (d: State<W>) => runStep(d, undefined, i, step, choice, faulted, access));
           return { state: next as State<W>, patches };
         }
-        if (opts.immer) return { state: immer.produce(state, (d: State<W>) => recipe(d)) as State<W> };
+        if (opts?.immer) return { state: immer.produce(state, (d: State<W>) => runStep(d, undefined, i, step, choice, faulted, access)) as State<W> };
         // the next state shares every part the step does not touch: the other threads, the
         // world's untouched fields
         const { view, world } = stepWorld(state.world);
         const next: State<W> = { world, threads: state.threads.slice(), faults: state.faults };
         next.threads[i] = clonePlain(state.threads[i]!);
-        recipe(next, view);
+        runStep(next, view, i, step, choice, faulted, access);
         return { state: next };
       } catch (e) {
-        if (e instanceof ViolationSignal) return { state, violation: e.violation, ...(opts.patches ? { patches: [] } : {}) };
+        if (e instanceof ViolationSignal) return { state, violation: e.violation, ...(opts?.patches ? { patches: [] } : {}) };
         throw e;
       }
     },
