@@ -60,6 +60,19 @@ export class FingerprintSet {
     return Math.ceil(this.bytes * GROWTH);
   }
 
+  /** The slot holding (hi, lo), or the empty slot where it would go. */
+  private probe(hi: number, lo: number): number {
+    const t = this.table;
+    const slots = this.slots;
+    let i = home(hi, lo, slots);
+    for (;;) {
+      const h = t[2 * i]!;
+      const l = t[2 * i + 1]!;
+      if ((h === 0 && l === 0) || (h === hi && l === lo)) return i;
+      if (++i === slots) i = 0;
+    }
+  }
+
   /**
    * Insert a fingerprint. Returns its slot when it was new, or -(slot + 1) when it was
    * already there. Slots move when the table grows: use one before the next insert.
@@ -67,35 +80,18 @@ export class FingerprintSet {
   insert(hi: number, lo: number): number {
     if (hi === 0 && lo === 0) lo = 1; // (0, 0) is the empty mark
     if (this.size + 1 > this.limit) this.grow();
-    const t = this.table;
-    const slots = this.slots;
-    let i = home(hi, lo, slots);
-    for (;;) {
-      const h = t[2 * i]!;
-      const l = t[2 * i + 1]!;
-      if (h === 0 && l === 0) {
-        t[2 * i] = hi;
-        t[2 * i + 1] = lo;
-        this.size++;
-        return i;
-      }
-      if (h === hi && l === lo) return -(i + 1);
-      if (++i === slots) i = 0;
-    }
+    const i = this.probe(hi, lo);
+    if (this.table[2 * i] === hi && this.table[2 * i + 1] === lo) return -(i + 1);
+    this.table[2 * i] = hi;
+    this.table[2 * i + 1] = lo;
+    this.size++;
+    return i;
   }
 
   has(hi: number, lo: number): boolean {
     if (hi === 0 && lo === 0) lo = 1;
-    const t = this.table;
-    const slots = this.slots;
-    let i = home(hi, lo, slots);
-    for (;;) {
-      const h = t[2 * i]!;
-      const l = t[2 * i + 1]!;
-      if (h === 0 && l === 0) return false;
-      if (h === hi && l === lo) return true;
-      if (++i === slots) i = 0;
-    }
+    const i = this.probe(hi, lo);
+    return this.table[2 * i] === hi && this.table[2 * i + 1] === lo;
   }
 
   value(slot: number): number {
