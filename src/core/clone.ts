@@ -27,11 +27,18 @@ interface Holder {
   base: Record<string, unknown>;
   /** the next world: its fields are the base's until first touched */
   copy: Record<string, unknown>;
+  /** the fields the step touched, in order, when asked for (state-space.ts keys its transition cache by them) */
+  touched?: string[];
+}
+
+function touch(h: Holder, k: string | symbol): void {
+  if (h.touched !== undefined && typeof k === 'string' && !h.touched.includes(k)) h.touched.push(k);
 }
 
 /** A field is copied on its first access through the view: after that, the copy's own. */
 const copyOnAccess: ProxyHandler<Holder> = {
   get(h, k) {
+    touch(h, k);
     let v = h.copy[k as string];
     if (v !== null && typeof v === 'object' && v === h.base[k as string]) {
       v = clonePlain(v);
@@ -40,13 +47,26 @@ const copyOnAccess: ProxyHandler<Holder> = {
     return v;
   },
   set(h, k, v) {
+    touch(h, k);
     h.copy[k as string] = v;
     return true;
   },
-  defineProperty: (h, k, d) => Reflect.defineProperty(h.copy, k, d),
-  deleteProperty: (h, k) => delete h.copy[k as string],
-  has: (h, k) => k in h.copy,
-  ownKeys: (h) => Reflect.ownKeys(h.copy),
+  defineProperty(h, k, d) {
+    touch(h, k);
+    return Reflect.defineProperty(h.copy, k, d);
+  },
+  deleteProperty(h, k) {
+    touch(h, k);
+    return delete h.copy[k as string];
+  },
+  has(h, k) {
+    touch(h, k);
+    return k in h.copy;
+  },
+  ownKeys(h) {
+    for (const k of Object.keys(h.base)) touch(h, k); // the step saw which fields there are
+    return Reflect.ownKeys(h.copy);
+  },
   getOwnPropertyDescriptor(h, k) {
     copyOnAccess.get!(h, k, h);
     return Reflect.getOwnPropertyDescriptor(h.copy, k);
@@ -57,13 +77,14 @@ const copyOnAccess: ProxyHandler<Holder> = {
  * The next world for a step: `view` is what the step mutates; `world` is the next world,
  * sharing with `base` every field (a table: files, fdtable, ...) the step did not touch.
  * Untouched fields stay the same objects, so their fingerprints are cached
- * (state-fingerprint.ts) and neither copied nor hashed again.
+ * (state-fingerprint.ts) and neither copied nor hashed again. With `touched`, the names of
+ * the fields the step read or wrote are appended to it.
  */
-export function stepWorld<W>(base: W): { view: W; world: W } {
+export function stepWorld<W>(base: W, touched?: string[]): { view: W; world: W } {
   if (base === null || typeof base !== 'object' || Array.isArray(base)) {
     const world = clonePlain(base); // a world that is not a record of fields: copied whole
     return { view: world, world };
   }
-  const holder: Holder = { base: base as Record<string, unknown>, copy: { ...(base as Record<string, unknown>) } };
+  const holder: Holder = { base: base as Record<string, unknown>, copy: { ...(base as Record<string, unknown>) }, touched };
   return { view: new Proxy(holder, copyOnAccess) as unknown as W, world: holder.copy as W };
 }

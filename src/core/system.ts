@@ -44,6 +44,18 @@ export interface Applied<W> {
   patches?: Patch[];
 }
 
+export interface ApplyOptions {
+  patches?: boolean;
+  access?: WorldAccess;
+  immer?: boolean;
+  /**
+   * On the fast path: the names of the world's fields the transition touched (its guard,
+   * choices and effect, read or written) are appended here; every such read goes through
+   * the copy of the world, so what the transition did depends on nothing else of the world.
+   */
+  touched?: string[];
+}
+
 export interface TransitionSystem<W = any> {
   modelName: string;
   variant: string;
@@ -62,7 +74,7 @@ export interface TransitionSystem<W = any> {
    * Without `patches` the step mutates copies of what it touches (the fast path, clone.ts);
    * `immer: true` forces an immer draft (bench comparison).
    */
-  apply(state: State<W>, t: Transition, opts?: { patches?: boolean; access?: WorldAccess; immer?: boolean }): Applied<W>;
+  apply(state: State<W>, t: Transition, opts?: ApplyOptions): Applied<W>;
   label(state: State<W>, t: Transition): TransitionLabel;
   /**
    * The first broken `always` property, `atEnd` property (when all threads returned) or
@@ -175,14 +187,18 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
       const step = stepAt(state, i);
       if (step === undefined) throw new ModelError(`thread ${threads[i]?.name ?? `#${i}`} has no step to run (pc ${state.threads[i]?.pc})`);
       const access = opts?.access;
+      const touched = opts?.touched;
+      // with `touched`, the guard and the choices read the world through the step's copy
+      const stepped = touched ? stepWorld(state.world, touched) : undefined;
+      const w = stepped ? stepped.view : state.world;
       if (access) {
         // what enabled() read to offer this transition: the guard, the choices, the fault budget
-        const seen = access.wrap(state.world);
+        const seen = access.wrap(w);
         step.enabled?.(seen, state.threads[i]!.local);
         if (step.fails) access.note('#faults', false);
         else if (typeof step.choices === 'function') step.choices(seen, state.threads[i]!.local);
       }
-      const choice = choicesOf(step, state.world, state.threads[i]!.local)[t.choice];
+      const choice = choicesOf(step, w, state.threads[i]!.local)[t.choice];
       if (choice === undefined) throw new ModelError(`step ${state.threads[i]!.pc} of ${threads[i]!.name} has no choice #${t.choice}`);
       const faulted = step.fails !== undefined && t.choice > 0;
       try {
@@ -193,7 +209,7 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
         if (opts?.immer) return { state: immer.produce(state, (d: State<W>) => runStep(d, undefined, i, step, choice, faulted, access)) as State<W> };
         // the next state shares every part the step does not touch: the other threads, the
         // world's untouched fields
-        const { view, world } = stepWorld(state.world);
+        const { view, world } = stepped ?? stepWorld(state.world);
         const next: State<W> = { world, threads: state.threads.slice(), faults: state.faults };
         next.threads[i] = clonePlain(state.threads[i]!);
         runStep(next, view, i, step, choice, faulted, access);

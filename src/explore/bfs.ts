@@ -5,11 +5,11 @@
 // counterexample. States waiting in the queue are kept whole (the frontier), the one part
 // of memory that grows with width.
 
-import type { State } from '../core/model.ts';
 import { ParentLog } from './parent-log.ts';
 import { Bound, errorResult, incomplete, Store, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
 import type { ExploreResult } from './result.ts';
 import type { TransitionSystem } from '../core/system.ts';
+import type { Vec } from './state-space.ts';
 
 export type BfsOptions = ExhaustiveOptions;
 
@@ -28,11 +28,11 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
   const pathTo = (id: number, last?: number): number[] => (last === undefined ? tree.path(id) : [...tree.path(id), last]);
   const newId = (from: number, m: number): number => tree.push(from, m);
 
-  const visit = (state: State, from: number, m: number, depth: number, sleep: Sleeper[]) => {
-    const c = store.canon(state);
+  const visit = (vec: Vec, from: number, m: number, depth: number, sleep: Sleeper[]) => {
+    const c = store.canon(vec);
     const slot = store.insert(c);
     if (slot >= 0) {
-      const node = store.node(state, c.perm, depth, sleep, newId(from, m), true);
+      const node = store.node(vec, c.perm, depth, sleep, newId(from, m), true);
       if (store.por) {
         store.set.setValue(slot, store.mask(node));
         node.fp = `${store.hi}:${store.lo}`;
@@ -43,13 +43,13 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
     }
     if (!store.por) return;
     const fp = `${store.hi}:${store.lo}`;
-    const { again, node } = store.revisit(-slot - 1, state, c.perm, sleep);
+    const { again, node } = store.revisit(-slot - 1, vec, c.perm, sleep);
     if (again === 0) return;
     const waiting = pending.get(fp);
     if (waiting) {
       const keep = store.set.value(-slot - 1);
       waiting.sleep = waiting.sleep.filter((u) => {
-        const i = waiting.enabled.findIndex((t) => t.thread === u.thread && t.choice === u.choice);
+        const i = waiting.enabled!.findIndex((t) => t.thread === u.thread && t.choice === u.choice);
         return (keep & (1 << waiting.ranks![i]!)) !== 0;
       });
       return;
@@ -58,7 +58,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
   };
 
   try {
-    visit(system.initial(), NO_PARENT, 0, 0, []);
+    visit(store.space.initial(), NO_PARENT, 0, 0, []);
     while (head < queue.length) {
       const node = queue[head++]!;
       if (head > 4096 && head * 2 > queue.length) {
@@ -66,18 +66,19 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
         head = 0;
       }
       store.tick(queue.length - head);
+      const { state, enabled } = store.open(node);
       if (node.first) {
         if (node.fp !== undefined) pending.delete(node.fp);
         if (node.depth > store.depth) store.depth = node.depth;
-        const violation = system.check(node.state, node.enabled.length, opts.target);
+        const violation = system.check(state, enabled.length, opts.target);
         if (violation) return { kind: 'violation', violation, path: pathTo(node.id), coverage: store.coverage('bfs', false, extraBytes()) };
-        if (opts.onState) opts.onState(node.state, store.canon.text(node.state));
+        if (opts.onState) opts.onState(state, store.text(state));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
-        if (node.enabled.length > 0) cut = true;
+        if (enabled.length > 0) cut = true;
         continue;
       }
-      const found = store.expand(node, (next, m, sleep) => visit(next, node.id, m, node.depth + 1, sleep));
+      const found = store.expand(node, state, enabled, (next, m, sleep) => visit(next, node.id, m, node.depth + 1, sleep));
       if (found) {
         store.depth = Math.max(store.depth, node.depth + 1);
         return { kind: 'violation', violation: found.violation, path: pathTo(node.id, found.move), coverage: store.coverage('bfs', false, extraBytes()) };

@@ -4,8 +4,8 @@
 // is expanded, and expanded first-enabled first. Each waiting state carries its path as a
 // shared linked list of moves; a counterexample is the path found, not a shortest one.
 
-import type { State } from '../core/model.ts';
 import type { TransitionSystem } from '../core/system.ts';
+import type { Vec } from './state-space.ts';
 import { Bound, errorResult, incomplete, Store, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
 import type { ExploreResult } from './result.ts';
 
@@ -34,38 +34,39 @@ export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): Exp
   let cut = false;
   let children: Frame[] = [];
 
-  const visit = (state: State, trail: Trail | undefined, depth: number, sleep: Sleeper[]) => {
-    const c = store.canon(state);
+  const visit = (vec: Vec, trail: Trail | undefined, depth: number, sleep: Sleeper[]) => {
+    const c = store.canon(vec);
     const slot = store.insert(c);
     if (slot >= 0) {
-      const node = store.node(state, c.perm, depth, sleep, -1, true);
+      const node = store.node(vec, c.perm, depth, sleep, -1, true);
       if (store.por) store.set.setValue(slot, store.mask(node));
       children.push({ node, trail });
       return;
     }
     if (!store.por) return;
-    const { again, node } = store.revisit(-slot - 1, state, c.perm, sleep);
+    const { again, node } = store.revisit(-slot - 1, vec, c.perm, sleep);
     if (again !== 0) children.push({ node: { ...node!, depth, only: again }, trail });
   };
 
   try {
-    visit(system.initial(), undefined, 0, []);
+    visit(store.space.initial(), undefined, 0, []);
     stack.push(...children);
     while (stack.length > 0) {
       const { node, trail } = stack.pop()!;
       store.tick(stack.length);
+      const { state, enabled } = store.open(node);
       if (node.first) {
         if (node.depth > store.depth) store.depth = node.depth;
-        const violation = system.check(node.state, node.enabled.length, opts.target);
+        const violation = system.check(state, enabled.length, opts.target);
         if (violation) return { kind: 'violation', violation, path: pathOf(trail), coverage: store.coverage('dfs', false) };
-        if (opts.onState) opts.onState(node.state, store.canon.text(node.state));
+        if (opts.onState) opts.onState(state, store.text(state));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
-        if (node.enabled.length > 0) cut = true;
+        if (enabled.length > 0) cut = true;
         continue;
       }
       children = [];
-      const found = store.expand(node, (next, m, sleep) => visit(next, { move: m, up: trail }, node.depth + 1, sleep));
+      const found = store.expand(node, state, enabled, (next, m, sleep) => visit(next, { move: m, up: trail }, node.depth + 1, sleep));
       if (found) {
         store.depth = Math.max(store.depth, node.depth + 1);
         return { kind: 'violation', violation: found.violation, path: pathOf(trail, found.move), coverage: store.coverage('dfs', false) };

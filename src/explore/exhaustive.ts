@@ -18,7 +18,8 @@ import type { Violation } from '../core/violation.ts';
 import { collisionProbability, FingerprintSet } from './fingerprint-set.ts';
 import { independent, recorder, type Footprint } from './footprint.ts';
 import type { Coverage, ExploreResult } from './result.ts';
-import { canonicaliser, type Canonical, type Canonicaliser } from './symmetry.ts';
+import { StateSpace, type Canonical, type Vec } from './state-space.ts';
+import { canonicaliser } from './symmetry.ts';
 
 export interface ExhaustiveOptions {
   maxStates?: number;
@@ -60,10 +61,11 @@ export interface Sleeper {
 
 /** A state waiting to be expanded. */
 export interface Node {
-  state: State;
+  vec: Vec;
   depth: number;
-  enabled: Transition[];
-  /** canonical rank of each enabled transition (-1: not representable in a mask) */
+  /** POR: the enabled transitions, known when the node is made (else when it is opened) */
+  enabled: Transition[] | undefined;
+  /** POR: canonical rank of each enabled transition (-1: not representable in a mask) */
   ranks: Int8Array | undefined;
   sleep: Sleeper[];
   /** re-expansion: only the transitions with these rank bits */
@@ -82,7 +84,9 @@ const TICK = 256;
 
 export class Store {
   readonly set: FingerprintSet;
-  readonly canon: Canonicaliser;
+  readonly space: StateSpace;
+  /** the canonical text of a state (tests: `onState`) */
+  readonly text: (state: State) => string;
   readonly por: boolean;
   readonly symmetry: boolean;
   readonly started = performance.now();
@@ -103,7 +107,8 @@ export class Store {
   ) {
     this.por = opts.por ?? true;
     this.symmetry = opts.symmetry ?? true;
-    this.canon = canonicaliser(system, this.symmetry);
+    this.space = new StateSpace(system, this.symmetry);
+    this.text = canonicaliser(system, this.symmetry).text;
     this.set = new FingerprintSet(256, this.por);
     this.explicitMemory = opts.maxMemoryBytes !== undefined;
     this.memoryLimit = opts.maxMemoryBytes ?? v8.getHeapStatistics().heap_size_limit * 0.85;
@@ -156,21 +161,32 @@ export class Store {
     };
   }
 
-  /** A node for a state: its enabled transitions and, with POR, their canonical ranks. */
-  node(state: State, perm: Int32Array | undefined, depth: number, sleep: Sleeper[], id: number, first: boolean): Node {
-    const enabled = this.system.enabled(state);
-    const ranks = this.por ? rank(enabled, perm) : undefined;
+  canon(vec: Vec): Canonical {
+    return this.space.canon(vec);
+  }
+
+  /** A node for a state; with POR, its enabled transitions and their canonical ranks. */
+  node(vec: Vec, perm: Int32Array | undefined, depth: number, sleep: Sleeper[], id: number, first: boolean): Node {
+    if (!this.por) return { vec, depth, enabled: undefined, ranks: undefined, sleep, id, first };
+    const enabled = this.system.enabled(this.space.state(vec));
+    const ranks = rank(enabled, perm);
     // a sleeper whose rank cannot be stored is dropped (explored again: sound)
-    const kept = ranks ? sleep.filter((u) => bitOf(enabled, ranks, u) !== 0) : sleep;
-    return { state, depth, enabled, ranks, sleep: kept, id, first };
+    const kept = sleep.filter((u) => bitOf(enabled, ranks, u) !== 0);
+    return { vec, depth, enabled, ranks, sleep: kept, id, first };
+  }
+
+  /** The state object of a node, to check and expand, and its enabled transitions. */
+  open(node: Node): { state: State; enabled: Transition[] } {
+    const state = this.space.state(node.vec);
+    return { state, enabled: node.enabled ?? this.system.enabled(state) };
   }
 
   /**
    * Expand a node: apply each enabled transition not asleep. `child` gets each successor;
    * returns a violation to report (with the enabled index that raised it), if any.
    */
-  expand(node: Node, child: (next: State, move: number, sleep: Sleeper[]) => void): { violation: Violation; move: number } | undefined {
-    const { state, enabled, ranks } = node;
+  expand(node: Node, state: State, enabled: Transition[], child: (next: Vec, move: number, sleep: Sleeper[]) => void): { violation: Violation; move: number } | undefined {
+    const { vec, ranks } = node;
     const target = this.opts.target;
     const done: Sleeper[] = [];
     for (let i = 0; i < enabled.length; i++) {
@@ -179,26 +195,26 @@ export class Store {
         const bit = ranks![i]! < 0 ? 0 : 1 << ranks![i]!;
         if (node.only !== undefined && (node.only & bit) === 0) continue;
         if (node.sleep.some((u) => u.thread === t.thread && u.choice === t.choice)) continue;
-        const { footprint, access } = recorder();
-        const applied = this.system.apply(state, t, { access });
+        const next = this.space.successor(vec, state, t, recorder);
+        const footprint = next.footprint!;
         this.steps++;
-        if (applied.violation) {
-          if (target === undefined || applied.violation.property === target) return { violation: applied.violation, move: i };
+        if (next.violation) {
+          if (target === undefined || next.violation.property === target) return { violation: next.violation, move: i };
         } else {
           const sleep: Sleeper[] = [];
           for (const u of node.sleep) if (u.thread !== t.thread && independent(u.footprint, footprint)) sleep.push(u);
           for (const u of done) if (u.thread !== t.thread && independent(u.footprint, footprint)) sleep.push(u);
-          child(applied.state, i, sleep);
+          child(next.vec!, i, sleep);
         }
         done.push({ thread: t.thread, choice: t.choice, footprint });
       } else {
-        const applied = this.system.apply(state, t);
+        const next = this.space.successor(vec, state, t);
         this.steps++;
-        if (applied.violation) {
-          if (target === undefined || applied.violation.property === target) return { violation: applied.violation, move: i };
+        if (next.violation) {
+          if (target === undefined || next.violation.property === target) return { violation: next.violation, move: i };
           continue;
         }
-        child(applied.state, i, []);
+        child(next.vec!, i, []);
       }
     }
     return undefined;
@@ -208,10 +224,10 @@ export class Store {
    * A stored state met again on another path, with this sleep set: the rank mask of the
    * transitions its earlier visits left asleep and this path needs explored (0: none).
    */
-  revisit(slot: number, state: State, perm: Int32Array | undefined, sleep: Sleeper[]): { again: number; node?: Node } {
+  revisit(slot: number, vec: Vec, perm: Int32Array | undefined, sleep: Sleeper[]): { again: number; node?: Node } {
     const stored = this.set.value(slot);
     if (stored === 0) return { again: 0 };
-    const node = this.node(state, perm, 0, sleep, -1, false);
+    const node = this.node(vec, perm, 0, sleep, -1, false);
     const m = this.mask(node);
     const again = stored & ~m;
     if (again !== 0) this.set.setValue(slot, stored & m);
@@ -221,7 +237,7 @@ export class Store {
   /** The sleep mask of a node, in canonical ranks. */
   mask(node: Node): number {
     let m = 0;
-    for (const u of node.sleep) m |= bitOf(node.enabled, node.ranks!, u);
+    for (const u of node.sleep) m |= bitOf(node.enabled!, node.ranks!, u);
     return m;
   }
 }

@@ -76,7 +76,7 @@ function finish(): [number, number] {
 }
 
 /** [hi, lo] of a plain value. */
-function valueFingerprint(v: unknown, rename?: Map<string, string>): [number, number] {
+export function valueFingerprint(v: unknown, rename?: Map<string, string>): [number, number] {
   start();
   walk(v, rename);
   return finish();
@@ -139,17 +139,26 @@ export function stateFingerprint(state: State, order?: readonly number[], rename
     buf[n + 1] = f[1];
     n += 2;
   }
+  return combine(buf, n, state.faults);
+}
+
+/**
+ * [hi, lo] of a state from its parts' fingerprints, as `parts` lists them: (keyHash, hi,
+ * lo) for each world field present, then (hi, lo) for each thread (state-space.ts makes
+ * the same list from its part tables, so both ways give one fingerprint).
+ */
+export function combine(parts: ArrayLike<number>, n: number, faults: number): [number, number] {
   start();
   mix(n);
-  for (let i = 0; i < n; i++) mix(buf[i]!);
-  mix(state.faults);
+  for (let i = 0; i < n; i++) mix(parts[i]!);
+  mix(faults);
   return finish();
 }
 
 const keyHashes = new Map<string, number>();
 
 /** A 32-bit hash of a field name (the same in every thread and process). */
-function keyHash(k: string): number {
+export function keyHash(k: string): number {
   const known = keyHashes.get(k);
   if (known !== undefined) return known;
   let h = 0x811c9dc5;

@@ -1,0 +1,52 @@
+// The distinct parts of states (a world field's value, a thread's pc and locals), each
+// stored once and named by a small integer, so a state is a vector of part numbers
+// (state-space.ts). Parts are told apart by their 64-bit fingerprint (the same risk of a
+// collision as the visited set takes), and never change once stored: many states share
+// each. SPIN's -DCOLLAPSE compression stores states the same way.
+
+import { FingerprintSet } from './fingerprint-set.ts';
+import { valueFingerprint } from './state-fingerprint.ts';
+
+/** The number of `undefined` (a world field deleted or never set): in no fingerprint. */
+export const UNDEFINED = 0;
+
+export class PartTable {
+  readonly values: unknown[] = [undefined];
+  /** fingerprint of part i at [2i, 2i + 1] */
+  fp = new Uint32Array(1024);
+  private readonly index = new FingerprintSet(1024, true);
+  /** per renaming of strings (symmetry reduction), the parts' fingerprints under it */
+  private readonly renamed = new Map<string, Map<number, [number, number]>>();
+
+  get size(): number {
+    return this.values.length;
+  }
+
+  /** The number of a part, storing it when it is new (it must not change afterwards). */
+  intern(v: unknown): number {
+    if (v === undefined) return UNDEFINED;
+    const [hi, lo] = valueFingerprint(v);
+    const slot = this.index.insert(hi, lo);
+    if (slot < 0) return this.index.value(-slot - 1);
+    const id = this.values.length;
+    this.index.setValue(slot, id);
+    this.values.push(v);
+    if (2 * id + 2 > this.fp.length) {
+      const fp = new Uint32Array(this.fp.length * 2);
+      fp.set(this.fp);
+      this.fp = fp;
+    }
+    this.fp[2 * id] = hi;
+    this.fp[2 * id + 1] = lo;
+    return id;
+  }
+
+  /** The fingerprint of part `id` with the strings `rename` maps renamed (`key` names the renaming). */
+  renamedFingerprint(id: number, key: string, rename: Map<string, string>): [number, number] {
+    let parts = this.renamed.get(key);
+    if (parts === undefined) this.renamed.set(key, (parts = new Map()));
+    let f = parts.get(id);
+    if (f === undefined) parts.set(id, (f = valueFingerprint(this.values[id], rename)));
+    return f;
+  }
+}
