@@ -29,10 +29,10 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
   const newId = (from: number, m: number): number => tree.push(from, m);
 
   const visit = (vec: Vec, from: number, m: number, depth: number, sleep: Sleeper[]) => {
-    const c = store.canon(vec);
+    const c = store.canon(vec, from !== NO_PARENT); // a successor: fingerprinted from its parent
     const slot = store.insert(c);
     if (slot >= 0) {
-      const node = store.node(vec, c.perm, depth, sleep, newId(from, m), true);
+      const node = store.node(vec.slice(), c.perm, depth, sleep, newId(from, m), true);
       if (store.por) {
         store.set.setValue(slot, store.mask(node));
         node.fp = `${store.hi}:${store.lo}`;
@@ -43,7 +43,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
     }
     if (!store.por) return;
     const fp = `${store.hi}:${store.lo}`;
-    const { again, node } = store.revisit(-slot - 1, vec, c.perm, sleep);
+    const { again, node } = store.revisit(-slot - 1, vec.slice(), c.perm, sleep);
     if (again === 0) return;
     const waiting = pending.get(fp);
     if (waiting) {

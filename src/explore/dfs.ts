@@ -35,16 +35,16 @@ export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): Exp
   let children: Frame[] = [];
 
   const visit = (vec: Vec, trail: Trail | undefined, depth: number, sleep: Sleeper[]) => {
-    const c = store.canon(vec);
+    const c = store.canon(vec, trail !== undefined); // a successor: fingerprinted from its parent
     const slot = store.insert(c);
     if (slot >= 0) {
-      const node = store.node(vec, c.perm, depth, sleep, -1, true);
+      const node = store.node(vec.slice(), c.perm, depth, sleep, -1, true);
       if (store.por) store.set.setValue(slot, store.mask(node));
       children.push({ node, trail });
       return;
     }
     if (!store.por) return;
-    const { again, node } = store.revisit(-slot - 1, vec, c.perm, sleep);
+    const { again, node } = store.revisit(-slot - 1, vec.slice(), c.perm, sleep);
     if (again !== 0) children.push({ node: { ...node!, depth, only: again }, trail });
   };
 

@@ -161,8 +161,9 @@ export class Store {
     };
   }
 
-  canon(vec: Vec): Canonical {
-    return this.space.canon(vec);
+  /** The canonical fingerprint of a state; `next`: the last successor expand() gave. */
+  canon(vec: Vec, next = false): Canonical {
+    return this.space.canon(vec, next);
   }
 
   /** A node for a state; with POR, its enabled transitions and their canonical ranks. */
@@ -177,13 +178,14 @@ export class Store {
 
   /** The state object of a node, to check and expand, and its enabled transitions. */
   open(node: Node): { state: State; enabled: Transition[] } {
+    this.space.enter(node.vec);
     const state = this.space.state(node.vec);
     return { state, enabled: node.enabled ?? this.system.enabled(state) };
   }
 
   /**
-   * Expand a node: apply each enabled transition not asleep. `child` gets each successor;
-   * returns a violation to report (with the enabled index that raised it), if any.
+   * Expand a node: apply each enabled transition not asleep. `child` gets each successor,
+   * in a vector reused for the next one (copy it to keep it); returns a violation to report (with the enabled index that raised it), if any.
    */
   expand(node: Node, state: State, enabled: Transition[], child: (next: Vec, move: number, sleep: Sleeper[]) => void): { violation: Violation; move: number } | undefined {
     const { vec, ranks } = node;
@@ -196,25 +198,27 @@ export class Store {
         if (node.only !== undefined && (node.only & bit) === 0) continue;
         if (node.sleep.some((u) => u.thread === t.thread && u.choice === t.choice)) continue;
         const next = this.space.successor(vec, state, t, recorder);
-        const footprint = next.footprint!;
+        const footprint = this.space.footprint!;
         this.steps++;
-        if (next.violation) {
-          if (target === undefined || next.violation.property === target) return { violation: next.violation, move: i };
+        if (next === undefined) {
+          const violation = this.space.violation!;
+          if (target === undefined || violation.property === target) return { violation, move: i };
         } else {
           const sleep: Sleeper[] = [];
           for (const u of node.sleep) if (u.thread !== t.thread && independent(u.footprint, footprint)) sleep.push(u);
           for (const u of done) if (u.thread !== t.thread && independent(u.footprint, footprint)) sleep.push(u);
-          child(next.vec!, i, sleep);
+          child(next, i, sleep);
         }
         done.push({ thread: t.thread, choice: t.choice, footprint });
       } else {
         const next = this.space.successor(vec, state, t);
         this.steps++;
-        if (next.violation) {
-          if (target === undefined || next.violation.property === target) return { violation: next.violation, move: i };
+        if (next === undefined) {
+          const violation = this.space.violation!;
+          if (target === undefined || violation.property === target) return { violation, move: i };
           continue;
         }
-        child(next.vec!, i, []);
+        child(next, i, []);
       }
     }
     return undefined;

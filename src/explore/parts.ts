@@ -15,8 +15,6 @@ export class PartTable {
   /** fingerprint of part i at [2i, 2i + 1] */
   fp = new Uint32Array(1024);
   private readonly index = new FingerprintSet(1024, true);
-  /** per renaming of strings (symmetry reduction), the parts' fingerprints under it */
-  private readonly renamed = new Map<string, Map<number, [number, number]>>();
 
   get size(): number {
     return this.values.length;
@@ -39,14 +37,5 @@ export class PartTable {
     this.fp[2 * id] = hi;
     this.fp[2 * id + 1] = lo;
     return id;
-  }
-
-  /** The fingerprint of part `id` with the strings `rename` maps renamed (`key` names the renaming). */
-  renamedFingerprint(id: number, key: string, rename: Map<string, string>): [number, number] {
-    let parts = this.renamed.get(key);
-    if (parts === undefined) this.renamed.set(key, (parts = new Map()));
-    let f = parts.get(id);
-    if (f === undefined) parts.set(id, (f = valueFingerprint(this.values[id], rename)));
-    return f;
   }
 }

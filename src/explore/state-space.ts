@@ -14,13 +14,19 @@
 // or hashed but the vector. A part is a top-level field of the world, so a step that
 // looks at one file looks at the whole files table; that costs cache hits, never
 // soundness.
+//
+// A state's fingerprint is the XOR of a 64-bit key per slot, made from the slot and its
+// part's fingerprint (Zobrist hashing), so a successor's is its parent's with the keys of
+// the slots the transition changed swapped: a few operations, not a walk of the state.
+// Under symmetry reduction a state whose threads are not in canonical order is
+// fingerprinted whole, in canonical order with thread names renamed.
 
 import type { State } from '../core/model.ts';
 import type { Transition, TransitionSystem, WorldAccess } from '../core/system.ts';
 import { ModelError, type Violation } from '../core/violation.ts';
 import type { Footprint } from './footprint.ts';
 import { PartTable, UNDEFINED } from './parts.ts';
-import { combine, keyHash } from './state-fingerprint.ts';
+import { valueFingerprint } from './state-fingerprint.ts';
 
 /** A state: [faults, a part per world field, a part per thread]. */
 export type Vec = number[];
@@ -44,19 +50,31 @@ interface Group {
   outcomes: Map<number, Outcome>;
 }
 
-/** The successor a transition gives, or the violation it raises. */
-export interface Successor {
-  vec?: Vec;
-  violation?: Violation;
-  footprint?: Footprint;
-}
-
+/** What canon() gives: one object, overwritten by the next call. */
 export interface Canonical {
   /** the 64-bit fingerprint the state is stored under */
   hi: number;
   lo: number;
   /** perm[thread] = the thread's position in the canonical state; undefined: identity */
   perm: Int32Array | undefined;
+}
+
+let zh = 0;
+let zl = 0;
+
+/** The 64-bit key (zh, zl) of part fingerprint (hi, lo) in slot `slot`: murmur3's finaliser, lanes crossed. */
+function key(slot: number, hi: number, lo: number): void {
+  let a = hi ^ Math.imul(slot + 1, 0x9e3779b9);
+  a = Math.imul(a ^ (a >>> 16), 0x85ebca6b);
+  a = Math.imul(a ^ (a >>> 13), 0xc2b2ae35);
+  a ^= a >>> 16;
+  let b = lo ^ a ^ Math.imul(slot + 1, 0x7feb352d);
+  b = Math.imul(b ^ (b >>> 16), 0x85ebca6b);
+  b = Math.imul(b ^ (b >>> 13), 0xc2b2ae35);
+  b ^= b >>> 16;
+  a = Math.imul(a ^ b, 0x846ca68b);
+  zh = (a ^ (a >>> 15)) >>> 0;
+  zl = b >>> 0;
 }
 
 /** Choices past this index are not cached (the key packs the choice in 10 bits). */
@@ -69,16 +87,32 @@ export class StateSpace {
   /** the world's fields, as in the initial world; [''] when the world is not a record */
   readonly fields: string[];
   private readonly slotOf = new Map<string, number>();
-  private readonly keyHashes: number[];
   private readonly record: boolean;
   readonly threads: number;
   private readonly cache = new Map<number, Group[]>();
   outcomes = 0;
   hits = 0;
+  /** what the last successor() call raised, when it returned undefined */
+  violation: Violation | undefined;
+  /** the footprint of the last successor() call's transition (with `record`) */
+  footprint: Footprint | undefined;
+  /** the vector successor() returns: reused by the next call */
+  private readonly next: Vec;
   /** symmetry groups with more than one thread, as thread indices */
   private readonly symmetric: number[][];
   private readonly names: string[];
-  private readonly buf: number[] = [];
+  private readonly canonical: Canonical = { hi: 0, lo: 0, perm: undefined };
+  /** permutations met (symmetry), by their order as a number */
+  private readonly perms = new Map<number, Permutation>();
+  private readonly order: Int32Array;
+  private readonly sorted: Int32Array;
+  /** the state being expanded (enter()): its fingerprint, and the permutation it was made under */
+  private baseHi = 0;
+  private baseLo = 0;
+  private basePerm: Permutation | undefined;
+  /** the last successor: its parent and the outcome that made it */
+  private parent: Vec = [];
+  private last: Outcome | undefined;
 
   constructor(
     readonly system: TransitionSystem,
@@ -89,8 +123,10 @@ export class StateSpace {
     this.record = w !== null && typeof w === 'object' && !Array.isArray(w);
     this.fields = this.record ? Object.keys(w as object) : [''];
     this.fields.forEach((k, f) => this.slotOf.set(k, 1 + f));
-    this.keyHashes = this.fields.map(keyHash);
     this.threads = s0.threads.length;
+    this.next = new Array(1 + this.fields.length + this.threads).fill(0);
+    this.order = new Int32Array(this.threads);
+    this.sorted = new Int32Array(this.threads);
     this.names = system.threadNames;
     const groups = new Map<string, number[]>();
     system.symmetry.forEach((g, i) => {
@@ -136,10 +172,12 @@ export class StateSpace {
   }
 
   /**
-   * Apply transition t to the state `vec` (whose object is `state`). `record` gives a
-   * footprint recorder (POR): the footprint comes back with the successor.
+   * Apply transition t to the state `vec` (whose object is `state`): the next state, in a
+   * vector the next call reuses (copy it to keep it), or undefined when the transition
+   * raised `this.violation`. `record` gives a footprint recorder (POR): the transition's
+   * footprint is left in `this.footprint`.
    */
-  successor(vec: Vec, state: State, t: Transition, record?: () => { footprint: Footprint; access: WorldAccess }): Successor {
+  successor(vec: Vec, state: State, t: Transition, record?: () => { footprint: Footprint; access: WorldAccess }): Vec | undefined {
     const F = this.fields.length;
     const self = vec[1 + F + t.thread]!;
     const key = t.choice < MAX_CHOICE ? (self * this.threads + t.thread) * MAX_CHOICE + t.choice : -1;
@@ -180,13 +218,18 @@ export class StateSpace {
     return this.follow(vec, o);
   }
 
-  private follow(vec: Vec, o: Outcome): Successor {
-    if (o.violation) return { violation: o.violation, footprint: o.footprint };
-    const next = vec.slice();
+  private follow(vec: Vec, o: Outcome): Vec | undefined {
+    this.footprint = o.footprint;
+    this.violation = o.violation;
+    if (o.violation) return undefined;
+    const next = this.next;
+    for (let i = 0; i < next.length; i++) next[i] = vec[i]!;
     next[0] = vec[0]! + o.faults;
     const w = o.writes;
     for (let i = 0; i < w.length; i += 2) next[w[i]!] = w[i + 1]!;
-    return { vec: next, footprint: o.footprint };
+    this.parent = vec;
+    this.last = o;
+    return next;
   }
 
   private keep(key: number, slots: Int32Array, vec: Vec, o: Outcome): void {
@@ -214,80 +257,150 @@ export class StateSpace {
     return new ModelError(`the world of ${this.system.modelName} has no field '${k}' in its initial state: give every world field an initial value`);
   }
 
-  /** The fingerprint a state is stored under, with its threads' symmetry applied. */
-  canon(vec: Vec): Canonical {
-    const p = this.symmetric.length === 0 ? undefined : this.permutation(vec);
-    const [hi, lo] = this.fingerprint(vec, p);
-    return { hi, lo, perm: p?.perm };
+  /** Begin expanding `vec`: the fingerprints of its successors are made from its own. */
+  enter(vec: Vec): void {
+    this.basePerm = this.symmetric.length === 0 ? undefined : this.permutation(vec);
+    this.fingerprint(vec, this.basePerm);
+    this.baseHi = this.canonical.hi;
+    this.baseLo = this.canonical.lo;
   }
 
-  /** As stateFingerprint() of the state object: the parts' kept fingerprints combined. */
-  private fingerprint(vec: Vec, p: Permutation | undefined): [number, number] {
+  /**
+   * The fingerprint a state is stored under, with its threads' symmetry applied. `next`:
+   * `vec` is the last successor() gave: when its threads are in the same order as its
+   * parent's, only the slots the transition changed are fingerprinted. The object
+   * returned is overwritten by the next call.
+   */
+  canon(vec: Vec, next = false): Canonical {
+    const p = this.symmetric.length === 0 ? undefined : this.permutation(vec);
+    if (next && p === this.basePerm) this.swap(this.parent, this.last!, p);
+    else this.fingerprint(vec, p);
+    this.canonical.perm = p?.perm;
+    return this.canonical;
+  }
+
+  /** The parent's fingerprint with the keys of the slots `o` changed swapped; into this.canonical. */
+  private swap(vec: Vec, o: Outcome, p: Permutation | undefined): void {
+    const F = this.fields.length;
+    let hi = this.baseHi;
+    let lo = this.baseLo;
+    if (o.faults !== 0) {
+      key(0, vec[0]!, 0);
+      hi ^= zh;
+      lo ^= zl;
+      key(0, vec[0]! + o.faults, 0);
+      hi ^= zh;
+      lo ^= zl;
+    }
+    const w = o.writes;
+    for (let i = 0; i < w.length; i += 2) {
+      const slot = w[i]!;
+      // where the slot's part goes in canonical order: a thread moves to its position
+      const at = p === undefined || slot <= F ? slot : 1 + F + p.perm[slot - 1 - F]!;
+      this.slotKey(at, vec[slot]!, p);
+      hi ^= zh;
+      lo ^= zl;
+      this.slotKey(at, w[i + 1]!, p);
+      hi ^= zh;
+      lo ^= zl;
+    }
+    this.canonical.hi = hi >>> 0;
+    this.canonical.lo = lo >>> 0;
+  }
+
+  /** The key of part `id` in slot `slot` (renamed by `p`) into (zh, zl); (0, 0) for undefined. */
+  private slotKey(slot: number, id: number, p: Permutation | undefined): void {
+    if (id === UNDEFINED) {
+      zh = 0;
+      zl = 0;
+    } else if (p === undefined) key(slot, this.parts.fp[2 * id]!, this.parts.fp[2 * id + 1]!);
+    else this.renamedKey(slot, id, p);
+  }
+
+  /** The XOR of the slots' keys, threads in `p`'s order with names renamed; into this.canonical. */
+  private fingerprint(vec: Vec, p: Permutation | undefined): void {
     const F = this.fields.length;
     const fp = this.parts.fp;
-    const buf = this.buf;
-    let n = 0;
-    for (let f = 0; f < F; f++) {
-      const id = vec[1 + f]!;
-      if (id === UNDEFINED) continue;
-      if (this.record) buf[n++] = this.keyHashes[f]!;
-      if (p === undefined) {
-        buf[n++] = fp[2 * id]!;
-        buf[n++] = fp[2 * id + 1]!;
-      } else {
-        const r = this.parts.renamedFingerprint(id, p.key, p.rename);
-        buf[n++] = r[0];
-        buf[n++] = r[1];
-      }
+    key(0, vec[0]!, 0);
+    let hi = zh;
+    let lo = zl;
+    for (let slot = 1; slot < vec.length; slot++) {
+      this.slotKey(slot, p === undefined || slot <= F ? vec[slot]! : vec[1 + F + p.order[slot - 1 - F]!]!, p);
+      hi ^= zh;
+      lo ^= zl;
     }
-    for (let j = 0; j < this.threads; j++) {
-      const id = vec[1 + F + (p === undefined ? j : p.order[j]!)]!;
-      if (p === undefined) {
-        buf[n++] = fp[2 * id]!;
-        buf[n++] = fp[2 * id + 1]!;
-      } else {
-        const r = this.parts.renamedFingerprint(id, p.key, p.rename);
-        buf[n++] = r[0];
-        buf[n++] = r[1];
-      }
-    }
-    return combine(buf, n, vec[0]!);
+    this.canonical.hi = hi >>> 0;
+    this.canonical.lo = lo >>> 0;
   }
 
   /** Each symmetry group's threads sorted by their part's fingerprint, ties by index (as symmetry.ts). */
   private permutation(vec: Vec): Permutation | undefined {
     const F = this.fields.length;
     const fp = this.parts.fp;
-    let p: Permutation | undefined;
+    const order = this.order;
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    let moved = false;
     for (const members of this.symmetric) {
-      const ids = members.map((i) => vec[1 + F + i]!);
-      const sorted = members.map((_, j) => j).sort((a, b) => fp[2 * ids[a]!]! - fp[2 * ids[b]!]! || fp[2 * ids[a]! + 1]! - fp[2 * ids[b]! + 1]! || a - b);
-      if (sorted.every((o, j) => o === j)) continue;
-      if (p === undefined) {
-        const perm = new Int32Array(this.threads);
-        for (let i = 0; i < this.threads; i++) perm[i] = i;
-        p = { perm, order: [...perm], rename: new Map(), key: '' };
+      // insertion sort of the members by (fingerprint, index): groups are small
+      const idx = this.sorted;
+      for (let j = 0; j < members.length; j++) idx[j] = members[j]!;
+      for (let j = 1; j < members.length; j++) {
+        const x = idx[j]!;
+        const xh = fp[2 * vec[1 + F + x]!]!;
+        const xl = fp[2 * vec[1 + F + x]! + 1]!;
+        let k = j - 1;
+        for (; k >= 0; k--) {
+          const y = idx[k]!;
+          const yh = fp[2 * vec[1 + F + y]!]!;
+          const yl = fp[2 * vec[1 + F + y]! + 1]!;
+          if (yh < xh || (yh === xh && (yl < xl || (yl === xl && y < x)))) break;
+          idx[k + 1] = y;
+        }
+        idx[k + 1] = x;
       }
       for (let j = 0; j < members.length; j++) {
-        const from = members[sorted[j]!]!;
-        const to = members[j]!;
-        p.perm[from] = to;
-        p.order[to] = from;
-        p.rename.set(this.names[from]!, this.names[to]!);
+        if (idx[j] === members[j]) continue;
+        order[members[j]!] = idx[j]!;
+        moved = true;
       }
     }
-    if (p !== undefined) p.key = p.order.join(',');
+    if (!moved) return undefined;
+    let key = 0;
+    for (let i = 0; i < order.length; i++) key = key * order.length + order[i]!;
+    let p = this.perms.get(key);
+    if (p === undefined) {
+      const perm = new Int32Array(order.length);
+      const rename = new Map<string, string>();
+      order.forEach((from, to) => {
+        perm[from] = to;
+        if (from !== to) rename.set(this.names[from]!, this.names[to]!);
+      });
+      p = { perm, order: Int32Array.from(order), rename, renamed: [] };
+      this.perms.set(key, p);
+    }
     return p;
+  }
+
+  /** The fingerprint of part `id` with `p`'s renaming of thread names, kept per permutation. */
+  private renamedKey(slot: number, id: number, p: Permutation): void {
+    let hi = p.renamed[2 * id];
+    let lo = p.renamed[2 * id + 1];
+    if (hi === undefined || lo === undefined) {
+      [hi, lo] = valueFingerprint(this.parts.values[id], p.rename);
+      p.renamed[2 * id] = hi;
+      p.renamed[2 * id + 1] = lo;
+    }
+    key(slot, hi, lo);
   }
 }
 
 interface Permutation {
   perm: Int32Array;
   /** order[j] = the thread at canonical position j */
-  order: number[];
+  order: Int32Array;
   rename: Map<string, string>;
-  /** names the renaming (the order) in the part table's cache */
-  key: string;
+  /** parts' fingerprints with the names renamed: [2 id] hi, [2 id + 1] lo */
+  renamed: number[];
 }
 
 function hashOf(vec: Vec, slots: Int32Array): number {
