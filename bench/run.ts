@@ -12,6 +12,7 @@ import { exploreRandom } from '../src/explore/random.ts';
 import type { ExploreResult } from '../src/explore/result.ts';
 import { fingerprint } from '../src/explore/fingerprint-set.ts';
 import { stateFingerprint } from '../src/explore/state-fingerprint.ts';
+import { StateSpace } from '../src/explore/state-space.ts';
 import type { State } from '../src/core/model.ts';
 import type { Transition, TransitionSystem } from '../src/core/system.ts';
 import { BAD, benchParams, benchSystem, SIZES, type BenchSize } from './models.ts';
@@ -42,6 +43,8 @@ interface Exhaustive {
   statesPerSec: number;
   bytesPerState: number | undefined;
   complete: boolean;
+  /** transitions the transition cache answered (kmc, one thread) */
+  cacheHits?: number;
 }
 
 export interface SizeResult {
@@ -68,6 +71,10 @@ export interface HotPath {
   immerJsonUs: number;
   /** microseconds per transition: apply on a copy of the touched fields, fingerprint by walking the new parts */
   copyWalkUs: number;
+  /** microseconds per transition: the explorers' path (state-space.ts), its transition cache empty (one pass) */
+  spaceColdUs: number;
+  /** the same once the cache holds these transitions (best of 3 further passes) */
+  spaceWarmUs: number;
 }
 
 export interface BenchReport {
@@ -96,6 +103,7 @@ function fromKmc(r: ExploreResult): Exhaustive {
     statesPerSec: c.states / (c.ms / 1000),
     bytesPerState: c.bytesPerState,
     complete: r.kind === 'ok' && c.exhaustive,
+    ...(c.cache ? { cacheHits: c.cache.hits } : {}),
   };
 }
 
@@ -117,10 +125,12 @@ function fromSpin(r: SpinRun): Exhaustive & { compileMs: number; stateVector: nu
 
 /**
  * Side by side on the 2,000 states of a random walk of the small bench model: each enabled
- * transition applied and its successor fingerprinted, as the explorers do, the old way
- * (an immer draft; the JSON text hashed) and the engine's (a copy of the touched world
- * fields; a walk of the parts the successor does not share with its parent, whose
- * fingerprint is known). Best of three rounds each.
+ * transition applied and its successor fingerprinted, three ways: an immer draft and a
+ * hash of the JSON text (the first engine); a copy of the touched world fields and a walk
+ * of the parts the successor does not share with its parent (the second); and the
+ * explorers' path now, a vector of part numbers with a transition cache and Zobrist
+ * fingerprints (state-space.ts), once with the cache empty and then with it filled.
+ * Best of three rounds each, but the cold pass, which is one.
  */
 export function hotPath(system: TransitionSystem): HotPath {
   const states: State[] = [];
@@ -149,9 +159,28 @@ export function hotPath(system: TransitionSystem): HotPath {
     }
     return (ms * 1000) / transitions;
   };
+  // the explorers' path: each state entered (its fingerprint known), each successor fingerprinted from it
+  const space = new StateSpace(system, false);
+  const vecs = states.map((x) => space.encode(x));
+  const pass = () => {
+    const t = performance.now();
+    vecs.forEach((v, i) => {
+      space.enter(v);
+      const x = space.state(v);
+      moves[i]!.forEach((m) => {
+        const next = space.successor(v, x, m);
+        if (next !== undefined) sink ^= space.canon(next, true).hi;
+      });
+    });
+    return ((performance.now() - t) * 1000) / transitions;
+  };
+  const spaceColdUs = pass();
+  const spaceWarmUs = Math.min(pass(), pass(), pass());
   return {
     states: states.length,
     transitions,
+    spaceColdUs,
+    spaceWarmUs,
     immerJsonUs: best((x, t) => {
       const a = system.apply(x, t, { immer: true });
       if (!a.violation) sink ^= fingerprint(JSON.stringify(a.state))[0];
@@ -325,7 +354,7 @@ export function markdown(r: BenchReport): string {
   if (h) {
     L.push('');
     L.push(
-      `Hot path (${f(h.transitions)} transitions from ${f(h.states)} states of the small size, best of 3): apply a step and fingerprint its successor on an immer draft + hash of the JSON text ${f(h.immerJsonUs, 2)} µs; on a copy of the touched fields + walk of the new parts (kmc) ${f(h.copyWalkUs, 2)} µs: ${ratio(h.immerJsonUs, h.copyWalkUs, 1)}x faster.`,
+      `Hot path (${f(h.transitions)} transitions from ${f(h.states)} states of the small size, best of 3): apply a step and fingerprint its successor on an immer draft + hash of the JSON text ${f(h.immerJsonUs, 2)} µs; on a copy of the touched fields + walk of the new parts ${f(h.copyWalkUs, 2)} µs; kmc's state vectors with the transition cache empty ${f(h.spaceColdUs, 2)} µs (one pass), filled ${f(h.spaceWarmUs, 3)} µs: ${ratio(h.immerJsonUs, h.spaceWarmUs, 1)}x faster than immer + JSON. In the ${last?.size ?? ''} exploration without reductions the cache answered ${last?.kmc.raw.cacheHits !== undefined ? `${f((100 * last.kmc.raw.cacheHits) / last.kmc.raw.transitions, 1)}%` : '?'} of the transitions.`,
     );
   }
   const rd = r.random;

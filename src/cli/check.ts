@@ -42,6 +42,8 @@ interface Row {
     collisionProbability?: number;
     reductions?: { por: boolean; symmetry: boolean };
     workers?: number;
+    /** transitions the transition cache answered, distinct parts of states stored */
+    cache?: { hits: number; parts: number };
   };
   note?: string;
 }
@@ -141,6 +143,7 @@ function toRow(c: VariantCheck, seed: number, out: string): Row {
     row.stats.collisionProbability = cov.collisionProbability ?? 0;
     if (cov.reductions) row.stats.reductions = cov.reductions;
     row.stats.workers = cov.workers ?? 1;
+    if (cov.cache) row.stats.cache = cov.cache;
   }
   if (result.kind === 'violation') {
     row.property = result.violation.property;
@@ -167,7 +170,8 @@ function showRow(r: Row): string {
     lines.push(
       `      ${r.strategy}: ${st.states} distinct states, ${st.steps} transitions, depth ${st.depth}, ${st.exhaustive ? 'exhaustive' : 'not exhaustive'}, ` +
         `${st.milliseconds} ms (${st.statesPerSecond} states/s), ${st.bytesPerState} bytes/state, P(fingerprint collision) ~ ${st.collisionProbability!.toExponential(1)}, ${red}` +
-        (st.workers && st.workers > 1 ? `, ${st.workers} workers` : ''),
+        (st.workers && st.workers > 1 ? `, ${st.workers} workers` : '') +
+        (st.cache && st.steps > 0 ? `, ${Math.round((100 * st.cache.hits) / st.steps)}% of transitions from the cache (${st.cache.parts} distinct parts)` : ''),
     );
   }
   return lines.join('\n') + '\n';

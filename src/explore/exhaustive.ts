@@ -158,6 +158,7 @@ export class Store {
       collisionProbability: collisionProbability(states, this.steps + 1),
       reductions: { por: this.por, symmetry: this.symmetry },
       workers,
+      cache: { hits: this.space.hits, parts: this.space.parts.size },
     };
   }
 

@@ -3,8 +3,8 @@
 // fingerprint first, so no state crosses threads while a layer is expanded. Layers are
 // synchronous: every worker expands its part of layer d; when the set passes its load
 // limit the workers pause, the main thread grows it, and they go on; when the layer is
-// done, states are moved from the longest parts of layer d+1 to the shortest (as JSON),
-// so the workers stay equally busy. The verdict and the distinct-state count are those of
+// done, states are moved from the longest parts of layer d+1 to the shortest (vectors,
+// with the text of the parts they use), so the workers stay equally busy. The verdict and the distinct-state count are those of
 // one-thread BFS, and so is a counterexample's length, give or take the one step an
 // in-step violation adds when workers meet it and a broken state property in the same
 // layer (one-thread BFS reports whichever it meets first, too); with several properties
@@ -22,7 +22,7 @@ import { collisionProbability } from './fingerprint-set.ts';
 import type { ExhaustiveOptions } from './exhaustive.ts';
 import type { Coverage, ExploreResult } from './result.ts';
 import { MAX_WORKERS, SharedFingerprintSet } from './shared-fingerprint-set.ts';
-import type { FromWorker, ToWorker, WorkerInit } from './worker.ts';
+import type { FromWorker, Handed, ToWorker, WorkerInit } from './worker.ts';
 
 export interface ParallelOptions extends ExhaustiveOptions {
   /** URL of a module exporting `models` that holds the system's model (default: the repository's model/index.ts) */
@@ -122,14 +122,27 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     if (Math.max(...parts) - Math.min(...parts) <= Math.max(64, mean / 10)) return;
     const givers = parts.flatMap((p, i) => (p > mean ? [i] : []));
     const given = (await Promise.all(givers.map((i) => ask(i, { type: 'give', count: Math.floor(parts[i]! - mean) })))) as Extract<FromWorker, { type: 'given' }>[];
-    const moving = given.flatMap((g) => g.states);
+    const moving = given.map((g) => g.batch);
+    const total = moving.reduce((a, b) => a + b.states.length, 0);
     const takers = parts.flatMap((p, i) => (p < mean ? [i] : []));
-    let from = 0;
+    // each taker gets its share as slices of the givers' batches, with their parts
+    let b = 0;
+    let at = 0;
+    let left = total;
     await Promise.all(
       takers.map((i, j) => {
-        const k = j === takers.length - 1 ? moving.length - from : Math.min(Math.ceil(mean - parts[i]!), moving.length - from);
-        from += k;
-        return ask(i, { type: 'take', states: moving.slice(from - k, from) });
+        let want = j === takers.length - 1 ? left : Math.min(Math.ceil(mean - parts[i]!), left);
+        left -= want;
+        const batches: Handed[] = [];
+        while (want > 0) {
+          const batch = moving[b]!;
+          const k = Math.min(want, batch.states.length - at);
+          batches.push({ parts: batch.parts, states: batch.states.slice(at, at + k) });
+          want -= k;
+          at += k;
+          if (at === batch.states.length) [b, at] = [b + 1, 0];
+        }
+        return ask(i, { type: 'take', batches });
       }),
     );
   };

@@ -26,6 +26,8 @@ export interface Coverage {
   reductions?: { por: boolean; symmetry: boolean };
   /** bfs/dfs: worker threads used. */
   workers?: number;
+  /** bfs/dfs on one thread: transitions answered by the transition cache, distinct parts of states stored (state-space.ts) */
+  cache?: { hits: number; parts: number };
 }
 
 export type ExploreResult =

@@ -11,7 +11,8 @@ import { compile, type TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
 import { ParentLog } from './parent-log.ts';
 import { SharedFingerprintSet, TableFull, type SharedTable } from './shared-fingerprint-set.ts';
-import { canonicaliser } from './symmetry.ts';
+import { UNDEFINED } from './parts.ts';
+import { StateSpace, type Vec } from './state-space.ts';
 
 export interface WorkerInit {
   module: string;
@@ -26,14 +27,20 @@ export interface WorkerInit {
   table: SharedTable;
 }
 
-/** A state handed from one worker to another between layers: its text and global id. */
-export type Handed = [json: string, id: number];
+/**
+ * States handed from one worker to another between layers: their vectors and global ids,
+ * with the text of each part they use (part numbers are each worker's own).
+ */
+export interface Handed {
+  parts: [part: number, json: string][];
+  states: [vec: Vec, id: number][];
+}
 
 export type ToWorker =
   | { type: 'expand' }
   | { type: 'table'; table: SharedTable }
   | { type: 'give'; count: number }
-  | { type: 'take'; states: Handed[] }
+  | { type: 'take'; batches: Handed[] }
   | { type: 'begin' }
   | { type: 'count' }
   | { type: 'parent'; id: number }
@@ -44,12 +51,12 @@ export type FromWorker =
   /** done: the layer is expanded; false: stopped (the set is full, a violation, the deadline) */
   | { type: 'expanded'; done: boolean; steps: number; next: number; found?: { violation: Violation; id: number; move?: number }; timeout?: boolean }
   | { type: 'ok'; next: number; bytes: number }
-  | { type: 'given'; states: Handed[] }
+  | { type: 'given'; batch: Handed }
   | { type: 'parent'; parent: number; move: number }
   | { type: 'error'; message: string };
 
 interface Entry {
-  state: State;
+  vec: Vec;
   id: number;
 }
 
@@ -59,7 +66,7 @@ async function run(init: WorkerInit): Promise<void> {
   const model = (mod.models ?? []).find((m) => m.name === init.model);
   if (!model) throw new Error(`worker: no model ${init.model} in ${init.module}`);
   const system: TransitionSystem = compile(model, init.variant, init.params as never);
-  const canon = canonicaliser(system, init.symmetry);
+  const space = new StateSpace(system, init.symmetry);
   const n = init.workers;
   const me = init.index;
   let set = new SharedFingerprintSet(init.table);
@@ -78,7 +85,9 @@ async function run(init: WorkerInit): Promise<void> {
     for (; pos < layer.length; pos++, move = 0) {
       if (set.full) return stop(); // past the load limit probes grow long: let the table grow (TableFull is the hard stop)
       if (init.deadline !== undefined && (pos & 255) === 0 && Date.now() > init.deadline) return stop({ timeout: true });
-      const { state, id } = layer[pos]!;
+      const { vec, id } = layer[pos]!;
+      space.enter(vec);
+      const state = space.state(vec);
       const enabled = system.enabled(state);
       if (move === 0) {
         const v = system.check(state, enabled.length, init.target);
@@ -86,15 +95,16 @@ async function run(init: WorkerInit): Promise<void> {
       }
       let found: { violation: Violation; id: number; move?: number } | undefined;
       for (; move < enabled.length; move++) {
-        const applied = system.apply(state, enabled[move]!);
-        if (applied.violation) {
+        const after = space.successor(vec, state, enabled[move]!);
+        if (after === undefined) {
           steps++;
-          if (init.target === undefined || applied.violation.property === init.target) found ??= { violation: applied.violation, id, move };
+          const violation = space.violation!;
+          if (init.target === undefined || violation.property === init.target) found ??= { violation, id, move };
           continue;
         }
-        const { hi, lo } = canon(applied.state);
+        const { hi, lo } = space.canon(after, true);
         try {
-          if (set.insert(hi, lo)) next.push({ state: applied.state, id: log.push(id, move) * n + me });
+          if (set.insert(hi, lo)) next.push({ vec: after.slice(), id: log.push(id, move) * n + me });
         } catch (e) {
           if (e instanceof TableFull) return stop(found ? { found } : {}); // else this transition again once the set has grown
           throw e;
@@ -116,10 +126,15 @@ async function run(init: WorkerInit): Promise<void> {
           return ok();
         case 'give': {
           const given = next.splice(next.length - msg.count, msg.count);
-          return reply({ type: 'given', states: given.map((e) => [JSON.stringify(e.state), e.id]) });
+          const parts = new Map<number, string>();
+          for (const { vec } of given) for (let k = 1; k < vec.length; k++) if (!parts.has(vec[k]!)) parts.set(vec[k]!, JSON.stringify(space.parts.values[vec[k]!] ?? null));
+          return reply({ type: 'given', batch: { parts: [...parts], states: given.map((e) => [e.vec, e.id]) } });
         }
         case 'take':
-          for (const [json, id] of msg.states) next.push({ state: JSON.parse(json) as State, id });
+          for (const batch of msg.batches) {
+            const mine = new Map<number, number>(batch.parts.map(([part, json]) => [part, part === UNDEFINED ? UNDEFINED : space.parts.intern(JSON.parse(json))]));
+            for (const [vec, id] of batch.states) next.push({ vec: vec.map((x, k) => (k === 0 ? x : mine.get(x)!)), id });
+          }
           return ok();
         case 'count':
           return ok();
@@ -143,10 +158,10 @@ async function run(init: WorkerInit): Promise<void> {
 
   // the initial state is worker 0's, id 0
   if (me === 0) {
-    const s0 = system.initial();
-    const { hi, lo } = canon(s0);
+    const s0 = space.initial();
+    const { hi, lo } = space.canon(s0);
     set.insert(hi, lo);
-    next.push({ state: s0, id: log.push(-1, 0) * n });
+    next.push({ vec: s0, id: log.push(-1, 0) * n });
   }
   reply({ type: 'ready' });
 }
