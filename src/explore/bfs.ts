@@ -2,9 +2,11 @@
 // visited, layer by layer, so the first violation found has a shortest path. Visited
 // states are 64-bit fingerprints (fingerprint-set.ts); the path to each state is kept in
 // a parent log (parent-log.ts, about 2 bytes a state) and rebuilt only for a
-// counterexample. States waiting in the queue are kept whole (the frontier), the one part
-// of memory that grows with width.
+// counterexample. States waiting in the queue are kept as vectors of part numbers
+// (frontier.ts; with POR, in nodes with their sleep sets), the one part of memory that
+// grows with width.
 
+import { Frontier } from './frontier.ts';
 import { ParentLog } from './parent-log.ts';
 import { Bound, errorResult, incomplete, Store, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
 import type { ExploreResult } from './result.ts';
@@ -18,8 +20,11 @@ const NO_PARENT = -1;
 export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): ExploreResult {
   const store = new Store(system, opts);
   const tree = new ParentLog();
+  // POR: nodes (they carry sleep sets); else vectors in a typed-array frontier
   const queue: Node[] = [];
   let head = 0;
+  const frontier = store.por ? undefined : new Frontier(store.space.width);
+  const waiting = () => (frontier ? frontier.length : queue.length - head);
   /** POR: states in the queue not expanded yet, by fingerprint */
   const pending = new Map<string, Node>();
   let cut = false;
@@ -31,13 +36,12 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
   const visit = (vec: Vec, from: number, m: number, depth: number, sleep: Sleeper[]) => {
     const c = store.canon(vec, from !== NO_PARENT); // a successor: fingerprinted from its parent
     const slot = store.insert(c);
+    if (slot >= 0 && frontier) return frontier.push(newId(from, m), depth, vec);
     if (slot >= 0) {
       const node = store.node(vec.slice(), c.perm, depth, sleep, newId(from, m), true);
-      if (store.por) {
-        store.set.setValue(slot, store.mask(node));
-        node.fp = `${store.hi}:${store.lo}`;
-        pending.set(node.fp, node);
-      }
+      store.set.setValue(slot, store.mask(node));
+      node.fp = `${store.hi}:${store.lo}`;
+      pending.set(node.fp, node);
       queue.push(node);
       return;
     }
@@ -59,13 +63,20 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
 
   try {
     visit(store.space.initial(), NO_PARENT, 0, 0, []);
-    while (head < queue.length) {
-      const node = queue[head++]!;
-      if (head > 4096 && head * 2 > queue.length) {
-        queue.splice(0, head);
-        head = 0;
+    while (waiting() > 0) {
+      let node: Node;
+      if (frontier) {
+        const vec = new Array<number>(store.space.width);
+        frontier.shift(vec);
+        node = store.node(vec, undefined, frontier.depth, [], frontier.id, true);
+      } else {
+        node = queue[head++]!;
+        if (head > 4096 && head * 2 > queue.length) {
+          queue.splice(0, head);
+          head = 0;
+        }
       }
-      store.tick(queue.length - head);
+      store.tick(waiting());
       const { state, enabled } = store.open(node);
       if (node.first) {
         if (node.fp !== undefined) pending.delete(node.fp);

@@ -98,6 +98,8 @@ export class StateSpace {
   footprint: Footprint | undefined;
   /** the vector successor() returns: reused by the next call */
   private readonly next: Vec;
+  /** the length of a vector */
+  readonly width: number;
   /** symmetry groups with more than one thread, as thread indices */
   private readonly symmetric: number[][];
   private readonly names: string[];
@@ -124,7 +126,8 @@ export class StateSpace {
     this.fields = this.record ? Object.keys(w as object) : [''];
     this.fields.forEach((k, f) => this.slotOf.set(k, 1 + f));
     this.threads = s0.threads.length;
-    this.next = new Array(1 + this.fields.length + this.threads).fill(0);
+    this.width = 1 + this.fields.length + this.threads;
+    this.next = new Array(this.width).fill(0);
     this.order = new Int32Array(this.threads);
     this.sorted = new Int32Array(this.threads);
     this.names = system.threadNames;
