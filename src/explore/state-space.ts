@@ -409,7 +409,7 @@ interface Permutation {
 function hashOf(vec: Vec, slots: Int32Array): number {
   let h = 0x2545f491;
   for (let i = 0; i < slots.length; i++) h = Math.imul(h ^ vec[slots[i]!]!, 0x9e3779b1);
-  return h ^ (h >>> 15);
+  return (h ^ (h >>> 15)) & 0x3fffffff; // a small integer: a fast Map key
 }
 
 function same(ids: Int32Array, vec: Vec, slots: Int32Array): boolean {

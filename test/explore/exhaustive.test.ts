@@ -10,6 +10,7 @@ import type { ExhaustiveOptions } from '../../src/explore/exhaustive.ts';
 import { collisionProbability, fingerprint, FingerprintSet } from '../../src/explore/fingerprint-set.ts';
 import type { ExploreResult } from '../../src/explore/result.ts';
 import { ParentLog } from '../../src/explore/parent-log.ts';
+import { Frontier } from '../../src/explore/frontier.ts';
 import { models } from '../../model/index.ts';
 import { isProxy } from 'node:util/types';
 import { SharedFingerprintSet, TableFull } from '../../src/explore/shared-fingerprint-set.ts';
@@ -276,5 +277,29 @@ describe('reductions', () => {
   it('the shortest counterexample survives both', () => {
     const r = exploreBfs(compile(lostUpdate, 'racy', { threads: 3 }), { por: true, symmetry: true });
     expect(r.kind === 'violation' && r.path.length).toBe(6);
+  });
+});
+
+describe('BFS frontier', () => {
+  it('gives back records in order across chunk boundaries, pushes and shifts interleaved', () => {
+    const f = new Frontier(5);
+    const got: number[] = [];
+    const vec = [0, 0, 0, 0, 0];
+    let next = 0;
+    for (let round = 0; round < 40; round++) {
+      for (let i = 0; i < 3000; i++, next++) f.push(next, next % 97, [next, 7 - next, 1, 2, next & 0xff]);
+      for (let i = 0; i < 2000; i++) {
+        f.shift(vec);
+        expect(vec).toEqual([f.id, 7 - f.id, 1, 2, f.id & 0xff]);
+        expect(f.depth).toBe(f.id % 97);
+        got.push(f.id);
+      }
+    }
+    while (f.length > 0) {
+      f.shift(vec);
+      got.push(f.id);
+    }
+    expect(got).toEqual(Array.from({ length: next }, (_, i) => i));
+    expect(() => f.shift(vec)).toThrow(RangeError);
   });
 });
