@@ -10,14 +10,18 @@ import type { WorldAccess } from '../core/system.ts';
 export interface Footprint {
   reads: Set<string>;
   writes: Set<string>;
+  /** names the footprint in the cache of independence verdicts (a recorded footprint is reused by the transition cache) */
+  id: number;
 }
+
+let footprints = 0;
 
 // Paths form one trie shared by every recording: each node owns its path text, its
 // children and the proxy handler for objects found at that path, so recording a step
 // builds no strings and no handlers, only proxies for the objects the step touches.
 
 /** The footprint being recorded (one recording at a time: steps run synchronously). */
-let current: Footprint = { reads: new Set(), writes: new Set() };
+let current: Footprint = { reads: new Set(), writes: new Set(), id: 0 };
 /** Proxies made by the current recording, and the objects behind them. */
 let proxies = new Map<object, object>();
 const RAW = Symbol('raw');
@@ -104,7 +108,7 @@ const access: WorldAccess = {
 
 /** A WorldAccess that records into a new footprint (valid until the next call). */
 export function recorder(): { footprint: Footprint; access: WorldAccess } {
-  current = { reads: new Set(), writes: new Set() };
+  current = { reads: new Set(), writes: new Set(), id: ++footprints };
   proxies = new Map();
   return { footprint: current, access };
 }
@@ -119,7 +123,23 @@ function meets(xs: Set<string>, ys: Set<string>): boolean {
   return false;
 }
 
+/** Verdicts of independent() by pair of footprint ids; cleared when it grows past VERDICTS. */
+const verdicts = new Map<number, boolean>();
+const VERDICTS = 1 << 22;
+const PAIR = 2 ** 26;
+
 /** Transitions of different threads with these footprints commute in the state they were recorded in. */
 export function independent(a: Footprint, b: Footprint): boolean {
-  return !meets(a.writes, b.writes) && !meets(a.writes, b.reads) && !meets(b.writes, a.reads);
+  const x = Math.min(a.id, b.id);
+  const y = Math.max(a.id, b.id);
+  const key = y < PAIR ? x * PAIR + y : -1;
+  let v = key < 0 ? undefined : verdicts.get(key);
+  if (v === undefined) {
+    v = !meets(a.writes, b.writes) && !meets(a.writes, b.reads) && !meets(b.writes, a.reads);
+    if (key >= 0) {
+      if (verdicts.size >= VERDICTS) verdicts.clear();
+      verdicts.set(key, v);
+    }
+  }
+  return v;
 }
