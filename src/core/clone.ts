@@ -31,6 +31,9 @@ interface Holder {
   touched?: string[];
 }
 
+/** In `touched`: the step listed the world's fields (Object.keys, for..in, a spread). */
+export const EVERY_FIELD = '*';
+
 function touch(h: Holder, k: string | symbol): void {
   if (h.touched !== undefined && typeof k === 'string' && !h.touched.includes(k)) h.touched.push(k);
 }
@@ -64,7 +67,7 @@ const copyOnAccess: ProxyHandler<Holder> = {
     return k in h.copy;
   },
   ownKeys(h) {
-    for (const k of Object.keys(h.base)) touch(h, k); // the step saw which fields there are
+    touch(h, EVERY_FIELD); // the step saw which fields there are
     return Reflect.ownKeys(h.copy);
   },
   getOwnPropertyDescriptor(h, k) {

@@ -144,10 +144,9 @@ export function stateFingerprint(state: State, order?: readonly number[], rename
 
 /**
  * [hi, lo] of a state from its parts' fingerprints, as `parts` lists them: (keyHash, hi,
- * lo) for each world field present, then (hi, lo) for each thread (state-space.ts makes
- * the same list from its part tables, so both ways give one fingerprint).
+ * lo) for each world field present, then (hi, lo) for each thread.
  */
-export function combine(parts: ArrayLike<number>, n: number, faults: number): [number, number] {
+function combine(parts: ArrayLike<number>, n: number, faults: number): [number, number] {
   start();
   mix(n);
   for (let i = 0; i < n; i++) mix(parts[i]!);
@@ -158,7 +157,7 @@ export function combine(parts: ArrayLike<number>, n: number, faults: number): [n
 const keyHashes = new Map<string, number>();
 
 /** A 32-bit hash of a field name (the same in every thread and process). */
-export function keyHash(k: string): number {
+function keyHash(k: string): number {
   const known = keyHashes.get(k);
   if (known !== undefined) return known;
   let h = 0x811c9dc5;

@@ -1,29 +1,30 @@
 // The states of a transition system as the exhaustive explorers keep them: a vector of
 // small integers, one slot per world field and per thread, each the number of a part in
-// a part table (parts.ts), and slot 0 the fault count. A vector costs a few words, its
-// fingerprint is a hash of its parts' kept fingerprints, and a state object is made from
-// it only to run guards and properties on.
+// a part table (parts.ts), and slot 0 the fault count. A vector costs a few words, and a
+// state object is made from it only to run guards and properties on.
 //
 // Transitions are cached. A step is deterministic: what it does depends only on the
-// thread's part (pc and locals), the choice, and the world fields it touches (its guard,
-// its choices and its effect, read or written, recorded by the step's copy of the world,
-// clone.ts). So the outcome of a transition (the parts it changed, or the violation it
-// raised, and with POR its footprint) is kept under those inputs, and when the same
-// thread part meets the same touched fields again, in any other state, the successor is
-// the vector with those slots replaced: the step does not run, nothing is copied, walked
-// or hashed but the vector. A part is a top-level field of the world, so a step that
-// looks at one file looks at the whole files table; that costs cache hits, never
-// soundness.
+// thread's part (pc and locals), the choice, and the world fields it touches (its choices
+// and effect, read or written, and with POR its guard: recorded by the step's copy of the
+// world, clone.ts; the guard itself held, or the transition would not be taken). So the
+// outcome of a transition (the parts it changed, or the violation it raised, and with POR
+// its footprint) is kept under those inputs, and when the same thread part meets the same
+// touched fields again, in any other state, the successor is the vector with those slots
+// replaced: the step does not run, nothing is copied, walked or hashed but the vector. A
+// part is a top-level field of the world, so a step that looks at one file looks at the
+// whole files table; that costs cache hits, never soundness. Past MAX_OUTCOMES outcomes,
+// new ones are not kept.
 //
 // A state's fingerprint is the XOR of a 64-bit key per slot, made from the slot and its
 // part's fingerprint (Zobrist hashing), so a successor's is its parent's with the keys of
 // the slots the transition changed swapped: a few operations, not a walk of the state.
-// Under symmetry reduction a state whose threads are not in canonical order is
-// fingerprinted whole, in canonical order with thread names renamed.
+// Under symmetry reduction, a state whose threads sort into another order than its
+// parent's is fingerprinted whole, in canonical order with thread names renamed.
 
 import type { State } from '../core/model.ts';
 import type { Transition, TransitionSystem, WorldAccess } from '../core/system.ts';
 import { ModelError, type Violation } from '../core/violation.ts';
+import { EVERY_FIELD } from '../core/clone.ts';
 import type { Footprint } from './footprint.ts';
 import { PartTable, UNDEFINED } from './parts.ts';
 import { valueFingerprint } from './state-fingerprint.ts';
@@ -104,14 +105,15 @@ export class StateSpace {
   private readonly symmetric: number[][];
   private readonly names: string[];
   private readonly canonical: Canonical = { hi: 0, lo: 0, perm: undefined };
-  /** permutations met (symmetry), by their order as a number */
-  private readonly perms = new Map<number, Permutation>();
+  /** permutations met (symmetry), by their order (a number; text past 13 threads) */
+  private readonly perms = new Map<number | string, Permutation>();
   private readonly order: Int32Array;
   private readonly sorted: Int32Array;
   /** the state being expanded (enter()): its fingerprint, and the permutation it was made under */
   private baseHi = 0;
   private baseLo = 0;
   private basePerm: Permutation | undefined;
+  private entered: Vec = [];
   /** the last successor: its parent and the outcome that made it */
   private parent: Vec = [];
   private last: Outcome | undefined;
@@ -201,7 +203,7 @@ export class StateSpace {
     const touched: string[] = [];
     const rec = record?.();
     const applied = this.system.apply(state, t, { touched, access: rec?.access });
-    const slots = this.record ? this.slotsOf(touched) : Int32Array.of(1);
+    const slots = this.record ? this.slotsOf(touched, applied.state.world as Record<string, unknown>) : Int32Array.of(1);
     const o: Outcome = { ids: idsOf(vec, slots), writes: new Int32Array(0), faults: applied.state.faults - state.faults };
     if (rec) o.footprint = rec.footprint;
     if (applied.violation) o.violation = applied.violation;
@@ -246,14 +248,20 @@ export class StateSpace {
     this.outcomes++;
   }
 
-  private slotsOf(touched: string[]): Int32Array {
-    const slots = new Int32Array(touched.length);
-    for (let i = 0; i < touched.length; i++) {
-      const slot = this.slotOf.get(touched[i]!);
-      if (slot === undefined) throw this.newField(touched[i]!);
-      slots[i] = slot;
+  /**
+   * The slots of the fields a step touched: all of them when it listed the world's fields
+   * (a deleted field may come back). A name that is no field (`'x' in world`, toJSON) reads
+   * what no step can change, so it adds no slot, unless the step gave it a value.
+   */
+  private slotsOf(touched: string[], world: Record<string, unknown>): Int32Array {
+    if (touched.includes(EVERY_FIELD)) return Int32Array.from(this.fields, (_, f) => 1 + f);
+    const slots: number[] = [];
+    for (const k of touched) {
+      const slot = this.slotOf.get(k);
+      if (slot !== undefined) slots.push(slot);
+      else if (Object.hasOwn(world, k) && world[k] !== undefined) throw this.newField(k);
     }
-    return slots.sort();
+    return Int32Array.from(slots).sort();
   }
 
   private newField(k: string): ModelError {
@@ -262,6 +270,7 @@ export class StateSpace {
 
   /** Begin expanding `vec`: the fingerprints of its successors are made from its own. */
   enter(vec: Vec): void {
+    this.entered = vec;
     this.basePerm = this.symmetric.length === 0 ? undefined : this.permutation(vec);
     this.fingerprint(vec, this.basePerm);
     this.baseHi = this.canonical.hi;
@@ -276,7 +285,7 @@ export class StateSpace {
    */
   canon(vec: Vec, next = false): Canonical {
     const p = this.symmetric.length === 0 ? undefined : this.permutation(vec);
-    if (next && p === this.basePerm) this.swap(this.parent, this.last!, p);
+    if (next && p === this.basePerm && this.parent === this.entered) this.swap(this.parent, this.last!, p);
     else this.fingerprint(vec, p);
     this.canonical.perm = p?.perm;
     return this.canonical;
@@ -323,7 +332,6 @@ export class StateSpace {
   /** The XOR of the slots' keys, threads in `p`'s order with names renamed; into this.canonical. */
   private fingerprint(vec: Vec, p: Permutation | undefined): void {
     const F = this.fields.length;
-    const fp = this.parts.fp;
     key(0, vec[0]!, 0);
     let hi = zh;
     let lo = zl;
@@ -368,8 +376,9 @@ export class StateSpace {
       }
     }
     if (!moved) return undefined;
-    let key = 0;
-    for (let i = 0; i < order.length; i++) key = key * order.length + order[i]!;
+    let key: number | string = 0;
+    if (order.length <= 13) for (let i = 0; i < order.length; i++) key = key * order.length + order[i]!;
+    else key = order.join(',');
     let p = this.perms.get(key);
     if (p === undefined) {
       const perm = new Int32Array(order.length);
