@@ -36,7 +36,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
   const visit = (vec: Vec, from: number, m: number, depth: number, sleep: Sleeper[]) => {
     const c = store.canon(vec, from !== NO_PARENT); // a successor: fingerprinted from its parent
     const slot = store.insert(c);
-    if (slot >= 0 && frontier) return frontier.push(newId(from, m), depth, vec);
+    if (slot >= 0 && frontier) return frontier.push(newId(from, m), depth, c.hi, c.lo, vec);
     if (slot >= 0) {
       const node = store.node(vec.slice(), c.perm, depth, sleep, newId(from, m), true);
       store.set.setValue(slot, store.mask(node));
@@ -69,6 +69,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
         const vec = new Array<number>(store.space.width);
         frontier.shift(vec);
         node = store.node(vec, undefined, frontier.depth, [], frontier.id, true);
+        node.fingerprint = { hi: frontier.hi, lo: frontier.lo };
       } else {
         node = queue[head++]!;
         if (head > 4096 && head * 2 > queue.length) {

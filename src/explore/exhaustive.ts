@@ -76,6 +76,8 @@ export interface Node {
   first: boolean;
   /** BFS with POR: the fingerprint, while the node waits in the queue */
   fp?: string;
+  /** the fingerprint canon() gave the state, when kept */
+  fingerprint?: { hi: number; lo: number };
 }
 
 export class Bound extends Error {}
@@ -179,7 +181,7 @@ export class Store {
 
   /** The state object of a node, to check and expand, and its enabled transitions. */
   open(node: Node): { state: State; enabled: Transition[] } {
-    this.space.enter(node.vec);
+    this.space.enter(node.vec, node.fingerprint);
     const state = this.space.state(node.vec);
     return { state, enabled: node.enabled ?? this.system.enabled(state) };
   }

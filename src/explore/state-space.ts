@@ -78,8 +78,6 @@ function key(slot: number, hi: number, lo: number): void {
   zl = b >>> 0;
 }
 
-/** Choices past this index are not cached (the key packs the choice in 10 bits). */
-const MAX_CHOICE = 1024;
 /** Past this many cached outcomes, new ones are not kept (the memory stays bounded). */
 const MAX_OUTCOMES = 4_000_000;
 
@@ -90,7 +88,8 @@ export class StateSpace {
   private readonly slotOf = new Map<string, number>();
   private readonly record: boolean;
   readonly threads: number;
-  private readonly cache = new Map<number, Group[]>();
+  /** cached outcomes: [thread part * threads + thread][choice] */
+  private readonly cache: (Group[] | undefined)[][] = [];
   outcomes = 0;
   hits = 0;
   /** what the last successor() call raised, when it returned undefined */
@@ -185,8 +184,8 @@ export class StateSpace {
   successor(vec: Vec, state: State, t: Transition, record?: () => { footprint: Footprint; access: WorldAccess }): Vec | undefined {
     const F = this.fields.length;
     const self = vec[1 + F + t.thread]!;
-    const key = t.choice < MAX_CHOICE ? (self * this.threads + t.thread) * MAX_CHOICE + t.choice : -1;
-    const groups = key < 0 ? undefined : this.cache.get(key);
+    const key = self * this.threads + t.thread;
+    const groups = this.cache[key]?.[t.choice];
     if (groups !== undefined) {
       for (let g = 0; g < groups.length; g++) {
         const { slots, outcomes } = groups[g]!;
@@ -219,7 +218,7 @@ export class StateSpace {
       if (thread !== self) writes.push(1 + F + t.thread, thread);
       o.writes = Int32Array.from(writes);
     }
-    if (key >= 0 && this.outcomes < MAX_OUTCOMES) this.keep(key, slots, vec, o);
+    if (this.outcomes < MAX_OUTCOMES) this.keep(key, t.choice, slots, vec, o);
     return this.follow(vec, o);
   }
 
@@ -237,9 +236,12 @@ export class StateSpace {
     return next;
   }
 
-  private keep(key: number, slots: Int32Array, vec: Vec, o: Outcome): void {
-    let groups = this.cache.get(key);
-    if (groups === undefined) this.cache.set(key, (groups = []));
+  private keep(key: number, choice: number, slots: Int32Array, vec: Vec, o: Outcome): void {
+    while (this.cache.length <= key) this.cache.push([]);
+    const byChoice = this.cache[key]!;
+    while (byChoice.length <= choice) byChoice.push(undefined);
+    let groups = byChoice[choice];
+    if (groups === undefined) byChoice[choice] = groups = [];
     let group = groups.find((g) => g.slots.length === slots.length && g.slots.every((s, i) => s === slots[i]));
     if (group === undefined) groups.push((group = { slots, outcomes: new Map() }));
     const h = hashOf(vec, slots);
@@ -268,10 +270,18 @@ export class StateSpace {
     return new ModelError(`the world of ${this.system.modelName} has no field '${k}' in its initial state: give every world field an initial value`);
   }
 
-  /** Begin expanding `vec`: the fingerprints of its successors are made from its own. */
-  enter(vec: Vec): void {
+  /**
+   * Begin expanding `vec`: the fingerprints of its successors are made from its own
+   * (`known`: what canon() gave for it, kept since).
+   */
+  enter(vec: Vec, known?: { hi: number; lo: number }): void {
     this.entered = vec;
     this.basePerm = this.symmetric.length === 0 ? undefined : this.permutation(vec);
+    if (known) {
+      this.baseHi = known.hi;
+      this.baseLo = known.lo;
+      return;
+    }
     this.fingerprint(vec, this.basePerm);
     this.baseHi = this.canonical.hi;
     this.baseLo = this.canonical.lo;

@@ -287,11 +287,11 @@ describe('BFS frontier', () => {
     const vec = [0, 0, 0, 0, 0];
     let next = 0;
     for (let round = 0; round < 40; round++) {
-      for (let i = 0; i < 3000; i++, next++) f.push(next, next % 97, [next, 7 - next, 1, 2, next & 0xff]);
+      for (let i = 0; i < 3000; i++, next++) f.push(next, next % 97, next * 3, 0xfffffff0, [next, 7 - next, 1, 2, next & 0xff]);
       for (let i = 0; i < 2000; i++) {
         f.shift(vec);
         expect(vec).toEqual([f.id, 7 - f.id, 1, 2, f.id & 0xff]);
-        expect(f.depth).toBe(f.id % 97);
+        expect([f.depth, f.hi, f.lo]).toEqual([f.id % 97, f.id * 3, 0xfffffff0]);
         got.push(f.id);
       }
     }
