@@ -27,7 +27,7 @@ import type { FromWorker, Handed, ToWorker, WorkerInit } from './worker.ts';
 export interface ParallelOptions extends ExhaustiveOptions {
   /** URL of a module exporting `models` that holds the system's model (default: the repository's model/index.ts) */
   source?: string;
-  /** @internal tests: slots of the first visited-set table (default 4096) */
+  /** @internal tests: slots of the first visited-set table (default 2^20, 8 MiB: growing pauses every worker) */
   tableSlots?: number;
 }
 
@@ -86,7 +86,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     workers: n,
   });
 
-  let set = SharedFingerprintSet.create(opts.tableSlots ?? 1 << 12);
+  let set = SharedFingerprintSet.create(opts.tableSlots ?? 1 << 20);
   const memoryLimit = opts.maxMemoryBytes;
   const workers = Array.from({ length: n }, (_, index) => {
     const init: WorkerInit = {

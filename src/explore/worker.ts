@@ -2,8 +2,9 @@
 // in shared memory (shared-fingerprint-set.ts); a worker keeps the states it was first to
 // insert, in its part of the next layer, with their parents in its parent log. State ids
 // are global: local id * n + worker index. Between layers the main thread moves states
-// from the longer parts to the shorter ones, ids and all; a worker expands its part in id
-// order, so within a layer the parents it logs do not decrease (parent-log.ts).
+// from the longer parts to the shorter ones, ids and all. A worker's part is a frontier
+// (frontier.ts): its own successors in the order it stored them, then those handed to it,
+// so the parents it logs go back at most once a layer (parent-log.ts takes that).
 
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Model, State } from '../core/model.ts';
@@ -11,6 +12,7 @@ import { compile, type TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
 import { ParentLog } from './parent-log.ts';
 import { SharedFingerprintSet, TableFull, type SharedTable } from './shared-fingerprint-set.ts';
+import { Frontier } from './frontier.ts';
 import { UNDEFINED } from './parts.ts';
 import { StateSpace, type Vec } from './state-space.ts';
 
@@ -55,11 +57,6 @@ export type FromWorker =
   | { type: 'parent'; parent: number; move: number }
   | { type: 'error'; message: string };
 
-interface Entry {
-  vec: Vec;
-  id: number;
-}
-
 async function run(init: WorkerInit): Promise<void> {
   const port = parentPort!;
   const mod = (await import(init.module)) as { models?: Model[] };
@@ -71,22 +68,31 @@ async function run(init: WorkerInit): Promise<void> {
   const me = init.index;
   let set = new SharedFingerprintSet(init.table);
   const log = new ParentLog();
-  let layer: Entry[] = [];
-  let next: Entry[] = [];
-  let pos = 0;
+  /** this worker's part of the layer being expanded, and of the next one */
+  let layer = new Frontier(space.width);
+  let next = new Frontier(space.width);
   const reply = (m: FromWorker) => port.postMessage(m);
   const ok = () => reply({ type: 'ok', next: next.length, bytes: log.bytes });
 
-  /** where the expansion of the layer stands: the state, and its next transition */
+  /** where the expansion of the layer stands: the state taken from it (if any), and its next transition */
+  const vec: Vec = new Array(space.width).fill(0);
+  let taken = false;
   let move = 0;
+  let expanded = 0;
   const expand = (): FromWorker => {
     let steps = 0;
     const stop = (more: Partial<FromWorker & { type: 'expanded' }> = {}): FromWorker => ({ type: 'expanded', done: false, steps, next: next.length, ...more });
-    for (; pos < layer.length; pos++, move = 0) {
+    for (;;) {
       if (set.full) return stop(); // past the load limit probes grow long: let the table grow (TableFull is the hard stop)
-      if (init.deadline !== undefined && (pos & 255) === 0 && Date.now() > init.deadline) return stop({ timeout: true });
-      const { vec, id } = layer[pos]!;
-      space.enter(vec);
+      if (!taken) {
+        if (layer.length === 0) break;
+        layer.shift(vec);
+        taken = true;
+        move = 0;
+        if (init.deadline !== undefined && (++expanded & 255) === 0 && Date.now() > init.deadline) return stop({ timeout: true });
+      }
+      const id = layer.id;
+      space.enter(vec, layer);
       const state = space.state(vec);
       const enabled = system.enabled(state);
       if (move === 0) {
@@ -104,7 +110,7 @@ async function run(init: WorkerInit): Promise<void> {
         }
         const { hi, lo } = space.canon(after, true);
         try {
-          if (set.insert(hi, lo)) next.push({ vec: after.slice(), id: log.push(id, move) * n + me });
+          if (set.insert(hi, lo)) next.push(log.push(id, move) * n + me, 0, hi, lo, after);
         } catch (e) {
           if (e instanceof TableFull) return stop(found ? { found } : {}); // else this transition again once the set has grown
           throw e;
@@ -112,6 +118,7 @@ async function run(init: WorkerInit): Promise<void> {
         steps++;
       }
       if (found) return stop({ found });
+      taken = false;
     }
     return { type: 'expanded', done: true, steps, next: next.length };
   };
@@ -125,24 +132,32 @@ async function run(init: WorkerInit): Promise<void> {
           set = new SharedFingerprintSet(msg.table);
           return ok();
         case 'give': {
-          const given = next.splice(next.length - msg.count, msg.count);
+          const states: [Vec, number][] = [];
           const parts = new Map<number, string>();
-          for (const { vec } of given) for (let k = 1; k < vec.length; k++) if (!parts.has(vec[k]!)) parts.set(vec[k]!, JSON.stringify(space.parts.values[vec[k]!] ?? null));
-          return reply({ type: 'given', batch: { parts: [...parts], states: given.map((e) => [e.vec, e.id]) } });
+          for (let i = 0; i < msg.count && next.length > 0; i++) {
+            const v: Vec = new Array(space.width);
+            next.shift(v);
+            states.push([v, next.id]);
+            for (let k = 1; k < v.length; k++) if (!parts.has(v[k]!)) parts.set(v[k]!, JSON.stringify(space.parts.values[v[k]!] ?? null));
+          }
+          return reply({ type: 'given', batch: { parts: [...parts], states } });
         }
         case 'take':
           for (const batch of msg.batches) {
             const mine = new Map<number, number>(batch.parts.map(([part, json]) => [part, part === UNDEFINED ? UNDEFINED : space.parts.intern(JSON.parse(json))]));
-            for (const [vec, id] of batch.states) next.push({ vec: vec.map((x, k) => (k === 0 ? x : mine.get(x)!)), id });
+            for (const [theirs, id] of batch.states) {
+              const v = theirs.map((x, k) => (k === 0 ? x : mine.get(x)!));
+              const { hi, lo } = space.canon(v);
+              next.push(id, 0, hi, lo, v);
+            }
           }
           return ok();
         case 'count':
           return ok();
         case 'begin':
-          layer = next.sort((a, b) => a.id - b.id);
-          next = [];
-          pos = 0;
-          move = 0;
+          layer = next;
+          next = new Frontier(space.width);
+          taken = false;
           return ok();
         case 'parent': {
           const { parent, move } = log.entry(Math.floor(msg.id / n));
@@ -161,7 +176,7 @@ async function run(init: WorkerInit): Promise<void> {
     const s0 = space.initial();
     const { hi, lo } = space.canon(s0);
     set.insert(hi, lo);
-    next.push({ vec: s0, id: log.push(-1, 0) * n });
+    next.push(log.push(-1, 0) * n, 0, hi, lo, s0);
   }
   reply({ type: 'ready' });
 }
