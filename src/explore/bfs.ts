@@ -26,7 +26,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
   const frontier = store.por ? undefined : new Frontier(store.space.width);
   const waiting = () => (frontier ? frontier.length : queue.length - head);
   /** POR: states in the queue not expanded yet, by fingerprint */
-  const pending = new Map<string, Node>();
+  const pending = new Map<number, Node>();
   let cut = false;
   const extraBytes = () => tree.bytes;
 
@@ -40,17 +40,18 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
     if (slot >= 0) {
       const node = store.node(vec.slice(), c.perm, depth, sleep, newId(from, m), true);
       store.set.setValue(slot, store.mask(node));
-      node.fp = `${store.hi}:${store.lo}`;
+      node.fp = pendingKey(store.hi, store.lo);
+      node.fingerprint = { hi: store.hi, lo: store.lo };
       pending.set(node.fp, node);
       queue.push(node);
       return;
     }
     if (!store.por) return;
-    const fp = `${store.hi}:${store.lo}`;
+    const fp = pendingKey(store.hi, store.lo);
     const { again, node } = store.revisit(-slot - 1, vec.slice(), c.perm, sleep);
     if (again === 0) return;
     const waiting = pending.get(fp);
-    if (waiting) {
+    if (waiting && waiting.fingerprint!.hi === store.hi && waiting.fingerprint!.lo === store.lo) {
       const keep = store.set.value(-slot - 1);
       waiting.sleep = waiting.sleep.filter((u) => {
         const i = waiting.enabled!.findIndex((t) => t.thread === u.thread && t.choice === u.choice);
@@ -58,7 +59,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
       });
       return;
     }
-    queue.push({ ...node!, depth, id: newId(from, m), only: again, fp: undefined });
+    queue.push({ ...node!, depth, id: newId(from, m), only: again, fp: undefined, fingerprint: undefined });
   };
 
   try {
@@ -102,4 +103,9 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
   }
   if (cut) return incomplete(`max-depth (${opts.maxDepth})`, store.coverage('bfs', false, extraBytes()));
   return { kind: 'ok', coverage: store.coverage('bfs', true, extraBytes()) };
+}
+
+/** A number naming a fingerprint among the waiting states: 53 of its 64 bits (a clash is checked, and only costs a re-expansion). */
+function pendingKey(hi: number, lo: number): number {
+  return (hi & 0x1fffff) * 4294967296 + lo;
 }

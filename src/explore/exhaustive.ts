@@ -74,8 +74,8 @@ export interface Node {
   id: number;
   /** first expansion of a distinct state (not a re-expansion) */
   first: boolean;
-  /** BFS with POR: the fingerprint, while the node waits in the queue */
-  fp?: string;
+  /** BFS with POR: the key of its fingerprint among the waiting nodes, while it waits */
+  fp?: number;
   /** the fingerprint canon() gave the state, when kept */
   fingerprint?: { hi: number; lo: number };
 }

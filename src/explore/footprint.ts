@@ -10,8 +10,10 @@ import type { WorldAccess } from '../core/system.ts';
 export interface Footprint {
   reads: Set<string>;
   writes: Set<string>;
-  /** names the footprint in the cache of independence verdicts (a recorded footprint is reused by the transition cache) */
+  /** names the footprint among those recorded (a recorded footprint is reused by the transition cache) */
   id: number;
+  /** independent() with later footprints, by their id */
+  verdicts?: Map<number, boolean>;
 }
 
 let footprints = 0;
@@ -123,23 +125,17 @@ function meets(xs: Set<string>, ys: Set<string>): boolean {
   return false;
 }
 
-/** Verdicts of independent() by pair of footprint ids; cleared when it grows past VERDICTS. */
-const verdicts = new Map<number, boolean>();
-const VERDICTS = 1 << 22;
-const PAIR = 2 ** 26;
+/** Verdicts kept per footprint, at most (memory stays bounded; past it they are recomputed). */
+const VERDICTS = 256;
 
 /** Transitions of different threads with these footprints commute in the state they were recorded in. */
 export function independent(a: Footprint, b: Footprint): boolean {
-  const x = Math.min(a.id, b.id);
-  const y = Math.max(a.id, b.id);
-  const key = y < PAIR ? x * PAIR + y : -1;
-  let v = key < 0 ? undefined : verdicts.get(key);
+  // the verdict is kept on the older footprint, by the newer one's id
+  const [x, y] = a.id < b.id ? [a, b] : [b, a];
+  let v = x.verdicts?.get(y.id);
   if (v === undefined) {
     v = !meets(a.writes, b.writes) && !meets(a.writes, b.reads) && !meets(b.writes, a.reads);
-    if (key >= 0) {
-      if (verdicts.size >= VERDICTS) verdicts.clear();
-      verdicts.set(key, v);
-    }
+    if ((x.verdicts ??= new Map()).size < VERDICTS) x.verdicts.set(y.id, v);
   }
   return v;
 }
