@@ -119,7 +119,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
   // move states from the parts longer than the mean to the parts shorter than it
   const balance = async () => {
     const mean = parts.reduce((a, b) => a + b, 0) / n;
-    if (Math.max(...parts) - Math.min(...parts) <= Math.max(64, mean / 10)) return;
+    if (Math.max(...parts) - Math.min(...parts) <= Math.max(16, mean / 50)) return;
     const givers = parts.flatMap((p, i) => (p > mean ? [i] : []));
     const given = (await Promise.all(givers.map((i) => ask(i, { type: 'give', count: Math.floor(parts[i]! - mean) })))) as Extract<FromWorker, { type: 'given' }>[];
     const moving = given.map((g) => g.batch);
