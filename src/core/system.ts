@@ -49,9 +49,10 @@ export interface ApplyOptions {
   access?: WorldAccess;
   immer?: boolean;
   /**
-   * On the fast path: the names of the world's fields the transition touched (its guard,
-   * choices and effect, read or written) are appended here; every such read goes through
-   * the copy of the world, so what the transition did depends on nothing else of the world.
+   * On the fast path: the names of the world's fields the transition touched (its choices
+   * and effect, and its guard when `access` records, read or written) are appended here;
+   * every such read goes through the copy of the world, so what the transition did depends
+   * on nothing else of the world (state-space.ts caches transitions by these fields).
    */
   touched?: string[];
 }
