@@ -41,6 +41,9 @@ interface Outcome {
   faults: number;
   violation?: Violation;
   footprint?: Footprint;
+  /** what the writes change in a fingerprint without permutation (kept once computed) */
+  dhi?: number;
+  dlo?: number;
   /** another outcome whose ids hash alike */
   next?: Outcome;
 }
@@ -314,20 +317,33 @@ export class StateSpace {
       hi ^= zh;
       lo ^= zl;
     }
+    if (p === undefined && o.dhi !== undefined) {
+      this.canonical.hi = (hi ^ o.dhi) >>> 0;
+      this.canonical.lo = (lo ^ o.dlo!) >>> 0;
+      return;
+    }
+    let dhi = 0;
+    let dlo = 0;
     const w = o.writes;
     for (let i = 0; i < w.length; i += 2) {
       const slot = w[i]!;
       // where the slot's part goes in canonical order: a thread moves to its position
       const at = p === undefined || slot <= F ? slot : 1 + F + p.perm[slot - 1 - F]!;
       this.slotKey(at, vec[slot]!, p);
-      hi ^= zh;
-      lo ^= zl;
+      dhi ^= zh;
+      dlo ^= zl;
       this.slotKey(at, w[i + 1]!, p);
-      hi ^= zh;
-      lo ^= zl;
+      dhi ^= zh;
+      dlo ^= zl;
     }
-    this.canonical.hi = hi >>> 0;
-    this.canonical.lo = lo >>> 0;
+    // a written slot held the same part in every state the outcome applies to (it was
+    // touched, so its part is in the key), so without a permutation the change is the same
+    if (p === undefined) {
+      o.dhi = dhi;
+      o.dlo = dlo;
+    }
+    this.canonical.hi = (hi ^ dhi) >>> 0;
+    this.canonical.lo = (lo ^ dlo) >>> 0;
   }
 
   /** The key of part `id` in slot `slot` (renamed by `p`) into (zh, zl); (0, 0) for undefined. */
