@@ -8,7 +8,7 @@
 
 import { Frontier } from './frontier.ts';
 import { ParentLog } from './parent-log.ts';
-import { Bound, errorResult, incomplete, Store, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
+import { Bound, errorResult, incomplete, NO_SLEEP, Store, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
 import type { ExploreResult } from './result.ts';
 import type { TransitionSystem } from '../core/system.ts';
 import type { Vec } from './state-space.ts';
@@ -69,7 +69,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
       if (frontier) {
         const vec = new Array<number>(store.space.width);
         frontier.shift(vec);
-        node = store.node(vec, undefined, frontier.depth, [], frontier.id, true);
+        node = store.node(vec, undefined, frontier.depth, NO_SLEEP, frontier.id, true);
         node.fingerprint = { hi: frontier.hi, lo: frontier.lo };
       } else {
         node = queue[head++]!;

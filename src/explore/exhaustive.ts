@@ -82,6 +82,9 @@ export interface Node {
 
 export class Bound extends Error {}
 
+/** The sleep set of every transition without POR (never changed). */
+export const NO_SLEEP: Sleeper[] = [];
+
 const TICK = 256;
 
 export class Store {
@@ -221,7 +224,7 @@ export class Store {
           if (target === undefined || violation.property === target) return { violation, move: i };
           continue;
         }
-        child(next, i, []);
+        child(next, i, NO_SLEEP);
       }
     }
     return undefined;
