@@ -38,20 +38,17 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
     const slot = store.insert(c);
     if (slot >= 0 && frontier) return frontier.push(newId(from, m), depth, c.hi, c.lo, vec);
     if (slot >= 0) {
-      const node = store.node(vec.slice(), c.perm, depth, sleep, newId(from, m), true);
+      const node = store.node(vec.slice(), c, depth, sleep, newId(from, m), true);
       store.set.setValue(slot, store.mask(node));
-      node.fp = pendingKey(store.hi, store.lo);
-      node.fingerprint = { hi: store.hi, lo: store.lo };
-      pending.set(node.fp, node);
+      pending.set(pendingKey(node), node);
       queue.push(node);
       return;
     }
     if (!store.por) return;
-    const fp = pendingKey(store.hi, store.lo);
-    const { again, node } = store.revisit(-slot - 1, vec.slice(), c.perm, sleep);
+    const { again, node } = store.revisit(-slot - 1, vec.slice(), c, sleep);
     if (again === 0) return;
-    const waiting = pending.get(fp);
-    if (waiting && waiting.fingerprint!.hi === store.hi && waiting.fingerprint!.lo === store.lo) {
+    const waiting = pending.get(pendingKey(node!));
+    if (waiting && waiting.fingerprint.hi === node!.fingerprint.hi && waiting.fingerprint.lo === node!.fingerprint.lo) {
       const keep = store.set.value(-slot - 1);
       waiting.sleep = waiting.sleep.filter((u) => {
         const i = waiting.enabled!.findIndex((t) => t.thread === u.thread && t.choice === u.choice);
@@ -59,7 +56,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
       });
       return;
     }
-    queue.push({ ...node!, depth, id: newId(from, m), only: again, fp: undefined, fingerprint: undefined });
+    queue.push({ ...node!, depth, id: newId(from, m), only: again });
   };
 
   try {
@@ -69,8 +66,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
       if (frontier) {
         const vec = new Array<number>(store.space.width);
         frontier.shift(vec);
-        node = store.node(vec, undefined, frontier.depth, NO_SLEEP, frontier.id, true);
-        node.fingerprint = { hi: frontier.hi, lo: frontier.lo };
+        node = store.node(vec, { hi: frontier.hi, lo: frontier.lo, perm: undefined }, frontier.depth, NO_SLEEP, frontier.id, true);
       } else {
         node = queue[head++]!;
         if (head > 4096 && head * 2 > queue.length) {
@@ -81,7 +77,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
       store.tick(waiting());
       const { state, enabled } = store.open(node);
       if (node.first) {
-        if (node.fp !== undefined) pending.delete(node.fp);
+        if (store.por && pending.get(pendingKey(node)) === node) pending.delete(pendingKey(node));
         if (node.depth > store.depth) store.depth = node.depth;
         const violation = system.check(state, enabled.length, opts.target);
         if (violation) return { kind: 'violation', violation, path: pathTo(node.id), coverage: store.coverage('bfs', false, extraBytes()) };
@@ -105,7 +101,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
   return { kind: 'ok', coverage: store.coverage('bfs', true, extraBytes()) };
 }
 
-/** A number naming a fingerprint among the waiting states: 53 of its 64 bits (a clash is checked, and only costs a re-expansion). */
-function pendingKey(hi: number, lo: number): number {
-  return (hi & 0x1fffff) * 4294967296 + lo;
+/** A number naming a node's fingerprint among the waiting ones: 53 of its 64 bits (a clash is checked, and only costs a re-expansion). */
+function pendingKey(node: Node): number {
+  return (node.fingerprint.hi & 0x1fffff) * 4294967296 + node.fingerprint.lo;
 }

@@ -38,13 +38,13 @@ export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): Exp
     const c = store.canon(vec, trail !== undefined); // a successor: fingerprinted from its parent
     const slot = store.insert(c);
     if (slot >= 0) {
-      const node = store.node(vec.slice(), c.perm, depth, sleep, -1, true);
+      const node = store.node(vec.slice(), c, depth, sleep, -1, true);
       if (store.por) store.set.setValue(slot, store.mask(node));
       children.push({ node, trail });
       return;
     }
     if (!store.por) return;
-    const { again, node } = store.revisit(-slot - 1, vec.slice(), c.perm, sleep);
+    const { again, node } = store.revisit(-slot - 1, vec.slice(), c, sleep);
     if (again !== 0) children.push({ node: { ...node!, depth, only: again }, trail });
   };
 

@@ -74,10 +74,8 @@ export interface Node {
   id: number;
   /** first expansion of a distinct state (not a re-expansion) */
   first: boolean;
-  /** BFS with POR: the key of its fingerprint among the waiting nodes, while it waits */
-  fp?: number;
-  /** the fingerprint canon() gave the state, when kept */
-  fingerprint?: { hi: number; lo: number };
+  /** the fingerprint canon() gave the state (expanding it starts from it) */
+  fingerprint: { hi: number; lo: number };
 }
 
 export class Bound extends Error {}
@@ -102,8 +100,6 @@ export class Store {
   private readonly explicitMemory: boolean;
   private lastProgress = 0;
   private lastSteps = 0;
-  hi = 0;
-  lo = 0;
 
   constructor(
     readonly system: TransitionSystem,
@@ -119,11 +115,9 @@ export class Store {
     this.memoryLimit = opts.maxMemoryBytes ?? v8.getHeapStatistics().heap_size_limit * 0.85;
   }
 
-  /** Store a canonical fingerprint (kept in hi/lo); returns the set's insert result. */
+  /** Store a canonical fingerprint; returns the set's insert result. */
   insert(c: Canonical): number {
     const { hi, lo } = c;
-    this.hi = hi;
-    this.lo = lo;
     if (this.opts.maxStates !== undefined && this.set.size >= this.opts.maxStates && !this.set.has(hi, lo)) throw new Bound(`max-states (${this.opts.maxStates})`);
     if (this.set.size + 1 > this.set.limit && this.set.bytes + this.set.growthBytes > this.memoryLimit) throw new Bound(`max-memory (${this.opts.maxMemoryBytes ?? this.memoryLimit} bytes: the fingerprint set cannot grow)`);
     return this.set.insert(hi, lo);
@@ -172,14 +166,15 @@ export class Store {
     return this.space.canon(vec, next);
   }
 
-  /** A node for a state; with POR, its enabled transitions and their canonical ranks. */
-  node(vec: Vec, perm: Int32Array | undefined, depth: number, sleep: Sleeper[], id: number, first: boolean): Node {
-    if (!this.por) return { vec, depth, enabled: undefined, ranks: undefined, sleep, id, first };
+  /** A node for a state (`c`: what canon() gave it); with POR, its enabled transitions and their canonical ranks. */
+  node(vec: Vec, c: Canonical, depth: number, sleep: Sleeper[], id: number, first: boolean): Node {
+    const fingerprint = { hi: c.hi, lo: c.lo };
+    if (!this.por) return { vec, depth, enabled: undefined, ranks: undefined, sleep, id, first, fingerprint };
     const enabled = this.system.enabled(this.space.state(vec));
-    const ranks = rank(enabled, perm);
+    const ranks = rank(enabled, c.perm);
     // a sleeper whose rank cannot be stored is dropped (explored again: sound)
     const kept = sleep.filter((u) => bitOf(enabled, ranks, u) !== 0);
-    return { vec, depth, enabled, ranks, sleep: kept, id, first };
+    return { vec, depth, enabled, ranks, sleep: kept, id, first, fingerprint };
   }
 
   /** The state object of a node, to check and expand, and its enabled transitions. */
@@ -234,10 +229,10 @@ export class Store {
    * A stored state met again on another path, with this sleep set: the rank mask of the
    * transitions its earlier visits left asleep and this path needs explored (0: none).
    */
-  revisit(slot: number, vec: Vec, perm: Int32Array | undefined, sleep: Sleeper[]): { again: number; node?: Node } {
+  revisit(slot: number, vec: Vec, c: Canonical, sleep: Sleeper[]): { again: number; node?: Node } {
     const stored = this.set.value(slot);
     if (stored === 0) return { again: 0 };
-    const node = this.node(vec, perm, 0, sleep, -1, false);
+    const node = this.node(vec, c, 0, sleep, -1, false);
     const m = this.mask(node);
     const again = stored & ~m;
     if (again !== 0) this.set.setValue(slot, stored & m);

@@ -28,6 +28,7 @@ import { EVERY_FIELD } from '../core/clone.ts';
 import type { Footprint } from './footprint.ts';
 import { PartTable, UNDEFINED } from './parts.ts';
 import { valueFingerprint } from './state-fingerprint.ts';
+import { symmetryGroups } from './symmetry.ts';
 
 /** A state: [faults, a part per world field, a part per thread]. */
 export type Vec = number[];
@@ -135,11 +136,7 @@ export class StateSpace {
     this.order = new Int32Array(this.threads);
     this.sorted = new Int32Array(this.threads);
     this.names = system.threadNames;
-    const groups = new Map<string, number[]>();
-    system.symmetry.forEach((g, i) => {
-      if (g !== undefined) groups.set(g, [...(groups.get(g) ?? []), i]);
-    });
-    this.symmetric = symmetry ? [...groups.values()].filter((m) => m.length > 1) : [];
+    this.symmetric = symmetry ? symmetryGroups(system) : [];
   }
 
   initial(): Vec {

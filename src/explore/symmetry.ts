@@ -35,13 +35,18 @@ interface Permutation {
   rename: Map<string, string>;
 }
 
-/** Canonical fingerprints (and texts) of states, with or without symmetry reduction. */
-export function canonicaliser(system: TransitionSystem, symmetry: boolean): Canonicaliser {
+/** The symmetry groups of more than one thread, as thread indices. */
+export function symmetryGroups(system: TransitionSystem): number[][] {
   const groups = new Map<string, number[]>();
   system.symmetry.forEach((g, i) => {
     if (g !== undefined) groups.set(g, [...(groups.get(g) ?? []), i]);
   });
-  const symmetric = symmetry ? [...groups.values()].filter((m) => m.length > 1) : [];
+  return [...groups.values()].filter((m) => m.length > 1);
+}
+
+/** Canonical fingerprints (and texts) of states, with or without symmetry reduction. */
+export function canonicaliser(system: TransitionSystem, symmetry: boolean): Canonicaliser {
+  const symmetric = symmetry ? symmetryGroups(system) : [];
   const names = system.threadNames;
   const n = names.length;
 
