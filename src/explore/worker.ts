@@ -7,7 +7,7 @@
 // so the parents it logs go back at most once a layer (parent-log.ts takes that).
 
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Model, State } from '../core/model.ts';
+import type { Model } from '../core/model.ts';
 import { compile, type TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
 import { ParentLog } from './parent-log.ts';
