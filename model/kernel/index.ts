@@ -1,0 +1,17 @@
+// The kernel world, as one module: the package's 'kmcheck/kernel' export. Each file here
+// models one kernel subsystem; see world.ts for the shared state.
+
+export * from './dma-buf.ts';
+export * from './errno.ts';
+export * from './fdtable.ts';
+export * from './file.ts';
+export * from './folio.ts';
+export * from './inode.ts';
+export * from './kthread.ts';
+export * from './memfd.ts';
+export * from './mm.ts';
+export * from './page.ts';
+export * from './rwsem.ts';
+export * from './udmabuf.ts';
+export * from './vmalloc.ts';
+export * from './world.ts';

@@ -1,0 +1,10 @@
+// The properties the models check, as one module: the package's 'kmcheck/properties' export.
+
+export * from './fd-exposure.ts';
+export * from './file-contents.ts';
+export * from './folio-pins.ts';
+export * from './io-safety.ts';
+export * from './leak.ts';
+export * from './memfd-seals.ts';
+export * from './memory-safety.ts';
+export * from './udmabuf-ownership.ts';
