@@ -13,7 +13,7 @@ describe('dma-heap/alloc-and-read', () => {
   for (const [variant, v] of Object.entries(allocAndRead.variants)) {
     for (const seed of SEEDS) {
       it(`${variant} (seed ${seed}): ${JSON.stringify(v.expect)}`, () => {
-        const checks = checkVariant(allocAndRead, variant, { seed, runs: 1000 });
+        const checks = checkVariant(allocAndRead, variant, { strategy: 'random', seed, runs: 1000 });
         expect(checks.map((c) => c.expected)).toEqual(expectations(v.expect));
         for (const c of checks) {
           const found = c.result.kind === 'violation' ? `${c.result.violation.property}: ${c.result.violation.message}` : c.result.kind;
@@ -28,7 +28,7 @@ describe('dma-heap/alloc-and-read', () => {
     // dma_buf_export, dma_buf_fd. half-read-buffer-observed: + the guesser's mmap and read_mapping.
     // use-after-free: + a failing dma_buf_vmap and error_put dropping the fd table's reference.
     const shortest = { 'fd-exposes-unread-buffer': 8, 'half-read-buffer-observed': 10, 'use-after-free': 10 };
-    for (const c of checkVariant(allocAndRead, 'fd-before-read', { seed: SEEDS[0]!, runs: 1000 })) {
+    for (const c of checkVariant(allocAndRead, 'fd-before-read', { strategy: 'random', seed: SEEDS[0]!, runs: 1000 })) {
       expect(c.result.kind).toBe('violation');
       if (c.result.kind === 'violation') expect(c.result.path.length).toBe(shortest[c.result.violation.property as keyof typeof shortest]);
     }

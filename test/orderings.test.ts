@@ -36,7 +36,7 @@ function plainRun<W>(sys: TransitionSystem): State<W> {
 async function kmc(ms: readonly Model[], ...argv: string[]) {
   let out = '';
   let err = '';
-  const code = await main(argv, ms, { out: (s) => void (out += s), err: (s) => void (err += s) });
+  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) }, { models: ms });
   return { code, out, err };
 }
 

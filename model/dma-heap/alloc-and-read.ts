@@ -385,3 +385,5 @@ export const allocAndRead = defineModel({
     },
   },
 });
+
+export default allocAndRead;

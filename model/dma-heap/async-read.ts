@@ -678,3 +678,5 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
     sync: { description: 'the heap without allocate_async_read: allocate, then read (patch 1)', params: { async: false }, expect: 'holds' },
   },
 });
+
+export default asyncRead;

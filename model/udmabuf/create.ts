@@ -666,3 +666,5 @@ export const udmabufCreateModel = defineModel({
     },
   },
 });
+
+export default udmabufCreateModel;

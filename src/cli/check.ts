@@ -1,23 +1,22 @@
-// kmc check [model] [--variant v] [--strategy auto|bfs|dfs|random|pct] [--seed n] [--runs n] [--max-steps n]
-//           [--max-states n] [--max-depth n] [--timeout s] [--max-memory bytes] [--workers n] [--no-por]
-//           [--no-symmetry] [--out dir] [--json] [--param k=v]
+// kmc check [model|file|folder ...]: every variant against its expected verdict.
 
-import type { Model } from '../core/model.ts';
-import { checkVariantAsync, DEFAULTS, showExpectation, type CheckOptions, type VariantCheck } from '../explore/check.ts';
+import { checkVariantAsync, DEFAULTS, showExpectation, AUTO_MAX_STATES, type CheckOptions, type VariantCheck } from '../explore/check.ts';
 import type { ExhaustiveOptions, Progress } from '../explore/exhaustive.ts';
+import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
+import type { Strategy } from '../explore/result.ts';
 import { encodeTrace } from '../trace/codec.ts';
 import { writeNew } from '../trace/file.ts';
 import { recordTrace } from '../trace/trace.ts';
-import { integer, modelParams, parse } from './args.ts';
-import { EXIT, UsageError, type Io } from './errors.ts';
-import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
-import { findModel } from './models.ts';
-import { stdio } from './main.ts';
-import { AUTO_MAX_STATES } from '../explore/check.ts';
+import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
+import { EXIT, UsageError } from './errors.ts';
+import { stdio, type Io } from './io.ts';
+import { sourceIn, type Project } from './project.ts';
+
+import type { Plain } from '../core/model.ts';
 
 export const DEFAULT_OUT = 'kmc-out';
-
-interface Row {
+export const STRATEGIES = ['auto', 'bfs', 'dfs', 'random', 'pct'] as const;
+export interface Row {
   model: string;
   variant: string;
   strategy: string;
@@ -48,84 +47,108 @@ interface Row {
   note?: string;
 }
 
-function initialSeed(flag: string | undefined): number {
-  const fromEnv = process.env.KMC_SEED;
-  if (flag !== undefined) return integer('seed', flag, 0);
-  if (fromEnv !== undefined && fromEnv !== '') {
-    if (!/^\d+$/.test(fromEnv)) throw new UsageError(`KMC_SEED must be a non-negative integer, got '${fromEnv}'`);
-    return Number(fromEnv);
-  }
-  return Math.floor(Math.random() * 0x7fffffff);
+/** A trace file's name: exhaustive strategies find the same trace whatever the seed. */
+export function traceBase(model: string, variant: string, property: string, strategy: Strategy, seed: number): string {
+  const exhaustive = strategy === 'bfs' || strategy === 'dfs';
+  return `${model.replaceAll('/', '.')}.${variant}.${property}${exhaustive ? '' : `.seed${seed}`}`;
 }
 
-export function traceBase(model: string, variant: string, property: string, seed: number): string {
-  return `${model.replaceAll('/', '.')}.${variant}.${property}.seed${seed}`;
+/** Write a counterexample's trace file; returns its path. */
+export function writeTrace(c: VariantCheck, project: Project, overrides: Record<string, Plain>, seed: number, out: string, name = c.system.variant): string {
+  const r = c.result;
+  if (r.kind !== 'violation') throw new Error('writeTrace: not a violation');
+  const strategy = r.coverage.strategy;
+  const exhaustive = strategy === 'bfs' || strategy === 'dfs';
+  const source = c.system.source !== undefined ? sourceIn(project, { source: c.system.source } as never) : undefined;
+  const trace = recordTrace(c.system, r.path, r.violation, strategy, exhaustive ? null : seed, { overrides, ...(source !== undefined ? { source } : {}) });
+  return writeNew(out, traceBase(c.system.modelName, name, r.violation.property, strategy, seed), encodeTrace(trace)).path;
 }
 
-export async function check(args: string[], models: readonly Model[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
-    variant: { type: 'string' },
-    strategy: { type: 'string' },
-    seed: { type: 'string' },
-    runs: { type: 'string' },
-    'max-steps': { type: 'string' },
-    out: { type: 'string' },
-    json: { type: 'boolean' },
-    param: { type: 'string', multiple: true },
-    'max-states': { type: 'string' },
-    'max-depth': { type: 'string' },
-    timeout: { type: 'string' },
-    'max-memory': { type: 'string' },
-    workers: { type: 'string' },
-    'no-por': { type: 'boolean' },
-    'no-symmetry': { type: 'boolean' },
-  });
-  if (positionals.length > 1) throw new UsageError(`check takes at most one model, got ${positionals.join(' ')}`);
-  const strategy = values.strategy ?? 'auto';
-  if (!STRATEGIES.includes(strategy as (typeof STRATEGIES)[number])) throw new UsageError(`unknown strategy '${strategy}' (available: ${STRATEGIES.join(', ')})`);
-  const exhaustive = exhaustiveOptions(values);
-  const tty = !values.json && process.stderr.isTTY === true && io.err === stdio.err;
-  const seed = initialSeed(values.seed);
-  const runs = integer('runs', values.runs, DEFAULTS.runs, 1);
-  const maxSteps = integer('max-steps', values['max-steps'], DEFAULTS.maxSteps, 1);
-  const out = values.out ?? DEFAULT_OUT;
+export const check: Command = {
+  name: 'check',
+  args: '[model|file|folder ...]',
+  summary: "check every variant of the models (the project's, or those named) against its expected verdict",
+  options: {
+    variant: { type: 'string', value: 'v', help: 'only this variant (needs one model)' },
+    strategy: { type: 'string', value: STRATEGIES.join('|'), help: `how to explore (default auto: exhaustive bfs up to ${AUTO_MAX_STATES} states, else random)` },
+    exhaustive: { type: 'boolean', help: 'a check that only sampled is incomplete (exit 3): for CI that wants proofs' },
+    seed: { type: 'string', value: 'n', help: 'random/pct seed (default KMC_SEED, else a fresh one, printed)' },
+    runs: { type: 'string', value: 'n', help: `random/pct runs per check (default ${DEFAULTS.runs})` },
+    'max-steps': { type: 'string', value: 'n', help: `steps per random/pct run (default ${DEFAULTS.maxSteps})` },
+    'max-states': { type: 'string', value: 'n', help: 'bfs/dfs: stop after this many distinct states (exit 3)' },
+    'max-depth': { type: 'string', value: 'n', help: 'bfs/dfs: stop at this depth (exit 3)' },
+    timeout: { type: 'string', value: 's', help: 'bfs/dfs: stop after this many seconds (exit 3)' },
+    'max-memory': { type: 'string', value: 'bytes', help: 'bfs/dfs: memory for states, e.g. 512M (exit 3 when reached)' },
+    workers: { type: 'string', value: 'n', help: `bfs on n worker threads (at most ${MAX_WORKERS})` },
+    'no-por': { type: 'boolean', help: 'bfs/dfs without partial-order reduction' },
+    'no-symmetry': { type: 'boolean', help: 'bfs/dfs without symmetry reduction' },
+    param: { type: 'string', multiple: true, value: 'k=v', help: "set a model parameter (needs one model)" },
+    out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
+    json: { type: 'boolean', help: 'print one JSON document' },
+  },
+  more: 'exit codes: 0 every verdict as expected, 1 a verdict differs, 2 bad input, 3 incomplete, 4 model error',
+  run: (p, io, project) => runCheck(p, io, project),
+};
 
-  const selected = positionals[0] === undefined ? [...models] : [findModel(models, positionals[0])];
-  if (values.variant !== undefined && selected.length !== 1) throw new UsageError('--variant needs a model');
-  if (values.param !== undefined && selected.length !== 1) throw new UsageError('--param needs a model');
+async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
+  const strategy = str(p, 'strategy') ?? 'auto';
+  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}' (available: ${STRATEGIES.join(', ')})`);
+  const exhaustive = exhaustiveOptions(p);
+  const json = flag(p, 'json');
+  const tty = !json && process.stderr.isTTY === true && io.err === stdio.err;
+  const seed = seedOf(str(p, 'seed'), () => Math.floor(Math.random() * 0x7fffffff));
+  const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
+  const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
+  const out = str(p, 'out') ?? DEFAULT_OUT;
+
+  const selected = await project.models(p.positionals);
+  const variant = str(p, 'variant');
+  if (variant !== undefined && selected.length !== 1) throw new UsageError(`--variant needs one model (${selected.length} selected)`);
+  if (list(p, 'param') !== undefined && selected.length !== 1) throw new UsageError(`--param needs one model (${selected.length} selected)`);
   const jobs = selected.flatMap((m) => {
-    if (values.variant !== undefined && !(values.variant in m.variants)) {
-      throw new UsageError(`model ${m.name} has no variant '${values.variant}' (it has: ${Object.keys(m.variants).join(', ')})`);
-    }
-    const params = modelParams(values.param, m.params, m.name);
-    const variants = values.variant !== undefined ? [values.variant] : Object.keys(m.variants);
+    const params = modelParams(list(p, 'param'), m);
+    const variants = variant !== undefined ? [variantOf(m, variant)] : Object.keys(m.variants);
     return variants.map((v) => ({ model: m, variant: v, params }));
   });
 
-  if (!values.json) {
+  if (!json) {
     const how = strategy === 'auto' ? `bfs, or ${runs} random runs per variant past ${AUTO_MAX_STATES} states` : strategy === 'bfs' || strategy === 'dfs' ? strategy : `${runs} ${strategy} runs per variant`;
     io.err(`kmc check: seed ${seed}, ${how} (repeat with --seed ${seed} or KMC_SEED=${seed})\n`);
   }
   const rows: Row[] = [];
   for (const job of jobs) {
-    const onProgress = tty ? (p: Progress) => io.err(`\r\x1b[K${job.model.name} ${job.variant}: ${progressLine(p)}`) : undefined;
-    const opts: CheckOptions = { strategy: strategy as CheckOptions['strategy'], runs, seed, maxSteps, params: job.params, exhaustive: { ...exhaustive, ...(onProgress ? { onProgress } : {}) } };
+    const onProgress = tty ? (pr: Progress) => io.err(`\r\x1b[K${job.model.name} ${job.variant}: ${progressLine(pr)}`) : undefined;
+    const opts: CheckOptions = {
+      strategy: strategy as CheckOptions['strategy'],
+      runs,
+      seed,
+      maxSteps,
+      params: job.params,
+      exhaustive: { ...exhaustive, ...(onProgress ? { onProgress } : {}) },
+      requireExhaustive: flag(p, 'exhaustive'),
+    };
     const checks = await checkVariantAsync(job.model, job.variant, opts);
     if (tty) io.err('\r\x1b[K');
     for (const c of checks) {
-      rows.push(toRow(c, seed, out));
-      if (!values.json) io.out(showRow(rows.at(-1)!));
+      rows.push(toRow(c, seed, out, project, job.params));
+      if (!json) io.out(showRow(rows.at(-1)!));
     }
   }
 
-  if (values.json) io.out(JSON.stringify({ seed, results: rows }, null, 2) + '\n');
+  if (json) io.out(JSON.stringify({ seed, results: rows }, null, 2) + '\n');
   else io.out(summary(rows));
+  return exitCode(rows);
+}
+
+/** Model errors first (nothing else can be trusted), then differing verdicts, then incomplete checks. */
+export function exitCode(rows: readonly { verdict: string; asExpected: boolean }[]): number {
+  if (rows.some((r) => r.verdict === 'error')) return EXIT.modelError;
   if (rows.some((r) => !r.asExpected && r.verdict !== 'incomplete')) return EXIT.unexpected;
   if (rows.some((r) => r.verdict === 'incomplete')) return EXIT.incomplete;
   return EXIT.ok;
 }
 
-function toRow(c: VariantCheck, seed: number, out: string): Row {
+function toRow(c: VariantCheck, seed: number, out: string, project: Project, overrides: Record<string, Plain>): Row {
   const { result, system } = c;
   const cov = result.coverage;
   const row: Row = {
@@ -149,21 +172,20 @@ function toRow(c: VariantCheck, seed: number, out: string): Row {
     row.property = result.violation.property;
     row.message = result.violation.message;
     row.length = result.path.length;
-    const trace = recordTrace(system, result.path, result.violation, cov.strategy, seed);
-    row.trace = writeNew(out, traceBase(system.modelName, system.variant, result.violation.property, seed), encodeTrace(trace)).path;
+    row.trace = writeTrace(c, project, overrides, seed, out);
   }
-  if (result.kind === 'incomplete') row.note = `stopped by ${result.bound}`;
-  if (result.kind === 'error') row.note = result.message;
+  if (c.note !== undefined) row.note = c.note;
   return row;
 }
 
 function showRow(r: Row): string {
-  const mark = r.asExpected ? 'ok  ' : r.verdict === 'incomplete' ? '??  ' : 'FAIL';
-  const verdict = r.verdict === 'violates' ? `violates ${r.property} (${r.length} steps)` : r.verdict;
-  const lines = [`${mark}  ${r.model.padEnd(26)} ${r.variant.padEnd(22)} ${verdict.padEnd(52)} expected ${r.expected}`];
+  const mark = r.asExpected ? 'ok  ' : r.verdict === 'incomplete' ? '??  ' : r.verdict === 'error' ? 'ERROR' : 'FAIL';
+  const verdict =
+    r.verdict === 'violates' ? `violates ${r.property} (${r.length} steps)` : r.verdict === 'sampled' ? `no violation in ${r.stats.runs} runs (not exhaustive)` : r.verdict === 'error' ? 'model error' : r.verdict;
+  const lines = [`${mark.padEnd(4)}  ${r.model.padEnd(26)} ${r.variant.padEnd(22)} ${verdict.padEnd(52)} expected ${r.expected}`];
   if (r.message) lines.push(`      ${r.property}: ${r.message}`);
   if (r.trace) lines.push(`      trace: ${r.trace}`, `      replay: npx kmc replay ${r.trace}`);
-  if (r.note) lines.push(`      ${r.note}`);
+  if (r.note) lines.push(`      ${r.verdict === 'error' ? 'model error: ' : ''}${r.note}`);
   const st = r.stats;
   if (st.bytesPerState !== undefined) {
     const red = st.reductions ? [st.reductions.por ? 'por' : '', st.reductions.symmetry ? 'symmetry' : ''].filter(Boolean).join('+') || 'no reductions' : '';
@@ -182,8 +204,6 @@ function summary(rows: Row[]): string {
   return `${rows.length} checks of ${new Set(rows.map((r) => `${r.model} ${r.variant}`)).size} variants: ${good} as expected, ${rows.length - good} not\n`;
 }
 
-const STRATEGIES = ['auto', 'bfs', 'dfs', 'random', 'pct'] as const;
-
 function progressLine(p: Progress): string {
   return `${p.steps} transitions, ${p.states} distinct, queue ${p.queue}, depth ${p.depth}, ${Math.round(p.statesPerSecond)} transitions/s`;
 }
@@ -197,9 +217,9 @@ function bytes(flag: string, value: string | undefined): number | undefined {
   return Number(m[1]) * unit;
 }
 
-function exhaustiveOptions(values: Record<string, string | boolean | string[] | undefined>): ExhaustiveOptions {
-  const str = (k: string) => values[k] as string | undefined;
-  const o: ExhaustiveOptions = { por: values['no-por'] !== true, symmetry: values['no-symmetry'] !== true };
+function exhaustiveOptions(p: Parsed): ExhaustiveOptions {
+  const str = (k: string) => p.values[k] as string | undefined;
+  const o: ExhaustiveOptions = { por: !flag(p, 'no-por'), symmetry: !flag(p, 'no-symmetry') };
   if (str('max-states') !== undefined) o.maxStates = integer('max-states', str('max-states'), 0, 1);
   if (str('max-depth') !== undefined) o.maxDepth = integer('max-depth', str('max-depth'), 0, 0);
   if (str('timeout') !== undefined) {

@@ -9,9 +9,10 @@ import type { Model, Plain } from '../core/model.ts';
 import { simulate, type CostResult } from '../cost/simulate.ts';
 import { ganttSvg, lineSvg, type Series } from '../cost/svg.ts';
 import { parseSweep, sweep, type SweepSpec } from '../cost/sweep.ts';
-import { integer, modelParams, parse } from './args.ts';
-import { EXIT, UsageError, type Io } from './errors.ts';
-import { findModel } from './models.ts';
+import { flag, integer, list, modelParams, str, variantOf, type Command, type Parsed } from './args.ts';
+import { EXIT, UsageError } from './errors.ts';
+import type { Io } from './io.ts';
+import type { Project } from './project.ts';
 
 function writeFile(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
@@ -41,24 +42,31 @@ function showRun(r: CostResult): string {
   return lines.join('\n') + '\n';
 }
 
-export async function cost(args: string[], models: readonly Model[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
-    variant: { type: 'string', multiple: true },
-    param: { type: 'string', multiple: true },
-    sweep: { type: 'string' },
-    series: { type: 'string' },
-    cpus: { type: 'string' },
-    io: { type: 'string' },
-    svg: { type: 'string' },
-    json: { type: 'boolean' },
-  });
-  if (positionals.length !== 1) throw new UsageError('cost takes one model (kmc list shows them)');
-  const m = findModel(models, positionals[0]!);
-  const variants = values.variant ?? [Object.keys(m.variants)[0]!];
-  for (const v of variants) if (!(v in m.variants)) throw new UsageError(`model ${m.name} has no variant '${v}' (it has: ${Object.keys(m.variants).join(', ')})`);
-  const params = modelParams(values.param, m.params as Record<string, Plain>, m.name);
-  const cpus = integer('cpus', values.cpus, 2, 1);
-  const ioq = integer('io', values.io, 1, 1);
+export const cost: Command = {
+  name: 'cost',
+  args: '<model|file>',
+  summary: 'simulate step costs: the makespan, where each thread spent its time, a Gantt chart (or a sweep of one parameter)',
+  options: {
+    variant: { type: 'string', multiple: true, value: 'v', help: 'the variants to run (default: the first)' },
+    param: { type: 'string', multiple: true, value: 'k=v', help: 'set a model parameter' },
+    sweep: { type: 'string', value: 'k=a..b', help: 'the makespan for each value of a number parameter (a..b, a..b*2, a,b,c)' },
+    series: { type: 'string', value: 'k=a,b', help: 'with --sweep: one column per value of another parameter' },
+    cpus: { type: 'string', value: 'n', help: 'CPUs (default 2)' },
+    io: { type: 'string', value: 'n', help: 'I/O queues (default 1)' },
+    svg: { type: 'string', value: 'file', help: 'where the chart goes (default kmc-out/cost.<model>...svg)' },
+    json: { type: 'boolean', help: 'print JSON' },
+  },
+  run: (p, io, project) => runCost(p, io, project),
+};
+
+async function runCost(p: Parsed, io: Io, project: Project): Promise<number> {
+  const values = { sweep: str(p, 'sweep'), series: str(p, 'series'), svg: str(p, 'svg'), json: flag(p, 'json') };
+  if (p.positionals.length !== 1) throw new UsageError('cost takes one model (kmc list shows them)');
+  const m = await project.model(p.positionals[0]!);
+  const variants = (list(p, 'variant') ?? [Object.keys(m.variants)[0]!]).map((v) => variantOf(m, v));
+  const params = modelParams(list(p, 'param'), m);
+  const cpus = integer('cpus', str(p, 'cpus'), 2, 1);
+  const ioq = integer('io', str(p, 'io'), 1, 1);
   const base = `kmc-out/cost.${m.name.replaceAll('/', '.')}`;
 
   if (values.sweep === undefined) {

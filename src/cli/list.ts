@@ -1,20 +1,23 @@
-// kmc list: every model with its variants and their expected verdicts.
+// kmc list [model|file|folder ...]: models with their variants and expected verdicts.
 
-import type { Model } from '../core/model.ts';
 import { showExpectation } from '../explore/check.ts';
-import { parse } from './args.ts';
-import { EXIT, UsageError, type Io } from './errors.ts';
+import type { Command } from './args.ts';
+import { EXIT } from './errors.ts';
 
-export async function list(args: string[], models: readonly Model[], io: Io): Promise<number> {
-  const { positionals } = parse(args, {});
-  if (positionals.length > 0) throw new UsageError(`list takes no arguments, got ${positionals.join(' ')}`);
-  const lines: string[] = [];
-  for (const m of models) {
-    lines.push(`${m.name}  ${m.title}`);
-    for (const [name, v] of Object.entries(m.variants)) {
-      lines.push(`  ${name.padEnd(24)} ${showExpectation(v.expect).padEnd(44)} ${v.description}`);
+export const list: Command = {
+  name: 'list',
+  args: '[model|file|folder ...]',
+  summary: "models (the project's, or those named), their variants and expected verdicts",
+  options: {},
+  async run(p, io, project) {
+    const lines: string[] = [];
+    for (const m of await project.models(p.positionals)) {
+      lines.push(`${m.name}  ${m.title}`);
+      for (const [name, v] of Object.entries(m.variants)) {
+        lines.push(`  ${name.padEnd(24)} ${showExpectation(v.expect).padEnd(44)} ${v.description}`);
+      }
     }
-  }
-  io.out(lines.join('\n') + '\n');
-  return EXIT.ok;
-}
+    io.out(lines.join('\n') + '\n');
+    return EXIT.ok;
+  },
+};

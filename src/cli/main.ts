@@ -1,65 +1,90 @@
-// The kmc command line: the only place that prints and chooses exit codes.
+// The kmc command line: the only place that prints and chooses exit codes (errors.ts).
 
+import { readFileSync } from 'node:fs';
 import type { Model } from '../core/model.ts';
-import { ModelError } from '../core/violation.ts';
+import { didYouMean } from '../core/suggest.ts';
+import { isModelError } from '../core/violation.ts';
+import { help, parse, type Command } from './args.ts';
 import { check } from './check.ts';
 import { cost } from './cost.ts';
-import { EXIT, UsageError, type Io } from './errors.ts';
+import { EXIT, UsageError } from './errors.ts';
+import { stdio, type Io } from './io.ts';
 import { list } from './list.ts';
 import { orderings } from './orderings.ts';
+import { openProject } from './project.ts';
 import { replay } from './replay.ts';
 
-const USAGE = `usage: kmc <command> [options]
+export const COMMANDS: readonly Command[] = [list, check, replay, orderings, cost];
 
-  kmc list                          models, variants and their expected verdicts
-  kmc check [model] [--variant v] [--strategy auto|bfs|dfs|random|pct]
-            [--seed n] [--runs n] [--max-steps n]
-            [--max-states n] [--max-depth n] [--timeout s] [--max-memory 512M]
-            [--workers n] [--no-por] [--no-symmetry]
-            [--param k=v ...] [--out dir] [--json]
-                                    check variants against their expected verdicts
-                                    (auto: exhaustive bfs up to 200000 states, else random)
-  kmc replay <trace> [--format text|columns|mermaid|itf|html|json]
-                                    re-execute a trace and print it
-  kmc orderings <model> [--order a,b,c ...] [--orders file.json] [--variant v]
-            [--strategy auto|bfs|random|pct] [--runs n] [--seed n] [--param k=v]
-            [--out dir] [--json]
-                                    judge every allowed order of a model's blocks
-                                    (or just those given) and infer before/after rules
-  kmc cost <model> [--variant v ...] [--param k=v ...] [--sweep k=a..b] [--series k=a,b]
-            [--cpus n] [--io n] [--svg file] [--json]
-                                    simulate step costs: makespan, timeline, SVG chart
-
-exit codes: 0 as expected, 1 a verdict differs, 2 bad input, 3 incomplete
-`;
-
-const COMMANDS = { list, check, replay, orderings, cost, bench: (a: string[], m: readonly Model[], io: Io) => import('./bench.ts').then((b) => b.bench(a, m, io)) } as const;
-
-export const stdio: Io = {
-  out: (s) => process.stdout.write(s),
-  err: (s) => process.stderr.write(s),
-};
-
-export async function main(argv: string[], models: readonly Model[], io: Io = stdio): Promise<number> {
-  const [command, ...args] = argv;
-  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
-    io.out(USAGE);
-    return command === undefined ? EXIT.badInput : EXIT.ok;
+/** kmc's version, from its package.json. */
+export function version(): string {
+  for (const up of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'kmcheck') return pkg.version ?? '?';
+    } catch {
+      // not this one
+    }
   }
-  if (!(command in COMMANDS)) {
-    io.err(`kmc: unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')})\n`);
+  return '?';
+}
+
+function usage(commands: readonly Command[]): string {
+  const w = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'usage: kmc <command> [arguments] [options]',
+    '',
+    ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
+    '',
+    "A model is named by its file or folder (kmc check ./model.ts), or by its name among the project's",
+    'models (those kmc.config.ts lists). kmc <command> --help shows its options.',
+    '',
+    'exit codes: 0 every verdict as expected, 1 a verdict differs, 2 bad input, 3 incomplete,',
+    '            4 model error, 130 interrupted',
+    '',
+  ].join('\n');
+}
+
+export interface MainOptions {
+  /** the project's models, given directly (tests); default: those of kmc.config.ts */
+  models?: readonly Model[];
+  /** commands beyond kmc's own (bin/kmc.mjs adds `bench` in a checkout of kmc) */
+  commands?: readonly Command[];
+  cwd?: string;
+}
+
+export async function main(argv: string[], io: Io = stdio, opts: MainOptions = {}): Promise<number> {
+  const commands = [...COMMANDS, ...(opts.commands ?? [])];
+  const [name, ...args] = argv;
+  if (name === '--version' || name === '-v') {
+    io.out(`kmc ${version()}\n`);
+    return EXIT.ok;
+  }
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    const about = name === 'help' && args[0] !== undefined ? commands.find((c) => c.name === args[0]) : undefined;
+    io.out(about ? help(about) : usage(commands));
+    return name === undefined ? EXIT.badInput : EXIT.ok;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (command === undefined) {
+    io.err(`kmc: unknown command '${name}'${didYouMean(name, commands.map((c) => c.name))} (commands: ${commands.map((c) => c.name).join(', ')})\n`);
     return EXIT.badInput;
   }
   try {
-    return await COMMANDS[command as keyof typeof COMMANDS](args, models, io);
+    const parsed = parse(command, args);
+    if (parsed.values.help === true) {
+      io.out(help(command));
+      return EXIT.ok;
+    }
+    return await command.run(parsed, io, openProject(opts.cwd, opts.models));
   } catch (e) {
     if (e instanceof UsageError) {
       io.err(`kmc: ${e.message}\n`);
       return EXIT.badInput;
     }
-    if (e instanceof ModelError) {
+    if (isModelError(e)) {
       io.err(`kmc: model error: ${e.message}\n`);
-      return EXIT.unexpected;
+      return EXIT.modelError;
     }
     throw e;
   }

@@ -9,7 +9,6 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { match } from 'ts-pattern';
-import type { Model } from '../core/model.ts';
 import { DEFAULTS, type CheckOptions } from '../explore/check.ts';
 import {
   checkOrder,
@@ -23,19 +22,12 @@ import {
   type OrderCheck,
   type Rule,
 } from '../explore/orderings.ts';
-import type { Strategy } from '../explore/result.ts';
-import { encodeTrace } from '../trace/codec.ts';
-import { writeNew } from '../trace/file.ts';
-import { recordTrace } from '../trace/trace.ts';
-import { integer, modelParams, parse } from './args.ts';
-import { DEFAULT_OUT } from './check.ts';
-import { EXIT, UsageError, type Io } from './errors.ts';
-import { findModel } from './models.ts';
-
-const STRATEGIES = ['auto', 'bfs', 'dfs', 'random', 'pct'] as const;
-
-/** Most states `auto` lets bfs store for one order before sampling it instead. */
-export const AUTO_MAX_STATES = 200_000;
+import type { Plain } from '../core/model.ts';
+import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
+import { DEFAULT_OUT, exitCode, STRATEGIES, writeTrace } from './check.ts';
+import { UsageError } from './errors.ts';
+import type { Io } from './io.ts';
+import type { Project } from './project.ts';
 
 export interface OrderRow {
   index: number;
@@ -70,45 +62,43 @@ function readOrders(path: string): string[][] {
   });
 }
 
-function seedOf(flag: string | undefined): number {
-  if (flag !== undefined) return integer('seed', flag, 0);
-  const fromEnv = process.env.KMC_SEED;
-  if (fromEnv !== undefined && fromEnv !== '') {
-    if (!/^\d+$/.test(fromEnv)) throw new UsageError(`KMC_SEED must be a non-negative integer, got '${fromEnv}'`);
-    return Number(fromEnv);
-  }
-  // A fixed default: the table is something people paste and compare.
-  return DEFAULTS.seed;
-}
+export const orderings: Command = {
+  name: 'orderings',
+  args: '<model|file>',
+  summary: "judge every order of a model's blocks its constraints allow (or just those given), and infer before/after rules",
+  options: {
+    order: { type: 'string', multiple: true, value: 'a,b,c', help: 'judge this order only (repeatable)' },
+    orders: { type: 'string', value: 'file.json', help: 'judge the orders in this file (a list of "a,b,c" or of lists)' },
+    variant: { type: 'string', value: 'v', help: "the world the orders are judged in (default: the orderings' variant, else the first that holds)" },
+    strategy: { type: 'string', value: STRATEGIES.join('|'), help: 'how to judge each order (default auto)' },
+    seed: { type: 'string', value: 'n', help: `random/pct seed (default KMC_SEED, else ${DEFAULTS.seed})` },
+    runs: { type: 'string', value: 'n', help: `random/pct runs per order (default ${DEFAULTS.runs})` },
+    'max-steps': { type: 'string', value: 'n', help: `steps per random/pct run (default ${DEFAULTS.maxSteps})` },
+    param: { type: 'string', multiple: true, value: 'k=v', help: 'set a model parameter' },
+    out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
+    json: { type: 'boolean', help: 'print one JSON document' },
+  },
+  more: 'exit codes: 0 every order judged (with --order: all safe), 1 an --order is unsafe, 2 bad input, 3 incomplete, 4 model error',
+  run: (p, io, project) => runOrderings(p, io, project),
+};
 
-export async function orderings(args: string[], models: readonly Model[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, {
-    order: { type: 'string', multiple: true },
-    orders: { type: 'string' },
-    variant: { type: 'string' },
-    strategy: { type: 'string' },
-    seed: { type: 'string' },
-    runs: { type: 'string' },
-    'max-steps': { type: 'string' },
-    param: { type: 'string', multiple: true },
-    out: { type: 'string' },
-    json: { type: 'boolean' },
-  });
-  if (positionals.length !== 1) throw new UsageError('orderings takes one model');
-  const model = findModel(models, positionals[0]!);
+async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number> {
+  const values = { order: list(p, 'order'), orders: str(p, 'orders'), variant: str(p, 'variant'), strategy: str(p, 'strategy'), json: flag(p, 'json') };
+  if (p.positionals.length !== 1) throw new UsageError('orderings takes one model');
+  const model = await project.model(p.positionals[0]!);
   const decl = model.orderings;
   if (decl === undefined) throw new UsageError(`model ${model.name} declares no orderings (add an \`orderings\` field to its defineModel)`);
   if (!(decl.param in model.params)) throw new UsageError(`model ${model.name}: orderings.param '${decl.param}' is not one of its parameters`);
   const strategy = values.strategy ?? 'auto';
   if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}' (available: ${STRATEGIES.join(', ')})`);
-  const base = values.variant ?? decl.variant ?? Object.entries(model.variants).find(([, v]) => v.expect === 'holds')?.[0] ?? Object.keys(model.variants)[0]!;
-  if (!(base in model.variants)) throw new UsageError(`model ${model.name} has no variant '${base}' (it has: ${Object.keys(model.variants).join(', ')})`);
-  const params = modelParams(values.param, model.params, model.name);
+  const base = variantOf(model, values.variant ?? decl.variant ?? Object.entries(model.variants).find(([, v]) => v.expect === 'holds')?.[0] ?? Object.keys(model.variants)[0]!);
+  const params = modelParams(list(p, 'param'), model);
   if (decl.param in params) throw new UsageError(`--param ${decl.param} is what orderings varies; use --order`);
-  const seed = seedOf(values.seed);
-  const runs = integer('runs', values.runs, DEFAULTS.runs, 1);
-  const maxSteps = integer('max-steps', values['max-steps'], DEFAULTS.maxSteps, 1);
-  const out = values.out ?? DEFAULT_OUT;
+  // A fixed default seed: the table is something people paste and compare.
+  const seed = seedOf(str(p, 'seed'), () => DEFAULTS.seed);
+  const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
+  const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
+  const out = str(p, 'out') ?? DEFAULT_OUT;
 
   const proposed = [...(values.order ?? []).map(parseOrder), ...(values.orders !== undefined ? readOrders(values.orders) : [])];
   const judging = proposed.length > 0;
@@ -120,18 +110,11 @@ export async function orderings(args: string[], models: readonly Model[], io: Io
     throw e;
   }
 
-  const opts: CheckOptions = { runs, seed, maxSteps, params };
   // auto: bfs, exhaustive, when the order's states fit the budget; otherwise random with
   // the budget stated. A model error is reported for its order, as any strategy would.
-  const auto = strategy === 'auto';
-  const bfs = { ...opts, strategy: 'bfs', exhaustive: { maxStates: AUTO_MAX_STATES } } as CheckOptions;
-  const sampled: CheckOptions = { ...opts, strategy: auto ? 'random' : (strategy as Strategy) };
-  const checks: OrderCheck[] = orders.map((order) => {
-    if (!auto) return checkOrder(model, base, order, sampled);
-    const c = checkOrder(model, base, order, bfs);
-    return c.check.result.kind === 'incomplete' ? checkOrder(model, base, order, sampled) : c;
-  });
-  const rows = checks.map((c, i) => toRow(c, i + 1, model.name, base, seed, out));
+  const opts: CheckOptions = { runs, seed, maxSteps, params, strategy: strategy as CheckOptions['strategy'] };
+  const checks: OrderCheck[] = orders.map((order) => checkOrder(model, base, order, opts));
+  const rows = checks.map((c, i) => toRow(c, i + 1, base, seed, out, project, params, decl.param));
   const rules = judging ? [] : inferRules(checks);
   const unexplainedRows = judging ? [] : unexplained(checks, rules).map((c) => checks.indexOf(c) + 1);
 
@@ -150,12 +133,10 @@ export async function orderings(args: string[], models: readonly Model[], io: Io
   }
 
   // Judging proposed orders, an unsafe one fails; listing them all, unsafe orders are the point.
-  if (rows.some((r) => r.verdict === 'error' || (judging && r.verdict === 'violates'))) return EXIT.unexpected;
-  if (rows.some((r) => r.verdict === 'incomplete')) return EXIT.incomplete;
-  return EXIT.ok;
+  return exitCode(rows.map((r) => ({ verdict: r.verdict, asExpected: r.verdict !== 'violates' || !judging })));
 }
 
-function toRow(c: OrderCheck, index: number, modelName: string, base: string, seed: number, out: string): OrderRow {
+function toRow(c: OrderCheck, index: number, base: string, seed: number, out: string, project: Project, params: Record<string, Plain>, orderParam: string): OrderRow {
   const { result, system } = c.check;
   const row: OrderRow = {
     index,
@@ -170,18 +151,14 @@ function toRow(c: OrderCheck, index: number, modelName: string, base: string, se
       row.property = r.violation.property;
       row.message = r.violation.message;
       row.length = r.path.length;
-      const trace = recordTrace(system, r.path, r.violation, result.coverage.strategy, seed);
-      const base_ = `${modelName.replaceAll('/', '.')}.${base}.order${index}.${r.violation.property}.seed${seed}`;
-      row.trace = writeNew(out, base_, encodeTrace(trace)).path;
+      row.trace = writeTrace(c.check, project, { ...params, [orderParam]: c.blocks.join(',') }, seed, out, `${base}.order${index}`);
     })
-    .with({ kind: 'incomplete' }, (r) => void (row.note = `stopped by ${r.bound}`))
-    .with({ kind: 'error' }, (r) => void (row.note = r.message))
-    .with({ kind: 'ok' }, () => undefined)
-    .exhaustive();
+    .otherwise(() => undefined);
+  if (c.check.note !== undefined && result.kind !== 'violation') row.note = c.check.note;
   return row;
 }
 
-const VERDICT_WORD: Record<string, string> = { holds: 'safe', violates: 'UNSAFE', incomplete: 'unknown', error: 'error' };
+const VERDICT_WORD: Record<string, string> = { holds: 'safe', sampled: 'sampled', violates: 'UNSAFE', incomplete: 'unknown', error: 'error' };
 
 /** The table: one row per order, the order itself last so the columns stay aligned. */
 export function renderOrderings(modelName: string, base: string, budget: string, rows: readonly OrderRow[], rules: readonly Rule[], unexplainedRows: readonly number[], judging: boolean): string {
@@ -204,9 +181,10 @@ export function renderOrderings(modelName: string, base: string, budget: string,
       .trimEnd();
   lines.push(line(head), ...cells.map(line));
   const safe = rows.filter((r) => r.verdict === 'holds').length;
+  const sampled = rows.filter((r) => r.verdict === 'sampled').length;
   const unsafe = rows.filter((r) => r.verdict === 'violates').length;
   const dir = rows.find((r) => r.trace !== undefined)?.trace;
-  lines.push('', `${safe} safe, ${unsafe} unsafe, ${rows.length - safe - unsafe} unknown${dir === undefined ? '' : `; traces in ${dirname(dir)}/ (kmc replay <trace>)`}`);
+  lines.push('', `${safe} safe, ${sampled > 0 ? `${sampled} sampled (no violation found, not exhaustive), ` : ''}${unsafe} unsafe, ${rows.length - safe - sampled - unsafe} unknown${dir === undefined ? '' : `; traces in ${dirname(dir)}/ (kmc replay <trace>)`}`);
   if (!judging) {
     for (const alt of new Set(rows.map((r) => r.alternative))) {
       const of = rows.filter((r) => r.alternative === alt);

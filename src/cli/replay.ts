@@ -1,9 +1,12 @@
-// kmc replay <trace> [--format text|columns|mermaid|itf|html|json]
+// kmc replay <trace> [--format text|columns|mermaid|itf|html|json]: re-execute a trace,
+// check every step against the record, and print it.
 
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Model } from '../core/model.ts';
+import { paramsError } from '../core/params.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { compile } from '../core/system.ts';
-import { ModelError } from '../core/violation.ts';
 import { match } from 'ts-pattern';
 import { renderColumns } from '../report/columns.ts';
 import { renderHtml } from '../report/html.ts';
@@ -13,10 +16,10 @@ import { renderText } from '../report/text.ts';
 import type { TraceView } from '../report/view.ts';
 import { decodeTrace, encodeTrace, TraceFormatError } from '../trace/codec.ts';
 import { replay as replayTrace } from '../trace/replay.ts';
-import type { Trace } from '../trace/trace.ts';
-import { parse } from './args.ts';
-import { EXIT, UsageError, type Io } from './errors.ts';
-import { findModel } from './models.ts';
+import { replayParams, type Trace } from '../trace/trace.ts';
+import { str, type Command } from './args.ts';
+import { EXIT, UsageError } from './errors.ts';
+import type { Project } from './project.ts';
 
 export const FORMATS = ['text', 'columns', 'mermaid', 'itf', 'html', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -48,26 +51,49 @@ export function loadTrace(path: string): Trace {
   }
 }
 
-export async function replay(args: string[], models: readonly Model[], io: Io): Promise<number> {
-  const { values, positionals } = parse(args, { format: { type: 'string' } });
-  if (positionals.length !== 1) throw new UsageError('replay takes one trace file');
-  const format = (values.format ?? 'text') as Format;
-  if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}' (available: ${FORMATS.join(', ')})`);
-  const path = positionals[0]!;
-  const trace = loadTrace(path);
-  const model = findModel(models, trace.model);
-  const unknown = Object.keys(trace.params).filter((k) => !(k in model.params));
-  if (unknown.length > 0) throw new UsageError(`${path}: model ${model.name} has no parameter ${unknown.join(', ')}`);
-  let system;
-  try {
-    system = compile(model, trace.variant, trace.params);
-  } catch (e) {
-    if (e instanceof ModelError) throw new UsageError(`${path}: ${e.message}`);
-    throw e;
+export const replay: Command = {
+  name: 'replay',
+  args: '<trace>',
+  summary: 'replay a trace step by step against the model it names, and print it',
+  options: {
+    format: { type: 'string', value: FORMATS.join('|'), help: 'how to print it (default text)' },
+  },
+  more: "The model is loaded from the trace's source (relative to the project root), else found by name among the project's models.\nexit codes: 0 replayed as recorded, 2 the trace does not replay (the model changed) or is bad input, 4 model error",
+  async run(p, io, project) {
+    if (p.positionals.length !== 1) throw new UsageError('replay takes one trace file');
+    const format = (str(p, 'format') ?? 'text') as Format;
+    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}'${didYouMean(format, FORMATS)} (available: ${FORMATS.join(', ')})`);
+    const path = p.positionals[0]!;
+    const trace = loadTrace(path);
+    const model = await modelOf(trace, path, project);
+    if (!Object.hasOwn(model.variants, trace.variant)) throw new UsageError(`${path}: model ${model.name} has no variant '${trace.variant}' (it has: ${Object.keys(model.variants).join(', ')})`);
+    const params = replayParams(trace);
+    const bad = paramsError(model, params);
+    if (bad !== undefined) throw new UsageError(`${path}: ${bad}`);
+    const system = compile(model, trace.variant, params);
+    const r = replayTrace(system, trace);
+    const changed = r.changed !== undefined && r.changed.length > 0 ? `; changed since it was recorded: ${r.changed.join(', ')}` : '';
+    if (r.kind === 'diverged') throw new UsageError(`${path} no longer replays: step ${r.step}: ${r.message}${changed}`);
+    if (changed) io.err(`kmc: note: ${model.name} has changed since this trace was recorded (${r.changed!.join(', ')}), but every step replays as recorded\n`);
+    io.out(render(format, { trace, initial: r.initial, steps: r.steps, threadNames: system.threadNames }));
+    return EXIT.ok;
+  },
+};
+
+/** The trace's model: from its source file when there is one, else by name in the project. */
+async function modelOf(trace: Trace, path: string, project: Project): Promise<Model> {
+  if (trace.source !== undefined) {
+    const file = resolve(project.root, trace.source);
+    if (existsSync(file)) {
+      const m = (await project.models([file])).find((x) => x.name === trace.model);
+      if (m === undefined) throw new UsageError(`${path}: ${trace.source} has no model ${trace.model}`);
+      return m;
+    }
+    try {
+      return await project.model(trace.model);
+    } catch {
+      throw new UsageError(`${path}: its model ${trace.model} came from ${trace.source}, which is not under ${project.root} (run kmc replay in the project the trace was made in)`);
+    }
   }
-  const r = replayTrace(system, trace);
-  if (r.kind === 'diverged') throw new UsageError(`${path} no longer replays: step ${r.step}: ${r.message}`);
-  if (!r.fingerprintMatches) io.err(`kmc: note: ${model.name} has changed since this trace was recorded, but every step replays as recorded\n`);
-  io.out(render(format, { trace, initial: r.initial, steps: r.steps, threadNames: system.threadNames }));
-  return EXIT.ok;
+  return project.model(trace.model);
 }

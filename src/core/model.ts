@@ -136,12 +136,36 @@ export interface Orderings {
   variant?: string;
 }
 
+/**
+ * What values a parameter accepts beyond the type of its default (a number, a boolean, a
+ * string): checked when the model loads (variants), on the command line and on replay.
+ */
+export interface ParamSchema {
+  /** numbers: the smallest value allowed */
+  min?: number;
+  /** numbers: the largest value allowed (keeps a state space, or an array, in bounds) */
+  max?: number;
+  /** numbers: whole numbers only */
+  integer?: boolean;
+  /** the only values allowed */
+  values?: readonly (string | number | boolean)[];
+  /** anything else: returns why a value is refused, or undefined */
+  check?: (value: Plain) => string | undefined;
+}
+
 export interface ModelDef<W, P extends Params> {
   /** 'subsystem/name', as used on the command line. */
   name: string;
   /** One line: the kernel path and the patch it mirrors. */
   title: string;
   params: P;
+  /** Ranges and allowed values of parameters (the type comes from the default). */
+  schema?: { readonly [K in keyof P]?: ParamSchema };
+  /**
+   * URL of the module the model is defined in. The CLI sets it for the files it loads;
+   * workers load this module to rebuild the model, traces record where it came from.
+   */
+  source?: string;
   world: (params: P) => W;
   threads: (params: P) => Thread<W>[];
   properties: (params: P) => Property<W>[];

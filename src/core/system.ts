@@ -4,8 +4,9 @@
 
 import { Immer, enablePatches, type Patch } from 'immer';
 import { DEADLOCK, DONE, type Choice, type Model, type Plain, type Property, type State, type Step, type Thread, variantParams } from './model.ts';
-import { ModelError, ViolationSignal, type Violation } from './violation.ts';
+import { isModelError, isViolationSignal, ModelError, modelLocation, type Violation } from './violation.ts';
 import { hashHex } from './hash.ts';
+import { fingerprintOf } from './fingerprint.ts';
 import { clonePlain, stepWorld } from './clone.ts';
 
 enablePatches();
@@ -57,12 +58,22 @@ export interface ApplyOptions {
   touched?: string[];
 }
 
+/** 8 hex digits per step (by thread, then label) and per property, of their normalised source. */
+export interface Fingerprints {
+  steps: Record<string, Record<string, string>>;
+  properties: Record<string, string>;
+}
+
 export interface TransitionSystem<W = any> {
   modelName: string;
   variant: string;
+  /** URL of the module the model was loaded from (model.source), when known: workers load it too */
+  source?: string;
   params: Record<string, Plain>;
-  /** Hash of the model's program text, properties and parameters: a trace made by another model does not replay. */
+  /** Hash of the model's normalised program text, properties and parameters (the same under any loader). */
   fingerprint: string;
+  /** what `fingerprint` is made of, per step and property: a replay names what changed */
+  fingerprints: Fingerprints;
   threadNames: string[];
   /** Symmetry group of each thread (undefined: not interchangeable). */
   symmetry: (string | undefined)[];
@@ -88,6 +99,18 @@ export interface TransitionSystem<W = any> {
 
 const OK = 'ok';
 
+/** kmc's own source folder: stack frames in it are not the model's. */
+const KMC_DIR = decodeURIComponent(new URL('..', import.meta.url).pathname);
+
+/** An exception from model code, as a model error saying where it came from. */
+function modelError(e: unknown, where: string): ModelError {
+  const at = modelLocation(e, KMC_DIR);
+  const what = isModelError(e) ? e.message : e instanceof Error ? `${e.name}: ${e.message}` : `threw ${String(e)}`;
+  const error = new ModelError(`${where}: ${what}${at !== undefined ? ` (${at})` : ''}`);
+  if (e instanceof Error) error.cause = e;
+  return error;
+}
+
 function choicesOf<W>(step: Step<W, any>, world: W, local: any): readonly Choice[] {
   if (step.fails) return [OK, ...step.fails];
   if (step.choices === undefined) return [''];
@@ -96,10 +119,20 @@ function choicesOf<W>(step: Step<W, any>, world: W, local: any): readonly Choice
 
 /** Compile a model, with a variant's parameters and explicit overrides, into a transition system. */
 export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, variant: string, overrides: Partial<P> = {}): TransitionSystem<W> {
-  if (!(variant in model.variants)) throw new ModelError(`model ${model.name} has no variant '${variant}'`);
+  if (!Object.hasOwn(model.variants, variant)) throw new ModelError(`model ${model.name} has no variant '${variant}'`);
   const params = variantParams(model, variant, overrides);
-  const threads: Thread<W>[] = model.threads(params);
-  const properties = model.properties(params);
+  const where = `${model.name} (variant ${variant})`;
+  let threads: Thread<W>[];
+  let properties: Property<W>[];
+  try {
+    threads = model.threads(params);
+    properties = model.properties(params);
+  } catch (e) {
+    throw modelError(e, `${where}, building its threads and properties`);
+  }
+  /** what a model may report: its properties, its declared bugs, deadlock */
+  const declared = new Set([...properties.map((p) => p.name), ...Object.keys(model.bugs ?? {}), DEADLOCK]);
+  const stepWhere = (i: number, pc: string) => `${where}, thread ${threads[i]?.name ?? `#${i}`}, step ${pc}`;
   const maxFaults = typeof model.faults === 'function' ? model.faults(params) : (model.faults ?? 1);
   const deadlockIsViolation = model.deadlock ?? true;
   const always = properties.filter((p) => p.kind === 'always');
@@ -110,19 +143,14 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
     return first;
   });
 
-  const fingerprint = hashHex(
-    JSON.stringify({
-      name: model.name,
-      params,
-      maxFaults,
-      threads: threads.map((t) => ({
-        name: t.name,
-        locals: t.locals,
-        steps: Object.entries(t.steps).map(([label, s]) => [label, String(s.run), String(s.enabled ?? ''), String(s.choices ?? ''), s.fails ?? []]),
-      })),
-      properties: properties.map((p) => [p.name, p.kind, String(p.check)]),
-    }),
-  );
+  // fingerprints of the normalised source text (fingerprint.ts), not of what a loader made of it
+  const short = (parts: unknown[]) => hashHex(parts.map(fingerprintOf).join(' ')).slice(0, 8);
+  const fingerprints: Fingerprints = { steps: {}, properties: {} };
+  for (const t of threads) {
+    fingerprints.steps[t.name] = Object.fromEntries(Object.entries(t.steps).map(([label, st]) => [label, short([st.run, st.enabled ?? null, st.choices ?? null, st.fails ?? null])]));
+  }
+  for (const p of properties) fingerprints.properties[p.name] = short([p.kind, p.check]);
+  const fingerprint = hashHex(JSON.stringify({ name: model.name, params, maxFaults, locals: threads.map((t) => [t.name, t.locals]), fingerprints }));
 
   const stepAt = (state: State<W>, i: number): Step<W, any> | undefined => {
     const pc = state.threads[i]!.pc;
@@ -142,8 +170,8 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
     const w = view ?? (draft.world as W);
     const world = access ? access.wrap(w) : w;
     const next = step.run({ world, local: me.local, thread: i }, choice);
-    if (next !== DONE && !(next in threads[i]!.steps)) {
-      throw new ModelError(`step ${from} of thread ${threads[i]!.name} jumped to unknown label '${String(next)}'`);
+    if (next !== DONE && !Object.hasOwn(threads[i]!.steps, next)) {
+      throw new ModelError(`jumped to unknown label '${String(next)}' (labels: ${Object.keys(threads[i]!.steps).join(', ')}, ${DONE})`);
     }
     me.pc = next;
     if (access) me.local = access.unwrap(me.local); // what the step kept from the world, unrecorded
@@ -153,18 +181,73 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
     }
   };
 
+  const checkProperty = (p: Property<W>, state: State<W>): string | undefined => {
+    try {
+      return p.check(state);
+    } catch (e) {
+      throw modelError(e, `${where}, property ${p.name}`);
+    }
+  };
+
+  /** apply() without the model-error context (see there). */
+  const applyStep = (state: State<W>, t: Transition, i: number, step: Step<W, any>, opts: ApplyOptions | undefined): Applied<W> => {
+    const access = opts?.access;
+    const touched = opts?.touched;
+    // with `touched`, the guard and the choices read the world through the step's copy
+    const stepped = touched ? stepWorld(state.world, touched) : undefined;
+    const w = stepped ? stepped.view : state.world;
+    if (access) {
+      // what enabled() read to offer this transition: the guard, the choices, the fault budget
+      const seen = access.wrap(w);
+      step.enabled?.(seen, state.threads[i]!.local);
+      if (step.fails) access.note('#faults', false);
+      else if (typeof step.choices === 'function') step.choices(seen, state.threads[i]!.local);
+    }
+    const choice = choicesOf(step, w, state.threads[i]!.local)[t.choice];
+    if (choice === undefined) throw new ModelError(`has no choice #${t.choice}`);
+    const faulted = step.fails !== undefined && t.choice > 0;
+    try {
+      if (opts?.patches) {
+        const [next, patches] = immer.produceWithPatches(state, (d: State<W>) => runStep(d, undefined, i, step, choice, faulted, access));
+        return { state: next as State<W>, patches };
+      }
+      if (opts?.immer) return { state: immer.produce(state, (d: State<W>) => runStep(d, undefined, i, step, choice, faulted, access)) as State<W> };
+      // the next state shares every part the step does not touch: the other threads, the
+      // world's untouched fields
+      const { view, world } = stepped ?? stepWorld(state.world);
+      const next: State<W> = { world, threads: state.threads.slice(), faults: state.faults };
+      next.threads[i] = clonePlain(state.threads[i]!);
+      runStep(next, view, i, step, choice, faulted, access);
+      return { state: next };
+    } catch (e) {
+      if (!isViolationSignal(e)) throw e;
+      if (!declared.has(e.violation.property)) {
+        throw new ModelError(`raised violation '${e.violation.property}', which the model does not declare (add it to its properties or bugs; it declares: ${[...declared].join(', ')})`);
+      }
+      return { state, violation: e.violation, ...(opts?.patches ? { patches: [] } : {}) };
+    }
+  };
+
   return {
     modelName: model.name,
     variant,
+    ...(model.source !== undefined ? { source: model.source } : {}),
     params,
     fingerprint,
+    fingerprints,
     threadNames: threads.map((t) => t.name),
     symmetry: threads.map((t) => t.symmetry),
     properties,
 
     initial() {
+      let world: W;
+      try {
+        world = model.world(params);
+      } catch (e) {
+        throw modelError(e, `${where}, building its world`);
+      }
       return {
-        world: model.world(params),
+        world,
         threads: threads.map((t, i) => ({ pc: entries[i]!, local: structuredClone(t.locals) })),
         faults: 0,
       };
@@ -176,8 +259,13 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
         const step = stepAt(state, i);
         if (step === undefined) continue;
         const local = state.threads[i]!.local;
-        if (step.enabled !== undefined && !step.enabled(state.world, local)) continue;
-        const n = step.fails ? (state.faults < maxFaults ? step.fails.length + 1 : 1) : choicesOf(step, state.world, local).length;
+        let n: number;
+        try {
+          if (step.enabled !== undefined && !step.enabled(state.world, local)) continue;
+          n = step.fails ? (state.faults < maxFaults ? step.fails.length + 1 : 1) : choicesOf(step, state.world, local).length;
+        } catch (e) {
+          throw modelError(e, `${stepWhere(i, state.threads[i]!.pc)} (its guard or choices)`);
+        }
         for (let c = 0; c < n; c++) out.push({ thread: i, choice: c });
       }
       return out;
@@ -187,37 +275,10 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
       const i = t.thread;
       const step = stepAt(state, i);
       if (step === undefined) throw new ModelError(`thread ${threads[i]?.name ?? `#${i}`} has no step to run (pc ${state.threads[i]?.pc})`);
-      const access = opts?.access;
-      const touched = opts?.touched;
-      // with `touched`, the guard and the choices read the world through the step's copy
-      const stepped = touched ? stepWorld(state.world, touched) : undefined;
-      const w = stepped ? stepped.view : state.world;
-      if (access) {
-        // what enabled() read to offer this transition: the guard, the choices, the fault budget
-        const seen = access.wrap(w);
-        step.enabled?.(seen, state.threads[i]!.local);
-        if (step.fails) access.note('#faults', false);
-        else if (typeof step.choices === 'function') step.choices(seen, state.threads[i]!.local);
-      }
-      const choice = choicesOf(step, w, state.threads[i]!.local)[t.choice];
-      if (choice === undefined) throw new ModelError(`step ${state.threads[i]!.pc} of ${threads[i]!.name} has no choice #${t.choice}`);
-      const faulted = step.fails !== undefined && t.choice > 0;
       try {
-        if (opts?.patches) {
-          const [next, patches] = immer.produceWithPatches(state, (d: State<W>) => runStep(d, undefined, i, step, choice, faulted, access));
-          return { state: next as State<W>, patches };
-        }
-        if (opts?.immer) return { state: immer.produce(state, (d: State<W>) => runStep(d, undefined, i, step, choice, faulted, access)) as State<W> };
-        // the next state shares every part the step does not touch: the other threads, the
-        // world's untouched fields
-        const { view, world } = stepped ?? stepWorld(state.world);
-        const next: State<W> = { world, threads: state.threads.slice(), faults: state.faults };
-        next.threads[i] = clonePlain(state.threads[i]!);
-        runStep(next, view, i, step, choice, faulted, access);
-        return { state: next };
+        return applyStep(state, t, i, step, opts);
       } catch (e) {
-        if (e instanceof ViolationSignal) return { state, violation: e.violation, ...(opts?.patches ? { patches: [] } : {}) };
-        throw e;
+        throw modelError(e, stepWhere(i, state.threads[i]!.pc));
       }
     },
 
@@ -231,13 +292,13 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
     check(state, enabledCount, only) {
       for (const p of always) {
         if (only !== undefined && p.name !== only) continue;
-        const message = p.check(state);
+        const message = checkProperty(p, state);
         if (message !== undefined) return { property: p.name, message };
       }
       if (terminal(state)) {
         for (const p of atEnd) {
           if (only !== undefined && p.name !== only) continue;
-          const message = p.check(state);
+          const message = checkProperty(p, state);
           if (message !== undefined) return { property: p.name, message };
         }
       } else if (enabledCount === 0 && deadlockIsViolation && (only === undefined || only === DEADLOCK)) {

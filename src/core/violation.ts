@@ -1,5 +1,8 @@
 // In-step violations: a step reports a bug the way the kernel would BUG() or KASAN would
 // report a use-after-free, by calling violation(). It ends the path at that step.
+//
+// Both signals are recognised by a brand rather than instanceof, so a model that imports
+// another copy of kmc (the installed package beside a checkout) is still understood.
 
 /** A broken property: its name and what happened. */
 export interface Violation {
@@ -7,11 +10,19 @@ export interface Violation {
   message: string;
 }
 
+const VIOLATION = Symbol.for('kmcheck.violation');
+const MODEL_ERROR = Symbol.for('kmcheck.model-error');
+
 /** Thrown by violation(); caught by the transition system, never escapes it. */
 export class ViolationSignal extends Error {
+  readonly [VIOLATION] = true;
   constructor(readonly violation: Violation) {
     super(`${violation.property}: ${violation.message}`);
   }
+}
+
+export function isViolationSignal(e: unknown): e is ViolationSignal {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[VIOLATION] === true;
 }
 
 /** Report a violated property from inside a step effect (or a kernel helper it calls). */
@@ -19,5 +30,31 @@ export function violation(property: string, message: string): never {
   throw new ViolationSignal({ property, message });
 }
 
-/** A mistake in a model (a jump to an unknown label, a bad choice): the check cannot go on. */
-export class ModelError extends Error {}
+/**
+ * A mistake in a model (an exception in a step, a jump to an unknown label, an undeclared
+ * property name): not a verdict, the check cannot go on (exit 4).
+ */
+export class ModelError extends Error {
+  readonly [MODEL_ERROR] = true;
+}
+
+export function isModelError(e: unknown): e is ModelError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[MODEL_ERROR] === true;
+}
+
+/**
+ * The first place in a model's own code an exception was thrown from, as `file:line:col`
+ * relative to the working directory: the first stack frame outside node and outside kmc.
+ */
+export function modelLocation(e: unknown, kmcDir: string): string | undefined {
+  if (!(e instanceof Error) || typeof e.stack !== 'string') return undefined;
+  for (const line of e.stack.split('\n').slice(1)) {
+    const m = /\(?((?:file:\/\/)?\/[^()]*?):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (!m) continue;
+    const file = decodeURIComponent(m[1]!.replace(/^file:\/\//, ''));
+    if (file.startsWith(kmcDir) || file.includes('/node_modules/')) continue;
+    const cwd = typeof process === 'object' ? process.cwd() + '/' : '';
+    return `${file.startsWith(cwd) ? file.slice(cwd.length) : file}:${m[2]}:${m[3]}`;
+  }
+  return undefined;
+}

@@ -1,9 +1,14 @@
 // Checking one variant of a model: compile it, run a strategy, and judge the result
 // against the variant's expected verdict.
+//
+// `holds` is said only of an exhaustive check. A sampled check that finds nothing is
+// `sampled` ("no violation in N runs, not exhaustive"): as expected for a variant that
+// should hold, unless `requireExhaustive` asks for a proof (then it is incomplete).
 
 import { match } from 'ts-pattern';
 import { expectations, type Expectation, type Model, type Plain, type ExpectedVerdict } from '../core/model.ts';
 import { compile, type TransitionSystem } from '../core/system.ts';
+import { validateModel } from '../core/validate.ts';
 import { exploreRandom } from './random.ts';
 import { explorePct } from './pct.ts';
 import { exploreBfs } from './bfs.ts';
@@ -11,17 +16,20 @@ import { exploreDfs } from './dfs.ts';
 import type { ExhaustiveOptions } from './exhaustive.ts';
 import type { ExploreResult, Strategy } from './result.ts';
 
-export type Verdict = 'holds' | 'violates' | 'incomplete' | 'error';
+export type Verdict = 'holds' | 'violates' | 'sampled' | 'incomplete' | 'error';
 
 export interface CheckOptions {
-  /** 'auto': bfs when it completes within AUTO_MAX_STATES states, else random (default: random) */
+  /** 'auto' (default): bfs when it completes within AUTO_MAX_STATES states, else random */
   strategy?: Strategy | 'auto';
   runs?: number;
+  /** random/pct seed (default: KMC_SEED, else 1) */
   seed?: number;
   maxSteps?: number;
   params?: Record<string, Plain>;
   /** bfs/dfs bounds and reductions (target is set from the expectation) */
   exhaustive?: Omit<ExhaustiveOptions, 'target'>;
+  /** a check that only sampled (random, pct, or auto past its budget) is incomplete, not as expected */
+  requireExhaustive?: boolean;
 }
 
 /** The state budget under which `auto` checks exhaustively (see README, "Exhaustive checking"). */
@@ -34,9 +42,19 @@ export interface VariantCheck {
   result: ExploreResult;
   verdict: Verdict;
   asExpected: boolean;
+  /** why the verdict is not a proof, or what stopped the check */
+  note?: string;
 }
 
 export const DEFAULTS = { runs: 1000, maxSteps: 500, seed: 1 } as const;
+
+/** KMC_SEED when set, else 1: the seed a check uses when none is given. */
+export function defaultSeed(): number {
+  const env = typeof process === 'object' ? process.env.KMC_SEED : undefined;
+  if (env === undefined || env === '') return DEFAULTS.seed;
+  if (!/^\d+$/.test(env)) throw new RangeError(`KMC_SEED must be a non-negative integer, got '${env}'`);
+  return Number(env);
+}
 
 export function showExpectation(e: Expectation): string {
   if (e === 'holds') return 'holds';
@@ -45,6 +63,7 @@ export function showExpectation(e: Expectation): string {
 
 /** Check a variant: one exploration per expected verdict (each property it must break, or "holds"). */
 export function checkVariant(model: Model, variant: string, opts: CheckOptions = {}): VariantCheck[] {
+  validateModel(model);
   const system = compile(model, variant, opts.params ?? {});
   return expectations(model.variants[variant]!.expect).map((expected) => checkOne(system, expected, opts));
 }
@@ -52,59 +71,72 @@ export function checkVariant(model: Model, variant: string, opts: CheckOptions =
 /** Like checkVariant; with `exhaustive.workers` > 1, bfs runs on worker threads. */
 export async function checkVariantAsync(model: Model, variant: string, opts: CheckOptions = {}): Promise<VariantCheck[]> {
   const workers = opts.exhaustive?.workers ?? 1;
-  if (workers <= 1 || (opts.strategy !== 'bfs' && opts.strategy !== 'auto')) return checkVariant(model, variant, opts);
+  const strategy = opts.strategy ?? 'auto';
+  if (workers <= 1 || (strategy !== 'bfs' && strategy !== 'auto')) return checkVariant(model, variant, opts);
+  validateModel(model);
   const { exploreBfsParallel } = await import('./parallel.ts');
   const system = compile(model, variant, opts.params ?? {});
   const out: VariantCheck[] = [];
   for (const expected of expectations(model.variants[variant]!.expect)) {
-    const target = expected !== 'holds' ? { target: expected.violates } : {};
-    let result = await exploreBfsParallel(system, { ...opts.exhaustive, ...target, ...(opts.strategy === 'auto' ? { maxStates: AUTO_MAX_STATES } : {}) });
-    if (opts.strategy === 'auto' && result.kind === 'incomplete') result = sample('random', system, expected, opts);
-    out.push(judge(system, expected, result));
+    const exhaustive = { ...opts.exhaustive, ...target(expected) };
+    if (strategy === 'bfs') {
+      out.push(judge(system, expected, await exploreBfsParallel(system, exhaustive), opts));
+      continue;
+    }
+    const bfs = await exploreBfsParallel(system, { ...exhaustive, maxStates: exhaustive.maxStates ?? AUTO_MAX_STATES });
+    out.push(overBudget(bfs, opts) ? judge(system, expected, sample('random', system, expected, opts), opts, budgetNote(opts)) : judge(system, expected, bfs, opts));
   }
   return out;
 }
 
+const target = (expected: ExpectedVerdict) => (expected !== 'holds' ? { target: expected.violates } : {});
+
+/** auto: bfs stopped by auto's own state budget (not by a bound the user set), so sample instead. */
+function overBudget(r: ExploreResult, opts: CheckOptions): boolean {
+  return r.kind === 'incomplete' && opts.exhaustive?.maxStates === undefined && r.bound.startsWith('max-states');
+}
+
+const budgetNote = (opts: CheckOptions) => `auto: more than ${AUTO_MAX_STATES} states, so sampled ${opts.runs ?? DEFAULTS.runs} runs instead`;
+
 function sample(strategy: 'random' | 'pct', system: TransitionSystem, expected: ExpectedVerdict, opts: CheckOptions): ExploreResult {
   const o = {
     runs: opts.runs ?? DEFAULTS.runs,
-    seed: opts.seed ?? DEFAULTS.seed,
+    seed: opts.seed ?? defaultSeed(),
     maxSteps: opts.maxSteps ?? DEFAULTS.maxSteps,
     // A known-bad variant must stay caught by *its* property; others met on the way are noted.
-    ...(expected !== 'holds' ? { target: expected.violates } : {}),
+    ...target(expected),
   };
   return strategy === 'random' ? exploreRandom(system, o) : explorePct(system, o);
 }
 
 function checkOne(system: TransitionSystem, expected: ExpectedVerdict, opts: CheckOptions): VariantCheck {
-  const strategy = opts.strategy ?? 'random';
-  const exhaustive: ExhaustiveOptions = { ...opts.exhaustive, ...(expected !== 'holds' ? { target: expected.violates } : {}) };
+  const strategy = opts.strategy ?? 'auto';
+  const exhaustive: ExhaustiveOptions = { ...opts.exhaustive, ...target(expected) };
+  if (strategy === 'auto') {
+    // exhaustive when the space is small enough to finish; the budget keeps `kmc check` quick
+    const r = exploreBfs(system, { ...exhaustive, maxStates: exhaustive.maxStates ?? AUTO_MAX_STATES });
+    return overBudget(r, opts) ? judge(system, expected, sample('random', system, expected, opts), opts, budgetNote(opts)) : judge(system, expected, r, opts);
+  }
   const result = match(strategy)
     .with('random', 'pct', (s) => sample(s, system, expected, opts))
     .with('bfs', () => exploreBfs(system, exhaustive))
     .with('dfs', () => exploreDfs(system, exhaustive))
-    .with('auto', () => {
-      // exhaustive when the space is small enough to finish; the budget keeps `kmc check` quick
-      const r = exploreBfs(system, { ...exhaustive, maxStates: Math.min(exhaustive.maxStates ?? AUTO_MAX_STATES, AUTO_MAX_STATES) });
-      return r.kind === 'incomplete' ? sample('random', system, expected, opts) : r;
-    })
     .exhaustive();
-  return judge(system, expected, result);
+  return judge(system, expected, result, opts);
 }
 
-function judge(system: TransitionSystem, expected: ExpectedVerdict, result: ExploreResult): VariantCheck {
-  const verdict = match(result)
-    .returnType<Verdict>()
-    .with({ kind: 'ok' }, () => 'holds')
-    .with({ kind: 'violation' }, () => 'violates')
-    .with({ kind: 'incomplete' }, () => 'incomplete')
-    .with({ kind: 'error' }, () => 'error')
+function judge(system: TransitionSystem, expected: ExpectedVerdict, result: ExploreResult, opts: CheckOptions, sampledNote?: string): VariantCheck {
+  const c = match(result)
+    .returnType<Pick<VariantCheck, 'verdict' | 'asExpected' | 'note'>>()
+    .with({ kind: 'ok' }, (r) => {
+      if (r.coverage.exhaustive) return { verdict: 'holds', asExpected: expected === 'holds' };
+      const note = sampledNote ?? `${r.coverage.strategy}: no violation in ${r.coverage.runs} runs, not exhaustive`;
+      if (opts.requireExhaustive) return { verdict: 'incomplete', asExpected: false, note: `${note} (an exhaustive check was required)` };
+      return { verdict: 'sampled', asExpected: expected === 'holds', note };
+    })
+    .with({ kind: 'violation' }, (r) => ({ verdict: 'violates', asExpected: expected !== 'holds' && r.violation.property === expected.violates }))
+    .with({ kind: 'incomplete' }, (r) => ({ verdict: 'incomplete', asExpected: false, note: `stopped by ${r.bound}` }))
+    .with({ kind: 'error' }, (r) => ({ verdict: 'error', asExpected: false, note: r.message }))
     .exhaustive();
-  const asExpected = match(result)
-    .with({ kind: 'ok' }, () => expected === 'holds')
-    .with({ kind: 'violation' }, (r) => expected !== 'holds' && r.violation.property === expected.violates)
-    .with({ kind: 'incomplete' }, () => false)
-    .with({ kind: 'error' }, () => false)
-    .exhaustive();
-  return { system, expected, result, verdict, asExpected };
+  return { system, expected, result, ...c };
 }

@@ -12,12 +12,13 @@
 // workers: --workers turns POR off (it cuts transitions, not states, so the state count
 // is unchanged).
 //
-// The workers rebuild the transition system from the model's module (`source`, a module
-// exporting `models`), since functions cannot be sent to a worker.
+// The workers rebuild the transition system from the model's module (the system's
+// `source`, which the CLI sets to the file it loaded the model from), since functions
+// cannot be sent to a worker.
 
 import { Worker } from 'node:worker_threads';
 import type { TransitionSystem } from '../core/system.ts';
-import type { Violation } from '../core/violation.ts';
+import { ModelError, type Violation } from '../core/violation.ts';
 import { collisionProbability } from './fingerprint-set.ts';
 import type { ExhaustiveOptions } from './exhaustive.ts';
 import type { Coverage, ExploreResult } from './result.ts';
@@ -25,13 +26,11 @@ import { MAX_WORKERS, SharedFingerprintSet } from './shared-fingerprint-set.ts';
 import type { FromWorker, Handed, ToWorker, WorkerInit } from './worker.ts';
 
 export interface ParallelOptions extends ExhaustiveOptions {
-  /** URL of a module exporting `models` that holds the system's model (default: the repository's model/index.ts) */
+  /** URL of a module whose default export (a model or a list) or `models` export holds the system's model (default: system.source) */
   source?: string;
   /** @internal tests: slots of the first visited-set table (default 2^20, 8 MiB: growing pauses every worker) */
   tableSlots?: number;
 }
-
-export const DEFAULT_SOURCE = new URL('../../model/index.ts', import.meta.url).href;
 
 class Pool {
   private waiting: ((m: FromWorker) => void)[][];
@@ -66,6 +65,8 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     return exploreBfs(system, opts);
   }
   if (n > MAX_WORKERS) throw new RangeError(`at most ${MAX_WORKERS} workers (asked for ${n})`);
+  const module = opts.source ?? system.source;
+  if (module === undefined) throw new ModelError(`${system.modelName}: workers load the model from its module, which is not known: set the model's \`source\` (e.g. source: import.meta.url), or pass \`source\``);
   const started = performance.now();
   const symmetry = opts.symmetry ?? true;
   let steps = 0;
@@ -90,7 +91,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
   const memoryLimit = opts.maxMemoryBytes;
   const workers = Array.from({ length: n }, (_, index) => {
     const init: WorkerInit = {
-      module: opts.source ?? DEFAULT_SOURCE,
+      module,
       model: system.modelName,
       variant: system.variant,
       params: system.params,

@@ -59,8 +59,8 @@ export type FromWorker =
 
 async function run(init: WorkerInit): Promise<void> {
   const port = parentPort!;
-  const mod = (await import(init.module)) as { models?: Model[] };
-  const model = (mod.models ?? []).find((m) => m.name === init.model);
+  const mod = (await import(init.module)) as { default?: Model | Model[]; models?: Model[] };
+  const model = [mod.default ?? [], mod.models ?? []].flat().find((m) => m.name === init.model);
   if (!model) throw new Error(`worker: no model ${init.model} in ${init.module}`);
   const system: TransitionSystem = compile(model, init.variant, init.params as never);
   const space = new StateSpace(system, init.symmetry);

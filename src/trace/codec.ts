@@ -1,7 +1,7 @@
 // JSON codec of trace files: stable key order and layout (byte-identical for the same
 // trace), and a strict decoder that names what is wrong with a file it refuses.
 
-import { TRACE_FORMAT, type Trace } from './trace.ts';
+import { TRACE_FORMAT, TRACE_FORMAT_1, type Trace } from './trace.ts';
 
 export class TraceFormatError extends Error {}
 
@@ -37,11 +37,17 @@ export function decodeTrace(text: string): Trace {
     fail(`not JSON (${e instanceof Error ? e.message : String(e)})`);
   }
   if (!isObject(raw)) fail('not a JSON object');
-  if (raw.format !== TRACE_FORMAT) fail(`format is ${JSON.stringify(raw.format)}, expected "${TRACE_FORMAT}"`);
+  if (raw.format !== TRACE_FORMAT && raw.format !== TRACE_FORMAT_1) fail(`format is ${JSON.stringify(raw.format)}, expected "${TRACE_FORMAT}" (or "${TRACE_FORMAT_1}")`);
   for (const key of ['model', 'variant', 'fingerprint', 'strategy'] as const) {
     if (typeof raw[key] !== 'string') fail(`field "${key}" is missing or not a string`);
   }
   if (!isObject(raw.params)) fail('field "params" is missing or not an object');
+  if (raw.format === TRACE_FORMAT) {
+    if (raw.source !== undefined && typeof raw.source !== 'string') fail('field "source" is not a string');
+    if (!isObject(raw.overrides)) fail('field "overrides" is missing or not an object');
+    const f = raw.fingerprints;
+    if (!isObject(f) || !isObject(f.steps) || !isObject(f.properties)) fail('field "fingerprints" is not {steps, properties}');
+  }
   if (raw.seed !== null && typeof raw.seed !== 'number') fail('field "seed" is not a number or null');
   if (!Array.isArray(raw.decisions) || !raw.decisions.every((d) => Number.isInteger(d) && d >= 0)) fail('field "decisions" is not a list of non-negative integers');
   if (!Array.isArray(raw.steps)) fail('field "steps" is not a list');

@@ -1,12 +1,19 @@
 // The trace record: a shrunk counterexample anyone can replay. Plain JSON (see codec.ts).
+//
+// kmc-trace/2 records where the model came from (`source`, relative to the project root),
+// the parameters set on top of the variant's (`overrides`) and all of them as they were
+// (`params`), and fingerprints of the model as a whole and of each step and property, made
+// from their normalised source text, so a replay can name what changed since.
 
 import type { Patch } from 'immer';
 import type { Plain } from '../core/model.ts';
-import type { TransitionSystem } from '../core/system.ts';
+import type { Fingerprints, TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
 import type { Strategy } from '../explore/result.ts';
 
-export const TRACE_FORMAT = 'kmc-trace/1';
+export const TRACE_FORMAT = 'kmc-trace/2';
+/** The first format: no source, `params` holds every parameter, fingerprints of transpiled code. */
+export const TRACE_FORMAT_1 = 'kmc-trace/1';
 
 export interface TraceStep {
   thread: string;
@@ -17,12 +24,20 @@ export interface TraceStep {
 }
 
 export interface Trace {
-  format: typeof TRACE_FORMAT;
+  format: typeof TRACE_FORMAT | typeof TRACE_FORMAT_1;
   model: string;
   variant: string;
+  /** the model's module, relative to the project root (kmc.config.ts's folder); absent when not known */
+  source?: string;
+  /** the parameters set on top of the variant's; what a replay compiles with (format 2) */
+  overrides?: Record<string, Plain>;
+  /** every parameter as the trace ran with it */
   params: Record<string, Plain>;
   fingerprint: string;
+  /** per step (by thread, then label) and per property (format 2) */
+  fingerprints?: Fingerprints;
   strategy: Strategy;
+  /** random/pct seed; null for exhaustive strategies, which find the same trace whatever the seed */
   seed: number | null;
   /** index taken among the enabled transitions at each step */
   decisions: number[];
@@ -30,8 +45,14 @@ export interface Trace {
   violation: Violation;
 }
 
+export interface RecordOptions {
+  source?: string;
+  /** the parameters set on top of the variant's (default: none) */
+  overrides?: Record<string, Plain>;
+}
+
 /** Re-execute a path with patches recorded and build its trace. */
-export function recordTrace(system: TransitionSystem, path: readonly number[], violation: Violation, strategy: Strategy, seed: number | null): Trace {
+export function recordTrace(system: TransitionSystem, path: readonly number[], violation: Violation, strategy: Strategy, seed: number | null, opts: RecordOptions = {}): Trace {
   let state = system.initial();
   const steps: TraceStep[] = [];
   for (const d of path) {
@@ -46,12 +67,20 @@ export function recordTrace(system: TransitionSystem, path: readonly number[], v
     format: TRACE_FORMAT,
     model: system.modelName,
     variant: system.variant,
+    ...(opts.source !== undefined ? { source: opts.source } : {}),
+    overrides: opts.overrides ?? {},
     params: system.params,
     fingerprint: system.fingerprint,
+    fingerprints: system.fingerprints,
     strategy,
     seed,
     decisions: [...path],
     steps,
     violation,
   };
+}
+
+/** The parameters a trace replays with: format 2 its overrides, format 1 all it recorded. */
+export function replayParams(trace: Trace): Record<string, Plain> {
+  return trace.overrides ?? trace.params;
 }

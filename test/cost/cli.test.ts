@@ -12,7 +12,7 @@ import { models } from '../../model/index.ts';
 function run(args: string[]) {
   let out = '';
   let err = '';
-  return main(args, models, { out: (s) => void (out += s), err: (s) => void (err += s) }).then((code) => ({ code, out, err }));
+  return main(args, { out: (s) => void (out += s), err: (s) => void (err += s) }, { models: models }).then((code) => ({ code, out, err }));
 }
 
 describe('kmc cost', () => {

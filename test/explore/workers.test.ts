@@ -8,7 +8,8 @@ import { exploreBfs } from '../../src/explore/bfs.ts';
 import { exploreBfsParallel } from '../../src/explore/parallel.ts';
 import { models } from '../../model/index.ts';
 
-const alloc = models.find((m) => m.name === 'dma-heap/alloc-and-read')!;
+// the workers load the model from its module, as they do for a model file the CLI loaded
+const alloc = { ...models.find((m) => m.name === 'dma-heap/alloc-and-read')!, source: new URL('../../model/dma-heap/alloc-and-read.ts', import.meta.url).href };
 
 describe('bfs with 2 workers', () => {
   it.each(['posted', 'fd-before-read'])('alloc-and-read %s: same as one worker', async (variant) => {

@@ -135,7 +135,7 @@ describe('committed traces', () => {
       for (const format of FORMATS) {
         let out = '';
         let err = '';
-        const code = await main(['replay', join(dir, file), '--format', format], models, { out: (s) => void (out += s), err: (s) => void (err += s) });
+        const code = await main(['replay', join(dir, file), '--format', format], { out: (s) => void (out += s), err: (s) => void (err += s) }, { models: models });
         expect(code, `${file} --format ${format}: ${err}`).toBe(0);
         const trace = decodeTrace(readFileSync(join(dir, file), 'utf8'));
         if (format === 'columns') {
