@@ -251,8 +251,8 @@ describe('the kmcheck package', () => {
 // model file: kept apart from the library checks above, since the CLI's flags and JSON are
 // its own.
 describe('the kmc command from the installed package', () => {
-  const npx = (args: string[]) =>
-    run('npx', ['--no-install', 'kmc', ...args], { cwd: project, env }).then(
+  const npx = (args: string[], cwd = project) =>
+    run('npx', ['--no-install', 'kmc', ...args], { cwd, env }).then(
       (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
       (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, out: e.stdout ?? '', err: e.stderr ?? '' }),
     );
@@ -285,5 +285,26 @@ describe('the kmc command from the installed package', () => {
     // (text mode: the seed line goes to stderr)
     expect(r.code).toBe(0);
     expect(r.out).toContain('2 workers');
+  }, 60_000);
+
+  it('a folder without "type": "module" (npm init\'s default) loads its .ts model as CommonJS', async () => {
+    const cjs = join(project, 'cjs');
+    mkdirSync(cjs, { recursive: true });
+    writeFileSync(join(cjs, 'package.json'), JSON.stringify({ name: 'cjs-user', private: true, type: 'commonjs' }));
+    writeFileSync(join(cjs, 'm.ts'), MODEL);
+    const r = await npx(['check', './m.ts', '--json', '--workers', '2'], cjs);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    const { results } = JSON.parse(r.out) as { results: { source?: string; asExpected: boolean; trace?: string }[] };
+    expect(results.every((x) => x.asExpected)).toBe(true);
+    expect((await npx(['replay', results[0]!.trace!], cjs)).code).toBe(0);
+  }, 60_000);
+
+  it('a step that throws is a model error: exit 4, naming the step and its line in m.ts', async () => {
+    writeFileSync(join(project, 'throws.ts'), MODEL.replace('k.world.x = k.local.tmp + 1;', '(k.world as any).nothing.x = 1;'));
+    const r = await npx(['check', './throws.ts', '--variant', 'racy']);
+    expect(r.code).toBe(4);
+    expect(r.out).toMatch(/model error: user\/counter \(variant racy\), thread t0, step store: TypeError: Cannot set properties of undefined \(setting 'x'\) \(throws\.ts:16:\d+\)/);
+    expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
   }, 60_000);
 });

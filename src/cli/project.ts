@@ -6,13 +6,14 @@
 //
 // A model file `export default`s a model or a list of models. Loading a file records it
 // as each model's `source`, so traces say where a model came from and workers load it too.
-// TypeScript files load through tsx, which bin/kmc.mjs registers.
+// TypeScript files load through tsx, which bin/kmc.mjs registers (for ESM and CommonJS
+// folders alike).
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
-import type { Model } from '../core/model.ts';
+import { modelsOf, type Model } from '../core/model.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { validateModel } from '../core/validate.ts';
 import { isModelError, ModelError } from '../core/violation.ts';
@@ -37,13 +38,11 @@ export interface Project {
   model(arg: string): Promise<Model>;
 }
 
-const isModel = (x: unknown): x is Model =>
-  typeof x === 'object' && x !== null && typeof (x as Model).name === 'string' && typeof (x as Model).threads === 'function' && typeof (x as Model).variants === 'object';
-
 const looksLikePath = (arg: string) => MODEL_FILE.test(arg) || /[*?[{]/.test(arg) || arg.startsWith('.') || isAbsolute(arg);
 
 /** The models a module exports by default; `optional`: a file in a folder may be a helper. */
-async function loadFile(file: string, optional: boolean): Promise<Model[]> {
+async function loadFile(file: string, optional: boolean, cwd: string): Promise<Model[]> {
+  const shown = relative(cwd, file) || file;
   const url = pathToFileURL(file).href;
   let mod: { default?: unknown };
   try {
@@ -51,13 +50,11 @@ async function loadFile(file: string, optional: boolean): Promise<Model[]> {
   } catch (e) {
     if (isModelError(e)) throw e;
     const why = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
-    throw new ModelError(`cannot load ${relative(process.cwd(), file) || file}: ${why}`);
+    throw new ModelError(`cannot load ${shown}: ${why}`);
   }
-  const found = Array.isArray(mod.default) ? mod.default : mod.default === undefined ? [] : [mod.default];
-  if (found.length === 0 || !found.every(isModel)) {
-    if (optional && mod.default === undefined) return [];
-    throw new ModelError(`${relative(process.cwd(), file) || file}: its default export is not a model (defineModel) or a list of models`);
-  }
+  const found = modelsOf(mod);
+  if (found === undefined && optional) return [];
+  if (found === undefined || found.length === 0) throw new ModelError(`${shown}: its default export is not a model (defineModel) or a list of models`);
   return found.map((m) => {
     const model = m.source === undefined ? { ...m, source: url } : m;
     validateModel(model);
@@ -72,13 +69,13 @@ function filesUnder(dir: string): string[] {
     .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : MODEL_FILE.test(e.name) && !NOT_MODELS.test(e.name) ? [join(dir, e.name)] : []));
 }
 
-/** The models at a path or glob, relative to `base`. */
-async function loadPath(arg: string, base: string): Promise<Model[]> {
+/** The models at a path or glob, relative to `base` (messages show paths relative to `cwd`). */
+async function loadPath(arg: string, base: string, cwd: string): Promise<Model[]> {
   const path = resolve(base, arg);
   if (existsSync(path)) {
-    if (!statSync(path).isDirectory()) return loadFile(path, false);
+    if (!statSync(path).isDirectory()) return loadFile(path, false, cwd);
     const out: Model[] = [];
-    for (const f of filesUnder(path)) out.push(...(await loadFile(f, true)));
+    for (const f of filesUnder(path)) out.push(...(await loadFile(f, true, cwd)));
     if (out.length === 0) throw new UsageError(`${arg}: no model files in this folder (a model file export defaults a defineModel())`);
     return out;
   }
@@ -86,7 +83,7 @@ async function loadPath(arg: string, base: string): Promise<Model[]> {
     const files = (await glob(arg, { cwd: base, absolute: true, ignore: ['**/node_modules/**'] })).filter((f) => MODEL_FILE.test(f) && !NOT_MODELS.test(f)).sort();
     if (files.length === 0) throw new UsageError(`${arg}: no file matches`);
     const out: Model[] = [];
-    for (const f of files) out.push(...(await loadFile(f, true)));
+    for (const f of files) out.push(...(await loadFile(f, true, cwd)));
     return out;
   }
   throw new UsageError(`no such model file or folder: ${arg}`);
@@ -107,7 +104,8 @@ async function loadConfig(file: string): Promise<Config> {
   } catch (e) {
     throw new UsageError(`cannot load ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
   }
-  const c = mod.default as Config | undefined;
+  const d = mod.default as { default?: unknown } | undefined;
+  const c = (typeof d === 'object' && d !== null && 'default' in d ? d.default : d) as Config | undefined;
   if (typeof c !== 'object' || c === null || !Array.isArray(c.models) || !c.models.every((m) => typeof m === 'string')) {
     throw new UsageError(`${file}: its default export must be { models: string[] } (model files, folders or globs)`);
   }
@@ -140,7 +138,7 @@ export function openProject(cwd: string = process.cwd(), known?: readonly Model[
       }
       const c = await loadConfig(config);
       const out: Model[] = [];
-      for (const entry of c.models) out.push(...(await loadPath(entry, root)));
+      for (const entry of c.models) out.push(...(await loadPath(entry, root, cwd)));
       return dedupe(out);
     })();
     return own;
@@ -156,7 +154,7 @@ export function openProject(cwd: string = process.cwd(), known?: readonly Model[
     async models(args) {
       if (args.length === 0) return projectModels();
       const out: Model[] = [];
-      for (const a of args) out.push(...(existsSync(resolve(cwd, a)) || looksLikePath(a) ? await loadPath(a, cwd) : [await byName(a)]));
+      for (const a of args) out.push(...(existsSync(resolve(cwd, a)) || looksLikePath(a) ? await loadPath(a, cwd, cwd) : [await byName(a)]));
       return dedupe(out);
     },
     async model(arg) {

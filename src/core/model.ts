@@ -196,3 +196,19 @@ export function variantParams<P extends Params>(model: Model<any, P>, variant: s
   const v = model.variants[variant];
   return { ...model.params, ...(v?.params ?? {}), ...overrides } as P;
 }
+
+const isModel = (x: unknown): x is Model =>
+  typeof x === 'object' && x !== null && typeof (x as Model).name === 'string' && typeof (x as Model).threads === 'function' && typeof (x as Model).variants === 'object';
+
+/**
+ * The models a model file exports: its default export, a model or a list of models (a
+ * TypeScript file compiled to CommonJS has it as `default.default`). Undefined when the
+ * module has no default export; [] when it is not models.
+ */
+export function modelsOf(module: { default?: unknown }): Model[] | undefined {
+  let d = module.default;
+  if (typeof d === 'object' && d !== null && !isModel(d) && 'default' in d) d = (d as { default: unknown }).default;
+  if (d === undefined) return undefined;
+  const found = Array.isArray(d) ? d : [d];
+  return found.length > 0 && found.every(isModel) ? found : [];
+}

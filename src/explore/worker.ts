@@ -7,7 +7,7 @@
 // so the parents it logs go back at most once a layer (parent-log.ts takes that).
 
 import { parentPort, workerData } from 'node:worker_threads';
-import type { Model } from '../core/model.ts';
+import { modelsOf, type Model } from '../core/model.ts';
 import { compile, type TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
 import { ParentLog } from './parent-log.ts';
@@ -59,8 +59,8 @@ export type FromWorker =
 
 async function run(init: WorkerInit): Promise<void> {
   const port = parentPort!;
-  const mod = (await import(init.module)) as { default?: Model | Model[]; models?: Model[] };
-  const model = [mod.default ?? [], mod.models ?? []].flat().find((m) => m.name === init.model);
+  const mod = (await import(init.module)) as { default?: unknown; models?: Model[] };
+  const model = [...(modelsOf(mod) ?? []), ...(mod.models ?? [])].find((m) => m.name === init.model);
   if (!model) throw new Error(`worker: no model ${init.model} in ${init.module}`);
   const system: TransitionSystem = compile(model, init.variant, init.params as never);
   const space = new StateSpace(system, init.symmetry);
