@@ -94,6 +94,9 @@ export const params = {
   /** the file is opened O_DIRECT and its size is not page aligned */
   oDirectUnaligned: false,
 };
+
+/** a number of racing threads of one kind */
+const COUNT = { integer: true, min: 0, max: 4 } as const;
 export type Params = typeof params;
 
 interface Locals {
@@ -324,6 +327,15 @@ export const allocAndRead = defineModel({
   name: 'dma-heap/alloc-and-read',
   title: 'DMA_HEAP_IOCTL_ALLOC with DMA_HEAP_ALLOC_AND_READ_FILE (seed 000, v2 1/5)',
   params,
+  // what --param and a replayed trace may set: thread counts and sizes that keep the state space in reach
+  schema: {
+    pages: { integer: true, min: 1, max: 16 },
+    rlimit: { integer: true, min: 1, max: 64 },
+    guessers: COUNT,
+    closers: COUNT,
+    truncaters: COUNT,
+    fillers: COUNT,
+  },
   world: (p) => {
     const w = emptyWorld(p.rlimit, p.pages);
     const heap = allocFile(w, { name: '/dev/dma_heap/system', kind: 'dma_heap', inode: -1, dmabuf: -1 });

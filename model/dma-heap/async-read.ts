@@ -166,6 +166,9 @@ export const params = {
   /** fixed cost per kernel_read_file request */
   requestSec: 0,
 };
+
+/** a number of racing threads of one kind */
+const COUNT = { integer: true, min: 0, max: 4 } as const;
 export type Params = typeof params;
 
 interface FTask {
@@ -604,6 +607,23 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
   name: 'dma-heap/async-read',
   title: 'DMA_HEAP_ALLOC_AND_READ_FILE with allocate_async_read (seeds 000/003, v2 2/5..5/5)',
   params,
+  // what --param and a replayed trace may set: thread counts and sizes that keep the state space in reach
+  schema: {
+    pages: { integer: true, min: 1, max: 1024 },
+    gather: { integer: true, min: 1, max: 1024 },
+    workers: { integer: true, min: 1, max: 4 },
+    rlimit: { integer: true, min: 1, max: 64 },
+    guessers: COUNT,
+    closers: COUNT,
+    truncaters: COUNT,
+    fillers: COUNT,
+    wait: { values: ['freezable', 'uninterruptible'] },
+    pageMB: { min: 0 },
+    allocSecPerMB: { min: 0 },
+    vmapSecPerMB: { min: 0 },
+    readMBps: { min: 1 },
+    requestSec: { min: 0 },
+  },
   world: (p): AsyncWorld => {
     const w = emptyWorld(p.rlimit, p.pages);
     const heap = allocFile(w, { name: '/dev/dma_heap/system', kind: 'dma_heap', inode: -1, dmabuf: -1 });

@@ -198,6 +198,19 @@ export const params = {
   truncaters: 0,
   fillers: 0,
 };
+
+/** A schema check from a parser: its exception, or a string it returns, is why a value is refused. */
+const parses = (parse: (text: string) => unknown) => (value: unknown) => {
+  try {
+    const r = parse(String(value));
+    return typeof r === 'string' ? r : undefined;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
+  }
+};
+
+/** a number of racing threads of one kind */
+const COUNT = { integer: true, min: 0, max: 4 } as const;
 export type Params = typeof params;
 
 export interface Item {
@@ -569,6 +582,23 @@ export const udmabufCreateModel = defineModel({
   name: 'udmabuf/create',
   title: 'UDMABUF_CREATE_LIST: pin memfd folios, export a dma-buf; release unpins (seed 004, v2 4/4)',
   params,
+  // what --param and a replayed trace may set: thread counts and sizes that keep the state space in reach
+  schema: {
+    design: { values: ['unpin-list', 'folio-array', 'pinned-folios'] },
+    items: { check: parses((t) => parseItems(t).length <= 8 || 'at most 8 items') },
+    folios: { check: parses((t) => t.split(',').every((n) => /^\d+$/.test(n) && Number(n) <= 16) || 'page counts 0..16, comma-separated') },
+    seals: { check: parses(parseSeals) },
+    sealChoices: { check: parses((t) => t.split(',').every((x) => parseSeals(x) >= 0)) },
+    sizeLimitMb: { integer: true, min: 0, max: 1024 },
+    listLimit: { integer: true, min: 0, max: 1024 },
+    rlimit: { integer: true, min: 1, max: 64 },
+    sealers: COUNT,
+    closers: COUNT,
+    udmabufWriters: COUNT,
+    memfdWriters: COUNT,
+    truncaters: COUNT,
+    fillers: COUNT,
+  },
   world: (p): UdmabufWorld => {
     const w: UdmabufWorld = { ...emptyWorld(p.rlimit, 0), folios: [], memfds: [], udmabufs: [] };
     const dev = allocFile(w, { name: '/dev/udmabuf', kind: 'regular', inode: -1, dmabuf: -1 });
