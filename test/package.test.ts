@@ -5,7 +5,7 @@
 // node. KMC_KEEP_PACKAGE_TMP=1 keeps the temporary folder for a look afterwards.
 
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -149,7 +149,7 @@ const TSCONFIG = {
     skipLibCheck: false,
     noEmit: true,
   },
-  include: ['*.ts'],
+  include: ['*.ts', 'examples/*.ts'],
 };
 
 // plain node, no TypeScript: the lost update, found by BFS, on one thread and on two workers
@@ -204,6 +204,8 @@ describe('the kmcheck package', () => {
     writeFileSync(join(project, 'm.ts'), MODEL);
     writeFileSync(join(project, 'kernel.ts'), KERNEL_MODEL);
     writeFileSync(join(project, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
+    // the README's example models, as a user would copy them
+    cpSync(join(repo, 'examples'), join(project, 'examples'), { recursive: true });
     const { stdout: files } = await sh(tsc, ['-p', '.', '--listFilesOnly'], project);
     expect(files).toContain('node_modules/kmcheck/dist/src/index.d.ts');
     expect(files).not.toMatch(/@types[/\\]node/);
@@ -306,5 +308,14 @@ describe('the kmc command from the installed package', () => {
     expect(r.code).toBe(4);
     expect(r.out).toMatch(/model error: user\/counter \(variant racy\), thread t0, step store: TypeError: Cannot set properties of undefined \(setting 'x'\) \(throws\.ts:16:\d+\)/);
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
+  }, 60_000);
+
+  it('npx kmc check examples: every example model in the folder, as expected', async () => {
+    cpSync(join(repo, 'examples'), join(project, 'examples'), { recursive: true });
+    const r = await npx(['check', 'examples', '--json']);
+    expect(r.code).toBe(0);
+    const { results } = JSON.parse(r.out) as { results: { model: string; asExpected: boolean }[] };
+    expect(results.length).toBeGreaterThan(0);
+    expect(results.every((x) => x.asExpected && x.model.startsWith('example/'))).toBe(true);
   }, 60_000);
 });
