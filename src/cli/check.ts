@@ -59,7 +59,7 @@ export function writeTrace(c: VariantCheck, project: Project, overrides: Record<
   if (r.kind !== 'violation') throw new Error('writeTrace: not a violation');
   const strategy = r.coverage.strategy;
   const exhaustive = strategy === 'bfs' || strategy === 'dfs';
-  const source = c.system.source !== undefined ? sourceIn(project, { source: c.system.source } as never) : undefined;
+  const source = sourceIn(project, c.system.source);
   const trace = recordTrace(c.system, r.path, r.violation, strategy, exhaustive ? null : seed, { overrides, ...(source !== undefined ? { source } : {}) });
   return writeNew(out, traceBase(c.system.modelName, name, r.violation.property, strategy, seed), encodeTrace(trace)).path;
 }

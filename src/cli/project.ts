@@ -11,7 +11,7 @@
 
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
 import { modelsOf, type Model } from '../core/model.ts';
 import { didYouMean } from '../core/suggest.ts';
@@ -165,9 +165,8 @@ export function openProject(cwd: string = process.cwd(), known?: readonly Model[
   };
 }
 
-/** Where a model came from, relative to the project root (for traces), with / separators. */
-export function sourceIn(project: Project, model: Model): string | undefined {
-  if (model.source === undefined || !model.source.startsWith('file:')) return undefined;
-  const file = new URL(model.source).pathname;
-  return relative(project.root, decodeURIComponent(file)).split(sep).join('/');
+/** A model's source (a file URL) relative to the project root, with / separators (for traces). */
+export function sourceIn(project: Project, source: string | undefined): string | undefined {
+  if (source === undefined || !source.startsWith('file:')) return undefined;
+  return relative(project.root, fileURLToPath(source)).split(sep).join('/');
 }
