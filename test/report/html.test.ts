@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compile, decodeTrace, replay } from '../../src/index.ts';
+import { compile, decodeTrace, replay, replayParams } from '../../src/index.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { models } from '../../model/index.ts';
 import { readFileSync } from 'node:fs';
@@ -26,11 +26,11 @@ function chromiumPath(): string | undefined {
   return undefined;
 }
 
-const TRACE = join(import.meta.dirname, '..', '..', 'traces', 'dma-heap.alloc-and-read.fd-before-read.use-after-free.seed1.json');
+const TRACE = join(import.meta.dirname, '..', '..', 'traces', 'dma-heap.alloc-and-read.fd-before-read.use-after-free.json');
 
 function page(): { html: string; steps: number; threads: string[] } {
   const trace = decodeTrace(readFileSync(TRACE, 'utf8'));
-  const system = compile(models.find((m) => m.name === trace.model)!, trace.variant, trace.params);
+  const system = compile(models.find((m) => m.name === trace.model)!, trace.variant, replayParams(trace));
   const r = replay(system, trace);
   if (r.kind !== 'reproduced') throw new Error(r.message);
   return { html: renderHtml({ trace, initial: r.initial, steps: r.steps, threadNames: system.threadNames }), steps: r.steps.length, threads: system.threadNames };
