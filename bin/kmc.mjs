@@ -12,6 +12,6 @@ registerCommonJs();
 const checkout = existsSync(new URL('../src/cli/main.ts', import.meta.url));
 const { main } = await import(checkout ? '../src/cli/main.ts' : '../dist/src/cli/main.js');
 const commands = checkout ? [(await import('../bench/cli.ts')).bench] : [];
-// `kmc ... | head`: a closed pipe ends the output, not with a stack trace
-process.stdout.on('error', (e) => (e.code === 'EPIPE' ? process.exit(process.exitCode ?? 0) : Promise.reject(e)));
+// `kmc ... | head`: a closed pipe ends kmc as SIGPIPE would (141), not with a stack trace
+process.stdout.on('error', (e) => (e.code === 'EPIPE' ? process.exit(141) : Promise.reject(e)));
 process.exitCode = await main(process.argv.slice(2), undefined, { commands });

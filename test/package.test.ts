@@ -196,7 +196,7 @@ describe('the kmcheck package', () => {
     expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/kmc.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/explore/worker-entry.mjs', 'dist/model/kernel/index.d.ts', 'dist/model/userspace/index.js', 'dist/properties/index.js']));
     const stray = packed.filter((p) => /^(test|bench|traces|\.ci|kmc-out|src|model|properties|docs|node_modules|dist\/bench|dist\/test)\//.test(p) || /\.test\.|\.tsbuildinfo$|\.tgz$/.test(p));
     expect(stray).toEqual([]);
-    const unexpected = packed.filter((p) => p.startsWith('dist/') && !/\.(js|mjs|d\.ts|d\.mts|js\.map|mjs\.map|d\.ts\.map|d\.mts\.map)$/.test(p));
+    const unexpected = packed.filter((p) => p.startsWith('dist/') && !/\.(js|mjs|d\.ts|d\.mts)$/.test(p));
     expect(unexpected).toEqual([]);
   });
 
@@ -317,5 +317,10 @@ describe('the kmc command from the installed package', () => {
     const { results } = JSON.parse(r.out) as { results: { model: string; asExpected: boolean }[] };
     expect(results.length).toBeGreaterThan(0);
     expect(results.every((x) => x.asExpected && x.model.startsWith('example/'))).toBe(true);
+  }, 60_000);
+
+  it('a syntax error in a model file: exit 4, one line naming the place', async () => {
+    writeFileSync(join(project, 'syntax.ts'), 'export default {\n  name: ;\n};\n');
+    expect(await npx(['check', './syntax.ts'])).toMatchObject({ code: 4, err: 'kmc: model error: cannot load syntax.ts: 2:8: Unexpected ";"\n' });
   }, 60_000);
 });

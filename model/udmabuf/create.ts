@@ -588,7 +588,7 @@ export const udmabufCreateModel = defineModel({
     items: { check: parses((t) => parseItems(t).length <= 8 || 'at most 8 items') },
     folios: { check: parses((t) => t.split(',').every((n) => /^\d+$/.test(n) && Number(n) <= 16) || 'page counts 0..16, comma-separated') },
     seals: { check: parses(parseSeals) },
-    sealChoices: { check: parses((t) => t.split(',').every((x) => parseSeals(x) >= 0)) },
+    sealChoices: { check: parses((t) => t.split(',').forEach(parseSeals)) },
     sizeLimitMb: { integer: true, min: 0, max: 1024 },
     listLimit: { integer: true, min: 0, max: 1024 },
     rlimit: { integer: true, min: 1, max: 64 },

@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { Model, Plain } from '../core/model.ts';
 import { paramError } from '../core/params.ts';
+import { envSeed } from '../explore/check.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { UsageError } from './errors.ts';
 import type { Io } from './io.ts';
@@ -38,19 +39,23 @@ export interface Command {
 
 /** `kmc <command> --help`. */
 export function help(c: Command): string {
-  const flags = Object.entries(c.options).map(([name, o]) => [`--${name}${o.type === 'string' ? ` <${o.value ?? 'value'}>` : ''}${o.multiple ? ' ...' : ''}`, o.help] as const);
+  const flags = [
+    ...Object.entries(c.options).map(([name, o]) => [`--${name}${o.type === 'string' ? ` <${o.value ?? 'value'}>` : ''}${o.multiple ? ' ...' : ''}`, o.help] as const),
+    ['-h, --help', 'this help'] as const,
+  ];
   const width = Math.max(0, ...flags.map(([f]) => f.length));
   const lines = [`usage: kmc ${c.name}${c.args ? ` ${c.args}` : ''} [options]`, '', c.summary, ''];
-  if (flags.length > 0) lines.push('options:', ...flags.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`), '');
+  lines.push('options:', ...flags.map(([f, h]) => `  ${f.padEnd(width)}  ${h}`), '');
   if (c.more) lines.push(c.more.trimEnd(), '');
   return lines.join('\n');
 }
 
-export const HELP: Option = { type: 'boolean', help: 'this help' };
-
 /** Parse a command's arguments; unknown flags are refused naming the closest known one. */
 export function parse(c: Command, args: string[]): Parsed {
-  const options = Object.fromEntries(Object.entries({ ...c.options, help: HELP }).map(([k, o]) => [k, { type: o.type, multiple: o.multiple ?? false }]));
+  const options = {
+    ...Object.fromEntries(Object.entries(c.options).map(([k, o]) => [k, { type: o.type, multiple: o.multiple ?? false }])),
+    help: { type: 'boolean', short: 'h' } as const,
+  };
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true }) as Parsed;
   } catch (e) {
@@ -76,12 +81,11 @@ export function integer(flagName: string, value: string | undefined, fallback: n
 /** The seed: --seed, else KMC_SEED, else `fallback` (a fresh one, or a fixed default). */
 export function seedOf(value: string | undefined, fallback: () => number): number {
   if (value !== undefined) return integer('seed', value, 0);
-  const env = process.env.KMC_SEED;
-  if (env !== undefined && env !== '') {
-    if (!/^\d+$/.test(env)) throw new UsageError(`KMC_SEED must be a non-negative integer, got '${env}'`);
-    return Number(env);
+  try {
+    return envSeed() ?? fallback();
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
   }
-  return fallback();
 }
 
 /** `--variant v`: one of the model's, or a UsageError naming the closest. */

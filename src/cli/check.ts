@@ -179,12 +179,12 @@ function toRow(c: VariantCheck, seed: number, out: string, project: Project, ove
 }
 
 function showRow(r: Row): string {
-  const mark = r.asExpected ? 'ok  ' : r.verdict === 'incomplete' ? '??  ' : r.verdict === 'error' ? 'ERROR' : 'FAIL';
+  const mark = r.asExpected ? 'ok  ' : r.verdict === 'incomplete' ? '??  ' : r.verdict === 'error' ? 'ERR ' : 'FAIL';
   const verdict =
     r.verdict === 'violates' ? `violates ${r.property} (${r.length} steps)` : r.verdict === 'sampled' ? `no violation in ${r.stats.runs} runs (not exhaustive)` : r.verdict === 'error' ? 'model error' : r.verdict;
-  const lines = [`${mark.padEnd(4)}  ${r.model.padEnd(26)} ${r.variant.padEnd(22)} ${verdict.padEnd(52)} expected ${r.expected}`];
+  const lines = [`${mark}  ${r.model.padEnd(26)} ${r.variant.padEnd(22)} ${verdict.padEnd(52)} expected ${r.expected}`];
   if (r.message) lines.push(`      ${r.property}: ${r.message}`);
-  if (r.trace) lines.push(`      trace: ${r.trace}`, `      replay: npx kmc replay ${r.trace}`);
+  if (r.trace) lines.push(`      trace: ${r.trace}`, `      replay: npx kmc replay ${/^[\w./-]+$/.test(r.trace) ? r.trace : `'${r.trace.replaceAll("'", "'\\''")}'`}`);
   if (r.note) lines.push(`      ${r.verdict === 'error' ? 'model error: ' : ''}${r.note}`);
   const st = r.stats;
   if (st.bytesPerState !== undefined) {

@@ -24,7 +24,7 @@ function writeFile(path: string, text: string): void {
 const s3 = (v: number) => v.toFixed(3);
 
 function numericParam(m: Model, key: string, flag: string): void {
-  if (!(key in m.params)) throw new UsageError(`model ${m.name} has no parameter '${key}' (it has: ${Object.keys(m.params).join(', ')})`);
+  if (!Object.hasOwn(m.params, key)) throw new UsageError(`model ${m.name} has no parameter '${key}' (it has: ${Object.keys(m.params).join(', ')})`);
   if (typeof m.params[key] !== 'number') throw new UsageError(`--${flag} needs a number parameter; ${key} of ${m.name} is not one`);
 }
 

@@ -62,6 +62,10 @@ export async function main(argv: string[], io: Io = stdio, opts: MainOptions = {
   }
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     const about = name === 'help' && args[0] !== undefined ? commands.find((c) => c.name === args[0]) : undefined;
+    if (name === 'help' && args[0] !== undefined && about === undefined) {
+      io.err(`kmc: no command '${args[0]}'${didYouMean(args[0], commands.map((c) => c.name))} (commands: ${commands.map((c) => c.name).join(', ')})\n`);
+      return EXIT.badInput;
+    }
     io.out(about ? help(about) : usage(commands));
     return name === undefined ? EXIT.badInput : EXIT.ok;
   }

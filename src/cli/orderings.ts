@@ -88,7 +88,6 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   const model = await project.model(p.positionals[0]!);
   const decl = model.orderings;
   if (decl === undefined) throw new UsageError(`model ${model.name} declares no orderings (add an \`orderings\` field to its defineModel)`);
-  if (!(decl.param in model.params)) throw new UsageError(`model ${model.name}: orderings.param '${decl.param}' is not one of its parameters`);
   const strategy = values.strategy ?? 'auto';
   if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}' (available: ${STRATEGIES.join(', ')})`);
   const base = variantOf(model, values.variant ?? decl.variant ?? Object.entries(model.variants).find(([, v]) => v.expect === 'holds')?.[0] ?? Object.keys(model.variants)[0]!);

@@ -9,7 +9,7 @@
 // TypeScript files load through tsx, which bin/kmc.mjs registers (for ESM and CommonJS
 // folders alike).
 
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
@@ -21,6 +21,8 @@ import { UsageError } from './errors.ts';
 
 export const CONFIG_FILES = ['kmc.config.ts', 'kmc.config.mts', 'kmc.config.js', 'kmc.config.mjs'] as const;
 const MODEL_FILE = /\.(ts|mts|js|mjs)$/;
+/** what a folder holds model files as: TypeScript only (a .js/.mjs in it may be a script with side effects) */
+const FOLDER_FILE = /\.m?ts$/;
 const NOT_MODELS = /(\.test|\.spec|\.d)\.[mc]?[jt]s$|(^|\/)kmc\.config\.[mc]?[jt]s$/;
 
 /** What kmc.config.ts exports. */
@@ -40,8 +42,22 @@ export interface Project {
 
 const looksLikePath = (arg: string) => MODEL_FILE.test(arg) || /[*?[{]/.test(arg) || arg.startsWith('.') || isAbsolute(arg);
 
-/** The models a module exports by default; `optional`: a file in a folder may be a helper. */
-async function loadFile(file: string, optional: boolean, cwd: string): Promise<Model[]> {
+/**
+ * Why a module did not load, in one line: a syntax error as `line:column: what` (tsx's
+ * esbuild says `file:line:column: ERROR: what` on the line after its heading), else the
+ * message's first line, or the line after it when that is only a heading.
+ */
+function loadError(e: unknown): string {
+  if (!(e instanceof Error)) return String(e);
+  const lines = e.message.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const [head = '', next = ''] = lines;
+  const syntax = /:(\d+:\d+): ERROR: (.*)$/.exec(next);
+  if (syntax) return `${syntax[1]}: ${syntax[2]}`;
+  return `${e.name}: ${head.endsWith(':') && next !== '' ? `${head} ${next}` : head}`;
+}
+
+/** The models a module exports by default; `inFolder`: a file met in a folder or glob may be a helper. */
+async function loadFile(file: string, inFolder: boolean, cwd: string): Promise<Model[]> {
   const shown = relative(cwd, file) || file;
   const url = pathToFileURL(file).href;
   let mod: { default?: unknown };
@@ -49,11 +65,10 @@ async function loadFile(file: string, optional: boolean, cwd: string): Promise<M
     mod = (await import(url)) as { default?: unknown };
   } catch (e) {
     if (isModelError(e)) throw e;
-    const why = e instanceof Error ? `${e.name}: ${e.message.split('\n')[0]}` : String(e);
-    throw new ModelError(`cannot load ${shown}: ${why}`);
+    throw new ModelError(`cannot load ${shown}: ${loadError(e)}`);
   }
   const found = modelsOf(mod);
-  if (found === undefined && optional) return [];
+  if (inFolder && (found === undefined || found.length === 0)) return [];
   if (found === undefined || found.length === 0) throw new ModelError(`${shown}: its default export is not a model (defineModel) or a list of models`);
   return found.map((m) => {
     const model = m.source === undefined ? { ...m, source: url } : m;
@@ -62,11 +77,19 @@ async function loadFile(file: string, optional: boolean, cwd: string): Promise<M
   });
 }
 
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.name !== 'node_modules' && !e.name.startsWith('.'))
-    .sort((a, b) => a.name.localeCompare(b.name))
-    .flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : MODEL_FILE.test(e.name) && !NOT_MODELS.test(e.name) ? [join(dir, e.name)] : []));
+/** The TypeScript files below a folder, sorted, symlinks followed (each folder once). */
+function filesUnder(dir: string, seen = new Set<string>()): string[] {
+  const real = realpathSync(dir);
+  if (seen.has(real)) return [];
+  seen.add(real);
+  return readdirSync(dir)
+    .filter((name) => name !== 'node_modules' && !name.startsWith('.'))
+    .sort((a, b) => a.localeCompare(b))
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return filesUnder(path, seen);
+      return FOLDER_FILE.test(name) && !NOT_MODELS.test(name) ? [path] : [];
+    });
 }
 
 /** The models at a path or glob, relative to `base` (messages show paths relative to `cwd`). */
@@ -76,14 +99,14 @@ async function loadPath(arg: string, base: string, cwd: string): Promise<Model[]
     if (!statSync(path).isDirectory()) return loadFile(path, false, cwd);
     const out: Model[] = [];
     for (const f of filesUnder(path)) out.push(...(await loadFile(f, true, cwd)));
-    if (out.length === 0) throw new UsageError(`${arg}: no model files in this folder (a model file export defaults a defineModel())`);
+    if (out.length === 0) throw new UsageError(`${arg}: no model file in this folder (a .ts file whose default export is a defineModel())`);
     return out;
   }
   if (/[*?[{]/.test(arg)) {
     const files = (await glob(arg, { cwd: base, absolute: true, ignore: ['**/node_modules/**'] })).filter((f) => MODEL_FILE.test(f) && !NOT_MODELS.test(f)).sort();
-    if (files.length === 0) throw new UsageError(`${arg}: no file matches`);
     const out: Model[] = [];
     for (const f of files) out.push(...(await loadFile(f, true, cwd)));
+    if (out.length === 0) throw new UsageError(`${arg}: ${files.length === 0 ? 'no file matches' : 'no file it matches is a model file'}`);
     return out;
   }
   throw new UsageError(`no such model file or folder: ${arg}`);
@@ -102,7 +125,7 @@ async function loadConfig(file: string): Promise<Config> {
   try {
     mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
   } catch (e) {
-    throw new UsageError(`cannot load ${file}: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    throw new UsageError(`cannot load ${file}: ${loadError(e)}`);
   }
   const d = mod.default as { default?: unknown } | undefined;
   const c = (typeof d === 'object' && d !== null && 'default' in d ? d.default : d) as Config | undefined;
@@ -112,12 +135,18 @@ async function loadConfig(file: string): Promise<Config> {
   return c;
 }
 
-function dedupe(models: Model[]): Model[] {
+const fileOf = (m: Model) => (m.source?.startsWith('file:') ? realpathSync(fileURLToPath(m.source)) : m.source);
+
+/** One model per name: the same file named twice (or through a symlink) counts once. */
+function dedupe(models: Model[], cwd: string): Model[] {
   const seen = new Map<string, Model>();
   for (const m of models) {
     const other = seen.get(m.name);
-    if (other !== undefined && other.source !== m.source) throw new ModelError(`two models are named ${m.name} (${other.source ?? '?'} and ${m.source ?? '?'})`);
-    seen.set(m.name, m);
+    if (other !== undefined && fileOf(other) !== fileOf(m)) {
+      const where = (x: Model) => relative(cwd, fileOf(x) ?? '?');
+      throw new UsageError(`two models are named ${m.name}: in ${where(other)} and in ${where(m)}; check one of them`);
+    }
+    if (other === undefined) seen.set(m.name, m);
   }
   return [...seen.values()];
 }
@@ -139,7 +168,8 @@ export function openProject(cwd: string = process.cwd(), known?: readonly Model[
       const c = await loadConfig(config);
       const out: Model[] = [];
       for (const entry of c.models) out.push(...(await loadPath(entry, root, cwd)));
-      return dedupe(out);
+      if (out.length === 0) throw new UsageError(`${config}: its models list names no model`);
+      return dedupe(out, cwd);
     })();
     return own;
   };
@@ -155,7 +185,7 @@ export function openProject(cwd: string = process.cwd(), known?: readonly Model[
       if (args.length === 0) return projectModels();
       const out: Model[] = [];
       for (const a of args) out.push(...(existsSync(resolve(cwd, a)) || looksLikePath(a) ? await loadPath(a, cwd, cwd) : [await byName(a)]));
-      return dedupe(out);
+      return dedupe(out, cwd);
     },
     async model(arg) {
       const ms = await this.models([arg]);

@@ -2,7 +2,7 @@
 // check every step against the record, and print it.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Model } from '../core/model.ts';
 import { paramsError } from '../core/params.ts';
 import { didYouMean } from '../core/suggest.ts';
@@ -19,7 +19,7 @@ import { replay as replayTrace } from '../trace/replay.ts';
 import { replayParams, type Trace } from '../trace/trace.ts';
 import { str, type Command } from './args.ts';
 import { EXIT, UsageError } from './errors.ts';
-import type { Project } from './project.ts';
+import { openProject, type Project } from './project.ts';
 
 export const FORMATS = ['text', 'columns', 'mermaid', 'itf', 'html', 'json'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -80,20 +80,25 @@ export const replay: Command = {
   },
 };
 
-/** The trace's model: from its source file when there is one, else by name in the project. */
+/**
+ * The trace's model: from its source file (under the project root where kmc runs, else
+ * under that of the trace's own folder) when there is one, else by name in the project.
+ */
 async function modelOf(trace: Trace, path: string, project: Project): Promise<Model> {
-  if (trace.source !== undefined) {
-    const file = resolve(project.root, trace.source);
-    if (existsSync(file)) {
-      const m = (await project.models([file])).find((x) => x.name === trace.model);
-      if (m === undefined) throw new UsageError(`${path}: ${trace.source} has no model ${trace.model}`);
-      return m;
-    }
-    try {
-      return await project.model(trace.model);
-    } catch {
-      throw new UsageError(`${path}: its model ${trace.model} came from ${trace.source}, which is not under ${project.root} (run kmc replay in the project the trace was made in)`);
-    }
+  if (trace.source === undefined) return project.model(trace.model);
+  if (isAbsolute(trace.source) || trace.source.split('/').includes('..') || !/\.[mc]?[jt]s$/.test(trace.source)) {
+    throw new UsageError(`${path}: its source ${JSON.stringify(trace.source)} is not a model file inside a project`);
   }
-  return project.model(trace.model);
+  for (const p of [project, openProject(dirname(resolve(path)))]) {
+    const file = resolve(p.root, trace.source);
+    if (!existsSync(file)) continue;
+    const m = (await p.models([file])).find((x) => x.name === trace.model);
+    if (m === undefined) throw new UsageError(`${path}: ${trace.source} has no model ${trace.model}`);
+    return m;
+  }
+  try {
+    return await project.model(trace.model);
+  } catch {
+    throw new UsageError(`${path}: its model ${trace.model} came from ${trace.source}, which is neither under ${project.root} nor under the project of the trace's folder`);
+  }
 }

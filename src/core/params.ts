@@ -3,6 +3,7 @@
 // --param on the command line, and for the parameters a trace replays with.
 
 import type { Model, ParamSchema, Plain } from './model.ts';
+import { didYouMean } from './suggest.ts';
 
 const kind = (v: unknown) => (Array.isArray(v) ? 'list' : v === null ? 'null' : typeof v);
 
@@ -12,6 +13,15 @@ export function paramError(model: Model, key: string, value: unknown): string | 
   const d = model.params[key];
   if (kind(value) !== kind(d)) return `parameter ${key} of ${model.name} is a ${kind(d)}, got ${JSON.stringify(value)}`;
   if (typeof value === 'number' && !Number.isFinite(value)) return `parameter ${key} of ${model.name} must be a finite number, got ${value}`;
+  if (model.orderings?.param === key) {
+    // the order of the kernel path's blocks: every name one of them, none twice (kmc orderings checks the rest)
+    const known = new Set(Object.values(model.orderings.blocks).flat());
+    const names = String(value).split(',');
+    const bad = names.find((b) => !known.has(b));
+    if (bad !== undefined) return `parameter ${key} of ${model.name} names block '${bad}', which no block set has${didYouMean(bad, known)} (blocks: ${[...known].join(', ')})`;
+    const twice = names.find((b, i) => names.indexOf(b) !== i);
+    if (twice !== undefined) return `parameter ${key} of ${model.name} names block '${twice}' twice`;
+  }
   const s: ParamSchema | undefined = model.schema?.[key];
   if (s === undefined) return undefined;
   const bad = `parameter ${key} of ${model.name}`;

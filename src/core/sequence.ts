@@ -14,7 +14,7 @@ export function sequence<W, L>(order: readonly string[], blocks: Record<string, 
   let next = then;
   const built: Record<string, Step<W, L>>[] = [];
   for (const name of [...order].reverse()) {
-    const block = blocks[name];
+    const block = Object.hasOwn(blocks, name) ? blocks[name] : undefined;
     if (!block) throw new ModelError(`unknown block '${name}' in order (blocks: ${Object.keys(blocks).join(', ')})`);
     if (seen.has(name)) throw new ModelError(`block '${name}' appears twice in order`);
     seen.add(name);

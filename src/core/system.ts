@@ -4,7 +4,9 @@
 
 import { Immer, enablePatches, type Patch } from 'immer';
 import { DEADLOCK, DONE, type Choice, type Model, type Plain, type Property, type State, type Step, type Thread, variantParams } from './model.ts';
-import { isModelError, isViolationSignal, ModelError, modelLocation, type Violation } from './violation.ts';
+import { modelLocation } from './location.ts';
+import { declared } from './validate.ts';
+import { isModelError, isViolationSignal, ModelError, type Violation } from './violation.ts';
 import { hashHex } from './hash.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { clonePlain, stepWorld } from './clone.ts';
@@ -131,7 +133,7 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
     throw modelError(e, `${where}, building its threads and properties`);
   }
   /** what a model may report: its properties, its declared bugs, deadlock */
-  const declared = new Set([...properties.map((p) => p.name), ...Object.keys(model.bugs ?? {}), DEADLOCK]);
+  const reportable = new Set(declared(model, properties));
   const stepWhere = (i: number, pc: string) => `${where}, thread ${threads[i]?.name ?? `#${i}`}, step ${pc}`;
   const maxFaults = typeof model.faults === 'function' ? model.faults(params) : (model.faults ?? 1);
   const deadlockIsViolation = model.deadlock ?? true;
@@ -221,8 +223,8 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
       return { state: next };
     } catch (e) {
       if (!isViolationSignal(e)) throw e;
-      if (!declared.has(e.violation.property)) {
-        throw new ModelError(`raised violation '${e.violation.property}', which the model does not declare (add it to its properties or bugs; it declares: ${[...declared].join(', ')})`);
+      if (!reportable.has(e.violation.property)) {
+        throw new ModelError(`raised violation '${e.violation.property}', which the model does not declare (add it to its properties or bugs; it declares: ${[...reportable].join(', ')})`);
       }
       return { state, violation: e.violation, ...(opts?.patches ? { patches: [] } : {}) };
     }

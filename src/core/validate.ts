@@ -8,10 +8,14 @@ import { paramsError } from './params.ts';
 import { didYouMean } from './suggest.ts';
 import { ModelError } from './violation.ts';
 
+/** What a model with these properties may report: the properties, its bugs, and deadlock unless it is off. */
+export function declared(model: Model, properties: readonly { name: string }[]): string[] {
+  return [...new Set([...properties.map((p) => p.name), ...Object.keys(model.bugs ?? {}), ...(model.deadlock === false ? [] : [DEADLOCK])])];
+}
+
 /** The names a variant of the model may be found to violate: properties, bugs, deadlock. */
 export function declaredNames(model: Model, variant: string): string[] {
-  const properties = model.properties(variantParams(model, variant)).map((p) => p.name);
-  return [...new Set([...properties, ...Object.keys(model.bugs ?? {}), ...(model.deadlock === false ? [] : [DEADLOCK])])];
+  return declared(model, model.properties(variantParams(model, variant)));
 }
 
 /** Throws a ModelError naming the first problem found. */

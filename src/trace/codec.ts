@@ -46,7 +46,10 @@ export function decodeTrace(text: string): Trace {
     if (raw.source !== undefined && typeof raw.source !== 'string') fail('field "source" is not a string');
     if (!isObject(raw.overrides)) fail('field "overrides" is missing or not an object');
     const f = raw.fingerprints;
-    if (!isObject(f) || !isObject(f.steps) || !isObject(f.properties)) fail('field "fingerprints" is not {steps, properties}');
+    const hashes = (x: unknown) => isObject(x) && Object.values(x).every((h) => typeof h === 'string');
+    if (!isObject(f) || !isObject(f.steps) || !Object.values(f.steps).every(hashes) || !hashes(f.properties)) {
+      fail('field "fingerprints" is not {steps: {thread: {label: hash}}, properties: {name: hash}}');
+    }
   }
   if (raw.seed !== null && typeof raw.seed !== 'number') fail('field "seed" is not a number or null');
   if (!Array.isArray(raw.decisions) || !raw.decisions.every((d) => Number.isInteger(d) && d >= 0)) fail('field "decisions" is not a list of non-negative integers');

@@ -117,7 +117,7 @@ describe('kmc over a user folder', () => {
     const dir = project({ 'm.ts': counterModel({ store: '(k.world as any).missing.x = 1;' }) });
     const r = await kmc(dir, 'check', './m.ts', '--variant', 'racy', '--out', dir);
     expect(r.code).toBe(4);
-    expect(r.out).toMatch(/^ERROR {2}mine\/counter +racy +model error/m);
+    expect(r.out).toMatch(/^ERR {3}mine\/counter +racy +model error/m);
     expect(r.out).toMatch(
       /model error: mine\/counter \(variant racy\), thread t0, step store: TypeError: Cannot set properties of undefined \(setting 'x'\) \(.*m\.ts:16:\d+\)/,
     );
@@ -189,5 +189,53 @@ describe('kmc over a user folder', () => {
     expect(v).toEqual({ code: 0, out: `kmc ${JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version}\n`, err: '' });
     expect(await kmc(dir, 'replay', 'x.json', '--formt', 'columns')).toMatchObject({ code: 2, err: "kmc: replay: unknown option '--formt' (did you mean '--format'?) (kmc replay --help lists them)\n" });
     expect(await kmc(dir, 'check')).toMatchObject({ code: 2, err: expect.stringMatching(/^kmc: no models: name a model file or folder/) });
+  });
+
+  it('folders take .ts model files only and skip helpers; a glob or config that names no model is bad input', async () => {
+    const dir = project({
+      'models/counter.ts': counterModel(),
+      'models/helper.ts': 'export default function helper() { return 1; }',
+      'models/script.mjs': 'throw new Error("a script in the folder ran");',
+      'scripts/run.mjs': 'throw new Error("ran");',
+      'empty/kmc.config.ts': 'export default { models: [] };',
+    });
+    expect((await kmc(dir, 'list', 'models')).out).toMatch(/^mine\/counter /);
+    expect(await kmc(dir, 'list', 'scripts')).toMatchObject({ code: 2, err: expect.stringMatching(/^kmc: scripts: no model file in this folder/) });
+    expect(await kmc(dir, 'list', 'models/*.mjs')).toMatchObject({ code: 4, err: expect.stringMatching(/cannot load models\/script\.mjs: Error: a script in the folder ran/) });
+    expect(await kmc(dir, 'list', 'scripts/*.ts')).toMatchObject({ code: 2, err: 'kmc: scripts/*.ts: no file matches\n' });
+    expect(await kmc(join(dir, 'empty'), 'list')).toMatchObject({ code: 2, err: expect.stringMatching(/kmc\.config\.ts: its models list names no model\n$/) });
+    // two files defining the same model name: which one is meant is the user's to say
+    writeFileSync(join(dir, 'models', 'copy.ts'), counterModel());
+    expect(await kmc(dir, 'list', 'models')).toMatchObject({ code: 2, err: 'kmc: two models are named mine/counter: in models/copy.ts and in models/counter.ts; check one of them\n' });
+  });
+
+  it('a syntax error is a model error, in one line (the installed CLI names its place: test/package.test.ts)', async () => {
+    const dir = project({ 'm.ts': 'export default {\n  name: ;\n};\n' });
+    const r = await kmc(dir, 'check', './m.ts');
+    expect([r.code, r.err.split('\n').length]).toEqual([4, 2]);
+    expect(r.err).toMatch(/^kmc: model error: cannot load m\.ts: Error: Transform failed with 1 error: .*Unexpected/);
+  });
+
+  it('replay from another folder finds the project of the trace; a source outside a project is refused', async () => {
+    const dir = project({ 'kmc.config.ts': "export default { models: ['models'] };", 'models/counter.ts': counterModel() });
+    await kmc(dir, 'check', '--variant', 'racy', 'mine/counter', '--out', join(dir, 'out'));
+    const trace = join(dir, 'out', 'mine.counter.racy.no-lost-update.json');
+    const elsewhere = project({});
+    expect((await kmc(elsewhere, 'replay', trace)).code).toBe(0);
+    const text = readFileSync(trace, 'utf8');
+    writeFileSync(join(dir, 'evil.json'), text.replace('"source": "models/counter.ts"', '"source": "../../etc/x.ts"'));
+    expect(await kmc(dir, 'replay', join(dir, 'evil.json'))).toMatchObject({ code: 2, err: expect.stringMatching(/evil\.json: its source "\.\.\/\.\.\/etc\/x\.ts" is not a model file inside a project\n$/) });
+    writeFileSync(join(dir, 'mangled.json'), text.replace(/"fingerprints": \{"steps":\{"t0":\{[^}]*\}/, '"fingerprints": {"steps":{"t0":null'));
+    expect(await kmc(dir, 'replay', join(dir, 'mangled.json'))).toMatchObject({ code: 2, err: expect.stringMatching(/mangled\.json is not a kmc trace: field "fingerprints" is not/) });
+  });
+
+  it('an order naming an unknown block is refused before anything runs; --exhaustive never softens a differing verdict', async () => {
+    const r = await kmc(process.cwd(), 'check', 'dma-heap/alloc-and-read', '--variant', 'posted', '--param', 'order=toString');
+    expect(r).toMatchObject({ code: 2, err: expect.stringMatching(/^kmc: parameter order of dma-heap\/alloc-and-read names block 'toString', which no block set has/) });
+    // one incrementer loses no update: a known-bad variant not caught is exit 1, with or without --exhaustive
+    const dir = project({ 'm.ts': counterModel() });
+    const alone = ['check', './m.ts', '--variant', 'racy', '--param', 'threads=1', '--strategy', 'random', '--runs', '20', '--seed', '1'];
+    expect((await kmc(dir, ...alone)).code).toBe(1);
+    expect((await kmc(dir, ...alone, '--exhaustive')).code).toBe(1);
   });
 });
