@@ -3,14 +3,11 @@
 import { checkVariantAsync, DEFAULTS, showExpectation, AUTO_MAX_STATES, type CheckOptions, type VariantCheck } from '../explore/check.ts';
 import type { ExhaustiveOptions, Progress } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
-import type { Strategy } from '../explore/result.ts';
-import { encodeTrace } from '../trace/codec.ts';
-import { writeNew } from '../trace/file.ts';
-import { recordTrace } from '../trace/trace.ts';
+import { saveTrace } from '../trace/save.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
-import { sourceIn, type Project } from './project.ts';
+import type { Project } from './project.ts';
 
 import type { Plain } from '../core/model.ts';
 
@@ -45,23 +42,6 @@ export interface Row {
     cache?: { hits: number; parts: number };
   };
   note?: string;
-}
-
-/** A trace file's name: exhaustive strategies find the same trace whatever the seed. */
-export function traceBase(model: string, variant: string, property: string, strategy: Strategy, seed: number): string {
-  const exhaustive = strategy === 'bfs' || strategy === 'dfs';
-  return `${model.replaceAll('/', '.')}.${variant}.${property}${exhaustive ? '' : `.seed${seed}`}`;
-}
-
-/** Write a counterexample's trace file; returns its path. */
-export function writeTrace(c: VariantCheck, project: Project, overrides: Record<string, Plain>, seed: number, out: string, name = c.system.variant): string {
-  const r = c.result;
-  if (r.kind !== 'violation') throw new Error('writeTrace: not a violation');
-  const strategy = r.coverage.strategy;
-  const exhaustive = strategy === 'bfs' || strategy === 'dfs';
-  const source = sourceIn(project, c.system.source);
-  const trace = recordTrace(c.system, r.path, r.violation, strategy, exhaustive ? null : seed, { overrides, ...(source !== undefined ? { source } : {}) });
-  return writeNew(out, traceBase(c.system.modelName, name, r.violation.property, strategy, seed), encodeTrace(trace)).path;
 }
 
 export const check: Command = {
@@ -172,7 +152,7 @@ function toRow(c: VariantCheck, seed: number, out: string, project: Project, ove
     row.property = result.violation.property;
     row.message = result.violation.message;
     row.length = result.path.length;
-    row.trace = writeTrace(c, project, overrides, seed, out);
+    row.trace = saveTrace(c, { root: project.root, overrides, seed, out });
   }
   if (c.note !== undefined) row.note = c.note;
   return row;

@@ -5,7 +5,7 @@
 
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { Model, Plain } from '../core/model.ts';
+import type { Model } from '../core/model.ts';
 import { simulate, type CostResult } from '../cost/simulate.ts';
 import { ganttSvg, lineSvg, type Series } from '../cost/svg.ts';
 import { parseSweep, sweep, type SweepSpec } from '../cost/sweep.ts';

@@ -1,6 +1,5 @@
 // The kmc command line: the only place that prints and chooses exit codes (errors.ts).
 
-import { readFileSync } from 'node:fs';
 import type { Model } from '../core/model.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { isModelError } from '../core/violation.ts';
@@ -9,25 +8,14 @@ import { check } from './check.ts';
 import { cost } from './cost.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
+import { init } from './init.ts';
 import { list } from './list.ts';
 import { orderings } from './orderings.ts';
+import { version } from './package.ts';
 import { openProject } from './project.ts';
 import { replay } from './replay.ts';
 
-export const COMMANDS: readonly Command[] = [list, check, replay, orderings, cost];
-
-/** kmc's version, from its package.json. */
-export function version(): string {
-  for (const up of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'kmcheck') return pkg.version ?? '?';
-    } catch {
-      // not this one
-    }
-  }
-  return '?';
-}
+export const COMMANDS: readonly Command[] = [init, list, check, replay, orderings, cost];
 
 function usage(commands: readonly Command[]): string {
   const w = Math.max(...commands.map((c) => c.name.length));

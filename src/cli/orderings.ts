@@ -24,7 +24,8 @@ import {
 } from '../explore/orderings.ts';
 import type { Plain } from '../core/model.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
-import { DEFAULT_OUT, exitCode, STRATEGIES, writeTrace } from './check.ts';
+import { saveTrace } from '../trace/save.ts';
+import { DEFAULT_OUT, exitCode, STRATEGIES } from './check.ts';
 import { UsageError } from './errors.ts';
 import type { Io } from './io.ts';
 import type { Project } from './project.ts';
@@ -136,7 +137,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
 }
 
 function toRow(c: OrderCheck, index: number, base: string, seed: number, out: string, project: Project, params: Record<string, Plain>, orderParam: string): OrderRow {
-  const { result, system } = c.check;
+  const { result } = c.check;
   const row: OrderRow = {
     index,
     alternative: c.alternative,
@@ -150,7 +151,7 @@ function toRow(c: OrderCheck, index: number, base: string, seed: number, out: st
       row.property = r.violation.property;
       row.message = r.violation.message;
       row.length = r.path.length;
-      row.trace = writeTrace(c.check, project, { ...params, [orderParam]: c.blocks.join(',') }, seed, out, `${base}.order${index}`);
+      row.trace = saveTrace(c.check, { root: project.root, overrides: { ...params, [orderParam]: c.blocks.join(',') }, seed, out, name: `${base}.order${index}` });
     })
     .otherwise(() => undefined);
   if (c.check.note !== undefined && result.kind !== 'violation') row.note = c.check.note;

@@ -10,7 +10,7 @@
 // folders alike).
 
 import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
-import { dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
 import { modelsOf, type Model } from '../core/model.ts';
@@ -193,10 +193,4 @@ export function openProject(cwd: string = process.cwd(), known?: readonly Model[
       return ms[0]!;
     },
   };
-}
-
-/** A model's source (a file URL) relative to the project root, with / separators (for traces). */
-export function sourceIn(project: Project, source: string | undefined): string | undefined {
-  if (source === undefined || !source.startsWith('file:')) return undefined;
-  return relative(project.root, fileURLToPath(source)).split(sep).join('/');
 }

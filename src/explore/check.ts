@@ -70,7 +70,7 @@ export function showExpectation(e: Expectation): string {
 export function checkVariant(model: Model, variant: string, opts: CheckOptions = {}): VariantCheck[] {
   validateModel(model);
   const system = compile(model, variant, opts.params ?? {});
-  return expectations(model.variants[variant]!.expect).map((expected) => checkOne(system, expected, opts));
+  return expectations(model.variants[variant]!.expect).map((expected) => checkExpectation(system, expected, opts));
 }
 
 /** Like checkVariant; with `exhaustive.workers` > 1, bfs runs on worker threads. */
@@ -114,7 +114,8 @@ function sample(strategy: 'random' | 'pct', system: TransitionSystem, expected: 
   return strategy === 'random' ? exploreRandom(system, o) : explorePct(system, o);
 }
 
-function checkOne(system: TransitionSystem, expected: ExpectedVerdict, opts: CheckOptions): VariantCheck {
+/** One expected verdict of a compiled variant (checkVariant runs one per expectation). */
+export function checkExpectation(system: TransitionSystem, expected: ExpectedVerdict, opts: CheckOptions = {}): VariantCheck {
   const strategy = opts.strategy ?? 'auto';
   const exhaustive: ExhaustiveOptions = { ...opts.exhaustive, ...target(expected) };
   if (strategy === 'auto') {
