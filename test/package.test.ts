@@ -5,7 +5,7 @@
 // node. KMC_KEEP_PACKAGE_TMP=1 keeps the temporary folder for a look afterwards.
 
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -323,4 +323,38 @@ describe('the kmc command from the installed package', () => {
     writeFileSync(join(project, 'syntax.ts'), 'export default {\n  name: ;\n};\n');
     expect(await npx(['check', './syntax.ts'])).toMatchObject({ code: 4, err: 'kmc: model error: cannot load syntax.ts: 2:8: Unexpected ";"\n' });
   }, 60_000);
+
+  it('kmc init: npm install && npx kmc check && npm test pass in the new project; a broken variant fails its test with the counterexample', async () => {
+    const r = await npx(['init', 'app']);
+    expect(r.code).toBe(0);
+    const app = join(project, 'app');
+    const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    // kmcheck as this project installed it: the tarball
+    expect(pkg.devDependencies.kmcheck).toMatch(/^file:\/.*kmcheck-[\d.]+\.tgz$/);
+    await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], app);
+    const check = await npx(['check'], app);
+    expect(check.code).toBe(0);
+    expect(check.out).toMatch(/2 checks of 2 variants: 2 as expected, 0 not/);
+    const test = await run('npm', ['test'], { cwd: app, env }).then(
+      (x) => ({ code: 0, out: x.stdout + x.stderr }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, out: (e.stdout ?? '') + (e.stderr ?? '') }),
+    );
+    expect(test.code, test.out).toBe(0);
+    expect(test.out).toMatch(/2 passed/);
+    expect((await sh('npx', ['--no-install', 'tsc'], app)).stdout).toBe('');
+    // break the holding variant: install the fd before the fill, as fd-early does
+    const model = join(app, 'models', 'fd-install.ts');
+    writeFileSync(model, readFileSync(model, 'utf8').replace("posted: { description: 'fill, then fd_install', expect: 'holds' }", "posted: { description: 'fill, then fd_install', params: { fdEarly: true }, expect: 'holds' }"));
+    const broken = await run('npm', ['test'], { cwd: app, env }).then(
+      (x) => ({ code: 0, out: x.stdout + x.stderr }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, out: (e.stdout ?? '') + (e.stderr ?? '') }),
+    );
+    expect(broken.code).not.toBe(0);
+    expect(broken.out).toContain('example/fd-install posted: expected holds, found violates no-unfilled-buffer-seen (3 steps)');
+    expect(broken.out).toContain('Possible unsafe scenario');
+    expect(broken.out).toMatch(/trace: kmc-out\/example\.fd-install\.posted\.no-unfilled-buffer-seen\.json/);
+    expect(broken.out).toMatch(/replay: npx kmc replay kmc-out\/example\.fd-install\.posted\.no-unfilled-buffer-seen\.json/);
+    // and the trace the test wrote replays from the CLI
+    expect((await npx(['replay', 'kmc-out/example.fd-install.posted.no-unfilled-buffer-seen.json'], app)).code).toBe(0);
+  }, 180_000);
 });
