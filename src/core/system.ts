@@ -168,7 +168,6 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
    */
   const runStep = (draft: State<W>, view: W | undefined, i: number, step: Step<W, any>, choice: Choice, faulted: boolean, access: WorldAccess | undefined): void => {
     const me = draft.threads[i]!;
-    const from = me.pc;
     const w = view ?? (draft.world as W);
     const world = access ? access.wrap(w) : w;
     const next = step.run({ world, local: me.local, thread: i }, choice);
