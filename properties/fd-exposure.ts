@@ -3,7 +3,8 @@
 // the number and mmap, read, dup or close it.
 
 import { always, type Property } from '../src/index.ts';
-import { filledPages } from '../model/kernel/dma-buf.ts';
+import { is_dma_buf_file } from '../model/kernel/dma-buf.ts';
+import { filledPages } from '../model/kernel/system-heap.ts';
 import type { KernelWorld } from '../model/kernel/world.ts';
 
 /** No fd refers to a dma-buf whose read from its source file has not completed. */
@@ -14,9 +15,9 @@ export const fdExposesUnreadBuffer: Property<KernelWorld> = always(
     for (const [fd, file] of w.fdtable.fd.entries()) {
       if (file === null) continue;
       const f = w.files[file]!;
-      if (f.kind !== 'dma_buf' || f.freed) continue;
-      const { filled, expected } = filledPages(w, f.dmabuf);
-      if (filled < expected) return `fd ${fd} refers to dmabuf${f.dmabuf}, of which ${filled} of ${expected} pages have been read`;
+      if (!is_dma_buf_file(w, file) || f.freed) continue;
+      const { filled, expected } = filledPages(w, f.private_data);
+      if (filled < expected) return `fd ${fd} refers to dmabuf${f.private_data}, of which ${filled} of ${expected} pages have been read`;
     }
     return undefined;
   },

@@ -4,6 +4,7 @@
 // moment any thread can reach the buffer through an fd, all of them must be in place.
 
 import { always, type Property } from '../src/index.ts';
+import { is_dma_buf_file } from '../model/kernel/dma-buf.ts';
 import type { KernelWorld } from '../model/kernel/world.ts';
 
 /** The kernel undertook to fill `dmabuf` with the first `size` pages of its source file. */
@@ -23,14 +24,15 @@ export const fileLandsAtOffset: Property<PromisedWorld> = always(
     for (const [fd, file] of w.fdtable.fd.entries()) {
       if (file === null) continue;
       const f = w.files[file]!;
-      if (f.kind !== 'dma_buf' || f.freed) continue;
-      const promise = w.promised.find((p) => p.dmabuf === f.dmabuf);
+      if (!is_dma_buf_file(w, file) || f.freed) continue;
+      const dmabuf = f.private_data;
+      const promise = w.promised.find((p) => p.dmabuf === dmabuf);
       if (!promise) continue;
-      const d = w.dmabufs[f.dmabuf]!;
+      const d = w.dmabufs[dmabuf]!;
       for (let i = 0; i < promise.size; i++) {
         const data = w.pages[d.pages[i]!]!.data;
         if (data !== i) {
-          return `fd ${fd} (dmabuf${f.dmabuf}) is visible but offset ${i} of the buffer holds ${data === null ? 'nothing' : `file page ${data}`}, not file page ${i} (${promise.size} pages promised)`;
+          return `fd ${fd} (dmabuf${dmabuf}) is visible but offset ${i} of the buffer holds ${data === null ? 'nothing' : `file page ${data}`}, not file page ${i} (${promise.size} pages promised)`;
         }
       }
     }

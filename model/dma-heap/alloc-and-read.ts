@@ -53,14 +53,16 @@
 // (system_heap_allocate gets an unaligned len and fails with -ENOMEM), the
 // fatal_signal_pending() check, and dma_resv locking around dma_buf_vmap.
 
-import { dma_heap_ioctl_return } from './ioctl.ts';
+import { DMA_HEAP_FOPS, dma_heap_ioctl_return } from './ioctl.ts';
 import { defineModel, DONE, sequence, thread, type Block, type Thread } from '../../src/index.ts';
-import { dma_buf_export, dma_buf_fd, dma_buf_put, dma_buf_vmap, dma_buf_vunmap, write_buffer_page } from '../kernel/dma-buf.ts';
+import { dma_buf_export, dma_buf_fd, dma_buf_put, dma_buf_vmap, dma_buf_vunmap } from '../kernel/dma-buf.ts';
+import { SYSTEM_HEAP_BUF_OPS, write_buffer_page } from '../kernel/system-heap.ts';
 import { EBADF, EFAULT, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
 import { fd_install, get_unused_fd_flags, put_unused_fd } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { allow_write_access, deny_write_access, i_size_read } from '../kernel/inode.ts';
 import { __free_pages, alloc_page } from '../kernel/page.ts';
+import { EXT4_FILE_OPERATIONS } from '../kernel/fs.ts';
 import { addInode, allocFile, emptyWorld, type KernelWorld } from '../kernel/world.ts';
 import { fdCloser } from '../userspace/fd-closer.ts';
 import { fdFiller } from '../userspace/fd-filler.ts';
@@ -179,7 +181,7 @@ export function blocks(p: Params): Record<string, K> {
         fails: ['-ENOMEM'],
         run: (k, c) => {
           if (c !== 'ok') return fail(k, -ENOMEM, 'free_buffer');
-          k.local.dmabuf = dma_buf_export(k.world, [...k.local.pages], k.world.files[k.local.file]!.inode);
+          k.local.dmabuf = dma_buf_export(k.world, { ops: SYSTEM_HEAP_BUF_OPS, pages: [...k.local.pages], source: k.world.files[k.local.file]!.inode });
           return next;
         },
       },
@@ -338,8 +340,8 @@ export const allocAndRead = defineModel({
   },
   world: (p) => {
     const w = emptyWorld(p.rlimit, p.pages);
-    const heap = allocFile(w, { name: '/dev/dma_heap/system', kind: 'dma_heap', inode: -1, dmabuf: -1 });
-    const file = allocFile(w, { name: 'model.bin', kind: 'regular', inode: addInode(w, 'model.bin', p.pages), dmabuf: -1 });
+    const heap = allocFile(w, { name: '/dev/dma_heap/system', f_op: DMA_HEAP_FOPS });
+    const file = allocFile(w, { name: 'model.bin', f_op: EXT4_FILE_OPERATIONS, inode: addInode(w, 'model.bin', p.pages) });
     fd_install(w, HEAP_FD, heap);
     fd_install(w, FILE_FD, file);
     return w;

@@ -93,9 +93,10 @@
 // compound pages (the parray overflow of §9.6), kthread_stop, the missing spin_lock_init,
 // the fatal_signal_pending() check in the allocation loop, prepare_kernel_cred failing.
 
-import { dma_heap_ioctl_return } from './ioctl.ts';
+import { DMA_HEAP_FOPS, dma_heap_ioctl_return } from './ioctl.ts';
 import { defineModel, DONE, sequence, thread, type Block, type Step, type Thread } from '../../src/index.ts';
 import { dma_buf_export, dma_buf_fd, dma_buf_put } from '../kernel/dma-buf.ts';
+import { SYSTEM_HEAP_BUF_OPS } from '../kernel/system-heap.ts';
 import { EBADF, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
 import { fd_install, get_unused_fd_flags, put_unused_fd } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
@@ -103,6 +104,7 @@ import { allow_write_access, deny_write_access, i_size_read } from '../kernel/in
 import { emptyWorkList, queue_work, splice_works, waitChoices, type WorkList } from '../kernel/kthread.ts';
 import { __free_pages, alloc_page } from '../kernel/page.ts';
 import { emptyIo, end_io, start_io, vmap, vunmap, write_vmap_page, type IoWorld } from '../kernel/vmalloc.ts';
+import { EXT4_FILE_OPERATIONS } from '../kernel/fs.ts';
 import { addInode, allocFile, emptyWorld } from '../kernel/world.ts';
 import { violation } from '../../src/index.ts';
 import { fdCloser } from '../userspace/fd-closer.ts';
@@ -335,7 +337,7 @@ export function blocks(p: Params): Record<string, K> {
         run: (k, c) => {
           if (c !== 'ok') return fail(k, -ENOMEM, unwind(k.local));
           const w = k.world;
-          k.local.dmabuf = dma_buf_export(w, [...k.local.sgt], w.files[k.local.file]!.inode);
+          k.local.dmabuf = dma_buf_export(w, { ops: SYSTEM_HEAP_BUF_OPS, pages: [...k.local.sgt], source: w.files[k.local.file]!.inode });
           w.promised.push({ dmabuf: k.local.dmabuf, size: k.local.fsize });
           return next;
         },
@@ -626,8 +628,8 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
   },
   world: (p): AsyncWorld => {
     const w = emptyWorld(p.rlimit, p.pages);
-    const heap = allocFile(w, { name: '/dev/dma_heap/system', kind: 'dma_heap', inode: -1, dmabuf: -1 });
-    const file = allocFile(w, { name: 'model.bin', kind: 'regular', inode: addInode(w, 'model.bin', p.pages), dmabuf: -1 });
+    const heap = allocFile(w, { name: '/dev/dma_heap/system', f_op: DMA_HEAP_FOPS });
+    const file = allocFile(w, { name: 'model.bin', f_op: EXT4_FILE_OPERATIONS, inode: addInode(w, 'model.bin', p.pages) });
     fd_install(w, HEAP_FD, heap);
     fd_install(w, FILE_FD, file);
     return { ...w, ...emptyIo(), promised: [], ftasks: [], fworks: [], fctl: emptyWorkList() };

@@ -2,7 +2,11 @@
 // fd, or -errno) reaches userspace and sys_ioctl's fdput() drops the heap file reference.
 
 import { fput } from '../kernel/file.ts';
+import { register_file_operations } from '../kernel/file-operations.ts';
 import type { KernelWorld } from '../kernel/world.ts';
+
+/** dma_heap_fops: the heap device (/dev/dma_heap/system); nothing to release. */
+export const DMA_HEAP_FOPS = register_file_operations('dma_heap_fops', {});
 
 export function dma_heap_ioctl_return(w: KernelWorld, l: { ret: number; fd: number; dmabuf: number; heap: number }): void {
   const ret = l.ret === 0 ? l.fd : l.ret;

@@ -1,10 +1,10 @@
 // struct file reference counting: get_file / fget / fput, and the release that runs on
-// the last fput (include/linux/fs.h, fs/file_table.c). fput's deferred __fput is taken as
+// the last fput (include/linux/fs.h, fs/file_table.c): f_op->release. fput's deferred __fput is taken as
 // immediate: the release runs before the caller's next step.
 
 import { violation } from '../../src/index.ts';
-import { dma_buf_release } from './dma-buf.ts';
 import { EBADF } from './errno.ts';
+import { f_op } from './file-operations.ts';
 import type { KernelWorld } from './world.ts';
 
 /** Any use of a struct file after its last fput. */
@@ -32,7 +32,7 @@ export function fput(w: KernelWorld, file: number): void {
   const f = w.files[file]!;
   f.count -= 1;
   if (f.count > 0) return;
-  // __fput: the file's release operation
+  // __fput: file->f_op->release
   f.freed = true;
-  if (f.kind === 'dma_buf') dma_buf_release(w, f.dmabuf);
+  f_op(w, file).release?.(w, file);
 }

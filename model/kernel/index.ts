@@ -2,9 +2,12 @@
 // models one kernel subsystem; see world.ts for the shared state.
 
 export * from './dma-buf.ts';
+export * from './dma-buf-ops.ts';
 export * from './errno.ts';
 export * from './fdtable.ts';
 export * from './file.ts';
+export * from './file-operations.ts';
+export * from './fs.ts';
 export * from './folio.ts';
 export * from './inode.ts';
 export * from './kthread.ts';
@@ -12,6 +15,7 @@ export * from './memfd.ts';
 export * from './mm.ts';
 export * from './page.ts';
 export * from './rwsem.ts';
+export * from './system-heap.ts';
 export * from './udmabuf.ts';
 export * from './vmalloc.ts';
 export * from './world.ts';

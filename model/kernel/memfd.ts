@@ -15,7 +15,11 @@ import { EBUSY, EINVAL, EPERM } from './errno.ts';
 import { fget, fput } from './file.ts';
 import { PAGE_SIZE, try_grab_folio, unpin_folios, type FolioWorld } from './folio.ts';
 import { canDownRead, canDownWrite, down_read, down_write, initRwsem, up_read, up_write, type Rwsem } from './rwsem.ts';
+import { register_file_operations } from './file-operations.ts';
 import { addInode, allocFile } from './world.ts';
+
+/** shmem_file_operations: nothing to release that the models look at (the inode lives on in its table). */
+export const SHMEM_FILE_OPERATIONS = register_file_operations('shmem_file_operations', {});
 
 // include/uapi/linux/fcntl.h
 export const F_SEAL_SEAL = 0x1;
@@ -83,7 +87,7 @@ export function memfd_create(w: MemfdWorld, name: string, folioPages: readonly n
     index += Math.max(pages, 1);
   }
   w.memfds.push({ name, inode, seals, i_mmap_writable: 0, i_rwsem: initRwsem(), cache });
-  return allocFile(w, { name, kind: 'regular', inode, dmabuf: -1 });
+  return allocFile(w, { name, f_op: SHMEM_FILE_OPERATIONS, inode });
 }
 
 /** The memfd behind a file, or -1 (shmem_file() / is_file_hugepages() fail). */

@@ -7,10 +7,13 @@
 //                  ubuf->folios[] of the pinned folios, nr = foliocount, and pages[].
 //   pinned-folios  v6.13 (Huan Yang's v7 6/7, 7/7): preallocated ubuf->pinned_folios[] with
 //                  one entry per successful pin and nr_pinned, plus folios[]/offsets[].
-// One record holds the fields of all three; `design` says which ones the driver uses.
+// One record holds the fields of all three; `design` says which ones the driver uses, and
+// UDMABUF_DESIGNS holds the code that differs.
 
-import { match } from 'ts-pattern';
 import { violation } from '../../src/index.ts';
+import { dma_buf_export } from './dma-buf.ts';
+import { register_dma_buf_ops } from './dma-buf-ops.ts';
+import { register_file_operations } from './file-operations.ts';
 import { unpin_folio, unpin_folios } from './folio.ts';
 import type { MemfdWorld } from './memfd.ts';
 
@@ -75,14 +78,90 @@ export function unpin_all_folios_array(w: UdmabufWorld, ubuf: number): void {
   for (const folio of u.pinned_folios.slice(0, u.nr_pinned)) unpin_folio(w, folio, holderOf(ubuf));
 }
 
+/** A page of the buffer: its folio and the byte offset in it. */
+export interface UdmabufPage {
+  folio: number;
+  offset: number;
+}
+
+/**
+ * What differs between the three designs; udmabuf_create and release_udmabuf are written
+ * once over it (model/udmabuf/create.ts).
+ */
+export interface UdmabufDesignParts {
+  /** udmabuf_create's allocations before the list loop, one -ENOMEM step each */
+  arrays: readonly string[];
+  /** a kvmalloc_array of the item's folios before memfd_pin_folios (-ENOMEM) */
+  itemFolios: boolean;
+  /** the bookkeeping step after memfd_pin_folios */
+  record: string;
+  /** one record step per pinned folio, each an allocation that can fail after the pin */
+  perFolio: boolean;
+  /** record pinned folios and the buffer pages they give; returns how many entries it added to ubuf->folios[] (nr_folios) */
+  record_pins: (u: Udmabuf, folios: readonly number[], pages: readonly UdmabufPage[]) => number;
+  /** ubuf->foliocount is set from nr_folios once every item is pinned (release reads it) */
+  publishesFoliocount: boolean;
+  /** undo the recorded pins (the err label, and release_udmabuf); nr_folios: the folios[] entries to unpin */
+  unpin_all: (w: UdmabufWorld, ubuf: number, nr_folios: number) => void;
+}
+
+export const UDMABUF_DESIGNS: Record<UdmabufDesign, UdmabufDesignParts> = {
+  'unpin-list': {
+    arrays: ['kvmalloc_array_folios', 'kvcalloc_offsets'],
+    itemFolios: true,
+    // for each page: if (j == 0 || ubuf->folios[pgbuf-1] != folios[k]) add_to_unpin_list(folios[k])
+    record: 'add_to_unpin_list',
+    perFolio: true,
+    record_pins: (u, folios, pages) => (u.unpin_list.push(...folios), u.pages.push(...pages), 0),
+    publishesFoliocount: false,
+    unpin_all: (w, ubuf) => unpin_all_folios_list(w, ubuf),
+  },
+  'folio-array': {
+    arrays: ['kvmalloc_array_folios', 'kvmalloc_array_pages'],
+    itemFolios: false,
+    record: 'record_folios',
+    perFolio: false,
+    // pages[nr_pages++] = folio_page(); folios += ret; nr_folios += ret
+    record_pins: (u, folios, pages) => (u.pages.push(...pages), u.folios.push(...folios), folios.length),
+    publishesFoliocount: true,
+    unpin_all: (w, ubuf, nr_folios) => {
+      if (nr_folios) unpin_folios(w, w.udmabufs[ubuf]!.folios.slice(0, nr_folios), holderOf(ubuf));
+    },
+  },
+  'pinned-folios': {
+    arrays: ['kvmalloc_array_folios', 'kvcalloc_offsets', 'kvmalloc_array_pinned_folios', 'kvmalloc_array_scratch_folios'],
+    itemFolios: false,
+    record: 'record_pinned_folios',
+    perFolio: false,
+    // folios[upgcnt], offsets[upgcnt]; pinned_folios[nr_pinned++] = folios[cur_folio]
+    record_pins: (u, folios, pages) => (u.pages.push(...pages), u.pinned_folios.push(...folios), (u.nr_pinned += folios.length), 0),
+    publishesFoliocount: false,
+    unpin_all: (w, ubuf) => unpin_all_folios_array(w, ubuf), // deinit_udmabuf
+  },
+};
+
 /** release_udmabuf(): the dma-buf's .release; the only place an exported ubuf is freed. */
 export function release_udmabuf(w: UdmabufWorld, ubuf: number): void {
   const u = w.udmabufs[ubuf]!;
   assertUdmabufLive(w, ubuf, 'release_udmabuf');
-  match(u.design)
-    .with('unpin-list', () => unpin_all_folios_list(w, ubuf))
-    .with('folio-array', () => unpin_folios(w, u.folios.slice(0, u.foliocount), holderOf(ubuf)))
-    .with('pinned-folios', () => unpin_all_folios_array(w, ubuf)) // deinit_udmabuf
-    .exhaustive();
+  UDMABUF_DESIGNS[u.design].unpin_all(w, ubuf, u.foliocount);
   kfree_udmabuf(w, ubuf, 'release_udmabuf');
+}
+
+/** udmabuf_ops: .release = release_udmabuf (dmabuf->priv is the ubuf). */
+export const UDMABUF_OPS = register_dma_buf_ops<UdmabufWorld>('udmabuf_ops', {
+  release: (w, dmabuf) => release_udmabuf(w, w.dmabufs[dmabuf]!.priv),
+});
+
+/** udmabuf_fops: /dev/udmabuf, nothing to release. */
+export const UDMABUF_FOPS = register_file_operations('udmabuf_fops', {});
+
+/** export_udmabuf(): dma_buf_export() with exp_info.ops = &udmabuf_ops, exp_info.priv = ubuf. */
+export function export_udmabuf(w: UdmabufWorld, ubuf: number): number {
+  return dma_buf_export(w, { ops: UDMABUF_OPS, priv: ubuf });
+}
+
+/** A dma-buf exported by udmabuf (dmabuf->ops == &udmabuf_ops). */
+export function is_udmabuf(w: UdmabufWorld, dmabuf: number): boolean {
+  return w.dmabufs[dmabuf]!.ops === UDMABUF_OPS;
 }

@@ -11,19 +11,18 @@ export interface Inode {
   denyWrite: number;
 }
 
-export type FileKind = 'regular' | 'dma_heap' | 'dma_buf';
-
 export interface File {
   name: string;
-  kind: FileKind;
+  /** file->f_op: the name its driver registered its file_operations under (file-operations.ts) */
+  f_op: string;
   /** f_count */
   count: number;
   /** the last fput ran the release: any further use is a use-after-free */
   freed: boolean;
   /** regular files: the inode; -1 otherwise */
   inode: number;
-  /** dma_buf files: file->private_data, the dma-buf; -1 otherwise */
-  dmabuf: number;
+  /** file->private_data, an index into the driver's table (a dma-buf file: its dma-buf); -1 if none */
+  private_data: number;
 }
 
 export interface Page {
@@ -33,8 +32,8 @@ export interface Page {
 }
 
 export interface DmaBuf {
-  /** whose ops: dmabuf->ops->release differs per exporter */
-  exporter: 'system_heap' | 'udmabuf';
+  /** dmabuf->ops: the name the exporter registered its dma_buf_ops under (dma-buf.ts) */
+  ops: string;
   file: number;
   /** the heap buffer's pages, in order */
   pages: number[];
@@ -43,8 +42,8 @@ export interface DmaBuf {
   freed: boolean;
   /** the inode the buffer is filled from (DMA_HEAP_ALLOC_AND_READ_FILE), or -1 */
   source: number;
-  /** dmabuf->priv of a udmabuf: the ubuf (index in UdmabufWorld.udmabufs); absent otherwise */
-  priv?: number;
+  /** dmabuf->priv: an index into the exporter's table (a udmabuf: its ubuf); -1 if none */
+  priv: number;
 }
 
 export interface Vma {
@@ -103,9 +102,9 @@ export function emptyWorld(rlimitNofile: number, pageFrames: number): KernelWorl
   };
 }
 
-/** A new struct file with f_count 1, owned by the caller. */
-export function allocFile(w: KernelWorld, file: Omit<File, 'count' | 'freed'>): number {
-  w.files.push({ ...file, count: 1, freed: false });
+/** alloc_file(): a new struct file with f_count 1, owned by the caller. */
+export function allocFile(w: KernelWorld, file: { name: string; f_op: string; inode?: number; private_data?: number }): number {
+  w.files.push({ name: file.name, f_op: file.f_op, count: 1, freed: false, inode: file.inode ?? -1, private_data: file.private_data ?? -1 });
   return w.files.length - 1;
 }
 

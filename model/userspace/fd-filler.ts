@@ -5,6 +5,7 @@
 
 import { DONE, thread, type Thread } from '../../src/index.ts';
 import { fd_install, get_unused_fd_flags } from '../kernel/fdtable.ts';
+import { NULL_FOPS } from '../kernel/fs.ts';
 import { addInode, allocFile, type KernelWorld } from '../kernel/world.ts';
 
 export function fdFiller(name: string): Thread<KernelWorld> {
@@ -17,7 +18,7 @@ export function fdFiller(name: string): Thread<KernelWorld> {
           const w = k.world;
           const fd = get_unused_fd_flags(w);
           if (fd < 0) return DONE; // -EMFILE
-          const file = allocFile(w, { name: `${name}.null${k.local.opened}`, kind: 'regular', inode: addInode(w, '/dev/null', 0), dmabuf: -1 });
+          const file = allocFile(w, { name: `${name}.null${k.local.opened}`, f_op: NULL_FOPS, inode: addInode(w, '/dev/null', 0) });
           fd_install(w, fd, file);
           k.local.opened += 1;
           return 'open';

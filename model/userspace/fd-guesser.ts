@@ -8,7 +8,8 @@
 
 import { vm_munmap } from '../kernel/mm.ts';
 import { DONE, thread, type Thread } from '../../src/index.ts';
-import { assertDmaBufLive, filledPages } from '../kernel/dma-buf.ts';
+import { assertDmaBufLive, is_dma_buf_file } from '../kernel/dma-buf.ts';
+import { filledPages } from '../kernel/system-heap.ts';
 import { fget, fput, get_file } from '../kernel/file.ts';
 import { assertPageLive } from '../kernel/page.ts';
 import type { KernelWorld } from '../kernel/world.ts';
@@ -25,12 +26,11 @@ export function fdGuesser(name: string, symmetry = 'fd-guesser'): Thread<KernelW
           const w = k.world;
           const file = fget(w, Number(fd));
           if (file < 0) return DONE; // -EBADF
-          const f = w.files[file]!;
-          if (f.kind !== 'dma_buf') {
+          if (!is_dma_buf_file(w, file)) {
             fput(w, file);
             return DONE; // -ENODEV
           }
-          assertDmaBufLive(w, f.dmabuf, `mmap(fd ${fd})`);
+          assertDmaBufLive(w, w.files[file]!.private_data, `mmap(fd ${fd})`);
           get_file(w, file);
           w.vmas.push({ file, owner: name });
           fput(w, file);
@@ -42,7 +42,7 @@ export function fdGuesser(name: string, symmetry = 'fd-guesser'): Thread<KernelW
       read_mapping: {
         run: (k) => {
           const w = k.world;
-          const dmabuf = w.files[w.vmas[k.local.vma]!.file]!.dmabuf;
+          const dmabuf = w.files[w.vmas[k.local.vma]!.file]!.private_data;
           for (const page of w.dmabufs[dmabuf]!.pages) assertPageLive(w, page, `${name} reading its mapping of fd ${k.local.fd}`);
           w.observed.push({ thread: name, fd: k.local.fd, dmabuf, ...filledPages(w, dmabuf) });
           return 'munmap';

@@ -10,10 +10,10 @@
 
 import { vm_munmap } from '../kernel/mm.ts';
 import { DONE, thread, violation, type Thread } from '../../src/index.ts';
-import { assertDmaBufLive } from '../kernel/dma-buf.ts';
+import { assertDmaBufLive, is_dma_buf_file } from '../kernel/dma-buf.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { folioLive } from '../kernel/memfd.ts';
-import { assertUdmabufLive, type UdmabufWorld } from '../kernel/udmabuf.ts';
+import { assertUdmabufLive, is_udmabuf, type UdmabufWorld } from '../kernel/udmabuf.ts';
 
 export function udmabufWriter(name: string, symmetry = 'udmabuf-writer'): Thread<UdmabufWorld> {
   return thread<UdmabufWorld, { fd: number; vma: number; ubuf: number }>({
@@ -27,13 +27,13 @@ export function udmabufWriter(name: string, symmetry = 'udmabuf-writer'): Thread
           const w = k.world;
           const file = fget(w, Number(fd));
           if (file < 0) return DONE; // -EBADF
-          const f = w.files[file]!;
-          if (f.kind !== 'dma_buf' || w.dmabufs[f.dmabuf]!.exporter !== 'udmabuf') {
+          const dmabuf = w.files[file]!.private_data;
+          if (!is_dma_buf_file(w, file) || !is_udmabuf(w, dmabuf)) {
             fput(w, file);
             return DONE; // -ENODEV
           }
-          assertDmaBufLive(w, f.dmabuf, `mmap(fd ${fd})`);
-          const ubuf = w.dmabufs[f.dmabuf]!.priv!;
+          assertDmaBufLive(w, dmabuf, `mmap(fd ${fd})`);
+          const ubuf = w.dmabufs[dmabuf]!.priv;
           assertUdmabufLive(w, ubuf, `mmap_udmabuf(fd ${fd})`);
           // the fget reference becomes vma->vm_file's
           w.vmas.push({ file, owner: name });

@@ -1,0 +1,30 @@
+// struct file_operations (include/linux/fs.h): the table a driver gives its files. States
+// are plain data, so a file records only its table's name (file->f_op); the tables live
+// here, registered by name when the driver's module loads. A new driver registers its
+// own table in its own file and edits nothing here.
+
+import type { KernelWorld } from './world.ts';
+
+export interface FileOperations<W extends KernelWorld = KernelWorld> {
+  /** ->release: runs in __fput, on the last fput of the file */
+  release?: (w: W, file: number) => void;
+  /** ->mmap: sets up a new vma (vma->vm_file already holds a reference); 0 or -errno */
+  mmap?: (w: W, file: number, pid: number, vma: number) => number;
+}
+
+const registry: Record<string, FileOperations<any>> = {};
+
+/** Register a driver's table under its C name ('dma_buf_fops'); the same name twice is a bug. */
+export function register_file_operations<W extends KernelWorld>(name: string, ops: FileOperations<W>): string {
+  if (registry[name] && registry[name] !== ops) throw new Error(`file_operations '${name}' registered twice`);
+  registry[name] = ops;
+  return name;
+}
+
+/** file->f_op: the table a file was opened with. */
+export function f_op(w: KernelWorld, file: number): FileOperations {
+  const name = w.files[file]!.f_op;
+  const ops = registry[name];
+  if (!ops) throw new Error(`${w.files[file]!.name} has f_op '${name}', which no module registered (import the driver's file)`);
+  return ops;
+}
