@@ -4,6 +4,7 @@
 export * from './dma-buf.ts';
 export * from './dma-buf-ops.ts';
 export * from './errno.ts';
+export * from './fd-blocks.ts';
 export * from './fdtable.ts';
 export * from './file.ts';
 export * from './file-operations.ts';

@@ -110,10 +110,11 @@
 // intermediate v7 5/7 (udmabuf_pin_folios still calling add_to_unpin_list: the same leak as
 // unpin-list); F_SEAL_EXEC implying F_SEAL_WRITE without waiting for pins.
 
-import { defineModel, DONE, sequence, thread, type Block, type Property, type Step, type Thread } from '../../src/index.ts';
+import { defineModel, DONE, sequence, thread, type Block, type Step, type Thread } from '../../src/index.ts';
 import { dma_buf_fd, dma_buf_put } from '../kernel/dma-buf.ts';
 import { EBADF, EBADFD, EINVAL, EMFILE, ENOMEM } from '../kernel/errno.ts';
-import { close_fd, fd_install, get_unused_fd_flags, put_unused_fd } from '../kernel/fdtable.ts';
+import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
+import { close_fd, fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { PAGE_SIZE } from '../kernel/folio.ts';
 import {
@@ -227,7 +228,7 @@ export function parseItems(text: string): Item[] {
   });
 }
 
-interface Locals {
+interface Locals extends FdLocals {
   ret: number;
   /** the /dev/udmabuf file (fdget) */
   dev: number;
@@ -261,13 +262,8 @@ function itemPages(w: UdmabufWorld, pinned: readonly number[], pgoff: number, pg
   return pages;
 }
 
-const fail = (k: { local: Locals }, ret: number, label: string) => ((k.local.ret = ret), label);
-
 type S = Step<UdmabufWorld, Locals>;
 type K = Block<UdmabufWorld, Locals>;
-
-/** After err / dma_buf_put: release an fd number reserved and never installed. */
-const unwindFd = (l: Locals) => (l.reserved >= 0 ? 'put_unused_fd' : 'return');
 
 /**
  * The blocks of the kernel path after the arrays, chained by `order`. Each failure goes to
@@ -383,43 +379,14 @@ export function blocks(p: Params): Record<string, K> {
     }),
 
     // 14. get_unused_fd_flags + fd_install in one call
-    dma_buf_fd: (next) => ({
-      dma_buf_fd: {
-        // a full fd table (RLIMIT_NOFILE), injected; the fd-filler thread gets there too
-        fails: ['-EMFILE'],
-        run: (k, c) => {
-          const fd = c === 'ok' ? dma_buf_fd(k.world, k.local.dmabuf) : -EMFILE;
-          if (fd < 0) return fail(k, fd, unwind(k.local));
-          k.local.fd = fd;
-          return next;
-        },
-      },
-    }),
+    // a full fd table (RLIMIT_NOFILE), injected; the fd-filler thread gets there too
+    dma_buf_fd: dmaBufFdBlock({ unwind, fails: ['-EMFILE'] }),
 
     // ... or apart: the fd number reserved (invisible to other threads) ...
-    get_unused_fd_flags: (next) => ({
-      get_unused_fd_flags: {
-        fails: ['-EMFILE'],
-        run: (k, c) => {
-          const fd = c === 'ok' ? get_unused_fd_flags(k.world) : -EMFILE;
-          if (fd < 0) return fail(k, fd, unwind(k.local));
-          k.local.reserved = fd;
-          return next;
-        },
-      },
-    }),
+    get_unused_fd_flags: getUnusedFdFlagsBlock({ unwind, fails: ['-EMFILE'] }),
 
     // ... and published; cannot fail
-    fd_install: (next) => ({
-      fd_install: {
-        run: (k) => {
-          fd_install(k.world, k.local.reserved, k.world.dmabufs[k.local.dmabuf]!.file);
-          k.local.fd = k.local.reserved;
-          k.local.reserved = -1;
-          return next;
-        },
-      },
-    }),
+    fd_install: fdInstallBlock(),
   };
 }
 
@@ -498,13 +465,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
         return unwindFd(k.local);
       },
     },
-    put_unused_fd: {
-      run: (k) => {
-        put_unused_fd(k.world, k.local.reserved);
-        k.local.reserved = -1;
-        return 'return';
-      },
-    },
+    put_unused_fd: putUnusedFdStep('return'),
     return: {
       run: (k) => {
         const w = k.world;
@@ -530,9 +491,6 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
     steps,
   });
 }
-
-const asUdmabuf = (t: Thread<any>) => t as Thread<UdmabufWorld>;
-const prop = (x: Property<any>) => x as Property<UdmabufWorld>;
 
 /** Upstream before Jann Horn's fixes, per fix. */
 const UNFIXED = { sealLock: false, denyFutureWrite: false, putOnFdError: false };
@@ -568,23 +526,23 @@ export const udmabufCreateModel = defineModel({
   },
   threads: (p) => [
     udmabufCreate(p),
-    ...Array.from({ length: p.sealers }, (_, i) => asUdmabuf(memfdSealer(`sealer${i}`, MEMFD_FD, p.sealChoices.split(',')))),
-    ...Array.from({ length: p.closers }, (_, i) => asUdmabuf(fdCloser(`closer${i}`))),
+    ...Array.from({ length: p.sealers }, (_, i) => memfdSealer<UdmabufWorld>(`sealer${i}`, MEMFD_FD, p.sealChoices.split(','))),
+    ...Array.from({ length: p.closers }, (_, i) => fdCloser<UdmabufWorld>(`closer${i}`)),
     ...Array.from({ length: p.udmabufWriters }, (_, i) => udmabufWriter(`writer${i}`)),
-    ...Array.from({ length: p.memfdWriters }, (_, i) => asUdmabuf(memfdWriter(`memfd-writer${i}`, MEMFD_FD))),
-    ...Array.from({ length: p.truncaters }, (_, i) => asUdmabuf(memfdTruncater(`truncater${i}`, MEMFD_FD, 1))),
-    ...Array.from({ length: p.fillers }, (_, i) => asUdmabuf(fdFiller(`filler${i}`))),
+    ...Array.from({ length: p.memfdWriters }, (_, i) => memfdWriter<UdmabufWorld>(`memfd-writer${i}`, MEMFD_FD)),
+    ...Array.from({ length: p.truncaters }, (_, i) => memfdTruncater<UdmabufWorld>(`truncater${i}`, MEMFD_FD, 1)),
+    ...Array.from({ length: p.fillers }, (_, i) => fdFiller<UdmabufWorld>(`filler${i}`)),
   ],
   properties: () => [
-    prop(pinLeak),
-    prop(sealedMemfdWritable),
-    prop(ubufFreedBeforeRelease),
-    prop(fdInstalledOnError),
-    prop(fdExposesUnpinnedBuffer),
-    prop(danglingReference),
-    prop(folioPinnedAfterClose),
-    prop(udmabufLeak),
-    prop(noLeak),
+    pinLeak,
+    sealedMemfdWritable,
+    ubufFreedBeforeRelease,
+    fdInstalledOnError,
+    fdExposesUnpinnedBuffer,
+    danglingReference,
+    folioPinnedAfterClose,
+    udmabufLeak,
+    noLeak,
   ],
   bugs: {
     ...memorySafetyBugs,

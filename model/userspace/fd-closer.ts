@@ -8,8 +8,8 @@ import { close_fd } from '../kernel/fdtable.ts';
 import type { KernelWorld } from '../kernel/world.ts';
 
 /** fds: the numbers it may close (default: any number below RLIMIT_NOFILE). */
-export function fdCloser(name: string, fds?: readonly number[], symmetry = 'fd-closer'): Thread<KernelWorld> {
-  return thread<KernelWorld, {}>({
+export function fdCloser<W extends KernelWorld>(name: string, fds?: readonly number[], symmetry = 'fd-closer'): Thread<W> {
+  return thread<W, {}>({
     name,
     locals: {},
     symmetry,

@@ -8,8 +8,8 @@ import { fd_install, get_unused_fd_flags } from '../kernel/fdtable.ts';
 import { NULL_FOPS } from '../kernel/fs.ts';
 import { addInode, allocFile, type KernelWorld } from '../kernel/world.ts';
 
-export function fdFiller(name: string): Thread<KernelWorld> {
-  return thread<KernelWorld, { opened: number }>({
+export function fdFiller<W extends KernelWorld>(name: string): Thread<W> {
+  return thread<W, { opened: number }>({
     name,
     locals: { opened: 0 },
     steps: {

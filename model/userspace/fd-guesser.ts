@@ -14,8 +14,8 @@ import { fget, fput, get_file } from '../kernel/file.ts';
 import { assertPageLive } from '../kernel/page.ts';
 import type { KernelWorld } from '../kernel/world.ts';
 
-export function fdGuesser(name: string, symmetry = 'fd-guesser'): Thread<KernelWorld> {
-  return thread<KernelWorld, { fd: number; vma: number }>({
+export function fdGuesser<W extends KernelWorld>(name: string, symmetry = 'fd-guesser'): Thread<W> {
+  return thread<W, { fd: number; vma: number }>({
     name,
     locals: { fd: -1, vma: -1 },
     symmetry,

@@ -34,9 +34,9 @@ interface Locals {
 }
 
 /** seals: the seal sets it may add, one per choice, e.g. ['F_SEAL_WRITE', 'F_SEAL_FUTURE_WRITE']. */
-export function memfdSealer(name: string, fd: number, seals: readonly string[]): Thread<MemfdWorld> {
+export function memfdSealer<W extends MemfdWorld>(name: string, fd: number, seals: readonly string[]): Thread<W> {
   const who = name;
-  return thread<MemfdWorld, Locals>({
+  return thread<W, Locals>({
     name,
     locals: { seals: 0, file: -1, memfd: -1, ret: 0 },
     steps: {

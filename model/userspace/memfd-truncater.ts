@@ -10,8 +10,8 @@ import { fput } from '../kernel/file.ts';
 import { can_inode_lock, inode_lock, inode_unlock, fget_memfd, shmem_truncate, type MemfdWorld } from '../kernel/memfd.ts';
 
 /** size: the new size, in pages. */
-export function memfdTruncater(name: string, fd: number, size: number): Thread<MemfdWorld> {
-  return thread<MemfdWorld, { file: number; memfd: number; ret: number }>({
+export function memfdTruncater<W extends MemfdWorld>(name: string, fd: number, size: number): Thread<W> {
+  return thread<W, { file: number; memfd: number; ret: number }>({
     name,
     locals: { file: -1, memfd: -1, ret: 0 },
     steps: {

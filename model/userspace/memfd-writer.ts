@@ -11,8 +11,8 @@ import { DONE, thread, violation, type Thread } from '../../src/index.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { folioLive, memfdOf, mmap_memfd_writable, munmap_memfd_writable, type MemfdWorld } from '../kernel/memfd.ts';
 
-export function memfdWriter(name: string, fd: number): Thread<MemfdWorld> {
-  return thread<MemfdWorld, { vma: number; memfd: number }>({
+export function memfdWriter<W extends MemfdWorld>(name: string, fd: number): Thread<W> {
+  return thread<W, { vma: number; memfd: number }>({
     name,
     locals: { vma: -1, memfd: -1 },
     steps: {

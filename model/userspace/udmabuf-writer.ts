@@ -15,8 +15,8 @@ import { fget, fput } from '../kernel/file.ts';
 import { folioLive } from '../kernel/memfd.ts';
 import { assertUdmabufLive, is_udmabuf, type UdmabufWorld } from '../kernel/udmabuf.ts';
 
-export function udmabufWriter(name: string, symmetry = 'udmabuf-writer'): Thread<UdmabufWorld> {
-  return thread<UdmabufWorld, { fd: number; vma: number; ubuf: number }>({
+export function udmabufWriter<W extends UdmabufWorld>(name: string, symmetry = 'udmabuf-writer'): Thread<W> {
+  return thread<W, { fd: number; vma: number; ubuf: number }>({
     name,
     locals: { fd: -1, vma: -1, ubuf: -1 },
     symmetry,
