@@ -5,19 +5,18 @@
 import { always, type Property } from '../src/index.ts';
 import { is_dma_buf_file } from '../model/kernel/dma-buf.ts';
 import { filledPages } from '../model/kernel/system-heap.ts';
-import type { KernelWorld } from '../model/kernel/world.ts';
+import { everyFd, fdName, type KernelWorld } from '../model/kernel/world.ts';
 
 /** No fd refers to a dma-buf whose read from its source file has not completed. */
 export const fdExposesUnreadBuffer: Property<KernelWorld> = always(
   'fd-exposes-unread-buffer',
   'no installed fd refers to a dma-buf whose file read has not completed',
   ({ world: w }) => {
-    for (const [fd, file] of w.fdtable.fd.entries()) {
-      if (file === null) continue;
+    for (const [pid, fd, file] of everyFd(w)) {
       const f = w.files[file]!;
       if (!is_dma_buf_file(w, file) || f.freed) continue;
       const { filled, expected } = filledPages(w, f.private_data);
-      if (filled < expected) return `fd ${fd} refers to dmabuf${f.private_data}, of which ${filled} of ${expected} pages have been read`;
+      if (filled < expected) return `${fdName(pid, fd)} refers to dmabuf${f.private_data}, of which ${filled} of ${expected} pages have been read`;
     }
     return undefined;
   },
@@ -40,8 +39,8 @@ export const fdInstalledOnError: Property<KernelWorld> = always(
   ({ world: w }) => {
     for (const call of w.returned) {
       if (call.ret >= 0) continue;
-      const fd = w.fdtable.fd.findIndex((file) => file !== null && call.files.includes(file));
-      if (fd >= 0) return `${call.call} returned ${call.ret} but fd ${fd} (${w.files[w.fdtable.fd[fd]!]!.name}) that it installed stays in the table`;
+      const found = everyFd(w).find(([, , file]) => call.files.includes(file));
+      if (found) return `${call.call} returned ${call.ret} but ${fdName(found[0], found[1])} (${w.files[found[2]]!.name}) that it installed stays in the table`;
     }
     return undefined;
   },

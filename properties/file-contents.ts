@@ -5,7 +5,7 @@
 
 import { always, type Property } from '../src/index.ts';
 import { is_dma_buf_file } from '../model/kernel/dma-buf.ts';
-import type { KernelWorld } from '../model/kernel/world.ts';
+import { everyFd, fdName, type KernelWorld } from '../model/kernel/world.ts';
 
 /** The kernel undertook to fill `dmabuf` with the first `size` pages of its source file. */
 export interface ReadPromise {
@@ -21,8 +21,7 @@ export const fileLandsAtOffset: Property<PromisedWorld> = always(
   'file-lands-at-offset',
   'once an fd to a buffer filled from a file is visible, every page of the file is at its offset in the buffer',
   ({ world: w }) => {
-    for (const [fd, file] of w.fdtable.fd.entries()) {
-      if (file === null) continue;
+    for (const [pid, fd, file] of everyFd(w)) {
       const f = w.files[file]!;
       if (!is_dma_buf_file(w, file) || f.freed) continue;
       const dmabuf = f.private_data;
@@ -32,7 +31,7 @@ export const fileLandsAtOffset: Property<PromisedWorld> = always(
       for (let i = 0; i < promise.size; i++) {
         const data = w.pages[d.pages[i]!]!.data;
         if (data !== i) {
-          return `fd ${fd} (dmabuf${dmabuf}) is visible but offset ${i} of the buffer holds ${data === null ? 'nothing' : `file page ${data}`}, not file page ${i} (${promise.size} pages promised)`;
+          return `${fdName(pid, fd)} (dmabuf${dmabuf}) is visible but offset ${i} of the buffer holds ${data === null ? 'nothing' : `file page ${data}`}, not file page ${i} (${promise.size} pages promised)`;
         }
       }
     }

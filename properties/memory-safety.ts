@@ -4,7 +4,7 @@
 // use-after-free waiting for its first user.
 
 import { always, type Property } from '../src/index.ts';
-import type { KernelWorld } from '../model/kernel/world.ts';
+import { everyFd, everyVma, fdName, type KernelWorld } from '../model/kernel/world.ts';
 
 export const memorySafetyBugs = {
   'use-after-free': 'a page, file or dma-buf used after it was freed (raised at the access, or a freed file left reachable)',
@@ -15,10 +15,10 @@ export const danglingReference: Property<KernelWorld> = always(
   'use-after-free',
   'the fd table and the mappings only refer to live files',
   ({ world: w }) => {
-    const fd = w.fdtable.fd.findIndex((file) => file !== null && w.files[file]!.freed);
-    if (fd >= 0) return `fd ${fd} refers to ${w.files[w.fdtable.fd[fd]!]!.name}, released by its last fput`;
-    const vma = w.vmas.find((v) => v.file >= 0 && w.files[v.file]!.freed);
-    if (vma) return `a mapping of ${vma.owner} refers to ${w.files[vma.file]!.name}, released by its last fput`;
+    const fd = everyFd(w).find(([, , file]) => w.files[file]!.freed);
+    if (fd) return `${fdName(fd[0], fd[1])} refers to ${w.files[fd[2]]!.name}, released by its last fput`;
+    const vma = everyVma(w).find(({ vma: v }) => v.vm_file >= 0 && w.files[v.vm_file]!.freed)?.vma;
+    if (vma) return `a mapping of ${vma.owner} refers to ${w.files[vma.vm_file]!.name}, released by its last fput`;
     return undefined;
   },
 );

@@ -2,13 +2,13 @@
 // registered by name like file_operations (a dma-buf records its table's name,
 // dmabuf->ops). An exporter registers its table in its own file.
 
-import type { KernelWorld } from './world.ts';
+import type { KernelWorld, Vma } from './world.ts';
 
 export interface DmaBufOps<W extends KernelWorld = KernelWorld> {
   /** ->release: the last reference to the dma-buf is gone (dma_buf_release) */
   release: (w: W, dmabuf: number) => void;
   /** ->mmap: map the buffer into a new vma (dma_buf_mmap_internal); 0 or -errno */
-  mmap?: (w: W, dmabuf: number, pid: number, vma: number) => number;
+  mmap?: (w: W, dmabuf: number, vma: Vma) => number;
   vmap?: (w: W, dmabuf: number) => number;
   vunmap?: (w: W, dmabuf: number) => void;
   begin_cpu_access?: (w: W, dmabuf: number) => number;

@@ -7,12 +7,23 @@ import { dma_buf_ops } from './dma-buf-ops.ts';
 import { assertLive, fput } from './file.ts';
 import { register_file_operations } from './file-operations.ts';
 import { fd_install, get_unused_fd_flags } from './fdtable.ts';
-import { allocFile, type KernelWorld } from './world.ts';
+import { EINVAL } from './errno.ts';
+import { allocFile, type KernelWorld, type Vma } from './world.ts';
 
-/** dma_buf_fops: the dma-buf file's last fput releases the dma-buf. */
+/** dma_buf_fops: the dma-buf file's last fput releases the dma-buf; mmap is dma_buf_mmap_internal. */
 export const DMA_BUF_FOPS = register_file_operations('dma_buf_fops', {
   release: (w, file) => dma_buf_release(w, w.files[file]!.private_data),
+  mmap: (w, file, vma) => dma_buf_mmap_internal(w, w.files[file]!.private_data, vma),
 });
+
+/** dma_buf_mmap_internal(): no ->mmap: -EINVAL; past the buffer's end: -EINVAL; else dmabuf->ops->mmap. */
+export function dma_buf_mmap_internal(w: KernelWorld, dmabuf: number, vma: Vma): number {
+  assertDmaBufLive(w, dmabuf, 'dma_buf_mmap_internal');
+  const mmap = dma_buf_ops(w, dmabuf).mmap;
+  if (!mmap) return -EINVAL;
+  if (vma.vm_pgoff + vma.pages > w.dmabufs[dmabuf]!.size) return -EINVAL;
+  return mmap(w, dmabuf, vma);
+}
 
 /** struct dma_buf_export_info: the exporter's ops and priv, and (system heap) the buffer's pages and source file. */
 export interface DmaBufExportInfo {
@@ -20,13 +31,15 @@ export interface DmaBufExportInfo {
   priv?: number;
   pages?: number[];
   source?: number;
+  /** exp_info.size, in pages (default: the pages') */
+  size?: number;
 }
 
 /** dma_buf_export(): a new dma-buf and its anon file (f_count 1, owned by the caller). */
 export function dma_buf_export(w: KernelWorld, exp_info: DmaBufExportInfo): number {
   const dmabuf = w.dmabufs.length;
   const file = allocFile(w, { name: `dmabuf${dmabuf}`, f_op: DMA_BUF_FOPS, private_data: dmabuf });
-  w.dmabufs.push({ ops: exp_info.ops, file, pages: exp_info.pages ?? [], vmaps: 0, freed: false, source: exp_info.source ?? -1, priv: exp_info.priv ?? -1 });
+  w.dmabufs.push({ ops: exp_info.ops, file, pages: exp_info.pages ?? [], vmaps: 0, freed: false, source: exp_info.source ?? -1, priv: exp_info.priv ?? -1, size: exp_info.size ?? exp_info.pages?.length ?? 0 });
   return dmabuf;
 }
 

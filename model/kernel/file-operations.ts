@@ -3,13 +3,13 @@
 // here, registered by name when the driver's module loads. A new driver registers its
 // own table in its own file and edits nothing here.
 
-import type { KernelWorld } from './world.ts';
+import type { KernelWorld, Vma } from './world.ts';
 
 export interface FileOperations<W extends KernelWorld = KernelWorld> {
   /** ->release: runs in __fput, on the last fput of the file */
   release?: (w: W, file: number) => void;
-  /** ->mmap: sets up a new vma (vma->vm_file already holds a reference); 0 or -errno */
-  mmap?: (w: W, file: number, pid: number, vma: number) => number;
+  /** ->mmap: set up a new vma, not yet in the mm (vm_file already holds a reference): vm_ops, flags, ptes; 0 or -errno */
+  mmap?: (w: W, file: number, vma: Vma) => number;
 }
 
 const registry: Record<string, FileOperations<any>> = {};

@@ -5,7 +5,7 @@
 import { violation } from '../../src/index.ts';
 import { EBADF } from './errno.ts';
 import { f_op } from './file-operations.ts';
-import type { KernelWorld } from './world.ts';
+import { fdtableOf, type KernelWorld } from './world.ts';
 
 /** Any use of a struct file after its last fput. */
 export function assertLive(w: KernelWorld, file: number, what: string): void {
@@ -18,9 +18,9 @@ export function get_file(w: KernelWorld, file: number): void {
   w.files[file]!.count += 1;
 }
 
-/** fget(fd): the file installed at fd with a new reference, or -EBADF. */
-export function fget(w: KernelWorld, fd: number): number {
-  const file = w.fdtable.fd[fd];
+/** fget(fd): the file installed at fd (of process `pid`, current) with a new reference, or -EBADF. */
+export function fget(w: KernelWorld, fd: number, pid = 0): number {
+  const file = fdtableOf(w, pid).fd[fd];
   if (file === null || file === undefined) return -EBADF;
   assertLive(w, file, `fget(${fd})`);
   w.files[file]!.count += 1;

@@ -10,6 +10,7 @@ export * from './file.ts';
 export * from './file-operations.ts';
 export * from './fs.ts';
 export * from './folio.ts';
+export * from './fork.ts';
 export * from './inode.ts';
 export * from './kthread.ts';
 export * from './memfd.ts';

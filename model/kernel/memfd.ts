@@ -16,10 +16,45 @@ import { fget, fput } from './file.ts';
 import { PAGE_SIZE, try_grab_folio, unpin_folios, type FolioWorld } from './folio.ts';
 import { canDownRead, canDownWrite, down_read, down_write, initRwsem, up_read, up_write, type Rwsem } from './rwsem.ts';
 import { register_file_operations } from './file-operations.ts';
-import { addInode, allocFile } from './world.ts';
+import { register_vm_operations, set_pte, VM_FAULT_SIGBUS, vmaOf } from './mm.ts';
+import { addInode, allocFile, VM_SHARED, VM_WRITE } from './world.ts';
 
-/** shmem_file_operations: nothing to release that the models look at (the inode lives on in its table). */
-export const SHMEM_FILE_OPERATIONS = register_file_operations('shmem_file_operations', {});
+/**
+ * shmem_vm_ops: .fault = shmem_fault (the folio of the page; past i_size, or a hole: SIGBUS
+ * here, where shmem would allocate); .close of a writable shared mapping:
+ * mapping_unmap_writable() (mm/mmap.c does it for every file; only memfds count here).
+ */
+export const SHMEM_VM_OPS = register_vm_operations<MemfdWorld>('shmem_vm_ops', {
+  fault: (w, pid, vma, pgoff) => {
+    const v = vmaOf(w, pid, vma);
+    const memfd = memfdOf(w, v.vm_file);
+    const folio = w.memfds[memfd]!.cache.find((f) => pgoff >= w.folios[f]!.index && pgoff < w.folios[f]!.index + w.folios[f]!.nrPages);
+    if (pgoff >= w.inodes[w.memfds[memfd]!.inode]!.size || folio === undefined) return VM_FAULT_SIGBUS;
+    set_pte(w, pid, vma, pgoff - v.vm_pgoff, { folio, index: pgoff - w.folios[folio]!.index });
+    return 0;
+  },
+  close: (w, pid, vma) => {
+    const v = vmaOf(w, pid, vma);
+    if ((v.vm_flags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE)) munmap_memfd_writable(w, memfdOf(w, v.vm_file));
+  },
+});
+
+/**
+ * shmem_file_operations: nothing to release that the models look at (the inode lives on in
+ * its table); .mmap = shmem_mmap, with the seal check and mapping_map_writable() of a
+ * writable shared mapping (memfd_check_seals_mmap, -EPERM).
+ */
+export const SHMEM_FILE_OPERATIONS = register_file_operations<MemfdWorld>('shmem_file_operations', {
+  mmap: (w, file, vma) => {
+    const memfd = memfdOf(w, file);
+    if ((vma.vm_flags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE)) {
+      const ret = mmap_memfd_writable(w, memfd);
+      if (ret < 0) return ret;
+    }
+    vma.vm_ops = SHMEM_VM_OPS;
+    return 0;
+  },
+});
 
 // include/uapi/linux/fcntl.h
 export const F_SEAL_SEAL = 0x1;

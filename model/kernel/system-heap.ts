@@ -3,12 +3,23 @@
 
 import { register_dma_buf_ops } from './dma-buf-ops.ts';
 import { __free_pages, assertPageLive } from './page.ts';
-import type { KernelWorld } from './world.ts';
+import { VM_DONTEXPAND, VM_PFNMAP, type KernelWorld } from './world.ts';
 
-/** system_heap_buf_ops: .release = system_heap_dma_buf_release (__free_pages on every page). */
+/**
+ * system_heap_buf_ops: .release = system_heap_dma_buf_release (__free_pages on every page);
+ * .mmap = system_heap_mmap: remap_pfn_range() of the buffer's pages from vm_pgoff on, which
+ * makes the vma VM_PFNMAP (no struct page behind its ptes: get_user_pages, and so direct
+ * I/O, fails on it; seed 001) and VM_DONTEXPAND.
+ */
 export const SYSTEM_HEAP_BUF_OPS = register_dma_buf_ops('system_heap_buf_ops', {
   release: (w, dmabuf) => {
     for (const page of w.dmabufs[dmabuf]!.pages) __free_pages(w, page);
+  },
+  mmap: (w, dmabuf, vma) => {
+    vma.vm_flags |= VM_PFNMAP | VM_DONTEXPAND;
+    const pages = w.dmabufs[dmabuf]!.pages;
+    for (let i = 0; i < vma.pages; i++) vma.ptes[i] = { page: pages[vma.vm_pgoff + i]! };
+    return 0;
   },
 });
 

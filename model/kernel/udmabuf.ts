@@ -14,7 +14,10 @@ import { violation } from '../../src/index.ts';
 import { dma_buf_export } from './dma-buf.ts';
 import { register_dma_buf_ops } from './dma-buf-ops.ts';
 import { register_file_operations } from './file-operations.ts';
-import { unpin_folio, unpin_folios } from './folio.ts';
+import { EINVAL } from './errno.ts';
+import { PAGE_SIZE, unpin_folio, unpin_folios } from './folio.ts';
+import { register_vm_operations, set_pte, VM_FAULT_NOPAGE, VM_FAULT_SIGBUS, vmaOf } from './mm.ts';
+import { VM_DONTEXPAND, VM_PFNMAP, VM_SHARED } from './world.ts';
 import type { MemfdWorld } from './memfd.ts';
 
 export type UdmabufDesign = 'unpin-list' | 'folio-array' | 'pinned-folios';
@@ -148,17 +151,47 @@ export function release_udmabuf(w: UdmabufWorld, ubuf: number): void {
   kfree_udmabuf(w, ubuf, 'release_udmabuf');
 }
 
-/** udmabuf_ops: .release = release_udmabuf (dmabuf->priv is the ubuf). */
+/**
+ * udmabuf_vm_fault(): pgoff past pagecount: SIGBUS; else vmf_insert_pfn() of the page's
+ * folio + offset. No page reference is taken: only the pins keep the folios alive. A page
+ * below pagecount whose folio the create path has not recorded yet reads an uninitialised
+ * ubuf->folios[] entry (kvmalloc_array, not zeroed).
+ */
+export function udmabuf_vm_fault(w: UdmabufWorld, pid: number, vma: number, pgoff: number): number {
+  const v = vmaOf(w, pid, vma);
+  const ubuf = v.vm_private_data;
+  assertUdmabufLive(w, ubuf, `udmabuf_vm_fault (${v.owner})`);
+  const u = w.udmabufs[ubuf]!;
+  if (pgoff >= u.pagecount) return VM_FAULT_SIGBUS;
+  const page = u.pages[pgoff];
+  if (page === undefined) violation('uninit-value', `${v.owner} writes page ${pgoff} of its udmabuf mapping: udmabuf_vm_fault reads ubuf->folios[${pgoff}], not set yet (${u.pages.length} of ${u.pagecount} pages pinned)`);
+  set_pte(w, pid, vma, pgoff - v.vm_pgoff, { folio: page.folio, index: page.offset / PAGE_SIZE });
+  return VM_FAULT_NOPAGE;
+}
+
+export const UDMABUF_VM_OPS = register_vm_operations<UdmabufWorld>('udmabuf_vm_ops', { fault: udmabuf_vm_fault });
+
+/** udmabuf_ops: .release = release_udmabuf (dmabuf->priv is the ubuf); .mmap = mmap_udmabuf. */
 export const UDMABUF_OPS = register_dma_buf_ops<UdmabufWorld>('udmabuf_ops', {
   release: (w, dmabuf) => release_udmabuf(w, w.dmabufs[dmabuf]!.priv),
+  // mmap_udmabuf(): shared mappings only; vm_private_data = ubuf, VM_PFNMAP | VM_DONTEXPAND
+  mmap: (w, dmabuf, vma) => {
+    const ubuf = w.dmabufs[dmabuf]!.priv;
+    assertUdmabufLive(w, ubuf, `mmap_udmabuf (${vma.owner})`);
+    if ((vma.vm_flags & VM_SHARED) === 0) return -EINVAL;
+    vma.vm_ops = UDMABUF_VM_OPS;
+    vma.vm_private_data = ubuf;
+    vma.vm_flags |= VM_PFNMAP | VM_DONTEXPAND;
+    return 0;
+  },
 });
 
 /** udmabuf_fops: /dev/udmabuf, nothing to release. */
 export const UDMABUF_FOPS = register_file_operations('udmabuf_fops', {});
 
-/** export_udmabuf(): dma_buf_export() with exp_info.ops = &udmabuf_ops, exp_info.priv = ubuf. */
+/** export_udmabuf(): dma_buf_export() with exp_info.ops = &udmabuf_ops, exp_info.priv = ubuf, exp_info.size = pagecount pages. */
 export function export_udmabuf(w: UdmabufWorld, ubuf: number): number {
-  return dma_buf_export(w, { ops: UDMABUF_OPS, priv: ubuf });
+  return dma_buf_export(w, { ops: UDMABUF_OPS, priv: ubuf, size: w.udmabufs[ubuf]!.pagecount });
 }
 
 /** A dma-buf exported by udmabuf (dmabuf->ops == &udmabuf_ops). */

@@ -1,7 +1,7 @@
-// The kernel world shared by every model: files, the process fd table, inodes, page
-// frames, dma-bufs, and userspace mappings. Plain data only: objects are referred to by
-// their index, and nothing is ever removed from a table (a freed object is marked), so
-// indices stay stable and a use after free can be seen.
+// The kernel world shared by every model: files, inodes, page frames, dma-bufs, and the
+// processes, each with its fd table and its mm (VMAs, rss counters). Plain data only:
+// objects are referred to by their index, and nothing is ever removed from a table (a freed
+// object, an unmapped vma, is marked), so indices stay stable and a use after free can be seen.
 
 export interface Inode {
   name: string;
@@ -44,13 +44,58 @@ export interface DmaBuf {
   source: number;
   /** dmabuf->priv: an index into the exporter's table (a udmabuf: its ubuf); -1 if none */
   priv: number;
+  /** dmabuf->size, in pages */
+  size: number;
 }
 
+// include/linux/mm.h vm_flags (the ones the models use)
+export const VM_READ = 0x1;
+export const VM_WRITE = 0x2;
+export const VM_SHARED = 0x8;
+export const VM_DONTCOPY = 0x20000;
+export const VM_DONTEXPAND = 0x40000;
+export const VM_PFNMAP = 0x400;
+export const VM_MIXEDMAP = 0x10000000;
+
+/**
+ * A present page table entry: a page frame (index in world.pages), or memory the world keeps
+ * as folios (a memfd's page cache: the folio and the page in it). null: pte_none.
+ */
+export type Pte = null | { page: number } | { folio: number; index: number };
+
 export interface Vma {
-  /** vma->vm_file (holds a file reference) */
-  file: number;
+  /** vma->vm_start, in pages */
+  vm_start: number;
+  /** vma_pages(): (vm_end - vm_start) in pages */
+  pages: number;
+  /** vma->vm_pgoff: the file page mapped at vm_start */
+  vm_pgoff: number;
+  vm_flags: number;
+  /** vma->vm_file (holds a file reference), or -1 (anonymous, or unmapped) */
+  vm_file: number;
+  /** vma->vm_ops: the name its driver registered its vm_operations_struct under (mm.ts), or '' */
+  vm_ops: string;
+  /** vma->vm_private_data, an index into the driver's table, or -1 */
+  vm_private_data: number;
+  /** one entry per page of the vma */
+  ptes: Pte[];
+  /** the vma is still in the mm (munmap marks it) */
+  mapped: boolean;
   /** the userspace thread that mapped it */
   owner: string;
+}
+
+/** The mm's rss counters (include/linux/mm_types_task.h: MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES). */
+export interface RssStat {
+  MM_FILEPAGES: number;
+  MM_ANONPAGES: number;
+  MM_SHMEMPAGES: number;
+}
+
+export interface MmStruct {
+  /** the vmas, by index (an unmapped one stays, marked) */
+  vmas: Vma[];
+  rss: RssStat;
 }
 
 export interface FdTable {
@@ -58,6 +103,15 @@ export interface FdTable {
   fd: (number | null)[];
   /** numbers reserved by get_unused_fd_flags() and not yet installed */
   reserved: boolean[];
+}
+
+/** A process: task->files (its fd table) and task->mm. Its threads share both. */
+export interface Process {
+  pid: number;
+  fdtable: FdTable;
+  mm: MmStruct;
+  /** do_exit ran: its files are closed and its mm torn down */
+  exited: boolean;
 }
 
 /** What a userspace thread read out of a dma-buf mapping. */
@@ -83,8 +137,8 @@ export interface KernelWorld {
   inodes: Inode[];
   pages: Page[];
   dmabufs: DmaBuf[];
-  vmas: Vma[];
-  fdtable: FdTable;
+  /** by pid; process 0 is the one every model starts with (its threads: all of them, unless a model forks) */
+  processes: Process[];
   observed: Observation[];
   returned: Syscall[];
 }
@@ -95,11 +149,39 @@ export function emptyWorld(rlimitNofile: number, pageFrames: number): KernelWorl
     inodes: [],
     pages: Array.from({ length: pageFrames }, () => ({ free: true, data: null })),
     dmabufs: [],
-    vmas: [],
+    processes: [newProcess(0, rlimitNofile)],
     observed: [],
     returned: [],
-    fdtable: { fd: Array.from({ length: rlimitNofile }, () => null), reserved: Array.from({ length: rlimitNofile }, () => false) },
   };
+}
+
+/** A process with an empty fd table of RLIMIT_NOFILE entries and an empty mm. */
+export function newProcess(pid: number, rlimitNofile: number): Process {
+  return {
+    pid,
+    fdtable: { fd: Array.from({ length: rlimitNofile }, () => null), reserved: Array.from({ length: rlimitNofile }, () => false) },
+    mm: { vmas: [], rss: { MM_FILEPAGES: 0, MM_ANONPAGES: 0, MM_SHMEMPAGES: 0 } },
+    exited: false,
+  };
+}
+
+/** current->files of process `pid` (0 unless a model forks) */
+export const fdtableOf = (w: KernelWorld, pid = 0): FdTable => w.processes[pid]!.fdtable;
+
+/** current->mm of process `pid` */
+export const mmOf = (w: KernelWorld, pid = 0): MmStruct => w.processes[pid]!.mm;
+
+/** Every installed fd of every process: [pid, fd, file]. */
+export function everyFd(w: KernelWorld): [number, number, number][] {
+  return w.processes.flatMap((p) => p.fdtable.fd.flatMap((file, fd) => (file === null ? [] : [[p.pid, fd, file] as [number, number, number]])));
+}
+
+/** 'fd 3', or 'fd 3 of pid 1' outside process 0 */
+export const fdName = (pid: number, fd: number): string => (pid === 0 ? `fd ${fd}` : `fd ${fd} of pid ${pid}`);
+
+/** Every mapped vma of every process, with its pid. */
+export function everyVma(w: KernelWorld): { pid: number; vma: Vma }[] {
+  return w.processes.flatMap((p) => p.mm.vmas.filter((v) => v.mapped).map((vma) => ({ pid: p.pid, vma })));
 }
 
 /** alloc_file(): a new struct file with f_count 1, owned by the caller. */

@@ -8,7 +8,7 @@ import { fd_install, get_unused_fd_flags } from '../kernel/fdtable.ts';
 import { NULL_FOPS } from '../kernel/fs.ts';
 import { addInode, allocFile, type KernelWorld } from '../kernel/world.ts';
 
-export function fdFiller<W extends KernelWorld>(name: string): Thread<W> {
+export function fdFiller<W extends KernelWorld>(name: string, pid = 0): Thread<W> {
   return thread<W, { opened: number }>({
     name,
     locals: { opened: 0 },
@@ -16,10 +16,10 @@ export function fdFiller<W extends KernelWorld>(name: string): Thread<W> {
       open: {
         run: (k) => {
           const w = k.world;
-          const fd = get_unused_fd_flags(w);
+          const fd = get_unused_fd_flags(w, pid);
           if (fd < 0) return DONE; // -EMFILE
           const file = allocFile(w, { name: `${name}.null${k.local.opened}`, f_op: NULL_FOPS, inode: addInode(w, '/dev/null', 0) });
-          fd_install(w, fd, file);
+          fd_install(w, fd, file, pid);
           k.local.opened += 1;
           return 'open';
         },
