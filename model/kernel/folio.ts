@@ -1,4 +1,5 @@
-// Folios of a memfd's page cache and their FOLL_PIN pins (mm/gup.c): try_grab_folio(FOLL_PIN)
+// Folios of a memfd's page cache, their lock (PG_locked: folio_lock / folio_unlock,
+// mm/filemap.c) and their FOLL_PIN pins (mm/gup.c): try_grab_folio(FOLL_PIN)
 // takes one pin, unpin_folio() drops one, unpin_folios() drops one per array entry
 // (runs of the same folio coalesced into one gup_put_folio(folio, n)). A folio may be
 // pinned several times (two udmabuf items over the same folio): pins are a multiset.
@@ -9,7 +10,7 @@
 // `unpin-not-pinned` bug (a pincount/refcount underflow: VM_BUG_ON, or a use-after-free
 // once the refcount reaches 0).
 
-import { violation } from '../../src/index.ts';
+import { ModelError, violation } from '../../src/index.ts';
 import type { KernelWorld } from './world.ts';
 
 export const PAGE_SIZE = 4096;
@@ -35,10 +36,42 @@ export interface Folio {
   pins: Pin[];
   /** still in the page cache (truncation and inode eviction take it out) */
   inCache: boolean;
+  /** PG_locked: the thread holding folio_lock(), or null */
+  locked: string | null;
 }
 
 export interface FolioWorld extends KernelWorld {
   folios: Folio[];
+}
+
+/** The name of a folio's lock, for waits and deadlock cycles. */
+export const folioLockName = (folio: number) => `folio${folio}->PG_locked`;
+
+/** folio_lock() would not sleep. */
+export function folio_can_lock(w: FolioWorld, folio: number): boolean {
+  return w.folios[folio]!.locked === null;
+}
+
+/** folio_lock(): the step must be guarded by folio_can_lock (it sleeps on PG_locked). */
+export function folio_lock(w: FolioWorld, folio: number, who: string): void {
+  const f = w.folios[folio]!;
+  if (f.locked === who) throw new ModelError(`${who} locks folio${folio}, which it already holds locked (a self-deadlock)`);
+  if (f.locked !== null) throw new ModelError(`${who} locks folio${folio} (held by ${f.locked}) in a step not guarded by folio_can_lock`);
+  f.locked = who;
+}
+
+/** folio_trylock(): true and locked, or false. */
+export function folio_trylock(w: FolioWorld, folio: number, who: string): boolean {
+  const f = w.folios[folio]!;
+  if (f.locked !== null) return false;
+  f.locked = who;
+  return true;
+}
+
+export function folio_unlock(w: FolioWorld, folio: number, who: string): void {
+  const f = w.folios[folio]!;
+  if (f.locked !== who) violation('lock-imbalance', `${who} unlocked folio${folio}, which ${f.locked === null ? 'is not locked' : `${f.locked} holds locked`}`);
+  f.locked = null;
 }
 
 /** try_grab_folio(folio, 1, FOLL_PIN) */

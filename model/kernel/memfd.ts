@@ -117,11 +117,11 @@ export function memfd_create(w: MemfdWorld, name: string, folioPages: readonly n
   for (const pages of folioPages) {
     if (pages > 0) {
       cache.push(w.folios.length);
-      w.folios.push({ memfd, index, nrPages: pages, pincount: 0, pins: [], inCache: true });
+      w.folios.push({ memfd, index, nrPages: pages, pincount: 0, pins: [], inCache: true, locked: null });
     }
     index += Math.max(pages, 1);
   }
-  w.memfds.push({ name, inode, seals, i_mmap_writable: 0, i_rwsem: initRwsem(), cache });
+  w.memfds.push({ name, inode, seals, i_mmap_writable: 0, i_rwsem: initRwsem(`${name}->i_rwsem`), cache });
   return allocFile(w, { name, f_op: SHMEM_FILE_OPERATIONS, inode });
 }
 
@@ -174,7 +174,7 @@ export function filemap_get_folio(w: MemfdWorld, memfd: number, index: number): 
 /** memfd_alloc_folio(): a new 1-page folio added to the page cache at `index`. */
 export function memfd_alloc_folio(w: MemfdWorld, memfd: number, index: number): number {
   const folio = w.folios.length;
-  w.folios.push({ memfd, index, nrPages: 1, pincount: 0, pins: [], inCache: true });
+  w.folios.push({ memfd, index, nrPages: 1, pincount: 0, pins: [], inCache: true, locked: null });
   const m = w.memfds[memfd]!;
   m.cache.push(folio);
   m.cache.sort((a, b) => w.folios[a]!.index - w.folios[b]!.index);

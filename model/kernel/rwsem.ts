@@ -5,14 +5,16 @@
 import { ModelError, violation } from '../../src/index.ts';
 
 export interface Rwsem {
+  /** the lock's name, as lockdep would print it ('memfd->i_rwsem') */
+  name: string;
   /** the writer holding it, or null */
   writer: string | null;
   /** the readers holding it */
   readers: string[];
 }
 
-export function initRwsem(): Rwsem {
-  return { writer: null, readers: [] };
+export function initRwsem(name = 'rwsem'): Rwsem {
+  return { name, writer: null, readers: [] };
 }
 
 /** down_read would not sleep. */

@@ -11,12 +11,12 @@
 
 import { DONE, thread, type Thread } from '../../src/index.ts';
 import { EPERM } from '../kernel/errno.ts';
+import { rwsemStep } from '../kernel/lock-wait.ts';
 import { fput } from '../kernel/file.ts';
 import {
-  can_inode_lock,
   F_SEAL_SEAL,
   F_SEAL_WRITE,
-  inode_lock,
+  inodeLock,
   inode_unlock,
   mapping_allow_writable,
   mapping_deny_writable,
@@ -51,11 +51,13 @@ export function memfdSealer<W extends MemfdWorld>(name: string, fd: number, seal
           return 'inode_lock';
         },
       },
-      inode_lock: {
-        enabled: (w, l) => can_inode_lock(w, l.memfd),
-        run: (k) => {
+      // down_write(&inode->i_rwsem), a named wait
+      inode_lock: rwsemStep(
+        (w, l) => inodeLock(w, l.memfd),
+        'write',
+        who,
+        (k) => {
           const w = k.world;
-          inode_lock(w, k.local.memfd, who);
           const m = w.memfds[k.local.memfd]!;
           if (m.seals & F_SEAL_SEAL) return ((k.local.ret = -EPERM), 'inode_unlock');
           if (k.local.seals & F_SEAL_WRITE && !(m.seals & F_SEAL_WRITE)) {
@@ -65,7 +67,7 @@ export function memfdSealer<W extends MemfdWorld>(name: string, fd: number, seal
           }
           return 'set_seals';
         },
-      },
+      ),
       memfd_wait_for_pins: {
         run: (k) => {
           const ret = memfd_wait_for_pins(k.world, k.local.memfd);

@@ -7,7 +7,8 @@
 
 import { DONE, thread, type Thread } from '../../src/index.ts';
 import { fput } from '../kernel/file.ts';
-import { can_inode_lock, inode_lock, inode_unlock, fget_memfd, shmem_truncate, type MemfdWorld } from '../kernel/memfd.ts';
+import { rwsemStep } from '../kernel/lock-wait.ts';
+import { inodeLock, inode_unlock, fget_memfd, shmem_truncate, type MemfdWorld } from '../kernel/memfd.ts';
 
 /** size: the new size, in pages. */
 export function memfdTruncater<W extends MemfdWorld>(name: string, fd: number, size: number): Thread<W> {
@@ -24,16 +25,18 @@ export function memfdTruncater<W extends MemfdWorld>(name: string, fd: number, s
           return 'do_truncate';
         },
       },
-      do_truncate: {
-        enabled: (w, l) => can_inode_lock(w, l.memfd),
-        run: (k) => {
-          inode_lock(k.world, k.local.memfd, name);
+      // inode_lock (down_write, a named wait)
+      do_truncate: rwsemStep(
+        (w, l) => inodeLock(w, l.memfd),
+        'write',
+        name,
+        (k) => {
           k.local.ret = shmem_truncate(k.world, k.local.memfd, size);
           inode_unlock(k.world, k.local.memfd, name);
           fput(k.world, k.local.file);
           return DONE;
         },
-      },
+      ),
     },
   });
 }
