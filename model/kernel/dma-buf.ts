@@ -9,6 +9,7 @@ import { register_file_operations } from './file-operations.ts';
 import { fd_install, get_unused_fd_flags } from './fdtable.ts';
 import { EINVAL } from './errno.ts';
 import { allocFile, type KernelWorld, type Vma } from './world.ts';
+import { helper } from './helpers.ts';
 
 /** dma_buf_fops: the dma-buf file's last fput releases the dma-buf; mmap is dma_buf_mmap_internal. */
 export const DMA_BUF_FOPS = register_file_operations('dma_buf_fops', {
@@ -17,13 +18,13 @@ export const DMA_BUF_FOPS = register_file_operations('dma_buf_fops', {
 });
 
 /** dma_buf_mmap_internal(): no ->mmap: -EINVAL; past the buffer's end: -EINVAL; else dmabuf->ops->mmap. */
-export function dma_buf_mmap_internal(w: KernelWorld, dmabuf: number, vma: Vma): number {
+export const dma_buf_mmap_internal = helper('dma_buf_mmap_internal', function dma_buf_mmap_internal(w: KernelWorld, dmabuf: number, vma: Vma): number {
   assertDmaBufLive(w, dmabuf, 'dma_buf_mmap_internal');
   const mmap = dma_buf_ops(w, dmabuf).mmap;
   if (!mmap) return -EINVAL;
   if (vma.vm_pgoff + vma.pages > w.dmabufs[dmabuf]!.size) return -EINVAL;
   return mmap(w, dmabuf, vma);
-}
+});
 
 /** struct dma_buf_export_info: the exporter's ops and priv, and (system heap) the buffer's pages and source file. */
 export interface DmaBufExportInfo {
@@ -36,50 +37,50 @@ export interface DmaBufExportInfo {
 }
 
 /** dma_buf_export(): a new dma-buf and its anon file (f_count 1, owned by the caller). */
-export function dma_buf_export(w: KernelWorld, exp_info: DmaBufExportInfo): number {
+export const dma_buf_export = helper('dma_buf_export', function dma_buf_export(w: KernelWorld, exp_info: DmaBufExportInfo): number {
   const dmabuf = w.dmabufs.length;
   const file = allocFile(w, { name: `dmabuf${dmabuf}`, f_op: DMA_BUF_FOPS, private_data: dmabuf });
   w.dmabufs.push({ ops: exp_info.ops, file, pages: exp_info.pages ?? [], vmaps: 0, freed: false, source: exp_info.source ?? -1, priv: exp_info.priv ?? -1, size: exp_info.size ?? exp_info.pages?.length ?? 0 });
   return dmabuf;
-}
+});
 
 /** is_dma_buf_file() */
-export function is_dma_buf_file(w: KernelWorld, file: number): boolean {
+export const is_dma_buf_file = helper('is_dma_buf_file', function is_dma_buf_file(w: KernelWorld, file: number): boolean {
   return w.files[file]!.f_op === DMA_BUF_FOPS;
-}
+});
 
 /** dma_buf_fd(): get_unused_fd_flags() + fd_install(); the caller's reference goes to the fd table. */
-export function dma_buf_fd(w: KernelWorld, dmabuf: number): number {
+export const dma_buf_fd = helper('dma_buf_fd', function dma_buf_fd(w: KernelWorld, dmabuf: number): number {
   const fd = get_unused_fd_flags(w);
   if (fd < 0) return fd;
   fd_install(w, fd, w.dmabufs[dmabuf]!.file);
   return fd;
-}
+});
 
-export function dma_buf_put(w: KernelWorld, dmabuf: number): void {
+export const dma_buf_put = helper('dma_buf_put', function dma_buf_put(w: KernelWorld, dmabuf: number): void {
   fput(w, w.dmabufs[dmabuf]!.file);
-}
+});
 
 /** Runs on the last fput of the dma-buf's file: dmabuf->ops->release. */
-export function dma_buf_release(w: KernelWorld, dmabuf: number): void {
+export const dma_buf_release = helper('dma_buf_release', function dma_buf_release(w: KernelWorld, dmabuf: number): void {
   const d = w.dmabufs[dmabuf]!;
   if (d.vmaps > 0) violation('use-after-free', `dma_buf_release of dmabuf${dmabuf} while the kernel still has it vmapped (BUG_ON(dmabuf->vmapping_counter))`);
   dma_buf_ops(w, dmabuf).release(w, dmabuf);
   d.freed = true;
-}
+});
 
-export function dma_buf_vmap(w: KernelWorld, dmabuf: number): void {
+export const dma_buf_vmap = helper('dma_buf_vmap', function dma_buf_vmap(w: KernelWorld, dmabuf: number): void {
   assertDmaBufLive(w, dmabuf, 'dma_buf_vmap');
   w.dmabufs[dmabuf]!.vmaps += 1;
-}
+});
 
-export function dma_buf_vunmap(w: KernelWorld, dmabuf: number): void {
+export const dma_buf_vunmap = helper('dma_buf_vunmap', function dma_buf_vunmap(w: KernelWorld, dmabuf: number): void {
   assertDmaBufLive(w, dmabuf, 'dma_buf_vunmap');
   w.dmabufs[dmabuf]!.vmaps -= 1;
-}
+});
 
-export function assertDmaBufLive(w: KernelWorld, dmabuf: number, what: string): void {
+export const assertDmaBufLive = helper('assertDmaBufLive', function assertDmaBufLive(w: KernelWorld, dmabuf: number, what: string): void {
   const d = w.dmabufs[dmabuf]!;
   assertLive(w, d.file, what);
   if (d.freed) violation('use-after-free', `${what} on dmabuf${dmabuf}, already released`);
-}
+});

@@ -6,42 +6,43 @@
 import { fput } from './file.ts';
 import { EBADF, EMFILE } from './errno.ts';
 import { fdtableOf, type KernelWorld } from './world.ts';
+import { helper } from './helpers.ts';
 
 /** Reserve the lowest free fd number (not yet visible to other threads), or -EMFILE. */
-export function get_unused_fd_flags(w: KernelWorld, pid = 0): number {
+export const get_unused_fd_flags = helper('get_unused_fd_flags', function get_unused_fd_flags(w: KernelWorld, pid = 0): number {
   const t = fdtableOf(w, pid);
   const fd = t.fd.findIndex((f, i) => f === null && !t.reserved[i]);
   if (fd < 0) return -EMFILE;
   t.reserved[fd] = true;
   return fd;
-}
+});
 
-export function put_unused_fd(w: KernelWorld, fd: number, pid = 0): void {
+export const put_unused_fd = helper('put_unused_fd', function put_unused_fd(w: KernelWorld, fd: number, pid = 0): void {
   fdtableOf(w, pid).reserved[fd] = false;
-}
+});
 
 /** Publish a reserved fd: the caller's file reference now belongs to the table. Cannot fail. */
-export function fd_install(w: KernelWorld, fd: number, file: number, pid = 0): void {
+export const fd_install = helper('fd_install', function fd_install(w: KernelWorld, fd: number, file: number, pid = 0): void {
   const t = fdtableOf(w, pid);
   t.reserved[fd] = false;
   t.fd[fd] = file;
-}
+});
 
 /** close(fd): remove it from the table and drop the table's reference. */
-export function close_fd(w: KernelWorld, fd: number, pid = 0): number {
+export const close_fd = helper('close_fd', function close_fd(w: KernelWorld, fd: number, pid = 0): number {
   const t = fdtableOf(w, pid);
   const file = t.fd[fd];
   if (file === null || file === undefined) return -EBADF;
   t.fd[fd] = null;
   fput(w, file);
   return 0;
-}
+});
 
-export function installedFds(w: KernelWorld, pid = 0): number[] {
+export const installedFds = helper('installedFds', function installedFds(w: KernelWorld, pid = 0): number[] {
   return fdtableOf(w, pid).fd.flatMap((f, fd) => (f === null ? [] : [fd]));
-}
+});
 
 /** The fd numbers of a process's table (what a thread guessing an fd can try). */
-export function fdNumbers(w: KernelWorld, pid = 0): number[] {
+export const fdNumbers = helper('fdNumbers', function fdNumbers(w: KernelWorld, pid = 0): number[] {
   return fdtableOf(w, pid).fd.map((_, fd) => fd);
-}
+});

@@ -11,9 +11,10 @@ import { ModelError } from '../../src/index.ts';
 import { fput, get_file } from './file.ts';
 import { rssCounter, vm_munmap, vm_ops, vma_needs_copy } from './mm.ts';
 import { newProcess, VM_DONTCOPY, VM_PFNMAP, type KernelWorld } from './world.ts';
+import { helper } from './helpers.ts';
 
 /** copy_process() of process `pid` for fork(): the child's pid. */
-export function copy_process(w: KernelWorld, pid = 0): number {
+export const copy_process = helper('copy_process', function copy_process(w: KernelWorld, pid = 0): number {
   const parent = w.processes[pid]!;
   if (parent.exited) throw new ModelError(`fork of pid ${pid}, which has exited`);
   const child = newProcess(w.processes.length, parent.fdtable.fd.length);
@@ -36,10 +37,10 @@ export function copy_process(w: KernelWorld, pid = 0): number {
     vm_ops(v).open?.(w, child.pid, vma);
   }
   return child.pid;
-}
+});
 
 /** do_exit(): exit_files (close every fd), exit_mm (unmap every vma). */
-export function do_exit(w: KernelWorld, pid: number): void {
+export const do_exit = helper('do_exit', function do_exit(w: KernelWorld, pid: number): void {
   const p = w.processes[pid]!;
   p.fdtable.fd.forEach((file, fd) => {
     if (file === null) return;
@@ -48,4 +49,4 @@ export function do_exit(w: KernelWorld, pid: number): void {
   });
   p.mm.vmas.forEach((v, vma) => v.mapped && vm_munmap(w, vma, pid));
   p.exited = true;
-}
+});

@@ -9,6 +9,7 @@ export * from './fdtable.ts';
 export * from './file.ts';
 export * from './file-operations.ts';
 export * from './fs.ts';
+export * from './helpers.ts';
 export * from './folio.ts';
 export * from './fork.ts';
 export * from './inode.ts';

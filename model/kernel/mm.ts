@@ -12,6 +12,7 @@ import { EFAULT, EINVAL, ENODEV, ENOMEM } from './errno.ts';
 import { assertLive, fput, get_file } from './file.ts';
 import { f_op } from './file-operations.ts';
 import { mmOf, VM_DONTEXPAND, VM_MIXEDMAP, VM_PFNMAP, type KernelWorld, type MmStruct, type Pte, type RssStat, type Vma } from './world.ts';
+import { helper } from './helpers.ts';
 
 // include/linux/mm_types.h vm_fault_t
 export const VM_FAULT_OOM = 0x1;
@@ -36,26 +37,26 @@ export interface VmOperations<W extends KernelWorld = KernelWorld> {
 
 const vmOperations: Record<string, VmOperations<any>> = {};
 
-export function register_vm_operations<W extends KernelWorld>(name: string, ops: VmOperations<W>): string {
+export const register_vm_operations = helper('register_vm_operations', function register_vm_operations<W extends KernelWorld>(name: string, ops: VmOperations<W>): string {
   if (vmOperations[name] && vmOperations[name] !== ops) throw new Error(`vm_operations_struct '${name}' registered twice`);
   vmOperations[name] = ops;
   return name;
-}
+});
 
 /** vma->vm_ops ({} for a vma without) */
-export function vm_ops(v: Vma): VmOperations {
+export const vm_ops = helper('vm_ops', function vm_ops(v: Vma): VmOperations {
   if (v.vm_ops === '') return {};
   const ops = vmOperations[v.vm_ops];
   if (!ops) throw new Error(`a vma has vm_ops '${v.vm_ops}', which no module registered (import the driver's file)`);
   return ops;
-}
+});
 
 export const vmaOf = (w: KernelWorld, pid: number, vma: number): Vma => mmOf(w, pid).vmas[vma]!;
 
 /** The end of every vma the mm ever had: the next free address (see the header). */
-export function get_unmapped_area(mm: MmStruct): number {
+export const get_unmapped_area = helper('get_unmapped_area', function get_unmapped_area(mm: MmStruct): number {
   return mm.vmas.reduce((end, v) => Math.max(end, v.vm_start + v.pages), MMAP_BASE);
-}
+});
 
 /** What mmap(2) asks for: the length, the file offset, the vm_flags (VM_READ, VM_WRITE, VM_SHARED, ...), and who maps. */
 export interface MmapRequest {
@@ -70,7 +71,7 @@ export interface MmapRequest {
  * f_op->mmap (-ENODEV without one), which may set vm_ops, flags and ptes; on its failure the
  * reference is put and no vma is made. Returns the vma's index in the mm, or -errno.
  */
-export function do_mmap(w: KernelWorld, pid: number, file: number, req: MmapRequest): number {
+export const do_mmap = helper('do_mmap', function do_mmap(w: KernelWorld, pid: number, file: number, req: MmapRequest): number {
   const mm = mmOf(w, pid);
   if (req.pages <= 0) return -EINVAL;
   const vma: Vma = {
@@ -97,13 +98,13 @@ export function do_mmap(w: KernelWorld, pid: number, file: number, req: MmapRequ
   }
   mm.vmas.push(vma);
   return mm.vmas.length - 1;
-}
+});
 
 /** The rss counter a normal page of this vma counts in: shmem, file or anon. */
-export function rssCounter(v: Vma, pte: NonNullable<Pte>): keyof RssStat {
+export const rssCounter = helper('rssCounter', function rssCounter(v: Vma, pte: NonNullable<Pte>): keyof RssStat {
   if ('folio' in pte) return 'MM_SHMEMPAGES';
   return v.vm_file >= 0 ? 'MM_FILEPAGES' : 'MM_ANONPAGES';
-}
+});
 
 /** vm_normal_page(): a pte of a VM_PFNMAP vma maps no struct page and counts in no rss. */
 const countsInRss = (v: Vma) => (v.vm_flags & VM_PFNMAP) === 0;
@@ -112,15 +113,15 @@ const countsInRss = (v: Vma) => (v.vm_flags & VM_PFNMAP) === 0;
  * Install the pte of page `i` of the vma: vmf_insert_pfn() / remap_pfn_range() in a
  * VM_PFNMAP vma (no rss), finish_fault() / vm_insert_page() otherwise (rss + 1).
  */
-export function set_pte(w: KernelWorld, pid: number, vma: number, i: number, pte: NonNullable<Pte>): void {
+export const set_pte = helper('set_pte', function set_pte(w: KernelWorld, pid: number, vma: number, i: number, pte: NonNullable<Pte>): void {
   const v = vmaOf(w, pid, vma);
   if (v.ptes[i] !== null) throw new ModelError(`set_pte: page ${i} of a vma of ${v.owner} is already mapped`);
   v.ptes[i] = pte;
   if (countsInRss(v)) mmOf(w, pid).rss[rssCounter(v, pte)] += 1;
-}
+});
 
 /** zap_page_range_single() of pages [from, to) of the vma: clear the ptes, undo their rss. */
-export function zap_ptes(w: KernelWorld, pid: number, vma: number, from = 0, to?: number): void {
+export const zap_ptes = helper('zap_ptes', function zap_ptes(w: KernelWorld, pid: number, vma: number, from = 0, to?: number): void {
   const v = vmaOf(w, pid, vma);
   for (let i = from; i < (to ?? v.pages); i++) {
     const pte = v.ptes[i];
@@ -128,14 +129,14 @@ export function zap_ptes(w: KernelWorld, pid: number, vma: number, from = 0, to?
     if (countsInRss(v)) mmOf(w, pid).rss[rssCounter(v, pte)] -= 1;
     v.ptes[i] = null;
   }
-}
+});
 
 /**
  * handle_mm_fault() at address `addr` (a page number): outside every mapped vma -> SIGSEGV;
  * a present pte -> 0; else vm_ops->fault for file page vm_pgoff + (addr - vm_start)
  * (no ->fault: SIGBUS).
  */
-export function handle_mm_fault(w: KernelWorld, pid: number, addr: number): number {
+export const handle_mm_fault = helper('handle_mm_fault', function handle_mm_fault(w: KernelWorld, pid: number, addr: number): number {
   const mm = mmOf(w, pid);
   const vma = mm.vmas.findIndex((v) => v.mapped && addr >= v.vm_start && addr < v.vm_start + v.pages);
   if (vma < 0) return VM_FAULT_SIGSEGV;
@@ -146,10 +147,10 @@ export function handle_mm_fault(w: KernelWorld, pid: number, addr: number): numb
   const fault = vm_ops(v).fault;
   if (!fault) return VM_FAULT_SIGBUS;
   return fault(w, pid, vma, v.vm_pgoff + i);
-}
+});
 
 /** munmap() of a whole vma: zap its ptes, vm_ops->close, fput(vma->vm_file). */
-export function vm_munmap(w: KernelWorld, vma: number, pid = 0): void {
+export const vm_munmap = helper('vm_munmap', function vm_munmap(w: KernelWorld, vma: number, pid = 0): void {
   const v = vmaOf(w, pid, vma);
   if (!v.mapped) throw new ModelError(`munmap of a vma of ${v.owner} that is not mapped`);
   zap_ptes(w, pid, vma);
@@ -157,7 +158,7 @@ export function vm_munmap(w: KernelWorld, vma: number, pid = 0): void {
   if (v.vm_file >= 0) fput(w, v.vm_file);
   v.vm_file = -1;
   v.mapped = false;
-}
+});
 
 /**
  * mremap(addr, old_len, new_len, flags) of a whole vma, in pages: shrinking zaps the tail;
@@ -165,7 +166,7 @@ export function vm_munmap(w: KernelWorld, vma: number, pid = 0): void {
  * when the pages after it are free, else moves (MREMAP_MAYMOVE: move_vma, the ptes go
  * along) or fails with -ENOMEM. Returns the new vm_start, or -errno.
  */
-export function do_mremap(w: KernelWorld, pid: number, vma: number, newPages: number, flags: number): number {
+export const do_mremap = helper('do_mremap', function do_mremap(w: KernelWorld, pid: number, vma: number, newPages: number, flags: number): number {
   const mm = mmOf(w, pid);
   const v = vmaOf(w, pid, vma);
   if (!v.mapped || newPages <= 0) return -EINVAL;
@@ -186,7 +187,7 @@ export function do_mremap(w: KernelWorld, pid: number, vma: number, newPages: nu
   v.ptes = [...v.ptes, ...Array.from({ length: newPages - v.pages }, () => null)];
   v.pages = newPages;
   return v.vm_start;
-}
+});
 
 /** copy_page_range() is needed for VM_PFNMAP / VM_MIXEDMAP vmas (vma_needs_copy); others fault again in the child. */
 export const vma_needs_copy = (v: Vma): boolean => (v.vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) !== 0;

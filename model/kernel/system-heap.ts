@@ -4,6 +4,7 @@
 import { register_dma_buf_ops } from './dma-buf-ops.ts';
 import { __free_pages, assertPageLive } from './page.ts';
 import { VM_DONTEXPAND, VM_PFNMAP, type KernelWorld } from './world.ts';
+import { helper } from './helpers.ts';
 
 /**
  * system_heap_buf_ops: .release = system_heap_dma_buf_release (__free_pages on every page);
@@ -24,17 +25,17 @@ export const SYSTEM_HEAP_BUF_OPS = register_dma_buf_ops('system_heap_buf_ops', {
 });
 
 /** A CPU write of file page `data` into page `index` of the buffer (through the kernel's vmap). */
-export function write_buffer_page(w: KernelWorld, dmabuf: number, index: number, data: number): void {
+export const write_buffer_page = helper('write_buffer_page', function write_buffer_page(w: KernelWorld, dmabuf: number, index: number, data: number): void {
   const page = w.dmabufs[dmabuf]!.pages[index]!;
   assertPageLive(w, page, `write to page ${index} of dmabuf${dmabuf}`);
   w.pages[page]!.data = data;
-}
+});
 
 /** How many of the buffer's pages hold what the source file has at that offset, of how many should. */
-export function filledPages(w: KernelWorld, dmabuf: number): { filled: number; expected: number } {
+export const filledPages = helper('filledPages', function filledPages(w: KernelWorld, dmabuf: number): { filled: number; expected: number } {
   const d = w.dmabufs[dmabuf]!;
   const expected = d.source < 0 ? 0 : Math.min(d.pages.length, w.inodes[d.source]!.size);
   let filled = 0;
   for (let i = 0; i < expected; i++) if (w.pages[d.pages[i]!]!.data === i) filled++;
   return { filled, expected };
-}
+});

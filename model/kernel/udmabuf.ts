@@ -19,6 +19,7 @@ import { PAGE_SIZE, unpin_folio, unpin_folios } from './folio.ts';
 import { register_vm_operations, set_pte, VM_FAULT_NOPAGE, VM_FAULT_SIGBUS, vmaOf } from './mm.ts';
 import { VM_DONTEXPAND, VM_PFNMAP, VM_SHARED } from './world.ts';
 import type { MemfdWorld } from './memfd.ts';
+import { helper } from './helpers.ts';
 
 export type UdmabufDesign = 'unpin-list' | 'folio-array' | 'pinned-folios';
 
@@ -51,35 +52,35 @@ export interface UdmabufWorld extends MemfdWorld {
 export const holderOf = (ubuf: number) => `ubuf${ubuf}`;
 
 /** kzalloc(sizeof(*ubuf)) */
-export function kzalloc_udmabuf(w: UdmabufWorld, design: UdmabufDesign): number {
+export const kzalloc_udmabuf = helper('kzalloc_udmabuf', function kzalloc_udmabuf(w: UdmabufWorld, design: UdmabufDesign): number {
   w.udmabufs.push({ design, pagecount: 0, pages: [], unpin_list: [], folios: [], foliocount: 0, pinned_folios: [], nr_pinned: 0, dmabuf: -1, freed: false, freedBy: '' });
   return w.udmabufs.length - 1;
-}
+});
 
-export function assertUdmabufLive(w: UdmabufWorld, ubuf: number, what: string): void {
+export const assertUdmabufLive = helper('assertUdmabufLive', function assertUdmabufLive(w: UdmabufWorld, ubuf: number, what: string): void {
   if (w.udmabufs[ubuf]!.freed) violation('use-after-free', `${what} reads ubuf${ubuf}, freed by ${w.udmabufs[ubuf]!.freedBy}`);
-}
+});
 
 /** kfree(ubuf); `by` names the path (ghost, for the ownership property). */
-export function kfree_udmabuf(w: UdmabufWorld, ubuf: number, by: string): void {
+export const kfree_udmabuf = helper('kfree_udmabuf', function kfree_udmabuf(w: UdmabufWorld, ubuf: number, by: string): void {
   const u = w.udmabufs[ubuf]!;
   if (u.freed) violation('double-free', `kfree(ubuf${ubuf}) by ${by}, already freed by ${u.freedBy}`);
   u.freed = true;
   u.freedBy = by;
-}
+});
 
 /** unpin-list: unpin_all_folios(&ubuf->unpin_list): unpin and kfree every node. */
-export function unpin_all_folios_list(w: UdmabufWorld, ubuf: number): void {
+export const unpin_all_folios_list = helper('unpin_all_folios_list', function unpin_all_folios_list(w: UdmabufWorld, ubuf: number): void {
   const u = w.udmabufs[ubuf]!;
   for (const folio of u.unpin_list) unpin_folio(w, folio, holderOf(ubuf));
   u.unpin_list = [];
-}
+});
 
 /** pinned-folios: unpin_all_folios(ubuf): one unpin_folio per pinned_folios entry. */
-export function unpin_all_folios_array(w: UdmabufWorld, ubuf: number): void {
+export const unpin_all_folios_array = helper('unpin_all_folios_array', function unpin_all_folios_array(w: UdmabufWorld, ubuf: number): void {
   const u = w.udmabufs[ubuf]!;
   for (const folio of u.pinned_folios.slice(0, u.nr_pinned)) unpin_folio(w, folio, holderOf(ubuf));
-}
+});
 
 /** A page of the buffer: its folio and the byte offset in it. */
 export interface UdmabufPage {
@@ -144,12 +145,12 @@ export const UDMABUF_DESIGNS: Record<UdmabufDesign, UdmabufDesignParts> = {
 };
 
 /** release_udmabuf(): the dma-buf's .release; the only place an exported ubuf is freed. */
-export function release_udmabuf(w: UdmabufWorld, ubuf: number): void {
+export const release_udmabuf = helper('release_udmabuf', function release_udmabuf(w: UdmabufWorld, ubuf: number): void {
   const u = w.udmabufs[ubuf]!;
   assertUdmabufLive(w, ubuf, 'release_udmabuf');
   UDMABUF_DESIGNS[u.design].unpin_all(w, ubuf, u.foliocount);
   kfree_udmabuf(w, ubuf, 'release_udmabuf');
-}
+});
 
 /**
  * udmabuf_vm_fault(): pgoff past pagecount: SIGBUS; else vmf_insert_pfn() of the page's
@@ -157,7 +158,7 @@ export function release_udmabuf(w: UdmabufWorld, ubuf: number): void {
  * below pagecount whose folio the create path has not recorded yet reads an uninitialised
  * ubuf->folios[] entry (kvmalloc_array, not zeroed).
  */
-export function udmabuf_vm_fault(w: UdmabufWorld, pid: number, vma: number, pgoff: number): number {
+export const udmabuf_vm_fault = helper('udmabuf_vm_fault', function udmabuf_vm_fault(w: UdmabufWorld, pid: number, vma: number, pgoff: number): number {
   const v = vmaOf(w, pid, vma);
   const ubuf = v.vm_private_data;
   assertUdmabufLive(w, ubuf, `udmabuf_vm_fault (${v.owner})`);
@@ -167,7 +168,7 @@ export function udmabuf_vm_fault(w: UdmabufWorld, pid: number, vma: number, pgof
   if (page === undefined) violation('uninit-value', `${v.owner} writes page ${pgoff} of its udmabuf mapping: udmabuf_vm_fault reads ubuf->folios[${pgoff}], not set yet (${u.pages.length} of ${u.pagecount} pages pinned)`);
   set_pte(w, pid, vma, pgoff - v.vm_pgoff, { folio: page.folio, index: page.offset / PAGE_SIZE });
   return VM_FAULT_NOPAGE;
-}
+});
 
 export const UDMABUF_VM_OPS = register_vm_operations<UdmabufWorld>('udmabuf_vm_ops', { fault: udmabuf_vm_fault });
 
@@ -190,11 +191,11 @@ export const UDMABUF_OPS = register_dma_buf_ops<UdmabufWorld>('udmabuf_ops', {
 export const UDMABUF_FOPS = register_file_operations('udmabuf_fops', {});
 
 /** export_udmabuf(): dma_buf_export() with exp_info.ops = &udmabuf_ops, exp_info.priv = ubuf, exp_info.size = pagecount pages. */
-export function export_udmabuf(w: UdmabufWorld, ubuf: number): number {
+export const export_udmabuf = helper('export_udmabuf', function export_udmabuf(w: UdmabufWorld, ubuf: number): number {
   return dma_buf_export(w, { ops: UDMABUF_OPS, priv: ubuf, size: w.udmabufs[ubuf]!.pagecount });
-}
+});
 
 /** A dma-buf exported by udmabuf (dmabuf->ops == &udmabuf_ops). */
-export function is_udmabuf(w: UdmabufWorld, dmabuf: number): boolean {
+export const is_udmabuf = helper('is_udmabuf', function is_udmabuf(w: UdmabufWorld, dmabuf: number): boolean {
   return w.dmabufs[dmabuf]!.ops === UDMABUF_OPS;
-}
+});

@@ -3,6 +3,8 @@
 // objects are referred to by their index, and nothing is ever removed from a table (a freed
 // object, an unmapped vma, is marked), so indices stay stable and a use after free can be seen.
 
+import { helper } from './helpers.ts';
+
 export interface Inode {
   name: string;
   /** i_size, in pages; page i of the file holds the value i */
@@ -185,12 +187,12 @@ export function everyVma(w: KernelWorld): { pid: number; vma: Vma }[] {
 }
 
 /** alloc_file(): a new struct file with f_count 1, owned by the caller. */
-export function allocFile(w: KernelWorld, file: { name: string; f_op: string; inode?: number; private_data?: number }): number {
+export const allocFile = helper('allocFile', function allocFile(w: KernelWorld, file: { name: string; f_op: string; inode?: number; private_data?: number }): number {
   w.files.push({ name: file.name, f_op: file.f_op, count: 1, freed: false, inode: file.inode ?? -1, private_data: file.private_data ?? -1 });
   return w.files.length - 1;
-}
+});
 
-export function addInode(w: KernelWorld, name: string, size: number): number {
+export const addInode = helper('addInode', function addInode(w: KernelWorld, name: string, size: number): number {
   w.inodes.push({ name, size, denyWrite: 0 });
   return w.inodes.length - 1;
-}
+});
