@@ -94,8 +94,8 @@
 // the fatal_signal_pending() check in the allocation loop, prepare_kernel_cred failing.
 
 import { deinitDmaHeapFileBlock, DMA_HEAP_FOPS, dma_heap_ioctl_return } from './ioctl.ts';
-import { defineModel, DONE, sequence, thread, type Block, type Step, type Thread } from '../../src/index.ts';
-import { dma_buf_export, dma_buf_fd, dma_buf_put } from '../kernel/dma-buf.ts';
+import { defineModel, DONE, sequence, thread, type Block, type Thread } from '../../src/index.ts';
+import { dma_buf_export, dma_buf_put } from '../kernel/dma-buf.ts';
 import { SYSTEM_HEAP_BUF_OPS } from '../kernel/system-heap.ts';
 import { EBADF, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
 import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
@@ -227,7 +227,6 @@ interface Locals extends FdLocals {
   ended: boolean;
 }
 
-type S = Step<AsyncWorld, Locals>;
 type K = Block<AsyncWorld, Locals>;
 
 /**

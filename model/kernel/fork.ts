@@ -26,6 +26,7 @@ export const copy_process = helper('copy_process', function copy_process(w: Kern
   });
   w.processes.push(child);
   // dup_mmap
+  child.mm.highest_vm_end = parent.mm.highest_vm_end;
   for (const v of parent.mm.vmas) {
     const copied = v.mapped && !(v.vm_flags & VM_DONTCOPY);
     const ptes = copied && vma_needs_copy(v) ? [...v.ptes] : v.ptes.map(() => null);

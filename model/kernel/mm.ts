@@ -53,9 +53,14 @@ export const vm_ops = helper('vm_ops', function vm_ops(v: Vma): VmOperations {
 
 export const vmaOf = (w: KernelWorld, pid: number, vma: number): Vma => mmOf(w, pid).vmas[vma]!;
 
-/** The end of every vma the mm ever had: the next free address (see the header). */
-export const get_unmapped_area = helper('get_unmapped_area', function get_unmapped_area(mm: MmStruct): number {
-  return mm.vmas.reduce((end, v) => Math.max(end, v.vm_start + v.pages), MMAP_BASE);
+/**
+ * The next free address: past every vma the mm ever had (see the header), so it reads one
+ * field and no vma (a mapping made elsewhere in the mm stays independent of this one).
+ */
+export const get_unmapped_area = helper('get_unmapped_area', function get_unmapped_area(mm: MmStruct, pages: number): number {
+  const start = Math.max(MMAP_BASE, mm.highest_vm_end);
+  mm.highest_vm_end = start + pages;
+  return start;
 });
 
 /** What mmap(2) asks for: the length, the file offset, the vm_flags (VM_READ, VM_WRITE, VM_SHARED, ...), and who maps. */
@@ -70,12 +75,15 @@ export interface MmapRequest {
  * do_mmap() of `file` (-1: anonymous) in process `pid`: vma->vm_file = get_file(file), then
  * f_op->mmap (-ENODEV without one), which may set vm_ops, flags and ptes; on its failure the
  * reference is put and no vma is made. Returns the vma's index in the mm, or -errno.
+ * Unlike the kernel, the address is chosen once the driver has accepted the mapping (no
+ * ->mmap here reads vm_start, which is -1 until then): a refused mmap reads nothing of the
+ * mm, so it stays independent of other threads' mappings for partial-order reduction.
  */
 export const do_mmap = helper('do_mmap', function do_mmap(w: KernelWorld, pid: number, file: number, req: MmapRequest): number {
   const mm = mmOf(w, pid);
   if (req.pages <= 0) return -EINVAL;
   const vma: Vma = {
-    vm_start: get_unmapped_area(mm),
+    vm_start: -1,
     pages: req.pages,
     vm_pgoff: req.pgoff ?? 0,
     vm_flags: req.vm_flags,
@@ -96,6 +104,7 @@ export const do_mmap = helper('do_mmap', function do_mmap(w: KernelWorld, pid: n
       return ret;
     }
   }
+  vma.vm_start = get_unmapped_area(mm, vma.pages);
   mm.vmas.push(vma);
   return mm.vmas.length - 1;
 });
@@ -131,16 +140,20 @@ export const zap_ptes = helper('zap_ptes', function zap_ptes(w: KernelWorld, pid
   }
 });
 
+/** find_vma(): the mapped vma covering address `addr` (a page number), or -1. */
+export const find_vma = helper('find_vma', function find_vma(w: KernelWorld, pid: number, addr: number): number {
+  return mmOf(w, pid).vmas.findIndex((v) => v.mapped && addr >= v.vm_start && addr < v.vm_start + v.pages);
+});
+
 /**
- * handle_mm_fault() at address `addr` (a page number): outside every mapped vma -> SIGSEGV;
- * a present pte -> 0; else vm_ops->fault for file page vm_pgoff + (addr - vm_start)
- * (no ->fault: SIGBUS).
+ * handle_mm_fault(vma, address): the arch fault handler found `vma` (find_vma; -1, or an
+ * address it does not cover: SIGSEGV); a present pte -> 0; else vm_ops->fault for file page
+ * vm_pgoff + (addr - vm_start) (no ->fault: SIGBUS). Only this vma is read, as a fault
+ * under the per-vma lock reads only its own.
  */
-export const handle_mm_fault = helper('handle_mm_fault', function handle_mm_fault(w: KernelWorld, pid: number, addr: number): number {
-  const mm = mmOf(w, pid);
-  const vma = mm.vmas.findIndex((v) => v.mapped && addr >= v.vm_start && addr < v.vm_start + v.pages);
-  if (vma < 0) return VM_FAULT_SIGSEGV;
-  const v = mm.vmas[vma]!;
+export const handle_mm_fault = helper('handle_mm_fault', function handle_mm_fault(w: KernelWorld, pid: number, vma: number, addr: number): number {
+  const v = vma < 0 ? undefined : mmOf(w, pid).vmas[vma];
+  if (!v || !v.mapped || addr < v.vm_start || addr >= v.vm_start + v.pages) return VM_FAULT_SIGSEGV;
   const i = addr - v.vm_start;
   if (v.ptes[i] !== null) return 0;
   if (v.vm_file >= 0) assertLive(w, v.vm_file, `a fault on a mapping of ${v.owner}`);
@@ -182,8 +195,8 @@ export const do_mremap = helper('do_mremap', function do_mremap(w: KernelWorld, 
   const free = mm.vmas.every((o) => o === v || !o.mapped || o.vm_start >= end || o.vm_start + o.pages <= v.vm_start + v.pages);
   if (!free) {
     if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
-    v.vm_start = get_unmapped_area(mm);
-  }
+    v.vm_start = get_unmapped_area(mm, newPages);
+  } else mm.highest_vm_end = Math.max(mm.highest_vm_end, end);
   v.ptes = [...v.ptes, ...Array.from({ length: newPages - v.pages }, () => null)];
   v.pages = newPages;
   return v.vm_start;

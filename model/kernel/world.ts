@@ -98,6 +98,8 @@ export interface MmStruct {
   /** the vmas, by index (an unmapped one stays, marked) */
   vmas: Vma[];
   rss: RssStat;
+  /** mm->highest_vm_end: the end of every vma the mm ever had (mm.ts: addresses are not reused) */
+  highest_vm_end: number;
 }
 
 export interface FdTable {
@@ -162,7 +164,7 @@ export function newProcess(pid: number, rlimitNofile: number): Process {
   return {
     pid,
     fdtable: { fd: Array.from({ length: rlimitNofile }, () => null), reserved: Array.from({ length: rlimitNofile }, () => false) },
-    mm: { vmas: [], rss: { MM_FILEPAGES: 0, MM_ANONPAGES: 0, MM_SHMEMPAGES: 0 } },
+    mm: { vmas: [], rss: { MM_FILEPAGES: 0, MM_ANONPAGES: 0, MM_SHMEMPAGES: 0 }, highest_vm_end: 0 },
     exited: false,
   };
 }

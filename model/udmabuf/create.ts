@@ -111,8 +111,8 @@
 // unpin-list); F_SEAL_EXEC implying F_SEAL_WRITE without waiting for pins.
 
 import { defineModel, DONE, sequence, thread, type Block, type Step, type Thread } from '../../src/index.ts';
-import { dma_buf_fd, dma_buf_put } from '../kernel/dma-buf.ts';
-import { EBADF, EBADFD, EINVAL, EMFILE, ENOMEM } from '../kernel/errno.ts';
+import { dma_buf_put } from '../kernel/dma-buf.ts';
+import { EBADF, EBADFD, EINVAL, ENOMEM } from '../kernel/errno.ts';
 import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
 import { close_fd, fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
@@ -141,7 +141,7 @@ import {
   type UdmabufDesign,
   type UdmabufWorld,
 } from '../kernel/udmabuf.ts';
-import { allocFile, emptyWorld, type KernelWorld } from '../kernel/world.ts';
+import { allocFile, emptyWorld } from '../kernel/world.ts';
 import { fdCloser } from '../userspace/fd-closer.ts';
 import { fdFiller } from '../userspace/fd-filler.ts';
 import { memfdSealer } from '../userspace/memfd-sealer.ts';

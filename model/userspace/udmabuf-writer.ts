@@ -49,7 +49,7 @@ export function udmabufWriter<W extends UdmabufWorld>(name: string, symmetry = '
           const w = k.world;
           const v = vmaOf(w, pid, k.local.vma);
           for (let i = 0; i < v.pages; i++) {
-            if (handle_mm_fault(w, pid, v.vm_start + i) & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)) return 'munmap'; // the store is not made
+            if (handle_mm_fault(w, pid, k.local.vma, v.vm_start + i) & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)) return 'munmap'; // the store is not made
             const pte = v.ptes[i];
             if (pte && 'folio' in pte && !folioLive(w, pte.folio)) violation('use-after-free', `${name} writes page ${i} of its udmabuf mapping: folio${pte.folio} was unpinned and freed`);
           }

@@ -21,8 +21,8 @@ describe('fork', () => {
     const normal = do_mmap(w, 0, dev, { pages: 2, vm_flags: VM_READ | VM_SHARED, owner: 'p' });
     const pfnmap = do_mmap(w, 0, dev, { pages: 1, vm_flags: VM_READ | VM_SHARED, owner: 'p' });
     w.processes[0]!.mm.vmas[pfnmap]!.vm_flags |= 0x400; // VM_PFNMAP, as remap_pfn_range would set it
-    expect(handle_mm_fault(w, 0, w.processes[0]!.mm.vmas[normal]!.vm_start)).toBe(0);
-    expect(handle_mm_fault(w, 0, w.processes[0]!.mm.vmas[pfnmap]!.vm_start)).toBe(0);
+    expect(handle_mm_fault(w, 0, normal, w.processes[0]!.mm.vmas[normal]!.vm_start)).toBe(0);
+    expect(handle_mm_fault(w, 0, pfnmap, w.processes[0]!.mm.vmas[pfnmap]!.vm_start)).toBe(0);
     expect(w.files[dev]!.count).toBe(3); // the fd and two vmas
 
     const child = copy_process(w, 0);

@@ -37,7 +37,7 @@ describe('a driver outside model/kernel/', () => {
     expect(vma).toBe(0);
     fput(w, file); // the opener's reference: the vma's is left
     expect(w.devs[0]!.freed).toBe(false);
-    expect(handle_mm_fault(w, 0, w.processes[0]!.mm.vmas[0]!.vm_start + 1)).toBe(0);
+    expect(handle_mm_fault(w, 0, vma, w.processes[0]!.mm.vmas[0]!.vm_start + 1)).toBe(0);
     expect(w.processes[0]!.mm.rss.MM_FILEPAGES).toBe(1);
     vm_munmap(w, vma);
     expect(w.processes[0]!.mm.rss.MM_FILEPAGES).toBe(0);

@@ -5,7 +5,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { compile, defineModel, DONE, exploreBfs, thread } from '../../src/index.ts';
-import { do_mmap, do_mremap, handle_mm_fault, MMAP_BASE, MREMAP_MAYMOVE, vm_munmap, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, vmaOf } from '../../model/kernel/mm.ts';
+import { do_mmap, do_mremap, find_vma, handle_mm_fault, MMAP_BASE, MREMAP_MAYMOVE, vm_munmap, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, vmaOf } from '../../model/kernel/mm.ts';
 import { emptyWorld, VM_READ, VM_SHARED, type Vma } from '../../model/kernel/world.ts';
 import { ENOMEM } from '../../model/kernel/errno.ts';
 import { kmcdev_open, kmcdev_probe, type DevWorld } from './fixtures/kmcdev.ts';
@@ -27,9 +27,9 @@ describe('mmap with an offset', () => {
     const v = vmaOf(w, 0, vma);
     expect([v.vm_start, v.pages, v.vm_pgoff, v.vm_ops, v.ptes]).toEqual([MMAP_BASE, 2, 1, 'kmcdev_vm_ops', [null, null]]);
     expect(w.files[0]!.count, 'vma->vm_file holds a reference').toBe(2);
-    expect(handle_mm_fault(w, 0, v.vm_start + 1)).toBe(0);
-    expect(handle_mm_fault(w, 0, v.vm_start)).toBe(0);
-    expect(handle_mm_fault(w, 0, v.vm_start), 'a present pte does not fault again').toBe(0);
+    expect(handle_mm_fault(w, 0, vma, v.vm_start + 1)).toBe(0);
+    expect(handle_mm_fault(w, 0, vma, v.vm_start)).toBe(0);
+    expect(handle_mm_fault(w, 0, vma, v.vm_start), 'a present pte does not fault again').toBe(0);
     expect(v.ptes).toEqual([{ page: w.devs[0]!.pages[1] }, { page: w.devs[0]!.pages[2] }]);
     expect(w.processes[0]!.mm.rss.MM_FILEPAGES).toBe(2);
     vm_munmap(w, vma);
@@ -58,7 +58,7 @@ describe('mmap with an offset', () => {
           locals: { vma: -1, ret: -1 },
           steps: {
             mmap: { run: (k) => ((k.local.vma = do_mmap(k.world, 0, 0, { pages: m.pages, pgoff: m.pgoff, vm_flags: SHARED_READ, owner: m.name })), 'fault') },
-            fault: { run: (k) => ((k.local.ret = handle_mm_fault(k.world, 0, vmaOf(k.world, 0, k.local.vma).vm_start + m.page)), DONE) },
+            fault: { run: (k) => ((k.local.ret = handle_mm_fault(k.world, 0, k.local.vma, vmaOf(k.world, 0, k.local.vma).vm_start + m.page)), DONE) },
           },
         }),
       ),
@@ -98,7 +98,7 @@ describe('a fault past the end', () => {
         locals: { vma: -1, ret: -1 },
         steps: {
           mmap: { run: (k) => ((k.local.vma = do_mmap(k.world, 0, 0, { pages: 2, pgoff: 3, vm_flags: SHARED_READ, owner: 't' })), 'touch') },
-          touch: { choices: [0, 1, 2], run: (k, i) => ((k.local.ret = handle_mm_fault(k.world, 0, vmaOf(k.world, 0, k.local.vma).vm_start + Number(i))), DONE) },
+          touch: { choices: [0, 1, 2], run: (k, i) => ((k.local.ret = handle_mm_fault(k.world, 0, find_vma(k.world, 0, vmaOf(k.world, 0, k.local.vma).vm_start + Number(i)), vmaOf(k.world, 0, k.local.vma).vm_start + Number(i))), DONE) },
         },
       }),
     ],
@@ -130,7 +130,7 @@ describe('mremap', () => {
     const w = devWorld(4);
     const a = do_mmap(w, 0, 0, { pages: 2, vm_flags: SHARED_READ, owner: 'a' });
     const b = do_mmap(w, 0, 0, { pages: 1, vm_flags: SHARED_READ, owner: 'b' });
-    handle_mm_fault(w, 0, vmaOf(w, 0, a).vm_start + 1);
+    handle_mm_fault(w, 0, a, vmaOf(w, 0, a).vm_start + 1);
     expect(do_mremap(w, 0, a, 1, 0)).toBe(MMAP_BASE);
     expect([vmaOf(w, 0, a).ptes, w.processes[0]!.mm.rss.MM_FILEPAGES]).toEqual([[null], 0]);
     // a (16) is followed by b (18): growing a to 3 pages needs 16..18
