@@ -10,6 +10,11 @@ export interface FileOperations<W extends KernelWorld = KernelWorld> {
   release?: (w: W, file: number) => void;
   /** ->mmap: set up a new vma, not yet in the mm (vm_file already holds a reference): vm_ops, flags, ptes; 0 or -errno */
   mmap?: (w: W, file: number, vma: Vma) => number;
+  /** ->read_iter / ->write_iter: `pages` pages at page offset `pos`; pages done or -errno (read-write.ts) */
+  read_iter?: (w: W, file: number, pos: number, pages: number) => number;
+  write_iter?: (w: W, file: number, pos: number, pages: number) => number;
+  /** ->copy_file_range of the destination file (dma-buf's in the 002 series): pages copied or -errno */
+  copy_file_range?: (w: W, file_in: number, pos_in: number, file_out: number, pos_out: number, pages: number) => number;
 }
 
 const registry: Record<string, FileOperations<any>> = {};

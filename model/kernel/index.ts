@@ -1,5 +1,8 @@
 // The kernel world, as one module: the package's 'kmcheck/kernel' export. Each file here
-// models one kernel subsystem; see world.ts for the shared state.
+// models one kernel subsystem; see world.ts for the shared state. What differs per driver
+// is in ops tables registered by name (file-operations.ts, dma-buf-ops.ts, mm.ts'
+// vm_operations_struct): a new driver registers its tables in its own file. Every helper
+// is called through one table (helpers.ts), so a tool can wrap any of them.
 
 export * from './dma-buf.ts';
 export * from './dma-buf-ops.ts';
@@ -19,6 +22,7 @@ export * from './memfd.ts';
 export * from './mm.ts';
 export * from './mutex.ts';
 export * from './page.ts';
+export * from './read-write.ts';
 export * from './rwsem.ts';
 export * from './system-heap.ts';
 export * from './udmabuf.ts';

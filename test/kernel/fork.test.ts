@@ -8,6 +8,7 @@ import { copy_process, do_exit } from '../../model/kernel/fork.ts';
 import { EXT4_FILE_OPERATIONS } from '../../model/kernel/fs.ts';
 import { do_mmap, handle_mm_fault } from '../../model/kernel/mm.ts';
 import { allocFile, emptyWorld, everyFd, VM_READ, VM_SHARED, type KernelWorld } from '../../model/kernel/world.ts';
+import { forker } from '../../model/userspace/forker.ts';
 import { danglingReference } from '../../properties/memory-safety.ts';
 import { noLeak } from '../../properties/leak.ts';
 import { kmcdev_open, kmcdev_probe, type DevWorld } from './fixtures/kmcdev.ts';
@@ -56,14 +57,7 @@ describe('fork', () => {
       return w;
     },
     threads: () => [
-      thread<KernelWorld, { child: number }>({
-        name: 'forker',
-        locals: { child: -1 },
-        steps: {
-          fork: { run: (k) => ((k.local.child = copy_process(k.world, 0)), 'exit') },
-          exit: { run: (k) => (do_exit(k.world, k.local.child), DONE) },
-        },
-      }),
+      forker<KernelWorld>('forker'),
       thread<KernelWorld, {}>({ name: 'closer', locals: {}, steps: { close: { run: (k) => (close_fd(k.world, 0, 0), DONE) } } }),
     ],
     properties: () => [noLeak, danglingReference],

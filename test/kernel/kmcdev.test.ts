@@ -8,7 +8,10 @@ import { checkVariant, compile, exploreBfs } from '../../src/index.ts';
 import { close_fd, fd_install, get_unused_fd_flags } from '../../model/kernel/fdtable.ts';
 import { fget, fput } from '../../model/kernel/file.ts';
 import { do_mmap, handle_mm_fault, vm_munmap } from '../../model/kernel/mm.ts';
-import { emptyWorld, VM_READ, VM_SHARED } from '../../model/kernel/world.ts';
+import { addInode, allocFile, emptyWorld, VM_READ, VM_SHARED } from '../../model/kernel/world.ts';
+import { EXDEV } from '../../model/kernel/errno.ts';
+import { EXT4_FILE_OPERATIONS } from '../../model/kernel/fs.ts';
+import { vfs_copy_file_range } from '../../model/kernel/read-write.ts';
 import { kmcdev_open, kmcdev_probe, type DevWorld } from './fixtures/kmcdev.ts';
 import { kmcdevModel } from './fixtures/kmcdev-model.ts';
 
@@ -42,6 +45,16 @@ describe('a driver outside model/kernel/', () => {
     vm_munmap(w, vma);
     expect(w.processes[0]!.mm.rss.MM_FILEPAGES).toBe(0);
     expect(w.devs[0]!.freed).toBe(true);
+  });
+
+  it("copy_file_range goes through the destination's f_op->copy_file_range; a file without one is -EXDEV", () => {
+    const w = world();
+    kmcdev_probe(w, 2);
+    const dev = kmcdev_open(w, 0);
+    const src = allocFile(w, { name: 'model.bin', f_op: EXT4_FILE_OPERATIONS, inode: addInode(w, 'model.bin', 4) });
+    expect(vfs_copy_file_range(w, src, 2, dev, 1, 4), 'up to the end of the device').toBe(1);
+    expect(w.pages.map((p) => p.data)).toEqual([null, 2]);
+    expect(vfs_copy_file_range(w, dev, 0, src, 0, 1)).toBe(-EXDEV);
   });
 
   it('its model checks as expected: the posted release holds, a release without kref_put leaks the device', () => {
