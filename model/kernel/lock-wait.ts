@@ -52,16 +52,29 @@ export function folioLockStep<W extends FolioWorld, L>(folio: (w: W, l: L) => nu
   };
 }
 
-/** down_read / down_write(sem) then `run`. */
-export function rwsemStep<W, L>(sem: (w: W, l: L) => Rwsem, mode: 'read' | 'write', who: string, run: Run<W, L>): SleepingStep<W, L> {
+/**
+ * The guard and the named wait of a step that takes `sem` for read or write, for a step
+ * that takes it itself; `sem` may give undefined (no lock to take: the step can run).
+ */
+export function rwsemWait<W, L>(sem: (w: W, l: L) => Rwsem | undefined, mode: 'read' | 'write'): Pick<SleepingStep<W, L>, 'enabled' | 'waits_on'> {
   const can = mode === 'read' ? canDownRead : canDownWrite;
   return {
-    enabled: (w, l) => can(sem(w, l)),
+    enabled: (w, l) => {
+      const s = sem(w, l);
+      return s === undefined || can(s);
+    },
     waits_on: (w, l) => {
       const s = sem(w, l);
-      if (can(s)) return undefined;
+      if (s === undefined || can(s)) return undefined;
       return { lock: s.name, holders: s.writer !== null ? [s.writer] : [...s.readers] };
     },
+  };
+}
+
+/** down_read / down_write(sem) then `run`. */
+export function rwsemStep<W, L>(sem: (w: W, l: L) => Rwsem, mode: 'read' | 'write', who: string, run: Run<W, L>): SleepingStep<W, L> {
+  return {
+    ...(rwsemWait(sem, mode) as SleepingStep<W, L>),
     run: (k, c) => {
       const s = sem(k.world, k.local);
       if (mode === 'read') down_read(s, who);

@@ -117,13 +117,14 @@ import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFd
 import { close_fd, fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { PAGE_SIZE } from '../kernel/folio.ts';
+import { rwsemWait } from '../kernel/lock-wait.ts';
 import {
-  can_inode_lock_shared,
   F_SEAL_FUTURE_WRITE,
   F_SEAL_SHRINK,
   F_SEAL_WRITE,
   inode_lock_shared,
   inode_unlock_shared,
+  inodeLock,
   memfd_create,
   memfd_get_seals,
   memfd_pin_folios,
@@ -292,8 +293,9 @@ export function blocks(p: Params): Record<string, K> {
           return p.sealLock ? 'inode_lock_shared' : 'check_memfd_seals';
         },
       },
+      // a named wait on the memfd's i_rwsem (none to take if the file is not a memfd)
       inode_lock_shared: {
-        enabled: (w, l) => memfdOf(w, l.memfd) < 0 || can_inode_lock_shared(w, memfdOf(w, l.memfd)),
+        ...rwsemWait<UdmabufWorld, Locals>((w, l) => (memfdOf(w, l.memfd) < 0 ? undefined : inodeLock(w, memfdOf(w, l.memfd))), 'read'),
         run: (k) => {
           const m = memfdOf(k.world, k.local.memfd);
           if (m >= 0) {

@@ -8,6 +8,10 @@ import { folio_unlock, type FolioWorld } from '../../model/kernel/folio.ts';
 import { folioLockStep, lockCycle, mutexLockStep, waitsFor } from '../../model/kernel/lock-wait.ts';
 import { mutex_init, mutex_lock, mutex_trylock, mutex_unlock, type Mutex } from '../../model/kernel/mutex.ts';
 import { emptyWorld, type KernelWorld } from '../../model/kernel/world.ts';
+import { fd_install } from '../../model/kernel/fdtable.ts';
+import { memfd_create, type MemfdWorld } from '../../model/kernel/memfd.ts';
+import { memfdSealer } from '../../model/userspace/memfd-sealer.ts';
+import { memfdTruncater } from '../../model/userspace/memfd-truncater.ts';
 
 interface LockWorld extends KernelWorld {
   a: Mutex;
@@ -85,6 +89,30 @@ describe('mutex', () => {
   it('taken in one order: 12 states and no deadlock', () => {
     const r = exploreBfs(compile(abba(true), 'plain'), { por: false, symmetry: false });
     expect([r.kind, r.coverage.states]).toEqual(['ok', 12]);
+  });
+});
+
+describe('rwsem waits', () => {
+  it("a truncater blocked on the inode lock a sealer holds is named as waiting for memfd->i_rwsem, held by the sealer", () => {
+    const model = defineModel({
+      name: 'test/inode-lock',
+      title: 'F_ADD_SEALS holds the inode lock while ftruncate waits',
+      params: {},
+      world: (): MemfdWorld => {
+        const w: MemfdWorld = { ...emptyWorld(2, 0), folios: [], memfds: [] };
+        fd_install(w, 0, memfd_create(w, 'memfd', [1, 1], 0));
+        return w;
+      },
+      threads: () => [memfdSealer<MemfdWorld>('sealer', 0, ['F_SEAL_GROW']), memfdTruncater<MemfdWorld>('truncater', 0, 1)],
+      properties: () => [],
+      variants: { plain: { description: 'as is', expect: 'holds' } },
+    });
+    const sys = compile(model, 'plain');
+    let s = sys.initial();
+    // sealer: fcntl, inode_lock (now at set_seals, holding i_rwsem for write); truncater: ftruncate
+    for (const thread of [0, 0, 1]) s = sys.apply(s, sys.enabled(s).find((t) => sys.label(s, t).thread === ['sealer', 'truncater'][thread])!).state;
+    expect(s.threads.map((t) => t.pc)).toEqual(['set_seals', 'do_truncate']);
+    expect(waitsFor(model.threads({}), s as State<MemfdWorld>)).toEqual([{ thread: 'truncater', wait: { lock: 'memfd->i_rwsem', holders: ['sealer'] } }]);
   });
 });
 
