@@ -26,7 +26,7 @@ function chromiumPath(): string | undefined {
   return undefined;
 }
 
-const TRACE = join(import.meta.dirname, '..', '..', 'traces', 'dma-heap.alloc-and-read.fd-before-read.use-after-free.seed1.json');
+const TRACE = join(import.meta.dirname, '..', '..', 'traces', 'dma-heap.alloc-and-read.fd-before-read.use-after-free.json');
 
 function page(): { html: string; steps: number; threads: string[] } {
   const trace = decodeTrace(readFileSync(TRACE, 'utf8'));
