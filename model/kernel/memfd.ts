@@ -133,8 +133,8 @@ export const memfdOf = helper('memfdOf', function memfdOf(w: MemfdWorld, file: n
 });
 
 /** fget(fd) of a memfd, as fcntl/ftruncate on it start: its file and memfd, or -EBADF / -EINVAL (not a memfd, reference dropped). */
-export const fget_memfd = helper('fget_memfd', function fget_memfd(w: MemfdWorld, fd: number): { file: number; memfd: number } | number {
-  const file = fget(w, fd);
+export const fget_memfd = helper('fget_memfd', function fget_memfd(w: MemfdWorld, fd: number, pid = 0): { file: number; memfd: number } | number {
+  const file = fget(w, fd, pid);
   if (file < 0) return file;
   const memfd = memfdOf(w, file);
   if (memfd < 0) {

@@ -12,7 +12,7 @@ export function fdCloser<W extends KernelWorld>(name: string, fds?: readonly num
   return thread<W, {}>({
     name,
     locals: {},
-    symmetry,
+    symmetry: pid === 0 ? symmetry : `${symmetry}@pid${pid}`, // threads of different processes are not interchangeable
     steps: {
       close: {
         choices: (w) => fds ?? fdNumbers(w, pid),

@@ -22,7 +22,7 @@ export function fdGuesser<W extends KernelWorld>(name: string, symmetry = 'fd-gu
   return thread<W, { fd: number; vma: number }>({
     name,
     locals: { fd: -1, vma: -1 },
-    symmetry,
+    symmetry: pid === 0 ? symmetry : `${symmetry}@pid${pid}`, // threads of different processes are not interchangeable
     steps: {
       mmap: {
         choices: (w) => fdNumbers(w, pid),

@@ -33,8 +33,8 @@ interface Locals {
   ret: number;
 }
 
-/** seals: the seal sets it may add, one per choice, e.g. ['F_SEAL_WRITE', 'F_SEAL_FUTURE_WRITE']. */
-export function memfdSealer<W extends MemfdWorld>(name: string, fd: number, seals: readonly string[]): Thread<W> {
+/** seals: the seal sets it may add, one per choice, e.g. ['F_SEAL_WRITE', 'F_SEAL_FUTURE_WRITE']; pid: its process. */
+export function memfdSealer<W extends MemfdWorld>(name: string, fd: number, seals: readonly string[], pid = 0): Thread<W> {
   const who = name;
   return thread<W, Locals>({
     name,
@@ -44,7 +44,7 @@ export function memfdSealer<W extends MemfdWorld>(name: string, fd: number, seal
         choices: seals,
         run: (k, seal) => {
           k.local.seals = parseSeals(String(seal));
-          const got = fget_memfd(k.world, fd);
+          const got = fget_memfd(k.world, fd, pid);
           if (typeof got === 'number') return ((k.local.ret = got), DONE);
           k.local.file = got.file;
           k.local.memfd = got.memfd;

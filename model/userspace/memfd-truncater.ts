@@ -10,15 +10,15 @@ import { fput } from '../kernel/file.ts';
 import { rwsemStep } from '../kernel/lock-wait.ts';
 import { inodeLock, inode_unlock, fget_memfd, shmem_truncate, type MemfdWorld } from '../kernel/memfd.ts';
 
-/** size: the new size, in pages. */
-export function memfdTruncater<W extends MemfdWorld>(name: string, fd: number, size: number): Thread<W> {
+/** size: the new size, in pages; pid: its process. */
+export function memfdTruncater<W extends MemfdWorld>(name: string, fd: number, size: number, pid = 0): Thread<W> {
   return thread<W, { file: number; memfd: number; ret: number }>({
     name,
     locals: { file: -1, memfd: -1, ret: 0 },
     steps: {
       ftruncate: {
         run: (k) => {
-          const got = fget_memfd(k.world, fd);
+          const got = fget_memfd(k.world, fd, pid);
           if (typeof got === 'number') return ((k.local.ret = got), DONE);
           k.local.file = got.file;
           k.local.memfd = got.memfd;

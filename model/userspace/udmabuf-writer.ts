@@ -23,7 +23,7 @@ export function udmabufWriter<W extends UdmabufWorld>(name: string, symmetry = '
   return thread<W, { fd: number; vma: number }>({
     name,
     locals: { fd: -1, vma: -1 },
-    symmetry,
+    symmetry: pid === 0 ? symmetry : `${symmetry}@pid${pid}`, // threads of different processes are not interchangeable
     steps: {
       mmap: {
         choices: (w) => fdNumbers(w, pid),

@@ -8,6 +8,7 @@ import { copy_process, do_exit } from '../../model/kernel/fork.ts';
 import { EXT4_FILE_OPERATIONS } from '../../model/kernel/fs.ts';
 import { do_mmap, handle_mm_fault } from '../../model/kernel/mm.ts';
 import { allocFile, emptyWorld, everyFd, VM_READ, VM_SHARED, type KernelWorld } from '../../model/kernel/world.ts';
+import { fdCloser } from '../../model/userspace/fd-closer.ts';
 import { forker } from '../../model/userspace/forker.ts';
 import { danglingReference } from '../../properties/memory-safety.ts';
 import { noLeak } from '../../properties/leak.ts';
@@ -75,5 +76,36 @@ describe('fork', () => {
       const w = s.world as KernelWorld;
       expect([w.files[0]!.count, w.files[0]!.freed, w.processes.length]).toEqual([0, true, 2]);
     }
+  });
+
+  // After a fork in the world's setup, the parent (pid 0) and the child (pid 1) each have
+  // the file at fd 0 (f_count 2); a closer in each process closes its fd 0. Two threads of
+  // one step each, the world a function of which ran: 2 x 2 = 4 states; transitions
+  // (0,0) 2, (1,0) 1, (0,1) 1: 4. The file is released by the second close, whichever it
+  // is, and leak (which counts the fds of every process) holds.
+  it('a closer in each process: 4 states, 4 transitions, released by the second close', () => {
+    const model = defineModel({
+      name: 'test/fork-closers',
+      title: 'parent and child each close their copy of an fd',
+      params: {},
+      world: (): KernelWorld => {
+        const w = emptyWorld(1, 0);
+        fd_install(w, 0, allocFile(w, { name: 'f', f_op: EXT4_FILE_OPERATIONS }));
+        copy_process(w, 0);
+        return w;
+      },
+      threads: () => [fdCloser<KernelWorld>('parent', [0], 'parent', 0), fdCloser<KernelWorld>('child', [0], 'child', 1)],
+      properties: () => [noLeak, danglingReference],
+      variants: { plain: { description: 'as is', expect: 'holds' } },
+    });
+    const sys = compile(model, 'plain');
+    const r = exploreBfs(sys, { por: false, symmetry: false });
+    expect([r.kind, r.coverage.states, r.coverage.steps]).toEqual(['ok', 4, 4]);
+    expect((sys.initial().world as KernelWorld).files[0]!.count).toBe(2);
+    let s = sys.initial();
+    s = sys.apply(s, sys.enabled(s)[1]!).state; // the child closes first
+    expect([(s.world as KernelWorld).files[0]!.count, (s.world as KernelWorld).files[0]!.freed]).toEqual([1, false]);
+    s = sys.apply(s, sys.enabled(s)[0]!).state;
+    expect((s.world as KernelWorld).files[0]!.freed).toBe(true);
   });
 });
