@@ -5,7 +5,7 @@
 
 import { always, type Property } from '../src/index.ts';
 import { is_dma_buf_file } from '../model/kernel/dma-buf.ts';
-import { everyFd, fdName, type KernelWorld } from '../model/kernel/world.ts';
+import { fdName, findFd, type KernelWorld } from '../model/kernel/world.ts';
 
 /** The kernel undertook to fill `dmabuf` with the first `size` pages of its source file. */
 export interface ReadPromise {
@@ -20,13 +20,13 @@ export interface PromisedWorld extends KernelWorld {
 export const fileLandsAtOffset: Property<PromisedWorld> = always(
   'file-lands-at-offset',
   'once an fd to a buffer filled from a file is visible, every page of the file is at its offset in the buffer',
-  ({ world: w }) => {
-    for (const [pid, fd, file] of everyFd(w)) {
+  ({ world: w }) =>
+    findFd(w, (pid, fd, file) => {
       const f = w.files[file]!;
-      if (!is_dma_buf_file(w, file) || f.freed) continue;
+      if (!is_dma_buf_file(w, file) || f.freed) return undefined;
       const dmabuf = f.private_data;
       const promise = w.promised.find((p) => p.dmabuf === dmabuf);
-      if (!promise) continue;
+      if (!promise) return undefined;
       const d = w.dmabufs[dmabuf]!;
       for (let i = 0; i < promise.size; i++) {
         const data = w.pages[d.pages[i]!]!.data;
@@ -34,7 +34,6 @@ export const fileLandsAtOffset: Property<PromisedWorld> = always(
           return `${fdName(pid, fd)} (dmabuf${dmabuf}) is visible but offset ${i} of the buffer holds ${data === null ? 'nothing' : `file page ${data}`}, not file page ${i} (${promise.size} pages promised)`;
         }
       }
-    }
-    return undefined;
-  },
+      return undefined;
+    }),
 );

@@ -3,7 +3,7 @@
 // (by the fd table entries and mappings of every process; the kernel holds nothing once its calls returned).
 
 import { atEnd, type Property } from '../src/index.ts';
-import { everyFd, everyVma, type KernelWorld } from '../model/kernel/world.ts';
+import { findFd, findVma, type KernelWorld } from '../model/kernel/world.ts';
 
 export const noLeak: Property<KernelWorld> = atEnd('leak', 'no page, file reference or dma-buf outlives its last user', ({ world: w }) => {
   const owned = new Set(w.dmabufs.filter((d) => !d.freed).flatMap((d) => d.pages));
@@ -11,7 +11,9 @@ export const noLeak: Property<KernelWorld> = atEnd('leak', 'no page, file refere
   if (page >= 0) return `page frame ${page} is allocated but belongs to no live dma-buf`;
   for (const [i, f] of w.files.entries()) {
     if (f.freed) continue;
-    const refs = everyFd(w).filter(([, , file]) => file === i).length + everyVma(w).filter(({ vma }) => vma.vm_file === i).length;
+    let refs = 0;
+    findFd(w, (_pid, _fd, file) => void (file === i && refs++));
+    findVma(w, (_pid, vma) => void (vma.vm_file === i && refs++));
     if (f.count !== refs) return `${f.name} has f_count ${f.count} but ${refs} references (fds and mappings): ${f.count > refs ? 'a reference leaked' : 'a reference is missing'}`;
   }
   return undefined;

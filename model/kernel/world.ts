@@ -175,17 +175,50 @@ export const fdtableOf = (w: KernelWorld, pid = 0): FdTable => w.processes[pid]!
 /** current->mm of process `pid` */
 export const mmOf = (w: KernelWorld, pid = 0): MmStruct => w.processes[pid]!.mm;
 
+/**
+ * Over every installed fd of every process, in pid then fd order: the first value `f`
+ * returns that is not undefined (properties check every state: this allocates nothing).
+ */
+export function findFd<T>(w: KernelWorld, f: (pid: number, fd: number, file: number) => T | undefined): T | undefined {
+  for (const p of w.processes) {
+    const fds = p.fdtable.fd;
+    for (let fd = 0; fd < fds.length; fd++) {
+      const file = fds[fd];
+      if (file === null || file === undefined) continue;
+      const r = f(p.pid, fd, file);
+      if (r !== undefined) return r;
+    }
+  }
+  return undefined;
+}
+
 /** Every installed fd of every process: [pid, fd, file]. */
 export function everyFd(w: KernelWorld): [number, number, number][] {
-  return w.processes.flatMap((p) => p.fdtable.fd.flatMap((file, fd) => (file === null ? [] : [[p.pid, fd, file] as [number, number, number]])));
+  const out: [number, number, number][] = [];
+  findFd(w, (pid, fd, file) => void out.push([pid, fd, file]));
+  return out;
 }
 
 /** 'fd 3', or 'fd 3 of pid 1' outside process 0 */
 export const fdName = (pid: number, fd: number): string => (pid === 0 ? `fd ${fd}` : `fd ${fd} of pid ${pid}`);
 
+/** Over every mapped vma of every process: the first value `f` returns that is not undefined. */
+export function findVma<T>(w: KernelWorld, f: (pid: number, vma: Vma) => T | undefined): T | undefined {
+  for (const p of w.processes) {
+    for (const v of p.mm.vmas) {
+      if (!v.mapped) continue;
+      const r = f(p.pid, v);
+      if (r !== undefined) return r;
+    }
+  }
+  return undefined;
+}
+
 /** Every mapped vma of every process, with its pid. */
 export function everyVma(w: KernelWorld): { pid: number; vma: Vma }[] {
-  return w.processes.flatMap((p) => p.mm.vmas.filter((v) => v.mapped).map((vma) => ({ pid: p.pid, vma })));
+  const out: { pid: number; vma: Vma }[] = [];
+  findVma(w, (pid, vma) => void out.push({ pid, vma }));
+  return out;
 }
 
 /** alloc_file(): a new struct file with f_count 1, owned by the caller. */
