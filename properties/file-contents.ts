@@ -5,6 +5,7 @@
 
 import { always, type Property } from '../src/index.ts';
 import { is_dma_buf_file } from '../model/kernel/dma-buf.ts';
+import { heapBufferOf } from '../model/kernel/system-heap.ts';
 import { fdName, findFd, type KernelWorld } from '../model/kernel/world.ts';
 
 /** The kernel undertook to fill `dmabuf` with the first `size` pages of its source file. */
@@ -27,7 +28,7 @@ export const fileLandsAtOffset: Property<PromisedWorld> = always(
       const dmabuf = f.private_data;
       const promise = w.promised.find((p) => p.dmabuf === dmabuf);
       if (!promise) return undefined;
-      const d = w.dmabufs[dmabuf]!;
+      const d = heapBufferOf(w, dmabuf);
       for (let i = 0; i < promise.size; i++) {
         const data = w.pages[d.pages[i]!]!.data;
         if (data !== i) {

@@ -3,10 +3,11 @@
 // (by the fd table entries and mappings of every process; the kernel holds nothing once its calls returned).
 
 import { atEnd, type Property } from '../src/index.ts';
+import { SYSTEM_HEAP_BUF_OPS } from '../model/kernel/system-heap.ts';
 import { findFd, findVma, type KernelWorld } from '../model/kernel/world.ts';
 
 export const noLeak: Property<KernelWorld> = atEnd('leak', 'no page, file reference or dma-buf outlives its last user', ({ world: w }) => {
-  const owned = new Set(w.dmabufs.filter((d) => !d.freed).flatMap((d) => d.pages));
+  const owned = new Set(w.dmabufs.filter((d) => !d.freed && d.ops === SYSTEM_HEAP_BUF_OPS).flatMap((d) => w.heap_buffers[d.priv]!.pages));
   const page = w.pages.findIndex((p, i) => !p.free && !owned.has(i));
   if (page >= 0) return `page frame ${page} is allocated but belongs to no live dma-buf`;
   for (const [i, f] of w.files.entries()) {

@@ -55,8 +55,8 @@
 
 import { deinitDmaHeapFileBlock, DMA_HEAP_FOPS, dma_heap_ioctl_return } from './ioctl.ts';
 import { defineModel, DONE, sequence, thread, type Block, type Thread } from '../../src/index.ts';
-import { dma_buf_export, dma_buf_put, dma_buf_vmap, dma_buf_vunmap } from '../kernel/dma-buf.ts';
-import { SYSTEM_HEAP_BUF_OPS, write_buffer_page } from '../kernel/system-heap.ts';
+import { dma_buf_put, dma_buf_vmap, dma_buf_vunmap } from '../kernel/dma-buf.ts';
+import { system_heap_dma_buf_export, write_buffer_page } from '../kernel/system-heap.ts';
 import { EBADF, EFAULT, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
 import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
 import { fd_install } from '../kernel/fdtable.ts';
@@ -167,7 +167,7 @@ export function blocks(p: Params): Record<string, K> {
         fails: ['-ENOMEM'],
         run: (k, c) => {
           if (c !== 'ok') return fail(k, -ENOMEM, 'free_buffer');
-          k.local.dmabuf = dma_buf_export(k.world, { ops: SYSTEM_HEAP_BUF_OPS, pages: [...k.local.pages], source: k.world.files[k.local.file]!.inode });
+          k.local.dmabuf = system_heap_dma_buf_export(k.world, [...k.local.pages], k.world.files[k.local.file]!.inode);
           return next;
         },
       },

@@ -95,8 +95,8 @@
 
 import { deinitDmaHeapFileBlock, DMA_HEAP_FOPS, dma_heap_ioctl_return } from './ioctl.ts';
 import { defineModel, DONE, sequence, thread, type Block, type Thread } from '../../src/index.ts';
-import { dma_buf_export, dma_buf_put } from '../kernel/dma-buf.ts';
-import { SYSTEM_HEAP_BUF_OPS } from '../kernel/system-heap.ts';
+import { dma_buf_put } from '../kernel/dma-buf.ts';
+import { system_heap_dma_buf_export } from '../kernel/system-heap.ts';
 import { EBADF, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
 import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
 import { fd_install } from '../kernel/fdtable.ts';
@@ -332,7 +332,7 @@ export function blocks(p: Params): Record<string, K> {
         run: (k, c) => {
           if (c !== 'ok') return fail(k, -ENOMEM, unwind(k.local));
           const w = k.world;
-          k.local.dmabuf = dma_buf_export(w, { ops: SYSTEM_HEAP_BUF_OPS, pages: [...k.local.sgt], source: w.files[k.local.file]!.inode });
+          k.local.dmabuf = system_heap_dma_buf_export(w, [...k.local.sgt], w.files[k.local.file]!.inode);
           w.promised.push({ dmabuf: k.local.dmabuf, size: k.local.fsize });
           return next;
         },

@@ -26,21 +26,18 @@ export const dma_buf_mmap_internal = helper('dma_buf_mmap_internal', function dm
   return mmap(w, dmabuf, vma);
 });
 
-/** struct dma_buf_export_info: the exporter's ops and priv, and (system heap) the buffer's pages and source file. */
+/** struct dma_buf_export_info: the exporter's ops, priv and size (in pages). */
 export interface DmaBufExportInfo {
   ops: string;
-  priv?: number;
-  pages?: number[];
-  source?: number;
-  /** exp_info.size, in pages (default: the pages') */
-  size?: number;
+  priv: number;
+  size: number;
 }
 
 /** dma_buf_export(): a new dma-buf and its anon file (f_count 1, owned by the caller). */
 export const dma_buf_export = helper('dma_buf_export', function dma_buf_export(w: KernelWorld, exp_info: DmaBufExportInfo): number {
   const dmabuf = w.dmabufs.length;
   const file = allocFile(w, { name: `dmabuf${dmabuf}`, f_op: DMA_BUF_FOPS, private_data: dmabuf });
-  w.dmabufs.push({ ops: exp_info.ops, file, pages: exp_info.pages ?? [], vmaps: 0, freed: false, source: exp_info.source ?? -1, priv: exp_info.priv ?? -1, size: exp_info.size ?? exp_info.pages?.length ?? 0 });
+  w.dmabufs.push({ ops: exp_info.ops, file, vmaps: 0, freed: false, priv: exp_info.priv, size: exp_info.size });
   return dmabuf;
 });
 

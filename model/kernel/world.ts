@@ -37,14 +37,10 @@ export interface DmaBuf {
   /** dmabuf->ops: the name the exporter registered its dma_buf_ops under (dma-buf.ts) */
   ops: string;
   file: number;
-  /** the heap buffer's pages, in order */
-  pages: number[];
   /** vmapping_counter */
   vmaps: number;
   freed: boolean;
-  /** the inode the buffer is filled from (DMA_HEAP_ALLOC_AND_READ_FILE), or -1 */
-  source: number;
-  /** dmabuf->priv: an index into the exporter's table (a udmabuf: its ubuf); -1 if none */
+  /** dmabuf->priv: an index into the exporter's table (the system heap: its buffer in world.heap_buffers; a udmabuf: its ubuf); -1 if none */
   priv: number;
   /** dmabuf->size, in pages */
   size: number;
@@ -64,6 +60,14 @@ export const VM_MIXEDMAP = 0x10000000;
  * as folios (a memfd's page cache: the folio and the page in it). null: pte_none.
  */
 export type Pte = null | { page: number } | { folio: number; index: number };
+
+/** struct system_heap_buffer (system-heap.ts): the pages of a heap dma-buf. */
+export interface SystemHeapBuffer {
+  /** the buffer's page frames, in order (its sg_table) */
+  pages: number[];
+  /** the inode the buffer is filled from (DMA_HEAP_ALLOC_AND_READ_FILE), or -1 */
+  source: number;
+}
 
 export interface Vma {
   /** vma->vm_start, in pages */
@@ -141,6 +145,8 @@ export interface KernelWorld {
   inodes: Inode[];
   pages: Page[];
   dmabufs: DmaBuf[];
+  /** the system heap's buffers (dmabuf->priv of its dma-bufs) */
+  heap_buffers: SystemHeapBuffer[];
   /** by pid; process 0 is the one every model starts with (its threads: all of them, unless a model forks) */
   processes: Process[];
   observed: Observation[];
@@ -153,6 +159,7 @@ export function emptyWorld(rlimitNofile: number, pageFrames: number): KernelWorl
     inodes: [],
     pages: Array.from({ length: pageFrames }, () => ({ free: true, data: null })),
     dmabufs: [],
+    heap_buffers: [],
     processes: [newProcess(0, rlimitNofile)],
     observed: [],
     returned: [],
