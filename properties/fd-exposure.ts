@@ -3,23 +3,21 @@
 // the number and mmap, read, dup or close it.
 
 import { always, type Property } from '../src/index.ts';
-import { filledPages } from '../model/kernel/dma-buf.ts';
-import type { KernelWorld } from '../model/kernel/world.ts';
+import { is_dma_buf_file } from '../model/kernel/dma-buf.ts';
+import { filledPages } from '../model/kernel/system-heap.ts';
+import { fdName, findFd, type KernelWorld } from '../model/kernel/world.ts';
 
 /** No fd refers to a dma-buf whose read from its source file has not completed. */
 export const fdExposesUnreadBuffer: Property<KernelWorld> = always(
   'fd-exposes-unread-buffer',
   'no installed fd refers to a dma-buf whose file read has not completed',
-  ({ world: w }) => {
-    for (const [fd, file] of w.fdtable.fd.entries()) {
-      if (file === null) continue;
+  ({ world: w }) =>
+    findFd(w, (pid, fd, file) => {
       const f = w.files[file]!;
-      if (f.kind !== 'dma_buf' || f.freed) continue;
-      const { filled, expected } = filledPages(w, f.dmabuf);
-      if (filled < expected) return `fd ${fd} refers to dmabuf${f.dmabuf}, of which ${filled} of ${expected} pages have been read`;
-    }
-    return undefined;
-  },
+      if (!is_dma_buf_file(w, file) || f.freed) return undefined;
+      const { filled, expected } = filledPages(w, f.private_data);
+      return filled < expected ? `${fdName(pid, fd)} refers to dmabuf${f.private_data}, of which ${filled} of ${expected} pages have been read` : undefined;
+    }),
 );
 
 /** No userspace thread reads a dma-buf that is only partly filled from its file. */
@@ -39,8 +37,8 @@ export const fdInstalledOnError: Property<KernelWorld> = always(
   ({ world: w }) => {
     for (const call of w.returned) {
       if (call.ret >= 0) continue;
-      const fd = w.fdtable.fd.findIndex((file) => file !== null && call.files.includes(file));
-      if (fd >= 0) return `${call.call} returned ${call.ret} but fd ${fd} (${w.files[w.fdtable.fd[fd]!]!.name}) that it installed stays in the table`;
+      const found = findFd(w, (pid, fd, file) => (call.files.includes(file) ? `${fdName(pid, fd)} (${w.files[file]!.name})` : undefined));
+      if (found) return `${call.call} returned ${call.ret} but ${found} that it installed stays in the table`;
     }
     return undefined;
   },

@@ -4,7 +4,9 @@
 // moment any thread can reach the buffer through an fd, all of them must be in place.
 
 import { always, type Property } from '../src/index.ts';
-import type { KernelWorld } from '../model/kernel/world.ts';
+import { is_dma_buf_file } from '../model/kernel/dma-buf.ts';
+import { heapBufferOf } from '../model/kernel/system-heap.ts';
+import { fdName, findFd, type KernelWorld } from '../model/kernel/world.ts';
 
 /** The kernel undertook to fill `dmabuf` with the first `size` pages of its source file. */
 export interface ReadPromise {
@@ -19,21 +21,20 @@ export interface PromisedWorld extends KernelWorld {
 export const fileLandsAtOffset: Property<PromisedWorld> = always(
   'file-lands-at-offset',
   'once an fd to a buffer filled from a file is visible, every page of the file is at its offset in the buffer',
-  ({ world: w }) => {
-    for (const [fd, file] of w.fdtable.fd.entries()) {
-      if (file === null) continue;
+  ({ world: w }) =>
+    findFd(w, (pid, fd, file) => {
       const f = w.files[file]!;
-      if (f.kind !== 'dma_buf' || f.freed) continue;
-      const promise = w.promised.find((p) => p.dmabuf === f.dmabuf);
-      if (!promise) continue;
-      const d = w.dmabufs[f.dmabuf]!;
+      if (!is_dma_buf_file(w, file) || f.freed) return undefined;
+      const dmabuf = f.private_data;
+      const promise = w.promised.find((p) => p.dmabuf === dmabuf);
+      if (!promise) return undefined;
+      const d = heapBufferOf(w, dmabuf);
       for (let i = 0; i < promise.size; i++) {
         const data = w.pages[d.pages[i]!]!.data;
         if (data !== i) {
-          return `fd ${fd} (dmabuf${f.dmabuf}) is visible but offset ${i} of the buffer holds ${data === null ? 'nothing' : `file page ${data}`}, not file page ${i} (${promise.size} pages promised)`;
+          return `${fdName(pid, fd)} (dmabuf${dmabuf}) is visible but offset ${i} of the buffer holds ${data === null ? 'nothing' : `file page ${data}`}, not file page ${i} (${promise.size} pages promised)`;
         }
       }
-    }
-    return undefined;
-  },
+      return undefined;
+    }),
 );

@@ -4,7 +4,9 @@
 // mapping reaches a udmabuf any more, every pin count is back to zero.
 
 import { always, atEnd, type Property } from '../src/index.ts';
-import type { UdmabufWorld } from '../model/kernel/udmabuf.ts';
+import { is_dma_buf_file } from '../model/kernel/dma-buf.ts';
+import { is_udmabuf, type UdmabufWorld } from '../model/kernel/udmabuf.ts';
+import { fdName, findFd, findVma } from '../model/kernel/world.ts';
 
 export const folioPinBugs = {
   'unpin-not-pinned': 'unpin_folio() of a folio that is not pinned, or by a udmabuf that holds no pin on it (pincount underflow)',
@@ -31,8 +33,8 @@ export const folioPinnedAfterClose: Property<UdmabufWorld> = atEnd(
   'folio-pinned-after-close',
   'all pin counts are back to zero once every udmabuf fd and mapping is gone',
   ({ world: w }) => {
-    const reachable = (file: number) => file >= 0 && !w.files[file]!.freed && w.files[file]!.kind === 'dma_buf' && w.dmabufs[w.files[file]!.dmabuf]!.exporter === 'udmabuf';
-    if (w.fdtable.fd.some((file) => file !== null && reachable(file)) || w.vmas.some((v) => reachable(v.file))) return undefined;
+    const reachable = (file: number) => file >= 0 && !w.files[file]!.freed && is_dma_buf_file(w, file) && is_udmabuf(w, w.files[file]!.private_data);
+    if (findFd(w, (_pid, _fd, file) => reachable(file) || undefined) || findVma(w, (_pid, vma) => reachable(vma.vm_file) || undefined)) return undefined;
     const i = w.folios.findIndex((f) => f.pincount !== 0);
     return i < 0 ? undefined : `every udmabuf fd is closed, but folio${i} has pincount ${w.folios[i]!.pincount}`;
   },
@@ -47,16 +49,12 @@ export const folioPinnedAfterClose: Property<UdmabufWorld> = atEnd(
 export const fdExposesUnpinnedBuffer: Property<UdmabufWorld> = always(
   'fd-exposes-unpinned-buffer',
   'no installed fd refers to a udmabuf whose pages are not all pinned yet',
-  ({ world: w }) => {
-    for (const [fd, file] of w.fdtable.fd.entries()) {
-      if (file === null) continue;
+  ({ world: w }) =>
+    findFd(w, (pid, fd, file) => {
       const f = w.files[file]!;
-      if (f.kind !== 'dma_buf' || f.freed) continue;
-      const d = w.dmabufs[f.dmabuf]!;
-      if (d.exporter !== 'udmabuf') continue;
-      const u = w.udmabufs[d.priv!]!;
-      if (!u.freed && u.pages.length < u.pagecount) return `fd ${fd} refers to dmabuf${f.dmabuf} (ubuf${d.priv}), of which ${u.pages.length} of ${u.pagecount} pages are pinned`;
-    }
-    return undefined;
-  },
+      if (!is_dma_buf_file(w, file) || f.freed || !is_udmabuf(w, f.private_data)) return undefined;
+      const d = w.dmabufs[f.private_data]!;
+      const u = w.udmabufs[d.priv]!;
+      return !u.freed && u.pages.length < u.pagecount ? `${fdName(pid, fd)} refers to dmabuf${f.private_data} (ubuf${d.priv}), of which ${u.pages.length} of ${u.pagecount} pages are pinned` : undefined;
+    }),
 );

@@ -4,7 +4,7 @@
 // use-after-free waiting for its first user.
 
 import { always, type Property } from '../src/index.ts';
-import type { KernelWorld } from '../model/kernel/world.ts';
+import { fdName, findFd, findVma, type KernelWorld } from '../model/kernel/world.ts';
 
 export const memorySafetyBugs = {
   'use-after-free': 'a page, file or dma-buf used after it was freed (raised at the access, or a freed file left reachable)',
@@ -15,10 +15,9 @@ export const danglingReference: Property<KernelWorld> = always(
   'use-after-free',
   'the fd table and the mappings only refer to live files',
   ({ world: w }) => {
-    const fd = w.fdtable.fd.findIndex((file) => file !== null && w.files[file]!.freed);
-    if (fd >= 0) return `fd ${fd} refers to ${w.files[w.fdtable.fd[fd]!]!.name}, released by its last fput`;
-    const vma = w.vmas.find((v) => v.file >= 0 && w.files[v.file]!.freed);
-    if (vma) return `a mapping of ${vma.owner} refers to ${w.files[vma.file]!.name}, released by its last fput`;
-    return undefined;
+    return (
+      findFd(w, (pid, fd, file) => (w.files[file]!.freed ? `${fdName(pid, fd)} refers to ${w.files[file]!.name}, released by its last fput` : undefined)) ??
+      findVma(w, (_pid, v) => (v.vm_file >= 0 && w.files[v.vm_file]!.freed ? `a mapping of ${v.owner} refers to ${w.files[v.vm_file]!.name}, released by its last fput` : undefined))
+    );
   },
 );

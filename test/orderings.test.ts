@@ -175,7 +175,7 @@ describe('kmc orderings', () => {
     for (const order of [afterInit, afterRead]) {
       const final = plainRun<KernelWorld>(compile(allocAndRead, 'posted', { order, rlimit: 2 })).world;
       expect(final.returned[0]!.ret, order).toBe(-EMFILE);
-      expect(final.files[final.fdtable.fd[FILE_FD]!]!.count, `${order}: the file's f_count is back to the fd table's`).toBe(1);
+      expect(final.files[final.processes[0]!.fdtable.fd[FILE_FD]!]!.count, `${order}: the file's f_count is back to the fd table's`).toBe(1);
       expect(final.pages.every((pg) => pg.free), `${order}: every page is freed`).toBe(true);
       expect(final.dmabufs.every((d) => d.freed), order).toBe(true);
     }

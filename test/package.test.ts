@@ -98,7 +98,7 @@ export default counter;
 
 // the kernel world, racers and properties from their subpaths
 const KERNEL_MODEL = `import { checkVariant, defineModel, DONE, exploreBfs, compile, thread, type Model } from 'kmcheck';
-import { addInode, allocFile, close_fd, emptyWorld, fd_install, get_unused_fd_flags, type KernelWorld } from 'kmcheck/kernel';
+import { addInode, allocFile, close_fd, emptyWorld, EXT4_FILE_OPERATIONS, fd_install, get_unused_fd_flags, type KernelWorld } from 'kmcheck/kernel';
 import { danglingReference, noLeak } from 'kmcheck/properties';
 import { fdCloser } from 'kmcheck/userspace';
 
@@ -119,7 +119,7 @@ export const install: Model<KernelWorld, {}> = defineModel({
             const inode = addInode(k.world, 'f', 1);
             const fd = get_unused_fd_flags(k.world);
             if (fd < 0) return DONE;
-            fd_install(k.world, fd, allocFile(k.world, { name: 'f', kind: 'regular', inode, dmabuf: -1 }));
+            fd_install(k.world, fd, allocFile(k.world, { name: 'f', f_op: EXT4_FILE_OPERATIONS, inode }));
             k.local.fd = fd;
             return 'close';
           },

@@ -53,14 +53,17 @@
 // (system_heap_allocate gets an unaligned len and fails with -ENOMEM), the
 // fatal_signal_pending() check, and dma_resv locking around dma_buf_vmap.
 
-import { dma_heap_ioctl_return } from './ioctl.ts';
+import { deinitDmaHeapFileBlock, DMA_HEAP_FOPS, dma_heap_ioctl_return } from './ioctl.ts';
 import { defineModel, DONE, sequence, thread, type Block, type Thread } from '../../src/index.ts';
-import { dma_buf_export, dma_buf_fd, dma_buf_put, dma_buf_vmap, dma_buf_vunmap, write_buffer_page } from '../kernel/dma-buf.ts';
+import { dma_buf_put, dma_buf_vmap, dma_buf_vunmap } from '../kernel/dma-buf.ts';
+import { system_heap_dma_buf_export, write_buffer_page } from '../kernel/system-heap.ts';
 import { EBADF, EFAULT, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
-import { fd_install, get_unused_fd_flags, put_unused_fd } from '../kernel/fdtable.ts';
+import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
+import { fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { allow_write_access, deny_write_access, i_size_read } from '../kernel/inode.ts';
 import { __free_pages, alloc_page } from '../kernel/page.ts';
+import { EXT4_FILE_OPERATIONS } from '../kernel/fs.ts';
 import { addInode, allocFile, emptyWorld, type KernelWorld } from '../kernel/world.ts';
 import { fdCloser } from '../userspace/fd-closer.ts';
 import { fdFiller } from '../userspace/fd-filler.ts';
@@ -99,7 +102,7 @@ export const params = {
 const COUNT = { integer: true, min: 0, max: 4 } as const;
 export type Params = typeof params;
 
-interface Locals {
+interface Locals extends FdLocals {
   ret: number;
   /** the heap device's file, from fdget() */
   heap: number;
@@ -110,9 +113,6 @@ interface Locals {
   /** pages allocated so far by system_heap_allocate */
   pages: number[];
   dmabuf: number;
-  /** the fd number, once reserved */
-  fd: number;
-  installed: boolean;
   /** kernel_read_file: i_size and pages copied */
   isize: number;
   copied: number;
@@ -120,9 +120,6 @@ interface Locals {
 
 type K = Block<KernelWorld, Locals>;
 
-const fail = (k: { local: Locals }, ret: number, label: string) => ((k.local.ret = ret), label);
-/** After the handle labels: release a reserved fd that was never installed. */
-const unwindFd = (l: Locals) => (l.fd >= 0 && !l.installed ? 'put_unused_fd' : 'return');
 /**
  * The error label for a failure at a point the order chose: undo whatever the blocks before
  * it did, as the C labels fall through (error_put -> error_file -> put_unused_fd).
@@ -138,17 +135,8 @@ export function blocks(p: Params): Record<string, K> {
   const copyUnwinds = order.indexOf('copy_to_user') < installAt;
 
   return {
-    get_unused_fd_flags: (next) => ({
-      get_unused_fd_flags: {
-        run: (k) => {
-          const fd = get_unused_fd_flags(k.world);
-          // -EMFILE undoes what the blocks before it did (nothing, when it comes first)
-          if (fd < 0) return fail(k, fd, unwind(k.local));
-          k.local.fd = fd;
-          return next;
-        },
-      },
-    }),
+    // -EMFILE undoes what the blocks before it did (nothing, when it comes first)
+    get_unused_fd_flags: getUnusedFdFlagsBlock({ unwind }),
 
     init_dma_heap_file: (next) => ({
       init_dma_heap_file: {
@@ -179,7 +167,7 @@ export function blocks(p: Params): Record<string, K> {
         fails: ['-ENOMEM'],
         run: (k, c) => {
           if (c !== 'ok') return fail(k, -ENOMEM, 'free_buffer');
-          k.local.dmabuf = dma_buf_export(k.world, [...k.local.pages], k.world.files[k.local.file]!.inode);
+          k.local.dmabuf = system_heap_dma_buf_export(k.world, [...k.local.pages], k.world.files[k.local.file]!.inode);
           return next;
         },
       },
@@ -237,37 +225,11 @@ export function blocks(p: Params): Record<string, K> {
       },
     }),
 
-    dma_buf_fd: (next) => ({
-      dma_buf_fd: {
-        run: (k) => {
-          const fd = dma_buf_fd(k.world, k.local.dmabuf);
-          if (fd < 0) return fail(k, fd, 'error_put');
-          k.local.fd = fd;
-          k.local.installed = true;
-          return next;
-        },
-      },
-    }),
+    dma_buf_fd: dmaBufFdBlock({ unwind: () => 'error_put' }),
 
-    fd_install: (next) => ({
-      fd_install: {
-        run: (k) => {
-          fd_install(k.world, k.local.fd, k.world.dmabufs[k.local.dmabuf]!.file);
-          k.local.installed = true;
-          return next;
-        },
-      },
-    }),
+    fd_install: fdInstallBlock(),
 
-    deinit_dma_heap_file: (next) => ({
-      deinit_dma_heap_file: {
-        run: (k) => {
-          fput(k.world, k.local.file);
-          k.local.file = -1;
-          return next;
-        },
-      },
-    }),
+    deinit_dma_heap_file: deinitDmaHeapFileBlock(),
 
     copy_to_user: (next) => ({
       copy_to_user: {
@@ -282,7 +244,7 @@ export function dmaHeapIoctl(p: Params): Thread<KernelWorld> {
   const order = p.order.split(',');
   return thread<KernelWorld, Locals>({
     name: 'ioctl',
-    locals: { ret: 0, heap: -1, file: -1, fsize: 0, pages: [], dmabuf: -1, fd: -1, installed: false, isize: 0, copied: 0 },
+    locals: { ret: 0, heap: -1, file: -1, fsize: 0, pages: [], dmabuf: -1, fd: -1, reserved: -1, isize: 0, copied: 0 },
     steps: {
       dma_heap_ioctl: {
         run: (k) => {
@@ -307,12 +269,7 @@ export function dmaHeapIoctl(p: Params): Thread<KernelWorld> {
           return unwindFd(k.local);
         },
       },
-      put_unused_fd: {
-        run: (k) => {
-          put_unused_fd(k.world, k.local.fd);
-          return 'return';
-        },
-      },
+      put_unused_fd: putUnusedFdStep('return', false),
       return: {
         run: (k) => {
           dma_heap_ioctl_return(k.world, k.local);
@@ -338,8 +295,8 @@ export const allocAndRead = defineModel({
   },
   world: (p) => {
     const w = emptyWorld(p.rlimit, p.pages);
-    const heap = allocFile(w, { name: '/dev/dma_heap/system', kind: 'dma_heap', inode: -1, dmabuf: -1 });
-    const file = allocFile(w, { name: 'model.bin', kind: 'regular', inode: addInode(w, 'model.bin', p.pages), dmabuf: -1 });
+    const heap = allocFile(w, { name: '/dev/dma_heap/system', f_op: DMA_HEAP_FOPS });
+    const file = allocFile(w, { name: 'model.bin', f_op: EXT4_FILE_OPERATIONS, inode: addInode(w, 'model.bin', p.pages) });
     fd_install(w, HEAP_FD, heap);
     fd_install(w, FILE_FD, file);
     return w;

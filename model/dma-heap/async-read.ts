@@ -93,16 +93,19 @@
 // compound pages (the parray overflow of §9.6), kthread_stop, the missing spin_lock_init,
 // the fatal_signal_pending() check in the allocation loop, prepare_kernel_cred failing.
 
-import { dma_heap_ioctl_return } from './ioctl.ts';
-import { defineModel, DONE, sequence, thread, type Block, type Step, type Thread } from '../../src/index.ts';
-import { dma_buf_export, dma_buf_fd, dma_buf_put } from '../kernel/dma-buf.ts';
+import { deinitDmaHeapFileBlock, DMA_HEAP_FOPS, dma_heap_ioctl_return } from './ioctl.ts';
+import { defineModel, DONE, sequence, thread, type Block, type Thread } from '../../src/index.ts';
+import { dma_buf_put } from '../kernel/dma-buf.ts';
+import { system_heap_dma_buf_export } from '../kernel/system-heap.ts';
 import { EBADF, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
-import { fd_install, get_unused_fd_flags, put_unused_fd } from '../kernel/fdtable.ts';
+import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
+import { fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { allow_write_access, deny_write_access, i_size_read } from '../kernel/inode.ts';
 import { emptyWorkList, queue_work, splice_works, waitChoices, type WorkList } from '../kernel/kthread.ts';
 import { __free_pages, alloc_page } from '../kernel/page.ts';
 import { emptyIo, end_io, start_io, vmap, vunmap, write_vmap_page, type IoWorld } from '../kernel/vmalloc.ts';
+import { EXT4_FILE_OPERATIONS } from '../kernel/fs.ts';
 import { addInode, allocFile, emptyWorld } from '../kernel/world.ts';
 import { violation } from '../../src/index.ts';
 import { fdCloser } from '../userspace/fd-closer.ts';
@@ -197,7 +200,7 @@ export interface AsyncWorld extends IoWorld, PromisedWorld {
   fctl: WorkList;
 }
 
-interface Locals {
+interface Locals extends FdLocals {
   ret: number;
   heap: number;
   file: number;
@@ -224,13 +227,7 @@ interface Locals {
   ended: boolean;
 }
 
-const fail = (k: { local: Locals }, ret: number, label: string) => ((k.local.ret = ret), label);
-
-type S = Step<AsyncWorld, Locals>;
 type K = Block<AsyncWorld, Locals>;
-
-/** After the error labels: release an fd number reserved and never installed. */
-const unwindFd = (l: Locals) => (l.reserved >= 0 ? 'put_unused_fd' : 'return');
 
 /**
  * The blocks of the ioctl's path, chained by `order`. A failure enters the error labels at
@@ -335,7 +332,7 @@ export function blocks(p: Params): Record<string, K> {
         run: (k, c) => {
           if (c !== 'ok') return fail(k, -ENOMEM, unwind(k.local));
           const w = k.world;
-          k.local.dmabuf = dma_buf_export(w, [...k.local.sgt], w.files[k.local.file]!.inode);
+          k.local.dmabuf = system_heap_dma_buf_export(w, [...k.local.sgt], w.files[k.local.file]!.inode);
           w.promised.push({ dmabuf: k.local.dmabuf, size: k.local.fsize });
           return next;
         },
@@ -359,48 +356,13 @@ export function blocks(p: Params): Record<string, K> {
       },
     }),
 
-    dma_buf_fd: (next) => ({
-      dma_buf_fd: {
-        run: (k) => {
-          const fd = dma_buf_fd(k.world, k.local.dmabuf);
-          if (fd < 0) return fail(k, fd, unwind(k.local));
-          k.local.fd = fd;
-          return next;
-        },
-      },
-    }),
+    dma_buf_fd: dmaBufFdBlock({ unwind }),
 
-    get_unused_fd_flags: (next) => ({
-      get_unused_fd_flags: {
-        run: (k) => {
-          const fd = get_unused_fd_flags(k.world);
-          if (fd < 0) return fail(k, fd, unwind(k.local));
-          k.local.reserved = fd;
-          return next;
-        },
-      },
-    }),
+    get_unused_fd_flags: getUnusedFdFlagsBlock({ unwind }),
 
-    fd_install: (next) => ({
-      fd_install: {
-        run: (k) => {
-          fd_install(k.world, k.local.reserved, k.world.dmabufs[k.local.dmabuf]!.file);
-          k.local.fd = k.local.reserved;
-          k.local.reserved = -1;
-          return next;
-        },
-      },
-    }),
+    fd_install: fdInstallBlock(),
 
-    deinit_dma_heap_file: (next) => ({
-      deinit_dma_heap_file: {
-        run: (k) => {
-          fput(k.world, k.local.file);
-          k.local.file = -1;
-          return next;
-        },
-      },
-    }),
+    deinit_dma_heap_file: deinitDmaHeapFileBlock(),
   };
 }
 
@@ -476,13 +438,7 @@ function ioctlAsync(p: Params): Thread<AsyncWorld> {
           return unwindFd(k.local);
         },
       },
-      put_unused_fd: {
-        run: (k) => {
-          put_unused_fd(k.world, k.local.reserved);
-          k.local.reserved = -1;
-          return 'return';
-        },
-      },
+      put_unused_fd: putUnusedFdStep('return'),
       return: {
         run: (k) => {
           dma_heap_ioctl_return(k.world, k.local);
@@ -598,7 +554,7 @@ function syncIoctl(p: Params): Thread<AsyncWorld> {
     kernel_read: { resource: 'io', seconds: p.pageMB / p.readMBps },
   };
   const steps = Object.fromEntries(Object.entries(t.steps).map(([label, s]) => [label, costs[label] ? { ...s, cost: costs[label] } : s]));
-  return { ...t, steps } as Thread<AsyncWorld>;
+  return { ...t, steps };
 }
 
 const FIXED = { gatherFreesPage: true, checkShortRead: true } as const;
@@ -626,8 +582,8 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
   },
   world: (p): AsyncWorld => {
     const w = emptyWorld(p.rlimit, p.pages);
-    const heap = allocFile(w, { name: '/dev/dma_heap/system', kind: 'dma_heap', inode: -1, dmabuf: -1 });
-    const file = allocFile(w, { name: 'model.bin', kind: 'regular', inode: addInode(w, 'model.bin', p.pages), dmabuf: -1 });
+    const heap = allocFile(w, { name: '/dev/dma_heap/system', f_op: DMA_HEAP_FOPS });
+    const file = allocFile(w, { name: 'model.bin', f_op: EXT4_FILE_OPERATIONS, inode: addInode(w, 'model.bin', p.pages) });
     fd_install(w, HEAP_FD, heap);
     fd_install(w, FILE_FD, file);
     return { ...w, ...emptyIo(), promised: [], ftasks: [], fworks: [], fctl: emptyWorkList() };
@@ -635,10 +591,10 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
   threads: (p) => [
     p.async ? ioctlAsync(p) : syncIoctl(p),
     ...(p.async ? Array.from({ length: p.workers }, (_, i) => heapFworkThread(p, p.workers === 1 ? 'heap_fwork_t' : `heap_fwork_t${i}`)) : []),
-    ...Array.from({ length: p.guessers }, (_, i) => fdGuesser(`guesser${i}`) as Thread<AsyncWorld>),
-    ...Array.from({ length: p.closers }, (_, i) => fdCloser(`closer${i}`) as Thread<AsyncWorld>),
-    ...Array.from({ length: p.truncaters }, (_, i) => truncater(`truncater${i}`, 0, Math.max(1, p.pages - 1)) as Thread<AsyncWorld>),
-    ...Array.from({ length: p.fillers }, (_, i) => fdFiller(`filler${i}`) as Thread<AsyncWorld>),
+    ...Array.from({ length: p.guessers }, (_, i) => fdGuesser<AsyncWorld>(`guesser${i}`)),
+    ...Array.from({ length: p.closers }, (_, i) => fdCloser<AsyncWorld>(`closer${i}`)),
+    ...Array.from({ length: p.truncaters }, (_, i) => truncater<AsyncWorld>(`truncater${i}`, 0, Math.max(1, p.pages - 1))),
+    ...Array.from({ length: p.fillers }, (_, i) => fdFiller<AsyncWorld>(`filler${i}`)),
   ],
   properties: () => [fdExposesUnreadBuffer, halfReadBufferObserved, fdInstalledOnError, danglingReference, noLeak, pageFreedUnderIo, fileLandsAtOffset],
   bugs: memorySafetyBugs,

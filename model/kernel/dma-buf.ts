@@ -1,79 +1,83 @@
-// dma-buf objects (drivers/dma-buf/dma-buf.c) exported by the system heap
-// (drivers/dma-buf/heaps/system_heap.c): export, fd, put, release, vmap.
+// dma-buf objects (drivers/dma-buf/dma-buf.c): export, fd, put, release, vmap. What differs
+// per exporter is in its dma_buf_ops (dma-buf-ops.ts), registered in the exporter's file
+// (system-heap.ts, udmabuf.ts).
 
 import { violation } from '../../src/index.ts';
+import { dma_buf_ops } from './dma-buf-ops.ts';
 import { assertLive, fput } from './file.ts';
+import { register_file_operations } from './file-operations.ts';
 import { fd_install, get_unused_fd_flags } from './fdtable.ts';
-import { __free_pages, assertPageLive } from './page.ts';
-import { allocFile, type KernelWorld } from './world.ts';
-import { release_udmabuf, type UdmabufWorld } from './udmabuf.ts';
+import { EINVAL } from './errno.ts';
+import { allocFile, type KernelWorld, type Vma } from './world.ts';
+import { helper } from './helpers.ts';
+
+/** dma_buf_fops: the dma-buf file's last fput releases the dma-buf; mmap is dma_buf_mmap_internal. */
+export const DMA_BUF_FOPS = register_file_operations('dma_buf_fops', {
+  release: (w, file) => dma_buf_release(w, w.files[file]!.private_data),
+  mmap: (w, file, vma) => dma_buf_mmap_internal(w, w.files[file]!.private_data, vma),
+});
+
+/** dma_buf_mmap_internal(): no ->mmap: -EINVAL; past the buffer's end: -EINVAL; else dmabuf->ops->mmap. */
+export const dma_buf_mmap_internal = helper('dma_buf_mmap_internal', function dma_buf_mmap_internal(w: KernelWorld, dmabuf: number, vma: Vma): number {
+  assertDmaBufLive(w, dmabuf, 'dma_buf_mmap_internal');
+  const mmap = dma_buf_ops(w, dmabuf).mmap;
+  if (!mmap) return -EINVAL;
+  if (vma.vm_pgoff + vma.pages > w.dmabufs[dmabuf]!.size) return -EINVAL;
+  return mmap(w, dmabuf, vma);
+});
+
+/** struct dma_buf_export_info: the exporter's ops, priv and size (in pages). */
+export interface DmaBufExportInfo {
+  ops: string;
+  priv: number;
+  size: number;
+}
 
 /** dma_buf_export(): a new dma-buf and its anon file (f_count 1, owned by the caller). */
-export function dma_buf_export(w: KernelWorld, pages: number[], source: number): number {
+export const dma_buf_export = helper('dma_buf_export', function dma_buf_export(w: KernelWorld, exp_info: DmaBufExportInfo): number {
   const dmabuf = w.dmabufs.length;
-  const file = allocFile(w, { name: `dmabuf${dmabuf}`, kind: 'dma_buf', inode: -1, dmabuf });
-  w.dmabufs.push({ exporter: 'system_heap', file, pages, vmaps: 0, freed: false, source });
+  const file = allocFile(w, { name: `dmabuf${dmabuf}`, f_op: DMA_BUF_FOPS, private_data: dmabuf });
+  w.dmabufs.push({ ops: exp_info.ops, file, vmaps: 0, freed: false, priv: exp_info.priv, size: exp_info.size });
   return dmabuf;
-}
+});
 
-/** dma_buf_export() by udmabuf (export_udmabuf): no heap pages; dmabuf->priv = ubuf. */
-export function dma_buf_export_udmabuf(w: UdmabufWorld, ubuf: number): number {
-  const dmabuf = w.dmabufs.length;
-  const file = allocFile(w, { name: `dmabuf${dmabuf}`, kind: 'dma_buf', inode: -1, dmabuf });
-  w.dmabufs.push({ exporter: 'udmabuf', file, pages: [], vmaps: 0, freed: false, source: -1, priv: ubuf });
-  return dmabuf;
-}
+/** is_dma_buf_file() */
+export const is_dma_buf_file = helper('is_dma_buf_file', function is_dma_buf_file(w: KernelWorld, file: number): boolean {
+  return w.files[file]!.f_op === DMA_BUF_FOPS;
+});
 
 /** dma_buf_fd(): get_unused_fd_flags() + fd_install(); the caller's reference goes to the fd table. */
-export function dma_buf_fd(w: KernelWorld, dmabuf: number): number {
+export const dma_buf_fd = helper('dma_buf_fd', function dma_buf_fd(w: KernelWorld, dmabuf: number): number {
   const fd = get_unused_fd_flags(w);
   if (fd < 0) return fd;
   fd_install(w, fd, w.dmabufs[dmabuf]!.file);
   return fd;
-}
+});
 
-export function dma_buf_put(w: KernelWorld, dmabuf: number): void {
+export const dma_buf_put = helper('dma_buf_put', function dma_buf_put(w: KernelWorld, dmabuf: number): void {
   fput(w, w.dmabufs[dmabuf]!.file);
-}
+});
 
-/** Runs on the last fput of the dma-buf's file. */
-export function dma_buf_release(w: KernelWorld, dmabuf: number): void {
+/** Runs on the last fput of the dma-buf's file: dmabuf->ops->release. */
+export const dma_buf_release = helper('dma_buf_release', function dma_buf_release(w: KernelWorld, dmabuf: number): void {
   const d = w.dmabufs[dmabuf]!;
   if (d.vmaps > 0) violation('use-after-free', `dma_buf_release of dmabuf${dmabuf} while the kernel still has it vmapped (BUG_ON(dmabuf->vmapping_counter))`);
-  if (d.exporter === 'udmabuf') release_udmabuf(w as UdmabufWorld, d.priv!);
-  // system_heap_dma_buf_release: __free_pages on every page of the buffer
-  else for (const page of d.pages) __free_pages(w, page);
+  dma_buf_ops(w, dmabuf).release(w, dmabuf);
   d.freed = true;
-}
+});
 
-export function dma_buf_vmap(w: KernelWorld, dmabuf: number): void {
+export const dma_buf_vmap = helper('dma_buf_vmap', function dma_buf_vmap(w: KernelWorld, dmabuf: number): void {
   assertDmaBufLive(w, dmabuf, 'dma_buf_vmap');
   w.dmabufs[dmabuf]!.vmaps += 1;
-}
+});
 
-export function dma_buf_vunmap(w: KernelWorld, dmabuf: number): void {
+export const dma_buf_vunmap = helper('dma_buf_vunmap', function dma_buf_vunmap(w: KernelWorld, dmabuf: number): void {
   assertDmaBufLive(w, dmabuf, 'dma_buf_vunmap');
   w.dmabufs[dmabuf]!.vmaps -= 1;
-}
+});
 
-export function assertDmaBufLive(w: KernelWorld, dmabuf: number, what: string): void {
+export const assertDmaBufLive = helper('assertDmaBufLive', function assertDmaBufLive(w: KernelWorld, dmabuf: number, what: string): void {
   const d = w.dmabufs[dmabuf]!;
   assertLive(w, d.file, what);
   if (d.freed) violation('use-after-free', `${what} on dmabuf${dmabuf}, already released`);
-}
-
-/** A CPU write of file page `data` into page `index` of the buffer (through the kernel's vmap). */
-export function write_buffer_page(w: KernelWorld, dmabuf: number, index: number, data: number): void {
-  const page = w.dmabufs[dmabuf]!.pages[index]!;
-  assertPageLive(w, page, `write to page ${index} of dmabuf${dmabuf}`);
-  w.pages[page]!.data = data;
-}
-
-/** How many of the buffer's pages hold what the source file has at that offset, of how many should. */
-export function filledPages(w: KernelWorld, dmabuf: number): { filled: number; expected: number } {
-  const d = w.dmabufs[dmabuf]!;
-  const expected = d.source < 0 ? 0 : Math.min(d.pages.length, w.inodes[d.source]!.size);
-  let filled = 0;
-  for (let i = 0; i < expected; i++) if (w.pages[d.pages[i]!]!.data === i) filled++;
-  return { filled, expected };
-}
+});

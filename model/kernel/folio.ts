@@ -1,4 +1,5 @@
-// Folios of a memfd's page cache and their FOLL_PIN pins (mm/gup.c): try_grab_folio(FOLL_PIN)
+// Folios of a memfd's page cache, their lock (PG_locked: folio_lock / folio_unlock,
+// mm/filemap.c) and their FOLL_PIN pins (mm/gup.c): try_grab_folio(FOLL_PIN)
 // takes one pin, unpin_folio() drops one, unpin_folios() drops one per array entry
 // (runs of the same folio coalesced into one gup_put_folio(folio, n)). A folio may be
 // pinned several times (two udmabuf items over the same folio): pins are a multiset.
@@ -9,8 +10,9 @@
 // `unpin-not-pinned` bug (a pincount/refcount underflow: VM_BUG_ON, or a use-after-free
 // once the refcount reaches 0).
 
-import { violation } from '../../src/index.ts';
+import { ModelError, violation } from '../../src/index.ts';
 import type { KernelWorld } from './world.ts';
+import { helper } from './helpers.ts';
 
 export const PAGE_SIZE = 4096;
 
@@ -35,31 +37,63 @@ export interface Folio {
   pins: Pin[];
   /** still in the page cache (truncation and inode eviction take it out) */
   inCache: boolean;
+  /** PG_locked: the thread holding folio_lock(), or null */
+  locked: string | null;
 }
 
 export interface FolioWorld extends KernelWorld {
   folios: Folio[];
 }
 
+/** The name of a folio's lock, for waits and deadlock cycles. */
+export const folioLockName = (folio: number) => `folio${folio}->PG_locked`;
+
+/** folio_lock() would not sleep. */
+export const folio_can_lock = helper('folio_can_lock', function folio_can_lock(w: FolioWorld, folio: number): boolean {
+  return w.folios[folio]!.locked === null;
+});
+
+/** folio_lock(): the step must be guarded by folio_can_lock (it sleeps on PG_locked). */
+export const folio_lock = helper('folio_lock', function folio_lock(w: FolioWorld, folio: number, who: string): void {
+  const f = w.folios[folio]!;
+  if (f.locked === who) throw new ModelError(`${who} locks folio${folio}, which it already holds locked (a self-deadlock)`);
+  if (f.locked !== null) throw new ModelError(`${who} locks folio${folio} (held by ${f.locked}) in a step not guarded by folio_can_lock`);
+  f.locked = who;
+});
+
+/** folio_trylock(): true and locked, or false. */
+export const folio_trylock = helper('folio_trylock', function folio_trylock(w: FolioWorld, folio: number, who: string): boolean {
+  const f = w.folios[folio]!;
+  if (f.locked !== null) return false;
+  f.locked = who;
+  return true;
+});
+
+export const folio_unlock = helper('folio_unlock', function folio_unlock(w: FolioWorld, folio: number, who: string): void {
+  const f = w.folios[folio]!;
+  if (f.locked !== who) violation('lock-imbalance', `${who} unlocked folio${folio}, which ${f.locked === null ? 'is not locked' : `${f.locked} holds locked`}`);
+  f.locked = null;
+});
+
 /** try_grab_folio(folio, 1, FOLL_PIN) */
-export function try_grab_folio(w: FolioWorld, folio: number, holder: string, writeSealed: boolean): void {
+export const try_grab_folio = helper('try_grab_folio', function try_grab_folio(w: FolioWorld, folio: number, holder: string, writeSealed: boolean): void {
   const f = w.folios[folio]!;
   f.pincount += 1;
   f.pins.push({ holder, writeSealed });
-}
+});
 
 /** unpin_folio(): gup_put_folio(folio, 1, FOLL_PIN). `holder` is ghost: whose pin this undoes. */
-export function unpin_folio(w: FolioWorld, folio: number, holder: string): void {
+export const unpin_folio = helper('unpin_folio', function unpin_folio(w: FolioWorld, folio: number, holder: string): void {
   const f = w.folios[folio]!;
   if (f.pincount <= 0) violation('unpin-not-pinned', `unpin_folio(folio${folio}) by ${holder}, but folio${folio} is not pinned (pincount underflow)`);
   const i = f.pins.findIndex((p) => p.holder === holder);
   if (i < 0) violation('unpin-not-pinned', `unpin_folio(folio${folio}) by ${holder}, which holds no pin on it (it drops a pin of ${f.pins[0]!.holder})`);
   f.pins.splice(i, 1);
   f.pincount -= 1;
-}
+});
 
 /** unpin_folios(folios, nfolios): runs of one folio are dropped with one gup_put_folio(folio, run). */
-export function unpin_folios(w: FolioWorld, folios: readonly number[], holder: string): void {
+export const unpin_folios = helper('unpin_folios', function unpin_folios(w: FolioWorld, folios: readonly number[], holder: string): void {
   let i = 0;
   while (i < folios.length) {
     let j = i + 1;
@@ -67,4 +101,4 @@ export function unpin_folios(w: FolioWorld, folios: readonly number[], holder: s
     for (let n = 0; n < j - i; n++) unpin_folio(w, folios[i]!, holder);
     i = j;
   }
-}
+});

@@ -6,6 +6,8 @@
 // pending signal ends it early with -ERESTARTSYS (see the kernel-doc of
 // wait_event_freezable), which callers that ignore its return value must survive.
 
+import { helper } from './helpers.ts';
+
 export interface WorkList {
   /** queued works (indices into the model's work table), in order */
   queue: number[];
@@ -13,25 +15,25 @@ export interface WorkList {
   nr_work: number;
 }
 
-export function emptyWorkList(): WorkList {
+export const emptyWorkList = helper('emptyWorkList', function emptyWorkList(): WorkList {
   return { queue: [], nr_work: 0 };
-}
+});
 
 /** list_add_tail under the lock, atomic_inc(nr_work), wake_up(threadwq). */
-export function queue_work(l: WorkList, work: number): void {
+export const queue_work = helper('queue_work', function queue_work(l: WorkList, work: number): void {
   l.queue.push(work);
   l.nr_work += 1;
-}
+});
 
 /** list_splice_init(&works, &local): take every queued work. */
-export function splice_works(l: WorkList): number[] {
+export const splice_works = helper('splice_works', function splice_works(l: WorkList): number[] {
   const out = l.queue;
   l.queue = [];
   return out;
-}
+});
 
 /** Choices of a wait_event step: 'woken' once the condition holds; a signal while it does not (if the wait is interruptible). */
-export function waitChoices(condition: boolean, interruptible: boolean): string[] {
+export const waitChoices = helper('waitChoices', function waitChoices(condition: boolean, interruptible: boolean): string[] {
   if (condition) return ['woken'];
   return interruptible ? ['-ERESTARTSYS'] : [];
-}
+});

@@ -1,10 +1,206 @@
-// Userspace mappings: munmap drops the file reference the vma held (vma->vm_file).
+// A process's address space (mm/mmap.c, mm/memory.c, mm/mremap.c): mmap through the file's
+// f_op->mmap, the page fault path through vma->vm_ops->fault, munmap, mremap (shrink, grow
+// in place, or move with MREMAP_MAYMOVE), and the rss counters a present normal page counts
+// in. Addresses and sizes are in pages. Addresses are never reused (the next mmap goes past
+// every vma the mm ever had), so an address says which mmap made it and a state needs no
+// allocator history. A vma is unmapped whole (no splitting).
+//
+// vm_operations_struct tables are registered by name, like file_operations.
 
-import { fput } from './file.ts';
-import type { KernelWorld } from './world.ts';
+import { ModelError } from '../../src/index.ts';
+import { EFAULT, EINVAL, ENODEV, ENOMEM } from './errno.ts';
+import { assertLive, fput, get_file } from './file.ts';
+import { f_op } from './file-operations.ts';
+import { mmOf, VM_DONTEXPAND, VM_MIXEDMAP, VM_PFNMAP, type KernelWorld, type MmStruct, type Pte, type RssStat, type Vma } from './world.ts';
+import { helper } from './helpers.ts';
 
-export function vm_munmap(w: KernelWorld, vma: number): void {
-  const v = w.vmas[vma]!;
-  fput(w, v.file);
-  v.file = -1;
+// include/linux/mm_types.h vm_fault_t
+export const VM_FAULT_OOM = 0x1;
+export const VM_FAULT_SIGBUS = 0x2;
+export const VM_FAULT_SIGSEGV = 0x40;
+export const VM_FAULT_NOPAGE = 0x100;
+
+// include/uapi/linux/mman.h
+export const MREMAP_MAYMOVE = 1;
+
+/** Where the first mmap of an mm goes (a page number). */
+export const MMAP_BASE = 16;
+
+export interface VmOperations<W extends KernelWorld = KernelWorld> {
+  /** ->fault: fill the pte of file page `pgoff` (vmf_insert_pfn, finish_fault) and return 0 or VM_FAULT_NOPAGE, else a VM_FAULT_ error */
+  fault?: (w: W, pid: number, vma: number, pgoff: number) => number;
+  /** ->open: a copy of the vma was made (fork, a split) */
+  open?: (w: W, pid: number, vma: number) => void;
+  /** ->close: the vma goes away (munmap, exit) */
+  close?: (w: W, pid: number, vma: number) => void;
 }
+
+const vmOperations: Record<string, VmOperations<any>> = {};
+
+export const register_vm_operations = helper('register_vm_operations', function register_vm_operations<W extends KernelWorld>(name: string, ops: VmOperations<W>): string {
+  if (vmOperations[name] && vmOperations[name] !== ops) throw new Error(`vm_operations_struct '${name}' registered twice`);
+  vmOperations[name] = ops;
+  return name;
+});
+
+/** vma->vm_ops ({} for a vma without) */
+export const vm_ops = helper('vm_ops', function vm_ops(v: Vma): VmOperations {
+  if (v.vm_ops === '') return {};
+  const ops = vmOperations[v.vm_ops];
+  if (!ops) throw new Error(`a vma has vm_ops '${v.vm_ops}', which no module registered (import the driver's file)`);
+  return ops;
+});
+
+export const vmaOf = (w: KernelWorld, pid: number, vma: number): Vma => mmOf(w, pid).vmas[vma]!;
+
+/**
+ * The next free address: past every vma the mm ever had (see the header), so it reads one
+ * field and no vma (a mapping made elsewhere in the mm stays independent of this one).
+ */
+export const get_unmapped_area = helper('get_unmapped_area', function get_unmapped_area(mm: MmStruct, pages: number): number {
+  const start = Math.max(MMAP_BASE, mm.highest_vm_end);
+  mm.highest_vm_end = start + pages;
+  return start;
+});
+
+/** What mmap(2) asks for: the length, the file offset, the vm_flags (VM_READ, VM_WRITE, VM_SHARED, ...), and who maps. */
+export interface MmapRequest {
+  pages: number;
+  pgoff?: number;
+  vm_flags: number;
+  owner: string;
+}
+
+/**
+ * do_mmap() of `file` (-1: anonymous) in process `pid`: vma->vm_file = get_file(file), then
+ * f_op->mmap (-ENODEV without one), which may set vm_ops, flags and ptes; on its failure the
+ * reference is put and no vma is made. Returns the vma's index in the mm, or -errno.
+ * Unlike the kernel, the address is chosen once the driver has accepted the mapping (no
+ * ->mmap here reads vm_start, which is -1 until then): a refused mmap reads nothing of the
+ * mm, so it stays independent of other threads' mappings for partial-order reduction.
+ */
+export const do_mmap = helper('do_mmap', function do_mmap(w: KernelWorld, pid: number, file: number, req: MmapRequest): number {
+  const mm = mmOf(w, pid);
+  if (req.pages <= 0) return -EINVAL;
+  const vma: Vma = {
+    vm_start: -1,
+    pages: req.pages,
+    vm_pgoff: req.pgoff ?? 0,
+    vm_flags: req.vm_flags,
+    vm_file: file,
+    vm_ops: '',
+    vm_private_data: -1,
+    ptes: Array.from({ length: req.pages }, () => null),
+    mapped: true,
+    owner: req.owner,
+  };
+  if (file >= 0) {
+    const mmap = f_op(w, file).mmap;
+    if (!mmap) return -ENODEV;
+    get_file(w, file);
+    const ret = mmap(w, file, vma);
+    if (ret < 0) {
+      fput(w, file);
+      return ret;
+    }
+  }
+  vma.vm_start = get_unmapped_area(mm, vma.pages);
+  mm.vmas.push(vma);
+  return mm.vmas.length - 1;
+});
+
+/** The rss counter a normal page of this vma counts in: shmem, file or anon. */
+export const rssCounter = helper('rssCounter', function rssCounter(v: Vma, pte: NonNullable<Pte>): keyof RssStat {
+  if ('folio' in pte) return 'MM_SHMEMPAGES';
+  return v.vm_file >= 0 ? 'MM_FILEPAGES' : 'MM_ANONPAGES';
+});
+
+/** vm_normal_page(): a pte of a VM_PFNMAP vma maps no struct page and counts in no rss. */
+const countsInRss = (v: Vma) => (v.vm_flags & VM_PFNMAP) === 0;
+
+/**
+ * Install the pte of page `i` of the vma: vmf_insert_pfn() / remap_pfn_range() in a
+ * VM_PFNMAP vma (no rss), finish_fault() / vm_insert_page() otherwise (rss + 1).
+ */
+export const set_pte = helper('set_pte', function set_pte(w: KernelWorld, pid: number, vma: number, i: number, pte: NonNullable<Pte>): void {
+  const v = vmaOf(w, pid, vma);
+  if (v.ptes[i] !== null) throw new ModelError(`set_pte: page ${i} of a vma of ${v.owner} is already mapped`);
+  v.ptes[i] = pte;
+  if (countsInRss(v)) mmOf(w, pid).rss[rssCounter(v, pte)] += 1;
+});
+
+/** zap_page_range_single() of pages [from, to) of the vma: clear the ptes, undo their rss. */
+export const zap_ptes = helper('zap_ptes', function zap_ptes(w: KernelWorld, pid: number, vma: number, from = 0, to?: number): void {
+  const v = vmaOf(w, pid, vma);
+  for (let i = from; i < (to ?? v.pages); i++) {
+    const pte = v.ptes[i];
+    if (!pte) continue;
+    if (countsInRss(v)) mmOf(w, pid).rss[rssCounter(v, pte)] -= 1;
+    v.ptes[i] = null;
+  }
+});
+
+/** find_vma(): the mapped vma covering address `addr` (a page number), or -1. */
+export const find_vma = helper('find_vma', function find_vma(w: KernelWorld, pid: number, addr: number): number {
+  return mmOf(w, pid).vmas.findIndex((v) => v.mapped && addr >= v.vm_start && addr < v.vm_start + v.pages);
+});
+
+/**
+ * handle_mm_fault(vma, address): the arch fault handler found `vma` (find_vma; -1, or an
+ * address it does not cover: SIGSEGV); a present pte -> 0; else vm_ops->fault for file page
+ * vm_pgoff + (addr - vm_start) (no ->fault: SIGBUS). Only this vma is read, as a fault
+ * under the per-vma lock reads only its own.
+ */
+export const handle_mm_fault = helper('handle_mm_fault', function handle_mm_fault(w: KernelWorld, pid: number, vma: number, addr: number): number {
+  const v = vma < 0 ? undefined : mmOf(w, pid).vmas[vma];
+  if (!v || !v.mapped || addr < v.vm_start || addr >= v.vm_start + v.pages) return VM_FAULT_SIGSEGV;
+  const i = addr - v.vm_start;
+  if (v.ptes[i] !== null) return 0;
+  if (v.vm_file >= 0) assertLive(w, v.vm_file, `a fault on a mapping of ${v.owner}`);
+  const fault = vm_ops(v).fault;
+  if (!fault) return VM_FAULT_SIGBUS;
+  return fault(w, pid, vma, v.vm_pgoff + i);
+});
+
+/** munmap() of a whole vma: zap its ptes, vm_ops->close, fput(vma->vm_file). */
+export const vm_munmap = helper('vm_munmap', function vm_munmap(w: KernelWorld, vma: number, pid = 0): void {
+  const v = vmaOf(w, pid, vma);
+  if (!v.mapped) throw new ModelError(`munmap of a vma of ${v.owner} that is not mapped`);
+  zap_ptes(w, pid, vma);
+  vm_ops(v).close?.(w, pid, vma);
+  if (v.vm_file >= 0) fput(w, v.vm_file);
+  v.vm_file = -1;
+  v.mapped = false;
+});
+
+/**
+ * mremap(addr, old_len, new_len, flags) of a whole vma, in pages: shrinking zaps the tail;
+ * growing a VM_DONTEXPAND or VM_PFNMAP vma is -EFAULT (vma_to_resize); it grows in place
+ * when the pages after it are free, else moves (MREMAP_MAYMOVE: move_vma, the ptes go
+ * along) or fails with -ENOMEM. Returns the new vm_start, or -errno.
+ */
+export const do_mremap = helper('do_mremap', function do_mremap(w: KernelWorld, pid: number, vma: number, newPages: number, flags: number): number {
+  const mm = mmOf(w, pid);
+  const v = vmaOf(w, pid, vma);
+  if (!v.mapped || newPages <= 0) return -EINVAL;
+  if (newPages < v.pages) {
+    zap_ptes(w, pid, vma, newPages);
+    v.ptes = v.ptes.slice(0, newPages);
+    v.pages = newPages;
+    return v.vm_start;
+  }
+  if (newPages === v.pages) return v.vm_start;
+  if (v.vm_flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EFAULT;
+  const end = v.vm_start + newPages;
+  const free = mm.vmas.every((o) => o === v || !o.mapped || o.vm_start >= end || o.vm_start + o.pages <= v.vm_start + v.pages);
+  if (!free) {
+    if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
+    v.vm_start = get_unmapped_area(mm, newPages);
+  } else mm.highest_vm_end = Math.max(mm.highest_vm_end, end);
+  v.ptes = [...v.ptes, ...Array.from({ length: newPages - v.pages }, () => null)];
+  v.pages = newPages;
+  return v.vm_start;
+});
+
+/** copy_page_range() is needed for VM_PFNMAP / VM_MIXEDMAP vmas (vma_needs_copy); others fault again in the child. */
+export const vma_needs_copy = (v: Vma): boolean => (v.vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) !== 0;

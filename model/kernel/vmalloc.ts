@@ -5,6 +5,7 @@
 import { violation } from '../../src/index.ts';
 import { assertPageLive } from './page.ts';
 import type { KernelWorld } from './world.ts';
+import { helper } from './helpers.ts';
 
 export interface VmArea {
   pages: number[];
@@ -26,37 +27,37 @@ export interface IoWorld extends KernelWorld {
 }
 
 /** The vmap/io tables a model adds to its world. */
-export function emptyIo(): Pick<IoWorld, 'vmaps' | 'io'> {
+export const emptyIo = helper('emptyIo', function emptyIo(): Pick<IoWorld, 'vmaps' | 'io'> {
   return { vmaps: [], io: [] };
-}
+});
 
-export function vmap(w: IoWorld, pages: readonly number[]): number {
+export const vmap = helper('vmap', function vmap(w: IoWorld, pages: readonly number[]): number {
   for (const p of pages) assertPageLive(w, p, 'vmap');
   w.vmaps.push({ pages: [...pages], live: true });
   return w.vmaps.length - 1;
-}
+});
 
-export function vunmap(w: IoWorld, area: number): void {
+export const vunmap = helper('vunmap', function vunmap(w: IoWorld, area: number): void {
   const a = w.vmaps[area]!;
   if (!a.live) violation('double-free', `vunmap of vmap area ${area}, already unmapped`);
   a.live = false;
-}
+});
 
 /** A CPU write through a vmap: page `index` of the area gets file page `data`. */
-export function write_vmap_page(w: IoWorld, area: number, index: number, data: number): void {
+export const write_vmap_page = helper('write_vmap_page', function write_vmap_page(w: IoWorld, area: number, index: number, data: number): void {
   const a = w.vmaps[area]!;
   if (!a.live) violation('use-after-free', `write through vmap area ${area}, already unmapped`);
   const page = a.pages[index]!;
   assertPageLive(w, page, `write to page ${index} of vmap area ${area}`);
   w.pages[page]!.data = data;
-}
+});
 
 /** I/O into these pages is committed (queued or running) from now on. */
-export function start_io(w: IoWorld, by: string, pages: readonly number[]): number {
+export const start_io = helper('start_io', function start_io(w: IoWorld, by: string, pages: readonly number[]): number {
   w.io.push({ by, pages: [...pages], done: false });
   return w.io.length - 1;
-}
+});
 
-export function end_io(w: IoWorld, io: number): void {
+export const end_io = helper('end_io', function end_io(w: IoWorld, io: number): void {
   w.io[io]!.done = true;
-}
+});

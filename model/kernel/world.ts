@@ -1,7 +1,9 @@
-// The kernel world shared by every model: files, the process fd table, inodes, page
-// frames, dma-bufs, and userspace mappings. Plain data only: objects are referred to by
-// their index, and nothing is ever removed from a table (a freed object is marked), so
-// indices stay stable and a use after free can be seen.
+// The kernel world shared by every model: files, inodes, page frames, dma-bufs, and the
+// processes, each with its fd table and its mm (VMAs, rss counters). Plain data only:
+// objects are referred to by their index, and nothing is ever removed from a table (a freed
+// object, an unmapped vma, is marked), so indices stay stable and a use after free can be seen.
+
+import { helper } from './helpers.ts';
 
 export interface Inode {
   name: string;
@@ -11,19 +13,18 @@ export interface Inode {
   denyWrite: number;
 }
 
-export type FileKind = 'regular' | 'dma_heap' | 'dma_buf';
-
 export interface File {
   name: string;
-  kind: FileKind;
+  /** file->f_op: the name its driver registered its file_operations under (file-operations.ts) */
+  f_op: string;
   /** f_count */
   count: number;
   /** the last fput ran the release: any further use is a use-after-free */
   freed: boolean;
   /** regular files: the inode; -1 otherwise */
   inode: number;
-  /** dma_buf files: file->private_data, the dma-buf; -1 otherwise */
-  dmabuf: number;
+  /** file->private_data, an index into the driver's table (a dma-buf file: its dma-buf); -1 if none */
+  private_data: number;
 }
 
 export interface Page {
@@ -33,25 +34,76 @@ export interface Page {
 }
 
 export interface DmaBuf {
-  /** whose ops: dmabuf->ops->release differs per exporter */
-  exporter: 'system_heap' | 'udmabuf';
+  /** dmabuf->ops: the name the exporter registered its dma_buf_ops under (dma-buf.ts) */
+  ops: string;
   file: number;
-  /** the heap buffer's pages, in order */
-  pages: number[];
   /** vmapping_counter */
   vmaps: number;
   freed: boolean;
+  /** dmabuf->priv: an index into the exporter's table (the system heap: its buffer in world.heap_buffers; a udmabuf: its ubuf); -1 if none */
+  priv: number;
+  /** dmabuf->size, in pages */
+  size: number;
+}
+
+// include/linux/mm.h vm_flags (the ones the models use)
+export const VM_READ = 0x1;
+export const VM_WRITE = 0x2;
+export const VM_SHARED = 0x8;
+export const VM_DONTCOPY = 0x20000;
+export const VM_DONTEXPAND = 0x40000;
+export const VM_PFNMAP = 0x400;
+export const VM_MIXEDMAP = 0x10000000;
+
+/**
+ * A present page table entry: a page frame (index in world.pages), or memory the world keeps
+ * as folios (a memfd's page cache: the folio and the page in it). null: pte_none.
+ */
+export type Pte = null | { page: number } | { folio: number; index: number };
+
+/** struct system_heap_buffer (system-heap.ts): the pages of a heap dma-buf. */
+export interface SystemHeapBuffer {
+  /** the buffer's page frames, in order (its sg_table) */
+  pages: number[];
   /** the inode the buffer is filled from (DMA_HEAP_ALLOC_AND_READ_FILE), or -1 */
   source: number;
-  /** dmabuf->priv of a udmabuf: the ubuf (index in UdmabufWorld.udmabufs); absent otherwise */
-  priv?: number;
 }
 
 export interface Vma {
-  /** vma->vm_file (holds a file reference) */
-  file: number;
+  /** vma->vm_start, in pages */
+  vm_start: number;
+  /** vma_pages(): (vm_end - vm_start) in pages */
+  pages: number;
+  /** vma->vm_pgoff: the file page mapped at vm_start */
+  vm_pgoff: number;
+  vm_flags: number;
+  /** vma->vm_file (holds a file reference), or -1 (anonymous, or unmapped) */
+  vm_file: number;
+  /** vma->vm_ops: the name its driver registered its vm_operations_struct under (mm.ts), or '' */
+  vm_ops: string;
+  /** vma->vm_private_data, an index into the driver's table, or -1 */
+  vm_private_data: number;
+  /** one entry per page of the vma */
+  ptes: Pte[];
+  /** the vma is still in the mm (munmap marks it) */
+  mapped: boolean;
   /** the userspace thread that mapped it */
   owner: string;
+}
+
+/** The mm's rss counters (include/linux/mm_types_task.h: MM_FILEPAGES, MM_ANONPAGES, MM_SHMEMPAGES). */
+export interface RssStat {
+  MM_FILEPAGES: number;
+  MM_ANONPAGES: number;
+  MM_SHMEMPAGES: number;
+}
+
+export interface MmStruct {
+  /** the vmas, by index (an unmapped one stays, marked) */
+  vmas: Vma[];
+  rss: RssStat;
+  /** mm->highest_vm_end: the end of every vma the mm ever had (mm.ts: addresses are not reused) */
+  highest_vm_end: number;
 }
 
 export interface FdTable {
@@ -59,6 +111,15 @@ export interface FdTable {
   fd: (number | null)[];
   /** numbers reserved by get_unused_fd_flags() and not yet installed */
   reserved: boolean[];
+}
+
+/** A process: task->files (its fd table) and task->mm. Its threads share both. */
+export interface Process {
+  pid: number;
+  fdtable: FdTable;
+  mm: MmStruct;
+  /** do_exit ran: its files are closed and its mm torn down */
+  exited: boolean;
 }
 
 /** What a userspace thread read out of a dma-buf mapping. */
@@ -84,8 +145,10 @@ export interface KernelWorld {
   inodes: Inode[];
   pages: Page[];
   dmabufs: DmaBuf[];
-  vmas: Vma[];
-  fdtable: FdTable;
+  /** the system heap's buffers (dmabuf->priv of its dma-bufs) */
+  heap_buffers: SystemHeapBuffer[];
+  /** by pid; process 0 is the one every model starts with (its threads: all of them, unless a model forks) */
+  processes: Process[];
   observed: Observation[];
   returned: Syscall[];
 }
@@ -96,20 +159,82 @@ export function emptyWorld(rlimitNofile: number, pageFrames: number): KernelWorl
     inodes: [],
     pages: Array.from({ length: pageFrames }, () => ({ free: true, data: null })),
     dmabufs: [],
-    vmas: [],
+    heap_buffers: [],
+    processes: [newProcess(0, rlimitNofile)],
     observed: [],
     returned: [],
-    fdtable: { fd: Array.from({ length: rlimitNofile }, () => null), reserved: Array.from({ length: rlimitNofile }, () => false) },
   };
 }
 
-/** A new struct file with f_count 1, owned by the caller. */
-export function allocFile(w: KernelWorld, file: Omit<File, 'count' | 'freed'>): number {
-  w.files.push({ ...file, count: 1, freed: false });
-  return w.files.length - 1;
+/** A process with an empty fd table of RLIMIT_NOFILE entries and an empty mm. */
+export function newProcess(pid: number, rlimitNofile: number): Process {
+  return {
+    pid,
+    fdtable: { fd: Array.from({ length: rlimitNofile }, () => null), reserved: Array.from({ length: rlimitNofile }, () => false) },
+    mm: { vmas: [], rss: { MM_FILEPAGES: 0, MM_ANONPAGES: 0, MM_SHMEMPAGES: 0 }, highest_vm_end: 0 },
+    exited: false,
+  };
 }
 
-export function addInode(w: KernelWorld, name: string, size: number): number {
+/** current->files of process `pid` (0 unless a model forks) */
+export const fdtableOf = (w: KernelWorld, pid = 0): FdTable => w.processes[pid]!.fdtable;
+
+/** current->mm of process `pid` */
+export const mmOf = (w: KernelWorld, pid = 0): MmStruct => w.processes[pid]!.mm;
+
+/**
+ * Over every installed fd of every process, in pid then fd order: the first value `f`
+ * returns that is not undefined (properties check every state: this allocates nothing).
+ */
+export function findFd<T>(w: KernelWorld, f: (pid: number, fd: number, file: number) => T | undefined): T | undefined {
+  for (const p of w.processes) {
+    const fds = p.fdtable.fd;
+    for (let fd = 0; fd < fds.length; fd++) {
+      const file = fds[fd];
+      if (file === null || file === undefined) continue;
+      const r = f(p.pid, fd, file);
+      if (r !== undefined) return r;
+    }
+  }
+  return undefined;
+}
+
+/** Every installed fd of every process: [pid, fd, file]. */
+export function everyFd(w: KernelWorld): [number, number, number][] {
+  const out: [number, number, number][] = [];
+  findFd(w, (pid, fd, file) => void out.push([pid, fd, file]));
+  return out;
+}
+
+/** 'fd 3', or 'fd 3 of pid 1' outside process 0 */
+export const fdName = (pid: number, fd: number): string => (pid === 0 ? `fd ${fd}` : `fd ${fd} of pid ${pid}`);
+
+/** Over every mapped vma of every process: the first value `f` returns that is not undefined. */
+export function findVma<T>(w: KernelWorld, f: (pid: number, vma: Vma) => T | undefined): T | undefined {
+  for (const p of w.processes) {
+    for (const v of p.mm.vmas) {
+      if (!v.mapped) continue;
+      const r = f(p.pid, v);
+      if (r !== undefined) return r;
+    }
+  }
+  return undefined;
+}
+
+/** Every mapped vma of every process, with its pid. */
+export function everyVma(w: KernelWorld): { pid: number; vma: Vma }[] {
+  const out: { pid: number; vma: Vma }[] = [];
+  findVma(w, (pid, vma) => void out.push({ pid, vma }));
+  return out;
+}
+
+/** alloc_file(): a new struct file with f_count 1, owned by the caller. */
+export const allocFile = helper('allocFile', function allocFile(w: KernelWorld, file: { name: string; f_op: string; inode?: number; private_data?: number }): number {
+  w.files.push({ name: file.name, f_op: file.f_op, count: 1, freed: false, inode: file.inode ?? -1, private_data: file.private_data ?? -1 });
+  return w.files.length - 1;
+});
+
+export const addInode = helper('addInode', function addInode(w: KernelWorld, name: string, size: number): number {
   w.inodes.push({ name, size, denyWrite: 0 });
   return w.inodes.length - 1;
-}
+});

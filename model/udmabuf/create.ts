@@ -110,20 +110,21 @@
 // intermediate v7 5/7 (udmabuf_pin_folios still calling add_to_unpin_list: the same leak as
 // unpin-list); F_SEAL_EXEC implying F_SEAL_WRITE without waiting for pins.
 
-import { match } from 'ts-pattern';
-import { defineModel, DONE, sequence, thread, type Block, type Property, type Step, type Thread } from '../../src/index.ts';
-import { dma_buf_export_udmabuf, dma_buf_fd, dma_buf_put } from '../kernel/dma-buf.ts';
-import { EBADF, EBADFD, EINVAL, EMFILE, ENOMEM } from '../kernel/errno.ts';
-import { close_fd, fd_install, get_unused_fd_flags, put_unused_fd } from '../kernel/fdtable.ts';
+import { defineModel, DONE, sequence, thread, type Block, type Step, type Thread } from '../../src/index.ts';
+import { dma_buf_put } from '../kernel/dma-buf.ts';
+import { EBADF, EBADFD, EINVAL, ENOMEM } from '../kernel/errno.ts';
+import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
+import { close_fd, fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
-import { PAGE_SIZE, unpin_folios } from '../kernel/folio.ts';
+import { PAGE_SIZE } from '../kernel/folio.ts';
+import { rwsemWait } from '../kernel/lock-wait.ts';
 import {
-  can_inode_lock_shared,
   F_SEAL_FUTURE_WRITE,
   F_SEAL_SHRINK,
   F_SEAL_WRITE,
   inode_lock_shared,
   inode_unlock_shared,
+  inodeLock,
   memfd_create,
   memfd_get_seals,
   memfd_pin_folios,
@@ -132,15 +133,16 @@ import {
 } from '../kernel/memfd.ts';
 import {
   assertUdmabufLive,
+  export_udmabuf,
   holderOf,
   kfree_udmabuf,
   kzalloc_udmabuf,
-  unpin_all_folios_array,
-  unpin_all_folios_list,
+  UDMABUF_DESIGNS,
+  UDMABUF_FOPS,
   type UdmabufDesign,
   type UdmabufWorld,
 } from '../kernel/udmabuf.ts';
-import { allocFile, emptyWorld, type KernelWorld } from '../kernel/world.ts';
+import { allocFile, emptyWorld } from '../kernel/world.ts';
 import { fdCloser } from '../userspace/fd-closer.ts';
 import { fdFiller } from '../userspace/fd-filler.ts';
 import { memfdSealer } from '../userspace/memfd-sealer.ts';
@@ -227,7 +229,7 @@ export function parseItems(text: string): Item[] {
   });
 }
 
-interface Locals {
+interface Locals extends FdLocals {
   ret: number;
   /** the /dev/udmabuf file (fdget) */
   dev: number;
@@ -261,13 +263,8 @@ function itemPages(w: UdmabufWorld, pinned: readonly number[], pgoff: number, pg
   return pages;
 }
 
-const fail = (k: { local: Locals }, ret: number, label: string) => ((k.local.ret = ret), label);
-
 type S = Step<UdmabufWorld, Locals>;
 type K = Block<UdmabufWorld, Locals>;
-
-/** After err / dma_buf_put: release an fd number reserved and never installed. */
-const unwindFd = (l: Locals) => (l.reserved >= 0 ? 'put_unused_fd' : 'return');
 
 /**
  * The blocks of the kernel path after the arrays, chained by `order`. Each failure goes to
@@ -276,7 +273,7 @@ const unwindFd = (l: Locals) => (l.reserved >= 0 ? 'put_unused_fd' : 'return');
  * dma-buf owns it (dma_buf_put with f49856f525ac, goto err without).
  */
 export function blocks(p: Params): Record<string, K> {
-  const design = p.design as UdmabufDesign;
+  const parts = UDMABUF_DESIGNS[p.design as UdmabufDesign];
   const items = parseItems(p.items);
   const who = 'ioctl';
   const sealsDenied = F_SEAL_WRITE | (p.denyFutureWrite ? F_SEAL_FUTURE_WRITE : 0);
@@ -296,8 +293,9 @@ export function blocks(p: Params): Record<string, K> {
           return p.sealLock ? 'inode_lock_shared' : 'check_memfd_seals';
         },
       },
+      // a named wait on the memfd's i_rwsem (none to take if the file is not a memfd)
       inode_lock_shared: {
-        enabled: (w, l) => memfdOf(w, l.memfd) < 0 || can_inode_lock_shared(w, memfdOf(w, l.memfd)),
+        ...rwsemWait<UdmabufWorld, Locals>((w, l) => (memfdOf(w, l.memfd) < 0 ? undefined : inodeLock(w, memfdOf(w, l.memfd))), 'read'),
         run: (k) => {
           const m = memfdOf(k.world, k.local.memfd);
           if (m >= 0) {
@@ -312,10 +310,10 @@ export function blocks(p: Params): Record<string, K> {
           const seals = memfd_get_seals(k.world, k.local.memfd);
           if (seals < 0) return fail(k, -EBADFD, 'out_unlock'); // neither shmem nor hugetlbfs
           if ((seals & F_SEAL_SHRINK) === 0 || (seals & sealsDenied) !== 0) return fail(k, -EINVAL, 'out_unlock');
-          return design === 'unpin-list' ? 'kvmalloc_array_item_folios' : 'memfd_pin_folios';
+          return parts.itemFolios ? 'kvmalloc_array_item_folios' : 'memfd_pin_folios';
         },
       },
-      ...(design === 'unpin-list' ? { kvmalloc_array_item_folios: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'memfd_pin_folios' : fail(k, -ENOMEM, 'out_unlock')) } as S } : {}),
+      ...(parts.itemFolios ? { kvmalloc_array_item_folios: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'memfd_pin_folios' : fail(k, -ENOMEM, 'out_unlock')) } as S } : {}),
       memfd_pin_folios: {
         fails: ['-ENOMEM'],
         run: (k, c) => {
@@ -328,57 +326,27 @@ export function blocks(p: Params): Record<string, K> {
           k.local.pinned = r.folios;
           k.local.pgoff = r.offset;
           k.local.k = 0;
-          return match(design)
-            .with('unpin-list', () => 'add_to_unpin_list')
-            .with('folio-array', () => 'record_folios')
-            .with('pinned-folios', () => 'record_pinned_folios')
-            .exhaustive();
+          return parts.record;
         },
       },
-      ...match(design)
-        .returnType<Record<string, S>>()
-        .with('unpin-list', () => ({
-          // for each page: if (j == 0 || ubuf->folios[pgbuf-1] != folios[k]) add_to_unpin_list(folios[k])
-          add_to_unpin_list: {
-            fails: ['-ENOMEM'],
-            run: (k, c) => {
-              if (c !== 'ok') return fail(k, -ENOMEM, 'out_unlock'); // kfree(folios); goto err
-              const l = k.local;
-              const u = ubufOf(k.world, l, 'add_to_unpin_list');
-              const folio = l.pinned[l.k]!;
-              u.unpin_list.push(folio);
-              const pages = itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE);
-              u.pages.push(...pages.filter((pg) => pg.folio === folio));
-              l.k += 1;
-              return l.k < l.pinned.length ? 'add_to_unpin_list' : 'out_unlock';
-            },
-          },
-        }))
-        .with('folio-array', () => ({
-          record_folios: {
-            run: (k) => {
-              const l = k.local;
-              const u = ubufOf(k.world, l, 'record_folios');
-              u.pages.push(...itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE)); // pages[nr_pages++] = folio_page()
-              u.folios.push(...l.pinned); // folios += ret
-              l.nrFolios += l.pinned.length; // nr_folios += ret
-              return 'out_unlock';
-            },
-          },
-        }))
-        .with('pinned-folios', () => ({
-          record_pinned_folios: {
-            run: (k) => {
-              const l = k.local;
-              const u = ubufOf(k.world, l, 'record_pinned_folios');
-              u.pages.push(...itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE)); // folios[upgcnt], offsets[upgcnt]
-              u.pinned_folios.push(...l.pinned); // pinned_folios[nr_pinned++] = folios[cur_folio]
-              u.nr_pinned += l.pinned.length; // published at end:
-              return 'out_unlock';
-            },
-          },
-        }))
-        .exhaustive(),
+      // 11. the bookkeeping: one step per folio (an allocation each) or one for the item
+      [parts.record]: {
+        ...(parts.perFolio ? { fails: ['-ENOMEM'] } : {}),
+        run: (k, c) => {
+          if (parts.perFolio && c !== 'ok') return fail(k, -ENOMEM, 'out_unlock'); // kzalloc of the node: kfree(folios); goto err
+          const l = k.local;
+          const u = ubufOf(k.world, l, parts.record);
+          const pages = itemPages(k.world, l.pinned, l.pgoff, items[l.i]!.size / PAGE_SIZE);
+          if (!parts.perFolio) {
+            l.nrFolios += parts.record_pins(u, l.pinned, pages);
+            return 'out_unlock';
+          }
+          const folio = l.pinned[l.k]!;
+          parts.record_pins(u, [folio], pages.filter((pg) => pg.folio === folio));
+          l.k += 1;
+          return l.k < l.pinned.length ? parts.record : 'out_unlock';
+        },
+      },
       out_unlock: {
         run: (k) => {
           const l = k.local;
@@ -391,7 +359,7 @@ export function blocks(p: Params): Record<string, K> {
           if (l.i < items.length) return 'fget';
           // folio-array: ubuf->foliocount = nr_folios after the loop. Only release_udmabuf
           // reads it, so it is set in dma_buf_export, or here when the export came first.
-          if (design === 'folio-array' && l.dmabuf >= 0) ubufOf(k.world, l, 'ubuf->foliocount').foliocount = l.nrFolios;
+          if (parts.publishesFoliocount && l.dmabuf >= 0) ubufOf(k.world, l, 'ubuf->foliocount').foliocount = l.nrFolios;
           return next;
         },
       },
@@ -403,9 +371,9 @@ export function blocks(p: Params): Record<string, K> {
         fails: ['-ENOMEM'],
         run: (k, c) => {
           const u = k.world.udmabufs[k.local.ubuf]!;
-          if (design === 'folio-array') u.foliocount = k.local.nrFolios;
+          if (parts.publishesFoliocount) u.foliocount = k.local.nrFolios;
           if (c !== 'ok') return fail(k, -ENOMEM, 'err');
-          k.local.dmabuf = dma_buf_export_udmabuf(k.world, k.local.ubuf);
+          k.local.dmabuf = export_udmabuf(k.world, k.local.ubuf);
           u.dmabuf = k.local.dmabuf;
           return next;
         },
@@ -413,49 +381,20 @@ export function blocks(p: Params): Record<string, K> {
     }),
 
     // 14. get_unused_fd_flags + fd_install in one call
-    dma_buf_fd: (next) => ({
-      dma_buf_fd: {
-        // a full fd table (RLIMIT_NOFILE), injected; the fd-filler thread gets there too
-        fails: ['-EMFILE'],
-        run: (k, c) => {
-          const fd = c === 'ok' ? dma_buf_fd(k.world, k.local.dmabuf) : -EMFILE;
-          if (fd < 0) return fail(k, fd, unwind(k.local));
-          k.local.fd = fd;
-          return next;
-        },
-      },
-    }),
+    // a full fd table (RLIMIT_NOFILE), injected; the fd-filler thread gets there too
+    dma_buf_fd: dmaBufFdBlock({ unwind, fails: ['-EMFILE'] }),
 
     // ... or apart: the fd number reserved (invisible to other threads) ...
-    get_unused_fd_flags: (next) => ({
-      get_unused_fd_flags: {
-        fails: ['-EMFILE'],
-        run: (k, c) => {
-          const fd = c === 'ok' ? get_unused_fd_flags(k.world) : -EMFILE;
-          if (fd < 0) return fail(k, fd, unwind(k.local));
-          k.local.reserved = fd;
-          return next;
-        },
-      },
-    }),
+    get_unused_fd_flags: getUnusedFdFlagsBlock({ unwind, fails: ['-EMFILE'] }),
 
     // ... and published; cannot fail
-    fd_install: (next) => ({
-      fd_install: {
-        run: (k) => {
-          fd_install(k.world, k.local.reserved, k.world.dmabufs[k.local.dmabuf]!.file);
-          k.local.fd = k.local.reserved;
-          k.local.reserved = -1;
-          return next;
-        },
-      },
-    }),
+    fd_install: fdInstallBlock(),
   };
 }
 
 export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
   const design = p.design as UdmabufDesign;
-  if (!['unpin-list', 'folio-array', 'pinned-folios'].includes(design)) throw new Error(`unknown design '${p.design}'`);
+  if (!(design in UDMABUF_DESIGNS)) throw new Error(`unknown design '${p.design}'`);
   const items = parseItems(p.items);
   const who = 'ioctl';
   const pglimit = (p.sizeLimitMb * 1024 * 1024) / PAGE_SIZE;
@@ -466,11 +405,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
   const alloc = (next: string): S => ({ fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? next : fail(k, -ENOMEM, 'err')) });
 
   // 5. the arrays allocated before the items are pinned, per design
-  const arrays = match(design)
-    .with('unpin-list', () => ['kvmalloc_array_folios', 'kvcalloc_offsets'])
-    .with('folio-array', () => ['kvmalloc_array_folios', 'kvmalloc_array_pages'])
-    .with('pinned-folios', () => ['kvmalloc_array_folios', 'kvcalloc_offsets', 'kvmalloc_array_pinned_folios', 'kvmalloc_array_scratch_folios'])
-    .exhaustive();
+  const arrays = UDMABUF_DESIGNS[design].arrays;
   const arraySteps: Record<string, S> = {};
   arrays.forEach((name, i) => (arraySteps[name] = alloc(arrays[i + 1] ?? first)));
 
@@ -522,14 +457,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
     },
     err: {
       run: (k) => {
-        const l = k.local;
-        match(design)
-          .with('unpin-list', () => unpin_all_folios_list(k.world, l.ubuf))
-          .with('folio-array', () => {
-            if (l.nrFolios) unpin_folios(k.world, k.world.udmabufs[l.ubuf]!.folios.slice(0, l.nrFolios), holderOf(l.ubuf));
-          })
-          .with('pinned-folios', () => unpin_all_folios_array(k.world, l.ubuf)) // deinit_udmabuf
-          .exhaustive();
+        UDMABUF_DESIGNS[design].unpin_all(k.world, k.local.ubuf, k.local.nrFolios);
         return 'kfree_ubuf';
       },
     },
@@ -539,13 +467,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
         return unwindFd(k.local);
       },
     },
-    put_unused_fd: {
-      run: (k) => {
-        put_unused_fd(k.world, k.local.reserved);
-        k.local.reserved = -1;
-        return 'return';
-      },
-    },
+    put_unused_fd: putUnusedFdStep('return'),
     return: {
       run: (k) => {
         const w = k.world;
@@ -571,9 +493,6 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
     steps,
   });
 }
-
-const asUdmabuf = (t: Thread<any>) => t as Thread<UdmabufWorld>;
-const prop = (x: Property<any>) => x as Property<UdmabufWorld>;
 
 /** Upstream before Jann Horn's fixes, per fix. */
 const UNFIXED = { sealLock: false, denyFutureWrite: false, putOnFdError: false };
@@ -601,7 +520,7 @@ export const udmabufCreateModel = defineModel({
   },
   world: (p): UdmabufWorld => {
     const w: UdmabufWorld = { ...emptyWorld(p.rlimit, 0), folios: [], memfds: [], udmabufs: [] };
-    const dev = allocFile(w, { name: '/dev/udmabuf', kind: 'regular', inode: -1, dmabuf: -1 });
+    const dev = allocFile(w, { name: '/dev/udmabuf', f_op: UDMABUF_FOPS });
     fd_install(w, DEV_FD, dev);
     const memfd = memfd_create(w, 'memfd', p.folios.split(',').map(Number), parseSeals(p.seals));
     fd_install(w, MEMFD_FD, memfd);
@@ -609,23 +528,23 @@ export const udmabufCreateModel = defineModel({
   },
   threads: (p) => [
     udmabufCreate(p),
-    ...Array.from({ length: p.sealers }, (_, i) => asUdmabuf(memfdSealer(`sealer${i}`, MEMFD_FD, p.sealChoices.split(',')))),
-    ...Array.from({ length: p.closers }, (_, i) => asUdmabuf(fdCloser(`closer${i}`))),
+    ...Array.from({ length: p.sealers }, (_, i) => memfdSealer<UdmabufWorld>(`sealer${i}`, MEMFD_FD, p.sealChoices.split(','))),
+    ...Array.from({ length: p.closers }, (_, i) => fdCloser<UdmabufWorld>(`closer${i}`)),
     ...Array.from({ length: p.udmabufWriters }, (_, i) => udmabufWriter(`writer${i}`)),
-    ...Array.from({ length: p.memfdWriters }, (_, i) => asUdmabuf(memfdWriter(`memfd-writer${i}`, MEMFD_FD))),
-    ...Array.from({ length: p.truncaters }, (_, i) => asUdmabuf(memfdTruncater(`truncater${i}`, MEMFD_FD, 1))),
-    ...Array.from({ length: p.fillers }, (_, i) => asUdmabuf(fdFiller(`filler${i}`))),
+    ...Array.from({ length: p.memfdWriters }, (_, i) => memfdWriter<UdmabufWorld>(`memfd-writer${i}`, MEMFD_FD)),
+    ...Array.from({ length: p.truncaters }, (_, i) => memfdTruncater<UdmabufWorld>(`truncater${i}`, MEMFD_FD, 1)),
+    ...Array.from({ length: p.fillers }, (_, i) => fdFiller<UdmabufWorld>(`filler${i}`)),
   ],
   properties: () => [
-    prop(pinLeak),
-    prop(sealedMemfdWritable),
-    prop(ubufFreedBeforeRelease),
-    prop(fdInstalledOnError),
-    prop(fdExposesUnpinnedBuffer),
-    prop(danglingReference),
-    prop(folioPinnedAfterClose),
-    prop(udmabufLeak),
-    prop(noLeak),
+    pinLeak,
+    sealedMemfdWritable,
+    ubufFreedBeforeRelease,
+    fdInstalledOnError,
+    fdExposesUnpinnedBuffer,
+    danglingReference,
+    folioPinnedAfterClose,
+    udmabufLeak,
+    noLeak,
   ],
   bugs: {
     ...memorySafetyBugs,

@@ -1,57 +1,61 @@
 // A thread of the same process that guesses an fd number and uses what it finds there:
-// mmap(fd) (dma_buf_mmap takes a file reference for the vma), read the mapping, munmap.
-// fds are the lowest free number, so the guess is easy (Christian König, seed 000).
+// mmap(fd) (the vma takes a reference on the file; dma_buf_mmap_internal maps the pages),
+// read the mapping, munmap. fds are the lowest free number, so the guess is easy
+// (Christian König, seed 000).
 //
-//   1. mmap          fget(fd); not a dma-buf: -ENODEV; else vma->vm_file = get_file()
+//   1. mmap          fget(fd); not a dma-buf: gives up (-ENODEV); do_mmap(PROT_READ,
+//                    MAP_SHARED) of the whole buffer through f_op->mmap; fput
 //   2. read_mapping  read every page of the mapping (what a racing user sees)
-//   3. munmap        fput(vma->vm_file)
+//   3. munmap        zap the ptes, fput(vma->vm_file)
 
-import { vm_munmap } from '../kernel/mm.ts';
 import { DONE, thread, type Thread } from '../../src/index.ts';
-import { assertDmaBufLive, filledPages } from '../kernel/dma-buf.ts';
-import { fget, fput, get_file } from '../kernel/file.ts';
+import { is_dma_buf_file } from '../kernel/dma-buf.ts';
+import { fget, fput } from '../kernel/file.ts';
+import { fdNumbers } from '../kernel/fdtable.ts';
+import { do_mmap, vm_munmap, vmaOf } from '../kernel/mm.ts';
 import { assertPageLive } from '../kernel/page.ts';
-import type { KernelWorld } from '../kernel/world.ts';
+import { filledPages } from '../kernel/system-heap.ts';
+import { VM_READ, VM_SHARED, type KernelWorld } from '../kernel/world.ts';
 
-export function fdGuesser(name: string, symmetry = 'fd-guesser'): Thread<KernelWorld> {
-  return thread<KernelWorld, { fd: number; vma: number }>({
+/** pid: the process it is a thread of. */
+export function fdGuesser<W extends KernelWorld>(name: string, symmetry = 'fd-guesser', pid = 0): Thread<W> {
+  return thread<W, { fd: number; vma: number }>({
     name,
     locals: { fd: -1, vma: -1 },
-    symmetry,
+    symmetry: pid === 0 ? symmetry : `${symmetry}@pid${pid}`, // threads of different processes are not interchangeable
     steps: {
       mmap: {
-        choices: (w) => w.fdtable.fd.map((_, fd) => fd),
+        choices: (w) => fdNumbers(w, pid),
         run: (k, fd) => {
           const w = k.world;
-          const file = fget(w, Number(fd));
+          const file = fget(w, Number(fd), pid);
           if (file < 0) return DONE; // -EBADF
-          const f = w.files[file]!;
-          if (f.kind !== 'dma_buf') {
+          if (!is_dma_buf_file(w, file)) {
             fput(w, file);
             return DONE; // -ENODEV
           }
-          assertDmaBufLive(w, f.dmabuf, `mmap(fd ${fd})`);
-          get_file(w, file);
-          w.vmas.push({ file, owner: name });
+          const pages = w.dmabufs[w.files[file]!.private_data]!.size;
+          const vma = do_mmap(w, pid, file, { pages, vm_flags: VM_READ | VM_SHARED, owner: name });
           fput(w, file);
+          if (vma < 0) return DONE;
           k.local.fd = Number(fd);
-          k.local.vma = w.vmas.length - 1;
+          k.local.vma = vma;
           return 'read_mapping';
         },
       },
       read_mapping: {
         run: (k) => {
           const w = k.world;
-          const dmabuf = w.files[w.vmas[k.local.vma]!.file]!.dmabuf;
-          for (const page of w.dmabufs[dmabuf]!.pages) assertPageLive(w, page, `${name} reading its mapping of fd ${k.local.fd}`);
+          const v = vmaOf(w, pid, k.local.vma);
+          for (const pte of v.ptes) if (pte && 'page' in pte) assertPageLive(w, pte.page, `${name} reading its mapping of fd ${k.local.fd}`);
+          const dmabuf = w.files[v.vm_file]!.private_data;
           w.observed.push({ thread: name, fd: k.local.fd, dmabuf, ...filledPages(w, dmabuf) });
           return 'munmap';
         },
       },
       munmap: {
         run: (k) => {
-          const w = k.world;
-          vm_munmap(w, k.local.vma);
+          vm_munmap(k.world, k.local.vma, pid);
           return DONE;
         },
       },

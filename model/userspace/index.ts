@@ -4,6 +4,7 @@
 export * from './fd-closer.ts';
 export * from './fd-filler.ts';
 export * from './fd-guesser.ts';
+export * from './forker.ts';
 export * from './memfd-sealer.ts';
 export * from './memfd-truncater.ts';
 export * from './memfd-writer.ts';

@@ -11,12 +11,12 @@
 
 import { DONE, thread, type Thread } from '../../src/index.ts';
 import { EPERM } from '../kernel/errno.ts';
+import { rwsemStep } from '../kernel/lock-wait.ts';
 import { fput } from '../kernel/file.ts';
 import {
-  can_inode_lock,
   F_SEAL_SEAL,
   F_SEAL_WRITE,
-  inode_lock,
+  inodeLock,
   inode_unlock,
   mapping_allow_writable,
   mapping_deny_writable,
@@ -33,10 +33,10 @@ interface Locals {
   ret: number;
 }
 
-/** seals: the seal sets it may add, one per choice, e.g. ['F_SEAL_WRITE', 'F_SEAL_FUTURE_WRITE']. */
-export function memfdSealer(name: string, fd: number, seals: readonly string[]): Thread<MemfdWorld> {
+/** seals: the seal sets it may add, one per choice, e.g. ['F_SEAL_WRITE', 'F_SEAL_FUTURE_WRITE']; pid: its process. */
+export function memfdSealer<W extends MemfdWorld>(name: string, fd: number, seals: readonly string[], pid = 0): Thread<W> {
   const who = name;
-  return thread<MemfdWorld, Locals>({
+  return thread<W, Locals>({
     name,
     locals: { seals: 0, file: -1, memfd: -1, ret: 0 },
     steps: {
@@ -44,18 +44,20 @@ export function memfdSealer(name: string, fd: number, seals: readonly string[]):
         choices: seals,
         run: (k, seal) => {
           k.local.seals = parseSeals(String(seal));
-          const got = fget_memfd(k.world, fd);
+          const got = fget_memfd(k.world, fd, pid);
           if (typeof got === 'number') return ((k.local.ret = got), DONE);
           k.local.file = got.file;
           k.local.memfd = got.memfd;
           return 'inode_lock';
         },
       },
-      inode_lock: {
-        enabled: (w, l) => can_inode_lock(w, l.memfd),
-        run: (k) => {
+      // down_write(&inode->i_rwsem), a named wait
+      inode_lock: rwsemStep(
+        (w, l) => inodeLock(w, l.memfd),
+        'write',
+        who,
+        (k) => {
           const w = k.world;
-          inode_lock(w, k.local.memfd, who);
           const m = w.memfds[k.local.memfd]!;
           if (m.seals & F_SEAL_SEAL) return ((k.local.ret = -EPERM), 'inode_unlock');
           if (k.local.seals & F_SEAL_WRITE && !(m.seals & F_SEAL_WRITE)) {
@@ -65,7 +67,7 @@ export function memfdSealer(name: string, fd: number, seals: readonly string[]):
           }
           return 'set_seals';
         },
-      },
+      ),
       memfd_wait_for_pins: {
         run: (k) => {
           const ret = memfd_wait_for_pins(k.world, k.local.memfd);

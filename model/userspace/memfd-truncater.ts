@@ -7,33 +7,36 @@
 
 import { DONE, thread, type Thread } from '../../src/index.ts';
 import { fput } from '../kernel/file.ts';
-import { can_inode_lock, inode_lock, inode_unlock, fget_memfd, shmem_truncate, type MemfdWorld } from '../kernel/memfd.ts';
+import { rwsemStep } from '../kernel/lock-wait.ts';
+import { inodeLock, inode_unlock, fget_memfd, shmem_truncate, type MemfdWorld } from '../kernel/memfd.ts';
 
-/** size: the new size, in pages. */
-export function memfdTruncater(name: string, fd: number, size: number): Thread<MemfdWorld> {
-  return thread<MemfdWorld, { file: number; memfd: number; ret: number }>({
+/** size: the new size, in pages; pid: its process. */
+export function memfdTruncater<W extends MemfdWorld>(name: string, fd: number, size: number, pid = 0): Thread<W> {
+  return thread<W, { file: number; memfd: number; ret: number }>({
     name,
     locals: { file: -1, memfd: -1, ret: 0 },
     steps: {
       ftruncate: {
         run: (k) => {
-          const got = fget_memfd(k.world, fd);
+          const got = fget_memfd(k.world, fd, pid);
           if (typeof got === 'number') return ((k.local.ret = got), DONE);
           k.local.file = got.file;
           k.local.memfd = got.memfd;
           return 'do_truncate';
         },
       },
-      do_truncate: {
-        enabled: (w, l) => can_inode_lock(w, l.memfd),
-        run: (k) => {
-          inode_lock(k.world, k.local.memfd, name);
+      // inode_lock (down_write, a named wait)
+      do_truncate: rwsemStep(
+        (w, l) => inodeLock(w, l.memfd),
+        'write',
+        name,
+        (k) => {
           k.local.ret = shmem_truncate(k.world, k.local.memfd, size);
           inode_unlock(k.world, k.local.memfd, name);
           fput(k.world, k.local.file);
           return DONE;
         },
-      },
+      ),
     },
   });
 }

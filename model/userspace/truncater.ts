@@ -6,8 +6,8 @@ import { DONE, thread, type Thread } from '../../src/index.ts';
 import { do_truncate } from '../kernel/inode.ts';
 import type { KernelWorld } from '../kernel/world.ts';
 
-export function truncater(name: string, inode: number, size: number): Thread<KernelWorld> {
-  return thread<KernelWorld, { ret: number }>({
+export function truncater<W extends KernelWorld>(name: string, inode: number, size: number): Thread<W> {
+  return thread<W, { ret: number }>({
     name,
     locals: { ret: 0 },
     steps: {

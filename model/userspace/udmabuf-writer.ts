@@ -3,64 +3,62 @@
 // inserts their pfns; no page reference is taken, only the pins keep them alive). The vma
 // holds a reference on the dma-buf file, so release_udmabuf can run at its munmap.
 //
-//   1. mmap     fget(fd); not a udmabuf dma-buf: done; mmap_udmabuf (vm_private_data = ubuf)
-//   2. write    store to every page of the buffer (udmabuf_vm_fault: folio + offset; a page
-//               below pagecount whose folio is not recorded yet reads an uninitialised entry)
-//   3. munmap   fput(vma->vm_file): the last reference runs release_udmabuf
+//   1. mmap     fget(fd); not a udmabuf dma-buf: done; do_mmap(PROT_WRITE, MAP_SHARED)
+//               through dma_buf_mmap_internal -> mmap_udmabuf (vm_private_data = ubuf); fput
+//   2. write    store to every page of the mapping: each faults (udmabuf_vm_fault: folio +
+//               offset; a page below pagecount whose folio is not recorded yet reads an
+//               uninitialised entry), then the store must land in a live folio
+//   3. munmap   zap the ptes, fput(vma->vm_file): the last reference runs release_udmabuf
 
-import { vm_munmap } from '../kernel/mm.ts';
 import { DONE, thread, violation, type Thread } from '../../src/index.ts';
-import { assertDmaBufLive } from '../kernel/dma-buf.ts';
+import { is_dma_buf_file } from '../kernel/dma-buf.ts';
 import { fget, fput } from '../kernel/file.ts';
+import { fdNumbers } from '../kernel/fdtable.ts';
 import { folioLive } from '../kernel/memfd.ts';
-import { assertUdmabufLive, type UdmabufWorld } from '../kernel/udmabuf.ts';
+import { do_mmap, handle_mm_fault, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, vm_munmap, vmaOf } from '../kernel/mm.ts';
+import { is_udmabuf, type UdmabufWorld } from '../kernel/udmabuf.ts';
+import { VM_READ, VM_SHARED, VM_WRITE } from '../kernel/world.ts';
 
-export function udmabufWriter(name: string, symmetry = 'udmabuf-writer'): Thread<UdmabufWorld> {
-  return thread<UdmabufWorld, { fd: number; vma: number; ubuf: number }>({
+export function udmabufWriter<W extends UdmabufWorld>(name: string, symmetry = 'udmabuf-writer', pid = 0): Thread<W> {
+  return thread<W, { fd: number; vma: number }>({
     name,
-    locals: { fd: -1, vma: -1, ubuf: -1 },
-    symmetry,
+    locals: { fd: -1, vma: -1 },
+    symmetry: pid === 0 ? symmetry : `${symmetry}@pid${pid}`, // threads of different processes are not interchangeable
     steps: {
       mmap: {
-        choices: (w) => w.fdtable.fd.map((_, fd) => fd),
+        choices: (w) => fdNumbers(w, pid),
         run: (k, fd) => {
           const w = k.world;
-          const file = fget(w, Number(fd));
+          const file = fget(w, Number(fd), pid);
           if (file < 0) return DONE; // -EBADF
-          const f = w.files[file]!;
-          if (f.kind !== 'dma_buf' || w.dmabufs[f.dmabuf]!.exporter !== 'udmabuf') {
+          const dmabuf = w.files[file]!.private_data;
+          if (!is_dma_buf_file(w, file) || !is_udmabuf(w, dmabuf)) {
             fput(w, file);
             return DONE; // -ENODEV
           }
-          assertDmaBufLive(w, f.dmabuf, `mmap(fd ${fd})`);
-          const ubuf = w.dmabufs[f.dmabuf]!.priv!;
-          assertUdmabufLive(w, ubuf, `mmap_udmabuf(fd ${fd})`);
-          // the fget reference becomes vma->vm_file's
-          w.vmas.push({ file, owner: name });
+          const vma = do_mmap(w, pid, file, { pages: w.dmabufs[dmabuf]!.size, vm_flags: VM_READ | VM_WRITE | VM_SHARED, owner: name });
+          fput(w, file);
+          if (vma < 0) return DONE;
           k.local.fd = Number(fd);
-          k.local.vma = w.vmas.length - 1;
-          k.local.ubuf = ubuf;
+          k.local.vma = vma;
           return 'write';
         },
       },
       write: {
         run: (k) => {
           const w = k.world;
-          assertUdmabufLive(w, k.local.ubuf, `udmabuf_vm_fault (${name}, fd ${k.local.fd})`);
-          const u = w.udmabufs[k.local.ubuf]!;
-          for (let i = 0; i < u.pagecount; i++) {
-            const page = u.pages[i];
-            // pgoff < pagecount: folio_pfn(ubuf->folios[pgoff]) of an entry the create path has not set yet
-            if (page === undefined) violation('uninit-value', `${name} writes page ${i} of its udmabuf mapping: udmabuf_vm_fault reads ubuf->folios[${i}], not set yet (${u.pages.length} of ${u.pagecount} pages pinned)`);
-            if (!folioLive(w, page.folio)) violation('use-after-free', `${name} writes page ${i} of its udmabuf mapping: folio${page.folio} was unpinned and freed`);
+          const v = vmaOf(w, pid, k.local.vma);
+          for (let i = 0; i < v.pages; i++) {
+            if (handle_mm_fault(w, pid, k.local.vma, v.vm_start + i) & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)) return 'munmap'; // the store is not made
+            const pte = v.ptes[i];
+            if (pte && 'folio' in pte && !folioLive(w, pte.folio)) violation('use-after-free', `${name} writes page ${i} of its udmabuf mapping: folio${pte.folio} was unpinned and freed`);
           }
           return 'munmap';
         },
       },
       munmap: {
         run: (k) => {
-          const w = k.world;
-          vm_munmap(w, k.local.vma);
+          vm_munmap(k.world, k.local.vma, pid);
           return DONE;
         },
       },
