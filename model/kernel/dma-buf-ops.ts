@@ -2,6 +2,7 @@
 // registered by name like file_operations (a dma-buf records its table's name,
 // dmabuf->ops). An exporter registers its table in its own file.
 
+import { opsTables } from './ops-table.ts';
 import type { KernelWorld, Vma } from './world.ts';
 
 export interface DmaBufOps<W extends KernelWorld = KernelWorld> {
@@ -21,19 +22,14 @@ export interface DmaBufOps<W extends KernelWorld = KernelWorld> {
   rw_file?: (w: W, dmabuf: number, file: number) => number;
 }
 
-const registry: Record<string, DmaBufOps<any>> = {};
+const tables = opsTables<DmaBufOps<any>>('dma_buf_ops');
 
 /** Register an exporter's table under its C name ('system_heap_buf_ops'). */
 export function register_dma_buf_ops<W extends KernelWorld>(name: string, ops: DmaBufOps<W>): string {
-  if (registry[name] && registry[name] !== ops) throw new Error(`dma_buf_ops '${name}' registered twice`);
-  registry[name] = ops;
-  return name;
+  return tables.register(name, ops);
 }
 
 /** dmabuf->ops */
 export function dma_buf_ops(w: KernelWorld, dmabuf: number): DmaBufOps {
-  const name = w.dmabufs[dmabuf]!.ops;
-  const ops = registry[name];
-  if (!ops) throw new Error(`dmabuf${dmabuf} has ops '${name}', which no exporter registered (import the exporter's file)`);
-  return ops;
+  return tables.get(w.dmabufs[dmabuf]!.ops, `dmabuf${dmabuf}`);
 }

@@ -3,6 +3,7 @@
 // here, registered by name when the driver's module loads. A new driver registers its
 // own table in its own file and edits nothing here.
 
+import { opsTables } from './ops-table.ts';
 import type { KernelWorld, Vma } from './world.ts';
 
 export interface FileOperations<W extends KernelWorld = KernelWorld> {
@@ -17,19 +18,14 @@ export interface FileOperations<W extends KernelWorld = KernelWorld> {
   copy_file_range?: (w: W, file_in: number, pos_in: number, file_out: number, pos_out: number, pages: number) => number;
 }
 
-const registry: Record<string, FileOperations<any>> = {};
+const tables = opsTables<FileOperations<any>>('file_operations');
 
-/** Register a driver's table under its C name ('dma_buf_fops'); the same name twice is a bug. */
+/** Register a driver's table under its C name ('dma_buf_fops'). */
 export function register_file_operations<W extends KernelWorld>(name: string, ops: FileOperations<W>): string {
-  if (registry[name] && registry[name] !== ops) throw new Error(`file_operations '${name}' registered twice`);
-  registry[name] = ops;
-  return name;
+  return tables.register(name, ops);
 }
 
 /** file->f_op: the table a file was opened with. */
 export function f_op(w: KernelWorld, file: number): FileOperations {
-  const name = w.files[file]!.f_op;
-  const ops = registry[name];
-  if (!ops) throw new Error(`${w.files[file]!.name} has f_op '${name}', which no module registered (import the driver's file)`);
-  return ops;
+  return tables.get(w.files[file]!.f_op, w.files[file]!.name);
 }

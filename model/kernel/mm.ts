@@ -13,6 +13,7 @@ import { assertLive, fput, get_file } from './file.ts';
 import { f_op } from './file-operations.ts';
 import { mmOf, VM_DONTEXPAND, VM_MIXEDMAP, VM_PFNMAP, type KernelWorld, type MmStruct, type Pte, type RssStat, type Vma } from './world.ts';
 import { helper } from './helpers.ts';
+import { opsTables } from './ops-table.ts';
 
 // include/linux/mm_types.h vm_fault_t
 export const VM_FAULT_OOM = 0x1;
@@ -35,20 +36,15 @@ export interface VmOperations<W extends KernelWorld = KernelWorld> {
   close?: (w: W, pid: number, vma: number) => void;
 }
 
-const vmOperations: Record<string, VmOperations<any>> = {};
+const vmOperations = opsTables<VmOperations<any>>('vm_operations_struct');
 
 export const register_vm_operations = helper('register_vm_operations', function register_vm_operations<W extends KernelWorld>(name: string, ops: VmOperations<W>): string {
-  if (vmOperations[name] && vmOperations[name] !== ops) throw new Error(`vm_operations_struct '${name}' registered twice`);
-  vmOperations[name] = ops;
-  return name;
+  return vmOperations.register(name, ops);
 });
 
 /** vma->vm_ops ({} for a vma without) */
 export const vm_ops = helper('vm_ops', function vm_ops(v: Vma): VmOperations {
-  if (v.vm_ops === '') return {};
-  const ops = vmOperations[v.vm_ops];
-  if (!ops) throw new Error(`a vma has vm_ops '${v.vm_ops}', which no module registered (import the driver's file)`);
-  return ops;
+  return v.vm_ops === '' ? {} : vmOperations.get(v.vm_ops, 'a vma');
 });
 
 export const vmaOf = (w: KernelWorld, pid: number, vma: number): Vma => mmOf(w, pid).vmas[vma]!;
