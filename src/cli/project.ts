@@ -1,6 +1,7 @@
 // The user's project: where the models come from. A command-line argument that is an
-// existing path, a glob, or ends in .ts/.js/.mjs names model files (a folder: every model
-// file in it); anything else is a model name, looked up among the project's models. The
+// existing path, a glob, or ends in .ts/.js/.mjs names model files (a folder: every .ts
+// file in it whose default export is a model); anything else is a model name, looked up
+// among the project's models. The
 // project's models are those its kmc.config.ts names (found in the working directory or
 // above it); kmc's own repository is such a project.
 //
