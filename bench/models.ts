@@ -33,6 +33,9 @@ export function benchParams(variant: string, size: BenchSize): Params {
   return { ...defaults, ...(allocAndRead.variants[variant]?.params ?? {}), ...size.params } as Params;
 }
 
+/** The bench model, with the module its workers load it from (as the CLI sets for a model file). */
+const BENCH_MODEL = { ...allocAndRead, source: new URL('../model/dma-heap/alloc-and-read.ts', import.meta.url).href };
+
 export function benchSystem(variant: string, size: BenchSize): TransitionSystem {
-  return compile(allocAndRead as never, variant, size.params as never);
+  return compile(BENCH_MODEL as never, variant, size.params as never);
 }
