@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, decodeTrace, main, recordTrace, replay, type Model, type Violation } from '../../src/index.ts';
 import { render, FORMATS } from '../../src/cli/replay.ts';
-import { renderColumns, WIDTH, wrap } from '../../src/report/columns.ts';
+import { ascii, fitColumns, renderColumns, WIDTH, wrap } from '../../src/report/columns.ts';
 import { toItf, toItfValue } from '../../src/report/itf.ts';
 import type { TraceView } from '../../src/report/view.ts';
 import { models } from '../../model/index.ts';
@@ -58,7 +58,7 @@ describe('columns', () => {
     expect(lines.at(-1)).toBe(' *** no-lost-update: x = 1, expected 2 ***');
   });
 
-  it('stays within 100 columns, cutting long calls and wrapping the message', () => {
+  it('stays within 80 ASCII columns, wrapping long calls in their column and the message', () => {
     const v = lost();
     const long = 'x'.repeat(300);
     const wide: TraceView = {
@@ -69,8 +69,18 @@ describe('columns', () => {
     };
     const text = renderColumns(wide);
     for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(WIDTH);
-    expect(text).toContain('…');
+    expect(text).toMatch(/^[\x20-\x7e\n]*$/);
+    // nothing is cut: every x of the first call is there, over several lines
+    expect(text.match(/x/g)!.length).toBeGreaterThanOrEqual(4 * 300 + 2 * 300);
     expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
+    for (const w of [40, 60]) for (const line of renderColumns(wide, w).split('\n')) expect(line.length, line).toBeLessThanOrEqual(w);
+  });
+
+  it('sizes columns by need: a narrow column leaves its room to the wide ones', () => {
+    expect(fitColumns([5, 40, 10], 60)).toEqual([5, 40, 10]);
+    expect(fitColumns([5, 70, 10], 60)).toEqual([5, 45, 10]);
+    expect(fitColumns([50, 50], 60)).toEqual([30, 30]);
+    expect(ascii('a → b …')).toBe('a -> b ...');
   });
 });
 
@@ -140,6 +150,7 @@ describe('committed traces', () => {
         const trace = decodeTrace(readFileSync(join(dir, file), 'utf8'));
         if (format === 'columns') {
           for (const line of out.split('\n')) expect(line.length, `${file}: ${line}`).toBeLessThanOrEqual(WIDTH);
+          expect(out, `${file}: plain ASCII`).toMatch(/^[\x20-\x7e\n]*$/);
           expect(out).toContain(`*** ${trace.violation.property}: `);
         }
         if (format === 'itf') expect(itfProblems(JSON.parse(out)), file).toEqual([]);
