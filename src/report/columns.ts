@@ -17,6 +17,7 @@ import { activeThreads, callOf, type TraceView } from './view.ts';
 
 export const WIDTH = 80;
 
+/** between columns; 2 when 3 would make a call wrap */
 const GAP = 3;
 /** the narrowest a column gets, however many threads there are */
 const MIN_COLUMN = 8;
@@ -74,13 +75,15 @@ export function renderColumns(view: TraceView, width = WIDTH): string {
   const margin = nw + 4; // "  NN  "
   const calls = view.steps.map((s) => ascii(callOf(s)));
   const needs = threads.map((t) => Math.max(t.length, ...calls.filter((_, i) => view.steps[i]!.thread === t).map((c) => c.length)));
-  const widths = fitColumns(needs, width - margin - GAP * Math.max(0, threads.length - 1));
+  const room = (gap: number) => width - margin - gap * Math.max(0, threads.length - 1);
+  const gap = needs.reduce((a, b) => a + b, 0) <= room(GAP) ? GAP : GAP - 1;
+  const widths = fitColumns(needs, room(gap));
   /** one row of cells, each wrapped in its column; the number on the first line only */
   const row = (n: string, cells: string[]): string[] => {
     const wrapped = cells.map((c, i) => (c === '' ? [] : wrap(c, widths[i]!)));
     const height = Math.max(1, ...wrapped.map((w) => w.length));
     return Array.from({ length: height }, (_, line) =>
-      ((line === 0 ? n : '').padStart(nw + 2) + '  ' + wrapped.map((w, i) => (w[line] ?? '').padEnd(widths[i]! + GAP)).join('')).trimEnd(),
+      ((line === 0 ? n : '').padStart(nw + 2) + '  ' + wrapped.map((w, i) => (w[line] ?? '').padEnd(widths[i]! + gap)).join('')).trimEnd(),
     );
   };
 
