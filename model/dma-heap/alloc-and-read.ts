@@ -239,6 +239,7 @@ export function blocks(p: Params): Record<string, K> {
 
     dma_buf_fd: (next) => ({
       dma_buf_fd: {
+        show: (k) => `dma_buf_fd(dmabuf${k.local.dmabuf}) = ${k.local.installed ? k.local.fd : '-EMFILE'}`,
         run: (k) => {
           const fd = dma_buf_fd(k.world, k.local.dmabuf);
           if (fd < 0) return fail(k, fd, 'error_put');

@@ -318,6 +318,7 @@ export function blocks(p: Params): Record<string, K> {
       ...(design === 'unpin-list' ? { kvmalloc_array_item_folios: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'memfd_pin_folios' : fail(k, -ENOMEM, 'out_unlock')) } as S } : {}),
       memfd_pin_folios: {
         fails: ['-ENOMEM'],
+        show: (k, c) => `memfd_pin_folios(item ${k.local.i}) = ${c === 'ok' ? k.local.pinned.length : c}`,
         run: (k, c) => {
           const it = items[k.local.i]!;
           const pgcnt = it.size / PAGE_SIZE;
@@ -417,6 +418,7 @@ export function blocks(p: Params): Record<string, K> {
       dma_buf_fd: {
         // a full fd table (RLIMIT_NOFILE), injected; the fd-filler thread gets there too
         fails: ['-EMFILE'],
+        show: (k, c) => `dma_buf_fd(dmabuf${k.local.dmabuf}) = ${c === 'ok' ? k.local.fd : c}`,
         run: (k, c) => {
           const fd = c === 'ok' ? dma_buf_fd(k.world, k.local.dmabuf) : -EMFILE;
           if (fd < 0) return fail(k, fd, unwind(k.local));

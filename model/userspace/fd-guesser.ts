@@ -21,6 +21,7 @@ export function fdGuesser(name: string, symmetry = 'fd-guesser'): Thread<KernelW
     steps: {
       mmap: {
         choices: (w) => w.fdtable.fd.map((_, fd) => fd),
+        show: (k, fd) => `mmap(fd ${fd}) = ${k.local.vma >= 0 ? `vma${k.local.vma}` : k.world.fdtable.fd[Number(fd)] === null ? '-EBADF' : '-ENODEV'}`,
         run: (k, fd) => {
           const w = k.world;
           const file = fget(w, Number(fd));
