@@ -124,12 +124,15 @@ describe('itf', () => {
 });
 
 describe('mermaid', () => {
-  it('is a sequence diagram: participants, one message per step, the violation as a note', () => {
+  it('is a sequence diagram: participants, one message per step, changes as notes on the thread that made them, the violation as a note', () => {
     const text = render('mermaid', lost());
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe('sequenceDiagram');
-    expect(lines.filter((l) => /^ {2}t\d->>state: \d+\. /.test(l))).toHaveLength(4);
-    expect(lines.at(-1)).toBe('  Note over t0,state: violated: no-lost-update: x = 1, expected 2');
+    expect(lines.filter((l) => /^ {2}participant /.test(l))).toEqual(['  participant t0 as t0', '  participant t1 as t1']);
+    expect(lines.filter((l) => /^ {2}(t\d)->>\1: \d+\. /.test(l))).toHaveLength(4);
+    expect(lines).toContain('  Note right of t0: x: 0 → 1');
+    expect(text).not.toContain('state');
+    expect(lines.at(-1)).toBe('  Note over t0,t1: violated: no-lost-update: x = 1, expected 2');
     // nothing Mermaid would read as a statement separator or an entity
     for (const l of lines.slice(1)) expect(l.replace(/#\d+;/g, '')).not.toMatch(/[;#]/);
   });
