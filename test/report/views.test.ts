@@ -8,11 +8,11 @@ import { describe, expect, it } from 'vitest';
 import { compile, decodeTrace, main, recordTrace, replay, type Model, type Violation } from '../../src/index.ts';
 import { render, FORMATS } from '../../src/cli/replay.ts';
 import { ascii, fitColumns, renderColumns, WIDTH, wrap } from '../../src/report/columns.ts';
-import { toItf, toItfValue } from '../../src/report/itf.ts';
+import { nullablePositions, toItf, toItfValue } from '../../src/report/itf.ts';
 import type { TraceView } from '../../src/report/view.ts';
 import { models } from '../../model/index.ts';
 import { faulty, lostUpdate } from '../fixtures/counter.ts';
-import { itfProblems } from './itf-spec.ts';
+import { itfProblems, itfTypeProblems } from './itf-spec.ts';
 
 /** Run a fixed decision list and replay its trace into a view. */
 function viewOf(model: Model, variant: string, path: number[]): TraceView {
@@ -103,6 +103,14 @@ describe('itf', () => {
     expect((toItf(doubleFree()) as any)['#meta'].violation.property).toBe('double-free');
   });
 
+  it('gives each variable one type: a position null in some state is an Option in every state', () => {
+    const options = nullablePositions([{ fd: [0, null], page: { data: null } }, { fd: [0, 1], page: { data: 'x' } }]);
+    expect([...options].sort()).toEqual(['.fd[]', '.page.data']);
+    expect(toItfValue({ fd: [0, null], n: 3 }, options)).toEqual({ fd: [{ tag: 'Some', value: 0 }, { tag: 'None', value: { '#tup': [] } }], n: 3 });
+    expect(itfTypeProblems({ vars: ['a'], states: [{ a: [1, { tag: 'None', value: { '#tup': [] } }] }] })).toEqual(['a[]: int and option']);
+    for (const v of [lost(), doubleFree()]) expect(itfTypeProblems(toItf(v) as { vars: string[]; states: Record<string, unknown>[] })).toEqual([]);
+  });
+
   it('writes values ITF has no form for in forms it has', () => {
     expect(toItfValue(null)).toEqual({ tag: 'None', value: { '#tup': [] } });
     expect(toItfValue(2 ** 60)).toEqual({ '#bigint': String(2n ** 60n) });
@@ -156,7 +164,10 @@ describe('committed traces', () => {
           expect(out, `${file}: plain ASCII`).toMatch(/^[\x20-\x7e\n]*$/);
           expect(out).toContain(`*** ${trace.violation.property}: `);
         }
-        if (format === 'itf') expect(itfProblems(JSON.parse(out)), file).toEqual([]);
+        if (format === 'itf') {
+          expect(itfProblems(JSON.parse(out)), file).toEqual([]);
+          expect(itfTypeProblems(JSON.parse(out)), `${file}: one type per variable`).toEqual([]);
+        }
         if (format === 'mermaid') expect(out).toMatch(/^sequenceDiagram\n/);
         if (format === 'html') expect(out).toContain(`</html>`);
       }
