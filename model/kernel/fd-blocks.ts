@@ -38,6 +38,7 @@ export function dmaBufFdBlock<W extends KernelWorld, L extends FdLocals>(o: FdBl
   return (next) => ({
     dma_buf_fd: {
       ...faultsOf(o.fails),
+      show: (k, c) => `dma_buf_fd(dmabuf${k.local.dmabuf}) = ${k.local.fd >= 0 ? k.local.fd : String(c).startsWith('-') ? c : '-EMFILE'}`,
       run: (k, c) => {
         const fd = injected(o.fails, c, () => dma_buf_fd(k.world, k.local.dmabuf));
         if (fd < 0) return fail(k, fd, o.unwind(k.local));

@@ -316,6 +316,7 @@ export function blocks(p: Params): Record<string, K> {
       ...(parts.itemFolios ? { kvmalloc_array_item_folios: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'memfd_pin_folios' : fail(k, -ENOMEM, 'out_unlock')) } as S } : {}),
       memfd_pin_folios: {
         fails: ['-ENOMEM'],
+        show: (k, c) => `memfd_pin_folios(item ${k.local.i}) = ${c === 'ok' ? k.local.pinned.length : c}`,
         run: (k, c) => {
           const it = items[k.local.i]!;
           const pgcnt = it.size / PAGE_SIZE;

@@ -15,7 +15,7 @@ import { fdNumbers } from '../kernel/fdtable.ts';
 import { do_mmap, vm_munmap, vmaOf } from '../kernel/mm.ts';
 import { assertPageLive } from '../kernel/page.ts';
 import { filledPages } from '../kernel/system-heap.ts';
-import { VM_READ, VM_SHARED, type KernelWorld } from '../kernel/world.ts';
+import { fdtableOf, VM_READ, VM_SHARED, type KernelWorld } from '../kernel/world.ts';
 
 /** pid: the process it is a thread of. */
 export function fdGuesser<W extends KernelWorld>(name: string, symmetry = 'fd-guesser', pid = 0): Thread<W> {
@@ -26,6 +26,7 @@ export function fdGuesser<W extends KernelWorld>(name: string, symmetry = 'fd-gu
     steps: {
       mmap: {
         choices: (w) => fdNumbers(w, pid),
+        show: (k, fd) => `mmap(fd ${fd}) = ${k.local.vma >= 0 ? `vma${k.local.vma}` : fdtableOf(k.world, pid).fd[Number(fd)] === null ? '-EBADF' : '-ENODEV'}`,
         run: (k, fd) => {
           const w = k.world;
           const file = fget(w, Number(fd), pid);

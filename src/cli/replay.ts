@@ -1,4 +1,4 @@
-// kmc replay <trace> [--format text|columns|mermaid|itf|html|json]: re-execute a trace,
+// kmc replay <trace> [--format text|columns|mermaid|itf|html|json] [--width n]: re-execute a trace,
 // check every step against the record, and print it.
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -8,7 +8,7 @@ import { paramsError } from '../core/params.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { compile } from '../core/system.ts';
 import { match } from 'ts-pattern';
-import { renderColumns } from '../report/columns.ts';
+import { renderColumns, WIDTH } from '../report/columns.ts';
 import { renderHtml } from '../report/html.ts';
 import { renderItf } from '../report/itf.ts';
 import { renderMermaid } from '../report/mermaid.ts';
@@ -17,7 +17,7 @@ import type { TraceView } from '../report/view.ts';
 import { decodeTrace, encodeTrace, TraceFormatError } from '../trace/codec.ts';
 import { replay as replayTrace } from '../trace/replay.ts';
 import { replayParams, type Trace } from '../trace/trace.ts';
-import { str, type Command } from './args.ts';
+import { integer, str, type Command } from './args.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { openProject, type Project } from './project.ts';
 
@@ -25,10 +25,10 @@ export const FORMATS = ['text', 'columns', 'mermaid', 'itf', 'html', 'json'] as 
 export type Format = (typeof FORMATS)[number];
 
 /** A replayed trace in one of the formats. */
-export function render(format: Format, view: TraceView): string {
+export function render(format: Format, view: TraceView, width = WIDTH): string {
   return match(format)
     .with('text', () => renderText(view.trace, view.steps, view.threadNames))
-    .with('columns', () => renderColumns(view))
+    .with('columns', () => renderColumns(view, width))
     .with('mermaid', () => renderMermaid(view))
     .with('itf', () => renderItf(view))
     .with('html', () => renderHtml(view))
@@ -57,12 +57,14 @@ export const replay: Command = {
   summary: 'replay a trace step by step against the model it names, and print it',
   options: {
     format: { type: 'string', value: FORMATS.join('|'), help: 'how to print it (default text)' },
+    width: { type: 'string', value: 'n', help: `columns: the widest a line gets (default ${WIDTH}; 78 leaves room to quote)` },
   },
   more: "The model is loaded from the trace's source (relative to the project root), else found by name among the project's models.\nexit codes: 0 replayed as recorded, 2 the trace does not replay (the model changed) or is bad input, 4 model error",
   async run(p, io, project) {
     if (p.positionals.length !== 1) throw new UsageError('replay takes one trace file');
     const format = (str(p, 'format') ?? 'text') as Format;
     if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}'${didYouMean(format, FORMATS)} (available: ${FORMATS.join(', ')})`);
+    const width = integer('width', str(p, 'width'), WIDTH, 40);
     const path = p.positionals[0]!;
     const trace = loadTrace(path);
     const model = await modelOf(trace, path, project);
@@ -75,7 +77,7 @@ export const replay: Command = {
     const changed = r.changed !== undefined && r.changed.length > 0 ? `; changed since it was recorded: ${r.changed.join(', ')}` : '';
     if (r.kind === 'diverged') throw new UsageError(`${path} no longer replays: step ${r.step}: ${r.message}${changed}`);
     if (changed) io.err(`kmc: note: ${model.name} has changed since this trace was recorded (${r.changed!.join(', ')}), but every step replays as recorded\n`);
-    io.out(render(format, { trace, initial: r.initial, steps: r.steps, threadNames: system.threadNames }));
+    io.out(render(format, { trace, initial: r.initial, steps: r.steps, threadNames: system.threadNames }, width));
     return EXIT.ok;
   },
 };

@@ -42,6 +42,12 @@ export interface Step<W, L> {
   run: (k: StepContext<W, L>, choice: Choice) => string;
   /** How long the step takes and on what (used only by `kmc cost`, src/cost/); none: instant. */
   cost?: StepCost<W, L>;
+  /**
+   * How a trace shows the call once it has run, naming its object and result
+   * (`dma_buf_fd(dmabuf0) = 2`, `memfd_pin_folios = -ENOMEM`); called on the state after
+   * the step, for traces only: never part of the state. None: `step [choice]`.
+   */
+  show?: (k: StepContext<W, L>, choice: Choice) => string;
 }
 
 /** A step's duration on a resource: seconds, or a function of the state at the step's start. */

@@ -90,6 +90,8 @@ export interface TransitionSystem<W = any> {
    */
   apply(state: State<W>, t: Transition, opts?: ApplyOptions): Applied<W>;
   label(state: State<W>, t: Transition): TransitionLabel;
+  /** The step's display label (`Step.show`) on the state `after` it ran from `before`; undefined when it has none. */
+  shown(before: State<W>, t: Transition, after: State<W>): string | undefined;
   /**
    * The first broken `always` property, `atEnd` property (when all threads returned) or
    * deadlock; with `only`, just that property.
@@ -149,7 +151,7 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
   const short = (parts: unknown[]) => hashHex(parts.map(fingerprintOf).join(' ')).slice(0, 8);
   const fingerprints: Fingerprints = { steps: {}, properties: {} };
   for (const t of threads) {
-    fingerprints.steps[t.name] = Object.fromEntries(Object.entries(t.steps).map(([label, st]) => [label, short([st.run, st.enabled ?? null, st.choices ?? null, st.fails ?? null])]));
+    fingerprints.steps[t.name] = Object.fromEntries(Object.entries(t.steps).map(([label, st]) => [label, short([st.run, st.enabled ?? null, st.choices ?? null, st.fails ?? null, ...(st.show ? [st.show] : [])])]));
   }
   for (const p of properties) fingerprints.properties[p.name] = short([p.kind, p.check]);
   const fingerprint = hashHex(JSON.stringify({ name: model.name, params, maxFaults, locals: threads.map((t) => [t.name, t.locals]), fingerprints }));
@@ -280,6 +282,18 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
         return applyStep(state, t, i, step, opts);
       } catch (e) {
         throw modelError(e, stepWhere(i, state.threads[i]!.pc));
+      }
+    },
+
+    shown(before, t, after) {
+      const i = t.thread;
+      const step = stepAt(before, i);
+      if (step?.show === undefined) return undefined;
+      try {
+        const choice = choicesOf(step, before.world, before.threads[i]!.local)[t.choice]!;
+        return step.show({ world: after.world, local: after.threads[i]!.local, thread: i }, choice);
+      } catch (e) {
+        throw modelError(e, `${stepWhere(i, before.threads[i]!.pc)} (its show)`);
       }
     },
 

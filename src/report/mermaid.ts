@@ -1,6 +1,7 @@
 // A Mermaid sequence diagram of a trace (renders on GitHub): one participant per thread
-// that takes a step, plus the shared state (world); each step is a message from its thread
-// to the state, answered by the shared state changes it made; the violation is a note.
+// that takes a step; each step is a message of its thread to itself (the call it made),
+// with the shared-state changes it made as a note beside that thread, so every note sits
+// by the thread that made it; the violation is a note across all of them.
 
 import { changesOf, showChange } from './changes.ts';
 import { activeThreads, callOf, type TraceView } from './view.ts';
@@ -18,18 +19,18 @@ export function renderMermaid(view: TraceView): string {
   const { trace } = view;
   const out = ['sequenceDiagram', `  %% ${trace.model} (variant ${trace.variant}): ${trace.violation.property}, ${view.steps.length} steps`];
   for (const t of threads) out.push(`  participant ${id(t)} as ${escape(t)}`);
-  out.push('  participant state as shared state');
   view.steps.forEach((s, i) => {
-    out.push(`  ${id(s.thread)}->>state: ${i + 1}. ${escape(callOf(s))}`);
+    out.push(`  ${id(s.thread)}->>${id(s.thread)}: ${i + 1}. ${escape(callOf(s))}`);
     // Shared-state changes only: a thread's own locals are its business.
     const shared = changesOf(s.patches, s.before, s.after, view.threadNames).filter((c) => c.at[0] === 'world');
     if (shared.length > 0) {
       const shown = shared.slice(0, 2).map((c) => cut(showChange(c), 60));
       if (shared.length > 2) shown.push(`and ${shared.length - 2} more`);
-      out.push(`  state-->>${id(s.thread)}: ${shown.map(escape).join('<br/>')}`);
+      out.push(`  Note right of ${id(s.thread)}: ${shown.map(escape).join('<br/>')}`);
     }
   });
-  const span = threads.length > 0 ? `${id(threads[0]!)},state` : 'state';
-  out.push(`  Note over ${span}: ${escape(`violated: ${trace.violation.property}: ${cut(trace.violation.message, 120)}`)}`);
+  const span = threads.length > 1 ? `${id(threads[0]!)},${id(threads.at(-1)!)}` : threads.length === 1 ? id(threads[0]!) : undefined;
+  const violated = escape(`violated: ${trace.violation.property}: ${cut(trace.violation.message, 120)}`);
+  out.push(span === undefined ? `  %% ${violated}` : `  Note over ${span}: ${violated}`);
   return out.join('\n') + '\n';
 }

@@ -20,8 +20,12 @@ export function activeThreads(view: TraceView): string[] {
   return view.threadNames.filter((t) => used.has(t));
 }
 
-/** A step as a kernel reader writes it: `dma_buf_fd`, `kzalloc [-ENOMEM]`, `close [2]`. */
-export function callOf(s: { step: string; choice: string }): string {
+/**
+ * A step as a kernel reader writes it: what the step shows of its call when it says
+ * (`dma_buf_fd(dmabuf0) = 2`), else `dma_buf_fd`, `kzalloc [-ENOMEM]`, `close [2]`.
+ */
+export function callOf(s: { step: string; choice: string; shown?: string }): string {
+  if (s.shown !== undefined) return s.shown;
   return s.choice ? `${s.step} [${s.choice}]` : s.step;
 }
 

@@ -58,6 +58,7 @@ export function decodeTrace(text: string): Trace {
     if (!isObject(s) || typeof s.thread !== 'string' || typeof s.step !== 'string' || typeof s.choice !== 'string' || !Array.isArray(s.patches)) {
       fail(`step ${i + 1} is not {thread, step, choice, patches}`);
     }
+    if (s.shown !== undefined && typeof s.shown !== 'string') fail(`step ${i + 1}: field "shown" is not a string`);
   });
   if (raw.steps.length !== raw.decisions.length) fail(`${raw.steps.length} steps but ${raw.decisions.length} decisions`);
   const v = raw.violation;

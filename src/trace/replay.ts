@@ -8,6 +8,8 @@ import type { Violation } from '../core/violation.ts';
 import type { Trace } from './trace.ts';
 
 export interface ReplayedStep extends TransitionLabel {
+  /** how the model now shows the call (Step.show); display only, so never compared with the record */
+  shown?: string;
   patches: Patch[];
   before: State;
   after: State;
@@ -76,7 +78,8 @@ export function replay(system: TransitionSystem, trace: Trace): ReplayResult {
     if (!same(applied.patches, recorded.patches)) {
       return diverged(n, `${show(label)} changed the state differently than recorded`);
     }
-    steps.push({ ...label, patches: applied.patches ?? [], before: state, after: applied.state });
+    const shown = applied.violation ? undefined : system.shown(state, t, applied.state);
+    steps.push({ ...label, ...(shown !== undefined ? { shown } : {}), patches: applied.patches ?? [], before: state, after: applied.state });
     stepViolation = applied.violation;
     state = applied.state;
   }

@@ -19,6 +19,8 @@ export interface TraceStep {
   thread: string;
   step: string;
   choice: string;
+  /** how the step shows the call it made (`dma_buf_fd(dmabuf0) = 2`), when it says; display only */
+  shown?: string;
   /** the state changes the step made, as immer patches on { world, threads, faults } */
   patches: Patch[];
 }
@@ -60,7 +62,8 @@ export function recordTrace(system: TransitionSystem, path: readonly number[], v
     if (t === undefined) throw new Error(`path index ${d} out of range at step ${steps.length + 1}`);
     const label = system.label(state, t);
     const applied = system.apply(state, t, { patches: true });
-    steps.push({ ...label, patches: applied.patches ?? [] });
+    const shown = applied.violation ? undefined : system.shown(state, t, applied.state);
+    steps.push({ ...label, ...(shown !== undefined ? { shown } : {}), patches: applied.patches ?? [] });
     state = applied.state;
   }
   return {

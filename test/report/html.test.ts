@@ -1,7 +1,9 @@
 // The HTML view in a real browser: Debian's headless Chromium driven by playwright-core
 // (no browser download). Loads a committed trace's page from a file with the network off,
 // checks the swimlanes, clicks a step, checks the state panel marks what that step changed,
-// and takes a screenshot under /tmp. Skips, saying why, where Chromium is absent.
+// and takes a screenshot under /tmp; then opens every stored trace's page at 1,400 and 390
+// px wide: at the top, the title in view, no sideways scroll, no lane for an idle thread.
+// Skips, saying why, where Chromium is absent.
 
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -12,7 +14,8 @@ import { describe, expect, it } from 'vitest';
 import { compile, decodeTrace, replay, replayParams } from '../../src/index.ts';
 import { renderHtml } from '../../src/report/html.ts';
 import { models } from '../../model/index.ts';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { activeThreads } from '../../src/report/view.ts';
 
 function chromiumPath(): string | undefined {
   for (const name of ['chromium', 'chromium-browser']) {
@@ -26,29 +29,32 @@ function chromiumPath(): string | undefined {
   return undefined;
 }
 
-const TRACE = join(import.meta.dirname, '..', '..', 'traces', 'dma-heap.alloc-and-read.fd-before-read.use-after-free.json');
+const TRACES = join(import.meta.dirname, '..', '..', 'traces');
+const TRACE = join(TRACES, 'dma-heap.alloc-and-read.fd-before-read.use-after-free.json');
 
-function page(): { html: string; steps: number; threads: string[] } {
-  const trace = decodeTrace(readFileSync(TRACE, 'utf8'));
+function page(file = TRACE): { html: string; steps: number; threads: string[] } {
+  const trace = decodeTrace(readFileSync(file, 'utf8'));
   const system = compile(models.find((m) => m.name === trace.model)!, trace.variant, replayParams(trace));
   const r = replay(system, trace);
   if (r.kind !== 'reproduced') throw new Error(r.message);
-  return { html: renderHtml({ trace, initial: r.initial, steps: r.steps, threadNames: system.threadNames }), steps: r.steps.length, threads: system.threadNames };
+  const view = { trace, initial: r.initial, steps: r.steps, threadNames: system.threadNames };
+  return { html: renderHtml(view), steps: r.steps.length, threads: activeThreads(view) };
 }
 
 const executablePath = chromiumPath();
+const launch = async () =>
+  (await import('playwright-core')).chromium.launch({
+    executablePath,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
 
 describe('html view in headless Chromium', () => {
   it.skipIf(executablePath === undefined)('shows swimlanes, and the state after a clicked step with its changes marked', { timeout: 60_000 }, async () => {
-    const { chromium } = await import('playwright-core');
     const { html, steps, threads } = page();
     const dir = mkdtempSync(join(tmpdir(), 'kmc-html-'));
     const file = join(dir, 'trace.html');
     writeFileSync(file, html);
-    const browser = await chromium.launch({
-      executablePath,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
+    const browser = await launch();
     try {
       const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
       // self-contained: any request other than the file itself fails the test
@@ -68,12 +74,12 @@ describe('html view in headless Chromium', () => {
 
       // step 8 is dma_buf_fd: it installs fd 2
       await tab.locator('tr.step[data-index="8"]').click();
-      expect(await tab.locator('#state h2').textContent()).toBe('state after step 8: ioctl dma_buf_fd');
+      expect(await tab.locator('#state h2').textContent()).toBe('state after step 8: ioctl dma_buf_fd(dmabuf0) = 2');
       expect(await tab.locator('tr.selected').getAttribute('data-index')).toBe('8');
       const changed = await tab.locator('#state li.changed > .entry').allTextContents();
       expect(changed).toContain('2: 2'); // fdtable.fd[2]
       expect(changed).toContain('fd: 2'); // the ioctl's local fd
-      expect(await tab.locator('#state li.changed .was').first().textContent()).toBe('null');
+      expect(await tab.locator('#state li.changed .was').first().textContent()).toBe('was null');
       expect(await tab.locator('#state li.inner > .entry .key').allTextContents()).toEqual(expect.arrayContaining(['fdtable', 'fd', 'ioctl']));
       await tab.screenshot({ path: join(dir, 'step8.png'), fullPage: true });
 
@@ -87,6 +93,38 @@ describe('html view in headless Chromium', () => {
       expect(errors).toEqual([]);
       expect(requests).toEqual([]);
       console.log(`screenshot: ${join(dir, 'step8.png')}`);
+    } finally {
+      await browser.close();
+    }
+  });
+
+  it.skipIf(executablePath === undefined)('every stored trace opens at the top, title in view, no sideways scroll, lanes only for threads that step, at 1,400 and 390 px', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kmc-html-'));
+    const browser = await launch();
+    try {
+      const found: string[] = [];
+      for (const width of [1400, 390]) {
+        const tab = await (await browser.newContext({ viewport: { width, height: 900 } })).newPage();
+        for (const name of readdirSync(TRACES).filter((f) => f.endsWith('.json')).sort()) {
+          const { html, threads } = page(join(TRACES, name));
+          const file = join(dir, name.replace(/\.json$/, '.html'));
+          writeFileSync(file, html);
+          await tab.goto(pathToFileURL(file).href);
+          // a string, run in the page: this project's types have no DOM
+          const m: { scrollY: number; top: number; bottom: number; width: number; viewport: number; height: number } = await tab.evaluate(`(() => {
+            const h1 = document.querySelector('h1').getBoundingClientRect();
+            return { scrollY: window.scrollY, top: h1.top, bottom: h1.bottom, width: document.documentElement.scrollWidth, viewport: window.innerWidth, height: window.innerHeight };
+          })()`);
+          const lanes = await tab.locator('table.lanes thead th').allTextContents();
+          if (m.scrollY !== 0) found.push(`${width}px ${name}: opens scrolled to ${m.scrollY}`);
+          if (m.top < 0 || m.bottom > m.height) found.push(`${width}px ${name}: the title is not in view`);
+          if (m.width > m.viewport) found.push(`${width}px ${name}: ${m.width} px wide in a ${m.viewport} px window`);
+          if (JSON.stringify(lanes) !== JSON.stringify(['#', ...threads])) found.push(`${width}px ${name}: lanes ${lanes.join(', ')}`);
+        }
+        await tab.screenshot({ path: join(dir, `last-${width}.png`), fullPage: true });
+      }
+      expect(found).toEqual([]);
+      console.log(`pages and screenshots: ${dir}`);
     } finally {
       await browser.close();
     }

@@ -59,3 +59,29 @@ export function itfProblems(trace: unknown): string[] {
   });
   return problems;
 }
+
+/**
+ * Positions (list elements as `[]`, an Option's value as `?`) whose values are of more than
+ * one kind across the states: a variable whose type changes, which Quint cannot read back.
+ */
+export function itfTypeProblems(trace: { vars: string[]; states: Record<string, unknown>[] }): string[] {
+  const kinds = new Map<string, Set<string>>();
+  const see = (at: string, kind: string): void => void kinds.set(at, (kinds.get(at) ?? new Set<string>()).add(kind));
+  const walk = (x: unknown, at: string): void => {
+    if (Array.isArray(x)) return see(at, 'list'), x.forEach((v) => walk(v, `${at}[]`));
+    if (isObject(x)) {
+      if ((x.tag === 'Some' || x.tag === 'None') && 'value' in x && Object.keys(x).length === 2) {
+        see(at, 'option');
+        if (x.tag === 'Some') walk(x.value, `${at}?`);
+        return;
+      }
+      const special = Object.keys(x).find((k) => k.startsWith('#'));
+      if (special !== undefined) return see(at, special);
+      see(at, 'record');
+      return Object.entries(x).forEach(([k, v]) => walk(v, `${at}.${k}`));
+    }
+    see(at, typeof x === 'number' ? 'int' : typeof x);
+  };
+  for (const s of trace.states) for (const v of trace.vars) walk(s[v], v);
+  return [...kinds].filter(([, k]) => k.size > 1).map(([at, k]) => `${at}: ${[...k].join(' and ')}`);
+}

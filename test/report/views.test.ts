@@ -7,12 +7,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, decodeTrace, main, recordTrace, replay, type Model, type Violation } from '../../src/index.ts';
 import { render, FORMATS } from '../../src/cli/replay.ts';
-import { renderColumns, WIDTH, wrap } from '../../src/report/columns.ts';
-import { toItf, toItfValue } from '../../src/report/itf.ts';
+import { ascii, fitColumns, renderColumns, WIDTH, wrap } from '../../src/report/columns.ts';
+import { nullablePositions, toItf, toItfValue } from '../../src/report/itf.ts';
 import type { TraceView } from '../../src/report/view.ts';
 import { models } from '../../model/index.ts';
 import { faulty, lostUpdate } from '../fixtures/counter.ts';
-import { itfProblems } from './itf-spec.ts';
+import { itfProblems, itfTypeProblems } from './itf-spec.ts';
 
 /** Run a fixed decision list and replay its trace into a view. */
 function viewOf(model: Model, variant: string, path: number[]): TraceView {
@@ -58,7 +58,7 @@ describe('columns', () => {
     expect(lines.at(-1)).toBe(' *** no-lost-update: x = 1, expected 2 ***');
   });
 
-  it('stays within 100 columns, cutting long calls and wrapping the message', () => {
+  it('stays within 80 ASCII columns, wrapping long calls in their column and the message', () => {
     const v = lost();
     const long = 'x'.repeat(300);
     const wide: TraceView = {
@@ -69,8 +69,18 @@ describe('columns', () => {
     };
     const text = renderColumns(wide);
     for (const line of text.split('\n')) expect(line.length, line).toBeLessThanOrEqual(WIDTH);
-    expect(text).toContain('…');
+    expect(text).toMatch(/^[\x20-\x7e\n]*$/);
+    // nothing is cut: every x of the first call is there, over several lines
+    expect(text.match(/x/g)!.length).toBeGreaterThanOrEqual(4 * 300 + 2 * 300);
     expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
+    for (const w of [40, 60]) for (const line of renderColumns(wide, w).split('\n')) expect(line.length, line).toBeLessThanOrEqual(w);
+  });
+
+  it('sizes columns by need: a narrow column leaves its room to the wide ones', () => {
+    expect(fitColumns([5, 40, 10], 60)).toEqual([5, 40, 10]);
+    expect(fitColumns([5, 70, 10], 60)).toEqual([5, 45, 10]);
+    expect(fitColumns([50, 50], 60)).toEqual([30, 30]);
+    expect(ascii('a → b …')).toBe('a -> b ...');
   });
 });
 
@@ -91,6 +101,14 @@ describe('itf', () => {
     const df = toItf(doubleFree()) as { states: Record<string, any>[] };
     expect(df.states[2]!['mbt::nondetPicks'].choice).toEqual({ tag: 'Some', value: '-EIO' });
     expect((toItf(doubleFree()) as any)['#meta'].violation.property).toBe('double-free');
+  });
+
+  it('gives each variable one type: a position null in some state is an Option in every state', () => {
+    const options = nullablePositions([{ fd: [0, null], page: { data: null } }, { fd: [0, 1], page: { data: 'x' } }]);
+    expect([...options].sort()).toEqual(['.fd[]', '.page.data']);
+    expect(toItfValue({ fd: [0, null], n: 3 }, options)).toEqual({ fd: [{ tag: 'Some', value: 0 }, { tag: 'None', value: { '#tup': [] } }], n: 3 });
+    expect(itfTypeProblems({ vars: ['a'], states: [{ a: [1, { tag: 'None', value: { '#tup': [] } }] }] })).toEqual(['a[]: int and option']);
+    for (const v of [lost(), doubleFree()]) expect(itfTypeProblems(toItf(v) as { vars: string[]; states: Record<string, unknown>[] })).toEqual([]);
   });
 
   it('writes values ITF has no form for in forms it has', () => {
@@ -114,12 +132,15 @@ describe('itf', () => {
 });
 
 describe('mermaid', () => {
-  it('is a sequence diagram: participants, one message per step, the violation as a note', () => {
+  it('is a sequence diagram: participants, one message per step, changes as notes on the thread that made them, the violation as a note', () => {
     const text = render('mermaid', lost());
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe('sequenceDiagram');
-    expect(lines.filter((l) => /^ {2}t\d->>state: \d+\. /.test(l))).toHaveLength(4);
-    expect(lines.at(-1)).toBe('  Note over t0,state: violated: no-lost-update: x = 1, expected 2');
+    expect(lines.filter((l) => /^ {2}participant /.test(l))).toEqual(['  participant t0 as t0', '  participant t1 as t1']);
+    expect(lines.filter((l) => /^ {2}(t\d)->>\1: \d+\. /.test(l))).toHaveLength(4);
+    expect(lines).toContain('  Note right of t0: x: 0 → 1');
+    expect(text).not.toContain('state');
+    expect(lines.at(-1)).toBe('  Note over t0,t1: violated: no-lost-update: x = 1, expected 2');
     // nothing Mermaid would read as a statement separator or an entity
     for (const l of lines.slice(1)) expect(l.replace(/#\d+;/g, '')).not.toMatch(/[;#]/);
   });
@@ -140,9 +161,13 @@ describe('committed traces', () => {
         const trace = decodeTrace(readFileSync(join(dir, file), 'utf8'));
         if (format === 'columns') {
           for (const line of out.split('\n')) expect(line.length, `${file}: ${line}`).toBeLessThanOrEqual(WIDTH);
+          expect(out, `${file}: plain ASCII`).toMatch(/^[\x20-\x7e\n]*$/);
           expect(out).toContain(`*** ${trace.violation.property}: `);
         }
-        if (format === 'itf') expect(itfProblems(JSON.parse(out)), file).toEqual([]);
+        if (format === 'itf') {
+          expect(itfProblems(JSON.parse(out)), file).toEqual([]);
+          expect(itfTypeProblems(JSON.parse(out)), `${file}: one type per variable`).toEqual([]);
+        }
         if (format === 'mermaid') expect(out).toMatch(/^sequenceDiagram\n/);
         if (format === 'html') expect(out).toContain(`</html>`);
       }
