@@ -5,6 +5,7 @@ import type { ExhaustiveOptions, Progress } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { saveTrace } from '../trace/save.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
+import { checkJunit, counterexampleText, replayCommand, writable, writeAtomic } from './ci.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
 import type { Project } from './project.ts';
@@ -42,6 +43,8 @@ export interface Row {
     cache?: { hits: number; parts: number };
   };
   note?: string;
+  /** the counterexample in columns (for --junit and kmc merge) */
+  counterexample?: string;
 }
 
 export const check: Command = {
@@ -65,6 +68,7 @@ export const check: Command = {
     param: { type: 'string', multiple: true, value: 'k=v', help: "set a model parameter (needs one model)" },
     out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
     json: { type: 'boolean', help: 'print one JSON document' },
+    junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per expected verdict)' },
   },
   more: 'exit codes: 0 every verdict as expected, 1 a verdict differs, 2 bad input, 3 incomplete, 4 model error',
   run: (p, io, project) => runCheck(p, io, project),
@@ -80,6 +84,8 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
   const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
   const out = str(p, 'out') ?? DEFAULT_OUT;
+  const junit = str(p, 'junit');
+  if (junit !== undefined) writable(junit, 'junit');
 
   const selected = await project.models(p.positionals);
   const variant = str(p, 'variant');
@@ -115,6 +121,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
     }
   }
 
+  if (junit !== undefined) writeAtomic(junit, checkJunit(rows), 'junit');
   if (json) io.out(JSON.stringify({ seed, results: rows }, null, 2) + '\n');
   else io.out(summary(rows));
   return exitCode(rows);
@@ -153,6 +160,8 @@ function toRow(c: VariantCheck, seed: number, out: string, project: Project, ove
     row.message = result.violation.message;
     row.length = result.path.length;
     row.trace = saveTrace(c, { root: project.root, overrides, seed, out });
+    const text = counterexampleText(c);
+    if (text !== undefined) row.counterexample = text;
   }
   if (c.note !== undefined) row.note = c.note;
   return row;
@@ -164,7 +173,7 @@ function showRow(r: Row): string {
     r.verdict === 'violates' ? `violates ${r.property} (${r.length} steps)` : r.verdict === 'sampled' ? `no violation in ${r.stats.runs} runs (not exhaustive)` : r.verdict === 'error' ? 'model error' : r.verdict;
   const lines = [`${mark}  ${r.model.padEnd(26)} ${r.variant.padEnd(22)} ${verdict.padEnd(52)} expected ${r.expected}`];
   if (r.message) lines.push(`      ${r.property}: ${r.message}`);
-  if (r.trace) lines.push(`      trace: ${r.trace}`, `      replay: npx kmc replay ${/^[\w./-]+$/.test(r.trace) ? r.trace : `'${r.trace.replaceAll("'", "'\\''")}'`}`);
+  if (r.trace) lines.push(`      trace: ${r.trace}`, `      replay: ${replayCommand(r.trace)}`);
   if (r.note) lines.push(`      ${r.verdict === 'error' ? 'model error: ' : ''}${r.note}`);
   const st = r.stats;
   if (st.bytesPerState !== undefined) {

@@ -26,6 +26,7 @@ import type { Plain } from '../core/model.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { saveTrace } from '../trace/save.ts';
 import { DEFAULT_OUT, exitCode, STRATEGIES } from './check.ts';
+import { counterexampleText, orderingsJunit, writable, writeAtomic } from './ci.ts';
 import { UsageError } from './errors.ts';
 import type { Io } from './io.ts';
 import type { Project } from './project.ts';
@@ -40,6 +41,8 @@ export interface OrderRow {
   /** steps in the counterexample */
   length?: number;
   trace?: string;
+  /** the counterexample in columns (for --junit) */
+  counterexample?: string;
   note?: string;
   strategy: string;
   exhaustive: boolean;
@@ -78,6 +81,7 @@ export const orderings: Command = {
     param: { type: 'string', multiple: true, value: 'k=v', help: 'set a model parameter' },
     out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
     json: { type: 'boolean', help: 'print one JSON document' },
+    junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per order)' },
   },
   more: 'exit codes: 0 every order judged (with --order: all safe), 1 an --order is unsafe, 2 bad input, 3 incomplete, 4 model error',
   run: (p, io, project) => runOrderings(p, io, project),
@@ -99,6 +103,8 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
   const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
   const out = str(p, 'out') ?? DEFAULT_OUT;
+  const junit = str(p, 'junit');
+  if (junit !== undefined) writable(junit, 'junit');
 
   const proposed = [...(values.order ?? []).map(parseOrder), ...(values.orders !== undefined ? readOrders(values.orders) : [])];
   const judging = proposed.length > 0;
@@ -126,6 +132,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
       return used.length === 1 ? how : `${n} by ${how}`;
     })
     .join('; ');
+  if (junit !== undefined) writeAtomic(junit, orderingsJunit(model.name, base, rows, judging), 'junit');
   if (values.json) {
     io.out(JSON.stringify({ model: model.name, variant: base, params, strategies: used, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows }, null, 2) + '\n');
   } else {
@@ -152,6 +159,8 @@ function toRow(c: OrderCheck, index: number, base: string, seed: number, out: st
       row.message = r.violation.message;
       row.length = r.path.length;
       row.trace = saveTrace(c.check, { root: project.root, overrides: { ...params, [orderParam]: c.blocks.join(',') }, seed, out, name: `${base}.order${index}` });
+      const text = counterexampleText(c.check);
+      if (text !== undefined) row.counterexample = text;
     })
     .otherwise(() => undefined);
   if (c.check.note !== undefined && result.kind !== 'violation') row.note = c.check.note;

@@ -1,0 +1,89 @@
+// What kmc gives CI: JUnit files (validated against test/fixtures/junit-10.xsd with
+// xmllint when it is installed), written atomically and never over a folder.
+
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { defineModel, DONE, main, thread, type Model } from '../../src/index.ts';
+import { faulty, lostUpdate } from '../fixtures/counter.ts';
+
+const XSD = new URL('../fixtures/junit-10.xsd', import.meta.url).pathname;
+const wrong = defineModel({ ...lostUpdate, name: 'fixture/wrong', variants: { racy: { description: 'claims to hold', expect: 'holds' } } });
+const broken = defineModel({
+  name: 'fixture/broken',
+  title: 'a step that throws',
+  params: {},
+  world: () => ({ x: 0 }),
+  threads: () => [thread<{ x: number }, {}>({ name: 't', locals: {}, steps: { oops: { run: () => { throw new Error('oops <&> "bug"'); } } } }), thread<{ x: number }, {}>({ name: 'u', locals: {}, steps: { fine: { run: () => DONE } } })],
+  properties: () => [],
+  variants: { plain: { description: 'throws', expect: 'holds' } },
+});
+const models: Model[] = [lostUpdate, faulty, wrong, broken];
+
+async function kmc(...argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await main(argv, { out: (s) => void (out += s), err: (s) => void (err += s) }, { models });
+  return { code, out, err };
+}
+const tmp = () => mkdtempSync(join(tmpdir(), 'kmc-ci-'));
+const hasXmllint = spawnSync('xmllint', ['--version']).status === 0;
+
+/** xmllint's verdict on a file against the JUnit schema: undefined when valid, else its complaint. */
+function invalid(file: string): string | undefined {
+  const r = spawnSync('xmllint', ['--noout', '--schema', XSD, file], { encoding: 'utf8' });
+  return r.status === 0 ? undefined : r.stderr;
+}
+
+describe('kmc check --junit', () => {
+  it('a testcase per expected verdict: a failure with what was found, the counterexample and the replay command; a model error as <error>', async () => {
+    const dir = tmp();
+    const file = join(dir, 'kmc.xml');
+    const r = await kmc('check', 'fixture/lost-update', 'fixture/faulty', 'fixture/wrong', 'fixture/broken', '--seed', '1', '--out', join(dir, 'out'), '--junit', file);
+    expect(r.code).toBe(4);
+    const xml = readFileSync(file, 'utf8');
+    if (hasXmllint) expect(invalid(file)).toBeUndefined();
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="kmc check" tests="\d+" failures="1" errors="1"/);
+    expect(xml).toContain('<testcase classname="fixture/lost-update" name="racy: violates no-lost-update"');
+    expect(xml).toContain('<testcase classname="fixture/wrong" name="racy: holds"');
+    const failure = /<failure message="([^"]*)" type="violates">([^<]*)<\/failure>/.exec(xml);
+    expect(failure?.[1]).toMatch(/^expected holds, found violates no-lost-update \(4 steps\): x = 1, expected 2$/);
+    expect(failure?.[2]).toMatch(/fixture\/wrong racy: expected holds/);
+    expect(failure?.[2]).toMatch(/\bt0\b.*\bt1\b/); // the columns, one per thread
+    expect(failure?.[2]).toMatch(/replay: npx kmc replay .*fixture\.wrong\.racy\.no-lost-update\.json/);
+    expect(xml).toMatch(/<testcase classname="fixture\/broken" name="plain: holds" time="[\d.]+">\n {6}<error message="model error: [^"]*oops &lt;&amp;&gt; &quot;bug&quot;/);
+  });
+
+  it('orderings --junit: a testcase per order, valid', async () => {
+    if (!hasXmllint) return;
+    const dir = tmp();
+    const file = join(dir, 'o.xml');
+    const cwd = new URL('../..', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, ['bin/kmc.mjs', 'orderings', 'dma-heap/alloc-and-read', '--out', join(dir, 'out'), '--junit', file], { cwd, encoding: 'utf8' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(invalid(file)).toBeUndefined();
+    expect(readFileSync(file, 'utf8')).toMatch(/<testcase classname="dma-heap\/alloc-and-read" name="order 1: /);
+  });
+
+  it('the schema check fails on an invalid file', () => {
+    if (!hasXmllint) return;
+    const file = join(tmp(), 'bad.xml');
+    writeFileSync(file, '<testsuites><testsuite name="x" tests="1"><testcase classname="x"><failure/><skipped/></testcase></testsuite></testsuites>\n');
+    expect(invalid(file)).toMatch(/bad.xml fails to validate/);
+  });
+
+  it('--junit naming a folder, or in no folder: one line, exit 2, before any check runs', async () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'report.xml'));
+    for (const path of [join(dir, 'report.xml'), join(dir, 'nope', 'r.xml')]) {
+      const r = await kmc('check', 'fixture/lost-update', '--junit', path, '--out', join(dir, 'out'));
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/^kmc: --junit .* (is a folder|no folder)/);
+      expect(r.err).not.toMatch(/seed/);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+    }
+    void execFileSync;
+  });
+});
