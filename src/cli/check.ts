@@ -5,7 +5,7 @@ import type { ExhaustiveOptions, Progress } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { saveTrace } from '../trace/save.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
-import { checkJunit, counterexampleText, replayCommand, writable, writeAtomic } from './ci.ts';
+import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayCommand, whereIs, writable, writeAtomic } from './ci.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
 import type { Project } from './project.ts';
@@ -43,6 +43,9 @@ export interface Row {
     cache?: { hits: number; parts: number };
   };
   note?: string;
+  /** the model's file relative to the working directory, and the line of the variant in it */
+  source?: string;
+  line?: number;
   /** the counterexample in columns (for --junit and kmc merge) */
   counterexample?: string;
 }
@@ -69,6 +72,7 @@ export const check: Command = {
     out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
     json: { type: 'boolean', help: 'print one JSON document' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per expected verdict)' },
+    github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for differing verdicts and model errors (default when GITHUB_ACTIONS=true, without --json)' },
   },
   more: 'exit codes: 0 every verdict as expected, 1 a verdict differs, 2 bad input, 3 incomplete, 4 model error',
   run: (p, io, project) => runCheck(p, io, project),
@@ -116,12 +120,13 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
     const checks = await checkVariantAsync(job.model, job.variant, opts);
     if (tty) io.err('\r\x1b[K');
     for (const c of checks) {
-      rows.push(toRow(c, seed, out, project, job.params));
+      rows.push({ ...toRow(c, seed, out, project, job.params), ...whereIs(job.model, job.variant) });
       if (!json) io.out(showRow(rows.at(-1)!));
     }
   }
 
   if (junit !== undefined) writeAtomic(junit, checkJunit(rows), 'junit');
+  if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
   if (json) io.out(JSON.stringify({ seed, results: rows }, null, 2) + '\n');
   else io.out(summary(rows));
   return exitCode(rows);

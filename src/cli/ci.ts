@@ -1,8 +1,11 @@
 // What kmc check and kmc orderings give CI besides their table: a JUnit file, the
 // counterexample as text for it, and files written atomically.
 
-import { existsSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { dirname, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Model } from '../core/model.ts';
+import { githubAnnotation } from '../report/annotations.ts';
 import type { VariantCheck } from '../explore/check.ts';
 import { renderColumns } from '../report/columns.ts';
 import { renderJunit, type JunitCase } from '../report/junit.ts';
@@ -37,6 +40,41 @@ export function counterexampleText(c: VariantCheck): string | undefined {
   const replayed = replay(c.system, trace);
   if (replayed.kind !== 'reproduced') return undefined;
   return renderColumns({ trace, initial: replayed.initial, steps: replayed.steps, threadNames: c.system.threadNames });
+}
+
+/** --github, or GITHUB_ACTIONS=true unless the output is --json (kmc merge annotates those). */
+export function githubOn(flagGiven: boolean, json: boolean): boolean {
+  return flagGiven || (process.env.GITHUB_ACTIONS === 'true' && !json);
+}
+
+/** Where a model (and the line of its variant, when found) lives, relative to the working directory. */
+export function whereIs(model: Model, variant: string): { source?: string; line?: number } {
+  if (model.source === undefined || !model.source.startsWith('file:')) return {};
+  const file = fileURLToPath(model.source);
+  const source = relative(process.cwd(), file).split(sep).join('/');
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return { source };
+  }
+  const key = variant.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const at = text.split('\n').findIndex((l) => new RegExp(`^\\s*(['"]?)${key}\\1\\s*:`).test(l));
+  return at < 0 ? { source } : { source, line: at + 1 };
+}
+
+/** The annotations of a check's rows: differing verdicts and model errors as errors, incomplete checks as warnings. */
+export function checkAnnotations(rows: readonly (JunitRow & { source?: string | undefined; line?: number | undefined })[]): string {
+  return rows
+    .filter((r) => !r.asExpected)
+    .map((r) => {
+      const what = r.verdict === 'violates' ? `violates ${r.property} (${r.length} steps): ${r.message}` : r.verdict === 'error' ? `model error: ${r.note}` : `${r.verdict}${r.note ? ` (${r.note})` : ''}`;
+      const message = [`${r.model} ${r.variant}: expected ${r.expected}, found ${what}`, ...(r.trace ? [`replay: ${replayCommand(r.trace)}`] : [])].join('\n');
+      const level = r.verdict === 'incomplete' ? 'warning' : 'error';
+      const title = r.verdict === 'error' ? `kmc: model error in ${r.model} ${r.variant}` : `kmc: ${r.model} ${r.variant} ${r.verdict === 'incomplete' ? 'incomplete' : 'differs from its expectation'}`;
+      return githubAnnotation({ level, title, message, file: r.source, line: r.line });
+    })
+    .join('');
 }
 
 /** What a row of kmc check (or kmc merge) carries into JUnit. */

@@ -2,6 +2,7 @@
 
 import type { Model } from '../core/model.ts';
 import { didYouMean } from '../core/suggest.ts';
+import { githubAnnotation } from '../report/annotations.ts';
 import { isModelError } from '../core/violation.ts';
 import { help, parse, type Command } from './args.ts';
 import { check } from './check.ts';
@@ -76,6 +77,7 @@ export async function main(argv: string[], io: Io = stdio, opts: MainOptions = {
     }
     if (isModelError(e)) {
       io.err(`kmc: model error: ${e.message}\n`);
+      if (args.includes('--github') || process.env.GITHUB_ACTIONS === 'true') io.err(githubAnnotation({ level: 'error', title: 'kmc: model error', message: e.message }));
       return EXIT.modelError;
     }
     throw e;

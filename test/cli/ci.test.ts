@@ -1,10 +1,10 @@
 // What kmc gives CI: JUnit files (validated against test/fixtures/junit-10.xsd with
 // xmllint when it is installed), written atomically and never over a folder.
 
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineModel, DONE, main, thread, type Model } from '../../src/index.ts';
 import { faulty, lostUpdate } from '../fixtures/counter.ts';
@@ -84,6 +84,48 @@ describe('kmc check --junit', () => {
       expect(r.err).not.toMatch(/seed/);
       expect(r.err.trim().split('\n')).toHaveLength(1);
     }
-    void execFileSync;
+  });
+});
+
+const API = new URL('../../src/index.ts', import.meta.url).href;
+/** A user's model file: the lost update, claimed to hold, on its line 12. */
+const userModel = `import { atEnd, defineModel, DONE, thread } from '${API}';
+export default defineModel({
+  name: 'mine/counter',
+  title: 'two unsynchronised increments',
+  params: {},
+  world: () => ({ x: 0, tmp: [0, 0] }),
+  threads: () => [0, 1].map((i) => thread<{ x: number; tmp: number[] }, {}>({ name: \`t\${i}\`, locals: {}, steps: {
+    load: { run: (k) => ((k.world.tmp[i] = k.world.x), 'store') },
+    store: { run: (k) => ((k.world.x = k.world.tmp[i]! + 1), DONE) } } })),
+  properties: () => [atEnd<{ x: number }>('no-lost-update', 'every increment lands', (s) => (s.world.x === 2 ? undefined : \`x = \${s.world.x}\`))],
+  variants: {
+    'racy': { description: 'claims to hold', expect: 'holds' },
+  },
+});
+`;
+
+describe('kmc check --github', () => {
+  it('a differing verdict is an ::error on the model file and the line of its variant; none when all is as expected', async () => {
+    const dir = tmp();
+    const file = join(dir, 'counter.ts');
+    writeFileSync(file, userModel);
+    const r = await kmc('check', file, '--github', '--out', join(dir, 'out'));
+    expect(r.code).toBe(1);
+    const lines = r.err.split('\n').filter((l) => l.startsWith('::'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toBe(
+      `::error file=${relative(process.cwd(), file)},line=12,title=kmc%3A mine/counter racy differs from its expectation::mine/counter racy: expected holds, found violates no-lost-update (4 steps): x = 1%0Areplay: npx kmc replay ${join(dir, 'out', 'mine.counter.racy.no-lost-update.json')}`,
+    );
+    // as expected: no annotation; GITHUB_ACTIONS=true turns them on without the flag, --json off
+    const ok = await kmc('check', 'fixture/lost-update', '--github', '--seed', '1', '--out', join(dir, 'out'));
+    expect(ok.err).not.toMatch(/^::/m);
+    process.env.GITHUB_ACTIONS = 'true';
+    try {
+      expect((await kmc('check', 'fixture/broken', '--out', join(dir, 'out'))).err).toMatch(/^::error title=kmc%3A model error in fixture\/broken plain::fixture\/broken plain: expected holds, found model error: /m);
+      expect((await kmc('check', 'fixture/broken', '--json', '--out', join(dir, 'out'))).err).not.toMatch(/^::/m);
+    } finally {
+      delete process.env.GITHUB_ACTIONS;
+    }
   });
 });
