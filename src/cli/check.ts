@@ -13,6 +13,8 @@ import type { Project } from './project.ts';
 import type { Plain } from '../core/model.ts';
 
 export const DEFAULT_OUT = 'kmc-out';
+/** the --json document's version: a new number when a field changes meaning or goes away */
+export const CHECK_SCHEMA = 'kmc-check/1';
 export const STRATEGIES = ['auto', 'bfs', 'dfs', 'random', 'pct'] as const;
 export interface Row {
   model: string;
@@ -26,6 +28,7 @@ export interface Row {
   trace?: string;
   /** steps in the counterexample */
   length?: number;
+  /** the same keys whatever the strategy: null where one does not apply (kmc-check/1) */
   stats: {
     runs: number;
     steps: number;
@@ -34,13 +37,13 @@ export interface Row {
     exhaustive: boolean;
     milliseconds: number;
     /** bfs/dfs */
-    statesPerSecond?: number;
-    bytesPerState?: number;
-    collisionProbability?: number;
-    reductions?: { por: boolean; symmetry: boolean };
-    workers?: number;
+    statesPerSecond: number | null;
+    bytesPerState: number | null;
+    collisionProbability: number | null;
+    reductions: { por: boolean; symmetry: boolean } | null;
+    workers: number | null;
     /** transitions the transition cache answered, distinct parts of states stored */
-    cache?: { hits: number; parts: number };
+    cache: { hits: number; parts: number } | null;
   };
   note?: string;
   /** the model's file relative to the working directory, and the line of the variant in it */
@@ -127,7 +130,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
 
   if (junit !== undefined) writeAtomic(junit, checkJunit(rows), 'junit');
   if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
-  if (json) io.out(JSON.stringify({ seed, results: rows }, null, 2) + '\n');
+  if (json) io.out(JSON.stringify({ schema: CHECK_SCHEMA, seed, results: rows }, null, 2) + '\n');
   else io.out(summary(rows));
   return exitCode(rows);
 }
@@ -150,7 +153,20 @@ function toRow(c: VariantCheck, seed: number, out: string, project: Project, ove
     verdict: c.verdict,
     expected: showExpectation(c.expected),
     asExpected: c.asExpected,
-    stats: { runs: cov.runs, steps: cov.steps, states: cov.states, depth: cov.depth, exhaustive: cov.exhaustive, milliseconds: Math.round(cov.ms) },
+    stats: {
+      runs: cov.runs,
+      steps: cov.steps,
+      states: cov.states,
+      depth: cov.depth,
+      exhaustive: cov.exhaustive,
+      milliseconds: Math.round(cov.ms),
+      statesPerSecond: null,
+      bytesPerState: null,
+      collisionProbability: null,
+      reductions: null,
+      workers: null,
+      cache: null,
+    },
   };
   if (cov.bytesPerState !== undefined) {
     row.stats.statesPerSecond = Math.round(cov.states / Math.max(cov.ms / 1000, 1e-6));
@@ -181,7 +197,7 @@ function showRow(r: Row): string {
   if (r.trace) lines.push(`      trace: ${r.trace}`, `      replay: ${replayCommand(r.trace)}`);
   if (r.note) lines.push(`      ${r.verdict === 'error' ? 'model error: ' : ''}${r.note}`);
   const st = r.stats;
-  if (st.bytesPerState !== undefined) {
+  if (st.bytesPerState !== null) {
     const red = st.reductions ? [st.reductions.por ? 'por' : '', st.reductions.symmetry ? 'symmetry' : ''].filter(Boolean).join('+') || 'no reductions' : '';
     lines.push(
       `      ${r.strategy}: ${st.states} distinct states, ${st.steps} transitions, depth ${st.depth}, ${st.exhaustive ? 'exhaustive' : 'not exhaustive'}, ` +

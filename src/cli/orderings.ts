@@ -134,7 +134,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
     .join('; ');
   if (junit !== undefined) writeAtomic(junit, orderingsJunit(model.name, base, rows, judging), 'junit');
   if (values.json) {
-    io.out(JSON.stringify({ model: model.name, variant: base, params, strategies: used, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows }, null, 2) + '\n');
+    io.out(JSON.stringify({ schema: 'kmc-orderings/1', model: model.name, variant: base, params, strategies: used, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows }, null, 2) + '\n');
   } else {
     io.out(renderOrderings(model.name, base, budget, rows, rules, unexplainedRows, judging));
   }

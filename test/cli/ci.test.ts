@@ -56,14 +56,14 @@ describe('kmc check --junit', () => {
     expect(xml).toMatch(/<testcase classname="fixture\/broken" name="plain: holds" time="[\d.]+">\n {6}<error message="model error: [^"]*oops &lt;&amp;&gt; &quot;bug&quot;/);
   });
 
-  it('orderings --junit: a testcase per order, valid', async () => {
-    if (!hasXmllint) return;
+  it('orderings --junit: a testcase per order, valid; --json says kmc-orderings/1', async () => {
     const dir = tmp();
     const file = join(dir, 'o.xml');
     const cwd = new URL('../..', import.meta.url).pathname;
-    const r = spawnSync(process.execPath, ['bin/kmc.mjs', 'orderings', 'dma-heap/alloc-and-read', '--out', join(dir, 'out'), '--junit', file], { cwd, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, ['bin/kmc.mjs', 'orderings', 'dma-heap/alloc-and-read', '--out', join(dir, 'out'), '--junit', file, '--json'], { cwd, encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
-    expect(invalid(file)).toBeUndefined();
+    expect(JSON.parse(r.stdout).schema).toBe('kmc-orderings/1');
+    if (hasXmllint) expect(invalid(file)).toBeUndefined();
     expect(readFileSync(file, 'utf8')).toMatch(/<testcase classname="dma-heap\/alloc-and-read" name="order 1: /);
   });
 
@@ -127,5 +127,30 @@ describe('kmc check --github', () => {
     } finally {
       delete process.env.GITHUB_ACTIONS;
     }
+  });
+});
+
+describe('versioned --json', () => {
+  it('check: schema kmc-check/1 and the same stats keys whatever the strategy (null where they do not apply)', async () => {
+    const out = join(tmp(), 'out');
+    const keys = ['runs', 'steps', 'states', 'depth', 'exhaustive', 'milliseconds', 'statesPerSecond', 'bytesPerState', 'collisionProbability', 'reductions', 'workers', 'cache'];
+    const docs = [];
+    for (const strategy of ['random', 'pct', 'bfs', 'dfs']) {
+      const doc = JSON.parse((await kmc('check', 'fixture/lost-update', '--strategy', strategy, '--seed', '1', '--runs', '100', '--out', out, '--json')).out);
+      expect(doc.schema, strategy).toBe('kmc-check/1');
+      expect(Object.keys(doc.results[0].stats), strategy).toEqual(keys);
+      docs.push(doc);
+    }
+    expect(docs[0].results[0].stats.bytesPerState).toBeNull();
+    expect(docs[2].results[0].stats.bytesPerState).toBeTypeOf('number');
+  });
+
+  it('list --json: schema kmc-list/1, every model with its variants and expected verdicts', async () => {
+    const r = await kmc('list', '--json');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.out);
+    expect(doc.schema).toBe('kmc-list/1');
+    expect(doc.models.map((m: { name: string }) => m.name)).toEqual(models.map((m) => m.name));
+    expect(doc.models[0]).toMatchObject({ name: 'fixture/lost-update', variants: [{ name: 'racy', expected: ['violates: no-lost-update'] }] });
   });
 });
