@@ -6,6 +6,7 @@ import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { saveTrace } from '../trace/save.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayCommand, whereIs, writable, writeAtomic } from './ci.ts';
+import { colourOn, paint, type Paint } from './colour.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
 import type { Project } from './project.ts';
@@ -108,6 +109,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
     const how = strategy === 'auto' ? `bfs, or ${runs} random runs per variant past ${AUTO_MAX_STATES} states` : strategy === 'bfs' || strategy === 'dfs' ? strategy : `${runs} ${strategy} runs per variant`;
     io.err(`kmc check: seed ${seed}, ${how} (repeat with --seed ${seed} or KMC_SEED=${seed})\n`);
   }
+  const colour = paint(!json && colourOn(process.stdout, io.out === stdio.out));
   const rows: Row[] = [];
   for (const job of jobs) {
     const onProgress = tty ? (pr: Progress) => io.err(`\r\x1b[K${job.model.name} ${job.variant}: ${progressLine(pr)}`) : undefined;
@@ -124,7 +126,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
     if (tty) io.err('\r\x1b[K');
     for (const c of checks) {
       rows.push({ ...toRow(c, seed, out, project, job.params), ...whereIs(job.model, job.variant) });
-      if (!json) io.out(showRow(rows.at(-1)!));
+      if (!json) io.out(showRow(rows.at(-1)!, colour));
     }
   }
 
@@ -188,8 +190,8 @@ function toRow(c: VariantCheck, seed: number, out: string, project: Project, ove
   return row;
 }
 
-function showRow(r: Row): string {
-  const mark = r.asExpected ? 'ok  ' : r.verdict === 'incomplete' ? '??  ' : r.verdict === 'error' ? 'ERR ' : 'FAIL';
+export function showRow(r: Row, colour: Paint = paint(false)): string {
+  const mark = r.asExpected ? colour('green', 'ok') + '  ' : r.verdict === 'incomplete' ? colour('yellow', '??') + '  ' : r.verdict === 'error' ? colour('red', 'ERR') + ' ' : colour('red', 'FAIL');
   const verdict =
     r.verdict === 'violates' ? `violates ${r.property} (${r.length} steps)` : r.verdict === 'sampled' ? `no violation in ${r.stats.runs} runs (not exhaustive)` : r.verdict === 'error' ? 'model error' : r.verdict;
   const lines = [`${mark}  ${r.model.padEnd(26)} ${r.variant.padEnd(22)} ${verdict.padEnd(52)} expected ${r.expected}`];

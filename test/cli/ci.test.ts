@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineModel, DONE, main, thread, type Model } from '../../src/index.ts';
+import { colourOn } from '../../src/cli/colour.ts';
 import { faulty, lostUpdate } from '../fixtures/counter.ts';
 
 const XSD = new URL('../fixtures/junit-10.xsd', import.meta.url).pathname;
@@ -152,5 +153,31 @@ describe('versioned --json', () => {
     expect(doc.schema).toBe('kmc-list/1');
     expect(doc.models.map((m: { name: string }) => m.name)).toEqual(models.map((m) => m.name));
     expect(doc.models[0]).toMatchObject({ name: 'fixture/lost-update', variants: [{ name: 'racy', expected: ['violates: no-lost-update'] }] });
+  });
+});
+
+describe('colour', () => {
+  it('on a TTY only, FORCE_COLOR forces it, NO_COLOR turns it off', () => {
+    expect(colourOn({ isTTY: true }, true, {})).toBe(true);
+    expect(colourOn({ isTTY: false }, true, {})).toBe(false);
+    expect(colourOn({ isTTY: true }, false, {})).toBe(false);
+    expect(colourOn({ isTTY: true }, true, { NO_COLOR: '1' })).toBe(false);
+    expect(colourOn({ isTTY: false }, false, { FORCE_COLOR: '1' })).toBe(true);
+    expect(colourOn({ isTTY: true }, true, { FORCE_COLOR: '0' })).toBe(false);
+  });
+
+  it('check marks ok green and FAIL red when colour is on; never in --json or --junit', async () => {
+    const dir = tmp();
+    process.env.FORCE_COLOR = '1';
+    try {
+      const r = await kmc('check', 'fixture/lost-update', 'fixture/wrong', '--seed', '1', '--out', join(dir, 'out'), '--junit', join(dir, 'j.xml'));
+      expect(r.out).toMatch(/^\x1b\[32mok\x1b\[39m {4}fixture\/lost-update/m);
+      expect(r.out).toMatch(/^\x1b\[31mFAIL\x1b\[39m {2}fixture\/wrong/m);
+      expect(readFileSync(join(dir, 'j.xml'), 'utf8')).not.toContain('\x1b');
+      expect((await kmc('check', 'fixture/wrong', '--seed', '1', '--out', join(dir, 'out'), '--json')).out).not.toContain('\x1b');
+    } finally {
+      delete process.env.FORCE_COLOR;
+    }
+    expect((await kmc('check', 'fixture/wrong', '--seed', '1', '--out', join(dir, 'out'))).out).not.toContain('\x1b');
   });
 });
