@@ -1,12 +1,13 @@
 // kmc check [model|file|folder ...]: every variant against its expected verdict.
 
 import { checkVariantAsync, DEFAULTS, showExpectation, AUTO_MAX_STATES, type CheckOptions, type VariantCheck } from '../explore/check.ts';
-import type { ExhaustiveOptions, Progress } from '../explore/exhaustive.ts';
+import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { saveTrace } from '../trace/save.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayCommand, whereIs, writable, writeAtomic } from './ci.ts';
 import { colourOn, paint, type Paint } from './colour.ts';
+import { PROGRESS_INTERVAL_S, progressReporter } from './progress.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
 import type { Project } from './project.ts';
@@ -74,6 +75,7 @@ export const check: Command = {
     'no-symmetry': { type: 'boolean', help: 'bfs/dfs without symmetry reduction' },
     param: { type: 'string', multiple: true, value: 'k=v', help: "set a model parameter (needs one model)" },
     out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
+    progress: { type: 'string', value: 's', help: `when stderr is not a terminal, a progress line every s seconds of a long bfs/dfs (default ${PROGRESS_INTERVAL_S}; 0: none)` },
     json: { type: 'boolean', help: 'print one JSON document' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per expected verdict)' },
     github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for differing verdicts and model errors (default when GITHUB_ACTIONS=true, without --json)' },
@@ -88,6 +90,9 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const exhaustive = exhaustiveOptions(p);
   const json = flag(p, 'json');
   const tty = !json && process.stderr.isTTY === true && io.err === stdio.err;
+  const progressS = str(p, 'progress') ?? String(PROGRESS_INTERVAL_S);
+  if (!/^\d+(\.\d+)?$/.test(progressS)) throw new UsageError(`--progress must be seconds, got '${progressS}'`);
+  const progressMs = Number(progressS) * 1000;
   const seed = seedOf(str(p, 'seed'), () => Math.floor(Math.random() * 0x7fffffff));
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
   const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
@@ -112,7 +117,8 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const colour = paint(!json && colourOn(process.stdout, io.out === stdio.out));
   const rows: Row[] = [];
   for (const job of jobs) {
-    const onProgress = tty ? (pr: Progress) => io.err(`\r\x1b[K${job.model.name} ${job.variant}: ${progressLine(pr)}`) : undefined;
+    const reporter = progressReporter({ tty, intervalMs: progressMs, label: `${job.model.name} ${job.variant}`, write: io.err });
+    const onProgress = reporter.onProgress;
     const opts: CheckOptions = {
       strategy: strategy as CheckOptions['strategy'],
       runs,
@@ -123,7 +129,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
       requireExhaustive: flag(p, 'exhaustive'),
     };
     const checks = await checkVariantAsync(job.model, job.variant, opts);
-    if (tty) io.err('\r\x1b[K');
+    reporter.done();
     for (const c of checks) {
       rows.push({ ...toRow(c, seed, out, project, job.params), ...whereIs(job.model, job.variant) });
       if (!json) io.out(showRow(rows.at(-1)!, colour));
@@ -214,10 +220,6 @@ export function showRow(r: Row, colour: Paint = paint(false)): string {
 function summary(rows: Row[]): string {
   const good = rows.filter((r) => r.asExpected).length;
   return `${rows.length} checks of ${new Set(rows.map((r) => `${r.model} ${r.variant}`)).size} variants: ${good} as expected, ${rows.length - good} not\n`;
-}
-
-function progressLine(p: Progress): string {
-  return `${p.steps} transitions, ${p.states} distinct, queue ${p.queue}, depth ${p.depth}, ${Math.round(p.statesPerSecond)} transitions/s`;
 }
 
 /** `--max-memory 512M`, `2G`, or bytes. */

@@ -8,6 +8,7 @@ import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineModel, DONE, main, thread, type Model } from '../../src/index.ts';
 import { colourOn } from '../../src/cli/colour.ts';
+import { progressReporter } from '../../src/cli/progress.ts';
 import { faulty, lostUpdate } from '../fixtures/counter.ts';
 
 const XSD = new URL('../fixtures/junit-10.xsd', import.meta.url).pathname;
@@ -179,5 +180,32 @@ describe('colour', () => {
       delete process.env.FORCE_COLOR;
     }
     expect((await kmc('check', 'fixture/wrong', '--seed', '1', '--out', join(dir, 'out'))).out).not.toContain('\x1b');
+  });
+});
+
+describe('progress', () => {
+  const at = (ms: number) => ({ steps: ms * 3, states: ms * 2, queue: 10, depth: Math.floor(ms / 1000), statesPerSecond: 0, ms });
+  it('not on a terminal: one line per interval of the check clock (elapsed, distinct states, queue, depth, states/s)', () => {
+    const lines: string[] = [];
+    const r = progressReporter({ tty: false, intervalMs: 5000, label: 'm v', write: (s) => void lines.push(s) });
+    for (let ms = 250; ms <= 12_000; ms += 250) r.onProgress!(at(ms));
+    r.done();
+    expect(lines).toEqual(['kmc: 5.0 s  m v: 10,000 distinct states, queue 10, depth 5, 2,000 states/s\n', 'kmc: 10.0 s  m v: 20,000 distinct states, queue 10, depth 10, 2,000 states/s\n']);
+    expect(progressReporter({ tty: false, intervalMs: 0, label: 'm v', write: () => undefined }).onProgress).toBeUndefined();
+  });
+
+  it('on a terminal: the live line at every call, cleared at the end', () => {
+    const out: string[] = [];
+    const r = progressReporter({ tty: true, intervalMs: 5000, label: 'm v', write: (s) => void out.push(s) });
+    r.onProgress!(at(250));
+    r.onProgress!(at(500));
+    r.done();
+    expect(out).toHaveLength(3);
+    expect(out[0]).toMatch(/^\r\x1b\[Km v: 750 transitions, 500 distinct, queue 10, depth 0/);
+    expect(out[2]).toBe('\r\x1b[K');
+  });
+
+  it('--progress takes seconds', async () => {
+    expect(await kmc('check', 'fixture/lost-update', '--progress', 'often')).toMatchObject({ code: 2, err: "kmc: --progress must be seconds, got 'often'\n" });
   });
 });
