@@ -3,7 +3,7 @@
 import { checkVariantAsync, DEFAULTS, showExpectation, AUTO_MAX_STATES, type CheckOptions, type VariantCheck } from '../explore/check.ts';
 import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
-import { saveTrace } from '../trace/save.ts';
+import { saveTraceFile } from '../trace/save.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayCommand, whereIs, writable, writeAtomic } from './ci.ts';
 import { colourOn, paint, type Paint } from './colour.ts';
@@ -116,6 +116,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   }
   const colour = paint(!json && colourOn(process.stdout, io.out === stdio.out));
   const rows: Row[] = [];
+  const traces = { created: 0, unchanged: 0 };
   for (const job of jobs) {
     const reporter = progressReporter({ tty, intervalMs: progressMs, label: `${job.model.name} ${job.variant}`, write: io.err });
     const onProgress = reporter.onProgress;
@@ -131,7 +132,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
     const checks = await checkVariantAsync(job.model, job.variant, opts);
     reporter.done();
     for (const c of checks) {
-      rows.push({ ...toRow(c, seed, out, project, job.params), ...whereIs(job.model, job.variant) });
+      rows.push({ ...toRow(c, seed, out, project, job.params, traces), ...whereIs(job.model, job.variant) });
       if (!json) io.out(showRow(rows.at(-1)!, colour));
     }
   }
@@ -139,7 +140,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   if (junit !== undefined) writeAtomic(junit, checkJunit(rows), 'junit');
   if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
   if (json) io.out(JSON.stringify({ schema: CHECK_SCHEMA, seed, results: rows }, null, 2) + '\n');
-  else io.out(summary(rows));
+  else io.out(summary(rows) + (traces.created + traces.unchanged > 0 ? `traces in ${out.replace(/\/+$/, '')}/ (${traces.created} new, ${traces.unchanged} unchanged)\n` : ''));
   return exitCode(rows);
 }
 
@@ -151,7 +152,7 @@ export function exitCode(rows: readonly { verdict: string; asExpected: boolean }
   return EXIT.ok;
 }
 
-function toRow(c: VariantCheck, seed: number, out: string, project: Project, overrides: Record<string, Plain>): Row {
+function toRow(c: VariantCheck, seed: number, out: string, project: Project, overrides: Record<string, Plain>, traces: { created: number; unchanged: number }): Row {
   const { result, system } = c;
   const cov = result.coverage;
   const row: Row = {
@@ -188,7 +189,10 @@ function toRow(c: VariantCheck, seed: number, out: string, project: Project, ove
     row.property = result.violation.property;
     row.message = result.violation.message;
     row.length = result.path.length;
-    row.trace = saveTrace(c, { root: project.root, overrides, seed, out });
+    const written = saveTraceFile(c, { root: project.root, overrides, seed, out });
+    row.trace = written.path;
+    if (written.created) traces.created++;
+    else traces.unchanged++;
     const text = counterexampleText(c);
     if (text !== undefined) row.counterexample = text;
   }

@@ -2,7 +2,7 @@
 // xmllint when it is installed), written atomically and never over a folder.
 
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -207,5 +207,22 @@ describe('progress', () => {
 
   it('--progress takes seconds', async () => {
     expect(await kmc('check', 'fixture/lost-update', '--progress', 'often')).toMatchObject({ code: 2, err: "kmc: --progress must be seconds, got 'often'\n" });
+  });
+});
+
+describe('where traces went', () => {
+  it('two runs of bin/kmc.mjs check (different seeds) leave the same files; the second says none are new', () => {
+    const out = join(tmp(), 'kmc-out');
+    const cwd = new URL('../..', import.meta.url).pathname;
+    const run = (seed: string) => spawnSync(process.execPath, ['bin/kmc.mjs', 'check', 'dma-heap/alloc-and-read', '--seed', seed, '--out', out], { cwd, encoding: 'utf8' });
+    const first = run('1');
+    expect(first.status, first.stderr).toBe(0);
+    const files = readdirSync(out).sort();
+    expect(files.length).toBeGreaterThan(1);
+    expect(first.stdout).toMatch(new RegExp(`\\ntraces in ${out}/ \\(${files.length} new, 0 unchanged\\)\\n$`));
+    const second = run('2');
+    expect(second.status, second.stderr).toBe(0);
+    expect(readdirSync(out).sort()).toEqual(files);
+    expect(second.stdout).toMatch(new RegExp(`\\ntraces in ${out}/ \\(0 new, ${files.length} unchanged\\)\\n$`));
   });
 });
