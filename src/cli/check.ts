@@ -1,5 +1,6 @@
 // kmc check [model|file|folder ...]: every variant against its expected verdict.
 
+import { expectations } from '../core/model.ts';
 import { checkVariantAsync, DEFAULTS, showExpectation, AUTO_MAX_STATES, type CheckOptions, type VariantCheck } from '../explore/check.ts';
 import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
@@ -19,6 +20,8 @@ export const DEFAULT_OUT = 'kmc-out';
 export const CHECK_SCHEMA = 'kmc-check/1';
 export const STRATEGIES = ['auto', 'bfs', 'dfs', 'random', 'pct'] as const;
 export interface Row {
+  /** the check's place in the whole run (all shards), from 0 */
+  index: number;
   model: string;
   variant: string;
   strategy: string;
@@ -78,6 +81,7 @@ export const check: Command = {
     progress: { type: 'string', value: 's', help: `when stderr is not a terminal, a progress line every s seconds of a long bfs/dfs (default ${PROGRESS_INTERVAL_S}; 0: none)` },
     json: { type: 'boolean', help: 'print one JSON document' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per expected verdict)' },
+    shard: { type: 'string', value: 'i/n', help: 'only checks k with k mod n = i-1 (n CI jobs together do one run; kmc merge joins their --json)' },
     github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for differing verdicts and model errors (default when GITHUB_ACTIONS=true, without --json)' },
   },
   more: 'exit codes: 0 every verdict as expected, 1 a verdict differs, 2 bad input, 3 incomplete, 4 model error',
@@ -93,7 +97,9 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const progressS = str(p, 'progress') ?? String(PROGRESS_INTERVAL_S);
   if (!/^\d+(\.\d+)?$/.test(progressS)) throw new UsageError(`--progress must be seconds, got '${progressS}'`);
   const progressMs = Number(progressS) * 1000;
-  const seed = seedOf(str(p, 'seed'), () => Math.floor(Math.random() * 0x7fffffff));
+  const shard = shardOf(str(p, 'shard'));
+  // shards must sample alike: without --seed they share the default seed, not a fresh one each
+  const seed = seedOf(str(p, 'seed'), () => (shard !== undefined ? DEFAULTS.seed : Math.floor(Math.random() * 0x7fffffff)));
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
   const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
   const out = str(p, 'out') ?? DEFAULT_OUT;
@@ -104,11 +110,13 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const variant = str(p, 'variant');
   if (variant !== undefined && selected.length !== 1) throw new UsageError(`--variant needs one model (${selected.length} selected)`);
   if (list(p, 'param') !== undefined && selected.length !== 1) throw new UsageError(`--param needs one model (${selected.length} selected)`);
-  const jobs = selected.flatMap((m) => {
+  const all = selected.flatMap((m) => {
     const params = modelParams(list(p, 'param'), m);
     const variants = variant !== undefined ? [variantOf(m, variant)] : Object.keys(m.variants);
-    return variants.map((v) => ({ model: m, variant: v, params }));
+    return variants.flatMap((v) => expectations(m.variants[v]!.expect).map((_, e) => ({ model: m, variant: v, params, expectation: e })));
   });
+  // check k of the run goes to shard k mod n
+  const jobs = all.map((j, index) => ({ ...j, index })).filter((j) => shard === undefined || j.index % shard.count === shard.index - 1);
 
   if (!json) {
     const how = strategy === 'auto' ? `bfs, or ${runs} random runs per variant past ${AUTO_MAX_STATES} states` : strategy === 'bfs' || strategy === 'dfs' ? strategy : `${runs} ${strategy} runs per variant`;
@@ -128,20 +136,29 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
       params: job.params,
       exhaustive: { ...exhaustive, ...(onProgress ? { onProgress } : {}) },
       requireExhaustive: flag(p, 'exhaustive'),
+      only: [job.expectation],
     };
     const checks = await checkVariantAsync(job.model, job.variant, opts);
     reporter.done();
     for (const c of checks) {
-      rows.push({ ...toRow(c, seed, out, project, job.params, traces), ...whereIs(job.model, job.variant) });
+      rows.push({ ...toRow(c, job.index, seed, out, project, job.params, traces), ...whereIs(job.model, job.variant) });
       if (!json) io.out(showRow(rows.at(-1)!, colour));
     }
   }
 
   if (junit !== undefined) writeAtomic(junit, checkJunit(rows), 'junit');
   if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
-  if (json) io.out(JSON.stringify({ schema: CHECK_SCHEMA, seed, results: rows }, null, 2) + '\n');
+  if (json) io.out(JSON.stringify({ schema: CHECK_SCHEMA, seed, checks: all.length, shard: shard ?? null, results: rows }, null, 2) + '\n');
   else io.out(summary(rows) + (traces.created + traces.unchanged > 0 ? `traces in ${out.replace(/\/+$/, '')}/ (${traces.created} new, ${traces.unchanged} unchanged)\n` : ''));
   return exitCode(rows);
+}
+
+/** `--shard i/n`: 1 <= i <= n. */
+export function shardOf(value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard must be i/n with 1 <= i <= n, got '${value}'`);
+  return { index: Number(m[1]), count: Number(m[2]) };
 }
 
 /** Model errors first (nothing else can be trusted), then differing verdicts, then incomplete checks. */
@@ -152,10 +169,11 @@ export function exitCode(rows: readonly { verdict: string; asExpected: boolean }
   return EXIT.ok;
 }
 
-function toRow(c: VariantCheck, seed: number, out: string, project: Project, overrides: Record<string, Plain>, traces: { created: number; unchanged: number }): Row {
+function toRow(c: VariantCheck, index: number, seed: number, out: string, project: Project, overrides: Record<string, Plain>, traces: { created: number; unchanged: number }): Row {
   const { result, system } = c;
   const cov = result.coverage;
   const row: Row = {
+    index,
     model: system.modelName,
     variant: system.variant,
     strategy: cov.strategy,
@@ -221,7 +239,7 @@ export function showRow(r: Row, colour: Paint = paint(false)): string {
   return lines.join('\n') + '\n';
 }
 
-function summary(rows: Row[]): string {
+export function summary(rows: readonly Row[]): string {
   const good = rows.filter((r) => r.asExpected).length;
   return `${rows.length} checks of ${new Set(rows.map((r) => `${r.model} ${r.variant}`)).size} variants: ${good} as expected, ${rows.length - good} not\n`;
 }
