@@ -146,3 +146,16 @@ export function orderingsJunit(model: string, variant: string, rows: readonly Ju
     }),
   );
 }
+
+/** The annotations of kmc orderings: model errors, and (judging proposed orders) each unsafe order. */
+export function orderingsAnnotations(model: Model, variant: string, rows: readonly JunitOrderRow[], judging: boolean): string {
+  const where = whereIs(model, 'orderings');
+  return rows
+    .filter((r) => r.verdict === 'error' || (judging && r.verdict === 'violates'))
+    .map((r) => {
+      const what = r.verdict === 'error' ? `model error: ${r.note}` : `unsafe: violates ${r.property} (${r.length} steps): ${r.message}`;
+      const message = [`${model.name} (variant ${variant}) order ${r.order.join(',')}: ${what}`, ...(r.trace ? [`replay: ${replayCommand(r.trace)}`] : [])].join('\n');
+      return githubAnnotation({ level: 'error', title: `kmc: ${model.name} order ${r.index} ${r.verdict === 'error' ? 'model error' : 'unsafe'}`, message, file: where.source, line: where.line });
+    })
+    .join('');
+}

@@ -26,7 +26,7 @@ import type { Plain } from '../core/model.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { saveTrace } from '../trace/save.ts';
 import { DEFAULT_OUT, exitCode, shardOf, STRATEGIES } from './check.ts';
-import { counterexampleText, orderingsJunit, writable, writeAtomic } from './ci.ts';
+import { counterexampleText, githubOn, orderingsAnnotations, orderingsJunit, writable, writeAtomic } from './ci.ts';
 import { UsageError } from './errors.ts';
 import type { Io } from './io.ts';
 import type { Project } from './project.ts';
@@ -83,6 +83,7 @@ export const orderings: Command = {
     json: { type: 'boolean', help: 'print one JSON document' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per order)' },
     shard: { type: 'string', value: 'i/n', help: 'only orders k (from 0) with k mod n = i-1; no rules are inferred from a shard' },
+    github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for unsafe --order/--orders and model errors (default when GITHUB_ACTIONS=true, without --json)' },
   },
   more: 'exit codes: 0 every order judged (with --order: all safe), 1 an --order is unsafe, 2 bad input, 3 incomplete, 4 model error',
   run: (p, io, project) => runOrderings(p, io, project),
@@ -138,6 +139,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
     })
     .join('; ');
   if (junit !== undefined) writeAtomic(junit, orderingsJunit(model.name, base, rows, judging), 'junit');
+  if (githubOn(flag(p, 'github'), values.json)) io.err(orderingsAnnotations(model, base, rows, judging));
   if (values.json) {
     io.out(JSON.stringify({ schema: 'kmc-orderings/1', model: model.name, variant: base, shard: shard ?? null, count: orders.length, params, strategies: used, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows }, null, 2) + '\n');
   } else {
