@@ -12,7 +12,7 @@ const SEEDS = (process.env.KMC_SEEDS ?? '1,2,3').split(',').map(Number);
 for (const seed of SEEDS) checkModel(allocAndRead, { strategy: 'random', seed, runs: 1000 });
 
 describe('dma-heap/alloc-and-read', () => {
-  it('the known-bad counterexamples are the shortest possible', () => {
+  it('fd-before-read: the counterexamples are the shortest possible', () => {
     // fd-exposes-unread-buffer: dma_heap_ioctl, init_dma_heap_file, kzalloc, 3 x alloc_largest_available,
     // dma_buf_export, dma_buf_fd. half-read-buffer-observed: + the guesser's mmap and read_mapping.
     // use-after-free: + a failing dma_buf_vmap and error_put dropping the fd table's reference.
@@ -23,13 +23,13 @@ describe('dma-heap/alloc-and-read', () => {
     }
   });
 
-  it('without racing threads, fd-before-read still exposes the fd, but nobody observes the buffer', () => {
+  it('fd-before-read without racing threads: still exposes the fd, but nobody observes the buffer', () => {
     const sys = compile(allocAndRead, 'fd-before-read', { guessers: 0, closers: 0 });
     expect(exploreRandom(sys, { runs: 300, seed: SEEDS[0]!, maxSteps: 200, target: 'fd-exposes-unread-buffer' }).kind).toBe('violation');
     expect(exploreRandom(sys, { runs: 300, seed: SEEDS[0]!, maxSteps: 200, target: 'half-read-buffer-observed' }).kind).toBe('ok');
   });
 
-  it('a truncater and an fd-table filler do not break the posted order', () => {
+  it('posted with a truncater and an fd-table filler: no violation sampled', () => {
     const sys = compile(allocAndRead, 'posted', { truncaters: 1, fillers: 1, closers: 0 });
     const r = exploreRandom(sys, { runs: 1000, seed: SEEDS[0]!, maxSteps: 300 });
     expect(r.kind).toBe('ok');

@@ -32,7 +32,7 @@ function plainRun(variant: string, params = {}): State<UdmabufWorld>[] {
 }
 
 describe('udmabuf/create', () => {
-  it('the default items pin folio1 twice and start 4096 bytes into the 2-page folio0', () => {
+  it('unpin-list-fixed, folio-array-fixed, pinned-folios: the default items pin folio1 twice and start 4096 bytes into the 2-page folio0', () => {
     for (const variant of ['unpin-list-fixed', 'folio-array-fixed', 'pinned-folios']) {
       const states = plainRun(variant);
       const maxPins = Math.max(...states.map((s) => s.world.folios[1]!.pincount));
@@ -50,14 +50,14 @@ describe('udmabuf/create', () => {
     }
   });
 
-  it('each design records a folio pinned twice twice: unpin list nodes, folios[], pinned_folios[]', () => {
+  it('unpin-list-fixed, folio-array-fixed, pinned-folios: a folio pinned twice is recorded twice (unpin list nodes, folios[], pinned_folios[])', () => {
     const before = (variant: string) => plainRun(variant).find((s) => s.world.dmabufs.length > 0)!.world.udmabufs[0]!;
     expect(before('unpin-list-fixed').unpin_list).toEqual([0, 1, 1, 2]);
     expect(before('folio-array-fixed').folios).toEqual([0, 1, 1, 2]);
     expect(before('pinned-folios').pinned_folios).toEqual([0, 1, 1, 2]);
   });
 
-  it('the seal race is found with F_SEAL_WRITE alone, and the inode lock closes it', () => {
+  it('no-inode-lock vs pinned-folios: the seal race is found with F_SEAL_WRITE alone, and the inode lock closes it', () => {
     const only = { sealChoices: 'F_SEAL_WRITE' };
     const race = exploreRandom(compile(udmabufCreateModel, 'no-inode-lock', only), { runs: 1000, seed: SEED, maxSteps: 300, target: 'sealed-memfd-writable' });
     expect(race.kind).toBe('violation');
@@ -65,7 +65,7 @@ describe('udmabuf/create', () => {
     expect(fixed.kind).toBe('ok');
   });
 
-  it('the fixed designs hold with a memfd writer, a truncater and an fd-table filler racing', () => {
+  it('folio-array-fixed, pinned-folios with a memfd writer, a truncater and an fd-table filler racing: no violation sampled', () => {
     for (const variant of ['folio-array-fixed', 'pinned-folios']) {
       const sys = compile(udmabufCreateModel, variant, { memfdWriters: 1, truncaters: 1, fillers: 1, closers: 0 });
       const r = exploreRandom(sys, { runs: 500, seed: SEED, maxSteps: 300 });
@@ -73,7 +73,7 @@ describe('udmabuf/create', () => {
     }
   });
 
-  it('validation: an unaligned item, an item over size_limit_mb and an empty list fail with -EINVAL and pin nothing', () => {
+  it('pinned-folios validation: an unaligned item, an item over size_limit_mb and an empty list fail with -EINVAL and pin nothing', () => {
     for (const params of [{ items: '100+4096' }, { items: '0+8192', sizeLimitMb: 0 }, { items: '0+0' }]) {
       const final = plainRun('pinned-folios', params).at(-1)!.world;
       expect(final.returned[0]!.ret, JSON.stringify(params)).toBe(-22);
@@ -81,7 +81,7 @@ describe('udmabuf/create', () => {
     }
   });
 
-  it('the fd installed before the list loop: a writer faults on ubuf->folios[] not set yet, a close runs release_udmabuf under the loop', () => {
+  it('pinned-folios with the fd installed before the list loop: a writer faults on ubuf->folios[] not set yet, a close runs release_udmabuf under the loop', () => {
     const sys = compile(udmabufCreateModel, 'pinned-folios', { order: FD_BEFORE_PIN });
     const shortest = (target: string) => {
       const r = exploreBfs(sys, { target });
@@ -93,7 +93,7 @@ describe('udmabuf/create', () => {
     expect(shortest('fd-installed-on-error')).toMatch(/^14: UDMABUF_CREATE_LIST returned -77 but fd 2 \(dmabuf0\)/);
   });
 
-  it('exported before the list loop: pinned_folios[] counts each pin as taken and holds; folio-array publishes foliocount after the loop and leaks', () => {
+  it('pinned-folios vs folio-array-fixed exported before the list loop: pinned_folios[] counts each pin as taken and holds; folio-array publishes foliocount after the loop and leaks', () => {
     const early = { order: 'dma_buf_export,pin_items,dma_buf_fd' };
     expect(exploreBfs(compile(udmabufCreateModel, 'pinned-folios', early), {}).kind).toBe('ok');
     // a closed memfd fails the second item: dma_buf_put, release_udmabuf unpins foliocount (0) folios

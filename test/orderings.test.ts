@@ -132,6 +132,32 @@ describe('inferRules', () => {
 });
 
 describe('kmc orderings', () => {
+  it('dma-heap/alloc-and-read --order (dma_buf_fd before the read) --github: an ::error on the orderings line of the model file', async () => {
+    // as loaded from its file (kmc.config.ts), so the annotation can name it
+    const fromFile = { ...allocAndRead, source: new URL('../model/dma-heap/alloc-and-read.ts', import.meta.url).href };
+    const r = await kmc([fromFile], 'orderings', 'dma-heap/alloc-and-read', '--order', FD_BEFORE_READ, '--order', POSTED, '--runs', '100', '--out', tmp(), '--github');
+    expect(r.code).toBe(1);
+    const lines = r.err.split('\n').filter((l) => l.startsWith('::'));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^::error file=model\/dma-heap\/alloc-and-read\.ts,line=\d+,title=kmc%3A dma-heap\/alloc-and-read order 1 unsafe::dma-heap\/alloc-and-read \(variant posted\) order .*: unsafe: violates fd-exposes-unread-buffer .*%0Areplay: npx kmc replay /);
+  });
+
+  it('dma-heap/alloc-and-read --shard i/2: the two shards judge every order once, as one run does, and infer no rules', async () => {
+    const out = tmp();
+    const one = JSON.parse((await kmc(models, 'orderings', 'dma-heap/alloc-and-read', '--runs', '100', '--out', out, '--json')).out);
+    const shards = [];
+    for (const i of [1, 2]) {
+      const r = await kmc(models, 'orderings', 'dma-heap/alloc-and-read', '--shard', `${i}/2`, '--runs', '100', '--out', out, '--json');
+      expect(r.code).toBe(0);
+      shards.push(JSON.parse(r.out));
+    }
+    expect(shards.every((d) => d.rules.length === 0 && d.count === one.orders.length)).toBe(true);
+    const verdicts = (rows: { index: number; verdict: string; order: string[] }[]) => rows.map((r) => [r.index, r.verdict, r.order.join(',')]);
+    const merged = [...shards[0].orders, ...shards[1].orders].sort((a, b) => a.index - b.index);
+    expect(verdicts(merged)).toEqual(verdicts(one.orders));
+    expect(shards[0].orders.every((r: { index: number }) => (r.index - 1) % 2 === 0)).toBe(true);
+  });
+
   it('dma-heap/alloc-and-read: the posted order is safe, dma_buf_fd before the read is not; rules name the read', async () => {
     const out = tmp();
     const r = await kmc(models, 'orderings', 'dma-heap/alloc-and-read', '--runs', '150', '--seed', '1', '--out', out);

@@ -1,10 +1,14 @@
 // kmc check [model|file|folder ...]: every variant against its expected verdict.
 
+import { expectations } from '../core/model.ts';
 import { checkVariantAsync, DEFAULTS, showExpectation, AUTO_MAX_STATES, type CheckOptions, type VariantCheck } from '../explore/check.ts';
-import type { ExhaustiveOptions, Progress } from '../explore/exhaustive.ts';
+import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
-import { saveTrace } from '../trace/save.ts';
+import { saveTraceFile } from '../trace/save.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
+import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayCommand, whereIs, writable, writeAtomic } from './ci.ts';
+import { colourOn, paint, type Paint } from './colour.ts';
+import { PROGRESS_INTERVAL_S, progressReporter } from './progress.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
 import type { Project } from './project.ts';
@@ -12,8 +16,12 @@ import type { Project } from './project.ts';
 import type { Plain } from '../core/model.ts';
 
 export const DEFAULT_OUT = 'kmc-out';
+/** the --json document's version: a new number when a field changes meaning or goes away */
+export const CHECK_SCHEMA = 'kmc-check/1';
 export const STRATEGIES = ['auto', 'bfs', 'dfs', 'random', 'pct'] as const;
 export interface Row {
+  /** the check's place in the whole run (all shards), from 0 */
+  index: number;
   model: string;
   variant: string;
   strategy: string;
@@ -25,6 +33,7 @@ export interface Row {
   trace?: string;
   /** steps in the counterexample */
   length?: number;
+  /** the same keys whatever the strategy: null where one does not apply (kmc-check/1) */
   stats: {
     runs: number;
     steps: number;
@@ -33,15 +42,20 @@ export interface Row {
     exhaustive: boolean;
     milliseconds: number;
     /** bfs/dfs */
-    statesPerSecond?: number;
-    bytesPerState?: number;
-    collisionProbability?: number;
-    reductions?: { por: boolean; symmetry: boolean };
-    workers?: number;
+    statesPerSecond: number | null;
+    bytesPerState: number | null;
+    collisionProbability: number | null;
+    reductions: { por: boolean; symmetry: boolean } | null;
+    workers: number | null;
     /** transitions the transition cache answered, distinct parts of states stored */
-    cache?: { hits: number; parts: number };
+    cache: { hits: number; parts: number } | null;
   };
   note?: string;
+  /** the model's file relative to the working directory, and the line of the variant in it */
+  source?: string;
+  line?: number;
+  /** the counterexample in columns (for --junit and kmc merge) */
+  counterexample?: string;
 }
 
 export const check: Command = {
@@ -64,7 +78,11 @@ export const check: Command = {
     'no-symmetry': { type: 'boolean', help: 'bfs/dfs without symmetry reduction' },
     param: { type: 'string', multiple: true, value: 'k=v', help: "set a model parameter (needs one model)" },
     out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
+    progress: { type: 'string', value: 's', help: `when stderr is not a terminal, a progress line every s seconds of a long bfs/dfs (default ${PROGRESS_INTERVAL_S}; 0: none)` },
     json: { type: 'boolean', help: 'print one JSON document' },
+    junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per expected verdict)' },
+    shard: { type: 'string', value: 'i/n', help: 'only checks k with k mod n = i-1 (n CI jobs together do one run; kmc merge joins their --json)' },
+    github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for differing verdicts and model errors (default when GITHUB_ACTIONS=true, without --json)' },
   },
   more: 'exit codes: 0 every verdict as expected, 1 a verdict differs, 2 bad input, 3 incomplete, 4 model error',
   run: (p, io, project) => runCheck(p, io, project),
@@ -76,28 +94,40 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const exhaustive = exhaustiveOptions(p);
   const json = flag(p, 'json');
   const tty = !json && process.stderr.isTTY === true && io.err === stdio.err;
-  const seed = seedOf(str(p, 'seed'), () => Math.floor(Math.random() * 0x7fffffff));
+  const progressS = str(p, 'progress') ?? String(PROGRESS_INTERVAL_S);
+  if (!/^\d+(\.\d+)?$/.test(progressS)) throw new UsageError(`--progress must be seconds, got '${progressS}'`);
+  const progressMs = Number(progressS) * 1000;
+  const shard = shardOf(str(p, 'shard'));
+  // shards must sample alike: without --seed they share the default seed, not a fresh one each
+  const seed = seedOf(str(p, 'seed'), () => (shard !== undefined ? DEFAULTS.seed : Math.floor(Math.random() * 0x7fffffff)));
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
   const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
   const out = str(p, 'out') ?? DEFAULT_OUT;
+  const junit = str(p, 'junit');
+  if (junit !== undefined) writable(junit, 'junit');
 
   const selected = await project.models(p.positionals);
   const variant = str(p, 'variant');
   if (variant !== undefined && selected.length !== 1) throw new UsageError(`--variant needs one model (${selected.length} selected)`);
   if (list(p, 'param') !== undefined && selected.length !== 1) throw new UsageError(`--param needs one model (${selected.length} selected)`);
-  const jobs = selected.flatMap((m) => {
+  const all = selected.flatMap((m) => {
     const params = modelParams(list(p, 'param'), m);
     const variants = variant !== undefined ? [variantOf(m, variant)] : Object.keys(m.variants);
-    return variants.map((v) => ({ model: m, variant: v, params }));
+    return variants.flatMap((v) => expectations(m.variants[v]!.expect).map((_, e) => ({ model: m, variant: v, params, expectation: e })));
   });
+  // check k of the run goes to shard k mod n
+  const jobs = all.map((j, index) => ({ ...j, index })).filter((j) => shard === undefined || j.index % shard.count === shard.index - 1);
 
   if (!json) {
     const how = strategy === 'auto' ? `bfs, or ${runs} random runs per variant past ${AUTO_MAX_STATES} states` : strategy === 'bfs' || strategy === 'dfs' ? strategy : `${runs} ${strategy} runs per variant`;
     io.err(`kmc check: seed ${seed}, ${how} (repeat with --seed ${seed} or KMC_SEED=${seed})\n`);
   }
+  const colour = paint(!json && colourOn(process.stdout, io.out === stdio.out));
   const rows: Row[] = [];
+  const traces = { created: 0, unchanged: 0 };
   for (const job of jobs) {
-    const onProgress = tty ? (pr: Progress) => io.err(`\r\x1b[K${job.model.name} ${job.variant}: ${progressLine(pr)}`) : undefined;
+    const reporter = progressReporter({ tty, intervalMs: progressMs, label: `${job.model.name} ${job.variant}`, write: io.err });
+    const onProgress = reporter.onProgress;
     const opts: CheckOptions = {
       strategy: strategy as CheckOptions['strategy'],
       runs,
@@ -106,18 +136,29 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
       params: job.params,
       exhaustive: { ...exhaustive, ...(onProgress ? { onProgress } : {}) },
       requireExhaustive: flag(p, 'exhaustive'),
+      only: [job.expectation],
     };
     const checks = await checkVariantAsync(job.model, job.variant, opts);
-    if (tty) io.err('\r\x1b[K');
+    reporter.done();
     for (const c of checks) {
-      rows.push(toRow(c, seed, out, project, job.params));
-      if (!json) io.out(showRow(rows.at(-1)!));
+      rows.push({ ...toRow(c, job.index, seed, out, project, job.params, traces), ...whereIs(job.model, job.variant) });
+      if (!json) io.out(showRow(rows.at(-1)!, colour));
     }
   }
 
-  if (json) io.out(JSON.stringify({ seed, results: rows }, null, 2) + '\n');
-  else io.out(summary(rows));
+  if (junit !== undefined) writeAtomic(junit, checkJunit(rows), 'junit');
+  if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
+  if (json) io.out(JSON.stringify({ schema: CHECK_SCHEMA, seed, checks: all.length, shard: shard ?? null, results: rows }, null, 2) + '\n');
+  else io.out(summary(rows) + (traces.created + traces.unchanged > 0 ? `traces in ${out.replace(/\/+$/, '')}/ (${traces.created} new, ${traces.unchanged} unchanged)\n` : ''));
   return exitCode(rows);
+}
+
+/** `--shard i/n`: 1 <= i <= n. */
+export function shardOf(value: string | undefined): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(value);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard must be i/n with 1 <= i <= n, got '${value}'`);
+  return { index: Number(m[1]), count: Number(m[2]) };
 }
 
 /** Model errors first (nothing else can be trusted), then differing verdicts, then incomplete checks. */
@@ -128,17 +169,31 @@ export function exitCode(rows: readonly { verdict: string; asExpected: boolean }
   return EXIT.ok;
 }
 
-function toRow(c: VariantCheck, seed: number, out: string, project: Project, overrides: Record<string, Plain>): Row {
+function toRow(c: VariantCheck, index: number, seed: number, out: string, project: Project, overrides: Record<string, Plain>, traces: { created: number; unchanged: number }): Row {
   const { result, system } = c;
   const cov = result.coverage;
   const row: Row = {
+    index,
     model: system.modelName,
     variant: system.variant,
     strategy: cov.strategy,
     verdict: c.verdict,
     expected: showExpectation(c.expected),
     asExpected: c.asExpected,
-    stats: { runs: cov.runs, steps: cov.steps, states: cov.states, depth: cov.depth, exhaustive: cov.exhaustive, milliseconds: Math.round(cov.ms) },
+    stats: {
+      runs: cov.runs,
+      steps: cov.steps,
+      states: cov.states,
+      depth: cov.depth,
+      exhaustive: cov.exhaustive,
+      milliseconds: Math.round(cov.ms),
+      statesPerSecond: null,
+      bytesPerState: null,
+      collisionProbability: null,
+      reductions: null,
+      workers: null,
+      cache: null,
+    },
   };
   if (cov.bytesPerState !== undefined) {
     row.stats.statesPerSecond = Math.round(cov.states / Math.max(cov.ms / 1000, 1e-6));
@@ -152,22 +207,27 @@ function toRow(c: VariantCheck, seed: number, out: string, project: Project, ove
     row.property = result.violation.property;
     row.message = result.violation.message;
     row.length = result.path.length;
-    row.trace = saveTrace(c, { root: project.root, overrides, seed, out });
+    const written = saveTraceFile(c, { root: project.root, overrides, seed, out });
+    row.trace = written.path;
+    if (written.created) traces.created++;
+    else traces.unchanged++;
+    const text = counterexampleText(c);
+    if (text !== undefined) row.counterexample = text;
   }
   if (c.note !== undefined) row.note = c.note;
   return row;
 }
 
-function showRow(r: Row): string {
-  const mark = r.asExpected ? 'ok  ' : r.verdict === 'incomplete' ? '??  ' : r.verdict === 'error' ? 'ERR ' : 'FAIL';
+export function showRow(r: Row, colour: Paint = paint(false)): string {
+  const mark = r.asExpected ? colour('green', 'ok') + '  ' : r.verdict === 'incomplete' ? colour('yellow', '??') + '  ' : r.verdict === 'error' ? colour('red', 'ERR') + ' ' : colour('red', 'FAIL');
   const verdict =
     r.verdict === 'violates' ? `violates ${r.property} (${r.length} steps)` : r.verdict === 'sampled' ? `no violation in ${r.stats.runs} runs (not exhaustive)` : r.verdict === 'error' ? 'model error' : r.verdict;
   const lines = [`${mark}  ${r.model.padEnd(26)} ${r.variant.padEnd(22)} ${verdict.padEnd(52)} expected ${r.expected}`];
   if (r.message) lines.push(`      ${r.property}: ${r.message}`);
-  if (r.trace) lines.push(`      trace: ${r.trace}`, `      replay: npx kmc replay ${/^[\w./-]+$/.test(r.trace) ? r.trace : `'${r.trace.replaceAll("'", "'\\''")}'`}`);
+  if (r.trace) lines.push(`      trace: ${r.trace}`, `      replay: ${replayCommand(r.trace)}`);
   if (r.note) lines.push(`      ${r.verdict === 'error' ? 'model error: ' : ''}${r.note}`);
   const st = r.stats;
-  if (st.bytesPerState !== undefined) {
+  if (st.bytesPerState !== null) {
     const red = st.reductions ? [st.reductions.por ? 'por' : '', st.reductions.symmetry ? 'symmetry' : ''].filter(Boolean).join('+') || 'no reductions' : '';
     lines.push(
       `      ${r.strategy}: ${st.states} distinct states, ${st.steps} transitions, depth ${st.depth}, ${st.exhaustive ? 'exhaustive' : 'not exhaustive'}, ` +
@@ -179,13 +239,9 @@ function showRow(r: Row): string {
   return lines.join('\n') + '\n';
 }
 
-function summary(rows: Row[]): string {
+export function summary(rows: readonly Row[]): string {
   const good = rows.filter((r) => r.asExpected).length;
   return `${rows.length} checks of ${new Set(rows.map((r) => `${r.model} ${r.variant}`)).size} variants: ${good} as expected, ${rows.length - good} not\n`;
-}
-
-function progressLine(p: Progress): string {
-  return `${p.steps} transitions, ${p.states} distinct, queue ${p.queue}, depth ${p.depth}, ${Math.round(p.statesPerSecond)} transitions/s`;
 }
 
 /** `--max-memory 512M`, `2G`, or bytes. */

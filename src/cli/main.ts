@@ -2,6 +2,7 @@
 
 import type { Model } from '../core/model.ts';
 import { didYouMean } from '../core/suggest.ts';
+import { githubAnnotation } from '../report/annotations.ts';
 import { isModelError } from '../core/violation.ts';
 import { help, parse, type Command } from './args.ts';
 import { check } from './check.ts';
@@ -10,12 +11,13 @@ import { EXIT, UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
 import { init } from './init.ts';
 import { list } from './list.ts';
+import { merge } from './merge.ts';
 import { orderings } from './orderings.ts';
 import { version } from './package.ts';
 import { openProject } from './project.ts';
 import { replay } from './replay.ts';
 
-export const COMMANDS: readonly Command[] = [init, list, check, replay, orderings, cost];
+export const COMMANDS: readonly Command[] = [init, list, check, merge, replay, orderings, cost];
 
 function usage(commands: readonly Command[]): string {
   const w = Math.max(...commands.map((c) => c.name.length));
@@ -76,6 +78,7 @@ export async function main(argv: string[], io: Io = stdio, opts: MainOptions = {
     }
     if (isModelError(e)) {
       io.err(`kmc: model error: ${e.message}\n`);
+      if (args.includes('--github') || process.env.GITHUB_ACTIONS === 'true') io.err(githubAnnotation({ level: 'error', title: 'kmc: model error', message: e.message }));
       return EXIT.modelError;
     }
     throw e;

@@ -25,7 +25,8 @@ import {
 import type { Plain } from '../core/model.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { saveTrace } from '../trace/save.ts';
-import { DEFAULT_OUT, exitCode, STRATEGIES } from './check.ts';
+import { DEFAULT_OUT, exitCode, shardOf, STRATEGIES } from './check.ts';
+import { counterexampleText, githubOn, orderingsAnnotations, orderingsJunit, writable, writeAtomic } from './ci.ts';
 import { UsageError } from './errors.ts';
 import type { Io } from './io.ts';
 import type { Project } from './project.ts';
@@ -40,6 +41,8 @@ export interface OrderRow {
   /** steps in the counterexample */
   length?: number;
   trace?: string;
+  /** the counterexample in columns (for --junit) */
+  counterexample?: string;
   note?: string;
   strategy: string;
   exhaustive: boolean;
@@ -78,6 +81,9 @@ export const orderings: Command = {
     param: { type: 'string', multiple: true, value: 'k=v', help: 'set a model parameter' },
     out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
     json: { type: 'boolean', help: 'print one JSON document' },
+    junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per order)' },
+    shard: { type: 'string', value: 'i/n', help: 'only orders k (from 0) with k mod n = i-1; no rules are inferred from a shard' },
+    github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for unsafe --order/--orders and model errors (default when GITHUB_ACTIONS=true, without --json)' },
   },
   more: 'exit codes: 0 every order judged (with --order: all safe), 1 an --order is unsafe, 2 bad input, 3 incomplete, 4 model error',
   run: (p, io, project) => runOrderings(p, io, project),
@@ -99,6 +105,8 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
   const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
   const out = str(p, 'out') ?? DEFAULT_OUT;
+  const junit = str(p, 'junit');
+  if (junit !== undefined) writable(junit, 'junit');
 
   const proposed = [...(values.order ?? []).map(parseOrder), ...(values.orders !== undefined ? readOrders(values.orders) : [])];
   const judging = proposed.length > 0;
@@ -113,10 +121,14 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   // auto: bfs, exhaustive, when the order's states fit the budget; otherwise random with
   // the budget stated. A model error is reported for its order, as any strategy would.
   const opts: CheckOptions = { runs, seed, maxSteps, params, strategy: strategy as CheckOptions['strategy'] };
-  const checks: OrderCheck[] = orders.map((order) => checkOrder(model, base, order, opts));
-  const rows = checks.map((c, i) => toRow(c, i + 1, base, seed, out, project, params, decl.param));
-  const rules = judging ? [] : inferRules(checks);
-  const unexplainedRows = judging ? [] : unexplained(checks, rules).map((c) => checks.indexOf(c) + 1);
+  const shard = shardOf(str(p, 'shard'));
+  const mine = orders.map((order, k) => ({ order, k })).filter(({ k }) => shard === undefined || k % shard.count === shard.index - 1);
+  const checks: OrderCheck[] = mine.map(({ order }) => checkOrder(model, base, order, opts));
+  const rows = checks.map((c, i) => toRow(c, mine[i]!.k + 1, base, seed, out, project, params, decl.param));
+  // rules need every order: a shard infers none
+  const whole = !judging && shard === undefined;
+  const rules = whole ? inferRules(checks) : [];
+  const unexplainedRows = whole ? unexplained(checks, rules).map((c) => checks.indexOf(c) + 1) : [];
 
   const used = [...new Set(rows.map((r) => r.strategy))];
   const budget = used
@@ -126,10 +138,12 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
       return used.length === 1 ? how : `${n} by ${how}`;
     })
     .join('; ');
+  if (junit !== undefined) writeAtomic(junit, orderingsJunit(model.name, base, rows, judging), 'junit');
+  if (githubOn(flag(p, 'github'), values.json)) io.err(orderingsAnnotations(model, base, rows, judging));
   if (values.json) {
-    io.out(JSON.stringify({ model: model.name, variant: base, params, strategies: used, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows }, null, 2) + '\n');
+    io.out(JSON.stringify({ schema: 'kmc-orderings/1', model: model.name, variant: base, shard: shard ?? null, count: orders.length, params, strategies: used, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows }, null, 2) + '\n');
   } else {
-    io.out(renderOrderings(model.name, base, budget, rows, rules, unexplainedRows, judging));
+    io.out(renderOrderings(model.name, base, budget, rows, rules, unexplainedRows, !whole));
   }
 
   // Judging proposed orders, an unsafe one fails; listing them all, unsafe orders are the point.
@@ -152,6 +166,8 @@ function toRow(c: OrderCheck, index: number, base: string, seed: number, out: st
       row.message = r.violation.message;
       row.length = r.path.length;
       row.trace = saveTrace(c.check, { root: project.root, overrides: { ...params, [orderParam]: c.blocks.join(',') }, seed, out, name: `${base}.order${index}` });
+      const text = counterexampleText(c.check);
+      if (text !== undefined) row.counterexample = text;
     })
     .otherwise(() => undefined);
   if (c.check.note !== undefined && result.kind !== 'violation') row.note = c.check.note;

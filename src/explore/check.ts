@@ -30,7 +30,11 @@ export interface CheckOptions {
   exhaustive?: Omit<ExhaustiveOptions, 'target'>;
   /** a check that only sampled (random, pct, or auto past its budget) is incomplete, not as expected */
   requireExhaustive?: boolean;
+  /** only these of the variant's expected verdicts (indices into expectations(); default all) */
+  only?: readonly number[];
 }
+
+const chosen = <T>(all: readonly T[], only: readonly number[] | undefined): T[] => all.filter((_, i) => only === undefined || only.includes(i));
 
 /** The state budget under which `auto` checks exhaustively (see README, "Exhaustive checking"). */
 export const AUTO_MAX_STATES = 200_000;
@@ -70,7 +74,7 @@ export function showExpectation(e: Expectation): string {
 export function checkVariant(model: Model, variant: string, opts: CheckOptions = {}): VariantCheck[] {
   validateModel(model);
   const system = compile(model, variant, opts.params ?? {});
-  return expectations(model.variants[variant]!.expect).map((expected) => checkExpectation(system, expected, opts));
+  return chosen(expectations(model.variants[variant]!.expect), opts.only).map((expected) => checkExpectation(system, expected, opts));
 }
 
 /** Like checkVariant; with `exhaustive.workers` > 1, bfs runs on worker threads. */
@@ -82,7 +86,7 @@ export async function checkVariantAsync(model: Model, variant: string, opts: Che
   const { exploreBfsParallel } = await import('./parallel.ts');
   const system = compile(model, variant, opts.params ?? {});
   const out: VariantCheck[] = [];
-  for (const expected of expectations(model.variants[variant]!.expect)) {
+  for (const expected of chosen(expectations(model.variants[variant]!.expect), opts.only)) {
     const exhaustive = { ...opts.exhaustive, ...target(expected) };
     if (strategy === 'bfs') out.push(judge(system, expected, await exploreBfsParallel(system, exhaustive), opts));
     else out.push(auto(system, expected, await exploreBfsParallel(system, { ...exhaustive, maxStates: exhaustive.maxStates ?? AUTO_MAX_STATES }), opts));

@@ -8,7 +8,7 @@ import type { Plain } from '../core/model.ts';
 import type { VariantCheck } from '../explore/check.ts';
 import type { Strategy } from '../explore/result.ts';
 import { encodeTrace } from './codec.ts';
-import { writeNew } from './file.ts';
+import { writeNew, type Written } from './file.ts';
 import { recordTrace } from './trace.ts';
 
 /** A trace file's name, without `.json`. */
@@ -36,11 +36,16 @@ export interface SaveOptions {
 
 /** Write the trace of a check that found a violation; returns the file's path. */
 export function saveTrace(c: VariantCheck, o: SaveOptions): string {
+  return saveTraceFile(c, o).path;
+}
+
+/** saveTrace, saying whether the file is new or an identical one was already there. */
+export function saveTraceFile(c: VariantCheck, o: SaveOptions): Written {
   const r = c.result;
   if (r.kind !== 'violation') throw new Error('saveTrace: the check found no violation');
   const strategy = r.coverage.strategy;
   const exhaustive = strategy === 'bfs' || strategy === 'dfs';
   const source = sourceIn(o.root, c.system.source);
   const trace = recordTrace(c.system, r.path, r.violation, strategy, exhaustive ? null : o.seed, { overrides: o.overrides, ...(source !== undefined ? { source } : {}) });
-  return writeNew(o.out, traceBase(c.system.modelName, o.name ?? c.system.variant, r.violation.property, strategy, o.seed), encodeTrace(trace)).path;
+  return writeNew(o.out, traceBase(c.system.modelName, o.name ?? c.system.variant, r.violation.property, strategy, o.seed), encodeTrace(trace));
 }

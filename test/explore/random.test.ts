@@ -3,9 +3,8 @@ import { checkVariant, compile, exploreRandom, explorePct, execute } from '../..
 import { faulty, lostUpdate, twoByTwo } from '../fixtures/counter.ts';
 
 const SEED = 42;
-console.log(`random explorer tests: seed ${SEED}`);
 
-describe('random explorer', () => {
+describe(`random explorer (seed ${SEED})`, () => {
   it('finds the planted lost update and shrinks it to the shortest trace: both loads, then both stores', () => {
     const sys = compile(lostUpdate, 'racy');
     const r = exploreRandom(sys, { runs: 200, seed: SEED, maxSteps: 50 });

@@ -1,0 +1,86 @@
+// kmc merge <shard.json ...>: the --json documents of `kmc check --shard i/n` jobs joined
+// into the one run they split: the verdict table in the run's order, the combined exit
+// code, and --junit / --json / --github as kmc check gives them.
+
+import { readFileSync } from 'node:fs';
+import { flag, str, type Command, type Parsed } from './args.ts';
+import { CHECK_SCHEMA, exitCode, showRow, summary, type Row } from './check.ts';
+import { checkAnnotations, checkJunit, githubOn, writable, writeAtomic } from './ci.ts';
+import { colourOn, paint } from './colour.ts';
+import { UsageError } from './errors.ts';
+import { stdio, type Io } from './io.ts';
+
+interface CheckDoc {
+  schema: string;
+  seed: number;
+  checks: number;
+  shard: { index: number; count: number } | null;
+  results: Row[];
+}
+
+function readDoc(path: string): CheckDoc {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    const why = (e as NodeJS.ErrnoException).code ?? 'not JSON';
+    throw new UsageError(`cannot read ${path}: ${why} (expected the --json output of kmc check)`);
+  }
+  const d = raw as Partial<CheckDoc> | null;
+  if (typeof d !== 'object' || d === null || d.schema !== CHECK_SCHEMA || !Array.isArray(d.results) || typeof d.checks !== 'number') {
+    throw new UsageError(`${path}: not a ${CHECK_SCHEMA} document (the --json output of kmc check)`);
+  }
+  return d as CheckDoc;
+}
+
+/** The rows of the whole run, in its order; refuses shards that are not one run's, or a missing one. */
+export function mergeDocs(docs: readonly { path: string; doc: CheckDoc }[]): { seed: number; rows: Row[] } {
+  const [first] = docs;
+  if (first === undefined) throw new UsageError('merge takes the --json documents of kmc check --shard i/n (e.g. kmc merge shard-*.json)');
+  for (const { path, doc } of docs) {
+    if (doc.checks !== first.doc.checks || doc.seed !== first.doc.seed || doc.shard?.count !== first.doc.shard?.count) {
+      throw new UsageError(`${path} is not a shard of the same run as ${first.path} (its checks, seed or shard count differ)`);
+    }
+  }
+  const byIndex = new Map<number, Row>();
+  for (const { path, doc } of docs) {
+    for (const r of doc.results) {
+      if (byIndex.has(r.index)) throw new UsageError(`${path}: check ${r.index} (${r.model} ${r.variant}) is in two documents`);
+      byIndex.set(r.index, r);
+    }
+  }
+  if (byIndex.size !== first.doc.checks) {
+    const count = first.doc.shard?.count ?? 1;
+    const have = new Set(docs.map((d) => d.doc.shard?.index ?? 1));
+    const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !have.has(i));
+    throw new UsageError(`${first.doc.checks - byIndex.size} of ${first.doc.checks} checks missing${missing.length > 0 ? ` (no shard ${missing.map((i) => `${i}/${count}`).join(', ')})` : ''}`);
+  }
+  return { seed: first.doc.seed, rows: [...byIndex.values()].sort((a, b) => a.index - b.index) };
+}
+
+export const merge: Command = {
+  name: 'merge',
+  args: '<shard.json ...>',
+  summary: 'join the --json documents of kmc check --shard i/n jobs: the verdict table and exit code of the one run',
+  options: {
+    json: { type: 'boolean', help: 'print the joined document (kmc-check/1)' },
+    junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report' },
+    github: { type: 'boolean', help: 'GitHub Actions annotations on stderr (default when GITHUB_ACTIONS=true, without --json)' },
+  },
+  more: 'exit codes: those of kmc check over all the checks (0 every verdict as expected, 1 a verdict differs, 3 incomplete, 4 model error); 2 bad input',
+  run: async (p: Parsed, io: Io) => {
+    const junit = str(p, 'junit');
+    if (junit !== undefined) writable(junit, 'junit');
+    const json = flag(p, 'json');
+    const { seed, rows } = mergeDocs(p.positionals.map((path) => ({ path, doc: readDoc(path) })));
+    if (junit !== undefined) writeAtomic(junit, checkJunit(rows), 'junit');
+    if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
+    if (json) {
+      io.out(JSON.stringify({ schema: CHECK_SCHEMA, seed, checks: rows.length, shard: null, results: rows }, null, 2) + '\n');
+    } else {
+      const colour = paint(colourOn(process.stdout, io.out === stdio.out));
+      io.out(rows.map((r) => showRow(r, colour)).join('') + summary(rows));
+    }
+    return exitCode(rows);
+  },
+};
