@@ -18,6 +18,7 @@ import { expectations, type ExpectedVerdict, type Model, type Plain } from './co
 import { compile } from './core/system.ts';
 import { validateModel } from './core/validate.ts';
 import { checkExpectation, defaultSeed, showExpectation, type CheckOptions, type VariantCheck } from './explore/check.ts';
+import { replayCommand } from './cli/ci.ts';
 import { findConfig } from './cli/project.ts';
 import { renderColumns } from './report/columns.ts';
 import { replay } from './trace/replay.ts';
@@ -83,7 +84,7 @@ export function failure(c: VariantCheck, seed: number, overrides: Record<string,
     const trace = recordTrace(system, result.path, result.violation, result.coverage.strategy, null);
     const r = replay(system, trace);
     if (r.kind === 'reproduced') lines.push('', renderColumns({ trace, initial: r.initial, steps: r.steps, threadNames: system.threadNames }).trimEnd());
-    lines.push('', `trace: ${path}`, `replay: npx kmc replay ${path}`);
+    lines.push('', `trace: ${path}`, `replay: ${replayCommand(path)}`);
   }
   lines.push(`seed: ${seed} (${result.coverage.strategy}; repeat with KMC_SEED=${seed})`);
   return lines.join('\n');
