@@ -158,6 +158,25 @@ describe('kmc orderings', () => {
     expect(shards[0].orders.every((r: { index: number }) => (r.index - 1) % 2 === 0)).toBe(true);
   });
 
+  it("kmc merge of orderings shards: the one run's table, rules included, its JSON and exit code; a missing shard is refused", async () => {
+    const out = tmp();
+    const args = ['orderings', 'udmabuf/create', '--out', out];
+    const one = await kmc(models, ...args);
+    const jsonOne = JSON.parse((await kmc(models, ...args, '--json')).out);
+    const files = [];
+    for (const i of [1, 2, 3]) {
+      const file = join(out, `shard${i}.json`);
+      writeFileSync(file, (await kmc(models, ...args, '--shard', `${i}/3`, '--json')).out);
+      files.push(file);
+    }
+    const merged = await kmc(models, 'merge', ...files);
+    expect([merged.code, merged.out]).toEqual([one.code, one.out]);
+    expect(merged.out).toMatch(/pin_items +before +fd_install/);
+    const mergedJson = JSON.parse((await kmc(models, 'merge', ...files, '--json')).out);
+    expect([mergedJson.orders, mergedJson.rules, mergedJson.unexplained]).toEqual([jsonOne.orders, jsonOne.rules, jsonOne.unexplained]);
+    expect(await kmc(models, 'merge', files[0]!, files[2]!)).toMatchObject({ code: 2, err: 'kmc: 4 of 11 orders missing (a shard of the 3 is not given)\n' });
+  });
+
   it('dma-heap/alloc-and-read: the posted order is safe, dma_buf_fd before the read is not; rules name the read', async () => {
     const out = tmp();
     const r = await kmc(models, 'orderings', 'dma-heap/alloc-and-read', '--runs', '150', '--seed', '1', '--out', out);

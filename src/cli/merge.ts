@@ -1,11 +1,13 @@
-// kmc merge <shard.json ...>: the --json documents of `kmc check --shard i/n` jobs joined
-// into the one run they split: the verdict table in the run's order, the combined exit
-// code, and --junit / --json / --github as kmc check gives them.
+// kmc merge <shard.json ...>: the --json documents of `kmc check --shard i/n` (or `kmc
+// orderings --shard i/n`) jobs joined into the one run they split: the verdict table in the
+// run's order (for orderings, with the before/after rules inferred over every order), the
+// combined exit code, and --junit / --json as the command gives them (--github for check).
 
 import { readFileSync } from 'node:fs';
 import { flag, str, type Command, type Parsed } from './args.ts';
 import { CHECK_SCHEMA, exitCode, showRow, summary, type Row } from './check.ts';
-import { checkAnnotations, checkJunit, githubOn, writable, writeAtomic } from './ci.ts';
+import { checkAnnotations, checkJunit, githubOn, orderingsJunit, writable, writeAtomic } from './ci.ts';
+import { budgetOf, ORDERINGS_SCHEMA, renderOrderings, rulesOf, type OrderingsDoc, type OrderRow } from './orderings.ts';
 import { colourOn, paint } from './colour.ts';
 import { UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
@@ -18,14 +20,16 @@ interface CheckDoc {
   results: Row[];
 }
 
-function readDoc(path: string): CheckDoc {
-  let raw: unknown;
+function readJson(path: string): unknown {
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (e) {
     const why = (e as NodeJS.ErrnoException).code ?? 'not JSON';
-    throw new UsageError(`cannot read ${path}: ${why} (expected the --json output of kmc check)`);
+    throw new UsageError(`cannot read ${path}: ${why} (expected the --json output of kmc check or kmc orderings)`);
   }
+}
+
+function readDoc(path: string, raw: unknown): CheckDoc {
   const d = raw as Partial<CheckDoc> | null;
   if (typeof d !== 'object' || d === null || d.schema !== CHECK_SCHEMA || !Array.isArray(d.results) || typeof d.checks !== 'number') {
     throw new UsageError(`${path}: not a ${CHECK_SCHEMA} document (the --json output of kmc check)`);
@@ -72,7 +76,11 @@ export const merge: Command = {
     const junit = str(p, 'junit');
     if (junit !== undefined) writable(junit, 'junit');
     const json = flag(p, 'json');
-    const { seed, rows } = mergeDocs(p.positionals.map((path) => ({ path, doc: readDoc(path) })));
+    const raws = p.positionals.map((path) => ({ path, raw: readJson(path) }));
+    if (raws.length > 0 && raws.every(({ raw }) => (raw as { schema?: unknown } | null)?.schema === ORDERINGS_SCHEMA)) {
+      return mergeOrderingsRun(raws.map(({ path, raw }) => ({ path, doc: raw as OrderingsDoc })), io, json, junit);
+    }
+    const { seed, rows } = mergeDocs(raws.map(({ path, raw }) => ({ path, doc: readDoc(path, raw) })));
     if (junit !== undefined) writeAtomic(junit, checkJunit(rows), 'junit');
     if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
     if (json) {
@@ -84,3 +92,35 @@ export const merge: Command = {
     return exitCode(rows);
   },
 };
+
+/** Orderings shards joined: every order once, in the run's order, and the rules over all of them. */
+export function mergeOrderings(docs: readonly { path: string; doc: OrderingsDoc }[]): OrderingsDoc {
+  const [first] = docs;
+  if (first === undefined) throw new UsageError('merge takes the --json documents of kmc orderings --shard i/n');
+  const f = first.doc;
+  for (const { path, doc } of docs) {
+    if (!Array.isArray(doc.orders) || doc.model !== f.model || doc.variant !== f.variant || doc.count !== f.count || doc.seed !== f.seed || doc.judging !== f.judging || doc.shard?.count !== f.shard?.count) {
+      throw new UsageError(`${path} is not a shard of the same orderings run as ${first.path} (its model, variant, orders, seed or shard count differ)`);
+    }
+  }
+  const byIndex = new Map<number, OrderRow>();
+  for (const { path, doc } of docs) {
+    for (const r of doc.orders) {
+      if (byIndex.has(r.index)) throw new UsageError(`${path}: order ${r.index} is in two documents`);
+      byIndex.set(r.index, r);
+    }
+  }
+  if (byIndex.size !== f.count) throw new UsageError(`${f.count - byIndex.size} of ${f.count} orders missing (a shard of the ${f.shard?.count ?? 1} is not given)`);
+  const orders = [...byIndex.values()].sort((a, b) => a.index - b.index);
+  const { rules, unexplainedRows } = f.judging ? { rules: [], unexplainedRows: [] } : rulesOf(orders);
+  const strategies = [...new Set(orders.map((r) => r.strategy))];
+  return { ...f, shard: null, strategies, orders, rules, unexplained: unexplainedRows };
+}
+
+function mergeOrderingsRun(docs: readonly { path: string; doc: OrderingsDoc }[], io: Io, json: boolean, junit: string | undefined): number {
+  const d = mergeOrderings(docs);
+  if (junit !== undefined) writeAtomic(junit, orderingsJunit(d.model, d.variant, d.orders, d.judging), 'junit');
+  if (json) io.out(JSON.stringify(d, null, 2) + '\n');
+  else io.out(renderOrderings(d.model, d.variant, budgetOf(d.orders, d.runs, d.maxSteps, d.seed), d.orders, d.rules, d.unexplained, d.judging));
+  return exitCode(d.orders.map((r) => ({ verdict: r.verdict, asExpected: r.verdict !== 'violates' || !d.judging })));
+}

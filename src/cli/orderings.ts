@@ -125,29 +125,63 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   const mine = orders.map((order, k) => ({ order, k })).filter(({ k }) => shard === undefined || k % shard.count === shard.index - 1);
   const checks: OrderCheck[] = mine.map(({ order }) => checkOrder(model, base, order, opts));
   const rows = checks.map((c, i) => toRow(c, mine[i]!.k + 1, base, seed, out, project, params, decl.param));
-  // rules need every order: a shard infers none
+  // rules need every order: a shard infers none (kmc merge does, over all of them)
   const whole = !judging && shard === undefined;
-  const rules = whole ? inferRules(checks) : [];
-  const unexplainedRows = whole ? unexplained(checks, rules).map((c) => checks.indexOf(c) + 1) : [];
-
+  const { rules, unexplainedRows } = whole ? rulesOf(rows) : { rules: [], unexplainedRows: [] };
   const used = [...new Set(rows.map((r) => r.strategy))];
-  const budget = used
+  if (junit !== undefined) writeAtomic(junit, orderingsJunit(model.name, base, rows, judging), 'junit');
+  if (githubOn(flag(p, 'github'), values.json)) io.err(orderingsAnnotations(model, base, rows, judging));
+  if (values.json) {
+    const doc: OrderingsDoc = { schema: ORDERINGS_SCHEMA, model: model.name, variant: base, judging, shard: shard ?? null, count: orders.length, params, strategies: used, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows };
+    io.out(JSON.stringify(doc, null, 2) + '\n');
+  } else {
+    io.out(renderOrderings(model.name, base, budgetOf(rows, runs, maxSteps, seed), rows, rules, unexplainedRows, !whole));
+  }
+
+  // Judging proposed orders, an unsafe one fails; listing them all, unsafe orders are the point.
+  return exitCode(rows.map((r) => ({ verdict: r.verdict, asExpected: r.verdict !== 'violates' || !judging })));
+}
+
+export const ORDERINGS_SCHEMA = 'kmc-orderings/1';
+
+/** What kmc orderings --json prints (and kmc merge reads back). */
+export interface OrderingsDoc {
+  schema: string;
+  model: string;
+  variant: string;
+  /** proposed orders (--order, --orders): an unsafe one fails; else every allowed order */
+  judging: boolean;
+  shard: { index: number; count: number } | null;
+  /** orders in the whole run */
+  count: number;
+  params: Record<string, Plain>;
+  strategies: string[];
+  runs: number;
+  seed: number;
+  maxSteps: number;
+  orders: OrderRow[];
+  rules: Rule[];
+  unexplained: number[];
+}
+
+/** The before/after rules the rows support, and the unsafe rows they leave unexplained (by index). */
+export function rulesOf(rows: readonly OrderRow[]): { rules: Rule[]; unexplainedRows: number[] } {
+  // the rules read only each order's blocks and verdict
+  const checks = rows.map((r) => ({ alternative: r.alternative, blocks: r.order, check: { verdict: r.verdict } }) as unknown as OrderCheck);
+  const rules = inferRules(checks);
+  return { rules, unexplainedRows: unexplained(checks, rules).map((c) => rows[checks.indexOf(c)]!.index) };
+}
+
+/** The head line's account of how the orders were judged. */
+export function budgetOf(rows: readonly OrderRow[], runs: number, maxSteps: number, seed: number): string {
+  const used = [...new Set(rows.map((r) => r.strategy))];
+  return used
     .map((st) => {
       const n = rows.filter((r) => r.strategy === st).length;
       const how = st === 'random' || st === 'pct' ? `${st}, ${runs} runs of up to ${maxSteps} steps, seed ${seed}` : `${st}, exhaustive`;
       return used.length === 1 ? how : `${n} by ${how}`;
     })
     .join('; ');
-  if (junit !== undefined) writeAtomic(junit, orderingsJunit(model.name, base, rows, judging), 'junit');
-  if (githubOn(flag(p, 'github'), values.json)) io.err(orderingsAnnotations(model, base, rows, judging));
-  if (values.json) {
-    io.out(JSON.stringify({ schema: 'kmc-orderings/1', model: model.name, variant: base, shard: shard ?? null, count: orders.length, params, strategies: used, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows }, null, 2) + '\n');
-  } else {
-    io.out(renderOrderings(model.name, base, budget, rows, rules, unexplainedRows, !whole));
-  }
-
-  // Judging proposed orders, an unsafe one fails; listing them all, unsafe orders are the point.
-  return exitCode(rows.map((r) => ({ verdict: r.verdict, asExpected: r.verdict !== 'violates' || !judging })));
 }
 
 function toRow(c: OrderCheck, index: number, base: string, seed: number, out: string, project: Project, params: Record<string, Plain>, orderParam: string): OrderRow {
