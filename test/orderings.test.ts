@@ -158,6 +158,24 @@ describe('kmc orderings', () => {
     expect(shards[0].orders.every((r: { index: number }) => (r.index - 1) % 2 === 0)).toBe(true);
   });
 
+  it('the verdict column is coloured under FORCE_COLOR, plain otherwise', async () => {
+    const out = tmp();
+    const was = process.env.FORCE_COLOR;
+    delete process.env.FORCE_COLOR;
+    const plain = await kmc(models, 'orderings', 'udmabuf/create', '--out', out);
+    process.env.FORCE_COLOR = '1';
+    try {
+      const coloured = await kmc(models, 'orderings', 'udmabuf/create', '--out', out);
+      expect(coloured.out).toContain('\x1b[31mUNSAFE \x1b[39m');
+      expect(coloured.out).toContain('\x1b[32msafe   \x1b[39m');
+      expect(coloured.out.replace(/\x1b\[\d+m/g, '')).toBe(plain.out);
+    } finally {
+      if (was === undefined) delete process.env.FORCE_COLOR;
+      else process.env.FORCE_COLOR = was;
+    }
+    expect(plain.out).not.toContain('\x1b[');
+  });
+
   it("kmc merge of orderings shards: the one run's table, rules included, its JSON and exit code; a missing shard is refused", async () => {
     const out = tmp();
     const args = ['orderings', 'udmabuf/create', '--out', out];

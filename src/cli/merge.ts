@@ -121,6 +121,6 @@ function mergeOrderingsRun(docs: readonly { path: string; doc: OrderingsDoc }[],
   const d = mergeOrderings(docs);
   if (junit !== undefined) writeAtomic(junit, orderingsJunit(d.model, d.variant, d.orders, d.judging), 'junit');
   if (json) io.out(JSON.stringify(d, null, 2) + '\n');
-  else io.out(renderOrderings(d.model, d.variant, budgetOf(d.orders, d.runs, d.maxSteps, d.seed), d.orders, d.rules, d.unexplained, d.judging));
+  else io.out(renderOrderings(d.model, d.variant, budgetOf(d.orders, d.runs, d.maxSteps, d.seed), d.orders, d.rules, d.unexplained, d.judging, paint(colourOn(process.stdout, io.out === stdio.out))));
   return exitCode(d.orders.map((r) => ({ verdict: r.verdict, asExpected: r.verdict !== 'violates' || !d.judging })));
 }

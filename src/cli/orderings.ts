@@ -28,7 +28,8 @@ import { saveTrace } from '../trace/save.ts';
 import { DEFAULT_OUT, exitCode, shardOf, STRATEGIES } from './check.ts';
 import { counterexampleText, githubOn, orderingsAnnotations, orderingsJunit, writable, writeAtomic } from './ci.ts';
 import { UsageError } from './errors.ts';
-import type { Io } from './io.ts';
+import { stdio, type Io } from './io.ts';
+import { colourOn, paint, type Paint } from './colour.ts';
 import type { Project } from './project.ts';
 
 export interface OrderRow {
@@ -135,7 +136,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
     const doc: OrderingsDoc = { schema: ORDERINGS_SCHEMA, model: model.name, variant: base, judging, shard: shard ?? null, count: orders.length, params, strategies: used, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows };
     io.out(JSON.stringify(doc, null, 2) + '\n');
   } else {
-    io.out(renderOrderings(model.name, base, budgetOf(rows, runs, maxSteps, seed), rows, rules, unexplainedRows, !whole));
+    io.out(renderOrderings(model.name, base, budgetOf(rows, runs, maxSteps, seed), rows, rules, unexplainedRows, !whole, paint(colourOn(process.stdout, io.out === stdio.out))));
   }
 
   // Judging proposed orders, an unsafe one fails; listing them all, unsafe orders are the point.
@@ -209,9 +210,19 @@ function toRow(c: OrderCheck, index: number, base: string, seed: number, out: st
 }
 
 const VERDICT_WORD: Record<string, string> = { holds: 'safe', sampled: 'sampled', violates: 'UNSAFE', incomplete: 'unknown', error: 'error' };
+const VERDICT_COLOUR: Record<string, 'green' | 'red' | 'yellow'> = { safe: 'green', sampled: 'green', UNSAFE: 'red', error: 'red', unknown: 'yellow' };
 
 /** The table: one row per order, the order itself last so the columns stay aligned. */
-export function renderOrderings(modelName: string, base: string, budget: string, rows: readonly OrderRow[], rules: readonly Rule[], unexplainedRows: readonly number[], judging: boolean): string {
+export function renderOrderings(
+  modelName: string,
+  base: string,
+  budget: string,
+  rows: readonly OrderRow[],
+  rules: readonly Rule[],
+  unexplainedRows: readonly number[],
+  judging: boolean,
+  colour: Paint = paint(false),
+): string {
   const alternatives = new Set(rows.map((r) => r.alternative)).size;
   const lines = [`${modelName}: ${rows.length} order${rows.length === 1 ? '' : 's'} of ${alternatives} block set${alternatives === 1 ? '' : 's'}, judged as variant ${base} (${budget})`, ''];
   const head = ['#', 'verdict', 'property', 'steps', 'trace', 'order'];
@@ -227,6 +238,7 @@ export function renderOrderings(modelName: string, base: string, budget: string,
   const line = (c: string[]) =>
     c
       .map((x, i) => (i === c.length - 1 ? x : i === 0 || i === 3 ? x.padStart(widths[i]!) : x.padEnd(widths[i]!)))
+      .map((x, i) => (i === 1 && VERDICT_COLOUR[x.trim()] !== undefined ? colour(VERDICT_COLOUR[x.trim()]!, x) : x))
       .join('  ')
       .trimEnd();
   lines.push(line(head), ...cells.map(line));
