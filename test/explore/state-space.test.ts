@@ -246,8 +246,9 @@ function fingerprints(system: TransitionSystem, symmetry: boolean, max: number):
 describe.each(cases)('$model.name $variant $params', ({ model, variant, params }) => {
   const system = compile(model, variant, params);
   const grouped = system.symmetry.some((g, i) => g !== undefined && system.symmetry.indexOf(g) !== i);
+  const of = `${model.name} ${variant}`; // in the leaf titles: slow-test lists show only those
 
-  it('successors and violations are those of apply, from a fresh cache and from a warm one', () => {
+  it(`${of}: successors and violations are those of apply, from a fresh cache and from a warm one`, () => {
     const space = new StateSpace(system, false);
     const cold = differential(system, space, MAX_STATES, false);
     expect(cold.mismatches).toEqual([]);
@@ -276,7 +277,7 @@ describe.each(cases)('$model.name $variant $params', ({ model, variant, params }
     expect(warm.outcomes).toBe(0);
   });
 
-  it('with footprint recording (POR), successors and footprints are those of apply, cold and warm', () => {
+  it(`${of}: with footprint recording (POR), successors and footprints are those of apply, cold and warm`, () => {
     const space = new StateSpace(system, false);
     // outcomes kept without footprints are no use to a recording walk: met again, they are recomputed
     const unrecorded = differential(system, space, MAX_STATES / 4, false);
@@ -291,7 +292,7 @@ describe.each(cases)('$model.name $variant $params', ({ model, variant, params }
   });
 
   // without a group of two or more threads symmetry changes nothing: checked without only
-  it.each(grouped ? [false, true] : [false])('incremental fingerprints equal whole ones (symmetry %s)', (symmetry) => {
+  it.each(grouped ? [false, true] : [false])(`${of}: incremental fingerprints equal whole ones (symmetry %s)`, (symmetry) => {
     const r = fingerprints(system, symmetry, MAX_STATES);
     expect(r.mismatches).toEqual([]);
     expect(r.successors).toBeGreaterThan(0);
