@@ -68,7 +68,7 @@ export function checkAnnotations(rows: readonly (JunitRow & { source?: string | 
   return rows
     .filter((r) => !r.asExpected)
     .map((r) => {
-      const what = r.verdict === 'violates' ? `violates ${r.property} (${r.length} steps): ${r.message}` : r.verdict === 'error' ? `model error: ${r.note}` : `${r.verdict}${r.note ? ` (${r.note})` : ''}`;
+      const what = found(r);
       const message = [`${r.model} ${r.variant}: expected ${r.expected}, found ${what}`, ...(r.trace ? [`replay: ${replayCommand(r.trace)}`] : [])].join('\n');
       const level = r.verdict === 'incomplete' ? 'warning' : 'error';
       const title = r.verdict === 'error' ? `kmc: model error in ${r.model} ${r.variant}` : `kmc: ${r.model} ${r.variant} ${r.verdict === 'incomplete' ? 'incomplete' : 'differs from its expectation'}`;
@@ -77,19 +77,38 @@ export function checkAnnotations(rows: readonly (JunitRow & { source?: string | 
     .join('');
 }
 
-/** What a row of kmc check (or kmc merge) carries into JUnit. */
-export interface JunitRow {
-  model: string;
-  variant: string;
+/** What a check or an order found, as its row carries it. */
+export interface Found {
   verdict: string;
-  expected: string;
-  asExpected: boolean;
   property?: string | undefined;
   message?: string | undefined;
   length?: number | undefined;
   trace?: string | undefined;
   counterexample?: string | undefined;
   note?: string | undefined;
+}
+
+/** `violates p (n steps): message`, `model error: ...`, or the verdict with its note. */
+export function found(r: Found): string {
+  if (r.verdict === 'violates') return `violates ${r.property} (${r.length} steps): ${r.message}`;
+  if (r.verdict === 'error') return `model error: ${r.note}`;
+  return `${r.verdict}${r.note ? ` (${r.note})` : ''}`;
+}
+
+/** A failure's text: the head line, the counterexample, the trace and the command that replays it. */
+function body(head: string, r: Found): string {
+  const lines = [head];
+  if (r.counterexample) lines.push('', r.counterexample.trimEnd());
+  if (r.trace) lines.push('', `trace: ${r.trace}`, `replay: ${replayCommand(r.trace)}`);
+  return lines.join('\n') + '\n';
+}
+
+/** What a row of kmc check (or kmc merge) carries into JUnit. */
+export interface JunitRow extends Found {
+  model: string;
+  variant: string;
+  expected: string;
+  asExpected: boolean;
   stats: { milliseconds: number };
 }
 
@@ -101,30 +120,21 @@ export function checkJunit(rows: readonly JunitRow[]): string {
     'kmc check',
     rows.map((r) => {
       const c: JunitCase = { classname: r.model, name: `${r.variant}: ${r.expected.replace(/^violates: /, 'violates ')}`, time: r.stats.milliseconds / 1000 };
-      const found = r.verdict === 'violates' ? `violates ${r.property} (${r.length} steps): ${r.message}` : r.verdict === 'error' ? `model error: ${r.note}` : `${r.verdict}${r.note ? ` (${r.note})` : ''}`;
-      const body = [`${r.model} ${r.variant}: expected ${r.expected}, found ${found}`];
-      if (r.counterexample) body.push('', r.counterexample.trimEnd());
-      if (r.trace) body.push('', `trace: ${r.trace}`, `replay: ${replayCommand(r.trace)}`);
-      if (r.verdict === 'error') c.error = { message: `model error: ${r.note ?? ''}`, type: 'model-error', body: body.join('\n') + '\n' };
+      const what = found(r);
+      const text = body(`${r.model} ${r.variant}: expected ${r.expected}, found ${what}`, r);
+      if (r.verdict === 'error') c.error = { message: `model error: ${r.note ?? ''}`, type: 'model-error', body: text };
       else if (r.verdict === 'incomplete') c.skipped = { message: `incomplete: ${r.note ?? ''}` };
-      else if (!r.asExpected) c.failure = { message: `expected ${r.expected}, found ${found}`, type: r.verdict, body: body.join('\n') + '\n' };
-      else c.out = body.join('\n') + '\n';
+      else if (!r.asExpected) c.failure = { message: `expected ${r.expected}, found ${what}`, type: r.verdict, body: text };
+      else c.out = text;
       return c;
     }),
   );
 }
 
 /** What a row of kmc orderings carries into JUnit. */
-export interface JunitOrderRow {
+export interface JunitOrderRow extends Found {
   index: number;
   order: string[];
-  verdict: string;
-  property?: string | undefined;
-  message?: string | undefined;
-  length?: number | undefined;
-  trace?: string | undefined;
-  counterexample?: string | undefined;
-  note?: string | undefined;
 }
 
 /** One testcase per order; `judging` (--order, --orders): an unsafe order is a failure, else a finding. */
@@ -133,14 +143,11 @@ export function orderingsJunit(model: string, variant: string, rows: readonly Ju
     'kmc orderings',
     rows.map((r) => {
       const c: JunitCase = { classname: model, name: `order ${r.index}: ${r.order.join(',')}`, time: 0 };
-      const found = r.verdict === 'violates' ? `violates ${r.property} (${r.length} steps): ${r.message}` : r.verdict === 'error' ? `model error: ${r.note}` : `${r.verdict}${r.note ? ` (${r.note})` : ''}`;
-      const body = [`${model} (variant ${variant}) order ${r.order.join(',')}: ${found}`];
-      if (r.counterexample) body.push('', r.counterexample.trimEnd());
-      if (r.trace) body.push('', `trace: ${r.trace}`, `replay: ${replayCommand(r.trace)}`);
-      const text = body.join('\n') + '\n';
+      const what = found(r);
+      const text = body(`${model} (variant ${variant}) order ${r.order.join(',')}: ${what}`, r);
       if (r.verdict === 'error') c.error = { message: `model error: ${r.note ?? ''}`, type: 'model-error', body: text };
       else if (r.verdict === 'incomplete') c.skipped = { message: `incomplete: ${r.note ?? ''}` };
-      else if (judging && r.verdict === 'violates') c.failure = { message: `unsafe: ${found}`, type: 'violates', body: text };
+      else if (judging && r.verdict === 'violates') c.failure = { message: `unsafe: ${what}`, type: 'violates', body: text };
       else c.out = text;
       return c;
     }),
@@ -153,7 +160,7 @@ export function orderingsAnnotations(model: Model, variant: string, rows: readon
   return rows
     .filter((r) => r.verdict === 'error' || (judging && r.verdict === 'violates'))
     .map((r) => {
-      const what = r.verdict === 'error' ? `model error: ${r.note}` : `unsafe: violates ${r.property} (${r.length} steps): ${r.message}`;
+      const what = r.verdict === 'error' ? found(r) : `unsafe: ${found(r)}`;
       const message = [`${model.name} (variant ${variant}) order ${r.order.join(',')}: ${what}`, ...(r.trace ? [`replay: ${replayCommand(r.trace)}`] : [])].join('\n');
       return githubAnnotation({ level: 'error', title: `kmc: ${model.name} order ${r.index} ${r.verdict === 'error' ? 'model error' : 'unsafe'}`, message, file: where.source, line: where.line });
     })
