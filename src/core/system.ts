@@ -147,14 +147,20 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
     return first;
   });
 
-  // fingerprints of the normalised source text (fingerprint.ts), not of what a loader made of it
-  const short = (parts: unknown[]) => hashHex(parts.map(fingerprintOf).join(' ')).slice(0, 8);
-  const fingerprints: Fingerprints = { steps: {}, properties: {} };
-  for (const t of threads) {
-    fingerprints.steps[t.name] = Object.fromEntries(Object.entries(t.steps).map(([label, st]) => [label, short([st.run, st.enabled ?? null, st.choices ?? null, st.fails ?? null, ...(st.show ? [st.show] : [])])]));
-  }
-  for (const p of properties) fingerprints.properties[p.name] = short([p.kind, p.check]);
-  const fingerprint = hashHex(JSON.stringify({ name: model.name, params, maxFaults, locals: threads.map((t) => [t.name, t.locals]), fingerprints }));
+  // fingerprints of the normalised source text (fingerprint.ts), not of what a loader made of
+  // it; made when a trace is recorded or replayed, not for every check
+  let made: { fingerprint: string; fingerprints: Fingerprints } | undefined;
+  const fingerprinted = () => {
+    if (made !== undefined) return made;
+    const short = (parts: unknown[]) => hashHex(parts.map(fingerprintOf).join(' ')).slice(0, 8);
+    const fingerprints: Fingerprints = { steps: {}, properties: {} };
+    for (const t of threads) {
+      fingerprints.steps[t.name] = Object.fromEntries(Object.entries(t.steps).map(([label, st]) => [label, short([st.run, st.enabled ?? null, st.choices ?? null, st.fails ?? null, ...(st.show ? [st.show] : [])])]));
+    }
+    for (const p of properties) fingerprints.properties[p.name] = short([p.kind, p.check]);
+    made = { fingerprint: hashHex(JSON.stringify({ name: model.name, params, maxFaults, locals: threads.map((t) => [t.name, t.locals]), fingerprints })), fingerprints };
+    return made;
+  };
 
   const stepAt = (state: State<W>, i: number): Step<W, any> | undefined => {
     const pc = state.threads[i]!.pc;
@@ -236,8 +242,12 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
     variant,
     ...(model.source !== undefined ? { source: model.source } : {}),
     params,
-    fingerprint,
-    fingerprints,
+    get fingerprint() {
+      return fingerprinted().fingerprint;
+    },
+    get fingerprints() {
+      return fingerprinted().fingerprints;
+    },
     threadNames: threads.map((t) => t.name),
     symmetry: threads.map((t) => t.symmetry),
     properties,
