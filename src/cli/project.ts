@@ -14,7 +14,7 @@ import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
-import { modelsOf, type Model } from '../core/model.ts';
+import { defaultExport, modelsOf, type Model } from '../core/model.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { validateModel } from '../core/validate.ts';
 import { isModelError, ModelError } from '../core/violation.ts';
@@ -128,8 +128,7 @@ async function loadConfig(file: string): Promise<Config> {
   } catch (e) {
     throw new UsageError(`cannot load ${file}: ${loadError(e)}`);
   }
-  const d = mod.default as { default?: unknown } | undefined;
-  const c = (typeof d === 'object' && d !== null && 'default' in d ? d.default : d) as Config | undefined;
+  const c = defaultExport(mod) as Config | undefined;
   if (typeof c !== 'object' || c === null || !Array.isArray(c.models) || !c.models.every((m) => typeof m === 'string')) {
     throw new UsageError(`${file}: its default export must be { models: string[] } (model files, folders or globs)`);
   }

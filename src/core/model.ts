@@ -203,6 +203,12 @@ export function variantParams<P extends Params>(model: Model<any, P>, variant: s
   return { ...model.params, ...(v?.params ?? {}), ...overrides } as P;
 }
 
+/** A module's default export; a TypeScript file compiled to CommonJS has it as `default.default`. */
+export function defaultExport(module: { default?: unknown }): unknown {
+  const d = module.default;
+  return typeof d === 'object' && d !== null && !isModel(d) && 'default' in d ? (d as { default: unknown }).default : d;
+}
+
 const isModel = (x: unknown): x is Model =>
   typeof x === 'object' && x !== null && typeof (x as Model).name === 'string' && typeof (x as Model).threads === 'function' && typeof (x as Model).variants === 'object';
 
@@ -212,8 +218,7 @@ const isModel = (x: unknown): x is Model =>
  * module has no default export; [] when it is not models.
  */
 export function modelsOf(module: { default?: unknown }): Model[] | undefined {
-  let d = module.default;
-  if (typeof d === 'object' && d !== null && !isModel(d) && 'default' in d) d = (d as { default: unknown }).default;
+  const d = defaultExport(module);
   if (d === undefined) return undefined;
   const found = Array.isArray(d) ? d : [d];
   return found.length > 0 && found.every(isModel) ? found : [];
