@@ -192,7 +192,7 @@ describe('kmc orderings', () => {
     expect(merged.out).toMatch(/pin_items +before +fd_install/);
     const mergedJson = JSON.parse((await kmc(models, 'merge', ...files, '--json')).out);
     expect([mergedJson.orders, mergedJson.rules, mergedJson.unexplained]).toEqual([jsonOne.orders, jsonOne.rules, jsonOne.unexplained]);
-    expect(await kmc(models, 'merge', files[0]!, files[2]!)).toMatchObject({ code: 2, err: 'kmc: 4 of 11 orders missing (a shard of the 3 is not given)\n' });
+    expect(await kmc(models, 'merge', files[0]!, files[2]!)).toMatchObject({ code: 2, err: 'kmc: 4 of 11 orders missing (no shard 2/3)\n' });
   });
 
   it('dma-heap/alloc-and-read: the posted order is safe, dma_buf_fd before the read is not; rules name the read', async () => {

@@ -46,26 +46,31 @@ export function mergeDocs(docs: readonly { path: string; doc: CheckDoc }[]): { s
       throw new UsageError(`${path} is not a shard of the same run as ${first.path} (its checks, seed or shard count differ)`);
     }
   }
-  const byIndex = new Map<number, Row>();
-  for (const { path, doc } of docs) {
-    for (const r of doc.results) {
-      if (byIndex.has(r.index)) throw new UsageError(`${path}: check ${r.index} (${r.model} ${r.variant}) is in two documents`);
+  return { seed: first.doc.seed, rows: joined(docs.map(({ path, doc }) => ({ path, shard: doc.shard, rows: doc.results })), first.doc.checks, 'checks') };
+}
+
+/** The shards' rows as the one run's, in its order: each index once, none missing. */
+function joined<R extends { index: number }>(shards: readonly { path: string; shard: { index: number; count: number } | null; rows: readonly R[] }[], total: number, what: string): R[] {
+  const byIndex = new Map<number, R>();
+  for (const { path, rows } of shards) {
+    for (const r of rows) {
+      if (byIndex.has(r.index)) throw new UsageError(`${path}: ${what.replace(/s$/, '')} ${r.index} is in two documents`);
       byIndex.set(r.index, r);
     }
   }
-  if (byIndex.size !== first.doc.checks) {
-    const count = first.doc.shard?.count ?? 1;
-    const have = new Set(docs.map((d) => d.doc.shard?.index ?? 1));
+  if (byIndex.size !== total) {
+    const count = shards[0]?.shard?.count ?? 1;
+    const have = new Set(shards.map((d) => d.shard?.index ?? 1));
     const missing = Array.from({ length: count }, (_, i) => i + 1).filter((i) => !have.has(i));
-    throw new UsageError(`${first.doc.checks - byIndex.size} of ${first.doc.checks} checks missing${missing.length > 0 ? ` (no shard ${missing.map((i) => `${i}/${count}`).join(', ')})` : ''}`);
+    throw new UsageError(`${total - byIndex.size} of ${total} ${what} missing${missing.length > 0 ? ` (no shard ${missing.map((i) => `${i}/${count}`).join(', ')})` : ''}`);
   }
-  return { seed: first.doc.seed, rows: [...byIndex.values()].sort((a, b) => a.index - b.index) };
+  return [...byIndex.values()].sort((a, b) => a.index - b.index);
 }
 
 export const merge: Command = {
   name: 'merge',
   args: '<shard.json ...>',
-  summary: 'join the --json documents of kmc check --shard i/n jobs: the verdict table and exit code of the one run',
+  summary: 'join the --json documents of kmc check (or kmc orderings) --shard i/n jobs: the table and exit code of the one run',
   options: {
     json: { type: 'boolean', help: 'print the joined document (kmc-check/1)' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report' },
@@ -103,15 +108,7 @@ export function mergeOrderings(docs: readonly { path: string; doc: OrderingsDoc 
       throw new UsageError(`${path} is not a shard of the same orderings run as ${first.path} (its model, variant, orders, seed or shard count differ)`);
     }
   }
-  const byIndex = new Map<number, OrderRow>();
-  for (const { path, doc } of docs) {
-    for (const r of doc.orders) {
-      if (byIndex.has(r.index)) throw new UsageError(`${path}: order ${r.index} is in two documents`);
-      byIndex.set(r.index, r);
-    }
-  }
-  if (byIndex.size !== f.count) throw new UsageError(`${f.count - byIndex.size} of ${f.count} orders missing (a shard of the ${f.shard?.count ?? 1} is not given)`);
-  const orders = [...byIndex.values()].sort((a, b) => a.index - b.index);
+  const orders: OrderRow[] = joined(docs.map(({ path, doc }) => ({ path, shard: doc.shard, rows: doc.orders })), f.count, 'orders');
   const { rules, unexplainedRows } = f.judging ? { rules: [], unexplainedRows: [] } : rulesOf(orders);
   const strategies = [...new Set(orders.map((r) => r.strategy))];
   return { ...f, shard: null, strategies, orders, rules, unexplained: unexplainedRows };
