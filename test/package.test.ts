@@ -262,7 +262,7 @@ describe('the kmc command from the installed package', () => {
 
   it('npx kmc check ./m.ts --json: exit 0, every verdict as expected, a trace written', async () => {
     writeFileSync(join(project, 'm.ts'), MODEL);
-    const r = await npx(['check', './m.ts', '--json']);
+    const r = await npx(['check', './m.ts', '--json', '--progress', '0']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const { results } = JSON.parse(r.out) as { results: { variant: string; verdict: string; asExpected: boolean; trace?: string }[] };
@@ -294,7 +294,7 @@ describe('the kmc command from the installed package', () => {
     mkdirSync(cjs, { recursive: true });
     writeFileSync(join(cjs, 'package.json'), JSON.stringify({ name: 'cjs-user', private: true, type: 'commonjs' }));
     writeFileSync(join(cjs, 'm.ts'), MODEL);
-    const r = await npx(['check', './m.ts', '--json', '--workers', '2'], cjs);
+    const r = await npx(['check', './m.ts', '--json', '--workers', '2', '--progress', '0'], cjs);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const { results } = JSON.parse(r.out) as { results: { source?: string; asExpected: boolean; trace?: string }[] };

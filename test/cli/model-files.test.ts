@@ -172,7 +172,7 @@ describe('kmc over a user folder', () => {
 
   it('--workers 2 loads the model from the file the CLI loaded', async () => {
     const dir = project({ 'm.ts': counterModel() });
-    const r = await kmc(dir, 'check', './m.ts', '--workers', '2', '--json', '--out', dir);
+    const r = await kmc(dir, 'check', './m.ts', '--workers', '2', '--json', '--progress', '0', '--out', dir);
     expect(r.err).toBe('');
     expect(r.code, r.out).toBe(0);
     expect(JSON.parse(r.out).results.map((x: { stats: { workers: number } }) => x.stats.workers)).toEqual([2, 2]);
