@@ -9,12 +9,35 @@
 
 import { ModelError } from '../../src/index.ts';
 import { fput, get_file } from './file.ts';
+import { ENOMEM } from './errno.ts';
 import { rssCounter, vm_munmap, vm_ops, vma_needs_copy } from './mm.ts';
-import { newProcess, VM_DONTCOPY, VM_PFNMAP, type KernelWorld } from './world.ts';
+import { countsOf, folio_get, type PageCountWorld } from './page.ts';
+import { dmabuf_dio_skips, folio_dup_file_rmap_pte } from './rmap.ts';
+import { newProcess, VM_DONTCOPY, VM_PFNMAP, type KernelWorld, type Pte, type Vma } from './world.ts';
 import { helper } from './helpers.ts';
 
-/** copy_process() of process `pid` for fork(): the child's pid. */
-export const copy_process = helper('copy_process', function copy_process(w: KernelWorld, pid = 0): number {
+/**
+ * copy_present_ptes() of one present pte into the child's vma (mm/memory.c): a special pte
+ * (vm_normal_page NULL) is copied as it is; a normal one in a world counting page
+ * references takes folio_get + folio_dup_file_rmap_pte (the mapcount only) and counts in the
+ * child's rss unless patch 2/2 skips it (rmap.ts); without page counts, only the rss.
+ */
+export const copy_present_ptes = helper('copy_present_ptes', function copy_present_ptes(w: KernelWorld, child: number, v: Vma, pte: NonNullable<Pte>): void {
+  if (v.vm_flags & VM_PFNMAP) return;
+  if ('page' in pte && countsOf(w, pte.page)) {
+    folio_get(w as PageCountWorld, pte.page);
+    folio_dup_file_rmap_pte(w as PageCountWorld, pte.page);
+  }
+  if (!dmabuf_dio_skips(w, v, 'copy_present_ptes')) w.processes[child]!.mm.rss[rssCounter(v, pte)] += 1;
+});
+
+/**
+ * copy_process() of process `pid` for fork(): the child's pid. With `copyPageRangeFails`,
+ * copy_page_range of the first vma whose ptes are copied fails with -ENOMEM
+ * (pte_alloc_map_lock) before its first pte: dup_mmap fails, and the child that never ran
+ * is torn down (exit_mmap of what was copied, exit_files); returns -ENOMEM.
+ */
+export const copy_process = helper('copy_process', function copy_process(w: KernelWorld, pid = 0, copyPageRangeFails = false): number {
   const parent = w.processes[pid]!;
   if (parent.exited) throw new ModelError(`fork of pid ${pid}, which has exited`);
   const child = newProcess(w.processes.length, parent.fdtable.fd.length);
@@ -29,13 +52,24 @@ export const copy_process = helper('copy_process', function copy_process(w: Kern
   child.mm.highest_vm_end = parent.mm.highest_vm_end;
   for (const v of parent.mm.vmas) {
     const copied = v.mapped && !(v.vm_flags & VM_DONTCOPY);
-    const ptes = copied && vma_needs_copy(v) ? [...v.ptes] : v.ptes.map(() => null);
-    child.mm.vmas.push({ ...v, ptes, mapped: copied, vm_file: copied ? v.vm_file : -1 });
+    const needsCopy = copied && vma_needs_copy(v) && v.ptes.some((p) => p !== null);
+    const failed = needsCopy && copyPageRangeFails;
+    child.mm.vmas.push({ ...v, ptes: v.ptes.map(() => null), mapped: copied, vm_file: copied ? v.vm_file : -1 });
     if (!copied) continue;
     if (v.vm_file >= 0) get_file(w, v.vm_file);
     const vma = child.mm.vmas.length - 1;
-    if (!(v.vm_flags & VM_PFNMAP)) for (const pte of ptes) if (pte) child.mm.rss[rssCounter(v, pte)] += 1;
     vm_ops(v).open?.(w, child.pid, vma);
+    if (failed) {
+      do_exit(w, child.pid);
+      return -ENOMEM;
+    }
+    if (!needsCopy) continue;
+    // copy_page_range -> copy_pte_range; the child's counters are added by add_mm_rss_vec
+    v.ptes.forEach((pte, i) => {
+      if (!pte) return;
+      child.mm.vmas[vma]!.ptes[i] = { ...pte };
+      copy_present_ptes(w, child.pid, v, pte);
+    });
   }
   return child.pid;
 });
