@@ -11,13 +11,13 @@ import { everyVma, VM_PFNMAP } from '../model/kernel/world.ts';
 
 /** Once every thread has returned, every mm's MM_FILEPAGES is 0: no vma maps a file page any more (check_mm). */
 export const rssCounterBalanced: Property<RmapWorld> = atEnd('rss-counter-balanced', "every mm's MM_FILEPAGES is back to 0 once nothing is mapped (check_mm: Bad rss-counter state)", ({ world: w }) => {
-  const p = w.processes.find((p) => p.mm.rss.MM_FILEPAGES !== 0);
-  return p ? `BUG: Bad rss-counter state mm of pid ${p.pid} type:MM_FILEPAGES val:${p.mm.rss.MM_FILEPAGES}` : undefined;
+  const bad = w.processes.find((proc) => proc.mm.rss.MM_FILEPAGES !== 0);
+  return bad ? `BUG: Bad rss-counter state mm of pid ${bad.pid} type:MM_FILEPAGES val:${bad.mm.rss.MM_FILEPAGES}` : undefined;
 });
 
 export const rssCounterNonnegative: Property<RmapWorld> = always('rss-counter-nonnegative', "no mm's MM_FILEPAGES goes below 0", ({ world: w }) => {
-  const p = w.processes.find((p) => p.mm.rss.MM_FILEPAGES < 0);
-  return p ? `mm of pid ${p.pid} has MM_FILEPAGES ${p.mm.rss.MM_FILEPAGES}` : undefined;
+  const bad = w.processes.find((proc) => proc.mm.rss.MM_FILEPAGES < 0);
+  return bad ? `mm of pid ${bad.pid} has MM_FILEPAGES ${bad.mm.rss.MM_FILEPAGES}` : undefined;
 });
 
 export const nrFileMappedBalanced: Property<RmapWorld> = atEnd('nr-file-mapped-balanced', 'NR_FILE_MAPPED is back to 0 once no page is mapped', ({ world: w }) =>
