@@ -274,7 +274,7 @@ export const vma_needs_copy = (v: Vma): boolean => (v.vm_flags & (VM_PFNMAP | VM
  * still in ->mmap), mm/memory.c: outside the vma -EFAULT; a vma without VM_MIXEDMAP gets it
  * (BUG_ON(VM_PFNMAP)); validate_page_before_insert: a free frame -EINVAL; get_locked_pte
  * -ENOMEM (`pteAlloc` false); insert_page_into_pte_locked: a present pte -EBUSY, else
- * folio_get, inc_mm_counter(MM_FILEPAGES) (unless patch 2/2 skips it), folio_add_file_rmap_pte,
+ * folio_get, inc_mm_counter (MM_FILEPAGES, as zap will count it: rssCounter) (unless patch 2/2 skips it), folio_add_file_rmap_pte,
  * set_pte_at (a normal pte, not pte_special). 0 or -errno.
  */
 export const vm_insert_page = helper('vm_insert_page', function vm_insert_page(w: PageCountWorld, pid: number, v: Vma, i: number, page: number, pteAlloc = true): number {
@@ -287,7 +287,7 @@ export const vm_insert_page = helper('vm_insert_page', function vm_insert_page(w
   if (!pteAlloc) return -ENOMEM;
   if (v.ptes[i] !== null) return -EBUSY;
   folio_get(w, page);
-  if (!dmabuf_dio_skips(w, v, 'insert_page_into_pte_locked')) mmOf(w, pid).rss.MM_FILEPAGES += 1;
+  if (!dmabuf_dio_skips(w, v, 'insert_page_into_pte_locked')) mmOf(w, pid).rss[rssCounter(v, { page })] += 1; // mm_counter_file: a driver's vma has a vm_file
   folio_add_file_rmap_pte(w, page, v);
   v.ptes[i] = { page };
   return 0;
