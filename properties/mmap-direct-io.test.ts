@@ -89,6 +89,12 @@ describe('dma-heap/mmap-direct-io', () => {
     expect(shortest('ungated-remove-rmap', 'nr-file-mapped-nonnegative')).toBe('6: NR_FILE_MAPPED is -1');
   });
 
+  it(`the importer conflict needs the direct I/O: with upstream's remap_pfn_range the read fails and the importer's device job races nothing (seed ${SEED})`, () => {
+    expect(exploreBfs(compile(mmapDirectIo, 'upstream-pfnmap', { importers: 1 }), {}).kind).toBe('ok');
+    const rets = new Set(ends('upstream-pfnmap', { importers: 1 }).map(readRet));
+    expect(rets.has(PAGE_SIZE)).toBe(false);
+  });
+
   it(`the posted hunks hold where their removal breaks: posted-fork holds, ungated-fork with the fork hunk put back holds (seed ${SEED})`, () => {
     expect(exploreBfs(compile(mmapDirectIo, 'ungated-fork', { mm: 'patch-2/2' }), {}).kind).toBe('ok');
     expect(exploreBfs(compile(mmapDirectIo, 'ungated-remove-rmap', { mm: 'patch-2/2' }), {}).kind).toBe('ok');
