@@ -89,6 +89,12 @@ describe('ITER_UBUF: pinned for the bio, unpinned at completion', () => {
     expect(pin_user_pages_fast(w, 0, addr + 5, 1, 0)).toBe(-EFAULT);
     expect(pin_user_pages_fast(w, 0, addr + 1, 2, 0), 'a partial range pins what it can').toEqual([1]);
   });
+  it('a read running past the mapping pins what the mapping has: the bio gets 1 page of the 2 asked, the dio counts 1 page', () => {
+    const { w, addr, inode } = mappedWorld(RW_SHARED | VM_MIXEDMAP);
+    const dio = iomap_dio_alloc(w, 'reader');
+    expect(iomap_dio_submit_bio(w, dio, { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr: addr + 1, count: 2 * PAGE_SIZE }, inode, 0)).toBe(0);
+    expect([w.bios[0]!.bi_io_vec, w.dios[dio]!.size]).toEqual([[{ bv_page: { page: 1 }, bv_offset: 0, bv_len: PAGE_SIZE }], PAGE_SIZE]);
+  });
 });
 
 describe('ITER_BVEC: the caller keeps the pages and the array alive', () => {
