@@ -89,6 +89,7 @@ describe('ITER_UBUF: pinned for the bio, unpinned at completion', () => {
     expect(pin_user_pages_fast(w, 0, addr + 5, 1, 0)).toBe(-EFAULT);
     expect(pin_user_pages_fast(w, 0, addr + 1, 2, 0), 'a partial range pins what it can').toEqual([1]);
   });
+
   it('a read running past the mapping pins what the mapping has: the bio gets 1 page of the 2 asked, the dio counts 1 page', () => {
     const { w, addr, inode } = mappedWorld(RW_SHARED | VM_MIXEDMAP);
     const dio = iomap_dio_alloc(w, 'reader');
