@@ -3,6 +3,7 @@
 // earlier lets the read land in memory that belongs to someone else.
 
 import { always, type Property } from '../src/index.ts';
+import type { KernelWorld } from '../model/kernel/world.ts';
 import type { IoWorld } from '../model/kernel/vmalloc.ts';
 import { bio_in_flight, bio_pages, type BioWorld } from '../model/kernel/bio.ts';
 import type { FenceWorld } from '../model/kernel/dma-fence.ts';
@@ -61,5 +62,20 @@ export const dioWriteUnfenced: Property<BioWorld & FenceWorld> = always(
       }
     }
     return undefined;
+  },
+);
+
+/**
+ * What a page pool's reuse of a page still under I/O leads to: a freshly allocated buffer,
+ * which should hold nothing of any file (a pool page is zeroed at release, a new one by
+ * __GFP_ZERO), is read holding file data, the direct-I/O read of another buffer's owner
+ * that landed after the reuse (KERNEL-001-002 §1.5).
+ */
+export const foreignDataObserved: Property<KernelWorld> = always(
+  'foreign-data-observed',
+  'no thread reads file data in a buffer it allocated and never filled',
+  ({ world: w }) => {
+    const o = w.observed.find((x) => x.expected === 0 && x.filled > 0);
+    return o && `${o.thread} reads dmabuf${o.dmabuf}, just allocated and never filled, and finds file data in ${o.filled} page(s)`;
   },
 );
