@@ -40,7 +40,8 @@
 // system_heap_dma_buf_release: upstream __free_pages (put_page_testzero: a pinned page
 // lives on until its unpin), Android (`pagePool`): zero the pages and put them on the
 // page pool with no refcount check.
-// Optional: a forker (fork, copy_page_range -ENOMEM; copy_present_ptes: folio_get,
+// Optional: an allocator (DMA_HEAP_IOCTL_ALLOC of a page: the pool first on Android
+// -ENOMEM, a CPU read of the new buffer, dma_buf_put), a forker (fork, copy_page_range -ENOMEM; copy_present_ptes: folio_get,
 // folio_dup_file_rmap_pte, rss [gated]; the child exits at once), and an importer
 // (dma_buf_get, dma_buf_attach -ENOMEM, dma_buf_map_attachment -ENOMEM, a device job writing
 // page 0 under a fence, dma_fence_signal, unmap + detach + put).
@@ -56,6 +57,9 @@
 //                         I/O read into it is in flight (dio-write-unfenced): Christian's NAK.
 //   posted-android-pool   posted with Android's page-pool release: close + munmap while the bio
 //                         is in flight puts a pinned page on the pool (page-freed-under-io).
+//   posted-android-pool-reuse  the same, with an allocator: it gets the pooled page from
+//                         the pool, the read lands in it, and the allocator reads file data
+//                         in a buffer it never filled (foreign-data-observed).
 //   flag-after-insert     vm_flags_set after the insert loop (order): the inserts are counted,
 //                         the zaps are not (rss-counter-balanced, nr-file-mapped-balanced).
 //   ungated-fork          2/2 without its copy_present_ptes hunk, with a forker: the child
@@ -66,7 +70,7 @@
 // Properties: rss-counter-balanced, rss-counter-nonnegative, nr-file-mapped-balanced,
 // nr-file-mapped-nonnegative, mapcount-balanced, mapcount-nonnegative,
 // dmabuf-accounting-unchanged (properties/mm-counters.ts), page-freed-under-io,
-// dio-write-unfenced (properties/io-safety.ts), leak, use-after-free, double-free,
+// dio-write-unfenced, foreign-data-observed (properties/io-safety.ts), leak, use-after-free, double-free,
 // unpin-not-pinned.
 //
 // States at the default parameters (2 pages, a read of 1 page; mapper, reader, disk,
@@ -80,8 +84,7 @@
 // Left out: the PMD path (do_set_pmd: every page is order 0; a large folio's batch paths in
 // copy_present_ptes and zap are not modelled), the mmap_lock (the vma is private to the
 // mapper until vma_link, and the reader and unmapper use the address mmap returned),
-// smaps' other fields, an allocator reusing pool pages (the pool variant is caught at the
-// release already), track_pfn_remap / track_pfn_copy (PAT), should_dirty, partial reads.
+// smaps' other fields, track_pfn_remap / track_pfn_copy (PAT), should_dirty, partial reads.
 
 import { defineModel, DONE, sequence, thread, type Block, type Thread } from '../../src/index.ts';
 import { bioCompletion, emptyBios } from '../kernel/bio.ts';
@@ -96,7 +99,7 @@ import { copy_process, do_exit } from '../kernel/fork.ts';
 import { EXT4_FILE_OPERATIONS } from '../kernel/fs.ts';
 import { munmap_detach_and_zap, remap_pfn_range, remove_vma, tlb_finish_mmu, unmap_region, vm_area_alloc, vm_insert_page, vma_link } from '../kernel/mm.ts';
 import { alloc_page, emptyPageCounts } from '../kernel/page.ts';
-import { emptyPagePools } from '../kernel/page-pool.ts';
+import { dmabuf_page_pool_alloc, emptyPagePools, type PagePoolWorld } from '../kernel/page-pool.ts';
 import { DMABUF_DIO_MM, emptyNodeStat, UPSTREAM_MM, type DmabufDioHunks } from '../kernel/rmap.ts';
 import { heapBufferOf, system_heap_dma_buf_export } from '../kernel/system-heap.ts';
 import { addInode, allocFile, emptyWorld, VM_DMABUF_DIO, VM_READ, VM_SHARED, VM_WRITE, type Vma } from '../kernel/world.ts';
@@ -105,7 +108,7 @@ import type { DioWorld } from '../kernel/direct-io.ts';
 import type { FenceWorld } from '../kernel/dma-fence.ts';
 import type { DmabufPagePool } from '../kernel/page-pool.ts';
 import { dmabufAccountingUnchanged, mapcountBalanced, mapcountNonnegative, nrFileMappedBalanced, nrFileMappedNonnegative, rssCounterBalanced, rssCounterNonnegative } from '../../properties/mm-counters.ts';
-import { dioWriteUnfenced, pageFreedUnderBio } from '../../properties/io-safety.ts';
+import { dioWriteUnfenced, foreignDataObserved, pageFreedUnderBio } from '../../properties/io-safety.ts';
 import { danglingReference, memorySafetyBugs } from '../../properties/memory-safety.ts';
 import { folioPinBugs } from '../../properties/folio-pins.ts';
 import { noLeak } from '../../properties/leak.ts';
@@ -147,6 +150,7 @@ export const params = {
   pagePool: false,
   forkers: 0,
   importers: 0,
+  allocators: 0,
 };
 export type Params = typeof params;
 
@@ -377,6 +381,40 @@ function importer(): Thread<MmapDioWorld> {
   });
 }
 
+/**
+ * An allocator: DMA_HEAP_IOCTL_ALLOC of one page (alloc_largest_available: the page pool
+ * first on Android, else alloc_pages, which zeroes), a CPU read of the buffer, dma_buf_put.
+ */
+function allocator(): Thread<MmapDioWorld> {
+  return thread<MmapDioWorld, { dmabuf: number }>({
+    name: 'allocator',
+    locals: { dmabuf: -1 },
+    steps: {
+      alloc_largest_available: {
+        fails: ['-ENOMEM'],
+        run: (k, c) => {
+          const w = k.world;
+          if (c !== 'ok') return DONE;
+          const pooled = w.page_pools ? dmabuf_page_pool_alloc(w as MmapDioWorld & PagePoolWorld, 0) : -1;
+          const page = pooled >= 0 ? pooled : alloc_page(w);
+          if (page < 0) return DONE; // -ENOMEM
+          k.local.dmabuf = system_heap_dma_buf_export(w, [page], -1);
+          return 'read_buffer';
+        },
+      },
+      read_buffer: {
+        run: (k) => {
+          const w = k.world;
+          const pages = heapBufferOf(w, k.local.dmabuf).pages;
+          w.observed.push({ thread: 'allocator', fd: -1, dmabuf: k.local.dmabuf, filled: pages.filter((p) => w.pages[p]!.data !== null).length, expected: 0 });
+          return 'dma_buf_put';
+        },
+      },
+      dma_buf_put: { run: (k) => (dma_buf_put(k.world, k.local.dmabuf), DONE) },
+    },
+  });
+}
+
 export const mmapDirectIo = defineModel<MmapDioWorld, Params>({
   name: 'dma-heap/mmap-direct-io',
   title: 'system_heap_mmap with vm_insert_page and VM_DMABUF_DIO, raced by direct I/O, munmap, close, fork (seed 001)',
@@ -388,6 +426,7 @@ export const mmapDirectIo = defineModel<MmapDioWorld, Params>({
     mm: { values: Object.keys(MM_HUNKS) },
     forkers: ONE,
     importers: ONE,
+    allocators: ONE,
   },
   world: (p) => {
     const base = emptyWorld(2, p.pages);
@@ -416,6 +455,7 @@ export const mmapDirectIo = defineModel<MmapDioWorld, Params>({
     closer(),
     ...(p.forkers > 0 ? [forker()] : []),
     ...(p.importers > 0 ? [importer()] : []),
+    ...(p.allocators > 0 ? [allocator()] : []),
   ],
   properties: () => [
     rssCounterBalanced,
@@ -427,6 +467,7 @@ export const mmapDirectIo = defineModel<MmapDioWorld, Params>({
     dmabufAccountingUnchanged,
     pageFreedUnderBio,
     dioWriteUnfenced,
+    foreignDataObserved,
     danglingReference,
     noLeak,
   ],
@@ -459,6 +500,11 @@ export const mmapDirectIo = defineModel<MmapDioWorld, Params>({
       description: "posted, with Android's page-pool release",
       params: { pagePool: true },
       expect: { violates: 'page-freed-under-io' },
+    },
+    'posted-android-pool-reuse': {
+      description: "posted-android-pool, with an allocator taking the pooled page while the read is in flight",
+      params: { pagePool: true, allocators: 1 },
+      expect: { violates: ['page-freed-under-io', 'foreign-data-observed'] },
     },
     'flag-after-insert': {
       description: 'vm_flags_set(VM_DMABUF_DIO) after the insert loop',
