@@ -10,7 +10,7 @@
 import { ModelError } from '../../src/index.ts';
 import { fput, get_file } from './file.ts';
 import { ENOMEM } from './errno.ts';
-import { rssCounter, vm_munmap, vm_ops, vma_needs_copy } from './mm.ts';
+import { munmap_detach_and_zap, remove_vma, rssCounter, tlb_finish_mmu, vm_munmap, vm_ops, vma_needs_copy } from './mm.ts';
 import { countsOf, folio_get, type PageCountWorld } from './page.ts';
 import { dmabuf_dio_skips, folio_dup_file_rmap_pte } from './rmap.ts';
 import { newProcess, VM_DONTCOPY, VM_PFNMAP, type KernelWorld, type Pte, type Vma } from './world.ts';
@@ -83,5 +83,37 @@ export const do_exit = helper('do_exit', function do_exit(w: KernelWorld, pid: n
     fput(w, file);
   });
   p.mm.vmas.forEach((v, vma) => v.mapped && vm_munmap(w, vma, pid));
+  p.exited = true;
+});
+
+/**
+ * exit_mmap()'s first half, for a model that lets other threads run in between (the last
+ * thread of the process has exited: mm_users is 0): every vma leaves the mm and its ptes are
+ * zapped into the mmu_gather batch, returned. exit_mmap_finish() completes it.
+ */
+export const exit_mmap_unmap_vmas = helper('exit_mmap_unmap_vmas', function exit_mmap_unmap_vmas(w: KernelWorld, pid: number): number[] {
+  const gathered: number[] = [];
+  w.processes[pid]!.mm.vmas.forEach((v, vma) => {
+    if (v.mapped) gathered.push(...munmap_detach_and_zap(w, pid, vma));
+  });
+  return gathered;
+});
+
+/** exit_mmap()'s end: tlb_finish_mmu, then remove_vma of every vma unmapped by exit_mmap_unmap_vmas. */
+export const exit_mmap_finish = helper('exit_mmap_finish', function exit_mmap_finish(w: KernelWorld, pid: number, gathered: readonly number[]): void {
+  tlb_finish_mmu(w, gathered);
+  w.processes[pid]!.mm.vmas.forEach((v, vma) => {
+    if (v.vm_file >= 0) remove_vma(w, pid, vma);
+  });
+});
+
+/** exit_files(): close every fd; the process has exited. */
+export const exit_files = helper('exit_files', function exit_files(w: KernelWorld, pid: number): void {
+  const p = w.processes[pid]!;
+  p.fdtable.fd.forEach((file, fd) => {
+    if (file === null) return;
+    p.fdtable.fd[fd] = null;
+    fput(w, file);
+  });
   p.exited = true;
 });
