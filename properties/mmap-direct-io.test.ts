@@ -82,6 +82,8 @@ describe('dma-heap/mmap-direct-io', () => {
     expect(shortest('posted-android-pool', 'page-freed-under-io')).toBe('10: page frame 0 went back to the page pool while bio0 of reader still holds it (submitted, pincount 1)');
     // ... and with an allocator: munmap and close first, the disk's DMA lands in the pooled page, which the allocator then gets and reads
     expect(shortest('posted-android-pool-reuse', 'foreign-data-observed')).toBe('14: allocator reads dmabuf1, just allocated and never filled, and finds file data in 1 page(s)');
+    // no racing thread at all: mmap (6), read: submit, the disk's queue_rq, dma, bio_endio wakes the reader, which returns (2); exit (3) before bio_release_pages
+    expect(shortest('posted-android-pool-exit', 'page-freed-under-io')).toBe('15: page frame 0 went back to the page pool while bio0 of reader still holds it (ended, pincount 1)');
     expect(shortest('posted-importer', 'dio-write-unfenced')).toBe("11: importer's device job writes page frame 0 (fence unsignaled) while bio0 of reader reads the file into it");
     // mmap (5: no flag before the loop), vm_flags_set, munmap (2), the disk's idle and ... (11 in all)
     expect(shortest('flag-after-insert', 'rss-counter-balanced')).toBe('11: BUG: Bad rss-counter state mm of pid 0 type:MM_FILEPAGES val:2');
@@ -101,6 +103,7 @@ describe('dma-heap/mmap-direct-io', () => {
     expect(exploreBfs(compile(mmapDirectIo, 'ungated-fork', { mm: 'patch-2/2' }), {}).kind).toBe('ok');
     expect(exploreBfs(compile(mmapDirectIo, 'ungated-remove-rmap', { mm: 'patch-2/2' }), {}).kind).toBe('ok');
     expect(exploreBfs(compile(mmapDirectIo, 'posted-android-pool', { pagePool: false }), {}).kind).toBe('ok');
+    expect(exploreBfs(compile(mmapDirectIo, 'posted-android-pool-exit', { pagePool: false }), {}).kind).toBe('ok');
     // upstream's allocator never gets a pinned page: it is not free until the last unpin, and alloc_pages zeroes
     expect(exploreBfs(compile(mmapDirectIo, 'posted-android-pool-reuse', { pagePool: false }), {}).kind).toBe('ok');
   });

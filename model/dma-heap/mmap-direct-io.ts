@@ -36,6 +36,8 @@
 // The unmapper: munmap(addr): detach the vma and zap its ptes into the mmu_gather
 // (rss [gated], folio_remove_rmap_pte [NR_FILE_MAPPED gated]), then tlb_finish_mmu (folio_put)
 // and remove_vma (fput).
+// With `exit`, instead of those two: the process exits after read() returned (exit_mmap:
+// unmap_vmas, tlb_finish_mmu + remove_vma; exit_files).
 // The closer: close(dma-buf fd). The last of the fd, the vma and a fork child's vma runs
 // system_heap_dma_buf_release: upstream __free_pages (put_page_testzero: a pinned page
 // lives on until its unpin), Android (`pagePool`): zero the pages and put them on the
@@ -60,6 +62,10 @@
 //   posted-android-pool-reuse  the same, with an allocator: it gets the pooled page from
 //                         the pool, the read lands in it, and the allocator reads file data
 //                         in a buffer it never filled (foreign-data-observed).
+//   posted-android-pool-exit  the same with no racing thread: read() returns once
+//                         iomap_dio_bio_end_io woke it, before bio_release_pages; the
+//                         process exits (exit_mmap, exit_files) and the release pools the
+//                         page the bio still pins (page-freed-under-io).
 //   flag-after-insert     vm_flags_set after the insert loop (order): the inserts are counted,
 //                         the zaps are not (rss-counter-balanced, nr-file-mapped-balanced).
 //   ungated-fork          2/2 without its copy_present_ptes hunk, with a forker: the child
@@ -95,7 +101,7 @@ import { EBADF, EINVAL, ENOMEM } from '../kernel/errno.ts';
 import { close_fd, fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { PAGE_SIZE } from '../kernel/folio.ts';
-import { copy_process, do_exit } from '../kernel/fork.ts';
+import { copy_process, do_exit, exit_files, exit_mmap_finish, exit_mmap_unmap_vmas } from '../kernel/fork.ts';
 import { EXT4_FILE_OPERATIONS } from '../kernel/fs.ts';
 import { munmap_detach_and_zap, remap_pfn_range, remove_vma, tlb_finish_mmu, unmap_region, vm_area_alloc, vm_insert_page, vma_link } from '../kernel/mm.ts';
 import { alloc_page, emptyPageCounts } from '../kernel/page.ts';
@@ -151,6 +157,8 @@ export const params = {
   forkers: 0,
   importers: 0,
   allocators: 0,
+  /** the process exits after its read instead of munmap and close racing it */
+  exit: false,
 };
 export type Params = typeof params;
 
@@ -325,6 +333,35 @@ function unmapper(): Thread<MmapDioWorld> {
   });
 }
 
+/**
+ * The process exits once its threads have (the reader returned from read(), or never read):
+ * do_exit -> exit_mm: the last mmput runs exit_mmap (unmap_vmas into the mmu_gather, then
+ * tlb_finish_mmu and remove_vma), then exit_files closes the dma-buf fd.
+ */
+function exiter(): Thread<MmapDioWorld> {
+  return thread<MmapDioWorld, { gathered: number[] }>({
+    name: 'exit',
+    locals: { gathered: [] },
+    steps: {
+      exit_mmap: {
+        enabled: (w) => noMoreBios(w),
+        run: (k) => {
+          k.local.gathered = exit_mmap_unmap_vmas(k.world, 0);
+          return 'tlb_finish_mmu';
+        },
+      },
+      tlb_finish_mmu: {
+        run: (k) => {
+          exit_mmap_finish(k.world, 0, k.local.gathered);
+          k.local.gathered = [];
+          return 'exit_files';
+        },
+      },
+      exit_files: { run: (k) => (exit_files(k.world, 0), DONE) },
+    },
+  });
+}
+
 function closer(): Thread<MmapDioWorld> {
   return thread<MmapDioWorld, {}>({
     name: 'closer',
@@ -451,8 +488,7 @@ export const mmapDirectIo = defineModel<MmapDioWorld, Params>({
     mapper(p),
     reader(p),
     bioCompletion<MmapDioWorld>('disk', { idle: noMoreBios, fails: true }),
-    unmapper(),
-    closer(),
+    ...(p.exit ? [exiter()] : [unmapper(), closer()]),
     ...(p.forkers > 0 ? [forker()] : []),
     ...(p.importers > 0 ? [importer()] : []),
     ...(p.allocators > 0 ? [allocator()] : []),
@@ -505,6 +541,11 @@ export const mmapDirectIo = defineModel<MmapDioWorld, Params>({
       description: "posted-android-pool, with an allocator taking the pooled page while the read is in flight",
       params: { pagePool: true, allocators: 1 },
       expect: { violates: ['page-freed-under-io', 'foreign-data-observed'] },
+    },
+    'posted-android-pool-exit': {
+      description: "posted-android-pool, the process exiting once read() returned: the wake comes before bio_release_pages",
+      params: { pagePool: true, exit: true },
+      expect: { violates: 'page-freed-under-io' },
     },
     'flag-after-insert': {
       description: 'vm_flags_set(VM_DMABUF_DIO) after the insert loop',
