@@ -5,7 +5,7 @@
 // remap_pfn_range counts nothing; patch 2/2's hunks skip exactly the updates they gate.
 
 import { describe, expect, it } from 'vitest';
-import { copy_process, do_exit } from '../../model/kernel/fork.ts';
+import { copy_process, do_exit, exit_files, exit_mmap_finish, exit_mmap_unmap_vmas } from '../../model/kernel/fork.ts';
 import { munmap_detach_and_zap, remap_pfn_range, remove_vma, smap_gather_stats, tlb_finish_mmu, vm_area_alloc, vm_insert_page, vma_link } from '../../model/kernel/mm.ts';
 import { __free_pages, alloc_page, emptyPageCounts } from '../../model/kernel/page.ts';
 import { DMABUF_DIO_MM, emptyNodeStat, UPSTREAM_MM, type DmabufDioHunks, type RmapWorld } from '../../model/kernel/rmap.ts';
@@ -100,6 +100,19 @@ describe('fork: copy_present_ptes', () => {
     insertBoth(w);
     expect(copy_process(w, 0, true)).toBe(-ENOMEM);
     expect([w.processes[1]!.exited, counters(w)]).toEqual([true, { rss: [2, 0], NR_FILE_MAPPED: 2, refs: [2, 2], mapcounts: [0, 0] }]);
+  });
+});
+
+describe('exit in steps', () => {
+  it('exit_mmap_unmap_vmas uncounts at once and gathers the references; exit_mmap_finish drops them and the vma files; exit_files closes the fds', () => {
+    const w = world();
+    insertBoth(w);
+    const gathered = exit_mmap_unmap_vmas(w, 0);
+    expect([gathered, counters(w), w.processes[0]!.mm.vmas[0]!.mapped]).toEqual([[0, 1], { rss: [0], NR_FILE_MAPPED: 0, refs: [2, 2], mapcounts: [-1, -1] }, false]);
+    exit_mmap_finish(w, 0, gathered);
+    expect([counters(w).refs, w.files[0]!.freed]).toEqual([[1, 1], true]);
+    exit_files(w, 0);
+    expect(w.processes[0]!.exited).toBe(true);
   });
 });
 
