@@ -1,5 +1,6 @@
 // mmap of a system-heap dma-buf with vm_insert_page, so that direct I/O can read a file
 // into the mapping, and VM_DMABUF_DIO to keep that memory out of the mm's counters.
+// Read by the posted variant: the read returns PAGE_SIZE, or -EFAULT when munmap came first.
 // Mirrors "[PATCH 1/2] mm: dmabuf_direct_io: Support direct_io for memory allocated by
 // dmabuf" and "[PATCH 2/2] mm: dmabuf_direct_io: Fix memory statistics error for dmabuf
 // allocated memory with direct_io support" (Lei Liu, 10 Jul 2024; seed 001):
@@ -42,11 +43,12 @@
 // system_heap_dma_buf_release: upstream __free_pages (put_page_testzero: a pinned page
 // lives on until its unpin), Android (`pagePool`): zero the pages and put them on the
 // page pool with no refcount check.
-// Optional: an allocator (DMA_HEAP_IOCTL_ALLOC of a page: the pool first on Android
-// -ENOMEM, a CPU read of the new buffer, dma_buf_put), a forker (fork, copy_page_range -ENOMEM; copy_present_ptes: folio_get,
-// folio_dup_file_rmap_pte, rss [gated]; the child exits at once), and an importer
-// (dma_buf_get, dma_buf_attach -ENOMEM, dma_buf_map_attachment -ENOMEM, a device job writing
-// page 0 under a fence, dma_fence_signal, unmap + detach + put).
+// Optional: an allocator (DMA_HEAP_IOCTL_ALLOC of a page -ENOMEM: the pool first on
+// Android; a CPU read of the new buffer; dma_buf_put), a forker (fork, copy_page_range
+// -ENOMEM; copy_present_ptes: folio_get, folio_dup_file_rmap_pte, rss [gated]; the child
+// exits at once), and an importer (dma_buf_get, dma_buf_attach -ENOMEM,
+// dma_buf_map_attachment -ENOMEM, a device job writing page 0 under a fence,
+// dma_fence_signal, unmap + detach + put).
 //
 // Variants (KERNEL-001-002 §1.7's table; all agree with it):
 //   upstream-pfnmap       remap_pfn_range. Holds; every read returns -EFAULT.
@@ -76,8 +78,8 @@
 // Properties: rss-counter-balanced, rss-counter-nonnegative, nr-file-mapped-balanced,
 // nr-file-mapped-nonnegative, mapcount-balanced, mapcount-nonnegative,
 // dmabuf-accounting-unchanged (properties/mm-counters.ts), page-freed-under-io,
-// dio-write-unfenced, foreign-data-observed (properties/io-safety.ts), leak, use-after-free, double-free,
-// unpin-not-pinned.
+// dio-write-unfenced, foreign-data-observed (properties/io-safety.ts), leak,
+// use-after-free, double-free, unpin-not-pinned.
 //
 // States at the default parameters (2 pages, a read of 1 page; mapper, reader, disk,
 // unmapper, closer; kmc check --strategy bfs, states / transitions with sleep sets /
@@ -85,7 +87,8 @@
 // 1703 / 3623 / 4711; the bad variants stop at their shortest counterexample.
 //
 // Orderings (kmc orderings dma-heap/mmap-direct-io, judged as `posted`): vm_flags_set and
-// for_each_sgtable_page. The flag after the loop is unsafe.
+// for_each_sgtable_page. The flag after the loop is unsafe (dmabuf-accounting-unchanged,
+// 3 steps: the first insert is counted); the rule inferred: vm_flags_set before the loop.
 //
 // Left out: the PMD path (do_set_pmd: every page is order 0; a large folio's batch paths in
 // copy_present_ptes and zap are not modelled), the mmap_lock (the vma is private to the
