@@ -4,8 +4,11 @@
 // vm_operations_struct): a new driver registers its tables in its own file. Every helper
 // is called through one table (helpers.ts), so a tool can wrap any of them.
 
+export * from './bio.ts';
 export * from './dma-buf.ts';
 export * from './dma-buf-ops.ts';
+export * from './dma-fence.ts';
+export * from './direct-io.ts';
 export * from './errno.ts';
 export * from './fd-blocks.ts';
 export * from './fdtable.ts';
@@ -15,6 +18,7 @@ export * from './fs.ts';
 export * from './helpers.ts';
 export * from './folio.ts';
 export * from './fork.ts';
+export * from './gup.ts';
 export * from './inode.ts';
 export * from './kthread.ts';
 export * from './lock-wait.ts';
@@ -22,7 +26,9 @@ export * from './memfd.ts';
 export * from './mm.ts';
 export * from './mutex.ts';
 export * from './page.ts';
+export * from './page-pool.ts';
 export * from './read-write.ts';
+export * from './rmap.ts';
 export * from './rwsem.ts';
 export * from './system-heap.ts';
 export * from './udmabuf.ts';

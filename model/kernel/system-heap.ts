@@ -3,24 +3,37 @@
 
 import { register_dma_buf_ops } from './dma-buf-ops.ts';
 import { __free_pages, assertPageLive } from './page.ts';
+import { dmabuf_page_pool_free, pagePoolsOf, type PagePoolWorld } from './page-pool.ts';
 import { dma_buf_export } from './dma-buf.ts';
-import { VM_DONTEXPAND, VM_PFNMAP, type KernelWorld, type SystemHeapBuffer } from './world.ts';
+import { remap_pfn_range } from './mm.ts';
+import type { KernelWorld, SystemHeapBuffer } from './world.ts';
 import { helper } from './helpers.ts';
 
 /**
- * system_heap_buf_ops: .release = system_heap_dma_buf_release (__free_pages on every page);
- * .mmap = system_heap_mmap: remap_pfn_range() of the buffer's pages from vm_pgoff on, which
- * makes the vma VM_PFNMAP (no struct page behind its ptes: get_user_pages, and so direct
- * I/O, fails on it; seed 001) and VM_DONTEXPAND.
+ * system_heap_buf_ops: .release = system_heap_dma_buf_release (__free_pages on every page;
+ * in an Android kernel, a world with page pools: system_heap_zero_buffer, then
+ * dmabuf_page_pool_free of every page, page-pool.ts);
+ * .mmap = system_heap_mmap: remap_pfn_range() (mm.ts) of the buffer's pages from vm_pgoff on,
+ * page by page, which makes the vma VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP with special
+ * ptes (no struct page behind them: get_user_pages, and so direct I/O, fails on it; seed 001,
+ * model/dma-heap/mmap-direct-io.ts, which also models the series' vm_insert_page version).
  */
 export const SYSTEM_HEAP_BUF_OPS = register_dma_buf_ops('system_heap_buf_ops', {
   release: (w, dmabuf) => {
-    for (const page of heapBufferOf(w, dmabuf).pages) __free_pages(w, page);
+    const pages = heapBufferOf(w, dmabuf).pages;
+    if (!pagePoolsOf(w)) {
+      for (const page of pages) __free_pages(w, page);
+      return;
+    }
+    for (const page of pages) w.pages[page]!.data = null; // system_heap_zero_buffer: kmap_local_page + memset
+    for (const page of pages) dmabuf_page_pool_free(w as PagePoolWorld, 0, page);
   },
   mmap: (w, dmabuf, vma) => {
-    vma.vm_flags |= VM_PFNMAP | VM_DONTEXPAND;
     const pages = heapBufferOf(w, dmabuf).pages;
-    for (let i = 0; i < vma.pages; i++) vma.ptes[i] = { page: pages[vma.vm_pgoff + i]! };
+    for (let i = 0; i < vma.pages; i++) {
+      const ret = remap_pfn_range(w, vma, i, pages[vma.vm_pgoff + i]!);
+      if (ret < 0) return ret;
+    }
     return 0;
   },
 });
