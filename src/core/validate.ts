@@ -47,4 +47,7 @@ export function validateModel(model: Model): void {
   for (const [a, b] of o.constraints) {
     for (const x of [a, b]) if (!blocks.has(x)) fail(`orderings constraint [${a}, ${b}] names block '${x}', which no block set has${didYouMean(x, blocks)}`);
   }
+  for (const b of Object.keys(o.source?.calls ?? {})) {
+    if (!blocks.has(b)) fail(`orderings.source.calls names block '${b}', which no block set has${didYouMean(b, blocks)}`);
+  }
 }
