@@ -96,7 +96,9 @@ export async function runFromPatch(r: FromPatchRun): Promise<number> {
     }
   });
   const checks = orders.map((o) => checkOrder(model, base, o, opts));
-  const rows = checks.map((c, k) => toRow(c, k + 1, base, seed, r.out, project, params, decl.param, `patch${k + 1}`));
+  // a trace is named after the order's number in the whole table (kmc orderings), so the same order gives the same file
+  const all = enumerateOrders(decl).map((o) => o.blocks.join());
+  const rows = checks.map((c, k) => toRow(c, k + 1, base, seed, r.out, project, params, decl.param, `order${all.indexOf(c.blocks.join()) + 1}`));
   // the rules an unsafe order breaks: read off every order of its block set, judged alike
   const tables = new Map<string, OrderCheck[]>();
   const breaks = checks.map((c, k) => {
@@ -146,7 +148,7 @@ const lineOf = (b: BlockAt, other: BlockAt) => (b.function === other.function ? 
 function renderPatch(d: PatchDoc, row: OrderRow, n: number, root: string): string {
   const lines = [`patch ${d.index}/${n}: ${d.subject}${d.quoted ? ' (read through its quotes)' : ''}`];
   for (const f of d.files) {
-    const outside = f.outside.length > 0 ? `; ${f.outside.length} outside the excerpt (${f.outside.join(', ')})` : '';
+    const outside = f.outside.length > 0 ? `; ${f.outside.length} outside the excerpt (${f.outside.map((h) => h.replace(/ @@.*$/, ' @@')).join(', ')})` : '';
     lines.push(`  applied ${f.hunks} hunk${f.hunks === 1 ? '' : 's'} of ${f.path} to ${shown(f.appliedTo, root)}${outside}`);
   }
   if (d.otherFiles.length > 0) lines.push(`  not mirrored by the model: ${d.otherFiles.join(', ')}`);
