@@ -1,8 +1,9 @@
 // Reading C with a real parser: tree-sitter's C grammar, run as WebAssembly through
 // web-tree-sitter (no native build on install). For each function defined in a text: its
 // top-level statements in order, each with the calls it makes (in source order, nested ones
-// included) and whether it is a `return` or a `goto`, and the labels before it. Lines are
-// 1-based lines of the text.
+// included) and whether it is a `return` or a `goto`, and the labels before it; and the
+// functions its ops tables assign to each member, so `heap->ops->allocate_async_read(...)`
+// can be read as the function behind it. Lines are 1-based lines of the text.
 //
 // The parser is loaded on first use (about 40 ms: the runtime, the grammar's .wasm), so
 // commands that read no C do not pay for it.
@@ -14,6 +15,8 @@ export interface CCall {
   /** what is called, spaces removed: `dma_buf_fd`, `heap->ops->allocate` */
   callee: string;
   line: number;
+  /** in the branch of an `if` whose condition calls this (`if (dma_heap_end_file_read(t)) { dma_buf_put(...) }`): its error check */
+  checks?: string;
 }
 
 export interface CStatement {
@@ -49,8 +52,15 @@ async function loadParser(): Promise<TsParser> {
   return p;
 }
 
-/** The functions defined in a C text, by name. */
-export async function readFunctions(text: string): Promise<Map<string, CFunction>> {
+/** What a C text defines: its functions by name, and its ops tables' members (`.allocate = system_heap_allocate`). */
+export interface CText {
+  functions: Map<string, CFunction>;
+  /** member name -> the functions designated initializers assign to it */
+  ops: Map<string, string[]>;
+}
+
+/** The functions defined in a C text, and the functions its ops tables name. */
+export async function readC(text: string): Promise<CText> {
   const p = await (parser ??= loadParser());
   const tree = p.parse(text.replace(ANNOTATIONS, (m) => ' '.repeat(m.length)));
   if (tree === null) throw new Error('tree-sitter returned no tree');
@@ -62,8 +72,15 @@ export async function readFunctions(text: string): Promise<Map<string, CFunction
     if (name === undefined || body === null) continue;
     out.set(name, { name, line: def.startPosition.row + 1, statements: statementsOf(body) });
   }
+  const ops = new Map<string, string[]>();
+  for (const pair of tree.rootNode.descendantsOfType('initializer_pair')) {
+    const member = pair?.childForFieldName('designator')?.text.replace(/^\./, '');
+    const value = pair?.childForFieldName('value');
+    if (member === undefined || value?.type !== 'identifier') continue;
+    ops.set(member, [...(ops.get(member) ?? []), value.text]);
+  }
   tree.delete();
-  return out;
+  return { functions: out, ops };
 }
 
 function functionName(def: SyntaxNode): string | undefined {
@@ -102,6 +119,25 @@ function callsIn(n: SyntaxNode): CCall[] {
     .sort((a, b) => a.startIndex - b.startIndex)
     .flatMap((c) => {
       const f = c.childForFieldName('function');
-      return f === null ? [] : [{ callee: f.text.replace(/\s+/g, ''), line: c.startPosition.row + 1 }];
+      if (f === null) return [];
+      const call: CCall = { callee: calleeOf(f), line: c.startPosition.row + 1 };
+      const checked = checkedBy(c, n);
+      if (checked !== undefined) call.checks = checked;
+      return [call];
     });
+}
+
+const calleeOf = (f: SyntaxNode) => f.text.replace(/\s+/g, '');
+
+/** The first call in the condition of the nearest `if` (inside `top`) whose branch holds `c`. */
+function checkedBy(c: SyntaxNode, top: SyntaxNode): string | undefined {
+  for (let child = c, p = c.parent; p !== null; child = p, p = p.parent) {
+    if (p.type === 'if_statement' && p.childForFieldName('condition')?.id !== child.id) {
+      const cond = p.childForFieldName('condition');
+      const first = cond?.descendantsOfType('call_expression').find((x) => x !== null)?.childForFieldName('function');
+      if (first !== null && first !== undefined) return calleeOf(first);
+    }
+    if (p.id === top.id) break;
+  }
+  return undefined;
 }

@@ -9,10 +9,10 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Model, OrderingsSource } from '../core/model.ts';
 import { applyHunks, hunksOf } from './apply.ts';
-import { readFunctions } from './c-reader.ts';
+import { readC } from './c-reader.ts';
 import { patches as patchesFile, readExcerpt, sameBlob, type Excerpt } from './excerpt.ts';
 import { PatchError, type Patch } from './mail.ts';
-import { isMacro, readPath, type BlockAt, type Functions, type OtherCall, type PathRead } from './read-order.ts';
+import { isMacro, readPath, type BlockAt, type Functions, type Ops, type OtherCall, type PathRead } from './read-order.ts';
 
 /** A kernel file as it stands: which text it came from, and the blob its text is. */
 interface Current {
@@ -49,6 +49,9 @@ export function sourceOf(model: Model): OrderingsSource {
   return s;
 }
 
+/** A call as written on a diff line: `name(` or `a->b->name(`. */
+const CALL = /((?:\w+\s*(?:->|\.)\s*)*\w+)\s*\(/g;
+
 /** Where --base points: a kernel tree (a folder) or, for a model mirroring one kernel file, that file. */
 function baseText(base: string, path: string, only: boolean): string {
   if (!existsSync(base)) throw new PatchError(`--base ${base}: no such file or folder`);
@@ -81,6 +84,7 @@ export async function readPatches(model: Model, series: readonly Patch[], base?:
     const where = series.length === 1 ? 'the patch' : `patch ${k + 1}/${series.length}`;
     const reading: PatchReading = { index: k + 1, subject: patch.subject, quoted: patch.quoted, files: [], otherFiles: [], order: [], notModelled: [], removed: [] };
     const targets = patch.files.map((d) => ({ d, c: [...current.values()].find((cur) => excerpts.some((e) => e.path === cur.path && (patchesFile(d.path, e) || patchesFile(d.oldPath, e)))) }));
+    const added = new Set<string>();
     let switched = false;
     for (const { d, c } of targets) {
       // the excerpt the diff's index line names, unless the text is already that blob
@@ -102,6 +106,7 @@ export async function readPatches(model: Model, series: readonly Patch[], base?:
       });
       if (applied.applied.length === 0) continue;
       reading.files.push({ path: c.path, appliedTo: c.from, hunks: applied.applied.length, outside: applied.outside.map((h) => h.header) });
+      for (const h of applied.applied) for (const l of h.lines) if (l.startsWith('+')) for (const m of l.matchAll(CALL)) added.add(m[1]!.replace(/\s+/g, ''));
       c.text = applied.text;
       if (d.postimage !== undefined) c.blob = d.postimage;
       else delete c.blob;
@@ -113,13 +118,12 @@ export async function readPatches(model: Model, series: readonly Patch[], base?:
     const after = await tryRead(source, current);
     if (after === undefined) throw new PatchError(`${where}: function ${source.functions[0]} is not in the patched text`);
     reading.order = after.blocks;
+    // calls the patch adds (on its + lines) that the main path did not make before
+    const had = new Set(before?.others.map((o) => o.call) ?? []);
+    reading.notModelled = after.others.filter((o) => added.has(o.call) && !had.has(o.call) && !isMacro(o.call) && !source.functions.includes(o.call));
     if (before !== undefined) {
       reading.before = before.blocks;
-      const had = new Set(before.others.map((o) => o.call));
-      reading.notModelled = after.others.filter((o) => !had.has(o.call) && !isMacro(o.call) && !source.functions.includes(o.call));
       reading.removed = before.blocks.filter((b) => !after.blocks.some((a) => a.block === b.block));
-    } else {
-      reading.notModelled = after.others.filter((o) => !isMacro(o.call) && !source.functions.includes(o.call));
     }
     readings.push(reading);
     before = after;
@@ -130,9 +134,12 @@ export async function readPatches(model: Model, series: readonly Patch[], base?:
 /** The main path of the texts as they stand, or undefined if the entry function is not there yet. */
 async function tryRead(source: OrderingsSource, current: Map<string, Current>): Promise<PathRead | undefined> {
   const fns: Functions = new Map();
+  const ops: Ops = new Map();
   for (const c of current.values()) {
-    for (const [name, f] of await readFunctions(c.text)) if (!fns.has(name)) fns.set(name, { ...f, file: c.from });
+    const text = await readC(c.text);
+    for (const [name, f] of text.functions) if (!fns.has(name)) fns.set(name, { ...f, file: c.from });
+    for (const [member, fs] of text.ops) ops.set(member, [...(ops.get(member) ?? []), ...fs]);
   }
   if (!fns.has(source.functions[0] ?? '')) return undefined;
-  return readPath(source, fns);
+  return readPath(source, fns, ops);
 }
