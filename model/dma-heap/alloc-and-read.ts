@@ -333,7 +333,7 @@ export const allocAndRead = defineModel({
     // dma-heap.c after patch 1/5 (the posted variant); alloc-and-read.base.c is v6.10's,
     // which the real patch applies to (its index line names that blob).
     source: {
-      files: ['alloc-and-read.c', 'alloc-and-read.base.c'],
+      files: ['alloc-and-read.c', 'alloc-and-read.base.c'].map((f) => new URL(f, import.meta.url).href), // beside this file, however it is loaded
       functions: ['dma_heap_ioctl', 'dma_heap_ioctl_allocate', 'dma_heap_buffer_alloc_and_read'],
       calls: {
         init_dma_heap_file: ['init_dma_heap_file'],

@@ -624,7 +624,7 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
     // apply to (their index lines name the blobs). heap->ops->allocate_async_read is read as
     // the function system_heap_ops assigns to it.
     source: {
-      files: ['async-read.c', 'async-read.system-heap.c', 'alloc-and-read.c', 'alloc-and-read.base.c', 'async-read.system-heap.base.c'],
+      files: ['async-read.c', 'async-read.system-heap.c', 'alloc-and-read.c', 'alloc-and-read.base.c', 'async-read.system-heap.base.c'].map((f) => new URL(f, import.meta.url).href), // beside this file, however it is loaded
       functions: ['dma_heap_ioctl', 'dma_heap_ioctl_allocate', 'dma_heap_buffer_alloc_and_read', 'system_heap_allocate_async_read_file', '__system_heap_allocate'],
       calls: {
         init_dma_heap_file: ['init_dma_heap_file'],

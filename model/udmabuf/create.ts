@@ -571,7 +571,7 @@ export const udmabufCreateModel = defineModel({
     // kmc orderings --from-patch: the C these blocks stand for. create.c is upstream's
     // udmabuf_create (pinned-folios); create.v2-base.c the text v2 4/4 applies to.
     source: {
-      files: ['create.c', 'create.v2-base.c'],
+      files: ['create.c', 'create.v2-base.c'].map((f) => new URL(f, import.meta.url).href), // beside this file, however it is loaded
       functions: ['udmabuf_create', 'export_udmabuf'],
       calls: {
         // the list loop: the call that pins each item's folios (v6.12+: in udmabuf_pin_folios)

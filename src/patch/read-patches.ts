@@ -81,7 +81,7 @@ export async function readPatches(model: Model, series: readonly Patch[], base?:
   const readings: PatchReading[] = [];
   let before = await tryRead(source, current);
   for (const [k, patch] of series.entries()) {
-    const where = series.length === 1 ? 'the patch' : `patch ${k + 1}/${series.length}`;
+    const where = `${series.length === 1 ? 'the patch' : `patch ${k + 1}/${series.length}`}${patch.quoted ? ' (read through its > quotes)' : ''}`;
     const reading: PatchReading = { index: k + 1, subject: patch.subject, quoted: patch.quoted, files: [], otherFiles: [], order: [], notModelled: [], removed: [] };
     const targets = patch.files.map((d) => ({ d, c: [...current.values()].find((cur) => excerpts.some((e) => e.path === cur.path && (patchesFile(d.path, e) || patchesFile(d.oldPath, e)))) }));
     const added = new Set<string>();
