@@ -211,3 +211,15 @@ describe('--from-patch --base', () => {
     expect(code).toBe(1);
   });
 });
+
+describe('orderings.source is checked when the model loads', () => {
+  it('a block the calls name that no block set has is refused, with the known names', async () => {
+    const { allocAndRead } = await import('../model/dma-heap/alloc-and-read.ts');
+    const source = allocAndRead.orderings!.source!;
+    const bad = { ...allocAndRead, orderings: { ...allocAndRead.orderings!, source: { ...source, calls: { ...source.calls, dma_buf_fdd: ['dma_buf_fd'] } } } };
+    let err = '';
+    const code = await main(['orderings', 'dma-heap/alloc-and-read', '--from-patch', fixture('dma-heap-v2-1-5.patch')], { out: () => undefined, err: (s) => void (err += s) }, { models: [bad] });
+    expect(code).toBe(4);
+    expect(err).toMatch(/orderings\.source\.calls names block 'dma_buf_fdd', which no block set has \(did you mean 'dma_buf_fd'\?\)/);
+  });
+});

@@ -10,6 +10,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, relative } from 'node:path';
 import type { Model, Plain } from '../core/model.ts';
+import { validateModel } from '../core/validate.ts';
 import type { CheckOptions } from '../explore/check.ts';
 import { checkOrder, enumerateOrders, inferRules, OrderError, validateOrder, type OrderCheck, type Rule } from '../explore/orderings.ts';
 import { PatchError, splitPatches, type Patch } from '../patch/mail.ts';
@@ -72,6 +73,8 @@ function readInput(file: string): string {
 
 export async function runFromPatch(r: FromPatchRun): Promise<number> {
   const { model, base, opts, io, project } = r;
+  // (a model given as an object, not loaded from a file, is checked here: its source declaration too)
+  validateModel(model);
   const decl = model.orderings!;
   const seed = opts.seed!;
   const params = (opts.params ?? {}) as Record<string, Plain>;
