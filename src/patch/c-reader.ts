@@ -5,8 +5,8 @@
 // functions its ops tables assign to each member, so `heap->ops->allocate_async_read(...)`
 // can be read as the function behind it. Lines are 1-based lines of the text.
 //
-// The parser is loaded on first use (about 40 ms: the runtime, the grammar's .wasm), so
-// commands that read no C do not pay for it.
+// The parser (the runtime's and the grammar's .wasm) is loaded on first use, so commands
+// that read no C do not pay for it.
 
 import { createRequire } from 'node:module';
 import type { Node as SyntaxNode, Parser as TsParser } from 'web-tree-sitter';
