@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main, type Model } from '../src/index.ts';
+import { main, variantParams, type Model } from '../src/index.ts';
 import { models } from '../model/index.ts';
 import { FD_BEFORE_READ, POSTED } from '../model/dma-heap/alloc-and-read.ts';
 import { INSTALL_AT_SUBMIT, POSTED_ORDER } from '../model/dma-heap/async-read.ts';
@@ -222,4 +222,25 @@ describe('orderings.source is checked when the model loads', () => {
     expect(code).toBe(4);
     expect(err).toMatch(/orderings\.source\.calls names block 'dma_buf_fdd', which no block set has \(did you mean 'dma_buf_fd'\?\)/);
   });
+});
+
+describe('the unmodified text of every model with orderings is judged safe', () => {
+  for (const model of models.filter((m) => m.orderings?.source !== undefined)) {
+    it(`${model.name}: a diff that only adds a comment reads as the judged variant's order, safe`, async () => {
+      const { createPatch } = await import('diff');
+      const decl = model.orderings!;
+      const first = new URL(decl.source!.files[0]!);
+      const text = readFileSync(first, 'utf8');
+      const lines = text.split('\n');
+      const commented = [...lines.slice(0, 3), '/* read by kmc orderings --from-patch */', ...lines.slice(3)].join('\n');
+      const file = join(out, `${model.name.replace('/', '.')}.comment.diff`);
+      writeFileSync(file, createPatch(first.pathname.split('/').pop()!, text, commented));
+      const variant = decl.variant ?? Object.entries(model.variants).find(([, v]) => v.expect === 'holds')![0];
+      const expected = variantParams(model, variant)[decl.param];
+      const { code, doc } = await json('orderings', model.name, '--from-patch', file);
+      expect(doc.orders[0]!.order.join(',')).toBe(expected);
+      expect(doc.orders[0]!.verdict).toBe('holds');
+      expect(code).toBe(0);
+    });
+  }
 });

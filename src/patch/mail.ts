@@ -47,9 +47,10 @@ export function splitPatches(text: string, name: string): Patch[] {
 function readMail(lines: string[], name: string): Patch | undefined {
   let subject = name;
   let body = lines;
-  if (lines.length > 0 && HEADER.test(lines[0]!) && !lines[0]!.startsWith('diff ')) {
-    const end = lines.indexOf('');
-    const headers = lines.slice(0, end < 0 ? lines.length : end);
+  const end = lines.indexOf('');
+  const headers = lines.slice(0, end < 0 ? lines.length : end);
+  // a mail's headers, not a diff's own (`Index: x.c`, `===`, `--- a/x.c`) before its hunks
+  if (lines.length > 0 && HEADER.test(lines[0]!) && !headers.some((l) => /^(--- |\+\+\+ |@@ |diff |Index: |====)/.test(l))) {
     body = end < 0 ? [] : lines.slice(end + 1);
     const at = headers.findIndex((h) => /^subject: /i.test(h));
     if (at >= 0) {

@@ -48,3 +48,12 @@ describe('splitPatches', () => {
     expect(() => splitPatches('', 'empty')).toThrow(/empty: no diff found/);
   });
 });
+
+describe('splitPatches on what diff tools write', () => {
+  it("jsdiff's createPatch (an svn-style Index: header) is a plain diff, not a mail", async () => {
+    const { createPatch } = await import('diff');
+    const [p] = splitPatches(createPatch('x.c', 'int a;\n', 'int b;\n'), 'x.diff');
+    expect(p!.subject).toBe('x.diff');
+    expect(p!.files.map((f) => f.path)).toEqual(['x.c']);
+  });
+});
