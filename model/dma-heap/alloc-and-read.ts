@@ -329,6 +329,23 @@ export const allocAndRead = defineModel({
       ['dma_buf_fd', 'copy_to_user'], // copy_to_user() copies the fd number out
       ['get_unused_fd_flags', 'copy_to_user'],
     ],
+    // kmc orderings --from-patch: the C these blocks stand for. alloc-and-read.c is
+    // dma-heap.c after patch 1/5 (the posted variant); alloc-and-read.base.c is v6.10's,
+    // which the real patch applies to (its index line names that blob).
+    source: {
+      files: ['alloc-and-read.c', 'alloc-and-read.base.c'].map((f) => new URL(f, import.meta.url).href), // beside this file, however it is loaded
+      functions: ['dma_heap_ioctl', 'dma_heap_ioctl_allocate', 'dma_heap_buffer_alloc_and_read'],
+      calls: {
+        init_dma_heap_file: ['init_dma_heap_file'],
+        system_heap_allocate: ['heap->ops->allocate'],
+        dma_heap_read_file_sync: ['dma_heap_read_file_sync'],
+        dma_buf_fd: ['dma_buf_fd'],
+        get_unused_fd_flags: ['get_unused_fd_flags'],
+        fd_install: ['fd_install'],
+        deinit_dma_heap_file: ['deinit_dma_heap_file'],
+        copy_to_user: ['copy_to_user'], // in dma_heap_ioctl, after the handler returns
+      },
+    },
   },
   variants: {
     posted: { description: 'as posted: read, then dma_buf_fd', expect: 'holds' },

@@ -619,6 +619,25 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
       ['dma_buf_export', 'fd_install'],
       ['get_unused_fd_flags', 'fd_install'], // the fd installed is the one reserved
     ],
+    // kmc orderings --from-patch: the C these blocks stand for, the series as posted in two
+    // files (dma-heap.c after 2/5, system_heap.c after 4/5), and the texts the real patches
+    // apply to (their index lines name the blobs). heap->ops->allocate_async_read is read as
+    // the function system_heap_ops assigns to it.
+    source: {
+      files: ['async-read.c', 'async-read.system-heap.c', 'alloc-and-read.c', 'alloc-and-read.base.c', 'async-read.system-heap.base.c'].map((f) => new URL(f, import.meta.url).href), // beside this file, however it is loaded
+      functions: ['dma_heap_ioctl', 'dma_heap_ioctl_allocate', 'dma_heap_buffer_alloc_and_read', 'system_heap_allocate_async_read_file', '__system_heap_allocate'],
+      calls: {
+        init_dma_heap_file: ['init_dma_heap_file'],
+        // the allocation loop: the read task it declares, each page it gathers
+        system_heap_allocate: ['dma_heap_declare_file_read', 'alloc_largest_available', 'dma_heap_gather_file_page'],
+        dma_buf_export: ['dma_buf_export'],
+        dma_heap_end_file_read: ['dma_heap_end_file_read'],
+        dma_buf_fd: ['dma_buf_fd'],
+        get_unused_fd_flags: ['get_unused_fd_flags'],
+        fd_install: ['fd_install'],
+        deinit_dma_heap_file: ['deinit_dma_heap_file'],
+      },
+    },
   },
   variants: {
     posted: {

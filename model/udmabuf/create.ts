@@ -568,6 +568,20 @@ export const udmabufCreateModel = defineModel({
       ['dma_buf_export', 'fd_install'],
       ['get_unused_fd_flags', 'fd_install'], // the fd number installed is the one reserved
     ],
+    // kmc orderings --from-patch: the C these blocks stand for. create.c is upstream's
+    // udmabuf_create (pinned-folios); create.v2-base.c the text v2 4/4 applies to.
+    source: {
+      files: ['create.c', 'create.v2-base.c'].map((f) => new URL(f, import.meta.url).href), // beside this file, however it is loaded
+      functions: ['udmabuf_create', 'export_udmabuf'],
+      calls: {
+        // the list loop: the call that pins each item's folios (v6.12+: in udmabuf_pin_folios)
+        pin_items: ['udmabuf_pin_folios', 'memfd_pin_folios'],
+        dma_buf_export: ['dma_buf_export'],
+        dma_buf_fd: ['dma_buf_fd'],
+        get_unused_fd_flags: ['get_unused_fd_flags'],
+        fd_install: ['fd_install'],
+      },
+    },
   },
   variants: {
     'unpin-list': {

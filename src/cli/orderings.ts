@@ -1,10 +1,11 @@
 // kmc orderings <model> [--order "a,b,c" ...] [--orders file.json] [--variant v]
 //   [--strategy auto|bfs|random|pct] [--runs n] [--seed n] [--max-steps n] [--param k=v]
-//   [--out dir] [--json]
+//   [--out dir] [--json] [--from-patch x.patch ... [--base path]]
 //
 // Without --order: every order the model's constraints allow, judged, in a table, with the
 // before/after rules the table supports. With --order/--orders: just those; exit 0 when all
-// are safe, 1 when one is not (a CI gate for a proposed patch).
+// are safe, 1 when one is not (a CI gate for a proposed patch). With --from-patch: the order
+// each patch gives the blocks, read from its C (src/patch/), judged as --order would be.
 
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
@@ -74,6 +75,8 @@ export const orderings: Command = {
   options: {
     order: { type: 'string', multiple: true, value: 'a,b,c', help: 'judge this order only (repeatable)' },
     orders: { type: 'string', value: 'file.json', help: 'judge the orders in this file (a list of "a,b,c" or of lists)' },
+    'from-patch': { type: 'string', multiple: true, value: 'x.patch', help: "judge the order this diff, mail or mbox series gives the blocks, read from its C ('-': stdin; repeatable)" },
+    base: { type: 'string', value: 'path', help: "with --from-patch: apply to this kernel tree (or file) instead of the model's .c excerpts" },
     variant: { type: 'string', value: 'v', help: "the world the orders are judged in (default: the orderings' variant, else the first that holds)" },
     strategy: { type: 'string', value: STRATEGIES.join('|'), help: 'how to judge each order (default auto)' },
     seed: { type: 'string', value: 'n', help: `random/pct seed (default KMC_SEED, else ${DEFAULTS.seed})` },
@@ -86,7 +89,7 @@ export const orderings: Command = {
     shard: { type: 'string', value: 'i/n', help: 'only orders k (from 0) with k mod n = i-1; no rules are inferred from a shard' },
     github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for unsafe --order/--orders and model errors (default when GITHUB_ACTIONS=true, without --json)' },
   },
-  more: 'exit codes: 0 every order judged (with --order: all safe), 1 an --order is unsafe, 2 bad input, 3 incomplete, 4 model error',
+  more: 'exit codes: 0 every order judged (with --order: all safe), 1 an --order (or a --from-patch order) is unsafe, 2 bad input, 3 incomplete, 4 model error',
   run: (p, io, project) => runOrderings(p, io, project),
 };
 
@@ -108,6 +111,16 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   const out = str(p, 'out') ?? DEFAULT_OUT;
   const junit = str(p, 'junit');
   if (junit !== undefined) writable(junit, 'junit');
+
+  const fromPatch = list(p, 'from-patch');
+  if (fromPatch === undefined && str(p, 'base') !== undefined) throw new UsageError('--base goes with --from-patch');
+  if (fromPatch !== undefined) {
+    if (values.order !== undefined || values.orders !== undefined) throw new UsageError('--from-patch reads the order from the patch; drop --order/--orders');
+    if (str(p, 'shard') !== undefined) throw new UsageError('--from-patch judges each patch of the series in turn; --shard does not apply');
+    const { runFromPatch } = await import('./from-patch.ts');
+    const opts: CheckOptions = { runs, seed, maxSteps, params, strategy: strategy as CheckOptions['strategy'] };
+    return runFromPatch({ model, base, opts, files: fromPatch, kernelBase: str(p, 'base'), out, junit, json: values.json, github: flag(p, 'github'), io, project });
+  }
 
   const proposed = [...(values.order ?? []).map(parseOrder), ...(values.orders !== undefined ? readOrders(values.orders) : [])];
   const judging = proposed.length > 0;
@@ -185,7 +198,8 @@ export function budgetOf(rows: readonly OrderRow[], runs: number, maxSteps: numb
     .join('; ');
 }
 
-function toRow(c: OrderCheck, index: number, base: string, seed: number, out: string, project: Project, params: Record<string, Plain>, orderParam: string): OrderRow {
+/** A judged order as a table row; its trace is named `<base>.<name>` (default `order<index>`). */
+export function toRow(c: OrderCheck, index: number, base: string, seed: number, out: string, project: Project, params: Record<string, Plain>, orderParam: string, name = `order${index}`): OrderRow {
   const { result } = c.check;
   const row: OrderRow = {
     index,
@@ -200,7 +214,7 @@ function toRow(c: OrderCheck, index: number, base: string, seed: number, out: st
       row.property = r.violation.property;
       row.message = r.violation.message;
       row.length = r.path.length;
-      row.trace = saveTrace(c.check, { root: project.root, overrides: { ...params, [orderParam]: c.blocks.join(',') }, seed, out, name: `${base}.order${index}` });
+      row.trace = saveTrace(c.check, { root: project.root, overrides: { ...params, [orderParam]: c.blocks.join(',') }, seed, out, name: `${base}.${name}` });
       const text = counterexampleText(c.check);
       if (text !== undefined) row.counterexample = text;
     })

@@ -140,6 +140,28 @@ export interface Orderings {
   constraints: readonly (readonly [string, string])[];
   /** The variant whose world the orders are judged in unless --variant says (default: the first that holds). */
   variant?: string;
+  /** The C the blocks stand for, so `kmc orderings --from-patch` can read an order off a patch. */
+  source?: OrderingsSource;
+}
+
+/**
+ * The C functions a model mirrors and the calls that mark its blocks. A patch is applied to
+ * the excerpts and each function read in statement order, the main path up to its return.
+ */
+export interface OrderingsSource {
+  /**
+   * The `.c` excerpts, relative to the model file (or URLs). Each names the kernel file it
+   * is part of (`kmc excerpt of <path>`) and the git blob it mirrors (`Blob: <hash>`); the
+   * first excerpt of a kernel file is its text unless a patch's `index` line names another.
+   */
+  files: readonly string[];
+  /** The functions read, the entry first; a call of another of them is read where it stands. */
+  functions: readonly string[];
+  /**
+   * For each block, the calls that mark it: a function (`dma_buf_fd`) or an ops member as
+   * called (`heap->ops->allocate`). A block may be marked in any of the functions.
+   */
+  calls: Readonly<Record<string, readonly string[]>>;
 }
 
 /**

@@ -47,4 +47,8 @@ export function validateModel(model: Model): void {
   for (const [a, b] of o.constraints) {
     for (const x of [a, b]) if (!blocks.has(x)) fail(`orderings constraint [${a}, ${b}] names block '${x}', which no block set has${didYouMean(x, blocks)}`);
   }
+  if (o.source !== undefined && (o.source.files.length === 0 || o.source.functions.length === 0)) fail('orderings.source needs its .c files and the functions to read (the entry first)');
+  for (const b of Object.keys(o.source?.calls ?? {})) {
+    if (!blocks.has(b)) fail(`orderings.source.calls names block '${b}', which no block set has${didYouMean(b, blocks)}`);
+  }
 }
