@@ -3,13 +3,13 @@
 // run's order (for orderings, with the before/after rules inferred over every order), the
 // combined exit code, and --junit / --json as the command gives them (--github for check).
 
-import { readFileSync } from 'node:fs';
 import { flag, str, type Command, type Parsed } from './args.ts';
 import { CHECK_SCHEMA, exitCode, showRow, summary, type Row } from './check.ts';
 import { checkAnnotations, checkJunit, githubOn, orderingsJunit, writable, writeAtomic } from './ci.ts';
 import { budgetOf, ORDERINGS_SCHEMA, renderOrderings, rulesOf, type OrderingsDoc, type OrderRow } from './orderings.ts';
 import { colourOn, paint } from './colour.ts';
 import { UsageError } from './errors.ts';
+import { jsonError, readInput } from './input.ts';
 import { stdio, type Io } from './io.ts';
 
 interface CheckDoc {
@@ -21,11 +21,11 @@ interface CheckDoc {
 }
 
 function readJson(path: string): unknown {
+  const text = readInput(path, 'shard document');
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(text);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? 'not JSON';
-    throw new UsageError(`cannot read ${path}: ${why} (expected the --json output of kmc check or kmc orderings)`);
+    throw new UsageError(`cannot read ${path}: not JSON (${jsonError(e, text)}; expected the --json output of kmc check or kmc orderings)`);
   }
 }
 

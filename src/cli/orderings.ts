@@ -6,7 +6,6 @@
 // before/after rules the table supports. With --order/--orders: just those; exit 0 when all
 // are safe, 1 when one is not (a CI gate for a proposed patch).
 
-import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { match } from 'ts-pattern';
 import { DEFAULTS, type CheckOptions } from '../explore/check.ts';
@@ -28,6 +27,7 @@ import { saveTrace } from '../trace/save.ts';
 import { DEFAULT_OUT, exitCode, shardOf, STRATEGIES } from './check.ts';
 import { counterexampleText, githubOn, orderingsAnnotations, orderingsJunit, writable, writeAtomic } from './ci.ts';
 import { UsageError } from './errors.ts';
+import { jsonError, readInput } from './input.ts';
 import { stdio, type Io } from './io.ts';
 import { colourOn, paint, type Paint } from './colour.ts';
 import type { Project } from './project.ts';
@@ -51,12 +51,12 @@ export interface OrderRow {
 
 /** Orders from a JSON file: a list of "a,b,c" strings or of lists of names (or { orders: [...] }). */
 function readOrders(path: string): string[][] {
+  const text = readInput(path, 'orders from');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
-    throw new UsageError(`cannot read orders from ${path}: ${why}`);
+    throw new UsageError(`--orders ${path} is not JSON (${jsonError(e, text)})`);
   }
   const list = Array.isArray(raw) ? raw : typeof raw === 'object' && raw !== null && Array.isArray((raw as { orders?: unknown }).orders) ? (raw as { orders: unknown[] }).orders : undefined;
   if (list === undefined) throw new UsageError(`${path}: expected a JSON list of orders ("a,b,c" or ["a","b","c"])`);

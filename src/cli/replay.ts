@@ -1,7 +1,7 @@
 // kmc replay <trace> [--format text|columns|mermaid|itf|html|json] [--width n]: re-execute a trace,
 // check every step against the record, and print it.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Model } from '../core/model.ts';
 import { paramsError } from '../core/params.ts';
@@ -14,11 +14,12 @@ import { renderItf } from '../report/itf.ts';
 import { renderMermaid } from '../report/mermaid.ts';
 import { renderText } from '../report/text.ts';
 import type { TraceView } from '../report/view.ts';
-import { decodeTrace, encodeTrace, TraceFormatError } from '../trace/codec.ts';
+import { decodeTraceValue, encodeTrace, TraceFormatError } from '../trace/codec.ts';
 import { replay as replayTrace } from '../trace/replay.ts';
 import { replayParams, type Trace } from '../trace/trace.ts';
 import { integer, str, type Command } from './args.ts';
 import { EXIT, UsageError } from './errors.ts';
+import { jsonError, readInput } from './input.ts';
 import { openProject, type Project } from './project.ts';
 
 export const FORMATS = ['text', 'columns', 'mermaid', 'itf', 'html', 'json'] as const;
@@ -36,15 +37,17 @@ export function render(format: Format, view: TraceView, width = WIDTH): string {
     .exhaustive();
 }
 
+/** A trace file: a regular file up to MAX_INPUT_BYTES, strictly decoded. */
 export function loadTrace(path: string): Trace {
-  let text: string;
+  const text = readInput(path, 'trace');
+  let raw: unknown;
   try {
-    text = readFileSync(path, 'utf8');
+    raw = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`cannot read trace ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new UsageError(`${path} is not a kmc trace: not JSON (${jsonError(e, text)})`);
   }
   try {
-    return decodeTrace(text);
+    return decodeTraceValue(raw);
   } catch (e) {
     if (e instanceof TraceFormatError) throw new UsageError(`${path} is not a kmc trace: ${e.message}`);
     throw e;
