@@ -6,7 +6,8 @@ import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { saveTraceFile } from '../trace/save.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
-import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayCommand, whereIs, writable, writeAtomic } from './ci.ts';
+import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayCommand, whereIs } from './ci.ts';
+import { checkOutDir, checkOutFile, writeOutFile } from './output.ts';
 import { colourOn, paint, type Paint } from './colour.ts';
 import { PROGRESS_INTERVAL_S, progressReporter } from './progress.ts';
 import { EXIT, UsageError } from './errors.ts';
@@ -81,6 +82,7 @@ export const check: Command = {
     progress: { type: 'string', value: 's', help: `when stderr is not a terminal, a progress line every s seconds of a long bfs/dfs (default ${PROGRESS_INTERVAL_S}; 0: none)` },
     json: { type: 'boolean', help: 'print one JSON document' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per expected verdict)' },
+    force: { type: 'boolean', help: 'replace an existing --junit file (kmc replaces no file without it)' },
     shard: { type: 'string', value: 'i/n', help: 'only checks k with k mod n = i-1 (n CI jobs together do one run; kmc merge joins their --json)' },
     github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for differing verdicts and model errors (default when GITHUB_ACTIONS=true, without --json)' },
   },
@@ -103,8 +105,10 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
   const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
   const out = str(p, 'out') ?? DEFAULT_OUT;
+  checkOutDir(out, 'out');
   const junit = str(p, 'junit');
-  if (junit !== undefined) writable(junit, 'junit');
+  const force = flag(p, 'force');
+  if (junit !== undefined) checkOutFile(junit, 'junit', force);
 
   const selected = await project.models(p.positionals);
   const variant = str(p, 'variant');
@@ -146,7 +150,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
     }
   }
 
-  if (junit !== undefined) writeAtomic(junit, checkJunit(rows), 'junit');
+  if (junit !== undefined) writeOutFile(junit, checkJunit(rows), 'junit', force);
   if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
   if (json) io.out(JSON.stringify({ schema: CHECK_SCHEMA, seed, checks: all.length, shard: shard ?? null, results: rows }, null, 2) + '\n');
   else io.out(summary(rows) + (traces.created + traces.unchanged > 0 ? `traces in ${out.replace(/\/+$/, '')}/ (${traces.created} new, ${traces.unchanged} unchanged)\n` : ''));

@@ -5,7 +5,8 @@
 
 import { flag, str, type Command, type Parsed } from './args.ts';
 import { CHECK_SCHEMA, exitCode, showRow, summary, type Row } from './check.ts';
-import { checkAnnotations, checkJunit, githubOn, orderingsJunit, writable, writeAtomic } from './ci.ts';
+import { checkAnnotations, checkJunit, githubOn, orderingsJunit } from './ci.ts';
+import { checkOutFile, writeOutFile } from './output.ts';
 import { budgetOf, ORDERINGS_SCHEMA, renderOrderings, rulesOf, type OrderingsDoc, type OrderRow } from './orderings.ts';
 import { colourOn, paint } from './colour.ts';
 import { UsageError } from './errors.ts';
@@ -74,19 +75,21 @@ export const merge: Command = {
   options: {
     json: { type: 'boolean', help: 'print the joined document (kmc-check/1)' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report' },
+    force: { type: 'boolean', help: 'replace an existing --junit file (kmc replaces no file without it)' },
     github: { type: 'boolean', help: 'GitHub Actions annotations on stderr (default when GITHUB_ACTIONS=true, without --json)' },
   },
   more: 'exit codes: those of kmc check over all the checks (0 every verdict as expected, 1 a verdict differs, 3 incomplete, 4 model error); 2 bad input',
   run: async (p: Parsed, io: Io) => {
     const junit = str(p, 'junit');
-    if (junit !== undefined) writable(junit, 'junit');
+    const force = flag(p, 'force');
+    if (junit !== undefined) checkOutFile(junit, 'junit', force);
     const json = flag(p, 'json');
     const raws = p.positionals.map((path) => ({ path, raw: readJson(path) }));
     if (raws.length > 0 && raws.every(({ raw }) => (raw as { schema?: unknown } | null)?.schema === ORDERINGS_SCHEMA)) {
-      return mergeOrderingsRun(raws.map(({ path, raw }) => ({ path, doc: raw as OrderingsDoc })), io, json, junit);
+      return mergeOrderingsRun(raws.map(({ path, raw }) => ({ path, doc: raw as OrderingsDoc })), io, json, junit, force);
     }
     const { seed, rows } = mergeDocs(raws.map(({ path, raw }) => ({ path, doc: readDoc(path, raw) })));
-    if (junit !== undefined) writeAtomic(junit, checkJunit(rows), 'junit');
+    if (junit !== undefined) writeOutFile(junit, checkJunit(rows), 'junit', force);
     if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
     if (json) {
       io.out(JSON.stringify({ schema: CHECK_SCHEMA, seed, checks: rows.length, shard: null, results: rows }, null, 2) + '\n');
@@ -114,9 +117,9 @@ export function mergeOrderings(docs: readonly { path: string; doc: OrderingsDoc 
   return { ...f, shard: null, strategies, orders, rules, unexplained: unexplainedRows };
 }
 
-function mergeOrderingsRun(docs: readonly { path: string; doc: OrderingsDoc }[], io: Io, json: boolean, junit: string | undefined): number {
+function mergeOrderingsRun(docs: readonly { path: string; doc: OrderingsDoc }[], io: Io, json: boolean, junit: string | undefined, force: boolean): number {
   const d = mergeOrderings(docs);
-  if (junit !== undefined) writeAtomic(junit, orderingsJunit(d.model, d.variant, d.orders, d.judging), 'junit');
+  if (junit !== undefined) writeOutFile(junit, orderingsJunit(d.model, d.variant, d.orders, d.judging), 'junit', force);
   if (json) io.out(JSON.stringify(d, null, 2) + '\n');
   else io.out(renderOrderings(d.model, d.variant, budgetOf(d.orders, d.runs, d.maxSteps, d.seed), d.orders, d.rules, d.unexplained, d.judging, paint(colourOn(process.stdout, io.out === stdio.out))));
   return exitCode(d.orders.map((r) => ({ verdict: r.verdict, asExpected: r.verdict !== 'violates' || !d.judging })));

@@ -25,7 +25,8 @@ import type { Plain } from '../core/model.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { saveTrace } from '../trace/save.ts';
 import { DEFAULT_OUT, exitCode, shardOf, STRATEGIES } from './check.ts';
-import { counterexampleText, githubOn, orderingsAnnotations, orderingsJunit, writable, writeAtomic } from './ci.ts';
+import { counterexampleText, githubOn, orderingsAnnotations, orderingsJunit } from './ci.ts';
+import { checkOutDir, checkOutFile, writeOutFile } from './output.ts';
 import { UsageError } from './errors.ts';
 import { jsonError, readInput } from './input.ts';
 import { stdio, type Io } from './io.ts';
@@ -83,6 +84,7 @@ export const orderings: Command = {
     out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
     json: { type: 'boolean', help: 'print one JSON document' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per order)' },
+    force: { type: 'boolean', help: 'replace an existing --junit file (kmc replaces no file without it)' },
     shard: { type: 'string', value: 'i/n', help: 'only orders k (from 0) with k mod n = i-1; no rules are inferred from a shard' },
     github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for unsafe --order/--orders and model errors (default when GITHUB_ACTIONS=true, without --json)' },
   },
@@ -106,8 +108,9 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
   const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
   const out = str(p, 'out') ?? DEFAULT_OUT;
+  checkOutDir(out, 'out');
   const junit = str(p, 'junit');
-  if (junit !== undefined) writable(junit, 'junit');
+  if (junit !== undefined) checkOutFile(junit, 'junit', flag(p, 'force'));
 
   const proposed = [...(values.order ?? []).map(parseOrder), ...(values.orders !== undefined ? readOrders(values.orders) : [])];
   const judging = proposed.length > 0;
@@ -130,7 +133,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   const whole = !judging && shard === undefined;
   const { rules, unexplainedRows } = whole ? rulesOf(rows) : { rules: [], unexplainedRows: [] };
   const used = [...new Set(rows.map((r) => r.strategy))];
-  if (junit !== undefined) writeAtomic(junit, orderingsJunit(model.name, base, rows, judging), 'junit');
+  if (junit !== undefined) writeOutFile(junit, orderingsJunit(model.name, base, rows, judging), 'junit', flag(p, 'force'));
   if (githubOn(flag(p, 'github'), values.json)) io.err(orderingsAnnotations(model, base, rows, judging));
   if (values.json) {
     const doc: OrderingsDoc = { schema: ORDERINGS_SCHEMA, model: model.name, variant: base, judging, shard: shard ?? null, count: orders.length, params, strategies: used, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows };

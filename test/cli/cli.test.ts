@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineModel, main, type Model } from '../../src/index.ts';
-import { writeNew } from '../../src/trace/file.ts';
+import { writeNumbered } from '../../src/cli/output.ts';
 import { faulty, lostUpdate } from '../fixtures/counter.ts';
 
 const wrongExpectation = defineModel({ ...lostUpdate, name: 'fixture/wrong', variants: { racy: { description: 'claims to hold', expect: 'holds' } } });
@@ -80,7 +80,7 @@ describe('kmc CLI', () => {
     // a user's different file under that name is kept; the new trace gets the next name
     const path = join(a, files[0]!);
     writeFileSync(path, 'my notes\n');
-    const w = writeNew(a, files[0]!.replace(/\.json$/, ''), readFileSync(join(b, files[0]!), 'utf8'));
+    const w = writeNumbered(a, files[0]!.replace(/\.json$/, ''), '.json', readFileSync(join(b, files[0]!), 'utf8'));
     expect(w).toEqual({ path: path.replace(/\.json$/, '.2.json'), created: true });
     expect(readFileSync(path, 'utf8')).toBe('my notes\n');
   });
