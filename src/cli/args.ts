@@ -78,6 +78,13 @@ export function integer(flagName: string, value: string | undefined, fallback: n
   return Number(value);
 }
 
+/** `--timeout s` and the like: seconds (a decimal number), as milliseconds; undefined when not given. */
+export function seconds(flagName: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(Number(value))) throw new UsageError(`--${flagName} must be seconds, got '${value}'`);
+  return Number(value) * 1000;
+}
+
 /** The seed: --seed, else KMC_SEED, else `fallback` (a fresh one, or a fixed default). */
 export function seedOf(value: string | undefined, fallback: () => number): number {
   if (value !== undefined) return integer('seed', value, 0);
