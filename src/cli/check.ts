@@ -5,7 +5,8 @@ import { checkVariantAsync, DEFAULTS, showExpectation, AUTO_MAX_STATES, type Che
 import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { saveTraceFile } from '../trace/save.ts';
-import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
+import { didYouMean } from '../core/suggest.ts';
+import { integer, list, flag, modelParams, seconds, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayCommand, whereIs } from './ci.ts';
 import { checkOutDir, checkOutFile, writeOutFile } from './output.ts';
 import { colourOn, paint, type Paint } from './colour.ts';
@@ -90,15 +91,37 @@ export const check: Command = {
   run: (p, io, project) => runCheck(p, io, project),
 };
 
+/**
+ * The bounds and settings each strategy honours (README, "Bounds by strategy"); one it
+ * cannot honour is refused rather than silently ignored. auto honours all: bfs's, and the
+ * sampling's should it fall back.
+ */
+export const HONOURS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['auto', ['runs', 'max-steps', 'max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'no-por', 'no-symmetry']],
+  ['bfs', ['max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'no-por', 'no-symmetry']],
+  ['dfs', ['max-states', 'max-depth', 'timeout', 'max-memory', 'no-por', 'no-symmetry']],
+  ['random', ['runs', 'max-steps', 'timeout', 'max-memory']],
+  ['pct', ['runs', 'max-steps', 'timeout', 'max-memory']],
+]);
+
+/** Refuse an option given that the strategy cannot honour (exit 2, naming the strategies that can). */
+export function honoured(p: Parsed, strategy: string, options: readonly string[]): void {
+  const can = HONOURS.get(strategy) ?? [];
+  for (const o of options) {
+    if (p.values[o] === undefined || can.includes(o)) continue;
+    const who = [...HONOURS].filter(([, h]) => h.includes(o)).map(([s]) => s);
+    throw new UsageError(`--${o} does not apply to --strategy ${strategy} (it applies to ${who.join(', ')})`);
+  }
+}
+
 async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const strategy = str(p, 'strategy') ?? 'auto';
-  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}' (available: ${STRATEGIES.join(', ')})`);
+  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}'${didYouMean(strategy, STRATEGIES)} (available: ${STRATEGIES.join(', ')})`);
+  honoured(p, strategy, ['runs', 'max-steps', 'max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'no-por', 'no-symmetry']);
   const exhaustive = exhaustiveOptions(p);
   const json = flag(p, 'json');
   const tty = !json && process.stderr.isTTY === true && io.err === stdio.err;
-  const progressS = str(p, 'progress') ?? String(PROGRESS_INTERVAL_S);
-  if (!/^\d+(\.\d+)?$/.test(progressS)) throw new UsageError(`--progress must be seconds, got '${progressS}'`);
-  const progressMs = Number(progressS) * 1000;
+  const progressMs = seconds('progress', str(p, 'progress')) ?? PROGRESS_INTERVAL_S * 1000;
   const shard = shardOf(str(p, 'shard'));
   // shards must sample alike: without --seed they share the default seed, not a fresh one each
   const seed = seedOf(str(p, 'seed'), () => (shard !== undefined ? DEFAULTS.seed : Math.floor(Math.random() * 0x7fffffff)));
@@ -262,11 +285,8 @@ function exhaustiveOptions(p: Parsed): ExhaustiveOptions {
   const o: ExhaustiveOptions = { por: !flag(p, 'no-por'), symmetry: !flag(p, 'no-symmetry') };
   if (str('max-states') !== undefined) o.maxStates = integer('max-states', str('max-states'), 0, 1);
   if (str('max-depth') !== undefined) o.maxDepth = integer('max-depth', str('max-depth'), 0, 0);
-  if (str('timeout') !== undefined) {
-    const t = str('timeout')!;
-    if (!/^\d+(\.\d+)?$/.test(t)) throw new UsageError(`--timeout must be seconds, got '${t}'`);
-    o.timeoutMs = Number(t) * 1000;
-  }
+  const timeoutMs = seconds('timeout', str('timeout'));
+  if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
   const mem = bytes('max-memory', str('max-memory'));
   if (mem !== undefined) o.maxMemoryBytes = mem;
   if (str('workers') !== undefined) {

@@ -24,7 +24,8 @@ import {
 import type { Plain } from '../core/model.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { saveTrace } from '../trace/save.ts';
-import { DEFAULT_OUT, exitCode, shardOf, STRATEGIES } from './check.ts';
+import { DEFAULT_OUT, exitCode, honoured, shardOf, STRATEGIES } from './check.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { counterexampleText, githubOn, orderingsAnnotations, orderingsJunit } from './ci.ts';
 import { checkOutDir, checkOutFile, writeOutFile } from './output.ts';
 import { UsageError } from './errors.ts';
@@ -99,7 +100,8 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   const decl = model.orderings;
   if (decl === undefined) throw new UsageError(`model ${model.name} declares no orderings (add an \`orderings\` field to its defineModel)`);
   const strategy = values.strategy ?? 'auto';
-  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}' (available: ${STRATEGIES.join(', ')})`);
+  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}'${didYouMean(strategy, STRATEGIES)} (available: ${STRATEGIES.join(', ')})`);
+  honoured(p, strategy, ['runs', 'max-steps']);
   const base = variantOf(model, values.variant ?? decl.variant ?? Object.entries(model.variants).find(([, v]) => v.expect === 'holds')?.[0] ?? Object.keys(model.variants)[0]!);
   const params = modelParams(list(p, 'param'), model);
   if (decl.param in params) throw new UsageError(`--param ${decl.param} is what orderings varies; use --order`);
