@@ -73,8 +73,8 @@ export const check: Command = {
     'max-steps': { type: 'string', value: 'n', help: `steps per random/pct run (default ${DEFAULTS.maxSteps})` },
     'max-states': { type: 'string', value: 'n', help: 'bfs/dfs: stop after this many distinct states (exit 3)' },
     'max-depth': { type: 'string', value: 'n', help: 'bfs/dfs: stop at this depth (exit 3)' },
-    timeout: { type: 'string', value: 's', help: 'bfs/dfs: stop after this many seconds (exit 3)' },
-    'max-memory': { type: 'string', value: 'bytes', help: 'bfs/dfs: memory for states, e.g. 512M (exit 3 when reached)' },
+    timeout: { type: 'string', value: 's', help: 'every strategy: stop a check after this many seconds (exit 3)' },
+    'max-memory': { type: 'string', value: 'bytes', help: 'every strategy: heap plus typed arrays, e.g. 512M (exit 3 when reached)' },
     workers: { type: 'string', value: 'n', help: `bfs on n worker threads (at most ${MAX_WORKERS})` },
     'no-por': { type: 'boolean', help: 'bfs/dfs without partial-order reduction' },
     'no-symmetry': { type: 'boolean', help: 'bfs/dfs without symmetry reduction' },
@@ -87,7 +87,7 @@ export const check: Command = {
     shard: { type: 'string', value: 'i/n', help: 'only checks k with k mod n = i-1 (n CI jobs together do one run; kmc merge joins their --json)' },
     github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for differing verdicts and model errors (default when GITHUB_ACTIONS=true, without --json)' },
   },
-  more: 'exit codes: 0 every verdict as expected, 1 a verdict differs, 2 bad input, 3 incomplete, 4 model error',
+  more: 'A bound a strategy cannot honour is refused (README, "Bounds by strategy").\nexit codes: 0 every verdict as expected, 1 a verdict differs, 2 bad input, 3 incomplete, 4 model error',
   run: (p, io, project) => runCheck(p, io, project),
 };
 
