@@ -30,12 +30,60 @@ function readJson(path: string): unknown {
   }
 }
 
+/** A field's kind in a shard document: `?` optional, `|null` may be null. */
+type Kind = 'string' | 'string?' | 'number' | 'number?' | 'number|null' | 'index' | 'boolean' | 'verdict' | 'strings' | 'object' | 'shard' | 'reductions' | 'cache';
+const VERDICTS = ['holds', 'violates', 'sampled', 'incomplete', 'error'];
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const KINDS: Record<Kind, (x: unknown) => boolean> = {
+  string: (x) => typeof x === 'string',
+  'string?': (x) => x === undefined || typeof x === 'string',
+  number: (x) => typeof x === 'number',
+  'number?': (x) => x === undefined || typeof x === 'number',
+  'number|null': (x) => x === null || typeof x === 'number',
+  index: (x) => Number.isSafeInteger(x) && (x as number) >= 0,
+  boolean: (x) => typeof x === 'boolean',
+  verdict: (x) => typeof x === 'string' && VERDICTS.includes(x),
+  strings: (x) => Array.isArray(x) && x.every((e) => typeof e === 'string'),
+  object: isObject,
+  shard: (x) => x === null || (isObject(x) && KINDS.index(x.index) && KINDS.index(x.count)),
+  reductions: (x) => x === null || (isObject(x) && typeof x.por === 'boolean' && typeof x.symmetry === 'boolean'),
+  cache: (x) => x === null || (isObject(x) && typeof x.hits === 'number' && typeof x.parts === 'number'),
+};
+/** The first field of `x` that is not of its kind, or undefined. */
+const badField = (x: unknown, fields: Record<string, Kind>): string | undefined => (isObject(x) ? Object.entries(fields).find(([k, kind]) => !KINDS[kind](x[k]))?.[0] : '(the whole entry)');
+
+const FOUND: Record<string, Kind> = { property: 'string?', message: 'string?', length: 'number?', trace: 'string?', counterexample: 'string?', note: 'string?' };
+const CHECK_ROW: Record<string, Kind> = { index: 'index', model: 'string', variant: 'string', strategy: 'string', verdict: 'verdict', expected: 'string', asExpected: 'boolean', stats: 'object', source: 'string?', line: 'number?', ...FOUND };
+const STATS: Record<string, Kind> = {
+  runs: 'number', steps: 'number', states: 'number', depth: 'number', exhaustive: 'boolean', milliseconds: 'number',
+  statesPerSecond: 'number|null', bytesPerState: 'number|null', collisionProbability: 'number|null', reductions: 'reductions', workers: 'number|null', cache: 'cache',
+};
+const ORDER_ROW: Record<string, Kind> = { index: 'index', alternative: 'string', order: 'strings', verdict: 'verdict', strategy: 'string', exhaustive: 'boolean', ...FOUND };
+const ORDERINGS_DOC: Record<string, Kind> = { model: 'string', variant: 'string', judging: 'boolean', shard: 'shard', count: 'index', params: 'object', runs: 'number', seed: 'number', maxSteps: 'number' };
+
+/** Refuse a document whose rows (or head) kmc would choke on, naming the first bad field. */
+function checkRows(path: string, rows: readonly unknown[], fields: Record<string, Kind>, nested: Record<string, Record<string, Kind>> = {}): void {
+  rows.forEach((r, i) => {
+    const bad = badField(r, fields) ?? Object.entries(nested).map(([k, f]) => (badField((r as Record<string, unknown>)[k], f) === undefined ? undefined : `${k}.${badField((r as Record<string, unknown>)[k], f)}`)).find((b) => b !== undefined);
+    if (bad !== undefined) throw new UsageError(`${path}: result ${i + 1} has no valid field ${bad}`);
+  });
+}
+
 function readDoc(path: string, raw: unknown): CheckDoc {
   const d = raw as Partial<CheckDoc> | null;
-  if (typeof d !== 'object' || d === null || d.schema !== CHECK_SCHEMA || !Array.isArray(d.results) || typeof d.checks !== 'number') {
+  if (typeof d !== 'object' || d === null || d.schema !== CHECK_SCHEMA || !Array.isArray(d.results) || !KINDS.index(d.checks) || typeof d.seed !== 'number' || !KINDS.shard(d.shard ?? null)) {
     throw new UsageError(`${path}: not a ${CHECK_SCHEMA} document (the --json output of kmc check)`);
   }
+  checkRows(path, d.results, CHECK_ROW, { stats: STATS });
   return d as CheckDoc;
+}
+
+function readOrderingsDoc(path: string, raw: unknown): OrderingsDoc {
+  const bad = badField(raw, ORDERINGS_DOC);
+  const orders = (raw as { orders?: unknown }).orders;
+  if (bad !== undefined || !Array.isArray(orders)) throw new UsageError(`${path}: not a ${ORDERINGS_SCHEMA} document (its field ${bad ?? 'orders'} is missing or wrong)`);
+  checkRows(path, orders, ORDER_ROW);
+  return raw as OrderingsDoc;
 }
 
 /** The rows of the whole run, in its order; refuses shards that are not one run's, or a missing one. */
@@ -86,7 +134,7 @@ export const merge: Command = {
     const json = flag(p, 'json');
     const raws = p.positionals.map((path) => ({ path, raw: readJson(path) }));
     if (raws.length > 0 && raws.every(({ raw }) => (raw as { schema?: unknown } | null)?.schema === ORDERINGS_SCHEMA)) {
-      return mergeOrderingsRun(raws.map(({ path, raw }) => ({ path, doc: raw as OrderingsDoc })), io, json, junit, force);
+      return mergeOrderingsRun(raws.map(({ path, raw }) => ({ path, doc: readOrderingsDoc(path, raw) })), io, json, junit, force);
     }
     const { seed, rows } = mergeDocs(raws.map(({ path, raw }) => ({ path, doc: readDoc(path, raw) })));
     if (junit !== undefined) writeOutFile(junit, checkJunit(rows), 'junit', force);

@@ -161,6 +161,8 @@ const reproducers: { argv: string[]; code: number; err?: RegExp }[] = [
   // a model "file" that is a FIFO or a device is never imported (that blocked, or never ended)
   { argv: ['check', at('fifo')], code: 2, err: /not a model file \(a FIFO, device or socket\)/ },
   { argv: ['list', '/dev/zero'], code: 2, err: /not a model file/ },
+  { argv: ['merge', rawFile('{"schema":"kmc-check/1","seed":1,"checks":1,"shard":null,"results":[{"index":0,"model":5,"verdict":"x"}]}')], code: 2, err: /result 1 has no valid field model/ },
+  { argv: ['merge', rawFile('{"schema":"kmc-check/1","seed":1,"checks":1,"shard":null,"results":[null]}')], code: 2, err: /result 1 has no valid field/ },
   // 6. one line
   { argv: [], code: 2, err: /^kmc: no command/ },
   { argv: ['replay', rawFile('{\n"format": "kmc-trace/2",\n"model": x\n}\n')], code: 2, err: /not JSON \(Unexpected token 'x'\)\n$/ },
@@ -257,6 +259,23 @@ describe(`kmc under bad input (fast-check seed ${SEED})`, () => {
         if (why !== undefined) throw new Error(`${path} (${readFileSync(path, 'utf8').slice(0, 300)}): ${why}`);
       }),
       { seed: SEED, numRuns: 150, endOnFailure: true },
+    );
+  });
+
+  it(`generated kmc merge documents keep the contract (seed ${SEED})`, async () => {
+    const check = JSON.parse((await kmc(['check', 'fixture/lost-update', '--seed', '1', '--json', '--out', at('out')])).out) as { results: Record<string, unknown>[] };
+    const orderings = { schema: 'kmc-orderings/1', model: 'm', variant: 'v', judging: false, shard: null, count: 1, params: {}, strategies: ['bfs'], runs: 1, seed: 1, maxSteps: 1, orders: [{ index: 1, alternative: 'A', order: ['a', 'b'], verdict: 'holds', strategy: 'bfs', exhaustive: true }], rules: [], unexplained: [] };
+    const rowField = fc.constantFrom('index', 'model', 'variant', 'strategy', 'verdict', 'expected', 'asExpected', 'stats', 'length', 'order', 'alternative', 'exhaustive');
+    await fc.assert(
+      fc.asyncProperty(fc.boolean(), fc.array(fc.tuple(rowField, jsonValue), { minLength: 1, maxLength: 3 }), async (isCheck, edits) => {
+        const doc = structuredClone(isCheck ? { ...check } : orderings) as Record<string, unknown>;
+        const rows = (isCheck ? doc.results : doc.orders) as Record<string, unknown>[];
+        for (const [k, v] of edits) rows[0]![k] = v;
+        const path = rawFile(JSON.stringify(doc));
+        const why = await breaks(['merge', path]);
+        if (why !== undefined) throw new Error(`${JSON.stringify(edits).slice(0, 300)}: ${why}`);
+      }),
+      { seed: SEED, numRuns: 60, endOnFailure: true },
     );
   });
 
