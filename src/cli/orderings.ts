@@ -22,7 +22,7 @@ import {
   type Rule,
 } from '../explore/orderings.ts';
 import type { Plain } from '../core/model.ts';
-import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
+import { integer, list, flag, modelParams, seconds, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { saveTrace } from '../trace/save.ts';
 import { DEFAULT_OUT, exitCode, honoured, shardOf, STRATEGIES } from './check.ts';
 import { didYouMean } from '../core/suggest.ts';
@@ -81,6 +81,7 @@ export const orderings: Command = {
     seed: { type: 'string', value: 'n', help: `random/pct seed (default KMC_SEED, else ${DEFAULTS.seed})` },
     runs: { type: 'string', value: 'n', help: `random/pct runs per order (default ${DEFAULTS.runs})` },
     'max-steps': { type: 'string', value: 'n', help: `steps per random/pct run (default ${DEFAULTS.maxSteps})` },
+    timeout: { type: 'string', value: 's', help: "every strategy: stop each order's check after this many seconds (that order unknown, exit 3)" },
     param: { type: 'string', multiple: true, value: 'k=v', help: 'set a model parameter' },
     out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
     json: { type: 'boolean', help: 'print one JSON document' },
@@ -101,7 +102,8 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   if (decl === undefined) throw new UsageError(`model ${model.name} declares no orderings (add an \`orderings\` field to its defineModel)`);
   const strategy = values.strategy ?? 'auto';
   if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}'${didYouMean(strategy, STRATEGIES)} (available: ${STRATEGIES.join(', ')})`);
-  honoured(p, strategy, ['runs', 'max-steps']);
+  honoured(p, strategy, ['runs', 'max-steps', 'timeout']);
+  const timeoutMs = seconds('timeout', str(p, 'timeout'));
   const base = variantOf(model, values.variant ?? decl.variant ?? Object.entries(model.variants).find(([, v]) => v.expect === 'holds')?.[0] ?? Object.keys(model.variants)[0]!);
   const params = modelParams(list(p, 'param'), model);
   if (decl.param in params) throw new UsageError(`--param ${decl.param} is what orderings varies; use --order`);
@@ -126,7 +128,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
 
   // auto: bfs, exhaustive, when the order's states fit the budget; otherwise random with
   // the budget stated. A model error is reported for its order, as any strategy would.
-  const opts: CheckOptions = { runs, seed, maxSteps, params, strategy: strategy as CheckOptions['strategy'] };
+  const opts: CheckOptions = { runs, seed, maxSteps, params, strategy: strategy as CheckOptions['strategy'], ...(timeoutMs !== undefined ? { exhaustive: { timeoutMs } } : {}) };
   const shard = shardOf(str(p, 'shard'));
   const mine = orders.map((order, k) => ({ order, k })).filter(({ k }) => shard === undefined || k % shard.count === shard.index - 1);
   const checks: OrderCheck[] = mine.map(({ order }) => checkOrder(model, base, order, opts));
