@@ -6,7 +6,7 @@ import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { saveTraceFile } from '../trace/save.ts';
 import { didYouMean } from '../core/suggest.ts';
-import { integer, list, flag, modelParams, seconds, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
+import { integer, list, flag, MAX_STEPS, modelParams, seconds, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayCommand, whereIs } from './ci.ts';
 import { checkOutDir, checkOutFile, writeOutFile } from './output.ts';
 import { colourOn, paint, type Paint } from './colour.ts';
@@ -126,7 +126,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   // shards must sample alike: without --seed they share the default seed, not a fresh one each
   const seed = seedOf(str(p, 'seed'), () => (shard !== undefined ? DEFAULTS.seed : Math.floor(Math.random() * 0x7fffffff)));
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
-  const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
+  const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1, MAX_STEPS);
   const out = str(p, 'out') ?? DEFAULT_OUT;
   checkOutDir(out, 'out');
   const junit = str(p, 'junit');

@@ -22,7 +22,7 @@ import {
   type Rule,
 } from '../explore/orderings.ts';
 import type { Plain } from '../core/model.ts';
-import { integer, list, flag, modelParams, seconds, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
+import { integer, list, flag, MAX_STEPS, modelParams, seconds, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { saveTrace } from '../trace/save.ts';
 import { DEFAULT_OUT, exitCode, honoured, shardOf, STRATEGIES } from './check.ts';
 import { didYouMean } from '../core/suggest.ts';
@@ -110,7 +110,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   // A fixed default seed: the table is something people paste and compare.
   const seed = seedOf(str(p, 'seed'), () => DEFAULTS.seed);
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
-  const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
+  const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1, MAX_STEPS);
   const out = str(p, 'out') ?? DEFAULT_OUT;
   checkOutDir(out, 'out');
   const junit = str(p, 'junit');

@@ -174,6 +174,7 @@ const reproducers: { argv: string[]; code: number; err?: RegExp }[] = [
   { argv: ['check', 'fixture/lost-update', '--strategy', 'random', '--max-states', '10'], code: 2, err: /--max-states does not apply to --strategy random/ },
   { argv: ['check', 'fixture/lost-update', '--strategy', 'dfs', '--workers', '2'], code: 2, err: /--workers does not apply to --strategy dfs/ },
   { argv: ['check', 'fixture/lost-update', '--strategy', 'bfs', '--runs', '5'], code: 2, err: /--runs does not apply to --strategy bfs/ },
+  { argv: ['check', 'fixture/lost-update', '--strategy', 'random', '--max-steps', '9007199254740991'], code: 2, err: /--max-steps must be at most 100000/ },
   { argv: ['cost', 'dma-heap/async-read', '--sweep', 'pages=1..100000'], code: 2, err: /^kmc: --sweep: parameter pages of dma-heap\/async-read is at most/ },
   { argv: ['cost', 'dma-heap/async-read', '--sweep', `gather=${Array.from({ length: 65 }, (_, i) => i + 1).join(',')}`], code: 2, err: /65 values, at most 64/ },
 ];
