@@ -196,6 +196,16 @@ describe(`kmc under bad input (fast-check seed ${SEED})`, () => {
     expect(await kmc(['replay', relabelled])).toMatchObject({ code: EXIT.badInput, out: '' });
   });
 
+  it('every strategy stops at --timeout with exit 3 and says so; random and pct too (they ran their 10^8 runs before)', async () => {
+    const big = ['check', 'dma-heap/alloc-and-read', '--variant', 'posted', '--param', 'guessers=4', '--param', 'closers=3', '--param', 'pages=8', '--param', 'rlimit=8', '--out', at('out'), '--json', '--timeout', '0.3'];
+    for (const strategy of ['auto', 'bfs', 'dfs', 'random', 'pct']) {
+      const runs = strategy === 'random' || strategy === 'pct' ? ['--runs', '100000000'] : [];
+      const r = await kmc([...big, '--strategy', strategy, ...runs]);
+      expect(r.code, strategy).toBe(EXIT.incomplete);
+      expect(JSON.parse(r.out).results[0], strategy).toMatchObject({ verdict: 'incomplete', note: 'stopped by timeout (0.3 s)' });
+    }
+  });
+
   it('cost --svg existing.txt leaves the file untouched and exits 2; --svg to a new name writes it', async () => {
     expect((await kmc(['cost', 'dma-heap/async-read', '--svg', at('existing.txt')])).code).toBe(EXIT.badInput);
     expect(readFileSync(at('existing.txt'), 'utf8')).toBe('my notes\n');
