@@ -4,7 +4,8 @@
 //   - main() returns (never throws: no stack trace) an exit code of the table (errors.ts);
 //   - a usage or input error (exit 2) and a model error (exit 4) are exactly one line on
 //     stderr, `kmc: ...`, nothing on stdout, and no line is longer than oneLine allows;
-//   - no file of the folder that existed before (files, a folder, symlinks, a FIFO) changes.
+//   - no file of the folder that existed before (files, a folder, symlinks, a FIFO) changes,
+//     and no temp file is left in it.
 // Every check is bounded (--timeout, --max-states), so the suite takes seconds, and the seed
 // is fixed and printed in the titles (KMC_FUZZ_SEED overrides it).
 
@@ -59,10 +60,10 @@ function snapshot(dir = sandbox): Map<string, string> {
 }
 const before = snapshot();
 
-/** Entries that existed before and are gone or changed. */
+/** Entries that existed before and are gone or changed, and temp files left behind. */
 function changed(): string[] {
   const now = snapshot();
-  return [...before].filter(([k, v]) => now.get(k) !== v).map(([k]) => k);
+  return [...[...before].filter(([k, v]) => now.get(k) !== v).map(([k]) => k), ...[...now.keys()].filter((k) => k.endsWith('.tmp'))];
 }
 
 async function kmc(argv: string[]) {
