@@ -70,12 +70,23 @@ export const str = (p: Parsed, k: string) => p.values[k] as string | undefined;
 export const list = (p: Parsed, k: string) => p.values[k] as string[] | undefined;
 export const flag = (p: Parsed, k: string) => p.values[k] === true;
 
-export function integer(flagName: string, value: string | undefined, fallback: number, min = 0): number {
+export function integer(flagName: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
     throw new UsageError(`--${flagName} must be an integer >= ${min}, got '${value}'`);
   }
+  if (Number(value) > max) throw new UsageError(`--${flagName} must be at most ${max}, got ${value}`);
   return Number(value);
+}
+
+/** The most steps a random or pct run may take: each run generates a decision list that long. */
+export const MAX_STEPS = 100_000;
+
+/** `--timeout s` and the like: seconds (a decimal number), as milliseconds; undefined when not given. */
+export function seconds(flagName: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(Number(value))) throw new UsageError(`--${flagName} must be seconds, got '${value}'`);
+  return Number(value) * 1000;
 }
 
 /** The seed: --seed, else KMC_SEED, else `fallback` (a fresh one, or a fixed default). */

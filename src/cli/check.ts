@@ -5,8 +5,10 @@ import { checkVariantAsync, DEFAULTS, showExpectation, AUTO_MAX_STATES, type Che
 import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { saveTraceFile } from '../trace/save.ts';
-import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
-import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayCommand, whereIs, writable, writeAtomic } from './ci.ts';
+import { didYouMean } from '../core/suggest.ts';
+import { integer, list, flag, MAX_STEPS, modelParams, seconds, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
+import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayCommand, whereIs } from './ci.ts';
+import { checkOutDir, checkOutFile, writeOutFile } from './output.ts';
 import { colourOn, paint, type Paint } from './colour.ts';
 import { PROGRESS_INTERVAL_S, progressReporter } from './progress.ts';
 import { EXIT, UsageError } from './errors.ts';
@@ -71,8 +73,8 @@ export const check: Command = {
     'max-steps': { type: 'string', value: 'n', help: `steps per random/pct run (default ${DEFAULTS.maxSteps})` },
     'max-states': { type: 'string', value: 'n', help: 'bfs/dfs: stop after this many distinct states (exit 3)' },
     'max-depth': { type: 'string', value: 'n', help: 'bfs/dfs: stop at this depth (exit 3)' },
-    timeout: { type: 'string', value: 's', help: 'bfs/dfs: stop after this many seconds (exit 3)' },
-    'max-memory': { type: 'string', value: 'bytes', help: 'bfs/dfs: memory for states, e.g. 512M (exit 3 when reached)' },
+    timeout: { type: 'string', value: 's', help: 'every strategy: stop a check after this many seconds (exit 3)' },
+    'max-memory': { type: 'string', value: 'bytes', help: 'every strategy: heap plus typed arrays, e.g. 512M (exit 3 when reached)' },
     workers: { type: 'string', value: 'n', help: `bfs on n worker threads (at most ${MAX_WORKERS})` },
     'no-por': { type: 'boolean', help: 'bfs/dfs without partial-order reduction' },
     'no-symmetry': { type: 'boolean', help: 'bfs/dfs without symmetry reduction' },
@@ -81,30 +83,55 @@ export const check: Command = {
     progress: { type: 'string', value: 's', help: `when stderr is not a terminal, a progress line every s seconds of a long bfs/dfs (default ${PROGRESS_INTERVAL_S}; 0: none)` },
     json: { type: 'boolean', help: 'print one JSON document' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per expected verdict)' },
+    force: { type: 'boolean', help: 'replace an existing --junit file (kmc replaces no file without it)' },
     shard: { type: 'string', value: 'i/n', help: 'only checks k with k mod n = i-1 (n CI jobs together do one run; kmc merge joins their --json)' },
     github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for differing verdicts and model errors (default when GITHUB_ACTIONS=true, without --json)' },
   },
-  more: 'exit codes: 0 every verdict as expected, 1 a verdict differs, 2 bad input, 3 incomplete, 4 model error',
+  more: 'A bound a strategy cannot honour is refused (README, "Bounds by strategy").\nexit codes: 0 every verdict as expected, 1 a verdict differs, 2 bad input, 3 incomplete, 4 model error',
   run: (p, io, project) => runCheck(p, io, project),
 };
 
+/**
+ * The bounds and settings each strategy honours (README, "Bounds by strategy"); one it
+ * cannot honour is refused rather than silently ignored. auto honours all: bfs's, and the
+ * sampling's should it fall back.
+ */
+export const HONOURS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['auto', ['runs', 'max-steps', 'max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'no-por', 'no-symmetry']],
+  ['bfs', ['max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'no-por', 'no-symmetry']],
+  ['dfs', ['max-states', 'max-depth', 'timeout', 'max-memory', 'no-por', 'no-symmetry']],
+  ['random', ['runs', 'max-steps', 'timeout', 'max-memory']],
+  ['pct', ['runs', 'max-steps', 'timeout', 'max-memory']],
+]);
+
+/** Refuse an option given that the strategy cannot honour (exit 2, naming the strategies that can). */
+export function honoured(p: Parsed, strategy: string, options: readonly string[]): void {
+  const can = HONOURS.get(strategy) ?? [];
+  for (const o of options) {
+    if (p.values[o] === undefined || can.includes(o)) continue;
+    const who = [...HONOURS].filter(([, h]) => h.includes(o)).map(([s]) => s);
+    throw new UsageError(`--${o} does not apply to --strategy ${strategy} (it applies to ${who.join(', ')})`);
+  }
+}
+
 async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const strategy = str(p, 'strategy') ?? 'auto';
-  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}' (available: ${STRATEGIES.join(', ')})`);
+  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}'${didYouMean(strategy, STRATEGIES)} (available: ${STRATEGIES.join(', ')})`);
+  honoured(p, strategy, ['runs', 'max-steps', 'max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'no-por', 'no-symmetry']);
   const exhaustive = exhaustiveOptions(p);
   const json = flag(p, 'json');
   const tty = !json && process.stderr.isTTY === true && io.err === stdio.err;
-  const progressS = str(p, 'progress') ?? String(PROGRESS_INTERVAL_S);
-  if (!/^\d+(\.\d+)?$/.test(progressS)) throw new UsageError(`--progress must be seconds, got '${progressS}'`);
-  const progressMs = Number(progressS) * 1000;
+  const progressMs = seconds('progress', str(p, 'progress')) ?? PROGRESS_INTERVAL_S * 1000;
   const shard = shardOf(str(p, 'shard'));
   // shards must sample alike: without --seed they share the default seed, not a fresh one each
   const seed = seedOf(str(p, 'seed'), () => (shard !== undefined ? DEFAULTS.seed : Math.floor(Math.random() * 0x7fffffff)));
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
-  const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
+  const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1, MAX_STEPS);
   const out = str(p, 'out') ?? DEFAULT_OUT;
+  checkOutDir(out, 'out');
   const junit = str(p, 'junit');
-  if (junit !== undefined) writable(junit, 'junit');
+  const force = flag(p, 'force');
+  if (junit !== undefined) checkOutFile(junit, 'junit', force);
 
   const selected = await project.models(p.positionals);
   const variant = str(p, 'variant');
@@ -146,7 +173,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
     }
   }
 
-  if (junit !== undefined) writeAtomic(junit, checkJunit(rows), 'junit');
+  if (junit !== undefined) writeOutFile(junit, checkJunit(rows), 'junit', force);
   if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
   if (json) io.out(JSON.stringify({ schema: CHECK_SCHEMA, seed, checks: all.length, shard: shard ?? null, results: rows }, null, 2) + '\n');
   else io.out(summary(rows) + (traces.created + traces.unchanged > 0 ? `traces in ${out.replace(/\/+$/, '')}/ (${traces.created} new, ${traces.unchanged} unchanged)\n` : ''));
@@ -258,11 +285,8 @@ function exhaustiveOptions(p: Parsed): ExhaustiveOptions {
   const o: ExhaustiveOptions = { por: !flag(p, 'no-por'), symmetry: !flag(p, 'no-symmetry') };
   if (str('max-states') !== undefined) o.maxStates = integer('max-states', str('max-states'), 0, 1);
   if (str('max-depth') !== undefined) o.maxDepth = integer('max-depth', str('max-depth'), 0, 0);
-  if (str('timeout') !== undefined) {
-    const t = str('timeout')!;
-    if (!/^\d+(\.\d+)?$/.test(t)) throw new UsageError(`--timeout must be seconds, got '${t}'`);
-    o.timeoutMs = Number(t) * 1000;
-  }
+  const timeoutMs = seconds('timeout', str('timeout'));
+  if (timeoutMs !== undefined) o.timeoutMs = timeoutMs;
   const mem = bytes('max-memory', str('max-memory'));
   if (mem !== undefined) o.maxMemoryBytes = mem;
   if (str('workers') !== undefined) {

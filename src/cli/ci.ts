@@ -1,8 +1,8 @@
 // What kmc check and kmc orderings give CI besides their table: a JUnit file, the
-// counterexample as text for it, and files written atomically.
+// counterexample as text for it (the files themselves are written by output.ts).
 
-import { existsSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, relative, sep } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Model } from '../core/model.ts';
 import { githubAnnotation } from '../report/annotations.ts';
@@ -11,26 +11,6 @@ import { renderColumns } from '../report/columns.ts';
 import { renderJunit, type JunitCase } from '../report/junit.ts';
 import { replay } from '../trace/replay.ts';
 import { recordTrace } from '../trace/trace.ts';
-import { UsageError } from './errors.ts';
-
-/** Write a whole file or nothing (temp file + rename); never over a folder, one-line error otherwise. */
-export function writeAtomic(path: string, text: string, flagName: string): void {
-  writable(path, flagName);
-  const tmp = `${path}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, text);
-    renameSync(tmp, path);
-  } catch (e) {
-    if (existsSync(tmp)) unlinkSync(tmp);
-    throw new UsageError(`cannot write --${flagName} ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
-}
-
-/** Refuse, before any work, a path that names a folder or lies in no folder. */
-export function writable(path: string, flagName: string): void {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--${flagName} ${path} is a folder; name a file`);
-  if (!existsSync(dirname(path)) || !statSync(dirname(path)).isDirectory()) throw new UsageError(`--${flagName} ${path}: no folder ${dirname(path)}`);
-}
 
 /** The counterexample of a check that found a violation, in lockdep-style columns. */
 export function counterexampleText(c: VariantCheck): string | undefined {

@@ -3,29 +3,36 @@
 // One run: a table of where each thread's time went, and a Gantt chart. A sweep: the
 // makespan for each value, one column (and one chart line) per variant and series value.
 
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import type { Model } from '../core/model.ts';
+import { paramError } from '../core/params.ts';
+import { didYouMean } from '../core/suggest.ts';
 import { simulate, type CostResult } from '../cost/simulate.ts';
 import { ganttSvg, lineSvg, type Series } from '../cost/svg.ts';
-import { parseSweep, sweep, type SweepSpec } from '../cost/sweep.ts';
-import { flag, integer, list, modelParams, str, variantOf, type Command, type Parsed } from './args.ts';
+import { parseSweep, type SweepPoint, type SweepSpec } from '../cost/sweep.ts';
+import { flag, integer, list, modelParams, seconds, str, variantOf, type Command, type Parsed } from './args.ts';
 import { EXIT, UsageError } from './errors.ts';
 import type { Io } from './io.ts';
+import { checkOutDir, checkOutFile, writeNumbered, writeOutFile } from './output.ts';
 import type { Project } from './project.ts';
 
-function writeFile(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
-}
+/** Where --sweep values stop: a chart of more points says nothing more, and each is a whole run. */
+export const MAX_SWEEP_POINTS = 64;
+/** CPUs or I/O queues a simulation may have */
+export const MAX_UNITS = 1024;
+const DEFAULT_DIR = 'kmc-out';
 
 const s3 = (v: number) => v.toFixed(3);
 
-function numericParam(m: Model, key: string, flag: string): void {
-  if (!Object.hasOwn(m.params, key)) throw new UsageError(`model ${m.name} has no parameter '${key}' (it has: ${Object.keys(m.params).join(', ')})`);
+/** A --sweep or --series: a number parameter of the model, every value one its schema allows, not too many. */
+function numericParam(m: Model, spec: SweepSpec, flag: string): void {
+  const { key, values } = spec;
+  if (!Object.hasOwn(m.params, key)) throw new UsageError(`model ${m.name} has no parameter '${key}'${didYouMean(key, Object.keys(m.params))} (it has: ${Object.keys(m.params).join(', ')})`);
   if (typeof m.params[key] !== 'number') throw new UsageError(`--${flag} needs a number parameter; ${key} of ${m.name} is not one`);
+  if (values.length > MAX_SWEEP_POINTS) throw new UsageError(`--${flag} ${key}: ${values.length} values, at most ${MAX_SWEEP_POINTS}`);
+  for (const v of values) {
+    const bad = paramError(m, key, v);
+    if (bad !== undefined) throw new UsageError(`--${flag}: ${bad}`);
+  }
 }
 
 function showRun(r: CostResult): string {
@@ -53,62 +60,90 @@ export const cost: Command = {
     series: { type: 'string', value: 'k=a,b', help: 'with --sweep: one column per value of another parameter' },
     cpus: { type: 'string', value: 'n', help: 'CPUs (default 2)' },
     io: { type: 'string', value: 'n', help: 'I/O queues (default 1)' },
-    svg: { type: 'string', value: 'file', help: 'where the chart goes (default kmc-out/cost.<model>...svg)' },
+    svg: { type: 'string', value: 'file', help: 'where the chart goes (default kmc-out/cost.<model>...svg, or .2.svg, ... when another file has that name)' },
+    force: { type: 'boolean', help: 'replace an existing --svg file (kmc replaces no file without it)' },
+    timeout: { type: 'string', value: 's', help: 'stop after this many seconds of simulation (exit 3, no chart)' },
     json: { type: 'boolean', help: 'print JSON' },
   },
   run: (p, io, project) => runCost(p, io, project),
 };
 
 async function runCost(p: Parsed, io: Io, project: Project): Promise<number> {
-  const values = { sweep: str(p, 'sweep'), series: str(p, 'series'), svg: str(p, 'svg'), json: flag(p, 'json') };
+  const values = { sweep: str(p, 'sweep'), series: str(p, 'series'), svg: str(p, 'svg'), json: flag(p, 'json'), force: flag(p, 'force') };
   if (p.positionals.length !== 1) throw new UsageError('cost takes one model (kmc list shows them)');
+  const timeoutMs = seconds('timeout', str(p, 'timeout'));
+  const cpus = integer('cpus', str(p, 'cpus'), 2, 1);
+  const ioq = integer('io', str(p, 'io'), 1, 1);
+  if (cpus > MAX_UNITS || ioq > MAX_UNITS) throw new UsageError(`--cpus and --io are at most ${MAX_UNITS}`);
   const m = await project.model(p.positionals[0]!);
   const variants = (list(p, 'variant') ?? [Object.keys(m.variants)[0]!]).map((v) => variantOf(m, v));
   const params = modelParams(list(p, 'param'), m);
-  const cpus = integer('cpus', str(p, 'cpus'), 2, 1);
-  const ioq = integer('io', str(p, 'io'), 1, 1);
-  const base = `kmc-out/cost.${m.name.replaceAll('/', '.')}`;
+  const base = `cost.${m.name.replaceAll('/', '.')}`;
+  let spec: SweepSpec | undefined;
+  let seriesSpec: SweepSpec | undefined;
+  if (values.sweep !== undefined) {
+    const s = parseSweep(values.sweep);
+    if (typeof s === 'string') throw new UsageError(s);
+    numericParam(m, s, 'sweep');
+    spec = s;
+    if (values.series !== undefined) {
+      const t = parseSweep(values.series);
+      if (typeof t === 'string') throw new UsageError(t.replace('--sweep', '--series'));
+      numericParam(m, t, 'series');
+      seriesSpec = t;
+    }
+  } else if (values.series !== undefined) throw new UsageError('--series needs --sweep');
+  // where the charts go, checked before anything runs
+  const svgOf = (variant: string) => (values.svg === undefined ? undefined : variants.length === 1 ? values.svg : values.svg.replace(/(\.svg)?$/, `.${variant}.svg`));
+  if (values.svg === undefined) checkOutDir(DEFAULT_DIR, 'svg');
+  else for (const path of spec === undefined ? new Set(variants.map(svgOf)) : [values.svg]) checkOutFile(path!, 'svg', values.force);
+  const write = (path: string | undefined, name: string, text: string) => (path !== undefined ? writeOutFile(path, text, 'svg', values.force) : writeNumbered(DEFAULT_DIR, name, '.svg', text, 'svg')).path;
 
-  if (values.sweep === undefined) {
-    if (values.series !== undefined) throw new UsageError('--series needs --sweep');
-    const runs = variants.map((v) => simulate(m, v, { cpus, io: ioq, params }));
+  const started = performance.now();
+  const over = () => timeoutMs !== undefined && performance.now() - started > timeoutMs;
+  const stopped = (done: number, all: number, what: string) => {
+    io.err(`kmc cost: stopped by timeout (${timeoutMs! / 1000} s) after ${done} of ${all} ${what}; no chart written\n`);
+    return EXIT.incomplete;
+  };
+
+  if (spec === undefined) {
+    const runs: CostResult[] = [];
+    for (const v of variants) {
+      if (over()) return stopped(runs.length, variants.length, 'runs');
+      runs.push(simulate(m, v, { cpus, io: ioq, params }));
+    }
     if (values.json) io.out(JSON.stringify(runs, null, 2) + '\n');
     else for (const r of runs) io.out(showRun(r));
-    const svgs = runs.map((r, i) => {
-      const path = values.svg !== undefined ? (runs.length === 1 ? values.svg : values.svg.replace(/(\.svg)?$/, `.${r.variant}.svg`)) : `${base}.${r.variant}.svg`;
-      writeFile(path, ganttSvg(r, `${m.name} ${r.variant}: makespan ${s3(r.makespan)} s`));
-      return path;
-    });
+    const svgs = runs.map((r) => write(svgOf(r.variant), `${base}.${r.variant}`, ganttSvg(r, `${m.name} ${r.variant}: makespan ${s3(r.makespan)} s`)));
     if (!values.json) io.out(`gantt: ${svgs.join(', ')}\n`);
     return runs.every((r) => r.complete && !r.violation) ? EXIT.ok : EXIT.unexpected;
   }
 
-  const spec = parseSweep(values.sweep);
-  if (typeof spec === 'string') throw new UsageError(spec);
-  numericParam(m, spec.key, 'sweep');
-  let seriesSpec: SweepSpec | undefined;
-  if (values.series !== undefined) {
-    const s = parseSweep(values.series);
-    if (typeof s === 'string') throw new UsageError(s.replace('--sweep', '--series'));
-    numericParam(m, s.key, 'series');
-    seriesSpec = s;
-  }
+  const sweepSpec = spec;
   const columns = variants.flatMap((v) => (seriesSpec ? seriesSpec.values.map((sv) => ({ v, name: `${v} ${seriesSpec!.key}=${sv}`, extra: { [seriesSpec!.key]: sv } })) : [{ v, name: v, extra: {} }]));
-  const results = columns.map((c) => ({ ...c, points: sweep(m, c.v, spec, { cpus, io: ioq, params: { ...params, ...c.extra } }) }));
+  const total = columns.length * sweepSpec.values.length;
+  const results: { name: string; points: SweepPoint[] }[] = [];
+  for (const c of columns) {
+    const points: SweepPoint[] = [];
+    for (const value of sweepSpec.values) {
+      if (over()) return stopped(results.length * sweepSpec.values.length + points.length, total, 'simulations');
+      points.push({ value, result: simulate(m, c.v, { cpus, io: ioq, params: { ...params, ...c.extra, [sweepSpec.key]: value } }) });
+    }
+    results.push({ name: c.name, points });
+  }
   if (values.json) {
-    io.out(JSON.stringify({ model: m.name, sweep: spec.key, columns: results.map((r) => ({ name: r.name, points: r.points.map((p) => ({ [spec.key]: p.value, makespan: p.result.makespan, complete: p.result.complete })) })) }, null, 2) + '\n');
+    io.out(JSON.stringify({ model: m.name, sweep: sweepSpec.key, columns: results.map((r) => ({ name: r.name, points: r.points.map((p) => ({ [sweepSpec.key]: p.value, makespan: p.result.makespan, complete: p.result.complete })) })) }, null, 2) + '\n');
   } else {
-    io.out(`${m.name}: makespan (s) by ${spec.key}, ${cpus} CPU(s), ${ioq} I/O queue(s)\n`);
-    io.out(`${spec.key.padStart(10)} ${results.map((r) => r.name.padStart(Math.max(12, r.name.length))).join(' ')}\n`);
-    spec.values.forEach((value, i) => {
+    io.out(`${m.name}: makespan (s) by ${sweepSpec.key}, ${cpus} CPU(s), ${ioq} I/O queue(s)\n`);
+    io.out(`${sweepSpec.key.padStart(10)} ${results.map((r) => r.name.padStart(Math.max(12, r.name.length))).join(' ')}\n`);
+    sweepSpec.values.forEach((value, i) => {
       io.out(`${String(value).padStart(10)} ${results.map((r) => s3(r.points[i]!.result.makespan).padStart(Math.max(12, r.name.length))).join(' ')}\n`);
     });
   }
   const series: Series[] = results.map((r) => ({ name: r.name, points: r.points.map((p) => [p.value, p.result.makespan] as [number, number]) }));
-  const vals = spec.values;
+  const vals = sweepSpec.values;
   const logX = vals.length > 2 && vals.every((v) => v > 0) && vals[vals.length - 1]! / vals[0]! >= 16;
-  const path = values.svg ?? `${base}.sweep-${spec.key}.svg`;
-  writeFile(path, lineSvg({ title: `${m.name}: makespan by ${spec.key}`, xLabel: spec.key, yLabel: 'makespan (s)', series, logX }));
+  const path = write(values.svg, `${base}.sweep-${sweepSpec.key}`, lineSvg({ title: `${m.name}: makespan by ${sweepSpec.key}`, xLabel: sweepSpec.key, yLabel: 'makespan (s)', series, logX }));
   if (!values.json) io.out(`chart: ${path}\n`);
   return results.every((r) => r.points.every((p) => p.result.complete && !p.result.violation)) ? EXIT.ok : EXIT.unexpected;
 }

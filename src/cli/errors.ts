@@ -18,3 +18,22 @@ export const EXIT = {
 
 /** Bad input from the user; printed as `kmc: <message>` with exit code 2. */
 export class UsageError extends Error {}
+
+/** The longest an error line gets: a name the user gave (50 MB of it, say) is cut in its middle. */
+export const MAX_LINE = 400;
+
+/**
+ * A message as exactly one line of stderr: newlines and other control characters escaped
+ * as JSON escapes them, and a message longer than MAX_LINE shortened in its middle, saying
+ * by how much.
+ */
+export function oneLine(message: string): string {
+  const escape = (c: string) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  // eslint-disable-next-line no-control-regex
+  const flat = message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, escape);
+  if (flat.length <= MAX_LINE) return flat;
+  const keep = MAX_LINE - 40;
+  const head = Math.ceil(keep * 0.7);
+  const tail = keep - head;
+  return `${flat.slice(0, head)} [... ${flat.length - keep} characters ...] ${flat.slice(flat.length - tail)}`;
+}

@@ -17,10 +17,12 @@ import { PatchError, splitPatches, type Patch } from '../patch/mail.ts';
 import { readPatches, type PatchReading } from '../patch/read-patches.ts';
 import type { BlockAt } from '../patch/read-order.ts';
 import { exitCode } from './check.ts';
-import { githubOn, orderingsAnnotations, orderingsJunit, writeAtomic } from './ci.ts';
+import { githubOn, orderingsAnnotations, orderingsJunit } from './ci.ts';
 import { colourOn, paint } from './colour.ts';
 import { UsageError } from './errors.ts';
+import { readInput } from './input.ts';
 import { stdio, type Io } from './io.ts';
+import { writeOutFile } from './output.ts';
 import { budgetOf, ORDERINGS_SCHEMA, renderOrderings, toRow, type OrderingsDoc, type OrderRow } from './orderings.ts';
 import type { Project } from './project.ts';
 
@@ -35,6 +37,8 @@ export interface FromPatchRun {
   kernelBase: string | undefined;
   out: string;
   junit: string | undefined;
+  /** --force: the --junit file may be replaced */
+  force: boolean;
   json: boolean;
   github: boolean;
   io: Io;
@@ -63,11 +67,13 @@ export interface PatchDoc {
   breaks: Broken[];
 }
 
-function readInput(file: string): string {
+/** A patch file through input.ts (a regular file, size-capped); '-' reads stdin. */
+function readPatchFile(file: string): string {
+  if (file !== '-') return readInput(file, 'patch');
   try {
-    return readFileSync(file === '-' ? 0 : file, 'utf8');
+    return readFileSync(0, 'utf8');
   } catch (e) {
-    throw new UsageError(`cannot read ${file === '-' ? 'stdin' : file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new UsageError(`cannot read stdin: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 }
 
@@ -81,7 +87,7 @@ export async function runFromPatch(r: FromPatchRun): Promise<number> {
   let series: Patch[];
   let readings: PatchReading[];
   try {
-    series = r.files.flatMap((f) => splitPatches(readInput(f), f === '-' ? 'stdin' : f));
+    series = r.files.flatMap((f) => splitPatches(readPatchFile(f), f === '-' ? 'stdin' : f));
     readings = await readPatches(model, series, r.kernelBase);
   } catch (e) {
     if (e instanceof PatchError) throw new UsageError(`${model.name}: ${e.message}`);
@@ -117,7 +123,7 @@ export async function runFromPatch(r: FromPatchRun): Promise<number> {
   });
 
   const docs: PatchDoc[] = readings.map((rd, k) => ({ index: rd.index, subject: rd.subject, quoted: rd.quoted, files: rd.files, otherFiles: rd.otherFiles, order: rd.order, notModelled: rd.notModelled, removed: rd.removed, breaks: breaks[k]! }));
-  if (r.junit !== undefined) writeAtomic(r.junit, orderingsJunit(model.name, base, rows, true), 'junit');
+  if (r.junit !== undefined) writeOutFile(r.junit, orderingsJunit(model.name, base, rows, true), 'junit', r.force);
   if (githubOn(r.github, r.json)) io.err(orderingsAnnotations(model, base, rows, true));
   if (r.json) {
     const used = [...new Set(rows.map((x) => x.strategy))];

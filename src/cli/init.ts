@@ -5,10 +5,11 @@
 // tsconfig.json. A folder that is not empty is refused unless --force, and even then no
 // existing file is replaced.
 
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { flag, str, type Command } from './args.ts';
 import { EXIT, UsageError } from './errors.ts';
+import { writeOutFile } from './output.ts';
 import { packageRoot, type PackageJson } from './package.ts';
 
 /**
@@ -111,7 +112,7 @@ export const init: Command = {
         continue;
       }
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, text, { flag: 'wx' });
+      writeOutFile(path, text, 'kmc init', false);
     }
     const rel = relative(process.cwd(), dir);
     const shown = rel === '' ? '.' : rel.startsWith('..') ? dir : rel;

@@ -7,7 +7,7 @@ import { isModelError } from '../core/violation.ts';
 import { help, parse, type Command } from './args.ts';
 import { check } from './check.ts';
 import { cost } from './cost.ts';
-import { EXIT, UsageError } from './errors.ts';
+import { EXIT, oneLine, UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
 import { init } from './init.ts';
 import { list } from './list.ts';
@@ -45,23 +45,36 @@ export interface MainOptions {
 
 export async function main(argv: string[], io: Io = stdio, opts: MainOptions = {}): Promise<number> {
   const commands = [...COMMANDS, ...(opts.commands ?? [])];
+  const byName = new Map(commands.map((c) => [c.name, c]));
   const [name, ...args] = argv;
+  // every error is one line (a name with a newline in it, or 50 MB long, included)
+  const fail = (message: string) => io.err(`kmc: ${oneLine(message)}\n`);
+  const unknown = (what: string, n: string) => `${what} '${n}'${didYouMean(n, byName.keys())} (commands: ${[...byName.keys()].join(', ')})`;
   if (name === '--version' || name === '-v') {
     io.out(`kmc ${version()}\n`);
     return EXIT.ok;
   }
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    const about = name === 'help' && args[0] !== undefined ? commands.find((c) => c.name === args[0]) : undefined;
-    if (name === 'help' && args[0] !== undefined && about === undefined) {
-      io.err(`kmc: no command '${args[0]}'${didYouMean(args[0], commands.map((c) => c.name))} (commands: ${commands.map((c) => c.name).join(', ')})\n`);
+  if (name === undefined) {
+    // usage goes to stdout only when asked for; without a command it is an error, in one line
+    fail('no command (kmc --help lists them)');
+    return EXIT.badInput;
+  }
+  if (name === 'help' || name === '--help' || name === '-h') {
+    if (name !== 'help' || args[0] === undefined) {
+      io.out(usage(commands));
+      return EXIT.ok;
+    }
+    const about = byName.get(args[0]);
+    if (about === undefined) {
+      fail(unknown('no command', args[0]));
       return EXIT.badInput;
     }
-    io.out(about ? help(about) : usage(commands));
-    return name === undefined ? EXIT.badInput : EXIT.ok;
+    io.out(help(about));
+    return EXIT.ok;
   }
-  const command = commands.find((c) => c.name === name);
+  const command = byName.get(name);
   if (command === undefined) {
-    io.err(`kmc: unknown command '${name}'${didYouMean(name, commands.map((c) => c.name))} (commands: ${commands.map((c) => c.name).join(', ')})\n`);
+    fail(unknown('unknown command', name));
     return EXIT.badInput;
   }
   try {
@@ -73,11 +86,11 @@ export async function main(argv: string[], io: Io = stdio, opts: MainOptions = {
     return await command.run(parsed, io, openProject(opts.cwd, opts.models));
   } catch (e) {
     if (e instanceof UsageError) {
-      io.err(`kmc: ${e.message}\n`);
+      fail(e.message);
       return EXIT.badInput;
     }
     if (isModelError(e)) {
-      io.err(`kmc: model error: ${e.message}\n`);
+      fail(`model error: ${e.message}`);
       if (args.includes('--github') || process.env.GITHUB_ACTIONS === 'true') io.err(githubAnnotation({ level: 'error', title: 'kmc: model error', message: e.message }));
       return EXIT.modelError;
     }

@@ -3,13 +3,14 @@
 // run's order (for orderings, with the before/after rules inferred over every order), the
 // combined exit code, and --junit / --json as the command gives them (--github for check).
 
-import { readFileSync } from 'node:fs';
 import { flag, str, type Command, type Parsed } from './args.ts';
 import { CHECK_SCHEMA, exitCode, showRow, summary, type Row } from './check.ts';
-import { checkAnnotations, checkJunit, githubOn, orderingsJunit, writable, writeAtomic } from './ci.ts';
+import { checkAnnotations, checkJunit, githubOn, orderingsJunit } from './ci.ts';
+import { checkOutFile, writeOutFile } from './output.ts';
 import { budgetOf, ORDERINGS_SCHEMA, renderOrderings, rulesOf, type OrderingsDoc, type OrderRow } from './orderings.ts';
 import { colourOn, paint } from './colour.ts';
 import { UsageError } from './errors.ts';
+import { jsonError, readInput } from './input.ts';
 import { stdio, type Io } from './io.ts';
 
 interface CheckDoc {
@@ -21,20 +22,68 @@ interface CheckDoc {
 }
 
 function readJson(path: string): unknown {
+  const text = readInput(path, 'shard document');
   try {
-    return JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(text);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? 'not JSON';
-    throw new UsageError(`cannot read ${path}: ${why} (expected the --json output of kmc check or kmc orderings)`);
+    throw new UsageError(`cannot read ${path}: not JSON (${jsonError(e, text)}; expected the --json output of kmc check or kmc orderings)`);
   }
+}
+
+/** A field's kind in a shard document: `?` optional, `|null` may be null. */
+type Kind = 'string' | 'string?' | 'number' | 'number?' | 'number|null' | 'index' | 'boolean' | 'verdict' | 'strings' | 'object' | 'shard' | 'reductions' | 'cache';
+const VERDICTS = ['holds', 'violates', 'sampled', 'incomplete', 'error'];
+const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
+const KINDS: Record<Kind, (x: unknown) => boolean> = {
+  string: (x) => typeof x === 'string',
+  'string?': (x) => x === undefined || typeof x === 'string',
+  number: (x) => typeof x === 'number',
+  'number?': (x) => x === undefined || typeof x === 'number',
+  'number|null': (x) => x === null || typeof x === 'number',
+  index: (x) => Number.isSafeInteger(x) && (x as number) >= 0,
+  boolean: (x) => typeof x === 'boolean',
+  verdict: (x) => typeof x === 'string' && VERDICTS.includes(x),
+  strings: (x) => Array.isArray(x) && x.every((e) => typeof e === 'string'),
+  object: isObject,
+  shard: (x) => x === null || (isObject(x) && KINDS.index(x.index) && KINDS.index(x.count)),
+  reductions: (x) => x === null || (isObject(x) && typeof x.por === 'boolean' && typeof x.symmetry === 'boolean'),
+  cache: (x) => x === null || (isObject(x) && typeof x.hits === 'number' && typeof x.parts === 'number'),
+};
+/** The first field of `x` that is not of its kind, or undefined. */
+const badField = (x: unknown, fields: Record<string, Kind>): string | undefined => (isObject(x) ? Object.entries(fields).find(([k, kind]) => !KINDS[kind](x[k]))?.[0] : '(the whole entry)');
+
+const FOUND: Record<string, Kind> = { property: 'string?', message: 'string?', length: 'number?', trace: 'string?', counterexample: 'string?', note: 'string?' };
+const CHECK_ROW: Record<string, Kind> = { index: 'index', model: 'string', variant: 'string', strategy: 'string', verdict: 'verdict', expected: 'string', asExpected: 'boolean', stats: 'object', source: 'string?', line: 'number?', ...FOUND };
+const STATS: Record<string, Kind> = {
+  runs: 'number', steps: 'number', states: 'number', depth: 'number', exhaustive: 'boolean', milliseconds: 'number',
+  statesPerSecond: 'number|null', bytesPerState: 'number|null', collisionProbability: 'number|null', reductions: 'reductions', workers: 'number|null', cache: 'cache',
+};
+const ORDER_ROW: Record<string, Kind> = { index: 'index', alternative: 'string', order: 'strings', verdict: 'verdict', strategy: 'string', exhaustive: 'boolean', ...FOUND };
+const ORDERINGS_DOC: Record<string, Kind> = { model: 'string', variant: 'string', judging: 'boolean', shard: 'shard', count: 'index', params: 'object', runs: 'number', seed: 'number', maxSteps: 'number' };
+
+/** Refuse a document whose rows (or head) kmc would choke on, naming the first bad field. */
+function checkRows(path: string, rows: readonly unknown[], fields: Record<string, Kind>, nested: Record<string, Record<string, Kind>> = {}): void {
+  rows.forEach((r, i) => {
+    const bad = badField(r, fields) ?? Object.entries(nested).map(([k, f]) => (badField((r as Record<string, unknown>)[k], f) === undefined ? undefined : `${k}.${badField((r as Record<string, unknown>)[k], f)}`)).find((b) => b !== undefined);
+    if (bad !== undefined) throw new UsageError(`${path}: result ${i + 1} has no valid field ${bad}`);
+  });
 }
 
 function readDoc(path: string, raw: unknown): CheckDoc {
   const d = raw as Partial<CheckDoc> | null;
-  if (typeof d !== 'object' || d === null || d.schema !== CHECK_SCHEMA || !Array.isArray(d.results) || typeof d.checks !== 'number') {
+  if (typeof d !== 'object' || d === null || d.schema !== CHECK_SCHEMA || !Array.isArray(d.results) || !KINDS.index(d.checks) || typeof d.seed !== 'number' || !KINDS.shard(d.shard ?? null)) {
     throw new UsageError(`${path}: not a ${CHECK_SCHEMA} document (the --json output of kmc check)`);
   }
+  checkRows(path, d.results, CHECK_ROW, { stats: STATS });
   return d as CheckDoc;
+}
+
+function readOrderingsDoc(path: string, raw: unknown): OrderingsDoc {
+  const bad = badField(raw, ORDERINGS_DOC);
+  const orders = (raw as { orders?: unknown }).orders;
+  if (bad !== undefined || !Array.isArray(orders)) throw new UsageError(`${path}: not a ${ORDERINGS_SCHEMA} document (its field ${bad ?? 'orders'} is missing or wrong)`);
+  checkRows(path, orders, ORDER_ROW);
+  return raw as OrderingsDoc;
 }
 
 /** The rows of the whole run, in its order; refuses shards that are not one run's, or a missing one. */
@@ -74,19 +123,21 @@ export const merge: Command = {
   options: {
     json: { type: 'boolean', help: 'print the joined document (kmc-check/1)' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report' },
+    force: { type: 'boolean', help: 'replace an existing --junit file (kmc replaces no file without it)' },
     github: { type: 'boolean', help: 'GitHub Actions annotations on stderr (default when GITHUB_ACTIONS=true, without --json)' },
   },
   more: 'exit codes: those of kmc check over all the checks (0 every verdict as expected, 1 a verdict differs, 3 incomplete, 4 model error); 2 bad input',
   run: async (p: Parsed, io: Io) => {
     const junit = str(p, 'junit');
-    if (junit !== undefined) writable(junit, 'junit');
+    const force = flag(p, 'force');
+    if (junit !== undefined) checkOutFile(junit, 'junit', force);
     const json = flag(p, 'json');
     const raws = p.positionals.map((path) => ({ path, raw: readJson(path) }));
     if (raws.length > 0 && raws.every(({ raw }) => (raw as { schema?: unknown } | null)?.schema === ORDERINGS_SCHEMA)) {
-      return mergeOrderingsRun(raws.map(({ path, raw }) => ({ path, doc: raw as OrderingsDoc })), io, json, junit);
+      return mergeOrderingsRun(raws.map(({ path, raw }) => ({ path, doc: readOrderingsDoc(path, raw) })), io, json, junit, force);
     }
     const { seed, rows } = mergeDocs(raws.map(({ path, raw }) => ({ path, doc: readDoc(path, raw) })));
-    if (junit !== undefined) writeAtomic(junit, checkJunit(rows), 'junit');
+    if (junit !== undefined) writeOutFile(junit, checkJunit(rows), 'junit', force);
     if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
     if (json) {
       io.out(JSON.stringify({ schema: CHECK_SCHEMA, seed, checks: rows.length, shard: null, results: rows }, null, 2) + '\n');
@@ -114,9 +165,9 @@ export function mergeOrderings(docs: readonly { path: string; doc: OrderingsDoc 
   return { ...f, shard: null, strategies, orders, rules, unexplained: unexplainedRows };
 }
 
-function mergeOrderingsRun(docs: readonly { path: string; doc: OrderingsDoc }[], io: Io, json: boolean, junit: string | undefined): number {
+function mergeOrderingsRun(docs: readonly { path: string; doc: OrderingsDoc }[], io: Io, json: boolean, junit: string | undefined, force: boolean): number {
   const d = mergeOrderings(docs);
-  if (junit !== undefined) writeAtomic(junit, orderingsJunit(d.model, d.variant, d.orders, d.judging), 'junit');
+  if (junit !== undefined) writeOutFile(junit, orderingsJunit(d.model, d.variant, d.orders, d.judging), 'junit', force);
   if (json) io.out(JSON.stringify(d, null, 2) + '\n');
   else io.out(renderOrderings(d.model, d.variant, budgetOf(d.orders, d.runs, d.maxSteps, d.seed), d.orders, d.rules, d.unexplained, d.judging, paint(colourOn(process.stdout, io.out === stdio.out))));
   return exitCode(d.orders.map((r) => ({ verdict: r.verdict, asExpected: r.verdict !== 'violates' || !d.judging })));

@@ -7,7 +7,6 @@
 // are safe, 1 when one is not (a CI gate for a proposed patch). With --from-patch: the order
 // each patch gives the blocks, read from its C (src/patch/), judged as --order would be.
 
-import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { match } from 'ts-pattern';
 import { DEFAULTS, type CheckOptions } from '../explore/check.ts';
@@ -24,11 +23,14 @@ import {
   type Rule,
 } from '../explore/orderings.ts';
 import type { Plain } from '../core/model.ts';
-import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
+import { integer, list, flag, MAX_STEPS, modelParams, seconds, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { saveTrace } from '../trace/save.ts';
-import { DEFAULT_OUT, exitCode, shardOf, STRATEGIES } from './check.ts';
-import { counterexampleText, githubOn, orderingsAnnotations, orderingsJunit, writable, writeAtomic } from './ci.ts';
+import { DEFAULT_OUT, exitCode, honoured, shardOf, STRATEGIES } from './check.ts';
+import { didYouMean } from '../core/suggest.ts';
+import { counterexampleText, githubOn, orderingsAnnotations, orderingsJunit } from './ci.ts';
+import { checkOutDir, checkOutFile, writeOutFile } from './output.ts';
 import { UsageError } from './errors.ts';
+import { jsonError, readInput } from './input.ts';
 import { stdio, type Io } from './io.ts';
 import { colourOn, paint, type Paint } from './colour.ts';
 import type { Project } from './project.ts';
@@ -52,12 +54,12 @@ export interface OrderRow {
 
 /** Orders from a JSON file: a list of "a,b,c" strings or of lists of names (or { orders: [...] }). */
 function readOrders(path: string): string[][] {
+  const text = readInput(path, 'orders from');
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(text);
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code ?? (e instanceof Error ? e.message : String(e));
-    throw new UsageError(`cannot read orders from ${path}: ${why}`);
+    throw new UsageError(`--orders ${path} is not JSON (${jsonError(e, text)})`);
   }
   const list = Array.isArray(raw) ? raw : typeof raw === 'object' && raw !== null && Array.isArray((raw as { orders?: unknown }).orders) ? (raw as { orders: unknown[] }).orders : undefined;
   if (list === undefined) throw new UsageError(`${path}: expected a JSON list of orders ("a,b,c" or ["a","b","c"])`);
@@ -82,10 +84,12 @@ export const orderings: Command = {
     seed: { type: 'string', value: 'n', help: `random/pct seed (default KMC_SEED, else ${DEFAULTS.seed})` },
     runs: { type: 'string', value: 'n', help: `random/pct runs per order (default ${DEFAULTS.runs})` },
     'max-steps': { type: 'string', value: 'n', help: `steps per random/pct run (default ${DEFAULTS.maxSteps})` },
+    timeout: { type: 'string', value: 's', help: "every strategy: stop each order's check after this many seconds (that order unknown, exit 3)" },
     param: { type: 'string', multiple: true, value: 'k=v', help: 'set a model parameter' },
     out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
     json: { type: 'boolean', help: 'print one JSON document' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per order)' },
+    force: { type: 'boolean', help: 'replace an existing --junit file (kmc replaces no file without it)' },
     shard: { type: 'string', value: 'i/n', help: 'only orders k (from 0) with k mod n = i-1; no rules are inferred from a shard' },
     github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for unsafe --order/--orders and model errors (default when GITHUB_ACTIONS=true, without --json)' },
   },
@@ -100,17 +104,20 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   const decl = model.orderings;
   if (decl === undefined) throw new UsageError(`model ${model.name} declares no orderings (add an \`orderings\` field to its defineModel)`);
   const strategy = values.strategy ?? 'auto';
-  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}' (available: ${STRATEGIES.join(', ')})`);
+  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}'${didYouMean(strategy, STRATEGIES)} (available: ${STRATEGIES.join(', ')})`);
+  honoured(p, strategy, ['runs', 'max-steps', 'timeout']);
+  const timeoutMs = seconds('timeout', str(p, 'timeout'));
   const base = variantOf(model, values.variant ?? decl.variant ?? Object.entries(model.variants).find(([, v]) => v.expect === 'holds')?.[0] ?? Object.keys(model.variants)[0]!);
   const params = modelParams(list(p, 'param'), model);
   if (decl.param in params) throw new UsageError(`--param ${decl.param} is what orderings varies; use --order`);
   // A fixed default seed: the table is something people paste and compare.
   const seed = seedOf(str(p, 'seed'), () => DEFAULTS.seed);
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
-  const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1);
+  const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1, MAX_STEPS);
   const out = str(p, 'out') ?? DEFAULT_OUT;
+  checkOutDir(out, 'out');
   const junit = str(p, 'junit');
-  if (junit !== undefined) writable(junit, 'junit');
+  if (junit !== undefined) checkOutFile(junit, 'junit', flag(p, 'force'));
 
   const fromPatch = list(p, 'from-patch');
   if (fromPatch === undefined && str(p, 'base') !== undefined) throw new UsageError('--base goes with --from-patch');
@@ -119,7 +126,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
     if (str(p, 'shard') !== undefined) throw new UsageError('--from-patch judges each patch of the series in turn; --shard does not apply');
     const { runFromPatch } = await import('./from-patch.ts');
     const opts: CheckOptions = { runs, seed, maxSteps, params, strategy: strategy as CheckOptions['strategy'] };
-    return runFromPatch({ model, base, opts, files: fromPatch, kernelBase: str(p, 'base'), out, junit, json: values.json, github: flag(p, 'github'), io, project });
+    return runFromPatch({ model, base, opts, files: fromPatch, kernelBase: str(p, 'base'), out, junit, force: flag(p, 'force'), json: values.json, github: flag(p, 'github'), io, project });
   }
 
   const proposed = [...(values.order ?? []).map(parseOrder), ...(values.orders !== undefined ? readOrders(values.orders) : [])];
@@ -134,7 +141,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
 
   // auto: bfs, exhaustive, when the order's states fit the budget; otherwise random with
   // the budget stated. A model error is reported for its order, as any strategy would.
-  const opts: CheckOptions = { runs, seed, maxSteps, params, strategy: strategy as CheckOptions['strategy'] };
+  const opts: CheckOptions = { runs, seed, maxSteps, params, strategy: strategy as CheckOptions['strategy'], ...(timeoutMs !== undefined ? { exhaustive: { timeoutMs } } : {}) };
   const shard = shardOf(str(p, 'shard'));
   const mine = orders.map((order, k) => ({ order, k })).filter(({ k }) => shard === undefined || k % shard.count === shard.index - 1);
   const checks: OrderCheck[] = mine.map(({ order }) => checkOrder(model, base, order, opts));
@@ -143,7 +150,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   const whole = !judging && shard === undefined;
   const { rules, unexplainedRows } = whole ? rulesOf(rows) : { rules: [], unexplainedRows: [] };
   const used = [...new Set(rows.map((r) => r.strategy))];
-  if (junit !== undefined) writeAtomic(junit, orderingsJunit(model.name, base, rows, judging), 'junit');
+  if (junit !== undefined) writeOutFile(junit, orderingsJunit(model.name, base, rows, judging), 'junit', flag(p, 'force'));
   if (githubOn(flag(p, 'github'), values.json)) io.err(orderingsAnnotations(model, base, rows, judging));
   if (values.json) {
     const doc: OrderingsDoc = { schema: ORDERINGS_SCHEMA, model: model.name, variant: base, judging, shard: shard ?? null, count: orders.length, params, strategies: used, runs, seed, maxSteps, orders: rows, rules, unexplained: unexplainedRows };

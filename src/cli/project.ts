@@ -10,7 +10,7 @@
 // TypeScript files load through tsx, which bin/kmc.mjs registers (for ESM and CommonJS
 // folders alike).
 
-import { existsSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { glob } from 'tinyglobby';
@@ -78,6 +78,15 @@ async function loadFile(file: string, inFolder: boolean, cwd: string): Promise<M
   });
 }
 
+/** A path's stats (symlinks followed), or undefined for a dangling symlink or a loop. */
+function statOf(path: string): Stats | undefined {
+  try {
+    return statSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The TypeScript files below a folder, sorted, symlinks followed (each folder once). */
 function filesUnder(dir: string, seen = new Set<string>()): string[] {
   const real = realpathSync(dir);
@@ -88,23 +97,27 @@ function filesUnder(dir: string, seen = new Set<string>()): string[] {
     .sort((a, b) => a.localeCompare(b))
     .flatMap((name) => {
       const path = join(dir, name);
-      if (statSync(path).isDirectory()) return filesUnder(path, seen);
-      return FOLDER_FILE.test(name) && !NOT_MODELS.test(name) ? [path] : [];
+      const st = statOf(path);
+      if (st?.isDirectory()) return filesUnder(path, seen);
+      // only regular files: importing a FIFO or a device would block or never end
+      return st?.isFile() && FOLDER_FILE.test(name) && !NOT_MODELS.test(name) ? [path] : [];
     });
 }
 
 /** The models at a path or glob, relative to `base` (messages show paths relative to `cwd`). */
 async function loadPath(arg: string, base: string, cwd: string): Promise<Model[]> {
   const path = resolve(base, arg);
-  if (existsSync(path)) {
-    if (!statSync(path).isDirectory()) return loadFile(path, false, cwd);
+  const st = statOf(path);
+  if (st !== undefined) {
+    if (st.isFile()) return loadFile(path, false, cwd);
+    if (!st.isDirectory()) throw new UsageError(`${arg}: not a model file (a FIFO, device or socket)`);
     const out: Model[] = [];
     for (const f of filesUnder(path)) out.push(...(await loadFile(f, true, cwd)));
     if (out.length === 0) throw new UsageError(`${arg}: no model file in this folder (a .ts file whose default export is a defineModel())`);
     return out;
   }
   if (/[*?[{]/.test(arg)) {
-    const files = (await glob(arg, { cwd: base, absolute: true, ignore: ['**/node_modules/**'] })).filter((f) => MODEL_FILE.test(f) && !NOT_MODELS.test(f)).sort();
+    const files = (await glob(arg, { cwd: base, absolute: true, ignore: ['**/node_modules/**'] })).filter((f) => MODEL_FILE.test(f) && !NOT_MODELS.test(f) && statOf(f)?.isFile() === true).sort();
     const out: Model[] = [];
     for (const f of files) out.push(...(await loadFile(f, true, cwd)));
     if (out.length === 0) throw new UsageError(`${arg}: ${files.length === 0 ? 'no file matches' : 'no file it matches is a model file'}`);

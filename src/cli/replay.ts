@@ -1,12 +1,12 @@
 // kmc replay <trace> [--format text|columns|mermaid|itf|html|json] [--width n]: re-execute a trace,
 // check every step against the record, and print it.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Model } from '../core/model.ts';
 import { paramsError } from '../core/params.ts';
 import { didYouMean } from '../core/suggest.ts';
-import { compile } from '../core/system.ts';
+import { compile, type TransitionSystem } from '../core/system.ts';
 import { match } from 'ts-pattern';
 import { renderColumns, WIDTH } from '../report/columns.ts';
 import { renderHtml } from '../report/html.ts';
@@ -14,11 +14,12 @@ import { renderItf } from '../report/itf.ts';
 import { renderMermaid } from '../report/mermaid.ts';
 import { renderText } from '../report/text.ts';
 import type { TraceView } from '../report/view.ts';
-import { decodeTrace, encodeTrace, TraceFormatError } from '../trace/codec.ts';
+import { decodeTraceValue, encodeTrace, TraceFormatError } from '../trace/codec.ts';
 import { replay as replayTrace } from '../trace/replay.ts';
 import { replayParams, type Trace } from '../trace/trace.ts';
 import { integer, str, type Command } from './args.ts';
 import { EXIT, UsageError } from './errors.ts';
+import { jsonError, readInput } from './input.ts';
 import { openProject, type Project } from './project.ts';
 
 export const FORMATS = ['text', 'columns', 'mermaid', 'itf', 'html', 'json'] as const;
@@ -36,15 +37,17 @@ export function render(format: Format, view: TraceView, width = WIDTH): string {
     .exhaustive();
 }
 
+/** A trace file: a regular file up to MAX_INPUT_BYTES, strictly decoded. */
 export function loadTrace(path: string): Trace {
-  let text: string;
+  const text = readInput(path, 'trace');
+  let raw: unknown;
   try {
-    text = readFileSync(path, 'utf8');
+    raw = JSON.parse(text);
   } catch (e) {
-    throw new UsageError(`cannot read trace ${path}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    throw new UsageError(`${path} is not a kmc trace: not JSON (${jsonError(e, text)})`);
   }
   try {
-    return decodeTrace(text);
+    return decodeTraceValue(raw);
   } catch (e) {
     if (e instanceof TraceFormatError) throw new UsageError(`${path} is not a kmc trace: ${e.message}`);
     throw e;
@@ -68,11 +71,7 @@ export const replay: Command = {
     const path = p.positionals[0]!;
     const trace = loadTrace(path);
     const model = await modelOf(trace, path, project);
-    if (!Object.hasOwn(model.variants, trace.variant)) throw new UsageError(`${path}: model ${model.name} has no variant '${trace.variant}' (it has: ${Object.keys(model.variants).join(', ')})`);
-    const params = replayParams(trace);
-    const bad = paramsError(model, params);
-    if (bad !== undefined) throw new UsageError(`${path}: ${bad}`);
-    const system = compile(model, trace.variant, params);
+    const system = claimed(trace, path, model);
     const r = replayTrace(system, trace);
     const changed = r.changed !== undefined && r.changed.length > 0 ? `; changed since it was recorded: ${r.changed.join(', ')}` : '';
     if (r.kind === 'diverged') throw new UsageError(`${path} no longer replays: step ${r.step}: ${r.message}${changed}`);
@@ -81,6 +80,39 @@ export const replay: Command = {
     return EXIT.ok;
   },
 };
+
+/**
+ * The variant a trace claims, compiled, once its claims hold: the variant exists, the
+ * parameters it records (overrides and all) are values the model's schema allows, and they
+ * are the variant's with the overrides on top. A trace relabelled with another variant's
+ * name (or whose variant's parameters changed since) is refused naming the parameter.
+ * Recorded parameters the model no longer declares are left to the replay's list of changes.
+ */
+function claimed(trace: Trace, path: string, model: Model): TransitionSystem {
+  if (!Object.hasOwn(model.variants, trace.variant)) {
+    const known = Object.keys(model.variants);
+    throw new UsageError(`${path}: model ${model.name} has no variant '${trace.variant}'${didYouMean(trace.variant, known)} (it has: ${known.join(', ')})`);
+  }
+  const params = replayParams(trace);
+  const declared = Object.fromEntries(Object.entries(trace.params).filter(([k]) => Object.hasOwn(model.params, k)));
+  const bad = paramsError(model, params) ?? paramsError(model, declared);
+  if (bad !== undefined) throw new UsageError(`${path}: ${bad}`);
+  const system = compile(model, trace.variant, params);
+  for (const [k, recorded] of Object.entries(declared)) {
+    const now = system.params[k];
+    if (JSON.stringify(recorded) === JSON.stringify(now)) continue;
+    // two long values shown from a little before where they first differ
+    const [a, b] = [JSON.stringify(recorded) ?? 'nothing', JSON.stringify(now) ?? 'nothing'];
+    let same = 0;
+    while (same < a.length && a[same] === b[same]) same++;
+    const from = same > 30 ? same - 10 : 0;
+    const shown = (j: string) => `${from > 0 ? '...' : ''}${j.length - from <= 60 ? j.slice(from) : `${j.slice(from, from + 57)}...`}`;
+    throw new UsageError(
+      `${path} claims variant ${trace.variant}, but records ${k} = ${shown(a)} where ${trace.variant} with the trace's overrides has ${shown(b)} (relabelled from another variant, or the variant changed since)`,
+    );
+  }
+  return system;
+}
 
 /**
  * The trace's model: from its source file (under the project root where kmc runs, else

@@ -14,11 +14,14 @@ function distance(a: string, b: string): number {
 export function closest(name: string, known: Iterable<string>): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
+  const near = Math.max(2, Math.floor(name.length / 3));
   for (const k of known) {
+    // a name whose length is that far off is no typo (and a 50 MB one costs nothing)
+    if (Math.abs(k.length - name.length) > near) continue;
     const d = distance(name.toLowerCase(), k.toLowerCase());
     if (d < bestD) [best, bestD] = [k, d];
   }
-  return best !== undefined && bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  return best !== undefined && bestD <= near ? best : undefined;
 }
 
 /** ` (did you mean 'x'?)`, or nothing. */

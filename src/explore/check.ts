@@ -26,7 +26,7 @@ export interface CheckOptions {
   seed?: number;
   maxSteps?: number;
   params?: Record<string, Plain>;
-  /** bfs/dfs bounds and reductions (target is set from the expectation) */
+  /** bfs/dfs bounds and reductions (target is set from the expectation); random and pct honour timeoutMs and maxMemoryBytes */
   exhaustive?: Omit<ExhaustiveOptions, 'target'>;
   /** a check that only sampled (random, pct, or auto past its budget) is incomplete, not as expected */
   requireExhaustive?: boolean;
@@ -104,16 +104,23 @@ function auto(system: TransitionSystem, expected: ExpectedVerdict, bfs: ExploreR
   const overBudget = bfs.kind === 'incomplete' && opts.exhaustive?.maxStates === undefined && bfs.bound.startsWith('max-states');
   if (!overBudget) return judge(system, expected, bfs, opts);
   const note = `auto: more than ${AUTO_MAX_STATES} states, so sampled ${opts.runs ?? DEFAULTS.runs} runs instead`;
-  return judge(system, expected, sample('random', system, expected, opts), opts, note);
+  // a --timeout bounds the whole check: the sampling gets what the bfs left of it
+  const timeoutMs = opts.exhaustive?.timeoutMs;
+  const left = timeoutMs === undefined ? opts : { ...opts, exhaustive: { ...opts.exhaustive, timeoutMs: Math.max(0, timeoutMs - bfs.coverage.ms) } };
+  return judge(system, expected, sample('random', system, expected, left), opts, note);
 }
 
 function sample(strategy: 'random' | 'pct', system: TransitionSystem, expected: ExpectedVerdict, opts: CheckOptions): ExploreResult {
+  const { timeoutMs, maxMemoryBytes } = opts.exhaustive ?? {};
   const o = {
     runs: opts.runs ?? DEFAULTS.runs,
     seed: opts.seed ?? defaultSeed(),
     maxSteps: opts.maxSteps ?? DEFAULTS.maxSteps,
     // A known-bad variant must stay caught by *its* property; others met on the way are noted.
     ...target(expected),
+    // the bounds that apply to sampling too
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}),
   };
   return strategy === 'random' ? exploreRandom(system, o) : explorePct(system, o);
 }

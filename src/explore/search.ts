@@ -23,7 +23,24 @@ export interface SearchOptions {
    * other in-step violations are noted, not reported. Default: the first property found.
    */
   target?: string;
+  /** stop generating runs after this long (incomplete, as a bfs stops) */
+  timeoutMs?: number;
+  /** stop when the heap plus typed arrays pass this many bytes (the measure bfs uses) */
+  maxMemoryBytes?: number;
 }
+
+/** The bound (timeout, max-memory) that is reached, if one is. */
+function boundReached(opts: SearchOptions, started: number, runs: number): string | undefined {
+  if (opts.timeoutMs !== undefined && performance.now() - started > opts.timeoutMs) return `timeout (${opts.timeoutMs / 1000} s)`;
+  if (opts.maxMemoryBytes !== undefined && runs % 16 === 0) {
+    const m = process.memoryUsage();
+    if (m.heapUsed + m.arrayBuffers > opts.maxMemoryBytes) return `max-memory (${opts.maxMemoryBytes} bytes)`;
+  }
+  return undefined;
+}
+
+/** Thrown into fast-check to end its runs when a bound is reached before any failure. */
+class Stop extends Error {}
 
 const ERROR = '(error)';
 
@@ -42,7 +59,15 @@ export function searchWith<T>(
   let target = opts.target;
   let errorMessage: string | undefined;
 
+  let bound: string | undefined;
   const holds = (input: T): boolean => {
+    if (bound === undefined) bound = boundReached(opts, started, runs);
+    if (bound !== undefined) {
+      // before any failure: end the runs (fast-check then shrinks a throwing property, at once);
+      // while shrinking a real failure: keep the smallest one found so far
+      if (target === undefined) throw new Stop(bound);
+      return true;
+    }
     runs++;
     let property: string | undefined;
     try {
@@ -63,6 +88,7 @@ export function searchWith<T>(
   const details = fc.check(fc.property(inputs, holds), { seed: opts.seed, numRuns: opts.runs, endOnFailure: false });
   const coverage = () => ({ strategy, runs, steps, states: 0, depth, exhaustive: false, ms: performance.now() - started });
 
+  if (bound !== undefined && target === undefined) return { kind: 'incomplete', bound, coverage: coverage() };
   if (!details.failed) {
     if (truncated > 0) return { kind: 'incomplete', bound: `max-steps (${truncated} of ${runs} runs cut off at ${opts.maxSteps} steps)`, coverage: coverage() };
     return { kind: 'ok', coverage: coverage() };

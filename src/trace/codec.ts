@@ -29,21 +29,31 @@ function fail(what: string): never {
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
+/** The longest model, variant, strategy or source name a trace may hold. */
+export const MAX_NAME = 1000;
+
 export function decodeTrace(text: string): Trace {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    fail(`not JSON (${e instanceof Error ? e.message : String(e)})`);
+    // V8's reason, without the text it quotes after it (a whole file, newlines and all)
+    fail(`not JSON (${(e instanceof Error ? e.message : String(e)).replace(/, (\.\.\.)?".*$/s, '')})`);
   }
+  return decodeTraceValue(raw);
+}
+
+/** decodeTrace of a value JSON.parse gave. */
+export function decodeTraceValue(raw: unknown): Trace {
   if (!isObject(raw)) fail('not a JSON object');
   if (raw.format !== TRACE_FORMAT && raw.format !== TRACE_FORMAT_1) fail(`format is ${JSON.stringify(raw.format)}, expected "${TRACE_FORMAT}" (or "${TRACE_FORMAT_1}")`);
   for (const key of ['model', 'variant', 'fingerprint', 'strategy'] as const) {
     if (typeof raw[key] !== 'string') fail(`field "${key}" is missing or not a string`);
+    if ((raw[key] as string).length > MAX_NAME) fail(`field "${key}" is ${(raw[key] as string).length} characters long (at most ${MAX_NAME})`);
   }
   if (!isObject(raw.params)) fail('field "params" is missing or not an object');
   if (raw.format === TRACE_FORMAT) {
-    if (raw.source !== undefined && typeof raw.source !== 'string') fail('field "source" is not a string');
+    if (raw.source !== undefined && (typeof raw.source !== 'string' || raw.source.length > MAX_NAME)) fail(`field "source" is not a string of at most ${MAX_NAME} characters`);
     if (!isObject(raw.overrides)) fail('field "overrides" is missing or not an object');
     const f = raw.fingerprints;
     const hashes = (x: unknown) => isObject(x) && Object.values(x).every((h) => typeof h === 'string');

@@ -1,6 +1,7 @@
 // Saving a counterexample: its trace recorded and written under `out`, named after the
 // model, variant and property, and the seed when it was sampled (bfs and dfs find the same
 // trace whatever the seed). The model's source is recorded relative to the project root.
+// The file is written as every file kmc writes is (src/cli/output.ts): a new name, never a replaced file.
 
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +9,7 @@ import type { Plain } from '../core/model.ts';
 import type { VariantCheck } from '../explore/check.ts';
 import type { Strategy } from '../explore/result.ts';
 import { encodeTrace } from './codec.ts';
-import { writeNew, type Written } from './file.ts';
+import { writeNumbered, type Written } from '../cli/output.ts';
 import { recordTrace } from './trace.ts';
 
 /** A trace file's name, without `.json`. */
@@ -47,5 +48,5 @@ export function saveTraceFile(c: VariantCheck, o: SaveOptions): Written {
   const exhaustive = strategy === 'bfs' || strategy === 'dfs';
   const source = sourceIn(o.root, c.system.source);
   const trace = recordTrace(c.system, r.path, r.violation, strategy, exhaustive ? null : o.seed, { overrides: o.overrides, ...(source !== undefined ? { source } : {}) });
-  return writeNew(o.out, traceBase(c.system.modelName, o.name ?? c.system.variant, r.violation.property, strategy, o.seed), encodeTrace(trace));
+  return writeNumbered(o.out, traceBase(c.system.modelName, o.name ?? c.system.variant, r.violation.property, strategy, o.seed), '.json', encodeTrace(trace));
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defineModel, main, type Model } from '../../src/index.ts';
-import { writeNew } from '../../src/trace/file.ts';
+import { writeNumbered } from '../../src/cli/output.ts';
 import { faulty, lostUpdate } from '../fixtures/counter.ts';
 
 const wrongExpectation = defineModel({ ...lostUpdate, name: 'fixture/wrong', variants: { racy: { description: 'claims to hold', expect: 'holds' } } });
@@ -80,7 +80,7 @@ describe('kmc CLI', () => {
     // a user's different file under that name is kept; the new trace gets the next name
     const path = join(a, files[0]!);
     writeFileSync(path, 'my notes\n');
-    const w = writeNew(a, files[0]!.replace(/\.json$/, ''), readFileSync(join(b, files[0]!), 'utf8'));
+    const w = writeNumbered(a, files[0]!.replace(/\.json$/, ''), '.json', readFileSync(join(b, files[0]!), 'utf8'));
     expect(w).toEqual({ path: path.replace(/\.json$/, '.2.json'), created: true });
     expect(readFileSync(path, 'utf8')).toBe('my notes\n');
   });
@@ -102,11 +102,18 @@ describe('kmc CLI', () => {
     writeFileSync(other, readFileSync(trace, 'utf8').replace('"fixture/lost-update"', '"udmabuf/nonexistent"'));
     expect(await kmc('replay', other)).toMatchObject({ code: 2, err: expect.stringMatching(/^kmc: unknown model 'udmabuf\/nonexistent' \(kmc list shows the models/) });
 
+    // overrides that do not give the params the trace records: refused before replaying, naming the parameter
+    const claims = join(dir, 'claims.json');
+    writeFileSync(claims, readFileSync(trace, 'utf8').replace('"overrides": {}', '"overrides": {"threads":3}'));
+    const relabelled = await kmc('replay', claims);
+    expect(relabelled.code).toBe(2);
+    expect(relabelled.err).toMatch(/claims.json claims variant racy, but records threads = 2 where racy with the trace's overrides has 3 \(relabelled from another variant, or the variant changed since\)\n$/);
+
     const diverged = join(dir, 'diverged.json');
-    writeFileSync(diverged, readFileSync(trace, 'utf8').replace('"overrides": {}', '"overrides": {"threads":3}'));
+    writeFileSync(diverged, readFileSync(trace, 'utf8').replace('"overrides": {}', '"overrides": {"threads":3}').replace('"threads":2', '"threads":3'));
     const d = await kmc('replay', diverged);
     expect(d.code).toBe(2);
-    // with a third incrementer the run is not over after the four recorded steps; the parameter that changed is named
-    expect(d.err).toMatch(/diverged.json no longer replays: step 4: the recorded violation of no-lost-update no longer happens; changed since it was recorded: parameter threads: 2 → 3, thread t2 \(new\)/);
+    // with a third incrementer the run is not over after the four recorded steps; what changed is named
+    expect(d.err).toMatch(/diverged.json no longer replays: step 4: the recorded violation of no-lost-update no longer happens; changed since it was recorded: thread t2 \(new\)/);
   });
 });
