@@ -8,7 +8,7 @@ import { fdName, findFd, findVma, type KernelWorld } from '../model/kernel/world
 
 export const memorySafetyBugs = {
   'use-after-free': 'a page, file or dma-buf used after it was freed (raised at the access, or a freed file left reachable)',
-  'double-free': 'a page frame freed twice',
+  'double-free': 'a page frame freed twice, or a vmap undone twice',
 };
 
 export const danglingReference: Property<KernelWorld> = always(
