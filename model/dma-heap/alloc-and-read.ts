@@ -204,6 +204,9 @@ export function blocks(p: Params): Record<string, K> {
         fails: ['-EIO'],
         run: (k, c) => {
           if (c !== 'ok') return fail(k, -EIO, 'allow_write_access');
+          // vfs_read stops at the i_size of now: a truncate since kernel_read_file (write
+          // access not denied) gives bytes == 0, and the loop breaks short of i_size
+          if (k.local.copied >= i_size_read(k.world, k.world.files[k.local.file]!.inode)) return 'allow_write_access';
           write_buffer_page(k.world, k.local.dmabuf, k.local.copied, k.local.copied);
           k.local.copied += 1;
           return k.local.copied < Math.min(k.local.pages.length, k.local.isize) ? 'kernel_read' : 'allow_write_access';
@@ -350,6 +353,11 @@ export const allocAndRead = defineModel({
     'reserve-fd': {
       description: 'get_unused_fd_flags first, fd_install after copy_to_user',
       params: { order: RESERVE_FD, copyToUserFaults: true },
+      expect: 'holds',
+    },
+    'posted-racers': {
+      description: 'as posted, raced by a truncater and an fd-table filler instead of the guesser and closer: a real -EMFILE from dma_buf_fd, a truncate refused while the read denies writes',
+      params: { guessers: 0, closers: 0, truncaters: 1, fillers: 1 },
       expect: 'holds',
     },
   },

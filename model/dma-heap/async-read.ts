@@ -507,8 +507,9 @@ function heapFworkThread(p: Params, name: string): Thread<AsyncWorld> {
             l.err = -EIO;
             return 'allow_write_access';
           }
-          // bytes == 0 (EOF, or the injected short read): break
-          if (c === 'short' || l.pos >= l.isize) return 'allow_write_access';
+          // bytes == 0 (EOF, or the injected short read): break. vfs_read stops at the
+          // i_size of now, so a truncate since kernel_read_file (write access not denied) shows
+          if (c === 'short' || l.pos >= l.isize || l.pos >= i_size_read(w, w.files[f.file]!.inode)) return 'allow_write_access';
           write_vmap_page(w, f.vmap, l.copied, l.pos);
           l.copied += 1;
           l.pos += 1;
@@ -652,6 +653,11 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
       expect: 'holds',
     },
     sync: { description: 'the heap without allocate_async_read: allocate, then read (patch 1)', params: { async: false }, expect: 'holds' },
+    'fixed-racers': {
+      description: 'fixed, raced by a truncater and an fd-table filler instead of the guesser and closer: a real -EMFILE from dma_buf_fd, a truncate refused while a read denies writes',
+      params: { ...FIXED, guessers: 0, closers: 0, truncaters: 1, fillers: 1 },
+      expect: 'holds',
+    },
   },
 });
 

@@ -614,6 +614,11 @@ export const udmabufCreateModel = defineModel({
       params: { putOnFdError: false },
       expect: { violates: ['ubuf-freed-before-release', 'leak'] },
     },
+    'pinned-folios-racers': {
+      description: 'upstream today, raced by a writer through a shared mapping of the memfd and an fd-table filler instead of the udmabuf writer and closer: F_SEAL_WRITE refused while the memfd is mapped writable, a real -EMFILE from dma_buf_fd',
+      params: { udmabufWriters: 0, closers: 0, memfdWriters: 1, fillers: 1 },
+      expect: 'holds',
+    },
   },
 });
 
