@@ -114,31 +114,45 @@ export class NotHolding extends Error {}
 function checkMutant(model: Model, m: Mutant, profiles: Map<string, VariantProfile>, harmless: Record<string, string>): MutantResult {
   let crash: string | undefined;
   let incomplete: string | undefined;
-  let same = true;
+  /** variants that held with as many states and transitions as the original: maybe the same space */
+  const alike: string[] = [];
+  let differs = false;
   let states = 0;
-  for (const v of m.variants) {
+  const run = (v: string, space: boolean) => {
     const original = profiles.get(v)!;
     const applied = applyMutant(model, m, original);
     const t = applied.hooks ? tracked(applied.model, applied.hooks, applied.helpers) : { model: applied.model, restore: () => {} };
-    let run: ReturnType<typeof exploreSpace>;
     try {
-      run = exploreSpace(t.model, v, applied.params, Math.max(MIN_BOUND, MAX_GROWTH * original.space.size));
+      return exploreSpace(t.model, v, applied.params, { maxStates: Math.max(MIN_BOUND, MAX_GROWTH * original.space.size), space });
+    } finally {
+      t.restore();
+    }
+  };
+  for (const v of m.variants) {
+    const original = profiles.get(v)!;
+    let r: ReturnType<typeof run>['result'];
+    try {
+      r = run(v, false).result;
     } catch (e) {
       // compiling the mutant failed (a jump to a label the thread lacks, a bad order)
       crash ??= `${v}: ${e instanceof Error ? e.message : String(e)}`;
       continue;
-    } finally {
-      t.restore();
     }
-    const r = run.result;
     states += r.coverage.states;
     if (r.kind === 'violation') return { ...m, outcome: 'killed', variant: v, property: r.violation.property, length: r.path.length, states };
     if (r.kind === 'error') crash ??= `${v}: ${r.message}`;
     else if (r.kind === 'incomplete') incomplete ??= `${v}: stopped by ${r.bound}`;
-    else if (run.space.size !== original.space.size || [...run.space].some((s) => !original.space.has(s))) same = false;
+    else if (r.coverage.states === original.space.size && r.coverage.steps === original.result.coverage.steps) alike.push(v);
+    else differs = true;
   }
   if (crash !== undefined) return { ...m, outcome: 'crashed', message: crash, states };
   if (incomplete !== undefined) return { ...m, outcome: 'incomplete', message: incomplete, states };
+  // the same counts: compare the states themselves
+  const same = !differs && alike.every((v) => {
+    const space = run(v, true).space!;
+    const original = profiles.get(v)!.space;
+    return [...space].every((s) => original.has(s));
+  });
   if (same) return { ...m, outcome: 'equivalent', states };
   const reason = Object.hasOwn(harmless, m.id) ? harmless[m.id] : undefined;
   return reason !== undefined ? { ...m, outcome: 'harmless', message: reason, states } : { ...m, outcome: 'survived', states };

@@ -34,6 +34,7 @@ export type Mutation =
   | { operator: 'fault'; step: string; fault: string }
   | { operator: 'goto'; step: string; fault: string; to: string }
   | { operator: 'swap'; first: string; second: string }
+  /** variant: the first holding variant with the order it changes */
   | { operator: 'order'; variant: string; param: string; order: readonly string[]; moved: string; before: string };
 
 export interface Mutant {
@@ -112,8 +113,8 @@ export function generateMutants(model: Model, profiles: readonly VariantProfile[
       }
       if (operator === 'order' && model.orderings !== undefined) {
         const o = model.orderings;
-        const params = { ...model.params, ...(model.variants[v]!.params ?? {}) } as Record<string, unknown>;
-        const text = params[o.param];
+        const orderOf = (variant: string) => ({ ...model.params, ...(model.variants[variant]!.params ?? {}) } as Record<string, unknown>)[o.param];
+        const text = orderOf(v);
         if (typeof text !== 'string') continue;
         const order = parseOrder(text);
         const valid = (x: readonly string[]) => {
@@ -135,7 +136,9 @@ export function generateMutants(model: Model, profiles: readonly VariantProfile[
             const next = [...order.slice(0, i), moved, ...order.slice(i).filter((b) => b !== moved)];
             if (!valid(next)) continue;
             const what = i === j - 1 ? `${before} and ${moved} swapped` : `${moved} moved before ${before}`;
-            add(v, `order:${v}:${moved}:${before}`, { operator, variant: v, param: o.param, order: next, moved, before }, `${v}: ${what} (${next.join(',')})`);
+            // one mutant per order: named after the first holding variant with the same order
+            const first = profiles.find((q) => orderOf(q.variant) === text)!.variant;
+            add(v, `order:${first}:${moved}:${before}`, { operator, variant: first, param: o.param, order: next, moved, before }, `${first}: ${what} (${next.join(',')})`);
           }
         }
       }

@@ -6,7 +6,6 @@
 
 import type { Model, Plain } from '../core/model.ts';
 import { compile } from '../core/system.ts';
-import { hashHex } from '../core/hash.ts';
 import { exploreBfs } from '../explore/bfs.ts';
 import type { ExploreResult } from '../explore/result.ts';
 import { mapSteps, stepKey, tracked } from './instrument.ts';
@@ -36,18 +35,22 @@ export interface VariantProfile {
   programs: Map<string, string[]>;
   steps: Map<string, StepProfile>;
   calls: Map<string, CallProfile>;
-  /** hashes of the canonical text of every reachable state */
+  /** the canonical text of every reachable state */
   space: Set<string>;
   result: ExploreResult;
 }
 
 export const callKey = (caller: string, helper: string): string => `${caller}:${helper}`;
 
-/** An exhaustive run of `model` (variant, params), returning its result and its reachable states. */
-export function exploreSpace(model: Model, variant: string, params: Record<string, Plain>, maxStates?: number): { result: ExploreResult; space: Set<string> } {
-  const space = new Set<string>();
+/**
+ * An exhaustive run of `model` (variant, params), without partial-order reduction (sleep sets
+ * cut transitions, never states, and cost more than they save on spaces this small), and
+ * with the canonical text of every reachable state when `space` is asked for.
+ */
+export function exploreSpace(model: Model, variant: string, params: Record<string, Plain>, opts: { maxStates?: number; space?: boolean } = {}): { result: ExploreResult; space: Set<string> | undefined } {
+  const space = opts.space ? new Set<string>() : undefined;
   const system = compile(model, variant, params);
-  const result = exploreBfs(system, { ...(maxStates !== undefined ? { maxStates } : {}), onState: (_s, key) => void space.add(hashHex(key)) });
+  const result = exploreBfs(system, { por: false, ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}), ...(space ? { onState: (_s: unknown, key: string) => void space.add(key) } : {}) });
   return { result, space };
 }
 
@@ -89,8 +92,8 @@ export function profileVariant(model: Model, variant: string, params: Record<str
     },
   });
   try {
-    const { result, space } = exploreSpace(traced, variant, params);
-    return { variant, programs, steps, calls, space, result };
+    const { result, space } = exploreSpace(traced, variant, params, { space: true });
+    return { variant, programs, steps, calls, space: space!, result };
   } finally {
     restore();
   }
