@@ -31,9 +31,11 @@ export type Operator = (typeof OPERATORS)[number];
 export type Mutation =
   | { operator: 'noop'; caller: string; helper: string }
   | { operator: 'guard'; step: string }
-  | { operator: 'fault'; step: string; fault: string }
+  /** next: where the step goes on success (in the variant it was made from) */
+  | { operator: 'fault'; step: string; fault: string; next: string }
   | { operator: 'goto'; step: string; fault: string; to: string }
-  | { operator: 'swap'; first: string; second: string }
+  /** then: where the second step went (in the variant it was made from) */
+  | { operator: 'swap'; first: string; second: string; then: string }
   /** variant: the first holding variant with the order it changes */
   | { operator: 'order'; variant: string; param: string; order: readonly string[]; moved: string; before: string };
 
@@ -63,7 +65,11 @@ const stepLabel = (key: string) => key.slice(key.indexOf('/') + 1);
 /** Every mutant of the chosen operators, in a fixed order (operator, then first seen). */
 export function generateMutants(model: Model, profiles: readonly VariantProfile[], operators: readonly Operator[]): Mutant[] {
   const found = new Map<string, Mutant>();
-  const add = (variant: string, id: string, mutation: Mutation, description: string) => {
+  const add = (variant: string, name: string, mutation: Mutation, description: string) => {
+    // the same name made differently in another variant (a swap whose second step goes elsewhere there): its own mutant
+    const key = JSON.stringify(mutation);
+    const made = [...found.values()].find((m) => (m.id === name || m.id.startsWith(`${name}@`)) && JSON.stringify(m.mutation) === key);
+    const id = made?.id ?? (found.has(name) ? `${name}@${variant}` : name);
     const m = found.get(id) ?? { id, mutation, description, variants: [] };
     if (!m.variants.includes(variant)) m.variants.push(variant);
     found.set(id, m);
@@ -85,7 +91,7 @@ export function generateMutants(model: Model, profiles: readonly VariantProfile[
         for (const [key, s] of p.steps) {
           if (s.ok.size !== 1) continue;
           const next = [...s.ok][0]!;
-          for (const fault of s.faults.keys()) add(v, `fault:${key}:${fault}`, { operator, step: key, fault }, `${showStep(key)}: ${fault} not checked (goes on to ${label(next)})`);
+          for (const fault of s.faults.keys()) add(v, `fault:${key}:${fault}`, { operator, step: key, fault, next }, `${showStep(key)}: ${fault} not checked (goes on to ${label(next)})`);
         }
       }
       if (operator === 'goto') {
@@ -108,7 +114,7 @@ export function generateMutants(model: Model, profiles: readonly VariantProfile[
           const bKey = stepKey(s.program, b);
           const c = onlySuccessor(p, bKey);
           if (c === undefined || c === s.label || c === b) continue;
-          add(v, `swap:${key}:${b}`, { operator, first: key, second: bKey }, `${s.program}: ${b} moved before ${s.label}`);
+          add(v, `swap:${key}:${b}`, { operator, first: key, second: bKey, then: c }, `${s.program}: ${b} moved before ${s.label}`);
         }
       }
       if (operator === 'order' && model.orderings !== undefined) {
@@ -144,7 +150,41 @@ export function generateMutants(model: Model, profiles: readonly VariantProfile[
       }
     }
   }
+  // a mutant made from one variant's run is checked on every holding variant whose run has
+  // the same shape there (there it may meet the paths that kill it: a racer that closes,
+  // fills, truncates)
+  for (const m of found.values()) {
+    for (const p of profiles) if (!m.variants.includes(p.variant) && appliesTo(m.mutation, p)) m.variants.push(p.variant);
+    m.variants.sort((a, b) => profiles.findIndex((p) => p.variant === a) - profiles.findIndex((p) => p.variant === b));
+  }
   return [...found.values()];
+}
+
+/** Whether a mutant made from another variant means the same in this one's run. */
+function appliesTo(mu: Mutation, p: VariantProfile): boolean {
+  const has = (key: string) => p.steps.has(key);
+  const step = (key: string) => p.steps.get(key);
+  const exists = (prog: string, l: string) => l === DONE || has(stepKey(prog, l));
+  switch (mu.operator) {
+    case 'guard':
+      return step(mu.step)?.guard === true;
+    case 'fault': {
+      const s = step(mu.step);
+      return s !== undefined && s.fails.includes(mu.fault) && s.ok.size === 1 && s.ok.has(mu.next);
+    }
+    case 'goto': {
+      const s = step(mu.step);
+      return s !== undefined && s.fails.includes(mu.fault) && exists(program(mu.step), mu.to);
+    }
+    case 'swap': {
+      // the first step may also go elsewhere here (an error return), the second only on
+      const b = step(mu.second);
+      return step(mu.first)?.ok.has(stepLabel(mu.second)) === true && b !== undefined && b.faults.size === 0 && b.ok.size === 1 && b.ok.has(mu.then);
+    }
+    case 'noop':
+    case 'order':
+      return false;
+  }
 }
 
 /** The mutant as a model (and parameters, and helper hooks) for one of its variants. */
@@ -168,17 +208,15 @@ export function applyMutant(model: Model, m: Mutant, profile: VariantProfile): A
         }),
         params: {},
       };
-    case 'fault': {
-      const next = [...profile.steps.get(mu.step)!.ok][0]!;
-      return { model: redirect(model, mu.step, (c, to) => (String(c) === mu.fault ? next : to)), params: {} };
-    }
+    case 'fault':
+      return { model: redirect(model, mu.step, (c, to) => (String(c) === mu.fault ? mu.next : to)), params: {} };
     case 'goto':
       return { model: redirect(model, mu.step, (c, to) => (String(c) === mu.fault ? mu.to : to)), params: {} };
     case 'swap': {
       const a = stepLabel(mu.first);
       const b = stepLabel(mu.second);
       const prog = program(mu.first);
-      const c = onlySuccessor(profile, mu.second)!;
+      const c = mu.then;
       return {
         model: mapSteps(
           model,
