@@ -9,6 +9,7 @@ import { fdName, findFd, findVma, type KernelWorld } from '../model/kernel/world
 export const memorySafetyBugs = {
   'use-after-free': 'a page, file or dma-buf used after it was freed (raised at the access, or a freed file left reachable)',
   'double-free': 'a page frame freed twice, or a vmap undone twice',
+  'null-pointer-dereference': 'an allocation that failed (NULL) used anyway: its error not checked (an oops)',
 };
 
 /** A pte left in a vma munmap removed: the memory stays reachable from userspace after the mapping is gone. */

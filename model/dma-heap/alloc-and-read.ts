@@ -54,7 +54,7 @@
 // fatal_signal_pending() check, and dma_resv locking around dma_buf_vmap.
 
 import { deinitDmaHeapFileBlock, DMA_HEAP_FOPS, dma_heap_ioctl_return } from './ioctl.ts';
-import { defineModel, DONE, sequence, thread, type Block, type Thread } from '../../src/index.ts';
+import { defineModel, DONE, sequence, thread, violation, type Block, type Thread } from '../../src/index.ts';
 import { dma_buf_put, dma_buf_vmap, dma_buf_vunmap } from '../kernel/dma-buf.ts';
 import { system_heap_dma_buf_export, write_buffer_page } from '../kernel/system-heap.ts';
 import { EBADF, EFAULT, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
@@ -110,6 +110,8 @@ interface Locals extends FdLocals {
   file: number;
   /** heap_file.fsize, in pages */
   fsize: number;
+  /** system_heap_allocate's buffer: kzalloc returned it (false: NULL, or not allocated yet) */
+  buffer: boolean;
   /** pages allocated so far by system_heap_allocate */
   pages: number[];
   dmabuf: number;
@@ -153,10 +155,12 @@ export function blocks(p: Params): Record<string, K> {
     }),
 
     system_heap_allocate: (next) => ({
-      kzalloc: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'alloc_largest_available' : fail(k, -ENOMEM, 'error_file')) },
+      kzalloc: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? ((k.local.buffer = true), 'alloc_largest_available') : fail(k, -ENOMEM, 'error_file')) },
       alloc_largest_available: {
         fails: ['-ENOMEM'],
         run: (k, c) => {
+          // list_add_tail(&page->lru, &buffer->pages): a NULL buffer (kzalloc's failure not checked) oopses
+          if (!k.local.buffer) violation('null-pointer-dereference', 'system_heap_allocate adds a page to buffer->pages, but kzalloc returned NULL');
           const page = c === 'ok' ? alloc_page(k.world) : -1;
           if (page < 0) return fail(k, -ENOMEM, 'free_buffer');
           k.local.pages.push(page);
@@ -173,6 +177,8 @@ export function blocks(p: Params): Record<string, K> {
       },
       free_buffer: {
         run: (k) => {
+          // list_for_each_entry_safe(page, tmp_page, &buffer->pages, lru): of a NULL buffer, an oops
+          if (!k.local.buffer) violation('null-pointer-dereference', 'free_buffer walks buffer->pages, but kzalloc returned NULL');
           for (const page of k.local.pages) __free_pages(k.world, page);
           k.local.pages = [];
           return 'error_file';
@@ -247,7 +253,7 @@ export function dmaHeapIoctl(p: Params): Thread<KernelWorld> {
   const order = p.order.split(',');
   return thread<KernelWorld, Locals>({
     name: 'ioctl',
-    locals: { ret: 0, heap: -1, file: -1, fsize: 0, pages: [], dmabuf: -1, fd: -1, reserved: -1, isize: 0, copied: 0 },
+    locals: { ret: 0, heap: -1, file: -1, fsize: 0, buffer: false, pages: [], dmabuf: -1, fd: -1, reserved: -1, isize: 0, copied: 0 },
     steps: {
       dma_heap_ioctl: {
         run: (k) => {
