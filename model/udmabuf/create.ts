@@ -110,7 +110,7 @@
 // intermediate v7 5/7 (udmabuf_pin_folios still calling add_to_unpin_list: the same leak as
 // unpin-list); F_SEAL_EXEC implying F_SEAL_WRITE without waiting for pins.
 
-import { defineModel, DONE, sequence, thread, type Block, type Step, type Thread } from '../../src/index.ts';
+import { defineModel, DONE, sequence, thread, violation, type Block, type Step, type Thread } from '../../src/index.ts';
 import { dma_buf_put } from '../kernel/dma-buf.ts';
 import { EBADF, EBADFD, EINVAL, ENOMEM } from '../kernel/errno.ts';
 import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
@@ -250,6 +250,8 @@ interface Locals extends FdLocals {
   fd: number;
   /** an fd number reserved by get_unused_fd_flags and not yet installed */
   reserved: number;
+  /** the array (or the copied list) an allocation returned NULL for, '' while none did */
+  nullArray: string;
 }
 
 /** The buffer pages an item gets from its pinned folios: the first from pgoff, then whole folios, pgcnt in all. */
@@ -400,15 +402,21 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
   const who = 'ioctl';
   const pglimit = (p.sizeLimitMb * 1024 * 1024) / PAGE_SIZE;
   const call = items.length === 1 ? 'UDMABUF_CREATE' : 'UDMABUF_CREATE_LIST';
-  const chain = sequence(p.order.split(','), blocks(p), 'return');
-  const first = Object.keys(chain)[0]!;
+  const built = sequence(p.order.split(','), blocks(p), 'return');
+  const first = Object.keys(built)[0]!;
 
-  const alloc = (next: string): S => ({ fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? next : fail(k, -ENOMEM, 'err')) });
+  const alloc = (name: string, next: string): S => ({ fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? next : ((k.local.nullArray = name), fail(k, -ENOMEM, 'err'))) });
+  // the arrays are first written by the step after them (and the list by check_items): a NULL
+  // one there is an allocation failure nobody checked, an oops
+  const deref = (k: { local: Locals }, what: string) => {
+    if (k.local.nullArray !== '') violation('null-pointer-dereference', `${what} uses ${k.local.nullArray}, but its allocation returned NULL`);
+  };
+  const chain: Record<string, S> = { ...built, [first]: { ...built[first]!, run: (k, c) => (deref(k, first), built[first]!.run(k, c)) } };
 
   // 5. the arrays allocated before the items are pinned, per design
   const arrays = UDMABUF_DESIGNS[design].arrays;
   const arraySteps: Record<string, S> = {};
-  arrays.forEach((name, i) => (arraySteps[name] = alloc(arrays[i + 1] ?? first)));
+  arrays.forEach((name, i) => (arraySteps[name] = alloc(name, arrays[i + 1] ?? first)));
 
   const steps: Record<string, S> = {
     udmabuf_ioctl: {
@@ -423,6 +431,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
       fails: ['-ENOMEM'],
       run: (k, c) => {
         if (items.length > p.listLimit) return fail(k, -EINVAL, 'return');
+        if (c !== 'ok') k.local.nullArray = 'list';
         return c === 'ok' ? 'kzalloc' : fail(k, -ENOMEM, 'return');
       },
     },
@@ -436,6 +445,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
     },
     check_items: {
       run: (k) => {
+        deref(k, 'check_items');
         let pgcnt = 0;
         for (const it of items) {
           if (it.offset % PAGE_SIZE !== 0 || it.size % PAGE_SIZE !== 0) return fail(k, -EINVAL, 'kfree_ubuf');
@@ -490,7 +500,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
 
   return thread<UdmabufWorld, Locals>({
     name: who,
-    locals: { ret: 0, dev: -1, ubuf: -1, i: 0, memfd: -1, locked: false, pinned: [], pgoff: 0, k: 0, nrFolios: 0, dmabuf: -1, fd: -1, reserved: -1 },
+    locals: { ret: 0, dev: -1, ubuf: -1, i: 0, memfd: -1, locked: false, pinned: [], pgoff: 0, k: 0, nrFolios: 0, dmabuf: -1, fd: -1, reserved: -1, nullArray: '' },
     steps,
   });
 }
