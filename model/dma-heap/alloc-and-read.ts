@@ -122,6 +122,29 @@ interface Locals extends FdLocals {
 
 type K = Block<KernelWorld, Locals>;
 
+const COPY_RESERVED = 'copy_to_user of a reserved number: the fd is installed only by fd_install, last; an error after the copy puts the number back and the ioctl returns the error, so userspace never uses the number';
+
+/** Mutants of this path that survive `kmc mutate` and are harmless, with why (alloc-and-read and async-read's sync heap share them). */
+export const HARMLESS: Record<string, string> = {
+  'noop:fd-guesser/munmap:vm_munmap': 'userspace may keep its mapping: the file reference the vma holds is counted by leak, and nothing obliges the guesser to unmap',
+  'goto:ioctl/kzalloc:-ENOMEM:error_put': 'error_put with no dma-buf yet puts nothing (upstream dma_buf_put(NULL) is WARN_ON and return) and falls through to error_file: the same cleanup',
+  'swap:ioctl/dma_buf_fd:deinit_dma_heap_file': 'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and the buffer is fully read before either',
+  'order:posted:deinit_dma_heap_file:dma_buf_fd': 'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and the buffer is fully read before either',
+  'swap:ioctl/deinit_dma_heap_file:copy_to_user': 'copy_to_user writes the installed fd number out; the fput of the source file is independent of it',
+  'order:posted:copy_to_user:deinit_dma_heap_file': 'copy_to_user writes the installed fd number out; the fput of the source file is independent of it',
+  'swap:ioctl/copy_to_user:return': 'return is fdput of the heap fd: the copy of the fd number out needs nothing of it',
+  'swap:ioctl/error_put:error_file': 'dma_buf_put and the fput of the source file drop references to different objects: either order frees the same',
+  'swap:ioctl/error_put:error_file@reserve-fd': 'dma_buf_put and the fput of the source file drop references to different objects: either order frees the same',
+  'swap:ioctl/error_file:return': 'the fput of the source file and the fdput of the heap fd drop independent references, both before the ioctl returns',
+  'swap:ioctl/error_file:put_unused_fd': 'put_unused_fd gives back a number never installed; the fput of the source file is independent of it',
+  'swap:ioctl/dma_heap_ioctl:init_dma_heap_file': 'made where no closer runs (with one, fdget of the heap fd can fail and the swap is not made): fdget of the heap fd and fget of the source file are independent',
+  'order:reserve-fd:init_dma_heap_file:get_unused_fd_flags': 'reserving the fd number before or after fget of the source file: independent, and the number is put back on every error',
+  'order:reserve-fd:copy_to_user:init_dma_heap_file': COPY_RESERVED,
+  'order:reserve-fd:copy_to_user:system_heap_allocate': COPY_RESERVED,
+  'order:reserve-fd:copy_to_user:dma_heap_read_file_sync': COPY_RESERVED,
+  'order:reserve-fd:copy_to_user:deinit_dma_heap_file': COPY_RESERVED,
+};
+
 /**
  * The error label for a failure at a point the order chose: undo whatever the blocks before
  * it did, as the C labels fall through (error_put -> error_file -> put_unused_fd).
@@ -339,6 +362,8 @@ export const allocAndRead = defineModel({
       ['get_unused_fd_flags', 'copy_to_user'],
     ],
   },
+  // kmc mutate: the surviving mutants that change nothing a user or the kernel can tell
+  harmless: HARMLESS,
   variants: {
     posted: { description: 'as posted: read, then dma_buf_fd', expect: 'holds' },
     'fd-before-read': {

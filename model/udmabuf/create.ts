@@ -468,6 +468,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
     },
     err: {
       run: (k) => {
+        k.local.nullArray = ''; // the error path kvfree()s the arrays: kvfree(NULL) is a no-op, the pointer dead
         UDMABUF_DESIGNS[design].unpin_all(k.world, k.local.ubuf, k.local.nrFolios);
         return 'kfree_ubuf';
       },
@@ -483,6 +484,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
       run: (k) => {
         const w = k.world;
         const l = k.local;
+        l.nullArray = ''; // memdup_user's NULL list, dead once the ioctl returns
         const ret = l.ret < 0 ? l.ret : l.fd;
         l.ret = ret;
         w.returned.push({ thread: who, call, ret, files: l.dmabuf >= 0 ? [w.dmabufs[l.dmabuf]!.file] : [] });
@@ -507,6 +509,17 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
 
 /** Upstream before Jann Horn's fixes, per fix. */
 const UNFIXED = { sealLock: false, denyFutureWrite: false, putOnFdError: false };
+
+const KEEPS_MAPPING = 'userspace may keep its mapping: the file reference the vma holds is counted by leak, and nothing obliges the writer to unmap';
+const STORE_AFTER_MUNMAP = "userspace: a store after its own munmap faults (SIGSEGV) in the writer and reaches no kernel object; the writers' stores are only what a user can do";
+
+/** Mutants of this path that survive `kmc mutate` and are harmless, with why. */
+const HARMLESS: Record<string, string> = {
+  'noop:udmabuf-writer/munmap:vm_munmap': KEEPS_MAPPING,
+  'noop:memfd-writer0/munmap:vm_munmap': KEEPS_MAPPING,
+  'swap:udmabuf-writer/write:munmap': STORE_AFTER_MUNMAP,
+  'swap:memfd-writer0/write:munmap': STORE_AFTER_MUNMAP,
+};
 
 export const udmabufCreateModel = defineModel({
   name: 'udmabuf/create',
@@ -579,6 +592,8 @@ export const udmabufCreateModel = defineModel({
       ['get_unused_fd_flags', 'fd_install'], // the fd number installed is the one reserved
     ],
   },
+  // kmc mutate: the surviving mutants that change nothing a user or the kernel can tell
+  harmless: HARMLESS,
   variants: {
     'unpin-list': {
       description: 'v6.10/v6.11: a udmabuf_folio node per folio after the pin, no seal lock, goto err on dma_buf_fd failure',
