@@ -517,8 +517,8 @@ const STORE_AFTER_MUNMAP = "userspace: a store after its own munmap faults (SIGS
 const HARMLESS: Record<string, string> = {
   'noop:udmabuf-writer/munmap:vm_munmap': KEEPS_MAPPING,
   'noop:memfd-writer0/munmap:vm_munmap': KEEPS_MAPPING,
-  'swap:udmabuf-writer/write:munmap': STORE_AFTER_MUNMAP,
-  'swap:memfd-writer0/write:munmap': STORE_AFTER_MUNMAP,
+  'swap:udmabuf-writer/write:munmap>done': STORE_AFTER_MUNMAP,
+  'swap:memfd-writer0/write:munmap>done': STORE_AFTER_MUNMAP,
 };
 
 export const udmabufCreateModel = defineModel({

@@ -20,7 +20,7 @@
 // A mutant is checked against the variants it applies to: those whose run has its step,
 // call site or order.
 
-import { DONE, type Choice, type Model, type Plain, type StepContext } from '../core/model.ts';
+import { DONE, expectations, type Choice, type Model, type Plain, type StepContext } from '../core/model.ts';
 import { parseOrder, validateOrder } from '../explore/orderings.ts';
 import { mapSteps, showStep, stepKey, type CallHooks } from './instrument.ts';
 import { onlySuccessor, type VariantProfile } from './profile.ts';
@@ -40,7 +40,10 @@ export type Mutation =
   | { operator: 'order'; variant: string; param: string; order: readonly string[]; moved: string; before: string };
 
 export interface Mutant {
-  /** stable name, for `harmless` declarations: `noop:release_udmabuf:unpin_folio` */
+  /**
+   * stable name, for `harmless` declarations, the same whichever variants a run checks:
+   * `noop:release_udmabuf:unpin_folio`, `swap:ioctl/error_put:error_file>return`
+   */
   id: string;
   mutation: Mutation;
   /** the mistake in C terms: "release_udmabuf: unpin_folio() removed" */
@@ -91,7 +94,7 @@ export function generateMutants(model: Model, profiles: readonly VariantProfile[
         for (const [key, s] of p.steps) {
           if (s.ok.size !== 1) continue;
           const next = [...s.ok][0]!;
-          for (const fault of s.faults.keys()) add(v, `fault:${key}:${fault}`, { operator, step: key, fault, next }, `${showStep(key)}: ${fault} not checked (goes on to ${label(next)})`);
+          for (const fault of s.faults.keys()) add(v, `fault:${key}:${fault}>${next}`, { operator, step: key, fault, next }, `${showStep(key)}: ${fault} not checked (goes on to ${label(next)})`);
         }
       }
       if (operator === 'goto') {
@@ -114,7 +117,7 @@ export function generateMutants(model: Model, profiles: readonly VariantProfile[
           const bKey = stepKey(s.program, b);
           const c = onlySuccessor(p, bKey);
           if (c === undefined || c === s.label || c === b) continue;
-          add(v, `swap:${key}:${b}`, { operator, first: key, second: bKey, then: c }, `${s.program}: ${b} moved before ${s.label}`);
+          add(v, `swap:${key}:${b}>${c}`, { operator, first: key, second: bKey, then: c }, `${s.program}: ${b} moved before ${s.label}`);
         }
       }
       if (operator === 'order' && model.orderings !== undefined) {
@@ -142,8 +145,9 @@ export function generateMutants(model: Model, profiles: readonly VariantProfile[
             const next = [...order.slice(0, i), moved, ...order.slice(i).filter((b) => b !== moved)];
             if (!valid(next)) continue;
             const what = i === j - 1 ? `${before} and ${moved} swapped` : `${moved} moved before ${before}`;
-            // one mutant per order: named after the first holding variant with the same order
-            const first = profiles.find((q) => orderOf(q.variant) === text)!.variant;
+            // one mutant per order: named after the model's first holding variant with the same
+            // order (whichever variants this run checks)
+            const first = Object.keys(model.variants).find((q) => expectations(model.variants[q]!.expect).every((e) => e === 'holds') && orderOf(q) === text)!;
             add(v, `order:${first}:${moved}:${before}`, { operator, variant: first, param: o.param, order: next, moved, before }, `${first}: ${what} (${next.join(',')})`);
           }
         }
