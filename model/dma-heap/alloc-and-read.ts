@@ -44,7 +44,7 @@
 // Properties: fd-exposes-unread-buffer, half-read-buffer-observed, fd-installed-on-error,
 // use-after-free, double-free, leak (properties/).
 //
-// States at the default parameters (kmc check --strategy bfs): posted 498 distinct states, 1807 transitions (1365 with sleep sets), depth 22.
+// States at the default parameters (kmc check --strategy bfs): posted 522 distinct states, 1895 transitions (1436 with sleep sets), depth 22.
 //
 //   o-direct-unaligned   as posted, reading an O_DIRECT file whose size is not page aligned:
 //                        init_dma_heap_file returns -EINVAL without fput(file) (leak).
