@@ -90,13 +90,13 @@ describe('kmc mutate over a user model', () => {
       'noop:mine_unlock:mine_check_owner': 'equivalent',
       'noop:incrementer/unlock:mine_stat': 'harmless',
       'guard:incrementer/lock': 'crashed',
-      'swap:incrementer/lock:load': 'killed',
-      'swap:incrementer/load:store': 'killed',
-      'swap:incrementer/store:unlock': 'killed',
+      'swap:incrementer/lock:load>store': 'killed',
+      'swap:incrementer/load:store>unlock': 'killed',
+      'swap:incrementer/store:unlock>done': 'killed',
     });
     const byId = Object.fromEntries(doc.mutants.map((m: { id: string }) => [m.id, m]));
     expect(byId['noop:incrementer/unlock:mine_unlock']).toMatchObject({ property: 'deadlock', variant: 'locked', description: 'incrementer unlock: mine_unlock() removed' });
-    expect(byId['swap:incrementer/load:store']).toMatchObject({ property: 'no-lost-update', description: 'incrementer: store moved before load' });
+    expect(byId['swap:incrementer/load:store>unlock']).toMatchObject({ property: 'no-lost-update', description: 'incrementer: store moved before load' });
     expect(byId['noop:incrementer/lock:mine_lock'].message).toMatch(/step unlock: not the owner/);
     expect(byId['guard:incrementer/lock'].message).toMatch(/lock taken while held/);
     expect(byId['noop:incrementer/unlock:mine_stat'].message).toBe('statistics only: nothing reads w.checks');
@@ -119,7 +119,7 @@ describe('kmc mutate over a user model', () => {
 
   it('--operators swap leaves out the rest; an unknown operator, a bad score, no model: bad input (exit 2)', async () => {
     const r = await kmc(dir, 'mutate', './m.ts', '--operators', 'swap', '--json');
-    expect(JSON.parse(r.out).mutants.map((m: { id: string }) => m.id)).toEqual(['swap:incrementer/lock:load', 'swap:incrementer/load:store', 'swap:incrementer/store:unlock']);
+    expect(JSON.parse(r.out).mutants.map((m: { id: string }) => m.id)).toEqual(['swap:incrementer/lock:load>store', 'swap:incrementer/load:store>unlock', 'swap:incrementer/store:unlock>done']);
     const bad = await kmc(dir, 'mutate', './m.ts', '--operators', 'swop');
     expect([bad.code, bad.err]).toEqual([2, "kmc: mutate: unknown operator 'swop' (did you mean 'swap'?) (operators: noop, guard, fault, goto, swap, order)\n"]);
     expect((await kmc(dir, 'mutate', './m.ts', '--min-score', '101')).code).toBe(2);
