@@ -8,6 +8,7 @@ export { violation, ModelError } from './core/violation.ts';
 export type { Violation } from './core/violation.ts';
 export { compile } from './core/system.ts';
 export { sequence } from './core/sequence.ts';
+export { helper, helperNames, wrapHelper, restoreHelpers } from './core/helpers.ts';
 export type { Block } from './core/sequence.ts';
 export type { TransitionSystem, Transition, TransitionLabel, Applied, Fingerprints } from './core/system.ts';
 export { normalizeSource, fingerprintOf } from './core/fingerprint.ts';

@@ -44,7 +44,7 @@
 // Properties: fd-exposes-unread-buffer, half-read-buffer-observed, fd-installed-on-error,
 // use-after-free, double-free, leak (properties/).
 //
-// States at the default parameters (kmc check --strategy bfs): posted 498 distinct states, 1807 transitions (1365 with sleep sets), depth 22.
+// States at the default parameters (kmc check --strategy bfs): posted 522 distinct states, 1895 transitions (1436 with sleep sets), depth 22.
 //
 //   o-direct-unaligned   as posted, reading an O_DIRECT file whose size is not page aligned:
 //                        init_dma_heap_file returns -EINVAL without fput(file) (leak).
@@ -54,7 +54,7 @@
 // fatal_signal_pending() check, and dma_resv locking around dma_buf_vmap.
 
 import { deinitDmaHeapFileBlock, DMA_HEAP_FOPS, dma_heap_ioctl_return } from './ioctl.ts';
-import { defineModel, DONE, sequence, thread, type Block, type Thread } from '../../src/index.ts';
+import { defineModel, DONE, sequence, thread, violation, type Block, type Thread } from '../../src/index.ts';
 import { dma_buf_put, dma_buf_vmap, dma_buf_vunmap } from '../kernel/dma-buf.ts';
 import { system_heap_dma_buf_export, write_buffer_page } from '../kernel/system-heap.ts';
 import { EBADF, EFAULT, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
@@ -110,6 +110,8 @@ interface Locals extends FdLocals {
   file: number;
   /** heap_file.fsize, in pages */
   fsize: number;
+  /** system_heap_allocate's buffer: kzalloc returned it (false: NULL, or not allocated yet) */
+  buffer: boolean;
   /** pages allocated so far by system_heap_allocate */
   pages: number[];
   dmabuf: number;
@@ -119,6 +121,29 @@ interface Locals extends FdLocals {
 }
 
 type K = Block<KernelWorld, Locals>;
+
+const COPY_RESERVED = 'copy_to_user of a reserved number: the fd is installed only by fd_install, last; an error after the copy puts the number back and the ioctl returns the error, so userspace never uses the number';
+
+/** Mutants of this path that survive `kmc mutate` and are harmless, with why (alloc-and-read and async-read's sync heap share them). */
+export const HARMLESS: Record<string, string> = {
+  'noop:fd-guesser/munmap:vm_munmap': 'userspace may keep its mapping: the file reference the vma holds is counted by leak, and nothing obliges the guesser to unmap',
+  'goto:ioctl/kzalloc:-ENOMEM:error_put': 'error_put with no dma-buf yet puts nothing (upstream dma_buf_put(NULL) is WARN_ON and return) and falls through to error_file: the same cleanup',
+  'swap:ioctl/dma_buf_fd:deinit_dma_heap_file>copy_to_user': 'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and the buffer is fully read before either',
+  'order:posted:deinit_dma_heap_file:dma_buf_fd': 'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and the buffer is fully read before either',
+  'swap:ioctl/deinit_dma_heap_file:copy_to_user>return': 'copy_to_user writes the installed fd number out; the fput of the source file is independent of it',
+  'order:posted:copy_to_user:deinit_dma_heap_file': 'copy_to_user writes the installed fd number out; the fput of the source file is independent of it',
+  'swap:ioctl/copy_to_user:return>done': 'return is fdput of the heap fd: the copy of the fd number out needs nothing of it',
+  'swap:ioctl/error_put:error_file>return': 'dma_buf_put and the fput of the source file drop references to different objects: either order frees the same',
+  'swap:ioctl/error_put:error_file>put_unused_fd': 'dma_buf_put and the fput of the source file drop references to different objects: either order frees the same',
+  'swap:ioctl/error_file:return>done': 'the fput of the source file and the fdput of the heap fd drop independent references, both before the ioctl returns',
+  'swap:ioctl/error_file:put_unused_fd>return': 'put_unused_fd gives back a number never installed; the fput of the source file is independent of it',
+  'swap:ioctl/dma_heap_ioctl:init_dma_heap_file>kzalloc': 'made where no closer runs (with one, fdget of the heap fd can fail and the swap is not made): fdget of the heap fd and fget of the source file are independent',
+  'order:reserve-fd:init_dma_heap_file:get_unused_fd_flags': 'reserving the fd number before or after fget of the source file: independent, and the number is put back on every error',
+  'order:reserve-fd:copy_to_user:init_dma_heap_file': COPY_RESERVED,
+  'order:reserve-fd:copy_to_user:system_heap_allocate': COPY_RESERVED,
+  'order:reserve-fd:copy_to_user:dma_heap_read_file_sync': COPY_RESERVED,
+  'order:reserve-fd:copy_to_user:deinit_dma_heap_file': COPY_RESERVED,
+};
 
 /**
  * The error label for a failure at a point the order chose: undo whatever the blocks before
@@ -153,10 +178,12 @@ export function blocks(p: Params): Record<string, K> {
     }),
 
     system_heap_allocate: (next) => ({
-      kzalloc: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'alloc_largest_available' : fail(k, -ENOMEM, 'error_file')) },
+      kzalloc: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? ((k.local.buffer = true), 'alloc_largest_available') : fail(k, -ENOMEM, 'error_file')) },
       alloc_largest_available: {
         fails: ['-ENOMEM'],
         run: (k, c) => {
+          // list_add_tail(&page->lru, &buffer->pages): a NULL buffer (kzalloc's failure not checked) oopses
+          if (!k.local.buffer) violation('null-pointer-dereference', 'system_heap_allocate adds a page to buffer->pages, but kzalloc returned NULL');
           const page = c === 'ok' ? alloc_page(k.world) : -1;
           if (page < 0) return fail(k, -ENOMEM, 'free_buffer');
           k.local.pages.push(page);
@@ -173,6 +200,8 @@ export function blocks(p: Params): Record<string, K> {
       },
       free_buffer: {
         run: (k) => {
+          // list_for_each_entry_safe(page, tmp_page, &buffer->pages, lru): of a NULL buffer, an oops
+          if (!k.local.buffer) violation('null-pointer-dereference', 'free_buffer walks buffer->pages, but kzalloc returned NULL');
           for (const page of k.local.pages) __free_pages(k.world, page);
           k.local.pages = [];
           return 'error_file';
@@ -204,6 +233,9 @@ export function blocks(p: Params): Record<string, K> {
         fails: ['-EIO'],
         run: (k, c) => {
           if (c !== 'ok') return fail(k, -EIO, 'allow_write_access');
+          // vfs_read stops at the i_size of now: a truncate since kernel_read_file (write
+          // access not denied) gives bytes == 0, and the loop breaks short of i_size
+          if (k.local.copied >= i_size_read(k.world, k.world.files[k.local.file]!.inode)) return 'allow_write_access';
           write_buffer_page(k.world, k.local.dmabuf, k.local.copied, k.local.copied);
           k.local.copied += 1;
           return k.local.copied < Math.min(k.local.pages.length, k.local.isize) ? 'kernel_read' : 'allow_write_access';
@@ -244,7 +276,7 @@ export function dmaHeapIoctl(p: Params): Thread<KernelWorld> {
   const order = p.order.split(',');
   return thread<KernelWorld, Locals>({
     name: 'ioctl',
-    locals: { ret: 0, heap: -1, file: -1, fsize: 0, pages: [], dmabuf: -1, fd: -1, reserved: -1, isize: 0, copied: 0 },
+    locals: { ret: 0, heap: -1, file: -1, fsize: 0, buffer: false, pages: [], dmabuf: -1, fd: -1, reserved: -1, isize: 0, copied: 0 },
     steps: {
       dma_heap_ioctl: {
         run: (k) => {
@@ -347,6 +379,8 @@ export const allocAndRead = defineModel({
       },
     },
   },
+  // kmc mutate: the surviving mutants that change nothing a user or the kernel can tell
+  harmless: HARMLESS,
   variants: {
     posted: { description: 'as posted: read, then dma_buf_fd', expect: 'holds' },
     'fd-before-read': {
@@ -367,6 +401,11 @@ export const allocAndRead = defineModel({
     'reserve-fd': {
       description: 'get_unused_fd_flags first, fd_install after copy_to_user',
       params: { order: RESERVE_FD, copyToUserFaults: true },
+      expect: 'holds',
+    },
+    'posted-racers': {
+      description: 'as posted, raced by a truncater and an fd-table filler instead of the guesser and closer: a real -EMFILE from dma_buf_fd, a truncate refused while the read denies writes',
+      params: { guessers: 0, closers: 0, truncaters: 1, fillers: 1 },
       expect: 'holds',
     },
   },

@@ -112,7 +112,7 @@ import { fdCloser } from '../userspace/fd-closer.ts';
 import { fdFiller } from '../userspace/fd-filler.ts';
 import { fdGuesser } from '../userspace/fd-guesser.ts';
 import { truncater } from '../userspace/truncater.ts';
-import { dmaHeapIoctl, params as syncParams, POSTED } from './alloc-and-read.ts';
+import { dmaHeapIoctl, HARMLESS as SYNC_HARMLESS, params as syncParams, POSTED } from './alloc-and-read.ts';
 import { fdExposesUnreadBuffer, fdInstalledOnError, halfReadBufferObserved } from '../../properties/fd-exposure.ts';
 import { danglingReference, memorySafetyBugs } from '../../properties/memory-safety.ts';
 import { noLeak } from '../../properties/leak.ts';
@@ -507,8 +507,9 @@ function heapFworkThread(p: Params, name: string): Thread<AsyncWorld> {
             l.err = -EIO;
             return 'allow_write_access';
           }
-          // bytes == 0 (EOF, or the injected short read): break
-          if (c === 'short' || l.pos >= l.isize) return 'allow_write_access';
+          // bytes == 0 (EOF, or the injected short read): break. vfs_read stops at the
+          // i_size of now, so a truncate since kernel_read_file (write access not denied) shows
+          if (c === 'short' || l.pos >= l.isize || l.pos >= i_size_read(w, w.files[f.file]!.inode)) return 'allow_write_access';
           write_vmap_page(w, f.vmap, l.copied, l.pos);
           l.copied += 1;
           l.pos += 1;
@@ -558,6 +559,22 @@ function syncIoctl(p: Params): Thread<AsyncWorld> {
 }
 
 const FIXED = { gatherFreesPage: true, checkShortRead: true } as const;
+
+/** Mutants of this path that survive `kmc mutate` and are harmless, with why. */
+const HARMLESS: Record<string, string> = {
+  'noop:fd-guesser/munmap:vm_munmap': SYNC_HARMLESS['noop:fd-guesser/munmap:vm_munmap']!,
+  'goto:ioctl/kzalloc:-ENOMEM:error_put': SYNC_HARMLESS['goto:ioctl/kzalloc:-ENOMEM:error_put']!,
+  'swap:ioctl/dma_buf_fd:deinit_dma_heap_file>return': 'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and every read has been waited for before either',
+  'swap:ioctl/dma_buf_fd:deinit_dma_heap_file>copy_to_user': SYNC_HARMLESS['swap:ioctl/dma_buf_fd:deinit_dma_heap_file>copy_to_user']!,
+  'order:fixed:deinit_dma_heap_file:dma_buf_fd': 'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and every read has been waited for before either',
+  'swap:ioctl/deinit_dma_heap_file:copy_to_user>return': SYNC_HARMLESS['swap:ioctl/deinit_dma_heap_file:copy_to_user>return']!,
+  'swap:ioctl/copy_to_user:return>done': SYNC_HARMLESS['swap:ioctl/copy_to_user:return>done']!,
+  'swap:ioctl/error_file:return>done': SYNC_HARMLESS['swap:ioctl/error_file:return>done']!,
+  'swap:ioctl/dma_heap_ioctl:init_dma_heap_file>dma_heap_declare_file_read': SYNC_HARMLESS['swap:ioctl/dma_heap_ioctl:init_dma_heap_file>kzalloc']!,
+  'goto:ioctl/alloc_largest_available:-ENOMEM:free_pages': "before sg_alloc_table the kzalloc'd sg table is empty: free_pages frees none of its pages, waits for the reads in flight and falls through to free_buffer",
+  'goto:ioctl/init_file_work:-ENOMEM:free_pages': "before sg_alloc_table the kzalloc'd sg table is empty: free_pages frees none of its pages, waits for the reads in flight and falls through to free_buffer",
+  'order:fixed:dma_heap_end_file_read:dma_buf_export': 'exporting is not publishing: the fd is installed by dma_buf_fd after the wait either way, and a failed read after the export puts the dma-buf',
+};
 
 export const asyncRead = defineModel<AsyncWorld, Params>({
   name: 'dma-heap/async-read',
@@ -639,6 +656,8 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
       },
     },
   },
+  // kmc mutate: the surviving mutants that change nothing a user or the kernel can tell
+  harmless: HARMLESS,
   variants: {
     posted: {
       description: 'as posted: every read waited for, then dma_buf_fd (with the leak of §9.5 and the unnoticed short read of §9.9)',
@@ -671,6 +690,11 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
       expect: 'holds',
     },
     sync: { description: 'the heap without allocate_async_read: allocate, then read (patch 1)', params: { async: false }, expect: 'holds' },
+    'fixed-racers': {
+      description: 'fixed, raced by a truncater and an fd-table filler instead of the guesser and closer: a real -EMFILE from dma_buf_fd, a truncate refused while a read denies writes',
+      params: { ...FIXED, guessers: 0, closers: 0, truncaters: 1, fillers: 1 },
+      expect: 'holds',
+    },
   },
 });
 

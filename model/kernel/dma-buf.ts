@@ -73,6 +73,7 @@ export const dma_buf_vmap = helper('dma_buf_vmap', function dma_buf_vmap(w: Kern
 
 export const dma_buf_vunmap = helper('dma_buf_vunmap', function dma_buf_vunmap(w: KernelWorld, dmabuf: number): void {
   assertDmaBufLive(w, dmabuf, 'dma_buf_vunmap');
+  if (w.dmabufs[dmabuf]!.vmaps === 0) violation('double-free', `dma_buf_vunmap of dmabuf${dmabuf}, which is not vmapped (BUG_ON(dmabuf->vmapping_counter == 0))`);
   w.dmabufs[dmabuf]!.vmaps -= 1;
 });
 

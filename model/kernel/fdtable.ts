@@ -4,6 +4,7 @@
 // 0 unless a model forks.
 
 import { fput } from './file.ts';
+import { ModelError } from '../../src/index.ts';
 import { EBADF, EMFILE } from './errno.ts';
 import { fdtableOf, type KernelWorld } from './world.ts';
 import { helper } from './helpers.ts';
@@ -17,13 +18,24 @@ export const get_unused_fd_flags = helper('get_unused_fd_flags', function get_un
   return fd;
 });
 
+/**
+ * The table, for a kernel call on fd number `fd`: a number outside it (fd_install of an
+ * unchecked -EMFILE writes fd[-24]) is memory corruption the model cannot go on from, so
+ * it is a model error, never a silent write beside the table.
+ */
+function slotOf(w: KernelWorld, fd: number, pid: number, call: string) {
+  const t = fdtableOf(w, pid);
+  if (!Number.isInteger(fd) || fd < 0 || fd >= t.fd.length) throw new ModelError(`${call}(${fd}): fd out of the table (0..${t.fd.length - 1}): an unchecked error return?`);
+  return t;
+}
+
 export const put_unused_fd = helper('put_unused_fd', function put_unused_fd(w: KernelWorld, fd: number, pid = 0): void {
-  fdtableOf(w, pid).reserved[fd] = false;
+  slotOf(w, fd, pid, 'put_unused_fd').reserved[fd] = false;
 });
 
 /** Publish a reserved fd: the caller's file reference now belongs to the table. Cannot fail. */
 export const fd_install = helper('fd_install', function fd_install(w: KernelWorld, fd: number, file: number, pid = 0): void {
-  const t = fdtableOf(w, pid);
+  const t = slotOf(w, fd, pid, 'fd_install');
   t.reserved[fd] = false;
   t.fd[fd] = file;
 });

@@ -1,48 +1,8 @@
 // The kernel helpers, callable through one table: every helper a kernel file exports
-// (fput, fd_install, memfd_pin_folios, ...) is registered here by its name and exported as
-// a function that calls whatever the table holds. So a tool (kmc mutate) can replace a
-// helper everywhere it is called, in model files, racers, properties and other helpers,
-// without editing them: make it a no-op, count its calls, inject a fault. Models keep
-// importing and calling the helpers by name, as C calls kernel functions.
-//
-// The table is module state, like the ops registries: a wrapper changes what every model
-// loaded in this process sees until it is restored.
+// (fput, fd_install, memfd_pin_folios, ...) is registered by its name in the engine's
+// registry of named functions (src/core/helpers.ts) and exported as a function that calls
+// whatever the table holds. So a tool (kmc mutate) can replace a helper everywhere it is
+// called, in model files, racers, properties and other helpers, without editing them.
+// Models keep importing and calling the helpers by name, as C calls kernel functions.
 
-type AnyFunction = (...args: any[]) => any;
-
-const table: Record<string, AnyFunction> = {};
-const originals: Record<string, AnyFunction> = {};
-
-/** Register `f` under `name` and return the function models call: it dispatches through the table. */
-export function helper<F extends AnyFunction>(name: string, f: F): F {
-  if (originals[name]) throw new Error(`kernel helper '${name}' defined twice`);
-  table[name] = f;
-  originals[name] = f;
-  if (f.length > 8) throw new Error(`kernel helper '${name}' takes ${f.length} arguments, the table passes 8`);
-  // fixed arity, no rest array: helpers run in every step of every state explored (an
-  // argument not given arrives as undefined, which takes the parameter's default)
-  const call = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown, h?: unknown, i?: unknown) => table[name]!(a, b, c, d, e, g, h, i);
-  Object.defineProperty(call, 'name', { value: name });
-  return call as unknown as F;
-}
-
-/** The names of every kernel helper, sorted. */
-export function kernelHelpers(): string[] {
-  return Object.keys(originals).sort();
-}
-
-/**
- * Replace helper `name` by `wrap(original)` (the original stays callable from the wrapper);
- * returns the function that restores it.
- */
-export function wrapHelper(name: string, wrap: (original: AnyFunction) => AnyFunction): () => void {
-  const original = originals[name];
-  if (!original) throw new Error(`no kernel helper '${name}' (known: ${kernelHelpers().join(', ')})`);
-  table[name] = wrap(original);
-  return () => void (table[name] = original);
-}
-
-/** Put every helper back as defined. */
-export function restoreHelpers(): void {
-  for (const [name, f] of Object.entries(originals)) table[name] = f;
-}
+export { helper, wrapHelper, restoreHelpers, helperNames as kernelHelpers } from '../../src/index.ts';

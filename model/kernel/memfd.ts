@@ -122,7 +122,8 @@ export const memfd_create = helper('memfd_create', function memfd_create(w: Memf
     }
     index += Math.max(pages, 1);
   }
-  w.memfds.push({ name, inode, seals, i_mmap_writable: 0, i_rwsem: initRwsem(`${name}->i_rwsem`), cache });
+  // F_ADD_SEALS of F_SEAL_WRITE takes mapping_deny_writable() for good
+  w.memfds.push({ name, inode, seals, i_mmap_writable: seals & F_SEAL_WRITE ? -1 : 0, i_rwsem: initRwsem(`${name}->i_rwsem`), cache });
   return allocFile(w, { name, f_op: SHMEM_FILE_OPERATIONS, inode });
 });
 

@@ -60,8 +60,9 @@
 // the second begins in folio 1 again, which is therefore pinned twice.
 //
 // States at the default parameters (bfs with its partial-order and symmetry reductions):
-// pinned-folios 4,444, folio-array-fixed 4,276, both exhaustive; with a memfd writer, a
-// truncater and an fd-table filler added (and a hole in the memfd), 748,188 and 726,460.
+// pinned-folios 4,864, folio-array-fixed 4,528, both exhaustive (4,444 and 4,276 before the
+// failed allocations were remembered, issue 21); with a memfd writer, a truncater and an
+// fd-table filler added (and a hole in the memfd), 748,188 and 726,460 then.
 //
 // Variants and what kmc finds (bfs and random, seed 1; shortest counterexample lengths in the
 // README's udmabuf section; traces in traces/udmabuf.create.*):
@@ -110,7 +111,7 @@
 // intermediate v7 5/7 (udmabuf_pin_folios still calling add_to_unpin_list: the same leak as
 // unpin-list); F_SEAL_EXEC implying F_SEAL_WRITE without waiting for pins.
 
-import { defineModel, DONE, sequence, thread, type Block, type Step, type Thread } from '../../src/index.ts';
+import { defineModel, DONE, sequence, thread, violation, type Block, type Step, type Thread } from '../../src/index.ts';
 import { dma_buf_put } from '../kernel/dma-buf.ts';
 import { EBADF, EBADFD, EINVAL, ENOMEM } from '../kernel/errno.ts';
 import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
@@ -250,6 +251,8 @@ interface Locals extends FdLocals {
   fd: number;
   /** an fd number reserved by get_unused_fd_flags and not yet installed */
   reserved: number;
+  /** the array (or the copied list) an allocation returned NULL for, '' while none did */
+  nullArray: string;
 }
 
 /** The buffer pages an item gets from its pinned folios: the first from pgoff, then whole folios, pgcnt in all. */
@@ -400,15 +403,21 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
   const who = 'ioctl';
   const pglimit = (p.sizeLimitMb * 1024 * 1024) / PAGE_SIZE;
   const call = items.length === 1 ? 'UDMABUF_CREATE' : 'UDMABUF_CREATE_LIST';
-  const chain = sequence(p.order.split(','), blocks(p), 'return');
-  const first = Object.keys(chain)[0]!;
+  const built = sequence(p.order.split(','), blocks(p), 'return');
+  const first = Object.keys(built)[0]!;
 
-  const alloc = (next: string): S => ({ fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? next : fail(k, -ENOMEM, 'err')) });
+  const alloc = (name: string, next: string): S => ({ fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? next : ((k.local.nullArray = name), fail(k, -ENOMEM, 'err'))) });
+  // the arrays are first written by the step after them (and the list by check_items): a NULL
+  // one there is an allocation failure nobody checked, an oops
+  const deref = (k: { local: Locals }, what: string) => {
+    if (k.local.nullArray !== '') violation('null-pointer-dereference', `${what} uses ${k.local.nullArray}, but its allocation returned NULL`);
+  };
+  const chain: Record<string, S> = { ...built, [first]: { ...built[first]!, run: (k, c) => (deref(k, first), built[first]!.run(k, c)) } };
 
   // 5. the arrays allocated before the items are pinned, per design
   const arrays = UDMABUF_DESIGNS[design].arrays;
   const arraySteps: Record<string, S> = {};
-  arrays.forEach((name, i) => (arraySteps[name] = alloc(arrays[i + 1] ?? first)));
+  arrays.forEach((name, i) => (arraySteps[name] = alloc(name, arrays[i + 1] ?? first)));
 
   const steps: Record<string, S> = {
     udmabuf_ioctl: {
@@ -423,6 +432,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
       fails: ['-ENOMEM'],
       run: (k, c) => {
         if (items.length > p.listLimit) return fail(k, -EINVAL, 'return');
+        if (c !== 'ok') k.local.nullArray = 'list';
         return c === 'ok' ? 'kzalloc' : fail(k, -ENOMEM, 'return');
       },
     },
@@ -436,6 +446,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
     },
     check_items: {
       run: (k) => {
+        deref(k, 'check_items');
         let pgcnt = 0;
         for (const it of items) {
           if (it.offset % PAGE_SIZE !== 0 || it.size % PAGE_SIZE !== 0) return fail(k, -EINVAL, 'kfree_ubuf');
@@ -458,6 +469,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
     },
     err: {
       run: (k) => {
+        k.local.nullArray = ''; // the error path kvfree()s the arrays: kvfree(NULL) is a no-op, the pointer dead
         UDMABUF_DESIGNS[design].unpin_all(k.world, k.local.ubuf, k.local.nrFolios);
         return 'kfree_ubuf';
       },
@@ -473,6 +485,7 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
       run: (k) => {
         const w = k.world;
         const l = k.local;
+        l.nullArray = ''; // memdup_user's NULL list, dead once the ioctl returns
         const ret = l.ret < 0 ? l.ret : l.fd;
         l.ret = ret;
         w.returned.push({ thread: who, call, ret, files: l.dmabuf >= 0 ? [w.dmabufs[l.dmabuf]!.file] : [] });
@@ -490,13 +503,24 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
 
   return thread<UdmabufWorld, Locals>({
     name: who,
-    locals: { ret: 0, dev: -1, ubuf: -1, i: 0, memfd: -1, locked: false, pinned: [], pgoff: 0, k: 0, nrFolios: 0, dmabuf: -1, fd: -1, reserved: -1 },
+    locals: { ret: 0, dev: -1, ubuf: -1, i: 0, memfd: -1, locked: false, pinned: [], pgoff: 0, k: 0, nrFolios: 0, dmabuf: -1, fd: -1, reserved: -1, nullArray: '' },
     steps,
   });
 }
 
 /** Upstream before Jann Horn's fixes, per fix. */
 const UNFIXED = { sealLock: false, denyFutureWrite: false, putOnFdError: false };
+
+const KEEPS_MAPPING = 'userspace may keep its mapping: the file reference the vma holds is counted by leak, and nothing obliges the writer to unmap';
+const STORE_AFTER_MUNMAP = "userspace: a store after its own munmap faults (SIGSEGV) in the writer and reaches no kernel object; the writers' stores are only what a user can do";
+
+/** Mutants of this path that survive `kmc mutate` and are harmless, with why. */
+const HARMLESS: Record<string, string> = {
+  'noop:udmabuf-writer/munmap:vm_munmap': KEEPS_MAPPING,
+  'noop:memfd-writer0/munmap:vm_munmap': KEEPS_MAPPING,
+  'swap:udmabuf-writer/write:munmap>done': STORE_AFTER_MUNMAP,
+  'swap:memfd-writer0/write:munmap>done': STORE_AFTER_MUNMAP,
+};
 
 export const udmabufCreateModel = defineModel({
   name: 'udmabuf/create',
@@ -583,6 +607,8 @@ export const udmabufCreateModel = defineModel({
       },
     },
   },
+  // kmc mutate: the surviving mutants that change nothing a user or the kernel can tell
+  harmless: HARMLESS,
   variants: {
     'unpin-list': {
       description: 'v6.10/v6.11: a udmabuf_folio node per folio after the pin, no seal lock, goto err on dma_buf_fd failure',
@@ -627,6 +653,11 @@ export const udmabufCreateModel = defineModel({
       description: 'upstream without f49856f525ac: dma_buf_fd failure goes to err after the export',
       params: { putOnFdError: false },
       expect: { violates: ['ubuf-freed-before-release', 'leak'] },
+    },
+    'pinned-folios-racers': {
+      description: 'upstream today, raced by a writer through a shared mapping of the memfd and an fd-table filler instead of the udmabuf writer and closer: F_SEAL_WRITE refused while the memfd is mapped writable, a real -EMFILE from dma_buf_fd',
+      params: { udmabufWriters: 0, closers: 0, memfdWriters: 1, fillers: 1 },
+      expect: 'holds',
     },
   },
 });

@@ -12,12 +12,13 @@ import { stdio, type Io } from './io.ts';
 import { init } from './init.ts';
 import { list } from './list.ts';
 import { merge } from './merge.ts';
+import { mutateCommand } from './mutate.ts';
 import { orderings } from './orderings.ts';
 import { version } from './package.ts';
 import { openProject } from './project.ts';
 import { replay } from './replay.ts';
 
-export const COMMANDS: readonly Command[] = [init, list, check, merge, replay, orderings, cost];
+export const COMMANDS: readonly Command[] = [init, list, check, merge, replay, orderings, mutateCommand, cost];
 
 function usage(commands: readonly Command[]): string {
   const w = Math.max(...commands.map((c) => c.name.length));

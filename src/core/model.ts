@@ -206,6 +206,11 @@ export interface ModelDef<W, P extends Params> {
   deadlock?: boolean;
   /** The blocks `kmc orderings` may reorder, and the constraints that hold regardless. */
   orderings?: Orderings;
+  /**
+   * Mutants `kmc mutate` reports as surviving that the author judged harmless: mutant id
+   * (`noop:release_udmabuf:unpin_folio`) -> why. Printed beside the score, never hidden.
+   */
+  harmless?: Record<string, string>;
   /** Parameters `kmc cost` runs with by default (e.g. realistic sizes, no userspace racers). */
   costParams?: Partial<P>;
 }
