@@ -1,7 +1,11 @@
 // The system heap's dma-bufs (drivers/dma-buf/heaps/system_heap.c): a buffer of page
 // frames, freed by its release; CPU writes into it, and how much of its source file it holds.
 
-import { register_dma_buf_ops } from './dma-buf-ops.ts';
+import { register_dma_buf_ops, type BioVec, type RwFileRevision, type RwFileWorld } from './dma-buf-ops.ts';
+import { EBUSY } from './errno.ts';
+import { PAGE_SIZE } from './folio.ts';
+import { register_vm_operations, vmaOf } from './mm.ts';
+import { mutex_init } from './mutex.ts';
 import { __free_pages, assertPageLive } from './page.ts';
 import { dma_buf_export } from './dma-buf.ts';
 import { VM_DONTEXPAND, VM_PFNMAP, type KernelWorld, type SystemHeapBuffer } from './world.ts';
@@ -11,19 +15,77 @@ import { helper } from './helpers.ts';
  * system_heap_buf_ops: .release = system_heap_dma_buf_release (__free_pages on every page);
  * .mmap = system_heap_mmap: remap_pfn_range() of the buffer's pages from vm_pgoff on, which
  * makes the vma VM_PFNMAP (no struct page behind its ptes: get_user_pages, and so direct
- * I/O, fails on it; seed 001) and VM_DONTEXPAND.
+ * I/O, fails on it; seed 001) and VM_DONTEXPAND. attach/detach (list_add/list_del on
+ * buffer->attachments), vmap/vunmap (buffer->vmap_cnt) and begin/end_cpu_access run under
+ * buffer->lock (lock_of: the caller's step takes it); map_dma_buf and mmap take no lock.
+ * .rw_file is the copy_file_range series' (seed 002): see rwFile below.
  */
-export const SYSTEM_HEAP_BUF_OPS = register_dma_buf_ops('system_heap_buf_ops', {
+export const SYSTEM_HEAP_BUF_OPS = register_dma_buf_ops<KernelWorld>('system_heap_buf_ops', {
   release: (w, dmabuf) => {
     for (const page of heapBufferOf(w, dmabuf).pages) __free_pages(w, page);
   },
   mmap: (w, dmabuf, vma) => {
+    const b = heapBufferOf(w, dmabuf);
+    if (excludesMmap(w)) {
+      // the exclusive-incl-mmap design: no new mapping while rw_file holds the buffer; counted until munmap
+      b.mmap_cnt += 1;
+      vma.vm_ops = SYSTEM_HEAP_VM_OPS;
+      vma.vm_private_data = dmabuf;
+    }
     vma.vm_flags |= VM_PFNMAP | VM_DONTEXPAND;
-    const pages = heapBufferOf(w, dmabuf).pages;
-    for (let i = 0; i < vma.pages; i++) vma.ptes[i] = { page: pages[vma.vm_pgoff + i]! };
+    for (let i = 0; i < vma.pages; i++) vma.ptes[i] = { page: b.pages[vma.vm_pgoff + i]! };
     return 0;
   },
+  attach: (w, dmabuf) => (heapBufferOf(w, dmabuf).attachments.push(`attachment${heapBufferOf(w, dmabuf).attachments.length}`), 0),
+  detach: (w, dmabuf) => void heapBufferOf(w, dmabuf).attachments.pop(),
+  map_dma_buf: () => 0,
+  unmap_dma_buf: () => undefined,
+  vmap: (w, dmabuf) => ((heapBufferOf(w, dmabuf).vmap_cnt += 1), 0),
+  vunmap: (w, dmabuf) => void (heapBufferOf(w, dmabuf).vmap_cnt -= 1),
+  begin_cpu_access: () => 0,
+  end_cpu_access: () => 0,
+  lock_of: (w, dmabuf, op) => (op === 'mmap' && !excludesMmap(w) ? undefined : heapBufferOf(w, dmabuf).lock),
+  page_of: (w, dmabuf, pg) => ({ page: heapBufferOf(w, dmabuf).pages[pg]! }),
+  rw_file: {
+    // v2..v4: if (!list_empty(&buffer->attachments) || buffer->vmap_cnt) return -EBUSY;
+    check: (w, dmabuf) => {
+      const rev = revisionOf(w);
+      const b = heapBufferOf(w, dmabuf);
+      if (!rev.exclusive) return 0;
+      if (b.attachments.length > 0 || b.vmap_cnt > 0 || (rev.excludeMmap && b.mmap_cnt > 0)) return -EBUSY;
+      return 0;
+    },
+    // for_each_sg: the sg entries are the buffer's pages, each (page, PAGE_SIZE, offset 0)
+    bvec: (w, dmabuf, pos, count) => {
+      const v4 = revisionOf(w).sgWalk === 'v4';
+      const end = pos + count;
+      const bvec: BioVec[] = [];
+      let bv_end = 0;
+      let my_pos = pos;
+      for (const page of heapBufferOf(w, dmabuf).pages) {
+        const sg = { page, offset: 0, length: PAGE_SIZE };
+        const bv_beg = bv_end;
+        bv_end += v4 ? sg.offset + sg.length : sg.length; // v4 counts sg->offset into the buffer's range (latent: always 0 here)
+        if (bv_end <= my_pos) continue;
+        const bv_len = Math.min(bv_end, end) - (v4 ? Math.max(my_pos, bv_beg) : my_pos);
+        const bv_off = sg.offset + (v4 ? (my_pos > bv_beg ? my_pos - bv_beg : 0) : my_pos - bv_beg);
+        bvec.push({ page: { page: sg.page }, offset: bv_off, len: bv_len });
+        my_pos += bv_len;
+        if (my_pos >= end) break;
+      }
+      return bvec;
+    },
+  },
 });
+
+/** The exclusive-incl-mmap design's vm_ops: .close drops the mapping's count. */
+export const SYSTEM_HEAP_VM_OPS = register_vm_operations('system_heap_vm_ops', {
+  close: (w, pid, vma) => void (heapBufferOf(w, vmaOf(w, pid, vma).vm_private_data).mmap_cnt -= 1),
+});
+
+/** The series revision the kernel runs (a world without one runs none: the checks of v2). */
+const revisionOf = (w: KernelWorld): RwFileRevision => (w as Partial<RwFileWorld>).series ?? { exclusive: true, excludeMmap: false, udmabufMap: 'pages', sgWalk: 'v4' };
+const excludesMmap = (w: KernelWorld) => (w as Partial<RwFileWorld>).series?.excludeMmap === true;
 
 /** dmabuf->priv of a system heap dma-buf: its struct system_heap_buffer. */
 export const heapBufferOf = (w: KernelWorld, dmabuf: number): SystemHeapBuffer => w.heap_buffers[w.dmabufs[dmabuf]!.priv]!;
@@ -33,7 +95,7 @@ export const heapBufferOf = (w: KernelWorld, dmabuf: number): SystemHeapBuffer =
  * from, or -1) and dma_buf_export() with exp_info.ops = &system_heap_buf_ops, priv = buffer.
  */
 export const system_heap_dma_buf_export = helper('system_heap_dma_buf_export', function system_heap_dma_buf_export(w: KernelWorld, pages: number[], source: number): number {
-  w.heap_buffers.push({ pages, source });
+  w.heap_buffers.push({ pages, source, lock: mutex_init(`buffer${w.heap_buffers.length}->lock`), attachments: [], vmap_cnt: 0, mmap_cnt: 0 });
   return dma_buf_export(w, { ops: SYSTEM_HEAP_BUF_OPS, priv: w.heap_buffers.length - 1, size: pages.length });
 });
 
