@@ -4,8 +4,10 @@
 // vm_operations_struct): a new driver registers its tables in its own file. Every helper
 // is called through one table (helpers.ts), so a tool can wrap any of them.
 
+export * from './bio.ts';
 export * from './dma-buf.ts';
 export * from './dma-buf-ops.ts';
+export * from './direct-io.ts';
 export * from './errno.ts';
 export * from './fd-blocks.ts';
 export * from './fdtable.ts';
@@ -15,6 +17,7 @@ export * from './fs.ts';
 export * from './helpers.ts';
 export * from './folio.ts';
 export * from './fork.ts';
+export * from './gup.ts';
 export * from './inode.ts';
 export * from './kthread.ts';
 export * from './lock-wait.ts';

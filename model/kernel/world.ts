@@ -54,6 +54,10 @@ export const VM_SHARED = 0x8;
 export const VM_DONTCOPY = 0x20000;
 export const VM_DONTEXPAND = 0x40000;
 export const VM_PFNMAP = 0x400;
+/** seed 001's patch 2/2 ("mm: dmabuf_direct_io: Fix memory statistics error ..."): not upstream */
+export const VM_DMABUF_DIO = 0x800;
+export const VM_IO = 0x4000;
+export const VM_DONTDUMP = 0x4000000;
 export const VM_MIXEDMAP = 0x10000000;
 
 /**
