@@ -3,6 +3,7 @@
 // dmabuf->ops). An exporter registers its table in its own file.
 
 import { opsTables } from './ops-table.ts';
+import type { BioVec, PageRef } from './bio.ts';
 import type { Mutex } from './mutex.ts';
 import type { KernelWorld, Vma } from './world.ts';
 
@@ -37,21 +38,11 @@ export interface DmaBufOps<W extends KernelWorld = KernelWorld> {
 
 export type DmaBufLockedOp = 'attach' | 'detach' | 'vmap' | 'vunmap' | 'begin_cpu_access' | 'end_cpu_access' | 'mmap' | 'rw_file';
 
-/** A page of memory: a page frame (world.pages), or a page of a folio (world.folios), as a Pte names them. */
-export type PageRef = { page: number } | { folio: number; index: number };
-
 export const samePage = (a: PageRef, b: PageRef): boolean =>
   'page' in a ? 'page' in b && a.page === b.page : 'folio' in b && a.folio === b.folio && a.index === b.index;
 
 /** 'page frame 3', 'folio1 page 0' */
 export const showPage = (r: PageRef): string => ('page' in r ? `page frame ${r.page}` : `folio${r.folio} page ${r.index}`);
-
-/** struct bio_vec: `len` bytes at byte `offset` of the memory starting at `page` (bvec_set_page). */
-export interface BioVec {
-  page: PageRef;
-  offset: number;
-  len: number;
-}
 
 /**
  * What the copy_file_range series (wangtao, v1 May 2025 .. v4 Jun 2025) changed between

@@ -1,7 +1,8 @@
 // The system heap's dma-bufs (drivers/dma-buf/heaps/system_heap.c): a buffer of page
 // frames, freed by its release; CPU writes into it, and how much of its source file it holds.
 
-import { register_dma_buf_ops, type BioVec, type RwFileRevision, type RwFileWorld } from './dma-buf-ops.ts';
+import { bvec_set_page, type BioVec } from './bio.ts';
+import { register_dma_buf_ops, type RwFileRevision, type RwFileWorld } from './dma-buf-ops.ts';
 import { EBUSY } from './errno.ts';
 import { PAGE_SIZE } from './folio.ts';
 import { register_vm_operations, vmaOf } from './mm.ts';
@@ -69,7 +70,7 @@ export const SYSTEM_HEAP_BUF_OPS = register_dma_buf_ops<KernelWorld>('system_hea
         if (bv_end <= my_pos) continue;
         const bv_len = Math.min(bv_end, end) - (v4 ? Math.max(my_pos, bv_beg) : my_pos);
         const bv_off = sg.offset + (v4 ? (my_pos > bv_beg ? my_pos - bv_beg : 0) : my_pos - bv_beg);
-        bvec.push({ page: { page: sg.page }, offset: bv_off, len: bv_len });
+        bvec.push(bvec_set_page({ page: sg.page }, bv_len, bv_off));
         my_pos += bv_len;
         if (my_pos >= end) break;
       }

@@ -12,7 +12,8 @@
 
 import { violation } from '../../src/index.ts';
 import { dma_buf_export } from './dma-buf.ts';
-import { register_dma_buf_ops, type BioVec, type RwFileWorld } from './dma-buf-ops.ts';
+import { bvec_set_page, type BioVec } from './bio.ts';
+import { register_dma_buf_ops, type RwFileWorld } from './dma-buf-ops.ts';
 import { register_file_operations } from './file-operations.ts';
 import { EINVAL } from './errno.ts';
 import { PAGE_SIZE, unpin_folio, unpin_folios } from './folio.ts';
@@ -195,14 +196,14 @@ export const udmabuf_rw_file_bvec = helper('udmabuf_rw_file_bvec', function udma
       bv_end += w.folios[folio]!.nrPages * PAGE_SIZE;
       if (bv_end <= my_pos) continue;
       const bv_len = Math.min(bv_end, my_end) - my_pos;
-      bvec.push({ page: { folio, index: 0 }, offset: my_pos - bv_beg, len: bv_len });
+      bvec.push(bvec_set_page({ folio, index: 0 }, bv_len, my_pos - bv_beg)); // &folio->page
       my_pos += bv_len;
     }
     return bvec;
   }
   for (let b = pos; b < my_end; b += PAGE_SIZE) {
     const pg = u.pages[Math.floor(b / PAGE_SIZE)]!;
-    bvec.push({ page: { folio: pg.folio, index: 0 }, offset: pg.offset + (b % PAGE_SIZE), len: Math.min(PAGE_SIZE, my_end - b) });
+    bvec.push(bvec_set_page({ folio: pg.folio, index: 0 }, Math.min(PAGE_SIZE, my_end - b), pg.offset + (b % PAGE_SIZE)));
   }
   return bvec;
 });
