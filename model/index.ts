@@ -4,5 +4,6 @@ import type { Model } from '../src/index.ts';
 import { allocAndRead } from './dma-heap/alloc-and-read.ts';
 import { asyncRead } from './dma-heap/async-read.ts';
 import { udmabufCreateModel } from './udmabuf/create.ts';
+import { copyFileRange } from './dma-buf/copy-file-range.ts';
 
-export const models: Model[] = [allocAndRead, asyncRead, udmabufCreateModel];
+export const models: Model[] = [allocAndRead, asyncRead, udmabufCreateModel, copyFileRange];

@@ -33,6 +33,23 @@ export function mutexLockStep<W, L>(lock: (w: W, l: L) => Mutex, who: string, ru
   };
 }
 
+/**
+ * The guard and the named wait of a step that takes `lock` itself (and, if it releases it
+ * in the same step, holds it only within it); `lock` may give undefined: no lock to take.
+ */
+export function mutexWait<W, L>(lock: (w: W, l: L) => Mutex | undefined): Pick<SleepingStep<W, L>, 'enabled' | 'waitsFor'> {
+  return {
+    enabled: (w, l) => {
+      const m = lock(w, l);
+      return m === undefined || mutex_can_lock(m);
+    },
+    waitsFor: (w, l) => {
+      const m = lock(w, l);
+      return m === undefined || m.owner === null ? undefined : { lock: m.name, holders: [m.owner] };
+    },
+  };
+}
+
 /** folio_lock(folio) then `run`: enabled once PG_locked is clear. */
 export function folioLockStep<W extends FolioWorld, L>(folio: (w: W, l: L) => number, who: string, run: Run<W, L>): SleepingStep<W, L> {
   return {
