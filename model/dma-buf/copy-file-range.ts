@@ -282,6 +282,7 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
   const rw_file: Record<string, S> = {
     mutex_lock: {
       ...mutexWait<W, Locals>(rwLock),
+      show: (k) => `mutex_lock(${rwLock(k.world, k.local)!.name})`,
       run: (k) => {
         mutex_lock(rwLock(k.world, k.local)!, name);
         k.local.locked = true;
@@ -298,6 +299,7 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
     },
     kvcalloc: {
       fails: ['-ENOMEM'],
+      show: (k, c) => (c === 'ok' ? `kvcalloc + bvec_set_page x${k.world.bvecs[k.local.bvec]!.bv.length}` : `kvcalloc = ${c}`),
       run: (k, c) => {
         if (c !== 'ok') return fail(k, -ENOMEM, unlock(k.local));
         const w = k.world;
@@ -308,6 +310,7 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
     },
     read_iter: {
       fails: ['-ENOMEM'],
+      show: (k, c) => (c !== 'ok' ? `read_iter = ${c}` : `read_iter: submit_bio(bio${k.world.dios[k.local.dio]!.bios[0]}, ITER_BVEC)${p.asyncKiocb ? ' = -EIOCBQUEUED' : ''}`),
       run: (k, c) => {
         if (c !== 'ok') return fail(k, -ENOMEM, 'kvfree'); // kmalloc of the iomap_dio
         const w = k.world;
@@ -323,6 +326,7 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
     },
     wait_for_completion: {
       enabled: (w, l) => dio_done(w, l.dio),
+      show: (k) => `wait_for_completion = ${errname(k.local.ret)}`,
       run: (k) => {
         k.local.ret = iomap_dio_complete(k.world, k.local.dio);
         return 'kvfree';
@@ -335,6 +339,7 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
       },
     },
     mutex_unlock: {
+      show: (k) => `mutex_unlock(${rwLock(k.world, k.local)!.name})`,
       run: (k) => {
         mutex_unlock(rwLock(k.world, k.local)!, name);
         k.local.locked = false;

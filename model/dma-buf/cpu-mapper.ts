@@ -41,6 +41,7 @@ export function cpuMapper<W extends BioWorld>(name: string, dmabuf: number, opts
         run: (k) => (underExporterLock(k.world, dmabuf, 'begin_cpu_access', name, () => ops(k.world).begin_cpu_access?.(k.world, dmabuf) ?? 0), 'store'),
       },
       store: {
+        show: () => `store to page ${pg}`,
         run: (k) => {
           const w = k.world;
           const v = vmaOf(w, 0, k.local.vma);

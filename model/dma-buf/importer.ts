@@ -57,6 +57,7 @@ export function importer<W extends BioWorld>(name: string, dmabuf: number, pg = 
         },
       },
       device_write: {
+        show: () => `device writes buffer page ${pg}`,
         run: (k) => {
           touchPage(k.world, ops(k.world).page_of!(k.world, dmabuf, pg), `${name}'s device`, 'device');
           return 'dma_buf_unmap_attachment';

@@ -31,6 +31,7 @@ export function vmapper<W extends BioWorld>(name: string, dmabuf: number, pg = 0
         },
       },
       cpu_write: {
+        show: () => `write page ${pg} through the vmap`,
         run: (k) => {
           touchPage(k.world, ops(k.world).page_of!(k.world, dmabuf, pg), `${name} (through its vmap)`, 'cpu');
           return 'dma_buf_vunmap';
