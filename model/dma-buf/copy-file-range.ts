@@ -48,8 +48,8 @@
 // writing buffer page 0, unmap, detach), a vmapper (vmap, a CPU write, vunmap), a CPU mapper
 // (mmap of the dma-buf, a store to page 0, optionally inside DMA_BUF_IOCTL_SYNC START/END),
 // a memfd storer (udmabuf: a store through a mapping of the memfd behind it).
-// The tmpfs variants replace all of this by two copiers between tmpfs files
-// (shmem-copy.ts).
+// The tmpfs variants replace all of this by copiers between tmpfs files and, optionally, a
+// reader of one (shmem-copy.ts).
 //
 // Default parameters: a system-heap buffer of 2 pages (one sg entry each, offset 0) and a
 // file of as many pages; udmabuf: create.ts's defaults (a memfd of 4 pages in folios of 2, 1
@@ -111,7 +111,7 @@ import { itemPages, parseItems } from '../udmabuf/create.ts';
 import { cpuMapper } from './cpu-mapper.ts';
 import { importer } from './importer.ts';
 import { memfdStorer } from './memfd-storer.ts';
-import { shmemCopier } from './shmem-copy.ts';
+import { shmemCopier, shmemReader } from './shmem-copy.ts';
 import { vmapper } from './vmapper.ts';
 import { bufferLockReleased, bvecFreedUnderIo, copyExclusionBugs, fileLandsAtOffsetOfCopy, writeOutsideBuffer, type CopyRecord } from '../../properties/copy-io.ts';
 import { memorySafetyBugs } from '../../properties/memory-safety.ts';
@@ -170,6 +170,8 @@ export const params = {
   tmpfs: 'abba',
   /** tmpfs: take a folio reference and unlock the destination before the source read */
   tmpfsUnlock: false,
+  /** tmpfs: tasks reading page 0 of the first file meanwhile (read(2)) */
+  tmpfsReaders: 0,
   /** RLIMIT_NOFILE */
   rlimit: 4,
 };
@@ -426,8 +428,9 @@ function world(p: Params): W {
 function threads(p: Params): Thread<W>[] {
   if (p.exporter === 'tmpfs') {
     const unlockBeforeRead = p.tmpfsUnlock;
-    if (p.tmpfs === 'same-folio') return [shmemCopier<W>('copier', { in: 0, src: 0, out: 0, dst: 1, unlockBeforeRead })];
-    return [shmemCopier<W>('copierA', { in: 0, src: 0, out: 1, dst: 0, unlockBeforeRead }), shmemCopier<W>('copierB', { in: 1, src: 0, out: 0, dst: 0, unlockBeforeRead })];
+    const readers = Array.from({ length: p.tmpfsReaders }, (_, i) => shmemReader<W>(`reader${i}`, 0, 0));
+    if (p.tmpfs === 'same-folio') return [shmemCopier<W>('copier', { in: 0, src: 0, out: 0, dst: 1, unlockBeforeRead }), ...readers];
+    return [shmemCopier<W>('copierA', { in: 0, src: 0, out: 1, dst: 0, unlockBeforeRead }), shmemCopier<W>('copierB', { in: 1, src: 0, out: 0, dst: 0, unlockBeforeRead }), ...readers];
   }
   const dmabuf = 0;
   const copierReturned = (w: W) => w.returned.some((r) => r.thread === 'copier');
@@ -454,6 +457,7 @@ export const copyFileRange = defineModel({
     exporter: { values: ['system-heap', 'udmabuf', 'tmpfs'] },
     udmabufMap: { values: ['pinned_folios', 'pages'] },
     tmpfs: { values: ['abba', 'same-folio'] },
+    tmpfsReaders: COUNT,
     heapPages: { integer: true, min: 1, max: 4 },
     filePages: { integer: true, min: 0, max: 8 },
     importers: COUNT,
@@ -542,8 +546,8 @@ export const copyFileRange = defineModel({
       expect: { violates: 'deadlock' },
     },
     'tmpfs-cfr-same-folio': {
-      description: 'the same, one copy from page 0 to page 1 of one 2-page folio: it waits for the lock it holds',
-      params: { exporter: 'tmpfs', tmpfs: 'same-folio' },
+      description: 'the same, one copy from page 0 to page 1 of one 2-page folio: it waits for the lock it holds, and a reader of the file hangs behind it',
+      params: { exporter: 'tmpfs', tmpfs: 'same-folio', tmpfsReaders: 1 },
       expect: { violates: 'deadlock' },
     },
     'tmpfs-cfr-unlocked': {

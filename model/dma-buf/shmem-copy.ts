@@ -14,6 +14,8 @@
 //   2. shmem_file_read_iter  (src): shmem_get_folio(SGP_READ): folio_lock(src folio), folio_unlock,
 //                        copy_page_to_iter into the destination's bvec   sleeps while locked
 //   3. folio_unlock      (dst) (unlocked design: folio_put), then return
+// A reader of the file (read(2): shmem_file_read_iter) hangs behind a copier stuck holding
+// the folio lock.
 
 import { DONE, thread, type Thread } from '../../src/index.ts';
 import { folio_unlock, type FolioWorld } from '../kernel/folio.ts';
@@ -59,6 +61,27 @@ export function shmemCopier<W extends MemfdWorld & FolioWorld>(name: string, c: 
         },
       },
       folio_put: { run: () => DONE },
+    },
+  });
+}
+
+/**
+ * read(2) of page `page` of a tmpfs file by another task: shmem_file_read_iter takes the
+ * folio lock too, so it hangs behind a copier stuck holding it.
+ */
+export function shmemReader<W extends MemfdWorld & FolioWorld>(name: string, memfd: number, page: number): Thread<W> {
+  const folio = (w: W) => filemap_get_folio(w, memfd, page);
+  return thread<W, {}>({
+    name,
+    locals: {},
+    steps: {
+      shmem_file_read_iter: {
+        ...folioLockStep<W, {}>(folio, name, (k) => {
+          folio_unlock(k.world, folio(k.world), name);
+          return DONE;
+        }),
+        show: (k) => `shmem_file_read_iter(${k.world.memfds[memfd]!.name}): folio_lock(folio${folio(k.world)}), copy, folio_unlock`,
+      },
     },
   });
 }
