@@ -79,8 +79,11 @@ describe('dma-buf/copy-file-range', () => {
     expect(bfs('v3-udmabuf', { ...alone, udmabufMap: 'pages' })).toBe('ok');
   });
 
-  it('the system heap, v3: the importer and the vmapper are excluded by the check under buffer->lock, v1 lets the importer in', () => {
+  it('the system heap, v2..v4: the importer and the vmapper are excluded by the check under buffer->lock, v1 lets both in', () => {
+    const kernelUsers = { cpuMappers: 0, importers: 1, vmappers: 1 };
     expect(bfs('v3-system-heap-kernel-users')).toBe('ok');
+    expect(bfs('v2-ioctl', kernelUsers)).toBe('ok');
+    expect(bfs('v4-system-heap', kernelUsers)).toBe('ok');
     expect(bfs('v1-ioctl', { vmappers: 1 }, 'device-access-during-copy')).toMatch(/^device-access-during-copy \(9\): importer0's device writes page frame 0 while the read of copier into it is in flight$/);
     expect(bfs('v1-ioctl', { importers: 0, vmappers: 1 }, 'cpu-access-during-copy')).toMatch(/^cpu-access-during-copy \(\d+\): vmapper0 \(through its vmap\) writes page frame 0/);
   });
