@@ -45,6 +45,13 @@ describe('dma-buf/copy-file-range', () => {
     expect(final.bios).toEqual([]);
   });
 
+  it('v1 on a file shorter than the buffer: DMA_BUF_IOCTL_RW_FILE returns 0 (success) with only the file\'s page read', () => {
+    const final = plainRun('v1-ioctl', { importers: 0, filePages: 1 }).at(-1)!.world;
+    expect(final.returned).toEqual([{ thread: 'copier', call: 'ioctl', ret: 0, files: [] }]);
+    expect(final.copies[0]!.ret).toBe(4096);
+    expect(final.heap_buffers[0]!.pages.map((p) => final.pages[p]!.data)).toEqual([0, null]);
+  });
+
   it('the default udmabuf items: pinned_folios [f0, f1, f1, f2]; the posted bvec maps f0 whole, f1 twice and never f2, the per-page map each page once', () => {
     const bvecOf = (udmabufMap: string) => {
       const w = compile(copyFileRange, 'fixed-udmabuf-alone', { udmabufMap }).initial().world as CopyFileRangeWorld;

@@ -280,6 +280,8 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
       run: (k) => {
         k.local.in = fget(k.world, FILE_FD);
         if (k.local.in < 0) return fail(k, -EBADF, 'fdput');
+        // the direct read stops at i_size (a short read: the loop ends on ret == 0 and reports success)
+        k.local.count = Math.min(k.local.count, i_size_read(k.world, k.world.files[k.local.in]!.inode) * PAGE_SIZE);
         startCopy(k);
         return rwFile(k.world, k.local);
       },
@@ -354,15 +356,16 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
       },
     },
     fdput: {
-      show: (k) => `${s.entry === 'ioctl' ? 'DMA_BUF_IOCTL_RW_FILE' : 'copy_file_range'} = ${errname(k.local.ret)}`,
+      show: (k) => (s.entry === 'ioctl' ? `DMA_BUF_IOCTL_RW_FILE = ${errname(Math.min(k.local.ret, 0))} (${k.local.ret} bytes read)` : `copy_file_range = ${errname(k.local.ret)}`),
       run: (k) => {
         const w = k.world;
         const l = k.local;
-        if (l.copy >= 0) w.copies[l.copy]!.ret = l.ret;
+        if (l.copy >= 0) w.copies[l.copy]!.ret = l.ret; // the bytes rw_file read, or -errno
         if (l.in >= 0) fput(w, l.in);
         if (l.out >= 0) fput(w, l.out);
         if (l.ret > 0 && s.entry === 'copy_file_range') return 'copy_to_user';
-        w.returned.push({ thread: name, call: s.entry, ret: l.ret, files: [] });
+        // v1/v2: return ret < 0 ? ret : 0
+        w.returned.push({ thread: name, call: s.entry, ret: s.entry === 'ioctl' ? Math.min(l.ret, 0) : l.ret, files: [] });
         return DONE;
       },
     },
