@@ -8,4 +8,5 @@ export * from './io-safety.ts';
 export * from './leak.ts';
 export * from './memfd-seals.ts';
 export * from './memory-safety.ts';
+export * from './mm-counters.ts';
 export * from './udmabuf-ownership.ts';

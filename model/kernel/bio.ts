@@ -172,7 +172,7 @@ export const bio_iov_iter_get_pages = helper('bio_iov_iter_get_pages', function 
   const got = pin_user_pages_fast(w, iter.pid, iter.addr, nr, iter.data_source === 'ITER_DEST' ? FOLL_WRITE : 0);
   if (typeof got === 'number') return got < 0 ? got : -EFAULT;
   b.bi_flags |= BIO_PAGE_PINNED;
-  let left = iter.count;
+  let left = Math.min(iter.count, got.length * PAGE_SIZE);
   b.bi_io_vec = got.map((page) => {
     const len = Math.min(PAGE_SIZE, left);
     left -= len;

@@ -19,7 +19,7 @@
 // IOMAP_DIO_INLINE_COMP / workqueue choice, partial submissions.
 
 import { violation } from '../../src/index.ts';
-import { bio_alloc, bio_iov_iter_get_pages, register_bi_end_io, submit_bio, type BioWorld, type IovIter } from './bio.ts';
+import { bio_alloc, bio_iov_iter_get_pages, bio_segments, register_bi_end_io, submit_bio, type BioWorld, type IovIter } from './bio.ts';
 import { opsTables } from './ops-table.ts';
 import { helper } from './helpers.ts';
 
@@ -75,7 +75,7 @@ export const iomap_dio_submit_bio = helper('iomap_dio_submit_bio', function ioma
     return ret;
   }
   d.ref += 1;
-  d.size += iter.count;
+  d.size += bio_segments(w, bio).reduce((n, s) => n + s.bv_len, 0); // what the bio got: pin_user_pages_fast may pin fewer pages than asked
   d.bios.push(bio);
   submit_bio(w, bio);
   return 0;

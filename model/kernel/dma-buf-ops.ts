@@ -10,8 +10,8 @@ import type { KernelWorld, Vma } from './world.ts';
 export interface DmaBufOps<W extends KernelWorld = KernelWorld> {
   /** ->release: the last reference to the dma-buf is gone (dma_buf_release) */
   release: (w: W, dmabuf: number) => void;
-  /** ->mmap: map the buffer into a new vma (dma_buf_mmap_internal); 0 or -errno */
-  mmap?: (w: W, dmabuf: number, vma: Vma) => number;
+  /** ->mmap: map the buffer into a new vma of process `pid` (dma_buf_mmap_internal); 0 or -errno */
+  mmap?: (w: W, dmabuf: number, vma: Vma, pid: number) => number;
   vmap?: (w: W, dmabuf: number) => number;
   vunmap?: (w: W, dmabuf: number) => void;
   begin_cpu_access?: (w: W, dmabuf: number) => number;

@@ -14,16 +14,16 @@ import { helper } from './helpers.ts';
 /** dma_buf_fops: the dma-buf file's last fput releases the dma-buf; mmap is dma_buf_mmap_internal. */
 export const DMA_BUF_FOPS = register_file_operations('dma_buf_fops', {
   release: (w, file) => dma_buf_release(w, w.files[file]!.private_data),
-  mmap: (w, file, vma) => dma_buf_mmap_internal(w, w.files[file]!.private_data, vma),
+  mmap: (w, file, vma, pid) => dma_buf_mmap_internal(w, w.files[file]!.private_data, vma, pid),
 });
 
 /** dma_buf_mmap_internal(): no ->mmap: -EINVAL; past the buffer's end: -EINVAL; else dmabuf->ops->mmap. */
-export const dma_buf_mmap_internal = helper('dma_buf_mmap_internal', function dma_buf_mmap_internal(w: KernelWorld, dmabuf: number, vma: Vma): number {
+export const dma_buf_mmap_internal = helper('dma_buf_mmap_internal', function dma_buf_mmap_internal(w: KernelWorld, dmabuf: number, vma: Vma, pid = 0): number {
   assertDmaBufLive(w, dmabuf, 'dma_buf_mmap_internal');
   const mmap = dma_buf_ops(w, dmabuf).mmap;
   if (!mmap) return -EINVAL;
   if (vma.vm_pgoff + vma.pages > w.dmabufs[dmabuf]!.size) return -EINVAL;
-  return mmap(w, dmabuf, vma);
+  return mmap(w, dmabuf, vma, pid);
 });
 
 /** struct dma_buf_export_info: the exporter's ops, priv and size (in pages). */

@@ -9,8 +9,8 @@ import type { KernelWorld, Vma } from './world.ts';
 export interface FileOperations<W extends KernelWorld = KernelWorld> {
   /** ->release: runs in __fput, on the last fput of the file */
   release?: (w: W, file: number) => void;
-  /** ->mmap: set up a new vma, not yet in the mm (vm_file already holds a reference): vm_ops, flags, ptes; 0 or -errno */
-  mmap?: (w: W, file: number, vma: Vma) => number;
+  /** ->mmap: set up a new vma of process `pid`, not yet in the mm (vm_file already holds a reference): vm_ops, flags, ptes; 0 or -errno */
+  mmap?: (w: W, file: number, vma: Vma, pid: number) => number;
   /** ->read_iter / ->write_iter: `pages` pages at page offset `pos`; pages done or -errno (read-write.ts) */
   read_iter?: (w: W, file: number, pos: number, pages: number) => number;
   write_iter?: (w: W, file: number, pos: number, pages: number) => number;

@@ -7,6 +7,7 @@
 export * from './bio.ts';
 export * from './dma-buf.ts';
 export * from './dma-buf-ops.ts';
+export * from './dma-fence.ts';
 export * from './direct-io.ts';
 export * from './errno.ts';
 export * from './fd-blocks.ts';
@@ -25,7 +26,9 @@ export * from './memfd.ts';
 export * from './mm.ts';
 export * from './mutex.ts';
 export * from './page.ts';
+export * from './page-pool.ts';
 export * from './read-write.ts';
+export * from './rmap.ts';
 export * from './rwsem.ts';
 export * from './system-heap.ts';
 export * from './udmabuf.ts';

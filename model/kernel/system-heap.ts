@@ -5,25 +5,36 @@ import { bvec_set_page, type BioVec } from './bio.ts';
 import { register_dma_buf_ops, type RwFileRevision, type RwFileWorld } from './dma-buf-ops.ts';
 import { EBUSY } from './errno.ts';
 import { PAGE_SIZE } from './folio.ts';
-import { register_vm_operations, vmaOf } from './mm.ts';
+import { register_vm_operations, remap_pfn_range, vmaOf } from './mm.ts';
 import { mutex_init } from './mutex.ts';
 import { __free_pages, assertPageLive } from './page.ts';
+import { dmabuf_page_pool_free, pagePoolsOf, type PagePoolWorld } from './page-pool.ts';
 import { dma_buf_export } from './dma-buf.ts';
-import { VM_DONTEXPAND, VM_PFNMAP, type KernelWorld, type SystemHeapBuffer } from './world.ts';
+import type { KernelWorld, SystemHeapBuffer } from './world.ts';
 import { helper } from './helpers.ts';
 
 /**
- * system_heap_buf_ops: .release = system_heap_dma_buf_release (__free_pages on every page);
- * .mmap = system_heap_mmap: remap_pfn_range() of the buffer's pages from vm_pgoff on, which
- * makes the vma VM_PFNMAP (no struct page behind its ptes: get_user_pages, and so direct
- * I/O, fails on it; seed 001) and VM_DONTEXPAND. attach/detach (list_add/list_del on
- * buffer->attachments), vmap/vunmap (buffer->vmap_cnt) and begin/end_cpu_access run under
- * buffer->lock (lock_of: the caller's step takes it); map_dma_buf and mmap take no lock.
- * .rw_file is the copy_file_range series' (seed 002): see rwFile below.
+ * system_heap_buf_ops: .release = system_heap_dma_buf_release (__free_pages on every page;
+ * in an Android kernel, a world with page pools: system_heap_zero_buffer, then
+ * dmabuf_page_pool_free of every page, page-pool.ts);
+ * .mmap = system_heap_mmap: remap_pfn_range() (mm.ts) of the buffer's pages from vm_pgoff on,
+ * page by page, which makes the vma VM_IO|VM_PFNMAP|VM_DONTEXPAND|VM_DONTDUMP with special
+ * ptes (no struct page behind them: get_user_pages, and so direct I/O, fails on it; seed 001,
+ * model/dma-heap/mmap-direct-io.ts, which also models the series' vm_insert_page version).
+ * attach/detach (list_add/list_del on buffer->attachments), vmap/vunmap (buffer->vmap_cnt)
+ * and begin/end_cpu_access run under buffer->lock (lock_of: the caller's step takes it);
+ * map_dma_buf and, upstream, mmap take no lock. .rw_file is the copy_file_range series'
+ * (seed 002).
  */
 export const SYSTEM_HEAP_BUF_OPS = register_dma_buf_ops<KernelWorld>('system_heap_buf_ops', {
   release: (w, dmabuf) => {
-    for (const page of heapBufferOf(w, dmabuf).pages) __free_pages(w, page);
+    const pages = heapBufferOf(w, dmabuf).pages;
+    if (!pagePoolsOf(w)) {
+      for (const page of pages) __free_pages(w, page);
+      return;
+    }
+    for (const page of pages) w.pages[page]!.data = null; // system_heap_zero_buffer: kmap_local_page + memset
+    for (const page of pages) dmabuf_page_pool_free(w as PagePoolWorld, 0, page);
   },
   mmap: (w, dmabuf, vma) => {
     const b = heapBufferOf(w, dmabuf);
@@ -33,8 +44,10 @@ export const SYSTEM_HEAP_BUF_OPS = register_dma_buf_ops<KernelWorld>('system_hea
       vma.vm_ops = SYSTEM_HEAP_VM_OPS;
       vma.vm_private_data = dmabuf;
     }
-    vma.vm_flags |= VM_PFNMAP | VM_DONTEXPAND;
-    for (let i = 0; i < vma.pages; i++) vma.ptes[i] = { page: b.pages[vma.vm_pgoff + i]! };
+    for (let i = 0; i < vma.pages; i++) {
+      const ret = remap_pfn_range(w, vma, i, b.pages[vma.vm_pgoff + i]!);
+      if (ret < 0) return ret;
+    }
     return 0;
   },
   attach: (w, dmabuf) => (heapBufferOf(w, dmabuf).attachments.push(`attachment${heapBufferOf(w, dmabuf).attachments.length}`), 0),
