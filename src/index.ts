@@ -6,6 +6,8 @@ export { validateModel, declaredNames } from './core/validate.ts';
 export { paramError, paramsError } from './core/params.ts';
 export { violation, ModelError } from './core/violation.ts';
 export type { Violation } from './core/violation.ts';
+export { lockCycle, showCycle } from './core/lock-cycle.ts';
+export type { LockWait, WaitEdge, BlockedThread } from './core/lock-cycle.ts';
 export { compile } from './core/system.ts';
 export { sequence } from './core/sequence.ts';
 export { helper, helperNames, wrapHelper, restoreHelpers } from './core/helpers.ts';

@@ -10,6 +10,7 @@ import { isModelError, isViolationSignal, ModelError, type Violation } from './v
 import { hashHex } from './hash.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { clonePlain, stepWorld } from './clone.ts';
+import { lockCycle, showCycle, type BlockedThread, type LockWait } from './lock-cycle.ts';
 
 enablePatches();
 const immer = new Immer({ autoFreeze: false });
@@ -168,6 +169,20 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
   };
 
   const terminal = (state: State<W>) => state.threads.every((t) => t.pc === DONE);
+
+  /** The threads whose step names the lock it sleeps on (Step.waitsFor), in definition order. */
+  const blockedOn = (state: State<W>): BlockedThread[] =>
+    threads.flatMap((t, i) => {
+      const step = stepAt(state, i);
+      if (step?.waitsFor === undefined) return [];
+      let wait: LockWait | undefined;
+      try {
+        wait = step.waitsFor(state.world, state.threads[i]!.local);
+      } catch (e) {
+        throw modelError(e, `${stepWhere(i, state.threads[i]!.pc)} (its waitsFor)`);
+      }
+      return wait === undefined ? [] : [{ thread: t.name, step: state.threads[i]!.pc, wait }];
+    });
 
   /**
    * Run thread i's step on the next state (a copy, with `view` its world, or an immer
@@ -330,7 +345,9 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
         const stuck = state.threads
           .map((t, i) => (t.pc === DONE ? undefined : `${threads[i]!.name} at ${t.pc}`))
           .filter((x) => x !== undefined);
-        return { property: DEADLOCK, message: `no thread can move: ${stuck.join(', ')}` };
+        const cycle = lockCycle(blockedOn(state));
+        if (cycle === undefined) return { property: DEADLOCK, message: `no thread can move: ${stuck.join(', ')}` };
+        return { property: DEADLOCK, message: `no thread can move: ${stuck.join(', ')}; a lock cycle: ${showCycle(cycle)}`, cycle };
       }
       return undefined;
     },
