@@ -1,5 +1,5 @@
 // kmc orderings <model> [--order "a,b,c" ...] [--orders file.json] [--variant v]
-//   [--strategy auto|bfs|random|pct] [--runs n] [--seed n] [--max-steps n] [--param k=v]
+//   [--strategy s (kmc check --help lists them)] [--runs n] [--seed n] [--max-steps n] [--param k=v]
 //   [--out dir] [--json]
 //
 // Without --order: every order the model's constraints allow, judged, in a table, with the
@@ -25,7 +25,8 @@ import {
 import type { Plain } from '../core/model.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { saveTrace } from '../trace/save.ts';
-import { DEFAULT_OUT, exitCode, shardOf, STRATEGIES } from './check.ts';
+import { DEFAULT_OUT, exitCode, shardOf, strategyArg } from './check.ts';
+import { STRATEGY_NAMES } from '../explore/strategies.ts';
 import { counterexampleText, githubOn, orderingsAnnotations, orderingsJunit, writable, writeAtomic } from './ci.ts';
 import { UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
@@ -75,7 +76,7 @@ export const orderings: Command = {
     order: { type: 'string', multiple: true, value: 'a,b,c', help: 'judge this order only (repeatable)' },
     orders: { type: 'string', value: 'file.json', help: 'judge the orders in this file (a list of "a,b,c" or of lists)' },
     variant: { type: 'string', value: 'v', help: "the world the orders are judged in (default: the orderings' variant, else the first that holds)" },
-    strategy: { type: 'string', value: STRATEGIES.join('|'), help: 'how to judge each order (default auto)' },
+    strategy: { type: 'string', value: STRATEGY_NAMES.join('|'), help: 'how to judge each order (default auto)' },
     seed: { type: 'string', value: 'n', help: `random/pct seed (default KMC_SEED, else ${DEFAULTS.seed})` },
     runs: { type: 'string', value: 'n', help: `random/pct runs per order (default ${DEFAULTS.runs})` },
     'max-steps': { type: 'string', value: 'n', help: `steps per random/pct run (default ${DEFAULTS.maxSteps})` },
@@ -96,8 +97,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   const model = await project.model(p.positionals[0]!);
   const decl = model.orderings;
   if (decl === undefined) throw new UsageError(`model ${model.name} declares no orderings (add an \`orderings\` field to its defineModel)`);
-  const strategy = values.strategy ?? 'auto';
-  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}' (available: ${STRATEGIES.join(', ')})`);
+  const strategy = strategyArg(values.strategy);
   const base = variantOf(model, values.variant ?? decl.variant ?? Object.entries(model.variants).find(([, v]) => v.expect === 'holds')?.[0] ?? Object.keys(model.variants)[0]!);
   const params = modelParams(list(p, 'param'), model);
   if (decl.param in params) throw new UsageError(`--param ${decl.param} is what orderings varies; use --order`);
@@ -121,7 +121,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
 
   // auto: bfs, exhaustive, when the order's states fit the budget; otherwise random with
   // the budget stated. A model error is reported for its order, as any strategy would.
-  const opts: CheckOptions = { runs, seed, maxSteps, params, strategy: strategy as CheckOptions['strategy'] };
+  const opts: CheckOptions = { runs, seed, maxSteps, params, strategy };
   const shard = shardOf(str(p, 'shard'));
   const mine = orders.map((order, k) => ({ order, k })).filter(({ k }) => shard === undefined || k % shard.count === shard.index - 1);
   const checks: OrderCheck[] = mine.map(({ order }) => checkOrder(model, base, order, opts));

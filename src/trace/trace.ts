@@ -9,7 +9,6 @@ import type { Patch } from 'immer';
 import type { Plain } from '../core/model.ts';
 import type { Fingerprints, TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
-import type { Strategy } from '../explore/result.ts';
 import { pathChooser, run } from '../explore/run.ts';
 
 export const TRACE_FORMAT = 'kmc-trace/2';
@@ -39,7 +38,8 @@ export interface Trace {
   fingerprint: string;
   /** per step (by thread, then label) and per property (format 2) */
   fingerprints?: Fingerprints;
-  strategy: Strategy;
+  /** the strategy that found it (a name in src/explore/strategies.ts) */
+  strategy: string;
   /** random/pct seed; null for exhaustive strategies, which find the same trace whatever the seed */
   seed: number | null;
   /** index taken among the enabled transitions at each step */
@@ -55,7 +55,7 @@ export interface RecordOptions {
 }
 
 /** Re-execute a path with patches recorded (a path chooser over the run loop) and build its trace. */
-export function recordTrace(system: TransitionSystem, path: readonly number[], violation: Violation, strategy: Strategy, seed: number | null, opts: RecordOptions = {}): Trace {
+export function recordTrace(system: TransitionSystem, path: readonly number[], violation: Violation, strategy: string, seed: number | null, opts: RecordOptions = {}): Trace {
   const steps: TraceStep[] = [];
   const recorded = run(system, pathChooser(path), {
     maxSteps: path.length,
