@@ -29,7 +29,7 @@ export { exploreBfs } from './explore/bfs.ts';
 export { exploreDfs } from './explore/dfs.ts';
 export { exploreBfsParallel } from './explore/parallel.ts';
 export type { ExhaustiveOptions, Progress } from './explore/exhaustive.ts';
-export { FingerprintSet, fingerprint, collisionProbability } from './explore/fingerprint-set.ts';
+export { FingerprintSet, collisionProbability } from './explore/fingerprint-set.ts';
 export { enumerateOrders, validateOrder, checkOrder, inferRules, parseOrder, OrderError } from './explore/orderings.ts';
 export type { Order, OrderCheck, Rule } from './explore/orderings.ts';
 export type { ExploreResult, Coverage } from './explore/result.ts';

@@ -157,7 +157,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
       const waiting = parts.reduce((a, b) => a + b, 0);
       if (waiting === 0) return { kind: 'ok', coverage: coverage(true) };
       depth = layer;
-      opts.onProgress?.({ steps, states, queue: waiting, depth, statesPerSecond: states / ((performance.now() - started) / 1000), ms: performance.now() - started });
+      opts.onProgress?.({ steps, states, queue: waiting, depth, transitionsPerSecond: steps / ((performance.now() - started) / 1000), ms: performance.now() - started });
       if (opts.maxDepth !== undefined && layer > opts.maxDepth) return { kind: 'incomplete', bound: `max-depth (${opts.maxDepth})`, coverage: coverage(false) };
 
       // expand the layer, in rounds: a round ends when every worker is done or paused on a full set

@@ -76,6 +76,8 @@ async function run(init: WorkerInit): Promise<void> {
 
   /** where the expansion of the layer stands: the state taken from it (if any), and its next transition */
   const vec: Vec = new Array(space.width).fill(0);
+  /** each successor, copied into the next layer's frontier */
+  const after: Vec = new Array(space.width).fill(0);
   let taken = false;
   let move = 0;
   let expanded = 0;
@@ -92,7 +94,7 @@ async function run(init: WorkerInit): Promise<void> {
         if (init.deadline !== undefined && (++expanded & 255) === 0 && Date.now() > init.deadline) return stop({ timeout: true });
       }
       const id = layer.id;
-      space.enter(vec, layer);
+      const expansion = space.enter(vec, layer);
       const state = space.state(vec);
       const enabled = system.enabled(state);
       if (move === 0) {
@@ -101,14 +103,14 @@ async function run(init: WorkerInit): Promise<void> {
       }
       let found: { violation: Violation; id: number; move?: number } | undefined;
       for (; move < enabled.length; move++) {
-        const after = space.successor(vec, state, enabled[move]!);
-        if (after === undefined) {
+        const o = space.successor(vec, state, enabled[move]!, after);
+        if (o.violation) {
           steps++;
-          const violation = space.violation!;
+          const violation = o.violation;
           if (init.target === undefined || violation.property === init.target) found ??= { violation, id, move };
           continue;
         }
-        const { hi, lo } = space.canon(after, true);
+        const { hi, lo } = space.child(expansion, after, o);
         try {
           if (set.insert(hi, lo)) next.push(log.push(id, move) * n + me, 0, hi, lo, after);
         } catch (e) {
@@ -147,7 +149,7 @@ async function run(init: WorkerInit): Promise<void> {
             const mine = new Map<number, number>(batch.parts.map(([part, json]) => [part, part === UNDEFINED ? UNDEFINED : space.parts.intern(JSON.parse(json))]));
             for (const [theirs, id] of batch.states) {
               const v = theirs.map((x, k) => (k === 0 ? x : mine.get(x)!));
-              const { hi, lo } = space.canon(v);
+              const { hi, lo } = space.fingerprint(v);
               next.push(id, 0, hi, lo, v);
             }
           }
@@ -174,7 +176,7 @@ async function run(init: WorkerInit): Promise<void> {
   // the initial state is worker 0's, id 0
   if (me === 0) {
     const s0 = space.initial();
-    const { hi, lo } = space.canon(s0);
+    const { hi, lo } = space.fingerprint(s0);
     set.insert(hi, lo);
     next.push(log.push(-1, 0) * n, 0, hi, lo, s0);
   }

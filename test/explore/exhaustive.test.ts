@@ -7,14 +7,15 @@ import { compile, type State } from '../../src/index.ts';
 import { exploreBfs } from '../../src/explore/bfs.ts';
 import { exploreDfs } from '../../src/explore/dfs.ts';
 import type { ExhaustiveOptions } from '../../src/explore/exhaustive.ts';
-import { collisionProbability, fingerprint, FingerprintSet } from '../../src/explore/fingerprint-set.ts';
+import { collisionProbability, FingerprintSet } from '../../src/explore/fingerprint-set.ts';
+import { fingerprint } from '../../bench/retired/text-fingerprint.ts';
 import type { ExploreResult } from '../../src/explore/result.ts';
 import { ParentLog } from '../../src/explore/parent-log.ts';
 import { Frontier } from '../../src/explore/frontier.ts';
 import { models } from '../../model/index.ts';
 import { isProxy } from 'node:util/types';
 import { SharedFingerprintSet, TableFull } from '../../src/explore/shared-fingerprint-set.ts';
-import { stateFingerprint } from '../../src/explore/state-fingerprint.ts';
+import { stateFingerprint } from '../../bench/retired/state-fingerprint.ts';
 import { faulty, lostUpdate, twoByTwo } from '../fixtures/counter.ts';
 import { privateSteps, registry } from '../fixtures/exhaustive.ts';
 
