@@ -6,9 +6,9 @@
 // (frontier.ts; with POR, in nodes with their sleep sets), the one part of memory that
 // grows with width.
 
-import { Frontier } from './frontier.ts';
+import { NodeFrontier, plainNode, VectorFrontier, type Frontier } from './frontier.ts';
 import { ParentLog } from './parent-log.ts';
-import { ExhaustiveSearch, NO_SLEEP, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
+import { ExhaustiveSearch, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
 import type { ExploreResult } from './result.ts';
 import type { TransitionSystem } from '../core/system.ts';
 import type { Canonical, Vec } from './state-space.ts';
@@ -21,10 +21,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
   const store = new ExhaustiveSearch(system, opts);
   const tree = new ParentLog();
   // POR: nodes (they carry sleep sets); else vectors in a typed-array frontier
-  const queue: Node[] = [];
-  let head = 0;
-  const frontier = store.por ? undefined : new Frontier(store.space.width);
-  const waiting = () => (frontier ? frontier.length : queue.length - head);
+  const queue: Frontier = store.por ? new NodeFrontier() : new VectorFrontier(store.space.width);
   /** POR: states in the queue not expanded yet, by fingerprint */
   const pending = new Map<number, Node>();
   let cut = false;
@@ -36,8 +33,8 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
   /** A state reached from `from` by decision `d`: stored, queued, or met again; true when its vector is kept. */
   const visit = (vec: Vec, c: Canonical, from: number, d: number, depth: number, sleep: Sleeper[]): boolean => {
     const slot = store.insert(c);
-    if (slot >= 0 && frontier) {
-      frontier.push(newId(from, d), depth, c.hi, c.lo, vec);
+    if (slot >= 0 && !store.por) {
+      queue.push(plainNode(vec, newId(from, d), depth, c.hi, c.lo));
       return false;
     }
     if (slot >= 0) {
@@ -66,20 +63,9 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
   try {
     const s0 = store.initial();
     visit(s0.vec, s0.fingerprint, NO_PARENT, 0, 0, []);
-    while (waiting() > 0) {
-      let node: Node;
-      if (frontier) {
-        const vec = new Array<number>(store.space.width);
-        frontier.shift(vec);
-        node = store.node(vec, { hi: frontier.hi, lo: frontier.lo, perm: undefined }, frontier.depth, NO_SLEEP, frontier.id, true);
-      } else {
-        node = queue[head++]!;
-        if (head > 4096 && head * 2 > queue.length) {
-          queue.splice(0, head);
-          head = 0;
-        }
-      }
-      store.tick(waiting());
+    while (queue.length > 0) {
+      const node = queue.shift();
+      store.tick(queue.length);
       const opened = store.open(node);
       const { state, enabled } = opened;
       if (node.first) {

@@ -12,7 +12,8 @@ import { compile, type TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
 import { ParentLog } from './parent-log.ts';
 import { SharedFingerprintSet, TableFull, type SharedTable } from './shared-fingerprint-set.ts';
-import { Frontier } from './frontier.ts';
+import { plainNode, VectorFrontier } from './frontier.ts';
+import type { Node } from './exhaustive.ts';
 import { UNDEFINED } from './parts.ts';
 import { StateSpace, type Vec } from './state-space.ts';
 
@@ -69,32 +70,30 @@ async function run(init: WorkerInit): Promise<void> {
   let set = new SharedFingerprintSet(init.table);
   const log = new ParentLog();
   /** this worker's part of the layer being expanded, and of the next one */
-  let layer = new Frontier(space.width);
-  let next = new Frontier(space.width);
+  let layer = new VectorFrontier(space.width);
+  let next = new VectorFrontier(space.width);
   const reply = (m: FromWorker) => port.postMessage(m);
   const ok = () => reply({ type: 'ok', next: next.length, bytes: log.bytes });
 
-  /** where the expansion of the layer stands: the state taken from it (if any), and its next transition */
-  const vec: Vec = new Array(space.width).fill(0);
+  /** where the expansion of the layer stands: the state taken from it (if any), and its next decision */
+  let taken: Node | undefined;
+  let move = 0;
   /** each successor, copied into the next layer's frontier */
   const after: Vec = new Array(space.width).fill(0);
-  let taken = false;
-  let move = 0;
   let expanded = 0;
   const expand = (): FromWorker => {
     let steps = 0;
     const stop = (more: Partial<FromWorker & { type: 'expanded' }> = {}): FromWorker => ({ type: 'expanded', done: false, steps, next: next.length, ...more });
     for (;;) {
       if (set.full) return stop(); // past the load limit probes grow long: let the table grow (TableFull is the hard stop)
-      if (!taken) {
+      if (taken === undefined) {
         if (layer.length === 0) break;
-        layer.shift(vec);
-        taken = true;
+        taken = layer.shift();
         move = 0;
         if (init.deadline !== undefined && (++expanded & 255) === 0 && Date.now() > init.deadline) return stop({ timeout: true });
       }
-      const id = layer.id;
-      const expansion = space.enter(vec, layer);
+      const { id, vec } = taken;
+      const expansion = space.enter(vec, taken.fingerprint);
       const state = space.state(vec);
       const enabled = system.enabled(state);
       if (move === 0) {
@@ -112,7 +111,7 @@ async function run(init: WorkerInit): Promise<void> {
         }
         const { hi, lo } = space.child(expansion, after, o);
         try {
-          if (set.insert(hi, lo)) next.push(log.push(id, move) * n + me, 0, hi, lo, after);
+          if (set.insert(hi, lo)) next.push(plainNode(after, log.push(id, move) * n + me, 0, hi, lo));
         } catch (e) {
           if (e instanceof TableFull) return stop(found ? { found } : {}); // else this transition again once the set has grown
           throw e;
@@ -120,7 +119,7 @@ async function run(init: WorkerInit): Promise<void> {
         steps++;
       }
       if (found) return stop({ found });
-      taken = false;
+      taken = undefined;
     }
     return { type: 'expanded', done: true, steps, next: next.length };
   };
@@ -137,9 +136,8 @@ async function run(init: WorkerInit): Promise<void> {
           const states: [Vec, number][] = [];
           const parts = new Map<number, string>();
           for (let i = 0; i < msg.count && next.length > 0; i++) {
-            const v: Vec = new Array(space.width);
-            next.shift(v);
-            states.push([v, next.id]);
+            const { vec: v, id } = next.shift();
+            states.push([v, id]);
             for (let k = 1; k < v.length; k++) if (!parts.has(v[k]!)) parts.set(v[k]!, JSON.stringify(space.parts.values[v[k]!] ?? null));
           }
           return reply({ type: 'given', batch: { parts: [...parts], states } });
@@ -150,7 +148,7 @@ async function run(init: WorkerInit): Promise<void> {
             for (const [theirs, id] of batch.states) {
               const v = theirs.map((x, k) => (k === 0 ? x : mine.get(x)!));
               const { hi, lo } = space.fingerprint(v);
-              next.push(id, 0, hi, lo, v);
+              next.push(plainNode(v, id, 0, hi, lo));
             }
           }
           return ok();
@@ -158,8 +156,8 @@ async function run(init: WorkerInit): Promise<void> {
           return ok();
         case 'begin':
           layer = next;
-          next = new Frontier(space.width);
-          taken = false;
+          next = new VectorFrontier(space.width);
+          taken = undefined;
           return ok();
         case 'parent': {
           const { parent, move } = log.entry(Math.floor(msg.id / n));
@@ -178,7 +176,7 @@ async function run(init: WorkerInit): Promise<void> {
     const s0 = space.initial();
     const { hi, lo } = space.fingerprint(s0);
     set.insert(hi, lo);
-    next.push(log.push(-1, 0) * n, 0, hi, lo, s0);
+    next.push(plainNode(s0, log.push(-1, 0) * n, 0, hi, lo));
   }
   reply({ type: 'ready' });
 }

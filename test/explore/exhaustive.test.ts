@@ -11,7 +11,7 @@ import { collisionProbability, FingerprintSet } from '../../src/explore/fingerpr
 import { fingerprint } from '../../bench/retired/text-fingerprint.ts';
 import type { ExploreResult } from '../../src/explore/result.ts';
 import { ParentLog } from '../../src/explore/parent-log.ts';
-import { Frontier } from '../../src/explore/frontier.ts';
+import { NodeFrontier, plainNode, VectorFrontier } from '../../src/explore/frontier.ts';
 import { models } from '../../model/index.ts';
 import { isProxy } from 'node:util/types';
 import { SharedFingerprintSet, TableFull } from '../../src/explore/shared-fingerprint-set.ts';
@@ -283,24 +283,34 @@ describe('reductions', () => {
 
 describe('BFS frontier', () => {
   it('gives back records in order across chunk boundaries, pushes and shifts interleaved', () => {
-    const f = new Frontier(5);
+    const f = new VectorFrontier(5);
     const got: number[] = [];
-    const vec = [0, 0, 0, 0, 0];
     let next = 0;
+    const check = () => {
+      const n = f.shift();
+      expect(n.vec).toEqual([n.id, 7 - n.id, 1, 2, n.id & 0xff]);
+      expect([n.depth, n.fingerprint.hi, n.fingerprint.lo]).toEqual([n.id % 97, (n.id * 3) >>> 0, 0xfffffff0]);
+      got.push(n.id);
+    };
     for (let round = 0; round < 40; round++) {
-      for (let i = 0; i < 3000; i++, next++) f.push(next, next % 97, next * 3, 0xfffffff0, [next, 7 - next, 1, 2, next & 0xff]);
-      for (let i = 0; i < 2000; i++) {
-        f.shift(vec);
-        expect(vec).toEqual([f.id, 7 - f.id, 1, 2, f.id & 0xff]);
-        expect([f.depth, f.hi, f.lo]).toEqual([f.id % 97, f.id * 3, 0xfffffff0]);
-        got.push(f.id);
-      }
+      for (let i = 0; i < 3000; i++, next++) f.push(plainNode([next, 7 - next, 1, 2, next & 0xff], next, next % 97, next * 3, 0xfffffff0));
+      for (let i = 0; i < 2000; i++) check();
     }
-    while (f.length > 0) {
-      f.shift(vec);
-      got.push(f.id);
-    }
+    while (f.length > 0) check();
     expect(got).toEqual(Array.from({ length: next }, (_, i) => i));
-    expect(() => f.shift(vec)).toThrow(RangeError);
+    expect(() => f.shift()).toThrow(RangeError);
+  });
+
+  it('nodes as objects come back in order too', () => {
+    const f = new NodeFrontier();
+    const nodes = Array.from({ length: 10_000 }, (_, i) => plainNode([i], i, 0, 1, 2));
+    const got: number[] = [];
+    for (const [i, n] of nodes.entries()) {
+      f.push(n);
+      if (i % 3 === 0) got.push(f.shift().id);
+    }
+    while (f.length > 0) got.push(f.shift().id);
+    expect(got).toEqual(nodes.map((n) => n.id));
+    expect(() => f.shift()).toThrow(RangeError);
   });
 });
