@@ -1,7 +1,7 @@
 // kmc check [model|file|folder ...]: every variant against its expected verdict.
 
 import { expectations } from '../core/model.ts';
-import { checkVariantAsync, DEFAULTS, showExpectation, type CheckOptions, type VariantCheck } from '../explore/check.ts';
+import { checkVariantAsync, DEFAULTS, showExpectation, type CheckOptions, type VariantCheck } from '../check/check.ts';
 import { STRATEGIES, STRATEGY_NAMES, strategyOf, type Strategy } from '../explore/strategies.ts';
 import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';

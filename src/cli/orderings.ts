@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { match } from 'ts-pattern';
-import { DEFAULTS, type CheckOptions } from '../explore/check.ts';
+import { DEFAULTS, type CheckOptions } from '../check/check.ts';
 import {
   checkOrder,
   enumerateOrders,
@@ -21,7 +21,7 @@ import {
   type Order,
   type OrderCheck,
   type Rule,
-} from '../explore/orderings.ts';
+} from '../check/orderings.ts';
 import type { Plain } from '../core/model.ts';
 import { integer, list, flag, modelParams, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { saveTrace } from '../trace/save.ts';

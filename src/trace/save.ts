@@ -5,7 +5,7 @@
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plain } from '../core/model.ts';
-import type { VariantCheck } from '../explore/check.ts';
+import type { VariantCheck } from '../check/check.ts';
 import { seedless } from '../explore/strategies.ts';
 import { encodeTrace } from './codec.ts';
 import { writeNew, type Written } from './file.ts';

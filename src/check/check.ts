@@ -9,10 +9,10 @@ import { match } from 'ts-pattern';
 import { expectations, type Expectation, type Model, type Plain, type ExpectedVerdict } from '../core/model.ts';
 import { compile, type TransitionSystem } from '../core/system.ts';
 import { validateModel } from '../core/validate.ts';
-import type { ExhaustiveOptions } from './exhaustive.ts';
-import type { ExploreOptions } from './explorer.ts';
-import type { ExploreResult } from './result.ts';
-import { STRATEGIES, type Strategy } from './strategies.ts';
+import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
+import type { ExploreOptions } from '../explore/explorer.ts';
+import type { ExploreResult } from '../explore/result.ts';
+import { STRATEGIES, type Strategy } from '../explore/strategies.ts';
 
 export type Verdict = 'holds' | 'violates' | 'sampled' | 'incomplete' | 'error';
 
