@@ -22,6 +22,7 @@ export * from './memfd.ts';
 export * from './mm.ts';
 export * from './mutex.ts';
 export * from './page.ts';
+export * from './read-promise.ts';
 export * from './read-write.ts';
 export * from './rwsem.ts';
 export * from './system-heap.ts';
