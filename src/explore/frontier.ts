@@ -12,8 +12,6 @@ export interface Frontier {
   push(node: Node): void;
   /** the oldest node (a RangeError when there is none) */
   shift(): Node;
-  /** bytes held */
-  readonly bytes: number;
 }
 
 /** Nodes as objects (with POR: their sleep sets and enabled transitions). */
@@ -37,10 +35,6 @@ export class NodeFrontier implements Frontier {
       this.head = 0;
     }
     return node;
-  }
-
-  get bytes(): number {
-    return 0; // objects: counted by the heap, not here
   }
 }
 
@@ -97,10 +91,6 @@ export class VectorFrontier implements Frontier {
       this.head = 0;
     }
     return { vec, depth, enabled: undefined, ranks: undefined, sleep: NO_SLEEP, id, first: true, fingerprint: { hi, lo } };
-  }
-
-  get bytes(): number {
-    return this.chunks.length * this.perChunk * this.record * 4;
   }
 }
 
