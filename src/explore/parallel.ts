@@ -1,9 +1,9 @@
 // Exhaustive BFS on worker threads. The workers share one visited set in shared memory
 // (shared-fingerprint-set.ts): a successor belongs to the worker that stored its
 // fingerprint first, so no state crosses threads while a layer is expanded. Layers are
-// synchronous: every worker expands its part of layer d; when the set passes its load
+// synchronous: every worker expands its share of layer d; when the set passes its load
 // limit the workers pause, the main thread grows it, and they go on; when the layer is
-// done, states are moved from the longest parts of layer d+1 to the shortest (vectors,
+// done, states are moved from the longest shares of layer d+1 to the shortest (vectors,
 // with the text of the parts they use), so the workers stay equally busy. The verdict and the distinct-state count are those of
 // one-thread BFS, and so is a counterexample's length, give or take the one step an
 // in-step violation adds when workers meet it and a broken state property in the same
@@ -109,30 +109,30 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
   });
   const pool = new Pool(workers);
   const ask = (i: number, msg: ToWorker) => pool.ask(i, msg);
-  /** each worker's part of the next layer */
-  let parts: number[] = [];
-  const count = (oks: FromWorker[], withParts = true) => {
+  /** each worker's share of the next layer (its length) */
+  let shares: number[] = [];
+  const count = (oks: FromWorker[], withShares = true) => {
     const o = oks as Extract<FromWorker, { type: 'ok' }>[];
-    if (withParts) parts = o.map((x) => x.next);
+    if (withShares) shares = o.map((x) => x.next);
     bytes = set.bytes + o.reduce((a, x) => a + x.bytes, 0);
   };
 
-  // move states from the parts longer than the mean to the parts shorter than it
+  // move states from the shares longer than the mean to the shares shorter than it
   const balance = async () => {
-    const mean = parts.reduce((a, b) => a + b, 0) / n;
-    if (Math.max(...parts) - Math.min(...parts) <= Math.max(16, mean / 50)) return;
-    const givers = parts.flatMap((p, i) => (p > mean ? [i] : []));
-    const given = (await Promise.all(givers.map((i) => ask(i, { type: 'give', count: Math.floor(parts[i]! - mean) })))) as Extract<FromWorker, { type: 'given' }>[];
+    const mean = shares.reduce((a, b) => a + b, 0) / n;
+    if (Math.max(...shares) - Math.min(...shares) <= Math.max(16, mean / 50)) return;
+    const givers = shares.flatMap((p, i) => (p > mean ? [i] : []));
+    const given = (await Promise.all(givers.map((i) => ask(i, { type: 'give', count: Math.floor(shares[i]! - mean) })))) as Extract<FromWorker, { type: 'given' }>[];
     const moving = given.map((g) => g.batch);
     const total = moving.reduce((a, b) => a + b.states.length, 0);
-    const takers = parts.flatMap((p, i) => (p < mean ? [i] : []));
+    const takers = shares.flatMap((p, i) => (p < mean ? [i] : []));
     // each taker gets its share as slices of the givers' batches, with their parts
     let b = 0;
     let at = 0;
     let left = total;
     await Promise.all(
       takers.map((i, j) => {
-        let want = j === takers.length - 1 ? left : Math.min(Math.ceil(mean - parts[i]!), left);
+        let want = j === takers.length - 1 ? left : Math.min(Math.ceil(mean - shares[i]!), left);
         left -= want;
         const batches: Handed[] = [];
         while (want > 0) {
@@ -154,7 +154,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     for (let layer = 0; ; layer++) {
       await balance();
       count(await pool.all(() => ({ type: 'begin' })), false);
-      const waiting = parts.reduce((a, b) => a + b, 0);
+      const waiting = shares.reduce((a, b) => a + b, 0);
       if (waiting === 0) return { kind: 'ok', coverage: coverage(true) };
       depth = layer;
       opts.onProgress?.({ steps, states, queue: waiting, depth, transitionsPerSecond: steps / ((performance.now() - started) / 1000), ms: performance.now() - started });
@@ -170,14 +170,14 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
         const found = round.map((e) => e.found).filter((f) => f !== undefined);
         if (found.length > 0) {
           // a state property broken in this layer is shorter than an in-step violation of its successors
-          const f = found.find((x) => x.move === undefined) ?? found[0]!;
+          const f = found.find((x) => x.decision === undefined) ?? found[0]!;
           const path = await pathTo(pool, n, f.id);
-          if (f.move !== undefined) path.push(f.move);
+          if (f.decision !== undefined) path.push(f.decision);
           depth = path.length;
           return { kind: 'violation', violation: f.violation as Violation, path, coverage: coverage(false) };
         }
         if (opts.maxStates !== undefined && states >= opts.maxStates) return { kind: 'incomplete', bound: `max-states (${opts.maxStates})`, coverage: coverage(false) };
-        round.forEach((e, j) => void (parts[busy[j]!] = e.next));
+        round.forEach((e, j) => void (shares[busy[j]!] = e.next));
         busy = busy.filter((_, j) => !round[j]!.done);
         if (set.full || busy.length > 0) {
           if (memoryLimit !== undefined && set.bytes * 2.4 > memoryLimit) return { kind: 'incomplete', bound: `max-memory (${memoryLimit} bytes: the fingerprint set cannot grow)`, coverage: coverage(false) };
@@ -201,7 +201,7 @@ async function pathTo(pool: Pool, n: number, id: number): Promise<number[]> {
   for (let at = id; ; ) {
     if (at === 0) break; // the initial state
     const r = (await pool.ask(at % n, { type: 'parent', id: at })) as Extract<FromWorker, { type: 'parent' }>;
-    path.push(r.move);
+    path.push(r.decision);
     at = r.parent;
   }
   return path.reverse();

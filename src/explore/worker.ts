@@ -1,8 +1,8 @@
 // One worker of the parallel BFS (parallel.ts). All workers insert into one visited set
 // in shared memory (shared-fingerprint-set.ts); a worker keeps the states it was first to
-// insert, in its part of the next layer, with their parents in its parent log. State ids
+// insert, in its share of the next layer, with their parents in its parent log. State ids
 // are global: local id * n + worker index. Between layers the main thread moves states
-// from the longer parts to the shorter ones, ids and all. A worker's part is a frontier
+// from the longer shares to the shorter ones, ids and all. A worker's share is a frontier
 // (frontier.ts): its own successors in the order it stored them, then those handed to it,
 // so the parents it logs go back at most once a layer (parent-log.ts takes that).
 
@@ -52,10 +52,10 @@ export type ToWorker =
 export type FromWorker =
   | { type: 'ready' }
   /** done: the layer is expanded; false: stopped (the set is full, a violation, the deadline) */
-  | { type: 'expanded'; done: boolean; steps: number; next: number; found?: { violation: Violation; id: number; move?: number }; timeout?: boolean }
+  | { type: 'expanded'; done: boolean; steps: number; next: number; found?: { violation: Violation; id: number; decision?: number }; timeout?: boolean }
   | { type: 'ok'; next: number; bytes: number }
   | { type: 'given'; batch: Handed }
-  | { type: 'parent'; parent: number; move: number }
+  | { type: 'parent'; parent: number; decision: number }
   | { type: 'error'; message: string };
 
 async function run(init: WorkerInit): Promise<void> {
@@ -69,7 +69,7 @@ async function run(init: WorkerInit): Promise<void> {
   const me = init.index;
   let set = new SharedFingerprintSet(init.table);
   const log = new ParentLog();
-  /** this worker's part of the layer being expanded, and of the next one */
+  /** this worker's share of the layer being expanded, and of the next one */
   let layer = new VectorFrontier(space.width);
   let next = new VectorFrontier(space.width);
   const reply = (m: FromWorker) => port.postMessage(m);
@@ -77,7 +77,7 @@ async function run(init: WorkerInit): Promise<void> {
 
   /** where the expansion of the layer stands: the state taken from it (if any), and its next decision */
   let taken: Node | undefined;
-  let move = 0;
+  let decision = 0;
   /** each successor, copied into the next layer's frontier */
   const after: Vec = new Array(space.width).fill(0);
   let expanded = 0;
@@ -89,29 +89,29 @@ async function run(init: WorkerInit): Promise<void> {
       if (taken === undefined) {
         if (layer.length === 0) break;
         taken = layer.shift();
-        move = 0;
+        decision = 0;
         if (init.deadline !== undefined && (++expanded & 255) === 0 && Date.now() > init.deadline) return stop({ timeout: true });
       }
       const { id, vec } = taken;
       const expansion = space.enter(vec, taken.fingerprint);
       const state = space.state(vec);
       const enabled = system.enabled(state);
-      if (move === 0) {
+      if (decision === 0) {
         const v = system.check(state, enabled.length, init.target);
         if (v) return stop({ found: { violation: v, id } });
       }
-      let found: { violation: Violation; id: number; move?: number } | undefined;
-      for (; move < enabled.length; move++) {
-        const o = space.successor(vec, state, enabled[move]!, after);
+      let found: { violation: Violation; id: number; decision?: number } | undefined;
+      for (; decision < enabled.length; decision++) {
+        const o = space.successor(vec, state, enabled[decision]!, after);
         if (o.violation) {
           steps++;
           const violation = o.violation;
-          if (init.target === undefined || violation.property === init.target) found ??= { violation, id, move };
+          if (init.target === undefined || violation.property === init.target) found ??= { violation, id, decision };
           continue;
         }
         const { hi, lo } = space.child(expansion, after, o);
         try {
-          if (set.insert(hi, lo)) next.push(plainNode(after, log.push(id, move) * n + me, 0, hi, lo));
+          if (set.insert(hi, lo)) next.push(plainNode(after, log.push(id, decision) * n + me, 0, hi, lo));
         } catch (e) {
           if (e instanceof TableFull) return stop(found ? { found } : {}); // else this transition again once the set has grown
           throw e;
@@ -160,8 +160,8 @@ async function run(init: WorkerInit): Promise<void> {
           taken = undefined;
           return ok();
         case 'parent': {
-          const { parent, move } = log.entry(Math.floor(msg.id / n));
-          return reply({ type: 'parent', parent, move });
+          const { parent, decision } = log.entry(Math.floor(msg.id / n));
+          return reply({ type: 'parent', parent, decision });
         }
         case 'stop':
           return port.close();

@@ -27,11 +27,11 @@ function counts(r: ExploreResult) {
 }
 
 describe('parent log', () => {
-  it('rebuilds paths, with gaps and moves past one byte', () => {
+  it('rebuilds paths, with gaps and decisions past one byte', () => {
     const log = new ParentLog();
     const parents = [-1, 0, 0, 1, 1, 1];
-    const moves = [0, 3, 300, 1, 2, 254];
-    for (let i = 0; i < parents.length; i++) expect(log.push(parents[i]!, moves[i]!)).toBe(i);
+    const decisions = [0, 3, 300, 1, 2, 254];
+    for (let i = 0; i < parents.length; i++) expect(log.push(parents[i]!, decisions[i]!)).toBe(i);
     for (let i = 6; i < 1000; i++) log.push(5, i % 7); // children of state 5
     log.push(900, 255); // a gap of 895
     log.push(901, 1);
@@ -43,7 +43,7 @@ describe('parent log', () => {
     expect(log.path(1001)).toEqual([3, 254, 901 % 7, 1]);
     expect(log.push(3, 7)).toBe(1002); // a parent before the previous one (parallel BFS, between layers)
     expect(log.path(1002)).toEqual([3, 1, 7]);
-    expect(log.entry(1002)).toEqual({ parent: 3, move: 7 });
+    expect(log.entry(1002)).toEqual({ parent: 3, decision: 7 });
     expect(log.bytes / log.length).toBeLessThan(10); // one 4 KiB page of each
   });
 });
