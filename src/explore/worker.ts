@@ -49,10 +49,18 @@ export type ToWorker =
   | { type: 'parent'; id: number }
   | { type: 'stop' };
 
+/** A violation met in a layer: a state's own (no decision), or the first a state's transitions raised. */
+export interface Found {
+  violation: Violation;
+  /** the global id of the state */
+  id: number;
+  decision?: number;
+}
+
 export type FromWorker =
   | { type: 'ready' }
-  /** done: the layer is expanded; false: stopped (the set is full, a violation, the deadline) */
-  | { type: 'expanded'; done: boolean; steps: number; next: number; found?: { violation: Violation; id: number; decision?: number }; timeout?: boolean }
+  /** done: the layer is expanded; false: paused (the set is full, the deadline); found: violations met since the last reply */
+  | { type: 'expanded'; done: boolean; steps: number; next: number; found?: Found[]; timeout?: boolean }
   | { type: 'ok'; next: number; bytes: number }
   | { type: 'given'; batch: Handed }
   | { type: 'parent'; parent: number; decision: number }
@@ -81,16 +89,24 @@ async function run(init: WorkerInit): Promise<void> {
   /** each successor, copied into the next layer's frontier */
   const after: Vec = new Array(space.width).fill(0);
   let expanded = 0;
+  /** violations met and not reported yet; the first in-step one of the state being expanded */
+  let found: Found[] = [];
+  let inStep: Found | undefined;
   const expand = (): FromWorker => {
     let steps = 0;
-    const stop = (more: Partial<FromWorker & { type: 'expanded' }> = {}): FromWorker => ({ type: 'expanded', done: false, steps, next: next.length, ...more });
+    const report = (done: boolean, more: { timeout?: boolean } = {}): FromWorker => {
+      const f = found;
+      found = [];
+      return { type: 'expanded', done, steps, next: next.length, ...(f.length > 0 ? { found: f } : {}), ...more };
+    };
     for (;;) {
-      if (set.full) return stop(); // past the load limit probes grow long: let the table grow (TableFull is the hard stop)
+      if (set.full) return report(false); // past the load limit probes grow long: let the table grow (TableFull is the hard stop)
       if (taken === undefined) {
         if (layer.length === 0) break;
         taken = layer.shift();
         decision = 0;
-        if (init.deadline !== undefined && (++expanded & 255) === 0 && Date.now() > init.deadline) return stop({ timeout: true });
+        inStep = undefined;
+        if (init.deadline !== undefined && (++expanded & 255) === 0 && Date.now() > init.deadline) return report(false, { timeout: true });
       }
       const { id, vec } = taken;
       const expansion = space.enter(vec, taken.fingerprint);
@@ -98,30 +114,34 @@ async function run(init: WorkerInit): Promise<void> {
       const enabled = system.enabled(state);
       if (decision === 0) {
         const v = system.check(state, enabled.length, init.target);
-        if (v) return stop({ found: { violation: v, id } });
+        if (v) {
+          // a broken state is not expanded (one-thread BFS stops there); the layer goes on
+          found.push({ violation: v, id });
+          taken = undefined;
+          continue;
+        }
       }
-      let found: { violation: Violation; id: number; decision?: number } | undefined;
       for (; decision < enabled.length; decision++) {
         const o = space.successor(vec, state, enabled[decision]!, after);
         if (o.violation) {
           steps++;
           const violation = o.violation;
-          if (init.target === undefined || violation.property === init.target) found ??= { violation, id, decision };
+          if (init.target === undefined || violation.property === init.target) inStep ??= { violation, id, decision };
           continue;
         }
         const { hi, lo } = space.child(expansion, after, o);
         try {
           if (set.insert(hi, lo)) next.push(plainNode(after, log.push(id, decision) * n + me, 0, hi, lo));
         } catch (e) {
-          if (e instanceof TableFull) return stop(found ? { found } : {}); // else this transition again once the set has grown
+          if (e instanceof TableFull) return report(false); // this transition again once the set has grown
           throw e;
         }
         steps++;
       }
-      if (found) return stop({ found });
+      if (inStep) found.push(inStep);
       taken = undefined;
     }
-    return { type: 'expanded', done: true, steps, next: next.length };
+    return report(true);
   };
 
   port.on('message', (msg: ToWorker) => {
