@@ -26,7 +26,7 @@ export function renderMermaid(view: TraceView): string {
     if (shared.length > 0) {
       const shown = shared.slice(0, 2).map((c) => cut(showChange(c), 60));
       if (shared.length > 2) shown.push(`and ${shared.length - 2} more`);
-      out.push(`  Note right of ${id(s.thread)}: ${shown.map(escape).join('<br/>')}`);
+      out.push(`  Note right of ${id(s.thread)}: ${shown.map(escapeMermaid).join('<br/>')}`);
     }
   });
   const span = threads.length > 1 ? `${id(threads[0]!)},${id(threads.at(-1)!)}` : threads.length === 1 ? id(threads[0]!) : undefined;
