@@ -10,8 +10,8 @@ import { exploreBfs } from '../src/explore/bfs.ts';
 import { exploreBfsParallel } from '../src/explore/parallel.ts';
 import { exploreRandom } from '../src/explore/random.ts';
 import type { ExploreResult } from '../src/explore/result.ts';
-import { fingerprint } from '../src/explore/fingerprint-set.ts';
-import { stateFingerprint } from '../src/explore/state-fingerprint.ts';
+import { fingerprint } from './retired/text-fingerprint.ts';
+import { stateFingerprint } from './retired/state-fingerprint.ts';
 import { StateSpace } from '../src/explore/state-space.ts';
 import type { State } from '../src/core/model.ts';
 import type { Transition, TransitionSystem } from '../src/core/system.ts';
@@ -164,12 +164,13 @@ export function hotPath(system: TransitionSystem): HotPath {
   const vecs = states.map((x) => space.encode(x));
   const pass = () => {
     const t = performance.now();
+    const next = new Array<number>(space.width);
     vecs.forEach((v, i) => {
-      space.enter(v);
+      const expansion = space.enter(v);
       const x = space.state(v);
       moves[i]!.forEach((m) => {
-        const next = space.successor(v, x, m);
-        if (next !== undefined) sink ^= space.canon(next, true).hi;
+        const o = space.successor(v, x, m, next);
+        if (!o.violation) sink ^= space.child(expansion, next, o).hi;
       });
     });
     return ((performance.now() - t) * 1000) / transitions;

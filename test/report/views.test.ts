@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile, decodeTrace, defineModel, DONE, encodeTrace, main, recordTrace, replay, thread, type Model, type Step, type Violation } from '../../src/index.ts';
+import { compile, decodeTrace, defineModel, DONE, encodeTrace, main, pathChooser, recordTrace, replay, run, thread, type Model, type Step, type Violation } from '../../src/index.ts';
 import { render, FORMATS } from '../../src/cli/replay.ts';
 import { ascii, fitColumns, renderColumns, WIDTH, wrap } from '../../src/report/columns.ts';
 import { nullablePositions, toItf, toItfValue } from '../../src/report/itf.ts';
@@ -17,14 +17,8 @@ import { itfProblems, itfTypeProblems } from './itf-spec.ts';
 /** Run a fixed decision list and replay its trace into a view. */
 function viewOf(model: Model, variant: string, path: number[]): TraceView {
   const system = compile(model, variant);
-  let state = system.initial();
-  let violation: Violation | undefined;
-  for (const d of path) {
-    const applied = system.apply(state, system.enabled(state)[d]!);
-    state = applied.state;
-    violation = applied.violation;
-  }
-  violation ??= system.check(state, system.enabled(state).length);
+  const ran = run(system, pathChooser(path), { maxSteps: path.length, check: false });
+  const violation = ran.violation ?? system.check(ran.final, system.enabled(ran.final).length);
   if (violation === undefined) throw new Error('the fixed path breaks nothing');
   const trace = recordTrace(system, path, violation, 'random', 7);
   const r = replay(system, trace);
