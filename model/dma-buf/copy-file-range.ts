@@ -98,7 +98,7 @@ import { bioCompletion, bvec_array_alloc, bvec_array_free, emptyBios } from '../
 import { dio_done, iomap_dio_alloc, iomap_dio_complete, iomap_dio_drop_ref, iomap_dio_submit_bio, register_ki_complete, type DioWorld } from '../kernel/direct-io.ts';
 import { is_dma_buf_file } from '../kernel/dma-buf.ts';
 import { dma_buf_ops, type RwFileRevision, type RwFileWorld } from '../kernel/dma-buf-ops.ts';
-import { EBADF, EBUSY, EINVAL, ENOMEM, errname } from '../kernel/errno.ts';
+import { EBADF, EINVAL, ENOMEM, errname } from '../kernel/errno.ts';
 import { fail } from '../kernel/fd-blocks.ts';
 import { fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
@@ -106,7 +106,7 @@ import { PAGE_SIZE } from '../kernel/folio.ts';
 import { EXT4_FILE_OPERATIONS } from '../kernel/fs.ts';
 import { i_size_read } from '../kernel/inode.ts';
 import { mutexWait } from '../kernel/lock-wait.ts';
-import { F_SEAL_SHRINK, memfd_create, memfd_pin_folios, memfdOf } from '../kernel/memfd.ts';
+import { F_SEAL_SHRINK, memfd_create, memfd_pin_folios, } from '../kernel/memfd.ts';
 import { mutex_lock, mutex_unlock } from '../kernel/mutex.ts';
 import { alloc_page } from '../kernel/page.ts';
 import { system_heap_dma_buf_export } from '../kernel/system-heap.ts';

@@ -51,7 +51,6 @@ export interface Applied<W> {
 export interface ApplyOptions {
   patches?: boolean;
   access?: WorldAccess;
-  immer?: boolean;
   /**
    * On the fast path: the names of the world's fields the transition touched (its choices
    * and effect, and its guard when `access` records, read or written) are appended here;
@@ -87,7 +86,7 @@ export interface TransitionSystem<W = any> {
   /**
    * With `access`, the step's guard, choices and effect run on recorded views of the world.
    * Without `patches` the step mutates copies of what it touches (the fast path, clone.ts);
-   * `immer: true` forces an immer draft (bench comparison).
+   * with them, an immer draft records what it changed.
    */
   apply(state: State<W>, t: Transition, opts?: ApplyOptions): Applied<W>;
   label(state: State<W>, t: Transition): TransitionLabel;
@@ -235,7 +234,6 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
         const [next, patches] = immer.produceWithPatches(state, (d: State<W>) => runStep(d, undefined, i, step, choice, faulted, access));
         return { state: next as State<W>, patches };
       }
-      if (opts?.immer) return { state: immer.produce(state, (d: State<W>) => runStep(d, undefined, i, step, choice, faulted, access)) as State<W> };
       // the next state shares every part the step does not touch: the other threads, the
       // world's untouched fields
       const { view, world } = stepped ?? stepWorld(state.world);

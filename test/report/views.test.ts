@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile, decodeTrace, defineModel, DONE, encodeTrace, main, pathChooser, recordTrace, replay, run, thread, type Model, type Step, type Violation } from '../../src/index.ts';
+import { compile, decodeTrace, defineModel, DONE, encodeTrace, main, pathChooser, recordTrace, replay, run, thread, type Model, type Step, } from '../../src/index.ts';
 import { render, FORMATS } from '../../src/cli/replay.ts';
 import { ascii, fitColumns, renderColumns, WIDTH, wrap } from '../../src/report/columns.ts';
 import { nullablePositions, toItf, toItfValue } from '../../src/report/itf.ts';
