@@ -174,7 +174,7 @@ describe('--from-patch: bad input is one line, exit 2', () => {
     ['a malformed hunk (a line lost)', ['--from-patch', fixture('malformed.diff')], /Added line count did not match.*malformed or re-wrapped/],
     ['a patch of a header only', ['--from-patch', fixture('uapi-header-only.diff')], /touches none of the functions dma-heap\/alloc-and-read mirrors .* \(it patches include\/uapi\/linux\/dma-heap\.h\)/],
     ["another driver's patch", ['--from-patch', fixture('udmabuf.fd-before-pin.diff')], /touches none of the functions .*it patches drivers\/dma-buf\/udmabuf\.c/],
-    ['a file that does not exist', ['--from-patch', '/nonexistent.patch'], /cannot read \/nonexistent\.patch: ENOENT/],
+    ['a file that does not exist', ['--from-patch', '/nonexistent.patch'], /cannot read patch \/nonexistent\.patch: ENOENT/],
     ['--base without --from-patch', ['--base', '/tmp'], /--base goes with --from-patch/],
     ['--from-patch with --order', ['--from-patch', fixture('malformed.diff'), '--order', POSTED], /drop --order/],
   ];

@@ -23,7 +23,7 @@ import { UsageError } from './errors.ts';
 import { readInput } from './input.ts';
 import { stdio, type Io } from './io.ts';
 import { writeOutFile } from './output.ts';
-import { budgetOf, ORDERINGS_SCHEMA, renderOrderings, toRow, type OrderingsDoc, type OrderRow } from './orderings.ts';
+import { budgetOf, ORDERINGS_SCHEMA, renderOrderings, toRow, type OrderingsDoc, type OrderRow } from './orderings-table.ts';
 import type { Project } from './project.ts';
 
 export interface FromPatchRun {

@@ -7,7 +7,7 @@ import { flag, str, type Command, type Parsed } from './args.ts';
 import { CHECK_SCHEMA, exitCode, showRow, summary, type Row } from './check.ts';
 import { checkAnnotations, checkJunit, githubOn, orderingsJunit } from './ci.ts';
 import { checkOutFile, writeOutFile } from './output.ts';
-import { budgetOf, ORDERINGS_SCHEMA, renderOrderings, rulesOf, type OrderingsDoc, type OrderRow } from './orderings.ts';
+import { budgetOf, ORDERINGS_SCHEMA, renderOrderings, rulesOf, type OrderingsDoc, type OrderRow } from './orderings-table.ts';
 import { colourOn, paint } from './colour.ts';
 import { UsageError } from './errors.ts';
 import { jsonError, readInput } from './input.ts';
