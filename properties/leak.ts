@@ -5,6 +5,9 @@
 //     table entries and mappings of every process);
 //   - every dma-buf whose file is gone was released (dma_buf_release ran), and none is
 //     still vmapped by the kernel (vmapping_counter);
+//   - a process that exited holds no fd and no mapped vma (exit_files, exit_mmap), and no
+//     vma that left its mm still holds a file (remove_vma frees every vma munmap or exit
+//     detached);
 //   - no fd number is left reserved (get_unused_fd_flags without fd_install or
 //     put_unused_fd), and no installed fd is still marked reserved;
 //   - every deny_write_access() was undone by allow_write_access() (i_writecount balanced);
@@ -31,6 +34,10 @@ export const noLeak: Property<KernelWorld> = atEnd('leak', 'no page, file refere
   for (const pool of pagePoolsOf(w) ?? []) for (const pooled of pool.items) owned.add(pooled); // an Android heap's page pool owns its pages
   const page = w.pages.findIndex((p, i) => !p.free && !owned.has(i));
   if (page >= 0) return `page frame ${page} is allocated but belongs to no live dma-buf${pagePoolsOf(w) ? ' or page pool' : ''}`;
+  for (const p of w.processes) {
+    const v = p.mm.vmas.find((x) => !x.mapped && x.vm_file >= 0);
+    if (v) return `pid ${p.pid}: a vma of ${v.owner} left the mm but still holds ${w.files[v.vm_file]!.name}: remove_vma never ran`;
+  }
   for (const [i, f] of w.files.entries()) {
     if (f.freed) continue;
     let refs = 0;
@@ -42,6 +49,13 @@ export const noLeak: Property<KernelWorld> = atEnd('leak', 'no page, file refere
     if (d.freed) continue;
     if (w.files[d.file]!.freed) return `dmabuf${i}'s file is released but the dma-buf is not: dma_buf_release never ran`;
     if (d.vmaps !== 0) return `dmabuf${i} is still vmapped by the kernel (vmapping_counter ${d.vmaps}) after every call returned`;
+  }
+  for (const p of w.processes) {
+    if (!p.exited) continue;
+    const fd = p.fdtable.fd.findIndex((f) => f !== null);
+    if (fd >= 0) return `pid ${p.pid} has exited but ${fdName(p.pid, fd)} is still open: exit_files left it`;
+    const vma = p.mm.vmas.find((v) => v.mapped);
+    if (vma) return `pid ${p.pid} has exited but a vma of ${vma.owner} is still mapped: exit_mmap left it`;
   }
   for (const p of w.processes) {
     for (const [fd, reserved] of p.fdtable.reserved.entries()) {
