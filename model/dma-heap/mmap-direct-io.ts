@@ -90,6 +90,12 @@
 // for_each_sgtable_page. The flag after the loop is unsafe (dmabuf-accounting-unchanged,
 // 3 steps: the first insert is counted); the rule inferred: vm_flags_set before the loop.
 //
+// kmc mutate (every holding variant, every operator): 100% (41 of 41 killed; 87.8%, 36 of 41,
+// before dio-read-unfilled, the detached-vma and failed-fork leaks and the NULL vma were
+// seen); 7 equivalent, 1 declared harmless (HARMLESS), 3 model errors: the reader or the
+// unmapper using the address before mmap returned it, a forker exiting a child fork failed
+// to make.
+//
 // Left out: the PMD path (do_set_pmd: every page is order 0; a large folio's batch paths in
 // copy_present_ptes and zap are not modelled), the mmap_lock (the vma is private to the
 // mapper until vma_link, and the reader and unmapper use the address mmap returned),
