@@ -4,5 +4,5 @@
 import type { Config } from './src/index.ts';
 
 export default {
-  models: ['model/dma-heap', 'model/udmabuf'],
+  models: ['model/dma-heap', 'model/udmabuf', 'model/dma-buf/copy-file-range.ts'],
 } satisfies Config;

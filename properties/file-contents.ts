@@ -6,17 +6,10 @@
 import { always, type Property } from '../src/index.ts';
 import { is_dma_buf_file } from '../model/kernel/dma-buf.ts';
 import { heapBufferOf } from '../model/kernel/system-heap.ts';
-import { fdName, findFd, type KernelWorld } from '../model/kernel/world.ts';
+import { fdName, findFd } from '../model/kernel/world.ts';
+import type { PromisedWorld } from '../model/kernel/read-promise.ts';
 
-/** The kernel undertook to fill `dmabuf` with the first `size` pages of its source file. */
-export interface ReadPromise {
-  dmabuf: number;
-  size: number;
-}
-
-export interface PromisedWorld extends KernelWorld {
-  promised: ReadPromise[];
-}
+export type { PromisedWorld, ReadPromise } from '../model/kernel/read-promise.ts';
 
 export const fileLandsAtOffset: Property<PromisedWorld> = always(
   'file-lands-at-offset',

@@ -1,5 +1,6 @@
 // The properties the models check, as one module: the package's 'kmcheck/properties' export.
 
+export * from './copy-io.ts';
 export * from './fd-exposure.ts';
 export * from './file-contents.ts';
 export * from './folio-pins.ts';

@@ -17,7 +17,7 @@ import { describe, test, type TestContext } from 'vitest';
 import { expectations, type ExpectedVerdict, type Model, type Plain } from './core/model.ts';
 import { compile } from './core/system.ts';
 import { validateModel } from './core/validate.ts';
-import { checkExpectation, defaultSeed, showExpectation, type CheckOptions, type VariantCheck } from './explore/check.ts';
+import { checkExpectation, defaultSeed, showExpectation, type CheckOptions, type VariantCheck } from './check/check.ts';
 import { replayCommand } from './cli/ci.ts';
 import { findConfig } from './cli/project.ts';
 import { renderColumns } from './report/columns.ts';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compile, main, type Model, type Orderings, type State, type TransitionSystem } from '../src/index.ts';
-import { enumerateOrders, inferRules, OrderError, unexplained, validateOrder, type OrderCheck } from '../src/explore/orderings.ts';
+import { enumerateOrders, inferRules, OrderError, unexplained, validateOrder, type OrderCheck } from '../src/check/orderings.ts';
 import { models } from '../model/index.ts';
 import { FD_BEFORE_READ, FILE_FD, POSTED, RESERVE_FD, allocAndRead } from '../model/dma-heap/alloc-and-read.ts';
 import { INSTALL_AT_SUBMIT, POSTED_ORDER, RESERVE_FD as ASYNC_RESERVE_FD, asyncRead } from '../model/dma-heap/async-read.ts';

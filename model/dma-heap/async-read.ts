@@ -117,7 +117,8 @@ import { fdExposesUnreadBuffer, fdInstalledOnError, halfReadBufferObserved } fro
 import { danglingReference, memorySafetyBugs } from '../../properties/memory-safety.ts';
 import { noLeak } from '../../properties/leak.ts';
 import { pageFreedUnderIo } from '../../properties/io-safety.ts';
-import { fileLandsAtOffset, type PromisedWorld } from '../../properties/file-contents.ts';
+import { fileLandsAtOffset } from '../../properties/file-contents.ts';
+import type { PromisedWorld } from '../kernel/read-promise.ts';
 
 export const HEAP_FD = 0;
 export const FILE_FD = 1;

@@ -415,8 +415,8 @@ function importer(): Thread<MmapDioWorld> {
           return k.local.file < 0 ? DONE : 'dma_buf_attach';
         },
       },
-      dma_buf_attach: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'dma_buf_map_attachment' : 'dma_buf_put') },
-      dma_buf_map_attachment: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'device_write' : 'dma_buf_put') },
+      dma_buf_attach: { fails: ['-ENOMEM'], run: (_k, c) => (c === 'ok' ? 'dma_buf_map_attachment' : 'dma_buf_put') },
+      dma_buf_map_attachment: { fails: ['-ENOMEM'], run: (_k, c) => (c === 'ok' ? 'device_write' : 'dma_buf_put') },
       device_write: {
         run: (k) => {
           const dmabuf = k.world.files[k.local.file]!.private_data;

@@ -27,6 +27,7 @@ export * from './mm.ts';
 export * from './mutex.ts';
 export * from './page.ts';
 export * from './page-pool.ts';
+export * from './read-promise.ts';
 export * from './read-write.ts';
 export * from './rmap.ts';
 export * from './rwsem.ts';

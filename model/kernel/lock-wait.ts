@@ -1,22 +1,19 @@
 // Named waits: a step that sleeps on a lock says which lock, and who holds it, so a stuck
 // state can be explained as a cycle (thread A waits for lock L held by B, B waits for M
 // held by A), the way lockdep prints "possible circular locking dependency". The engine
-// sees an ordinary guarded step; `waits_on` is read only by waitsFor / lockCycle.
+// reads a step's `waitsFor` only in a stuck state, to report the deadlock with its cycle
+// (src/core/lock-cycle.ts); waitsFor / lockCycle here ask the same of any state.
 
-import type { State, Step, StepContext, Choice, Thread } from '../../src/index.ts';
+import { lockCycle as cycleOf, showCycle, type LockWait, type State, type Step, type StepContext, type Choice, type Thread } from '../../src/index.ts';
 import { folio_can_lock, folio_lock, folioLockName, type FolioWorld } from './folio.ts';
 import { mutex_can_lock, mutex_lock, type Mutex } from './mutex.ts';
 import { canDownRead, canDownWrite, down_read, down_write, type Rwsem } from './rwsem.ts';
 
-/** What a sleeping step waits for: the lock's name and the threads holding it. */
-export interface LockWait {
-  lock: string;
-  holders: string[];
-}
+export type { LockWait };
 
-/** A step that may sleep on a lock: `waits_on` names it while the step is blocked. */
+/** A step that may sleep on a lock: `waitsFor` names it while the step is blocked. */
 export interface SleepingStep<W, L> extends Step<W, L> {
-  waits_on: (world: W, local: L) => LockWait | undefined;
+  waitsFor: (world: W, local: L) => LockWait | undefined;
 }
 
 type Run<W, L> = (k: StepContext<W, L>, choice: Choice) => string;
@@ -25,7 +22,7 @@ type Run<W, L> = (k: StepContext<W, L>, choice: Choice) => string;
 export function mutexLockStep<W, L>(lock: (w: W, l: L) => Mutex, who: string, run: Run<W, L>): SleepingStep<W, L> {
   return {
     enabled: (w, l) => mutex_can_lock(lock(w, l)),
-    waits_on: (w, l) => {
+    waitsFor: (w, l) => {
       const m = lock(w, l);
       return m.owner === null ? undefined : { lock: m.name, holders: [m.owner] };
     },
@@ -36,11 +33,28 @@ export function mutexLockStep<W, L>(lock: (w: W, l: L) => Mutex, who: string, ru
   };
 }
 
+/**
+ * The guard and the named wait of a step that takes `lock` itself (and, if it releases it
+ * in the same step, holds it only within it); `lock` may give undefined: no lock to take.
+ */
+export function mutexWait<W, L>(lock: (w: W, l: L) => Mutex | undefined): Pick<SleepingStep<W, L>, 'enabled' | 'waitsFor'> {
+  return {
+    enabled: (w, l) => {
+      const m = lock(w, l);
+      return m === undefined || mutex_can_lock(m);
+    },
+    waitsFor: (w, l) => {
+      const m = lock(w, l);
+      return m === undefined || m.owner === null ? undefined : { lock: m.name, holders: [m.owner] };
+    },
+  };
+}
+
 /** folio_lock(folio) then `run`: enabled once PG_locked is clear. */
 export function folioLockStep<W extends FolioWorld, L>(folio: (w: W, l: L) => number, who: string, run: Run<W, L>): SleepingStep<W, L> {
   return {
     enabled: (w, l) => folio_can_lock(w, folio(w, l)),
-    waits_on: (w, l) => {
+    waitsFor: (w, l) => {
       const f = folio(w, l);
       const holder = w.folios[f]!.locked;
       return holder === null ? undefined : { lock: folioLockName(f), holders: [holder] };
@@ -56,14 +70,14 @@ export function folioLockStep<W extends FolioWorld, L>(folio: (w: W, l: L) => nu
  * The guard and the named wait of a step that takes `sem` for read or write, for a step
  * that takes it itself; `sem` may give undefined (no lock to take: the step can run).
  */
-export function rwsemWait<W, L>(sem: (w: W, l: L) => Rwsem | undefined, mode: 'read' | 'write'): Pick<SleepingStep<W, L>, 'enabled' | 'waits_on'> {
+export function rwsemWait<W, L>(sem: (w: W, l: L) => Rwsem | undefined, mode: 'read' | 'write'): Pick<SleepingStep<W, L>, 'enabled' | 'waitsFor'> {
   const can = mode === 'read' ? canDownRead : canDownWrite;
   return {
     enabled: (w, l) => {
       const s = sem(w, l);
       return s === undefined || can(s);
     },
-    waits_on: (w, l) => {
+    waitsFor: (w, l) => {
       const s = sem(w, l);
       if (s === undefined || can(s)) return undefined;
       return { lock: s.name, holders: s.writer !== null ? [s.writer] : [...s.readers] };
@@ -87,29 +101,14 @@ export function rwsemStep<W, L>(sem: (w: W, l: L) => Rwsem, mode: 'read' | 'writ
 /** In a state, who waits for what: one entry per thread blocked in a sleeping step. */
 export function waitsFor<W>(threads: readonly Thread<W>[], state: State<W>): { thread: string; wait: LockWait }[] {
   return threads.flatMap((t, i) => {
-    const step = t.steps[state.threads[i]!.pc] as Partial<SleepingStep<W, unknown>> | undefined;
-    const wait = step?.waits_on?.(state.world, state.threads[i]!.local);
+    const step = t.steps[state.threads[i]!.pc] as Step<W, unknown> | undefined;
+    const wait = step?.waitsFor?.(state.world, state.threads[i]!.local);
     return wait ? [{ thread: t.name, wait }] : [];
   });
 }
 
 /** A cycle of waits in a state (['t0 waits for B held by t1', 't1 waits for A held by t0']), or undefined. */
 export function lockCycle<W>(threads: readonly Thread<W>[], state: State<W>): string[] | undefined {
-  const waits = waitsFor(threads, state);
-  const next = (thread: string) => waits.find((x) => x.thread === thread);
-  for (const start of waits) {
-    const path: string[] = [];
-    const seen: string[] = [];
-    let at: string | undefined = start.thread;
-    while (at !== undefined && !seen.includes(at)) {
-      seen.push(at);
-      const w = next(at);
-      if (!w) break;
-      const holder = w.wait.holders[0]!;
-      path.push(`${at} waits for ${w.wait.lock} held by ${holder}`);
-      at = holder;
-    }
-    if (at !== undefined && at === start.thread) return path;
-  }
-  return undefined;
+  const blocked = waitsFor(threads, state).map((b) => ({ ...b, step: state.threads[threads.findIndex((t) => t.name === b.thread)]!.pc }));
+  return cycleOf(blocked)?.map((e) => showCycle([e]));
 }

@@ -12,7 +12,8 @@
 
 import { violation } from '../../src/index.ts';
 import { dma_buf_export } from './dma-buf.ts';
-import { register_dma_buf_ops } from './dma-buf-ops.ts';
+import { bvec_set_page, type BioVec } from './bio.ts';
+import { register_dma_buf_ops, type RwFileWorld } from './dma-buf-ops.ts';
 import { register_file_operations } from './file-operations.ts';
 import { EINVAL } from './errno.ts';
 import { PAGE_SIZE, unpin_folio, unpin_folios } from './folio.ts';
@@ -172,9 +173,53 @@ export const udmabuf_vm_fault = helper('udmabuf_vm_fault', function udmabuf_vm_f
 
 export const UDMABUF_VM_OPS = register_vm_operations<UdmabufWorld>('udmabuf_vm_ops', { fault: udmabuf_vm_fault });
 
-/** udmabuf_ops: .release = release_udmabuf (dmabuf->priv is the ubuf); .mmap = mmap_udmabuf. */
+/**
+ * udmabuf_rw_file() of the copy_file_range series (v3 3/4, v4 3/4): no lock, no check. The
+ * bvec array as posted walks pinned_folios[] with folio_size(), which is the array kept for
+ * unpinning (one entry per pin, whole folios, a folio twice when two items share it): right
+ * only when every item starts and ends on a folio boundary. The per-page map is pages[]
+ * (folios[] + offsets[]), page `b >> PAGE_SHIFT` at offsets[pg] + (b & ~PAGE_MASK).
+ */
+export const udmabuf_rw_file_bvec = helper('udmabuf_rw_file_bvec', function udmabuf_rw_file_bvec(w: UdmabufWorld & Partial<RwFileWorld>, dmabuf: number, pos: number, count: number): BioVec[] {
+  const u = w.udmabufs[w.dmabufs[dmabuf]!.priv]!;
+  const my_end = pos + count;
+  const bvec: BioVec[] = [];
+  if (w.series?.udmabufMap === 'pinned_folios') {
+    // for (i = 0; i < ubuf->nr_pinned && my_pos < my_end; i++) { folio = pinned_folios[i];
+    //   bv_beg = bv_end; bv_end += folio_size(folio); if (bv_end <= my_pos) continue;
+    //   bv_len = min(bv_end, my_end) - my_pos; bvec_set_page(&folio->page, bv_len, my_pos - bv_beg) }
+    let bv_end = 0;
+    let my_pos = pos;
+    for (let i = 0; i < u.nr_pinned && my_pos < my_end; i++) {
+      const folio = u.pinned_folios[i]!;
+      const bv_beg = bv_end;
+      bv_end += w.folios[folio]!.nrPages * PAGE_SIZE;
+      if (bv_end <= my_pos) continue;
+      const bv_len = Math.min(bv_end, my_end) - my_pos;
+      bvec.push(bvec_set_page({ folio, index: 0 }, bv_len, my_pos - bv_beg)); // &folio->page
+      my_pos += bv_len;
+    }
+    return bvec;
+  }
+  for (let b = pos; b < my_end; b += PAGE_SIZE) {
+    const pg = u.pages[Math.floor(b / PAGE_SIZE)]!;
+    bvec.push(bvec_set_page({ folio: pg.folio, index: 0 }, Math.min(PAGE_SIZE, my_end - b), pg.offset + (b % PAGE_SIZE)));
+  }
+  return bvec;
+});
+
+/** udmabuf_ops: .release = release_udmabuf (dmabuf->priv is the ubuf); .mmap = mmap_udmabuf; .rw_file of the 002 series. */
 export const UDMABUF_OPS = register_dma_buf_ops<UdmabufWorld>('udmabuf_ops', {
   release: (w, dmabuf) => release_udmabuf(w, w.dmabufs[dmabuf]!.priv),
+  map_dma_buf: () => 0, // map_udmabuf: get_sg_table + dma_map_sgtable, no lock
+  unmap_dma_buf: () => undefined,
+  // udmabuf takes no lock of its own (vmap_udmabuf asserts the dma_resv lock, which rw_file does not take)
+  lock_of: () => undefined,
+  page_of: (w, dmabuf, pg) => {
+    const page = w.udmabufs[w.dmabufs[dmabuf]!.priv]!.pages[pg]!;
+    return { folio: page.folio, index: page.offset / PAGE_SIZE };
+  },
+  rw_file: { check: () => 0, bvec: (w, dmabuf, pos, count) => udmabuf_rw_file_bvec(w, dmabuf, pos, count) },
   // mmap_udmabuf(): shared mappings only; vm_private_data = ubuf, VM_PFNMAP | VM_DONTEXPAND
   mmap: (w, dmabuf, vma) => {
     const ubuf = w.dmabufs[dmabuf]!.priv;

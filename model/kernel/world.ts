@@ -4,6 +4,7 @@
 // object, an unmapped vma, is marked), so indices stay stable and a use after free can be seen.
 
 import { helper } from './helpers.ts';
+import type { Mutex } from './mutex.ts';
 
 export interface Inode {
   name: string;
@@ -67,10 +68,18 @@ export type Pte = null | { page: number } | { folio: number; index: number };
 
 /** struct system_heap_buffer (system-heap.ts): the pages of a heap dma-buf. */
 export interface SystemHeapBuffer {
-  /** the buffer's page frames, in order (its sg_table) */
+  /** the buffer's page frames, in order (its sg_table: one entry per page, offset 0) */
   pages: number[];
   /** the inode the buffer is filled from (DMA_HEAP_ALLOC_AND_READ_FILE), or -1 */
   source: number;
+  /** buffer->lock */
+  lock: Mutex;
+  /** buffer->attachments: the importers attached */
+  attachments: string[];
+  /** buffer->vmap_cnt */
+  vmap_cnt: number;
+  /** user mappings, counted only by the exclusive-incl-mmap design of seed 002 (upstream counts none) */
+  mmap_cnt: number;
 }
 
 export interface Vma {

@@ -256,7 +256,7 @@ interface Locals extends FdLocals {
 }
 
 /** The buffer pages an item gets from its pinned folios: the first from pgoff, then whole folios, pgcnt in all. */
-function itemPages(w: UdmabufWorld, pinned: readonly number[], pgoff: number, pgcnt: number): { folio: number; offset: number }[] {
+export function itemPages(w: UdmabufWorld, pinned: readonly number[], pgoff: number, pgcnt: number): { folio: number; offset: number }[] {
   const pages: { folio: number; offset: number }[] = [];
   let sub = pgoff;
   for (const folio of pinned) {

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { Model, Plain } from '../core/model.ts';
 import { paramError } from '../core/params.ts';
-import { envSeed } from '../explore/check.ts';
+import { envSeed } from '../check/check.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { UsageError } from './errors.ts';
 import type { Io } from './io.ts';

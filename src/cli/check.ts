@@ -1,7 +1,8 @@
 // kmc check [model|file|folder ...]: every variant against its expected verdict.
 
 import { expectations } from '../core/model.ts';
-import { checkVariantAsync, DEFAULTS, showExpectation, AUTO_MAX_STATES, type CheckOptions, type VariantCheck } from '../explore/check.ts';
+import { checkVariantAsync, DEFAULTS, showExpectation, type CheckOptions, type VariantCheck } from '../check/check.ts';
+import { STRATEGIES, STRATEGY_NAMES, strategyOf, type Strategy } from '../explore/strategies.ts';
 import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { saveTraceFile } from '../trace/save.ts';
@@ -20,7 +21,12 @@ import type { Plain } from '../core/model.ts';
 export const DEFAULT_OUT = 'kmc-out';
 /** the --json document's version: a new number when a field changes meaning or goes away */
 export const CHECK_SCHEMA = 'kmc-check/1';
-export const STRATEGIES = ['auto', 'bfs', 'dfs', 'random', 'pct'] as const;
+/** --strategy's value: a name in the registry, or a usage error listing them. */
+export function strategyArg(name: string | undefined): Strategy {
+  const strategy = name ?? 'auto';
+  if (strategyOf(strategy) === undefined) throw new UsageError(`unknown strategy '${strategy}'${didYouMean(strategy, STRATEGY_NAMES)} (available: ${STRATEGY_NAMES.join(', ')})`);
+  return strategy as Strategy;
+}
 export interface Row {
   /** the check's place in the whole run (all shards), from 0 */
   index: number;
@@ -66,7 +72,7 @@ export const check: Command = {
   summary: "check every variant of the models (the project's, or those named) against its expected verdict",
   options: {
     variant: { type: 'string', value: 'v', help: 'only this variant (needs one model)' },
-    strategy: { type: 'string', value: STRATEGIES.join('|'), help: `how to explore (default auto: exhaustive bfs up to ${AUTO_MAX_STATES} states, else random)` },
+    strategy: { type: 'string', value: STRATEGY_NAMES.join('|'), help: `how to explore (default auto: ${STRATEGIES.auto.summary})` },
     exhaustive: { type: 'boolean', help: 'a check that only sampled is incomplete (exit 3): for CI that wants proofs' },
     seed: { type: 'string', value: 'n', help: 'random/pct seed (default KMC_SEED, else a fresh one, printed)' },
     runs: { type: 'string', value: 'n', help: `random/pct runs per check (default ${DEFAULTS.runs})` },
@@ -91,32 +97,18 @@ export const check: Command = {
   run: (p, io, project) => runCheck(p, io, project),
 };
 
-/**
- * The bounds and settings each strategy honours (README, "Bounds by strategy"); one it
- * cannot honour is refused rather than silently ignored. auto honours all: bfs's, and the
- * sampling's should it fall back.
- */
-export const HONOURS: ReadonlyMap<string, readonly string[]> = new Map([
-  ['auto', ['runs', 'max-steps', 'max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'no-por', 'no-symmetry']],
-  ['bfs', ['max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'no-por', 'no-symmetry']],
-  ['dfs', ['max-states', 'max-depth', 'timeout', 'max-memory', 'no-por', 'no-symmetry']],
-  ['random', ['runs', 'max-steps', 'timeout', 'max-memory']],
-  ['pct', ['runs', 'max-steps', 'timeout', 'max-memory']],
-]);
-
 /** Refuse an option given that the strategy cannot honour (exit 2, naming the strategies that can). */
 export function honoured(p: Parsed, strategy: string, options: readonly string[]): void {
-  const can = HONOURS.get(strategy) ?? [];
+  const can = strategyOf(strategy)?.honours ?? [];
   for (const o of options) {
     if (p.values[o] === undefined || can.includes(o)) continue;
-    const who = [...HONOURS].filter(([, h]) => h.includes(o)).map(([s]) => s);
+    const who = STRATEGY_NAMES.filter((s) => STRATEGIES[s].honours.includes(o));
     throw new UsageError(`--${o} does not apply to --strategy ${strategy} (it applies to ${who.join(', ')})`);
   }
 }
 
 async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
-  const strategy = str(p, 'strategy') ?? 'auto';
-  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}'${didYouMean(strategy, STRATEGIES)} (available: ${STRATEGIES.join(', ')})`);
+  const strategy = strategyArg(str(p, 'strategy'));
   honoured(p, strategy, ['runs', 'max-steps', 'max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'no-por', 'no-symmetry']);
   const exhaustive = exhaustiveOptions(p);
   const json = flag(p, 'json');
@@ -146,7 +138,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const jobs = all.map((j, index) => ({ ...j, index })).filter((j) => shard === undefined || j.index % shard.count === shard.index - 1);
 
   if (!json) {
-    const how = strategy === 'auto' ? `bfs, or ${runs} random runs per variant past ${AUTO_MAX_STATES} states` : strategy === 'bfs' || strategy === 'dfs' ? strategy : `${runs} ${strategy} runs per variant`;
+    const how = STRATEGIES[strategy].plan(runs);
     io.err(`kmc check: seed ${seed}, ${how} (repeat with --seed ${seed} or KMC_SEED=${seed})\n`);
   }
   const colour = paint(!json && colourOn(process.stdout, io.out === stdio.out));
@@ -156,7 +148,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
     const reporter = progressReporter({ tty, intervalMs: progressMs, label: `${job.model.name} ${job.variant}`, write: io.err });
     const onProgress = reporter.onProgress;
     const opts: CheckOptions = {
-      strategy: strategy as CheckOptions['strategy'],
+      strategy,
       runs,
       seed,
       maxSteps,

@@ -6,7 +6,7 @@ import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Model } from '../core/model.ts';
 import { githubAnnotation } from '../report/annotations.ts';
-import type { VariantCheck } from '../explore/check.ts';
+import type { VariantCheck } from '../check/check.ts';
 import { renderColumns } from '../report/columns.ts';
 import { renderJunit, type JunitCase } from '../report/junit.ts';
 import { replay } from '../trace/replay.ts';

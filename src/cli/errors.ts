@@ -28,9 +28,9 @@ export const MAX_LINE = 400;
  * by how much.
  */
 export function oneLine(message: string): string {
-  const escape = (c: string) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  const escaped = (c: string) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   // eslint-disable-next-line no-control-regex
-  const flat = message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, escape);
+  const flat = message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, escaped);
   if (flat.length <= MAX_LINE) return flat;
   const keep = MAX_LINE - 40;
   const head = Math.ceil(keep * 0.7);

@@ -3,7 +3,7 @@
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expectations } from '../core/model.ts';
-import { showExpectation } from '../explore/check.ts';
+import { showExpectation } from '../check/check.ts';
 import { flag, type Command } from './args.ts';
 import { EXIT } from './errors.ts';
 

@@ -1,4 +1,6 @@
-// The kmc command line: the only place that prints and chooses exit codes (errors.ts).
+// The kmc command line: parses the arguments, runs one command, and turns what it threw into
+// the one-line message and exit code of errors.ts. Commands print their own output, through
+// the Io they are given (io.ts), never to the console directly.
 
 import type { Model } from '../core/model.ts';
 import { didYouMean } from '../core/suggest.ts';

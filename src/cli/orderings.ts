@@ -1,5 +1,5 @@
 // kmc orderings <model> [--order "a,b,c" ...] [--orders file.json] [--variant v]
-//   [--strategy auto|bfs|random|pct] [--runs n] [--seed n] [--max-steps n] [--param k=v]
+//   [--strategy s (kmc check --help lists them)] [--runs n] [--seed n] [--max-steps n] [--timeout s] [--param k=v]
 //   [--out dir] [--json] [--from-patch x.patch ... [--base path]]
 //
 // Without --order: every order the model's constraints allow, judged, in a table, with the
@@ -9,7 +9,7 @@
 
 import { basename, dirname } from 'node:path';
 import { match } from 'ts-pattern';
-import { DEFAULTS, type CheckOptions } from '../explore/check.ts';
+import { DEFAULTS, type CheckOptions } from '../check/check.ts';
 import {
   checkOrder,
   enumerateOrders,
@@ -21,12 +21,12 @@ import {
   type Order,
   type OrderCheck,
   type Rule,
-} from '../explore/orderings.ts';
+} from '../check/orderings.ts';
 import type { Plain } from '../core/model.ts';
 import { integer, list, flag, MAX_STEPS, modelParams, seconds, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
 import { saveTrace } from '../trace/save.ts';
-import { DEFAULT_OUT, exitCode, honoured, shardOf, STRATEGIES } from './check.ts';
-import { didYouMean } from '../core/suggest.ts';
+import { DEFAULT_OUT, exitCode, honoured, shardOf, strategyArg } from './check.ts';
+import { STRATEGY_NAMES } from '../explore/strategies.ts';
 import { counterexampleText, githubOn, orderingsAnnotations, orderingsJunit } from './ci.ts';
 import { checkOutDir, checkOutFile, writeOutFile } from './output.ts';
 import { UsageError } from './errors.ts';
@@ -80,7 +80,7 @@ export const orderings: Command = {
     'from-patch': { type: 'string', multiple: true, value: 'x.patch', help: "judge the order this diff, mail or mbox series gives the blocks, read from its C ('-': stdin; repeatable)" },
     base: { type: 'string', value: 'path', help: "with --from-patch: apply to this kernel tree (or file) instead of the model's .c excerpts" },
     variant: { type: 'string', value: 'v', help: "the world the orders are judged in (default: the orderings' variant, else the first that holds)" },
-    strategy: { type: 'string', value: STRATEGIES.join('|'), help: 'how to judge each order (default auto)' },
+    strategy: { type: 'string', value: STRATEGY_NAMES.join('|'), help: 'how to judge each order (default auto)' },
     seed: { type: 'string', value: 'n', help: `random/pct seed (default KMC_SEED, else ${DEFAULTS.seed})` },
     runs: { type: 'string', value: 'n', help: `random/pct runs per order (default ${DEFAULTS.runs})` },
     'max-steps': { type: 'string', value: 'n', help: `steps per random/pct run (default ${DEFAULTS.maxSteps})` },
@@ -103,8 +103,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
   const model = await project.model(p.positionals[0]!);
   const decl = model.orderings;
   if (decl === undefined) throw new UsageError(`model ${model.name} declares no orderings (add an \`orderings\` field to its defineModel)`);
-  const strategy = values.strategy ?? 'auto';
-  if (!(STRATEGIES as readonly string[]).includes(strategy)) throw new UsageError(`unknown strategy '${strategy}'${didYouMean(strategy, STRATEGIES)} (available: ${STRATEGIES.join(', ')})`);
+  const strategy = strategyArg(values.strategy);
   honoured(p, strategy, ['runs', 'max-steps', 'timeout']);
   const timeoutMs = seconds('timeout', str(p, 'timeout'));
   const base = variantOf(model, values.variant ?? decl.variant ?? Object.entries(model.variants).find(([, v]) => v.expect === 'holds')?.[0] ?? Object.keys(model.variants)[0]!);
@@ -141,7 +140,7 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
 
   // auto: bfs, exhaustive, when the order's states fit the budget; otherwise random with
   // the budget stated. A model error is reported for its order, as any strategy would.
-  const opts: CheckOptions = { runs, seed, maxSteps, params, strategy: strategy as CheckOptions['strategy'], ...(timeoutMs !== undefined ? { exhaustive: { timeoutMs } } : {}) };
+  const opts: CheckOptions = { runs, seed, maxSteps, params, strategy, ...(timeoutMs !== undefined ? { exhaustive: { timeoutMs } } : {}) };
   const shard = shardOf(str(p, 'shard'));
   const mine = orders.map((order, k) => ({ order, k })).filter(({ k }) => shard === undefined || k % shard.count === shard.index - 1);
   const checks: OrderCheck[] = mine.map(({ order }) => checkOrder(model, base, order, opts));

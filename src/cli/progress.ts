@@ -21,7 +21,7 @@ export function progressReporter(o: { tty: boolean; intervalMs: number; label: s
     return {
       onProgress: (p) => {
         shown = true;
-        o.write(`\r\x1b[K${o.label}: ${p.steps} transitions, ${p.states} distinct, queue ${p.queue}, depth ${p.depth}, ${Math.round(p.statesPerSecond)} transitions/s`);
+        o.write(`\r\x1b[K${o.label}: ${p.steps} transitions, ${p.states} distinct, queue ${p.queue}, depth ${p.depth}, ${Math.round(p.transitionsPerSecond)} transitions/s`);
       },
       done: () => void (shown && o.write('\r\x1b[K')),
     };

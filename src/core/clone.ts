@@ -79,8 +79,8 @@ const copyOnAccess: ProxyHandler<Holder> = {
 /**
  * The next world for a step: `view` is what the step mutates; `world` is the next world,
  * sharing with `base` every field (a table: files, fdtable, ...) the step did not touch.
- * Untouched fields stay the same objects, so their fingerprints are cached
- * (state-fingerprint.ts) and neither copied nor hashed again. With `touched`, the names of
+ * Untouched fields stay the same objects, neither copied nor walked again (the explorers
+ * re-fingerprint only the fields a step touched: src/explore/state-space.ts). With `touched`, the names of
  * the fields the step read or wrote are appended to it.
  */
 export function stepWorld<W>(base: W, touched?: string[]): { view: W; world: W } {

@@ -5,6 +5,8 @@
 // model's parameters, so a variant is just a set of parameter overrides plus the
 // verdict it is expected to get.
 
+import type { LockWait } from './lock-cycle.ts';
+
 /** Plain data: what states, locals and parameters are made of (hashable, diffable, JSON). */
 export type Plain = null | boolean | number | string | readonly Plain[] | { readonly [key: string]: Plain };
 
@@ -48,6 +50,12 @@ export interface Step<W, L> {
    * the step, for traces only: never part of the state. None: `step [choice]`.
    */
   show?: (k: StepContext<W, L>, choice: Choice) => string;
+  /**
+   * While the guard keeps the step from running: the lock it sleeps on and who holds it
+   * (undefined: it waits for no lock). Read only to explain a deadlock as a cycle
+   * (lock-cycle.ts); never part of the state.
+   */
+  waitsFor?: (world: W, local: L) => LockWait | undefined;
 }
 
 /** A step's duration on a resource: seconds, or a function of the state at the step's start. */

@@ -10,6 +10,7 @@ import { isModelError, isViolationSignal, ModelError, type Violation } from './v
 import { hashHex } from './hash.ts';
 import { fingerprintOf } from './fingerprint.ts';
 import { clonePlain, stepWorld } from './clone.ts';
+import { lockCycle, showCycle, type BlockedThread, type LockWait } from './lock-cycle.ts';
 
 enablePatches();
 const immer = new Immer({ autoFreeze: false });
@@ -50,7 +51,6 @@ export interface Applied<W> {
 export interface ApplyOptions {
   patches?: boolean;
   access?: WorldAccess;
-  immer?: boolean;
   /**
    * On the fast path: the names of the world's fields the transition touched (its choices
    * and effect, and its guard when `access` records, read or written) are appended here;
@@ -86,7 +86,7 @@ export interface TransitionSystem<W = any> {
   /**
    * With `access`, the step's guard, choices and effect run on recorded views of the world.
    * Without `patches` the step mutates copies of what it touches (the fast path, clone.ts);
-   * `immer: true` forces an immer draft (bench comparison).
+   * with them, an immer draft records what it changed.
    */
   apply(state: State<W>, t: Transition, opts?: ApplyOptions): Applied<W>;
   label(state: State<W>, t: Transition): TransitionLabel;
@@ -169,6 +169,20 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
 
   const terminal = (state: State<W>) => state.threads.every((t) => t.pc === DONE);
 
+  /** The threads whose step names the lock it sleeps on (Step.waitsFor), in definition order. */
+  const blockedOn = (state: State<W>): BlockedThread[] =>
+    threads.flatMap((t, i) => {
+      const step = stepAt(state, i);
+      if (step?.waitsFor === undefined) return [];
+      let wait: LockWait | undefined;
+      try {
+        wait = step.waitsFor(state.world, state.threads[i]!.local);
+      } catch (e) {
+        throw modelError(e, `${stepWhere(i, state.threads[i]!.pc)} (its waitsFor)`);
+      }
+      return wait === undefined ? [] : [{ thread: t.name, step: state.threads[i]!.pc, wait }];
+    });
+
   /**
    * Run thread i's step on the next state (a copy, with `view` its world, or an immer
    * draft): the effect, the jump to the next label, the fault count. The thread is reached
@@ -220,7 +234,6 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
         const [next, patches] = immer.produceWithPatches(state, (d: State<W>) => runStep(d, undefined, i, step, choice, faulted, access));
         return { state: next as State<W>, patches };
       }
-      if (opts?.immer) return { state: immer.produce(state, (d: State<W>) => runStep(d, undefined, i, step, choice, faulted, access)) as State<W> };
       // the next state shares every part the step does not touch: the other threads, the
       // world's untouched fields
       const { view, world } = stepped ?? stepWorld(state.world);
@@ -330,7 +343,9 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
         const stuck = state.threads
           .map((t, i) => (t.pc === DONE ? undefined : `${threads[i]!.name} at ${t.pc}`))
           .filter((x) => x !== undefined);
-        return { property: DEADLOCK, message: `no thread can move: ${stuck.join(', ')}` };
+        const cycle = lockCycle(blockedOn(state));
+        if (cycle === undefined) return { property: DEADLOCK, message: `no thread can move: ${stuck.join(', ')}` };
+        return { property: DEADLOCK, message: `no thread can move: ${stuck.join(', ')}; a lock cycle: ${showCycle(cycle)}`, cycle };
       }
       return undefined;
     },

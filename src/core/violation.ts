@@ -4,10 +4,14 @@
 // Both signals are recognised by a brand rather than instanceof, so a model that imports
 // another copy of kmc (the installed package beside a checkout) is still understood.
 
+import type { WaitEdge } from './lock-cycle.ts';
+
 /** A broken property: its name and what happened. */
 export interface Violation {
   property: string;
   message: string;
+  /** a deadlock whose blocked steps name their locks: the cycle of waits (lock-cycle.ts) */
+  cycle?: WaitEdge[];
 }
 
 const VIOLATION = Symbol.for('kmcheck.violation');

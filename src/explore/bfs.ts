@@ -6,47 +6,47 @@
 // (frontier.ts; with POR, in nodes with their sleep sets), the one part of memory that
 // grows with width.
 
-import { Frontier } from './frontier.ts';
+import { NodeFrontier, plainNode, VectorFrontier, type Frontier } from './frontier.ts';
 import { ParentLog } from './parent-log.ts';
-import { Bound, errorResult, incomplete, NO_SLEEP, Store, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
+import { ExhaustiveSearch, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
 import type { ExploreResult } from './result.ts';
 import type { TransitionSystem } from '../core/system.ts';
-import type { Vec } from './state-space.ts';
+import type { Canonical, Vec } from './state-space.ts';
 
 export type BfsOptions = ExhaustiveOptions;
 
 const NO_PARENT = -1;
 
 export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): ExploreResult {
-  const store = new Store(system, opts);
+  const store = new ExhaustiveSearch(system, opts);
   const tree = new ParentLog();
   // POR: nodes (they carry sleep sets); else vectors in a typed-array frontier
-  const queue: Node[] = [];
-  let head = 0;
-  const frontier = store.por ? undefined : new Frontier(store.space.width);
-  const waiting = () => (frontier ? frontier.length : queue.length - head);
+  const queue: Frontier = store.por ? new NodeFrontier() : new VectorFrontier(store.space.width);
   /** POR: states in the queue not expanded yet, by fingerprint */
   const pending = new Map<number, Node>();
   let cut = false;
   const extraBytes = () => tree.bytes;
 
   const pathTo = (id: number, last?: number): number[] => (last === undefined ? tree.path(id) : [...tree.path(id), last]);
-  const newId = (from: number, m: number): number => tree.push(from, m);
+  const newId = (from: number, d: number): number => tree.push(from, d);
 
-  const visit = (vec: Vec, from: number, m: number, depth: number, sleep: Sleeper[]) => {
-    const c = store.canon(vec, from !== NO_PARENT); // a successor: fingerprinted from its parent
+  /** A state reached from `from` by decision `d`: stored, queued, or met again; true when its vector is kept. */
+  const visit = (vec: Vec, c: Canonical, from: number, d: number, depth: number, sleep: Sleeper[]): boolean => {
     const slot = store.insert(c);
-    if (slot >= 0 && frontier) return frontier.push(newId(from, m), depth, c.hi, c.lo, vec);
+    if (slot >= 0 && !store.por) {
+      queue.push(plainNode(vec, newId(from, d), depth, c.hi, c.lo));
+      return false;
+    }
     if (slot >= 0) {
-      const node = store.node(vec.slice(), c, depth, sleep, newId(from, m), true);
+      const node = store.node(vec, c, depth, sleep, newId(from, d), true);
       store.set.setValue(slot, store.mask(node));
       pending.set(pendingKey(node), node);
       queue.push(node);
-      return;
+      return true;
     }
-    if (!store.por) return;
-    const { again, node } = store.revisit(-slot - 1, vec.slice(), c, sleep);
-    if (again === 0) return;
+    if (!store.por) return false;
+    const { again, node } = store.revisit(-slot - 1, vec, c, sleep);
+    if (again === 0) return true;
     const waiting = pending.get(pendingKey(node!));
     if (waiting && waiting.fingerprint.hi === node!.fingerprint.hi && waiting.fingerprint.lo === node!.fingerprint.lo) {
       const keep = store.set.value(-slot - 1);
@@ -54,50 +54,41 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
         const i = waiting.enabled!.findIndex((t) => t.thread === u.thread && t.choice === u.choice);
         return (keep & (1 << waiting.ranks![i]!)) !== 0;
       });
-      return;
+      return true;
     }
-    queue.push({ ...node!, depth, id: newId(from, m), only: again });
+    queue.push({ ...node!, depth, id: newId(from, d), only: again });
+    return true;
   };
 
   try {
-    visit(store.space.initial(), NO_PARENT, 0, 0, []);
-    while (waiting() > 0) {
-      let node: Node;
-      if (frontier) {
-        const vec = new Array<number>(store.space.width);
-        frontier.shift(vec);
-        node = store.node(vec, { hi: frontier.hi, lo: frontier.lo, perm: undefined }, frontier.depth, NO_SLEEP, frontier.id, true);
-      } else {
-        node = queue[head++]!;
-        if (head > 4096 && head * 2 > queue.length) {
-          queue.splice(0, head);
-          head = 0;
-        }
-      }
-      store.tick(waiting());
-      const { state, enabled } = store.open(node);
+    const s0 = store.initial();
+    visit(s0.vec, s0.fingerprint, NO_PARENT, 0, 0, []);
+    while (queue.length > 0) {
+      const node = queue.shift();
+      store.tick(queue.length);
+      const opened = store.open(node);
+      const { state, enabled } = opened;
       if (node.first) {
         if (store.por && pending.get(pendingKey(node)) === node) pending.delete(pendingKey(node));
         if (node.depth > store.depth) store.depth = node.depth;
         const violation = system.check(state, enabled.length, opts.target);
         if (violation) return { kind: 'violation', violation, path: pathTo(node.id), coverage: store.coverage('bfs', false, extraBytes()) };
-        if (opts.onState) opts.onState(state, store.text(state));
+        if (opts.onState) opts.onState(state, store.text(node));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
         if (enabled.length > 0) cut = true;
         continue;
       }
-      const found = store.expand(node, state, enabled, (next, m, sleep) => visit(next, node.id, m, node.depth + 1, sleep));
+      const found = store.expand(opened, (next, c, d, sleep) => visit(next, c, node.id, d, node.depth + 1, sleep));
       if (found) {
         store.depth = Math.max(store.depth, node.depth + 1);
-        return { kind: 'violation', violation: found.violation, path: pathTo(node.id, found.move), coverage: store.coverage('bfs', false, extraBytes()) };
+        return { kind: 'violation', violation: found.violation, path: pathTo(node.id, found.decision), coverage: store.coverage('bfs', false, extraBytes()) };
       }
     }
   } catch (e) {
-    if (e instanceof Bound) return incomplete(e.message, store.coverage('bfs', false, extraBytes()));
-    return errorResult(e, store.coverage('bfs', false, extraBytes()));
+    return store.stopped(e, store.coverage('bfs', false, extraBytes()));
   }
-  if (cut) return incomplete(`max-depth (${opts.maxDepth})`, store.coverage('bfs', false, extraBytes()));
+  if (cut) return { kind: 'incomplete', bound: `max-depth (${opts.maxDepth})`, coverage: store.coverage('bfs', false, extraBytes()) };
   return { kind: 'ok', coverage: store.coverage('bfs', true, extraBytes()) };
 }
 

@@ -2,18 +2,18 @@
 // fingerprint set the memory is about depth x branching states, for spaces whose BFS
 // frontier would not fit. Successors are generated (and marked visited) when their parent
 // is expanded, and expanded first-enabled first. Each waiting state carries its path as a
-// shared linked list of moves; a counterexample is the path found, not a shortest one.
+// shared linked list of decisions; a counterexample is the path found, not a shortest one.
 
 import type { TransitionSystem } from '../core/system.ts';
-import type { Vec } from './state-space.ts';
-import { Bound, errorResult, incomplete, Store, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
+import type { Canonical, Vec } from './state-space.ts';
+import { ExhaustiveSearch, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
 import type { ExploreResult } from './result.ts';
 
 export type DfsOptions = ExhaustiveOptions;
 
-/** A path as a linked list from the last move back to the initial state. */
+/** A path as a linked list from the last decision back to the initial state. */
 interface Trail {
-  move: number;
+  decision: number;
   up: Trail | undefined;
 }
 
@@ -24,59 +24,61 @@ interface Frame {
 
 function pathOf(trail: Trail | undefined, last?: number): number[] {
   const path: number[] = last === undefined ? [] : [last];
-  for (let t = trail; t !== undefined; t = t.up) path.push(t.move);
+  for (let t = trail; t !== undefined; t = t.up) path.push(t.decision);
   return path.reverse();
 }
 
 export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): ExploreResult {
-  const store = new Store(system, opts);
+  const store = new ExhaustiveSearch(system, opts);
   const stack: Frame[] = [];
   let cut = false;
   let children: Frame[] = [];
 
-  const visit = (vec: Vec, trail: Trail | undefined, depth: number, sleep: Sleeper[]) => {
-    const c = store.canon(vec, trail !== undefined); // a successor: fingerprinted from its parent
+  /** A state reached by `trail`: stored and stacked, or met again; true when its vector is kept. */
+  const visit = (vec: Vec, c: Canonical, trail: Trail | undefined, depth: number, sleep: Sleeper[]): boolean => {
     const slot = store.insert(c);
     if (slot >= 0) {
-      const node = store.node(vec.slice(), c, depth, sleep, -1, true);
+      const node = store.node(vec, c, depth, sleep, -1, true);
       if (store.por) store.set.setValue(slot, store.mask(node));
       children.push({ node, trail });
-      return;
+      return true;
     }
-    if (!store.por) return;
-    const { again, node } = store.revisit(-slot - 1, vec.slice(), c, sleep);
+    if (!store.por) return false;
+    const { again, node } = store.revisit(-slot - 1, vec, c, sleep);
     if (again !== 0) children.push({ node: { ...node!, depth, only: again }, trail });
+    return true;
   };
 
   try {
-    visit(store.space.initial(), undefined, 0, []);
+    const s0 = store.initial();
+    visit(s0.vec, s0.fingerprint, undefined, 0, []);
     stack.push(...children);
     while (stack.length > 0) {
       const { node, trail } = stack.pop()!;
       store.tick(stack.length);
-      const { state, enabled } = store.open(node);
+      const opened = store.open(node);
+      const { state, enabled } = opened;
       if (node.first) {
         if (node.depth > store.depth) store.depth = node.depth;
         const violation = system.check(state, enabled.length, opts.target);
         if (violation) return { kind: 'violation', violation, path: pathOf(trail), coverage: store.coverage('dfs', false) };
-        if (opts.onState) opts.onState(state, store.text(state));
+        if (opts.onState) opts.onState(state, store.text(node));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
         if (enabled.length > 0) cut = true;
         continue;
       }
       children = [];
-      const found = store.expand(node, state, enabled, (next, m, sleep) => visit(next, { move: m, up: trail }, node.depth + 1, sleep));
+      const found = store.expand(opened, (next, c, d, sleep) => visit(next, c, { decision: d, up: trail }, node.depth + 1, sleep));
       if (found) {
         store.depth = Math.max(store.depth, node.depth + 1);
-        return { kind: 'violation', violation: found.violation, path: pathOf(trail, found.move), coverage: store.coverage('dfs', false) };
+        return { kind: 'violation', violation: found.violation, path: pathOf(trail, found.decision), coverage: store.coverage('dfs', false) };
       }
       for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     }
   } catch (e) {
-    if (e instanceof Bound) return incomplete(e.message, store.coverage('dfs', false));
-    return errorResult(e, store.coverage('dfs', false));
+    return store.stopped(e, store.coverage('dfs', false));
   }
-  if (cut) return incomplete(`max-depth (${opts.maxDepth})`, store.coverage('dfs', false));
+  if (cut) return { kind: 'incomplete', bound: `max-depth (${opts.maxDepth})`, coverage: store.coverage('dfs', false) };
   return { kind: 'ok', coverage: store.coverage('dfs', true) };
 }

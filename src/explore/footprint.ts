@@ -16,59 +16,18 @@ export interface Footprint {
   verdicts?: Map<number, boolean>;
 }
 
+/** Ids of footprints recorded so far (a footprint's id names it in other footprints' verdicts). */
 let footprints = 0;
 
-// Paths form one trie shared by every recording: each node owns its path text, its
-// children and the proxy handler for objects found at that path, so recording a step
-// builds no strings and no handlers, only proxies for the objects the step touches.
+// Paths form one trie shared by every recording: each node owns its path text and its
+// children, so recording a step builds no strings, only proxies for the objects the step
+// touches and, per recording, a handler for each path it reaches.
 
-/** The footprint being recorded (one recording at a time: steps run synchronously). */
-let current: Footprint = { reads: new Set(), writes: new Set(), id: 0 };
-/** Proxies made by the current recording, and the objects behind them. */
-let proxies = new Map<object, object>();
 const RAW = Symbol('raw');
 
 class PathNode {
   private readonly children = new Map<string, PathNode>();
-  readonly handler: ProxyHandler<object>;
-  constructor(readonly path: string) {
-    const node = this;
-    this.handler = {
-      get(t, k) {
-        if (k === RAW) return t;
-        const v = (t as any)[k];
-        if (typeof k === 'symbol' || typeof v === 'function') return v;
-        const child = node.child(k);
-        if (v !== null && typeof v === 'object') return wrap(v, child);
-        current.reads.add(child.path);
-        return v;
-      },
-      set(t, k, v) {
-        const key = String(k);
-        if (Array.isArray(t) ? key !== 'length' && Number(key) >= t.length : !(key in t)) current.writes.add(node.child(Array.isArray(t) ? 'length' : '#keys').path);
-        current.writes.add(node.child(key).path);
-        (t as any)[k] = v !== null && typeof v === 'object' ? ((v as any)[RAW] ?? v) : v;
-        return true;
-      },
-      deleteProperty(t, k) {
-        current.writes.add(node.child(String(k)).path);
-        current.writes.add(node.child(Array.isArray(t) ? 'length' : '#keys').path);
-        return delete (t as any)[k];
-      },
-      has(t, k) {
-        current.reads.add(node.child(String(k)).path);
-        return k in t;
-      },
-      ownKeys(t) {
-        current.reads.add(node.child(Array.isArray(t) ? 'length' : '#keys').path);
-        return Reflect.ownKeys(t);
-      },
-      getOwnPropertyDescriptor(t, k) {
-        current.reads.add(node.child(String(k)).path);
-        return Reflect.getOwnPropertyDescriptor(t, k);
-      },
-    };
-  }
+  constructor(readonly path: string) {}
 
   child(key: string): PathNode {
     let c = this.children.get(key);
@@ -82,13 +41,70 @@ class PathNode {
 
 const ROOT = new PathNode('');
 
-function wrap(obj: object, node: PathNode): object {
-  let proxy = proxies.get(obj);
-  if (proxy === undefined) {
-    proxy = new Proxy(obj, node.handler);
-    proxies.set(obj, proxy);
+/** One recording: the footprint it fills, and the views it made of the world's objects. */
+class Recording {
+  readonly footprint: Footprint = { reads: new Set(), writes: new Set(), id: ++footprints };
+  private readonly proxies = new Map<object, object>();
+  private readonly handlers = new Map<PathNode, ProxyHandler<object>>();
+
+  wrap(obj: object, node: PathNode): object {
+    let proxy = this.proxies.get(obj);
+    if (proxy === undefined) {
+      proxy = new Proxy(obj, this.handler(node));
+      this.proxies.set(obj, proxy);
+    }
+    return proxy;
   }
-  return proxy;
+
+  private handler(node: PathNode): ProxyHandler<object> {
+    let h = this.handlers.get(node);
+    if (h !== undefined) return h;
+    const { reads, writes } = this.footprint;
+    const rec = this;
+    h = {
+      get(t, k) {
+        if (k === RAW) return t;
+        const v = (t as any)[k];
+        if (typeof k === 'symbol' || typeof v === 'function') return v;
+        const child = node.child(k);
+        if (v !== null && typeof v === 'object') return rec.wrap(v, child);
+        reads.add(child.path);
+        return v;
+      },
+      set(t, k, v) {
+        const key = String(k);
+        if (Array.isArray(t) ? key !== 'length' && Number(key) >= t.length : !(key in t)) writes.add(node.child(Array.isArray(t) ? 'length' : '#keys').path);
+        writes.add(node.child(key).path);
+        (t as any)[k] = v !== null && typeof v === 'object' ? ((v as any)[RAW] ?? v) : v;
+        return true;
+      },
+      deleteProperty(t, k) {
+        writes.add(node.child(String(k)).path);
+        writes.add(node.child(Array.isArray(t) ? 'length' : '#keys').path);
+        return delete (t as any)[k];
+      },
+      has(t, k) {
+        reads.add(node.child(String(k)).path);
+        return k in t;
+      },
+      ownKeys(t) {
+        reads.add(node.child(Array.isArray(t) ? 'length' : '#keys').path);
+        return Reflect.ownKeys(t);
+      },
+      getOwnPropertyDescriptor(t, k) {
+        reads.add(node.child(String(k)).path);
+        return Reflect.getOwnPropertyDescriptor(t, k);
+      },
+    };
+    this.handlers.set(node, h);
+    return h;
+  }
+
+  readonly access: WorldAccess = {
+    wrap: <T>(world: T): T => (world !== null && typeof world === 'object' ? (this.wrap(world, ROOT) as T) : world),
+    note: (path, write) => void (write ? this.footprint.writes : this.footprint.reads).add(`/${path}`),
+    unwrap,
+  };
 }
 
 /** Replace, in place, every view inside a value by the object it views. */
@@ -102,17 +118,10 @@ function unwrap<T>(v: T): T {
   return raw;
 }
 
-const access: WorldAccess = {
-  wrap: <T>(world: T): T => (world !== null && typeof world === 'object' ? (wrap(world, ROOT) as T) : world),
-  note: (path, write) => void (write ? current.writes : current.reads).add(`/${path}`),
-  unwrap,
-};
-
-/** A WorldAccess that records into a new footprint (valid until the next call). */
+/** A WorldAccess that records into a new footprint. */
 export function recorder(): { footprint: Footprint; access: WorldAccess } {
-  current = { reads: new Set(), writes: new Set(), id: ++footprints };
-  proxies = new Map();
-  return { footprint: current, access };
+  const r = new Recording();
+  return { footprint: r.footprint, access: r.access };
 }
 
 function overlaps(a: string, b: string): boolean {

@@ -1,13 +1,47 @@
-// BFS's queue of states waiting to be expanded, when they carry nothing but their vector
-// (no sleep sets: POR off): records of (id, depth, fingerprint, vector) in chunks of a typed array,
-// so a waiting state costs its width in 4-byte words and no object for the garbage
-// collector to trace or move.
+// The states waiting to be expanded, in the order they were found (BFS's queue, a
+// worker's layer). One interface, two stores: nodes as objects when they carry sleep sets
+// (POR), or, when they carry nothing but their vector, records of (id, depth, fingerprint,
+// vector) in chunks of a typed array, so a waiting state costs its width in 4-byte words
+// and no object for the garbage collector to trace or move.
 
-import type { Vec } from './state-space.ts';
+import { NO_SLEEP } from './sleep-sets.ts';
+import type { Node } from './exhaustive.ts';
+
+export interface Frontier {
+  readonly length: number;
+  push(node: Node): void;
+  /** the oldest node (a RangeError when there is none) */
+  shift(): Node;
+}
+
+/** Nodes as objects (with POR: their sleep sets and enabled transitions). */
+export class NodeFrontier implements Frontier {
+  private nodes: Node[] = [];
+  private head = 0;
+
+  get length(): number {
+    return this.nodes.length - this.head;
+  }
+
+  push(node: Node): void {
+    this.nodes.push(node);
+  }
+
+  shift(): Node {
+    if (this.head >= this.nodes.length) throw new RangeError('the frontier is empty');
+    const node = this.nodes[this.head++]!;
+    if (this.head > 4096 && this.head * 2 > this.nodes.length) {
+      this.nodes.splice(0, this.head);
+      this.head = 0;
+    }
+    return node;
+  }
+}
 
 const CHUNK = 1 << 16;
 
-export class Frontier {
+/** Nodes without sleep sets, as typed-array records: shift() makes each node afresh. */
+export class VectorFrontier implements Frontier {
   private readonly record: number;
   private readonly perChunk: number;
   private chunks: Int32Array[] = [];
@@ -15,18 +49,13 @@ export class Frontier {
   private head = 0;
   private tail = 0;
   length = 0;
-  /** the id, depth and fingerprint of the state last taken by shift() */
-  id = 0;
-  depth = 0;
-  hi = 0;
-  lo = 0;
 
-  constructor(width: number) {
+  constructor(private readonly width: number) {
     this.record = width + 4;
     this.perChunk = Math.max(1, Math.floor(CHUNK / this.record));
   }
 
-  push(id: number, depth: number, hi: number, lo: number, vec: Vec): void {
+  push(node: Node): void {
     let last = this.chunks[this.chunks.length - 1];
     if (last === undefined || this.tail === this.perChunk) {
       last = new Int32Array(this.perChunk * this.record);
@@ -34,24 +63,25 @@ export class Frontier {
       this.tail = 0;
     }
     let at = this.tail * this.record;
-    last[at++] = id;
-    last[at++] = depth;
-    last[at++] = hi;
-    last[at++] = lo;
+    last[at++] = node.id;
+    last[at++] = node.depth;
+    last[at++] = node.fingerprint.hi;
+    last[at++] = node.fingerprint.lo;
+    const vec = node.vec;
     for (let i = 0; i < vec.length; i++) last[at++] = vec[i]!;
     this.tail++;
     this.length++;
   }
 
-  /** Take the oldest state: its vector into `vec`, its id, depth and fingerprint into this.id, ... */
-  shift(vec: Vec): void {
+  shift(): Node {
     if (this.length === 0) throw new RangeError('the frontier is empty');
     const first = this.chunks[0]!;
     let at = this.head * this.record;
-    this.id = first[at++]!;
-    this.depth = first[at++]!;
-    this.hi = first[at++]! >>> 0;
-    this.lo = first[at++]! >>> 0;
+    const id = first[at++]!;
+    const depth = first[at++]!;
+    const hi = first[at++]! >>> 0;
+    const lo = first[at++]! >>> 0;
+    const vec = new Array<number>(this.width);
     for (let i = 0; i < vec.length; i++) vec[i] = first[at++]!;
     this.length--;
     if (++this.head === this.perChunk || this.length === 0) {
@@ -60,9 +90,11 @@ export class Frontier {
       else this.tail = 0;
       this.head = 0;
     }
+    return { vec, depth, enabled: undefined, ranks: undefined, sleep: NO_SLEEP, id, first: true, fingerprint: { hi, lo } };
   }
+}
 
-  get bytes(): number {
-    return this.chunks.length * this.perChunk * this.record * 4;
-  }
+/** A node to queue without POR: a state stored for the first time. */
+export function plainNode(vec: number[], id: number, depth: number, hi: number, lo: number): Node {
+  return { vec, depth, enabled: undefined, ranks: undefined, sleep: NO_SLEEP, id, first: true, fingerprint: { hi, lo } };
 }

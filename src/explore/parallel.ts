@@ -1,16 +1,18 @@
 // Exhaustive BFS on worker threads. The workers share one visited set in shared memory
 // (shared-fingerprint-set.ts): a successor belongs to the worker that stored its
 // fingerprint first, so no state crosses threads while a layer is expanded. Layers are
-// synchronous: every worker expands its part of layer d; when the set passes its load
+// synchronous: every worker expands its share of layer d; when the set passes its load
 // limit the workers pause, the main thread grows it, and they go on; when the layer is
-// done, states are moved from the longest parts of layer d+1 to the shortest (vectors,
-// with the text of the parts they use), so the workers stay equally busy. The verdict and the distinct-state count are those of
-// one-thread BFS, and so is a counterexample's length, give or take the one step an
-// in-step violation adds when workers meet it and a broken state property in the same
-// layer (one-thread BFS reports whichever it meets first, too); with several properties
-// broken at one depth, another of them may be named. Sleep sets are not carried across
-// workers: --workers turns POR off (it cuts transitions, not states, so the state count
-// is unchanged).
+// done, states are moved from the longest shares of layer d+1 to the shortest (vectors,
+// with the text of the parts they use), so the workers stay equally busy. The verdict and
+// the distinct-state count are those of one-thread BFS. A layer in which a violation is
+// met is finished before one is chosen, and the counterexample is then the one one-thread
+// BFS gives (a one-thread BFS bounded to that depth chooses it): the same trace, byte for
+// byte, with any number of workers and on every run. The state and transition counts of
+// such a result are those of every depth up to the finished layer (so the same on every
+// run, and more than one-thread BFS, which stops at the violation). Sleep sets are not
+// carried across workers: --workers turns POR off in the workers (it cuts transitions,
+// not states, so the state count is unchanged).
 //
 // The workers rebuild the transition system from the model's module (the system's
 // `source`, which the CLI sets to the file it loaded the model from), since functions
@@ -23,7 +25,7 @@ import { collisionProbability } from './fingerprint-set.ts';
 import type { ExhaustiveOptions } from './exhaustive.ts';
 import type { Coverage, ExploreResult } from './result.ts';
 import { MAX_WORKERS, SharedFingerprintSet } from './shared-fingerprint-set.ts';
-import type { FromWorker, Handed, ToWorker, WorkerInit } from './worker.ts';
+import type { Found, FromWorker, Handed, ToWorker, WorkerInit } from './worker.ts';
 
 export interface ParallelOptions extends ExhaustiveOptions {
   /** URL of a module whose default export (a model or a list) or `models` export holds the system's model (default: system.source) */
@@ -109,30 +111,56 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
   });
   const pool = new Pool(workers);
   const ask = (i: number, msg: ToWorker) => pool.ask(i, msg);
-  /** each worker's part of the next layer */
-  let parts: number[] = [];
-  const count = (oks: FromWorker[], withParts = true) => {
+  /** each worker's share of the next layer (its length) */
+  let shares: number[] = [];
+  const count = (oks: FromWorker[], withShares = true) => {
     const o = oks as Extract<FromWorker, { type: 'ok' }>[];
-    if (withParts) parts = o.map((x) => x.next);
+    if (withShares) shares = o.map((x) => x.next);
     bytes = set.bytes + o.reduce((a, x) => a + x.bytes, 0);
   };
 
-  // move states from the parts longer than the mean to the parts shorter than it
+  /** violations met in the layer being expanded */
+  let found: Found[] = [];
+  /**
+   * The counterexample, chosen once the layer that met violations is done: the one
+   * one-thread BFS returns (its own order: each state's check, then its transitions by
+   * decision), by a one-thread BFS bounded to the next depth; the worker that met one first
+   * plays no part, so the same command gives the same trace with any number of workers.
+   * Should that search stop short (a bound), the first found here, by its logged path.
+   */
+  const choose = async (layer: number): Promise<ExploreResult> => {
+    const { exploreBfs } = await import('./bfs.ts');
+    const left = opts.timeoutMs === undefined ? {} : { timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - started)) };
+    const one = exploreBfs(system, { ...opts, ...left, workers: 1, maxDepth: Math.min(opts.maxDepth ?? layer + 1, layer + 1), onProgress: undefined });
+    let path: number[];
+    let violation: Violation;
+    if (one.kind === 'violation') ({ path, violation } = one);
+    else {
+      const f = found.find((x) => x.decision === undefined) ?? found[0]!;
+      path = await pathTo(pool, n, f.id);
+      if (f.decision !== undefined) path.push(f.decision);
+      violation = f.violation;
+    }
+    depth = path.length;
+    return { kind: 'violation', violation, path, coverage: coverage(false) };
+  };
+
+  // move states from the shares longer than the mean to the shares shorter than it
   const balance = async () => {
-    const mean = parts.reduce((a, b) => a + b, 0) / n;
-    if (Math.max(...parts) - Math.min(...parts) <= Math.max(16, mean / 50)) return;
-    const givers = parts.flatMap((p, i) => (p > mean ? [i] : []));
-    const given = (await Promise.all(givers.map((i) => ask(i, { type: 'give', count: Math.floor(parts[i]! - mean) })))) as Extract<FromWorker, { type: 'given' }>[];
+    const mean = shares.reduce((a, b) => a + b, 0) / n;
+    if (Math.max(...shares) - Math.min(...shares) <= Math.max(16, mean / 50)) return;
+    const givers = shares.flatMap((p, i) => (p > mean ? [i] : []));
+    const given = (await Promise.all(givers.map((i) => ask(i, { type: 'give', count: Math.floor(shares[i]! - mean) })))) as Extract<FromWorker, { type: 'given' }>[];
     const moving = given.map((g) => g.batch);
     const total = moving.reduce((a, b) => a + b.states.length, 0);
-    const takers = parts.flatMap((p, i) => (p < mean ? [i] : []));
+    const takers = shares.flatMap((p, i) => (p < mean ? [i] : []));
     // each taker gets its share as slices of the givers' batches, with their parts
     let b = 0;
     let at = 0;
     let left = total;
     await Promise.all(
       takers.map((i, j) => {
-        let want = j === takers.length - 1 ? left : Math.min(Math.ceil(mean - parts[i]!), left);
+        let want = j === takers.length - 1 ? left : Math.min(Math.ceil(mean - shares[i]!), left);
         left -= want;
         const batches: Handed[] = [];
         while (want > 0) {
@@ -154,30 +182,26 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     for (let layer = 0; ; layer++) {
       await balance();
       count(await pool.all(() => ({ type: 'begin' })), false);
-      const waiting = parts.reduce((a, b) => a + b, 0);
+      const waiting = shares.reduce((a, b) => a + b, 0);
       if (waiting === 0) return { kind: 'ok', coverage: coverage(true) };
       depth = layer;
-      opts.onProgress?.({ steps, states, queue: waiting, depth, statesPerSecond: states / ((performance.now() - started) / 1000), ms: performance.now() - started });
+      opts.onProgress?.({ steps, states, queue: waiting, depth, transitionsPerSecond: steps / ((performance.now() - started) / 1000), ms: performance.now() - started });
       if (opts.maxDepth !== undefined && layer > opts.maxDepth) return { kind: 'incomplete', bound: `max-depth (${opts.maxDepth})`, coverage: coverage(false) };
 
       // expand the layer, in rounds: a round ends when every worker is done or paused on a full set
       let busy = workers.map((_, i) => i);
+      found = [];
       while (busy.length > 0) {
         const round = (await Promise.all(busy.map((i) => ask(i, { type: 'expand' })))) as Extract<FromWorker, { type: 'expanded' }>[];
-        for (const e of round) steps += e.steps;
-        states = set.size;
-        if (round.some((e) => e.timeout)) return { kind: 'incomplete', bound: `timeout (${(opts.timeoutMs ?? 0) / 1000} s)`, coverage: coverage(false) };
-        const found = round.map((e) => e.found).filter((f) => f !== undefined);
-        if (found.length > 0) {
-          // a state property broken in this layer is shorter than an in-step violation of its successors
-          const f = found.find((x) => x.move === undefined) ?? found[0]!;
-          const path = await pathTo(pool, n, f.id);
-          if (f.move !== undefined) path.push(f.move);
-          depth = path.length;
-          return { kind: 'violation', violation: f.violation as Violation, path, coverage: coverage(false) };
+        for (const e of round) {
+          steps += e.steps;
+          if (e.found) found.push(...e.found);
         }
-        if (opts.maxStates !== undefined && states >= opts.maxStates) return { kind: 'incomplete', bound: `max-states (${opts.maxStates})`, coverage: coverage(false) };
-        round.forEach((e, j) => void (parts[busy[j]!] = e.next));
+        states = set.size;
+        // a bound met after a violation: choose among what was found
+        if (round.some((e) => e.timeout)) return found.length > 0 ? choose(layer) : { kind: 'incomplete', bound: `timeout (${(opts.timeoutMs ?? 0) / 1000} s)`, coverage: coverage(false) };
+        if (opts.maxStates !== undefined && states >= opts.maxStates) return found.length > 0 ? choose(layer) : { kind: 'incomplete', bound: `max-states (${opts.maxStates})`, coverage: coverage(false) };
+        round.forEach((e, j) => void (shares[busy[j]!] = e.next));
         busy = busy.filter((_, j) => !round[j]!.done);
         if (set.full || busy.length > 0) {
           if (memoryLimit !== undefined && set.bytes * 2.4 > memoryLimit) return { kind: 'incomplete', bound: `max-memory (${memoryLimit} bytes: the fingerprint set cannot grow)`, coverage: coverage(false) };
@@ -185,6 +209,8 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
           count(await pool.all(() => ({ type: 'table', table: set.shared })));
         }
       }
+      // the layer is done: every violation of this depth is known, whatever the workers' speed
+      if (found.length > 0) return await choose(layer);
       if (opts.timeoutMs !== undefined && performance.now() - started > opts.timeoutMs) return { kind: 'incomplete', bound: `timeout (${opts.timeoutMs / 1000} s)`, coverage: coverage(false) };
     }
   } catch (e) {
@@ -201,7 +227,7 @@ async function pathTo(pool: Pool, n: number, id: number): Promise<number[]> {
   for (let at = id; ; ) {
     if (at === 0) break; // the initial state
     const r = (await pool.ask(at % n, { type: 'parent', id: at })) as Extract<FromWorker, { type: 'parent' }>;
-    path.push(r.move);
+    path.push(r.decision);
     at = r.parent;
   }
   return path.reverse();

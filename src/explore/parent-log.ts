@@ -1,7 +1,7 @@
 // The BFS tree, kept to rebuild a counterexample: for each stored state (ids in the order
-// states are stored), its parent's id and the move (index among the parent's enabled
+// states are stored), its parent's id and the decision (index among the parent's enabled
 // transitions) that reached it. BFS expands states in id order, so a parent id is the
-// previous state's or a little more: each state stores that gap and its move, one byte
+// previous state's or a little more: each state stores that gap and its decision, one byte
 // each (255: the value, or a gap that is large or negative, as between the layers of the
 // parallel BFS, is in an overflow list), in 4 KiB pages, so about 2 bytes a state.
 // Reading an entry decodes the log from the start: once per counterexample step.
@@ -11,19 +11,19 @@ const ESCAPE = 255;
 
 export class ParentLog {
   private gaps: Uint8Array[] = [];
-  private moves: Uint8Array[] = [];
+  private decisions: Uint8Array[] = [];
   private bigGaps: number[] = [];
-  private bigMoves: number[] = [];
+  private bigDecisions: number[] = [];
   private lastParent = 0;
   length = 0;
 
-  /** Record a state reached from `parent` (-1: the initial state) by `move`; returns its id. */
-  push(parent: number, move: number): number {
+  /** Record a state reached from `parent` (-1: the initial state) by `decision`; returns its id. */
+  push(parent: number, decision: number): number {
     const id = this.length++;
     const page = id >>> 12;
     if (page === this.gaps.length) {
       this.gaps.push(new Uint8Array(PAGE));
-      this.moves.push(new Uint8Array(PAGE));
+      this.decisions.push(new Uint8Array(PAGE));
     }
     const at = id & (PAGE - 1);
     const p = parent < 0 ? 0 : parent;
@@ -32,13 +32,13 @@ export class ParentLog {
     const small = gap >= 0 && gap < ESCAPE;
     this.gaps[page]![at] = small ? gap : ESCAPE;
     if (!small) this.bigGaps.push(gap);
-    this.moves[page]![at] = move < ESCAPE ? move : ESCAPE;
-    if (move >= ESCAPE) this.bigMoves.push(move);
+    this.decisions[page]![at] = decision < ESCAPE ? decision : ESCAPE;
+    if (decision >= ESCAPE) this.bigDecisions.push(decision);
     return id;
   }
 
-  /** Decode the log from the start to state `id`, giving each state's parent and move to `f`. */
-  private decode(id: number, f: (i: number, parent: number, move: number) => void): void {
+  /** Decode the log from the start to state `id`, giving each state's parent and decision to `f`. */
+  private decode(id: number, f: (i: number, parent: number, decision: number) => void): void {
     let p = 0;
     let g = 0;
     let m = 0;
@@ -47,34 +47,34 @@ export class ParentLog {
       const at = i & (PAGE - 1);
       const gap = this.gaps[page]![at]!;
       p += gap === ESCAPE ? this.bigGaps[g++]! : gap;
-      const mv = this.moves[page]![at]!;
-      f(i, p, mv === ESCAPE ? this.bigMoves[m++]! : mv);
+      const dc = this.decisions[page]![at]!;
+      f(i, p, dc === ESCAPE ? this.bigDecisions[m++]! : dc);
     }
   }
 
-  /** The parent (0 for the initial state) and the move of state `id`. */
-  entry(id: number): { parent: number; move: number } {
-    const e = { parent: 0, move: 0 };
-    this.decode(id, (i, parent, move) => {
-      if (i === id) Object.assign(e, { parent, move });
+  /** The parent (0 for the initial state) and the decision of state `id`. */
+  entry(id: number): { parent: number; decision: number } {
+    const e = { parent: 0, decision: 0 };
+    this.decode(id, (i, parent, decision) => {
+      if (i === id) Object.assign(e, { parent, decision });
     });
     return e;
   }
 
-  /** The moves from the initial state (id 0) to state `id`. */
+  /** The path (decisions) from the initial state (id 0) to state `id`. */
   path(id: number): number[] {
     const parents = new Float64Array(id + 1);
-    const moves = new Float64Array(id + 1);
-    this.decode(id, (i, parent, move) => {
+    const decisions = new Float64Array(id + 1);
+    this.decode(id, (i, parent, decision) => {
       parents[i] = parent;
-      moves[i] = move;
+      decisions[i] = decision;
     });
     const path: number[] = [];
-    for (let i = id; i !== 0; i = parents[i]!) path.push(moves[i]!);
+    for (let i = id; i !== 0; i = parents[i]!) path.push(decisions[i]!);
     return path.reverse();
   }
 
   get bytes(): number {
-    return this.gaps.length * PAGE * 2 + (this.bigGaps.length + this.bigMoves.length) * 8;
+    return this.gaps.length * PAGE * 2 + (this.bigGaps.length + this.bigDecisions.length) * 8;
   }
 }

@@ -5,7 +5,7 @@
 // each. SPIN's -DCOLLAPSE compression stores states the same way.
 
 import { FingerprintSet } from './fingerprint-set.ts';
-import { valueFingerprint } from './state-fingerprint.ts';
+import { valueFingerprint } from './value-fingerprint.ts';
 
 /** The number of `undefined` (a world field deleted or never set): in no fingerprint. */
 export const UNDEFINED = 0;

@@ -7,12 +7,11 @@
 // the steps that offer choices), so failures shrink like the random explorer's.
 
 import fc from 'fast-check';
-import type { Transition, TransitionSystem } from '../core/system.ts';
-import type { Violation } from '../core/violation.ts';
+import type { TransitionSystem } from '../core/system.ts';
 import type { ExploreResult } from './result.ts';
 import { searchWith } from './search.ts';
-import { execute } from './execute.ts';
-import { decision } from './random.ts';
+import { decision, execute } from './random.ts';
+import { run, type Chooser, type Run } from './run.ts';
 
 export interface PctOptions {
   runs: number;
@@ -41,32 +40,30 @@ export function scheduleArbitrary(threads: number, k: number, maxSteps: number, 
   });
 }
 
-/** The path (indices among enabled transitions) a schedule takes, and how it ended. */
-export function runSchedule(system: TransitionSystem, sched: Schedule, maxSteps: number, only?: string): { path: number[]; violation?: Violation; truncated: boolean } {
+/**
+ * The chooser of one schedule: the highest-priority enabled thread runs (ties: the lower
+ * index); at a change point it first drops below every other; its choice comes from the
+ * schedule's choice list. Its priorities change as it runs: one chooser per run.
+ */
+export function scheduleChooser(sched: Schedule): Chooser {
   const priority = [...sched.priorities];
   let lowest = -1;
-  let state = system.initial();
-  let enabled: Transition[] = system.enabled(state);
-  const path: number[] = [];
-  let violation = system.check(state, enabled.length, only);
-  while (violation === undefined && enabled.length > 0) {
-    if (path.length >= maxSteps) return { path, truncated: true };
-    // the highest-priority thread among the enabled ones
-    let best = enabled[0]!.thread;
-    for (const t of enabled) if (priority[t.thread]! > priority[best]!) best = t.thread;
-    if (sched.changePoints.includes(path.length)) priority[best] = lowest--;
-    const first = enabled.findIndex((t) => t.thread === best);
-    let count = 0;
-    while (first + count < enabled.length && enabled[first + count]!.thread === best) count++;
-    const d = first + ((sched.choices[path.length] ?? 0) % count);
-    path.push(d);
-    const applied = system.apply(state, enabled[d]!);
-    if (applied.violation) return { path, violation: applied.violation, truncated: false };
-    state = applied.state;
-    enabled = system.enabled(state);
-    violation = system.check(state, enabled.length, only);
-  }
-  return { path, truncated: false, ...(violation ? { violation } : {}) };
+  return {
+    choose(_state, enabled, at) {
+      let best = enabled[0]!.thread;
+      for (const t of enabled) if (priority[t.thread]! > priority[best]!) best = t.thread;
+      if (sched.changePoints.includes(at)) priority[best] = lowest--;
+      const first = enabled.findIndex((t) => t.thread === best);
+      let count = 0;
+      while (first + count < enabled.length && enabled[first + count]!.thread === best) count++;
+      return first + ((sched.choices[at] ?? 0) % count);
+    },
+  };
+}
+
+/** The path (decisions) a schedule takes, and how it ended. */
+export function runSchedule(system: TransitionSystem, sched: Schedule, maxSteps: number, only?: string): Run {
+  return run(system, scheduleChooser(sched), { maxSteps, ...(only !== undefined ? { only } : {}) });
 }
 
 export function explorePct(system: TransitionSystem, opts: PctOptions): ExploreResult {

@@ -1,11 +1,11 @@
-// The random explorer: fast-check generates decision lists (see execute.ts), runs each,
-// and on a violation shrinks the list (shorter, smaller numbers), which gives short traces
-// with few deviations from the plain schedule "first enabled transition".
+// The random explorer: fast-check generates decision lists, runs each (a chooser over the
+// run loop, run.ts), and on a violation shrinks the list (shorter, smaller numbers), which
+// gives short traces with few deviations from the plain schedule "first enabled transition".
 
 import fc from 'fast-check';
 import type { TransitionSystem } from '../core/system.ts';
-import { execute } from './execute.ts';
 import type { ExploreResult } from './result.ts';
+import { run, type Chooser, type Run } from './run.ts';
 import { searchWith, type SearchOptions } from './search.ts';
 
 export interface RandomOptions extends SearchOptions {
@@ -24,6 +24,22 @@ export function decision(maxDecision = 255): fc.Arbitrary<number> {
 
 export function decisionLists(maxSteps: number, maxDecision = 255): fc.Arbitrary<number[]> {
   return fc.array(decision(maxDecision), { maxLength: maxSteps, size: 'max' });
+}
+
+/**
+ * Decision i picks enabled[decisions[i] % enabled.length]; once the decisions run out, the
+ * first enabled transition is taken until the run ends.
+ */
+export function decisionChooser(decisions: readonly number[]): Chooser {
+  return { choose: (_state, enabled, at) => (at < decisions.length ? decisions[at]! % enabled.length : 0) };
+}
+
+/**
+ * Run a decision list from the initial state. With `only`, state properties other than that
+ * one are not checked (violations raised inside steps always end the run).
+ */
+export function execute(system: TransitionSystem, decisions: readonly number[], maxSteps: number, only?: string): Run {
+  return run(system, decisionChooser(decisions), { maxSteps, ...(only !== undefined ? { only } : {}) });
 }
 
 export function exploreRandom(system: TransitionSystem, opts: RandomOptions): ExploreResult {

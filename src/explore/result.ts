@@ -2,11 +2,12 @@
 
 import type { Violation } from '../core/violation.ts';
 
-export type Strategy = 'random' | 'pct' | 'bfs' | 'dfs';
-
 /** What an exploration covered. */
 export interface Coverage {
-  strategy: Strategy;
+  /** the registry name (strategies.ts) of the explorer that ran */
+  strategy: string;
+  /** why another explorer ran than the one asked for (auto past its budget) */
+  fallback?: string;
   /** random/pct: executions run (including shrinking); bfs/dfs: 0. */
   runs: number;
   /** transitions applied. */

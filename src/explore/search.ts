@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { Violation } from '../core/violation.ts';
 import type { TransitionSystem } from '../core/system.ts';
 import { minimize } from './minimize.ts';
-import type { ExploreResult, Strategy } from './result.ts';
+import type { ExploreResult } from './result.ts';
 
 export interface Sampled {
   path: number[];
@@ -46,7 +46,7 @@ const ERROR = '(error)';
 
 export function searchWith<T>(
   system: TransitionSystem,
-  strategy: Strategy,
+  strategy: string,
   inputs: fc.Arbitrary<T>,
   run: (input: T, only?: string) => Sampled,
   opts: SearchOptions,

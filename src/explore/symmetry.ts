@@ -1,8 +1,9 @@
 // Symmetry reduction: threads of one symmetry group (identical userspace threads) are
 // interchangeable, so states that differ only by a permutation of them are one state.
-// A state is stored under its canonical fingerprint: each group's threads sorted by (pc, locals),
-// and every string in the state equal to the name of a moved thread renamed along (the
-// world names threads, e.g. a mapping's owner or an observation's thread).
+// A state is stored under its canonical fingerprint: each group's threads sorted by the
+// fingerprint of their part (pc, locals), ties by index, and every string in the state
+// equal to the name of a moved thread renamed along (the world names threads, e.g. a
+// mapping's owner or an observation's thread).
 //
 // Restriction on models (see README, "Exhaustive checking"): the state may refer to a
 // thread of a symmetry group only by its exact name as a whole string value (not as an
@@ -10,29 +11,20 @@
 // depend on which of the interchangeable threads did what. Ties (equal pc and locals,
 // different references in the world) leave a state partly canonical: sound, less reduced.
 
-import type { State } from '../core/model.ts';
 import type { TransitionSystem } from '../core/system.ts';
-import { stateFingerprint, threadFingerprint } from './state-fingerprint.ts';
+import type { PartTable } from './parts.ts';
+import type { Vec } from './transition-cache.ts';
+import { valueFingerprint } from './value-fingerprint.ts';
+import type { Zobrist } from './zobrist.ts';
 
-export interface Canonical {
-  /** the 64-bit fingerprint the state is stored under */
-  hi: number;
-  lo: number;
-  /** perm[thread] = the thread's position in the canonical state; undefined: identity */
-  perm: Int32Array | undefined;
-}
-
-export interface Canonicaliser {
-  (state: State): Canonical;
-  /** the canonical state as text (tests, and the states a test asks to see) */
-  text(state: State): string;
-}
-
-interface Permutation {
+export interface Permutation {
+  /** perm[thread] = the thread's position in the canonical state */
   perm: Int32Array;
   /** order[j] = the thread at canonical position j */
-  order: number[];
+  order: Int32Array;
   rename: Map<string, string>;
+  /** parts' fingerprints with the names renamed: [2 id] hi, [2 id + 1] lo */
+  renamed: number[];
 }
 
 /** The symmetry groups of more than one thread, as thread indices. */
@@ -44,46 +36,92 @@ export function symmetryGroups(system: TransitionSystem): number[][] {
   return [...groups.values()].filter((m) => m.length > 1);
 }
 
-/** Canonical fingerprints (and texts) of states, with or without symmetry reduction. */
-export function canonicaliser(system: TransitionSystem, symmetry: boolean): Canonicaliser {
-  const symmetric = symmetry ? symmetryGroups(system) : [];
-  const names = system.threadNames;
-  const n = names.length;
+/** The canonical order of a state vector's threads, one object per permutation met. */
+export class Symmetry {
+  /** symmetry groups with more than one thread, as thread indices (none: reduction off) */
+  readonly groups: number[][];
+  /** permutations met, by their order (a number; text past 13 threads) */
+  private readonly perms = new Map<number | string, Permutation>();
+  /** scratch of permutation(), never handed out */
+  private readonly order: Int32Array;
+  private readonly sorted: Int32Array;
 
-  // each group's threads sorted by the fingerprint of (pc, locals), ties by index
-  const permutation = (state: State): Permutation | undefined => {
-    let p: Permutation | undefined;
-    for (const members of symmetric) {
-      const keys = members.map((i) => threadFingerprint(state.threads[i]!));
-      const sorted = members.map((_, j) => j).sort((a, b) => keys[a]![0] - keys[b]![0] || keys[a]![1] - keys[b]![1] || a - b);
-      if (sorted.every((o, j) => o === j)) continue;
-      if (p === undefined) {
-        const perm = new Int32Array(n);
-        for (let i = 0; i < n; i++) perm[i] = i;
-        p = { perm, order: [...perm], rename: new Map() };
+  constructor(
+    system: TransitionSystem,
+    on: boolean,
+    private readonly parts: PartTable,
+    /** the slot of thread 0 in a vector */
+    private readonly firstThread: number,
+    private readonly names: readonly string[] = system.threadNames,
+  ) {
+    this.groups = on ? symmetryGroups(system) : [];
+    this.order = new Int32Array(names.length);
+    this.sorted = new Int32Array(names.length);
+  }
+
+  get on(): boolean {
+    return this.groups.length > 0;
+  }
+
+  /** Each group's threads sorted by their part's fingerprint, ties by index; undefined: as they are. */
+  permutation(vec: Vec): Permutation | undefined {
+    if (this.groups.length === 0) return undefined;
+    const T = this.firstThread;
+    const fp = this.parts.fp;
+    const order = this.order;
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    let moved = false;
+    for (const members of this.groups) {
+      // insertion sort of the members by (fingerprint, index): groups are small
+      const idx = this.sorted;
+      for (let j = 0; j < members.length; j++) idx[j] = members[j]!;
+      for (let j = 1; j < members.length; j++) {
+        const x = idx[j]!;
+        const xh = fp[2 * vec[T + x]!]!;
+        const xl = fp[2 * vec[T + x]! + 1]!;
+        let k = j - 1;
+        for (; k >= 0; k--) {
+          const y = idx[k]!;
+          const yh = fp[2 * vec[T + y]!]!;
+          const yl = fp[2 * vec[T + y]! + 1]!;
+          if (yh < xh || (yh === xh && (yl < xl || (yl === xl && y < x)))) break;
+          idx[k + 1] = y;
+        }
+        idx[k + 1] = x;
       }
       for (let j = 0; j < members.length; j++) {
-        const from = members[sorted[j]!]!;
-        const to = members[j]!;
-        p.perm[from] = to;
-        p.order[to] = from;
-        p.rename.set(names[from]!, names[to]!);
+        if (idx[j] === members[j]) continue;
+        order[members[j]!] = idx[j]!;
+        moved = true;
       }
     }
+    if (!moved) return undefined;
+    let key: number | string = 0;
+    if (order.length <= 13) for (let i = 0; i < order.length; i++) key = key * order.length + order[i]!;
+    else key = order.join(',');
+    let p = this.perms.get(key);
+    if (p === undefined) {
+      const perm = new Int32Array(order.length);
+      const rename = new Map<string, string>();
+      order.forEach((from, to) => {
+        perm[from] = to;
+        if (from !== to) rename.set(this.names[from]!, this.names[to]!);
+      });
+      p = { perm, order: Int32Array.from(order), rename, renamed: [] };
+      this.perms.set(key, p);
+    }
     return p;
-  };
+  }
 
-  const canon = ((state: State): Canonical => {
-    const p = symmetric.length === 0 ? undefined : permutation(state);
-    const [hi, lo] = p === undefined ? stateFingerprint(state) : stateFingerprint(state, p.order, p.rename);
-    return { hi, lo, perm: p?.perm };
-  }) as Canonicaliser;
-
-  canon.text = (state) => {
-    const p = symmetric.length === 0 ? undefined : permutation(state);
-    if (p === undefined) return JSON.stringify(state);
-    const threads = p.order.map((i) => state.threads[i]!);
-    return JSON.stringify({ world: state.world, threads, faults: state.faults }, (_, v) => (typeof v === 'string' ? (p.rename.get(v) ?? v) : v));
-  };
-  return canon;
+  /** Add to `z` the key of part `id` in `slot`, with `p`'s renaming of thread names (kept per permutation). */
+  addRenamed(z: Zobrist, slot: number, id: number, p: Permutation): void {
+    let hi = p.renamed[2 * id];
+    let lo = p.renamed[2 * id + 1];
+    if (hi === undefined || lo === undefined) {
+      [hi, lo] = valueFingerprint(this.parts.values[id], p.rename);
+      p.renamed[2 * id] = hi;
+      p.renamed[2 * id + 1] = lo;
+    }
+    z.add(slot, hi, lo);
+  }
 }

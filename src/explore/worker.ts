@@ -1,8 +1,8 @@
 // One worker of the parallel BFS (parallel.ts). All workers insert into one visited set
 // in shared memory (shared-fingerprint-set.ts); a worker keeps the states it was first to
-// insert, in its part of the next layer, with their parents in its parent log. State ids
+// insert, in its share of the next layer, with their parents in its parent log. State ids
 // are global: local id * n + worker index. Between layers the main thread moves states
-// from the longer parts to the shorter ones, ids and all. A worker's part is a frontier
+// from the longer shares to the shorter ones, ids and all. A worker's share is a frontier
 // (frontier.ts): its own successors in the order it stored them, then those handed to it,
 // so the parents it logs go back at most once a layer (parent-log.ts takes that).
 
@@ -12,7 +12,8 @@ import { compile, type TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
 import { ParentLog } from './parent-log.ts';
 import { SharedFingerprintSet, TableFull, type SharedTable } from './shared-fingerprint-set.ts';
-import { Frontier } from './frontier.ts';
+import { plainNode, VectorFrontier } from './frontier.ts';
+import type { Node } from './exhaustive.ts';
 import { UNDEFINED } from './parts.ts';
 import { StateSpace, type Vec } from './state-space.ts';
 
@@ -48,13 +49,21 @@ export type ToWorker =
   | { type: 'parent'; id: number }
   | { type: 'stop' };
 
+/** A violation met in a layer: a state's own (no decision), or the first a state's transitions raised. */
+export interface Found {
+  violation: Violation;
+  /** the global id of the state */
+  id: number;
+  decision?: number;
+}
+
 export type FromWorker =
   | { type: 'ready' }
-  /** done: the layer is expanded; false: stopped (the set is full, a violation, the deadline) */
-  | { type: 'expanded'; done: boolean; steps: number; next: number; found?: { violation: Violation; id: number; move?: number }; timeout?: boolean }
+  /** done: the layer is expanded; false: paused (the set is full, the deadline); found: violations met since the last reply */
+  | { type: 'expanded'; done: boolean; steps: number; next: number; found?: Found[]; timeout?: boolean }
   | { type: 'ok'; next: number; bytes: number }
   | { type: 'given'; batch: Handed }
-  | { type: 'parent'; parent: number; move: number }
+  | { type: 'parent'; parent: number; decision: number }
   | { type: 'error'; message: string };
 
 async function run(init: WorkerInit): Promise<void> {
@@ -68,59 +77,71 @@ async function run(init: WorkerInit): Promise<void> {
   const me = init.index;
   let set = new SharedFingerprintSet(init.table);
   const log = new ParentLog();
-  /** this worker's part of the layer being expanded, and of the next one */
-  let layer = new Frontier(space.width);
-  let next = new Frontier(space.width);
+  /** this worker's share of the layer being expanded, and of the next one */
+  let layer = new VectorFrontier(space.width);
+  let next = new VectorFrontier(space.width);
   const reply = (m: FromWorker) => port.postMessage(m);
   const ok = () => reply({ type: 'ok', next: next.length, bytes: log.bytes });
 
-  /** where the expansion of the layer stands: the state taken from it (if any), and its next transition */
-  const vec: Vec = new Array(space.width).fill(0);
-  let taken = false;
-  let move = 0;
+  /** where the expansion of the layer stands: the state taken from it (if any), and its next decision */
+  let taken: Node | undefined;
+  let decision = 0;
+  /** each successor, copied into the next layer's frontier */
+  const after: Vec = new Array(space.width).fill(0);
   let expanded = 0;
+  /** violations met and not reported yet; the first in-step one of the state being expanded */
+  let found: Found[] = [];
+  let inStep: Found | undefined;
   const expand = (): FromWorker => {
     let steps = 0;
-    const stop = (more: Partial<FromWorker & { type: 'expanded' }> = {}): FromWorker => ({ type: 'expanded', done: false, steps, next: next.length, ...more });
+    const report = (done: boolean, more: { timeout?: boolean } = {}): FromWorker => {
+      const f = found;
+      found = [];
+      return { type: 'expanded', done, steps, next: next.length, ...(f.length > 0 ? { found: f } : {}), ...more };
+    };
     for (;;) {
-      if (set.full) return stop(); // past the load limit probes grow long: let the table grow (TableFull is the hard stop)
-      if (!taken) {
+      if (set.full) return report(false); // past the load limit probes grow long: let the table grow (TableFull is the hard stop)
+      if (taken === undefined) {
         if (layer.length === 0) break;
-        layer.shift(vec);
-        taken = true;
-        move = 0;
-        if (init.deadline !== undefined && (++expanded & 255) === 0 && Date.now() > init.deadline) return stop({ timeout: true });
+        taken = layer.shift();
+        decision = 0;
+        inStep = undefined;
+        if (init.deadline !== undefined && (++expanded & 255) === 0 && Date.now() > init.deadline) return report(false, { timeout: true });
       }
-      const id = layer.id;
-      space.enter(vec, layer);
+      const { id, vec } = taken;
+      const expansion = space.enter(vec, taken.fingerprint);
       const state = space.state(vec);
       const enabled = system.enabled(state);
-      if (move === 0) {
+      if (decision === 0) {
         const v = system.check(state, enabled.length, init.target);
-        if (v) return stop({ found: { violation: v, id } });
-      }
-      let found: { violation: Violation; id: number; move?: number } | undefined;
-      for (; move < enabled.length; move++) {
-        const after = space.successor(vec, state, enabled[move]!);
-        if (after === undefined) {
-          steps++;
-          const violation = space.violation!;
-          if (init.target === undefined || violation.property === init.target) found ??= { violation, id, move };
+        if (v) {
+          // a broken state is not expanded (one-thread BFS stops there); the layer goes on
+          found.push({ violation: v, id });
+          taken = undefined;
           continue;
         }
-        const { hi, lo } = space.canon(after, true);
+      }
+      for (; decision < enabled.length; decision++) {
+        const o = space.successor(vec, state, enabled[decision]!, after);
+        if (o.violation) {
+          steps++;
+          const violation = o.violation;
+          if (init.target === undefined || violation.property === init.target) inStep ??= { violation, id, decision };
+          continue;
+        }
+        const { hi, lo } = space.child(expansion, after, o);
         try {
-          if (set.insert(hi, lo)) next.push(log.push(id, move) * n + me, 0, hi, lo, after);
+          if (set.insert(hi, lo)) next.push(plainNode(after, log.push(id, decision) * n + me, 0, hi, lo));
         } catch (e) {
-          if (e instanceof TableFull) return stop(found ? { found } : {}); // else this transition again once the set has grown
+          if (e instanceof TableFull) return report(false); // this transition again once the set has grown
           throw e;
         }
         steps++;
       }
-      if (found) return stop({ found });
-      taken = false;
+      if (inStep) found.push(inStep);
+      taken = undefined;
     }
-    return { type: 'expanded', done: true, steps, next: next.length };
+    return report(true);
   };
 
   port.on('message', (msg: ToWorker) => {
@@ -135,9 +156,8 @@ async function run(init: WorkerInit): Promise<void> {
           const states: [Vec, number][] = [];
           const parts = new Map<number, string>();
           for (let i = 0; i < msg.count && next.length > 0; i++) {
-            const v: Vec = new Array(space.width);
-            next.shift(v);
-            states.push([v, next.id]);
+            const { vec: v, id } = next.shift();
+            states.push([v, id]);
             for (let k = 1; k < v.length; k++) if (!parts.has(v[k]!)) parts.set(v[k]!, JSON.stringify(space.parts.values[v[k]!] ?? null));
           }
           return reply({ type: 'given', batch: { parts: [...parts], states } });
@@ -147,8 +167,8 @@ async function run(init: WorkerInit): Promise<void> {
             const mine = new Map<number, number>(batch.parts.map(([part, json]) => [part, part === UNDEFINED ? UNDEFINED : space.parts.intern(JSON.parse(json))]));
             for (const [theirs, id] of batch.states) {
               const v = theirs.map((x, k) => (k === 0 ? x : mine.get(x)!));
-              const { hi, lo } = space.canon(v);
-              next.push(id, 0, hi, lo, v);
+              const { hi, lo } = space.fingerprint(v);
+              next.push(plainNode(v, id, 0, hi, lo));
             }
           }
           return ok();
@@ -156,12 +176,12 @@ async function run(init: WorkerInit): Promise<void> {
           return ok();
         case 'begin':
           layer = next;
-          next = new Frontier(space.width);
-          taken = false;
+          next = new VectorFrontier(space.width);
+          taken = undefined;
           return ok();
         case 'parent': {
-          const { parent, move } = log.entry(Math.floor(msg.id / n));
-          return reply({ type: 'parent', parent, move });
+          const { parent, decision } = log.entry(Math.floor(msg.id / n));
+          return reply({ type: 'parent', parent, decision });
         }
         case 'stop':
           return port.close();
@@ -174,9 +194,9 @@ async function run(init: WorkerInit): Promise<void> {
   // the initial state is worker 0's, id 0
   if (me === 0) {
     const s0 = space.initial();
-    const { hi, lo } = space.canon(s0);
+    const { hi, lo } = space.fingerprint(s0);
     set.insert(hi, lo);
-    next.push(log.push(-1, 0) * n, 0, hi, lo, s0);
+    next.push(plainNode(s0, log.push(-1, 0) * n, 0, hi, lo));
   }
   reply({ type: 'ready' });
 }

@@ -21,7 +21,7 @@
 // call site or order.
 
 import { DONE, expectations, type Choice, type Model, type Plain, type StepContext } from '../core/model.ts';
-import { parseOrder, validateOrder } from '../explore/orderings.ts';
+import { parseOrder, validateOrder } from '../check/orderings.ts';
 import { mapSteps, showStep, stepKey, type CallHooks } from './instrument.ts';
 import { onlySuccessor, type VariantProfile } from './profile.ts';
 

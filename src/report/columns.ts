@@ -10,6 +10,10 @@
 //   *** half-read-buffer-observed: guesser0 read fd 2 (dmabuf0) with 0 of 3 pages
 //       filled ***
 //
+// A deadlock whose blocked steps name their locks ends with a row saying where each thread
+// of the cycle sleeps and on what (`lock_src: waits for folio1->PG_locked`), under the
+// heading lockdep gives it, "Possible unsafe locking scenario".
+//
 // Each column is as wide as its longest call needs; when they do not all fit, the widest
 // give way first and a call too long for its column wraps onto the next lines.
 
@@ -70,11 +74,20 @@ export function fitColumns(needs: readonly number[], room: number): number[] {
 }
 
 export function renderColumns(view: TraceView, width = WIDTH): string {
-  const threads = activeThreads(view);
+  const cycle = view.trace.violation.cycle;
+  // a thread of a deadlock's cycle has a column even if it took no step (it held a lock from the start)
+  const inCycle = new Set(cycle?.map((e) => e.thread));
+  const active = new Set(activeThreads(view));
+  const threads = view.threadNames.filter((t) => active.has(t) || inCycle.has(t));
   const nw = Math.max(2, String(view.steps.length).length);
   const margin = nw + 4; // "  NN  "
   const calls = view.steps.map((s) => ascii(callOf(s)));
-  const needs = threads.map((t) => Math.max(t.length, ...calls.filter((_, i) => view.steps[i]!.thread === t).map((c) => c.length)));
+  // a deadlock's last row: where each thread of the cycle sleeps, and on what
+  const waits = threads.map((t) => {
+    const e = cycle?.find((x) => x.thread === t);
+    return e === undefined ? '' : ascii(`${e.step}: waits for ${e.lock}`);
+  });
+  const needs = threads.map((t, k) => Math.max(t.length, waits[k]!.length, ...calls.filter((_, i) => view.steps[i]!.thread === t).map((c) => c.length)));
   const room = (gap: number) => width - margin - gap * Math.max(0, threads.length - 1);
   const gap = needs.reduce((a, b) => a + b, 0) <= room(GAP) ? GAP : GAP - 1;
   const widths = fitColumns(needs, room(gap));
@@ -91,10 +104,11 @@ export function renderColumns(view: TraceView, width = WIDTH): string {
   const { trace } = view;
   const seed = trace.seed === null ? '' : `, seed ${trace.seed}`;
   const head = ascii(`${trace.model} (variant ${trace.variant}), ${view.steps.length} steps (${trace.strategy}${seed})`);
-  const out = [...wrap(head, width), '', ' Possible unsafe scenario:', ''];
+  const out = [...wrap(head, width), '', cycle ? ' Possible unsafe locking scenario:' : ' Possible unsafe scenario:', ''];
   out.push(...row('', threads.map(ascii)));
   out.push(...row('', threads.map((t, i) => '-'.repeat(Math.min(t.length, widths[i]!)))));
   view.steps.forEach((s, i) => out.push(...row(String(i + 1), threads.map((t) => (t === s.thread ? calls[i]! : '')))));
+  if (cycle) out.push(...row('', waits));
   const { property, message } = trace.violation;
   out.push('', ...wrap(ascii(`*** ${property}: ${message} ***`), width - 5).map((l, i) => (i === 0 ? ` ${l}` : `     ${l}`)));
   return out.join('\n') + '\n';

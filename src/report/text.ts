@@ -1,11 +1,13 @@
 // The text rendering of a trace: one numbered line per step (thread, the call as the step
 // shows it or with its choice) with the state changes it made, and the violated property
-// with its message at the end.
+// with its message at the end; a deadlock with a cycle of waits, as lockdep's "possible
+// unsafe locking scenario" after it.
 
 import type { Trace } from '../trace/trace.ts';
 import type { ReplayedStep } from '../trace/replay.ts';
 import { changesOf, showChange } from './changes.ts';
 import { callOf } from './view.ts';
+import { lockScenario } from './lock-scenario.ts';
 
 export function renderText(trace: Trace, steps: readonly ReplayedStep[], threadNames: readonly string[]): string {
   const seed = trace.seed === null ? '' : `, seed ${trace.seed}`;
@@ -19,5 +21,6 @@ export function renderText(trace: Trace, steps: readonly ReplayedStep[], threadN
     out.push(`${String(i + 1).padStart(nw + 2)}  ${s.thread.padEnd(tw)}  ${call.padEnd(sw)}  ${changes}`.trimEnd());
   });
   out.push(`violated: ${trace.violation.property}: ${trace.violation.message}`);
+  if (trace.violation.cycle) out.push('', ...lockScenario(trace.violation.cycle));
   return out.join('\n') + '\n';
 }

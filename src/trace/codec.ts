@@ -73,5 +73,7 @@ export function decodeTraceValue(raw: unknown): Trace {
   if (raw.steps.length !== raw.decisions.length) fail(`${raw.steps.length} steps but ${raw.decisions.length} decisions`);
   const v = raw.violation;
   if (!isObject(v) || typeof v.property !== 'string' || typeof v.message !== 'string') fail('field "violation" is not {property, message}');
+  const edge = (e: unknown) => isObject(e) && ['thread', 'step', 'lock', 'holder'].every((k) => typeof e[k] === 'string');
+  if (v.cycle !== undefined && !(Array.isArray(v.cycle) && v.cycle.length > 0 && v.cycle.every(edge))) fail('field "violation.cycle" is not a list of {thread, step, lock, holder}');
   return raw as unknown as Trace;
 }

@@ -6,6 +6,7 @@ import type { State } from '../core/model.ts';
 import type { TransitionLabel, TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
 import type { Trace } from './trace.ts';
+import { run, type Chooser } from '../explore/run.ts';
 
 export interface ReplayedStep extends TransitionLabel {
   /** how the model now shows the call (Step.show); display only, so never compared with the record */
@@ -54,36 +55,50 @@ export function changes(system: TransitionSystem, trace: Trace): string[] | unde
   return out;
 }
 
+/**
+ * Replay is a chooser over the run loop (run.ts): it takes the recorded decisions, and stops
+ * at the first step whose label (before it runs) or patches (after) differ from the record.
+ */
 export function replay(system: TransitionSystem, trace: Trace): ReplayResult {
   const changed = changes(system, trace);
   const diverged = (step: number, message: string): ReplayResult => ({ kind: 'diverged', step, message, changed });
-  const initial = system.initial();
-  let state = initial;
+  const decisions = trace.decisions;
   const steps: ReplayedStep[] = [];
-  let stepViolation: Violation | undefined;
-  for (const [i, d] of trace.decisions.entries()) {
-    const n = i + 1;
-    const recorded = trace.steps[i]!;
-    if (stepViolation) return diverged(n, `the model stopped at step ${n - 1} (${stepViolation.property}) but the trace goes on`);
-    const enabled = system.enabled(state);
-    const t = enabled[d];
-    if (t === undefined) {
-      return diverged(n, `recorded ${show(recorded)}, but only ${enabled.length} transitions are enabled there now`);
-    }
-    const label = system.label(state, t);
-    if (!same(label, { thread: recorded.thread, step: recorded.step, choice: recorded.choice })) {
-      return diverged(n, `recorded ${show(recorded)}, the model now takes ${show(label)}`);
-    }
-    const applied = system.apply(state, t, { patches: true });
-    if (!same(applied.patches, recorded.patches)) {
-      return diverged(n, `${show(label)} changed the state differently than recorded`);
-    }
-    const shown = applied.violation ? undefined : system.shown(state, t, applied.state);
-    steps.push({ ...label, ...(shown !== undefined ? { shown } : {}), patches: applied.patches ?? [], before: state, after: applied.state });
-    stepViolation = applied.violation;
-    state = applied.state;
+  const recordedAt = (at: number) => trace.steps[at]!;
+  const chooser: Chooser = {
+    choose(state, enabled, at) {
+      const recorded = recordedAt(at);
+      const t = enabled[decisions[at]!];
+      if (t === undefined) return { stop: `recorded ${show(recorded)}, but only ${enabled.length} transitions are enabled there now` };
+      const label = system.label(state, t);
+      if (!same(label, { thread: recorded.thread, step: recorded.step, choice: recorded.choice })) {
+        return { stop: `recorded ${show(recorded)}, the model now takes ${show(label)}` };
+      }
+      return decisions[at]!;
+    },
+  };
+  const replayed = run(system, chooser, {
+    maxSteps: decisions.length, // so the chooser is asked only while decisions are left
+    check: false,
+    patches: true,
+    onStep: ({ at, before, transition, applied }) => {
+      const label = system.label(before, transition);
+      if (!same(applied.patches, recordedAt(at).patches)) return `${show(label)} changed the state differently than recorded`;
+      const shown = applied.violation ? undefined : system.shown(before, transition, applied.state);
+      steps.push({ ...label, ...(shown !== undefined ? { shown } : {}), patches: applied.patches ?? [], before, after: applied.state });
+      return undefined;
+    },
+  });
+  const taken = replayed.path.length;
+  // the chooser stops before the step, onStep after it: either way the step was not kept
+  if (replayed.stopped !== undefined) return diverged(steps.length + 1, replayed.stopped);
+  if (taken < decisions.length) {
+    // the model ended the run early: a step raised a violation, or nothing is enabled
+    if (replayed.violation) return diverged(taken + 1, `the model stopped at step ${taken} (${replayed.violation.property}) but the trace goes on`);
+    return diverged(taken + 1, `recorded ${show(recordedAt(taken))}, but only 0 transitions are enabled there now`);
   }
-  const violation = stepViolation ?? system.check(state, system.enabled(state).length, trace.violation.property);
+  const final = replayed.final;
+  const violation = replayed.violation ?? system.check(final, system.enabled(final).length, trace.violation.property);
   const end = trace.steps.length;
   if (violation === undefined) {
     return diverged(end, `the recorded violation of ${trace.violation.property} no longer happens`);
@@ -91,5 +106,5 @@ export function replay(system: TransitionSystem, trace: Trace): ReplayResult {
   if (violation.property !== trace.violation.property || violation.message !== trace.violation.message) {
     return diverged(end, `recorded ${trace.violation.property} (${trace.violation.message}), the model now reports ${violation.property} (${violation.message})`);
   }
-  return { kind: 'reproduced', initial, steps, violation, changed };
+  return { kind: 'reproduced', initial: steps[0]?.before ?? final, steps, violation, changed };
 }

@@ -6,15 +6,15 @@
 import { relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plain } from '../core/model.ts';
-import type { VariantCheck } from '../explore/check.ts';
-import type { Strategy } from '../explore/result.ts';
+import type { VariantCheck } from '../check/check.ts';
+import { seedless } from '../explore/strategies.ts';
 import { encodeTrace } from './codec.ts';
 import { writeNumbered, type Written } from '../cli/output.ts';
 import { recordTrace } from './trace.ts';
 
 /** A trace file's name, without `.json`. */
-export function traceBase(model: string, variant: string, property: string, strategy: Strategy, seed: number): string {
-  const exhaustive = strategy === 'bfs' || strategy === 'dfs';
+export function traceBase(model: string, variant: string, property: string, strategy: string, seed: number): string {
+  const exhaustive = seedless(strategy);
   return `${model.replaceAll('/', '.')}.${variant}.${property}${exhaustive ? '' : `.seed${seed}`}`;
 }
 
@@ -45,7 +45,7 @@ export function saveTraceFile(c: VariantCheck, o: SaveOptions): Written {
   const r = c.result;
   if (r.kind !== 'violation') throw new Error('saveTrace: the check found no violation');
   const strategy = r.coverage.strategy;
-  const exhaustive = strategy === 'bfs' || strategy === 'dfs';
+  const exhaustive = seedless(strategy);
   const source = sourceIn(o.root, c.system.source);
   const trace = recordTrace(c.system, r.path, r.violation, strategy, exhaustive ? null : o.seed, { overrides: o.overrides, ...(source !== undefined ? { source } : {}) });
   return writeNumbered(o.out, traceBase(c.system.modelName, o.name ?? c.system.variant, r.violation.property, strategy, o.seed), '.json', encodeTrace(trace));

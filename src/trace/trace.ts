@@ -9,7 +9,7 @@ import type { Patch } from 'immer';
 import type { Plain } from '../core/model.ts';
 import type { Fingerprints, TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
-import type { Strategy } from '../explore/result.ts';
+import { pathChooser, run } from '../explore/run.ts';
 
 export const TRACE_FORMAT = 'kmc-trace/2';
 /** The first format: no source, `params` holds every parameter, fingerprints of transpiled code. */
@@ -38,7 +38,8 @@ export interface Trace {
   fingerprint: string;
   /** per step (by thread, then label) and per property (format 2) */
   fingerprints?: Fingerprints;
-  strategy: Strategy;
+  /** the strategy that found it (a name in src/explore/strategies.ts) */
+  strategy: string;
   /** random/pct seed; null for exhaustive strategies, which find the same trace whatever the seed */
   seed: number | null;
   /** index taken among the enabled transitions at each step */
@@ -53,18 +54,22 @@ export interface RecordOptions {
   overrides?: Record<string, Plain>;
 }
 
-/** Re-execute a path with patches recorded and build its trace. */
-export function recordTrace(system: TransitionSystem, path: readonly number[], violation: Violation, strategy: Strategy, seed: number | null, opts: RecordOptions = {}): Trace {
-  let state = system.initial();
+/** Re-execute a path with patches recorded (a path chooser over the run loop) and build its trace. */
+export function recordTrace(system: TransitionSystem, path: readonly number[], violation: Violation, strategy: string, seed: number | null, opts: RecordOptions = {}): Trace {
   const steps: TraceStep[] = [];
-  for (const d of path) {
-    const t = system.enabled(state)[d];
-    if (t === undefined) throw new Error(`path index ${d} out of range at step ${steps.length + 1}`);
-    const label = system.label(state, t);
-    const applied = system.apply(state, t, { patches: true });
-    const shown = applied.violation ? undefined : system.shown(state, t, applied.state);
-    steps.push({ ...label, ...(shown !== undefined ? { shown } : {}), patches: applied.patches ?? [] });
-    state = applied.state;
+  const recorded = run(system, pathChooser(path), {
+    maxSteps: path.length,
+    check: false,
+    patches: true,
+    onStep: ({ before, transition, applied }) => {
+      const shown = applied.violation ? undefined : system.shown(before, transition, applied.state);
+      steps.push({ ...system.label(before, transition), ...(shown !== undefined ? { shown } : {}), patches: applied.patches ?? [] });
+      return undefined;
+    },
+  });
+  if (recorded.path.length < path.length) {
+    const at = recorded.path.length;
+    throw new Error(recorded.stopped ?? (recorded.violation ? `the path goes on after step ${at} raised ${recorded.violation.property}` : `path index ${path[at]} out of range at step ${at + 1}`));
   }
   return {
     format: TRACE_FORMAT,

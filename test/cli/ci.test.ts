@@ -186,7 +186,7 @@ describe('colour', () => {
 });
 
 describe('progress', () => {
-  const at = (ms: number) => ({ steps: ms * 3, states: ms * 2, queue: 10, depth: Math.floor(ms / 1000), statesPerSecond: 0, ms });
+  const at = (ms: number) => ({ steps: ms * 3, states: ms * 2, queue: 10, depth: Math.floor(ms / 1000), transitionsPerSecond: 0, ms });
   it('not on a terminal: one line per interval of the check clock (elapsed, distinct states, queue, depth, states/s)', () => {
     const lines: string[] = [];
     const r = progressReporter({ tty: false, intervalMs: 5000, label: 'm v', write: (s) => void lines.push(s) });

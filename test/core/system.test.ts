@@ -24,7 +24,7 @@ describe('transition system', () => {
     const same = (system: TransitionSystem, s: State, t: Transition) => {
       const before = JSON.stringify(s);
       const copy = system.apply(s, t);
-      const draft = system.apply(s, t, { immer: true });
+      const draft = system.apply(s, t, { patches: true });
       expect(JSON.stringify(copy.state)).toBe(JSON.stringify(draft.state));
       expect(copy.violation).toEqual(draft.violation);
       expect(JSON.stringify(s)).toBe(before); // the state stepped from is never changed

@@ -7,14 +7,15 @@ import { compile, type State } from '../../src/index.ts';
 import { exploreBfs } from '../../src/explore/bfs.ts';
 import { exploreDfs } from '../../src/explore/dfs.ts';
 import type { ExhaustiveOptions } from '../../src/explore/exhaustive.ts';
-import { collisionProbability, fingerprint, FingerprintSet } from '../../src/explore/fingerprint-set.ts';
+import { collisionProbability, FingerprintSet } from '../../src/explore/fingerprint-set.ts';
+import { fingerprint } from '../../bench/retired/text-fingerprint.ts';
 import type { ExploreResult } from '../../src/explore/result.ts';
 import { ParentLog } from '../../src/explore/parent-log.ts';
-import { Frontier } from '../../src/explore/frontier.ts';
+import { NodeFrontier, plainNode, VectorFrontier } from '../../src/explore/frontier.ts';
 import { models } from '../../model/index.ts';
 import { isProxy } from 'node:util/types';
 import { SharedFingerprintSet, TableFull } from '../../src/explore/shared-fingerprint-set.ts';
-import { stateFingerprint } from '../../src/explore/state-fingerprint.ts';
+import { stateFingerprint } from '../../bench/retired/state-fingerprint.ts';
 import { faulty, lostUpdate, twoByTwo } from '../fixtures/counter.ts';
 import { privateSteps, registry } from '../fixtures/exhaustive.ts';
 
@@ -26,11 +27,11 @@ function counts(r: ExploreResult) {
 }
 
 describe('parent log', () => {
-  it('rebuilds paths, with gaps and moves past one byte', () => {
+  it('rebuilds paths, with gaps and decisions past one byte', () => {
     const log = new ParentLog();
     const parents = [-1, 0, 0, 1, 1, 1];
-    const moves = [0, 3, 300, 1, 2, 254];
-    for (let i = 0; i < parents.length; i++) expect(log.push(parents[i]!, moves[i]!)).toBe(i);
+    const decisions = [0, 3, 300, 1, 2, 254];
+    for (let i = 0; i < parents.length; i++) expect(log.push(parents[i]!, decisions[i]!)).toBe(i);
     for (let i = 6; i < 1000; i++) log.push(5, i % 7); // children of state 5
     log.push(900, 255); // a gap of 895
     log.push(901, 1);
@@ -42,7 +43,7 @@ describe('parent log', () => {
     expect(log.path(1001)).toEqual([3, 254, 901 % 7, 1]);
     expect(log.push(3, 7)).toBe(1002); // a parent before the previous one (parallel BFS, between layers)
     expect(log.path(1002)).toEqual([3, 1, 7]);
-    expect(log.entry(1002)).toEqual({ parent: 3, move: 7 });
+    expect(log.entry(1002)).toEqual({ parent: 3, decision: 7 });
     expect(log.bytes / log.length).toBeLessThan(10); // one 4 KiB page of each
   });
 });
@@ -282,24 +283,34 @@ describe('reductions', () => {
 
 describe('BFS frontier', () => {
   it('gives back records in order across chunk boundaries, pushes and shifts interleaved', () => {
-    const f = new Frontier(5);
+    const f = new VectorFrontier(5);
     const got: number[] = [];
-    const vec = [0, 0, 0, 0, 0];
     let next = 0;
+    const check = () => {
+      const n = f.shift();
+      expect(n.vec).toEqual([n.id, 7 - n.id, 1, 2, n.id & 0xff]);
+      expect([n.depth, n.fingerprint.hi, n.fingerprint.lo]).toEqual([n.id % 97, (n.id * 3) >>> 0, 0xfffffff0]);
+      got.push(n.id);
+    };
     for (let round = 0; round < 40; round++) {
-      for (let i = 0; i < 3000; i++, next++) f.push(next, next % 97, next * 3, 0xfffffff0, [next, 7 - next, 1, 2, next & 0xff]);
-      for (let i = 0; i < 2000; i++) {
-        f.shift(vec);
-        expect(vec).toEqual([f.id, 7 - f.id, 1, 2, f.id & 0xff]);
-        expect([f.depth, f.hi, f.lo]).toEqual([f.id % 97, f.id * 3, 0xfffffff0]);
-        got.push(f.id);
-      }
+      for (let i = 0; i < 3000; i++, next++) f.push(plainNode([next, 7 - next, 1, 2, next & 0xff], next, next % 97, next * 3, 0xfffffff0));
+      for (let i = 0; i < 2000; i++) check();
     }
-    while (f.length > 0) {
-      f.shift(vec);
-      got.push(f.id);
-    }
+    while (f.length > 0) check();
     expect(got).toEqual(Array.from({ length: next }, (_, i) => i));
-    expect(() => f.shift(vec)).toThrow(RangeError);
+    expect(() => f.shift()).toThrow(RangeError);
+  });
+
+  it('nodes as objects come back in order too', () => {
+    const f = new NodeFrontier();
+    const nodes = Array.from({ length: 10_000 }, (_, i) => plainNode([i], i, 0, 1, 2));
+    const got: number[] = [];
+    for (const [i, n] of nodes.entries()) {
+      f.push(n);
+      if (i % 3 === 0) got.push(f.shift().id);
+    }
+    while (f.length > 0) got.push(f.shift().id);
+    expect(got).toEqual(nodes.map((n) => n.id));
+    expect(() => f.shift()).toThrow(RangeError);
   });
 });

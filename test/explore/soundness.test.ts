@@ -8,7 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { compile, exploreRandom, expectations, type Model, type State } from '../../src/index.ts';
 import { exploreBfs } from '../../src/explore/bfs.ts';
-import { canonicaliser } from '../../src/explore/symmetry.ts';
+import { canonicaliser } from './oracle.ts';
 import type { ExploreResult } from '../../src/explore/result.ts';
 import { models } from '../../model/index.ts';
 

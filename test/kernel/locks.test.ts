@@ -81,6 +81,15 @@ describe('mutex', () => {
       { thread: 't1', wait: { lock: 'A', holders: ['t0'] } },
     ]);
     expect(lockCycle(threads, s as State<LockWorld>)).toEqual(['t0 waits for B held by t1', 't1 waits for A held by t0']);
+    // the engine reports the deadlock with the same cycle, from the steps' waitsFor
+    expect(r.violation).toEqual({
+      property: 'deadlock',
+      message: 'no thread can move: t0 at lock_second, t1 at lock_second; a lock cycle: t0 waits for B held by t1, t1 waits for A held by t0',
+      cycle: [
+        { thread: 't0', step: 'lock_second', lock: 'B', holder: 't1' },
+        { thread: 't1', step: 'lock_second', lock: 'A', holder: 't0' },
+      ],
+    });
   });
 
   // Both take a then b: a thread at 1 or 2 holds A, so at most one of them is past 0 and

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile, decodeTrace, main, recordTrace, replay, type Model, type Violation } from '../../src/index.ts';
+import { compile, decodeTrace, defineModel, DONE, encodeTrace, main, pathChooser, recordTrace, replay, run, thread, type Model, type Step, } from '../../src/index.ts';
 import { render, FORMATS } from '../../src/cli/replay.ts';
 import { ascii, fitColumns, renderColumns, WIDTH, wrap } from '../../src/report/columns.ts';
 import { nullablePositions, toItf, toItfValue } from '../../src/report/itf.ts';
@@ -17,14 +17,8 @@ import { itfProblems, itfTypeProblems } from './itf-spec.ts';
 /** Run a fixed decision list and replay its trace into a view. */
 function viewOf(model: Model, variant: string, path: number[]): TraceView {
   const system = compile(model, variant);
-  let state = system.initial();
-  let violation: Violation | undefined;
-  for (const d of path) {
-    const applied = system.apply(state, system.enabled(state)[d]!);
-    state = applied.state;
-    violation = applied.violation;
-  }
-  violation ??= system.check(state, system.enabled(state).length);
+  const ran = run(system, pathChooser(path), { maxSteps: path.length, check: false });
+  const violation = ran.violation ?? system.check(ran.final, system.enabled(ran.final).length);
   if (violation === undefined) throw new Error('the fixed path breaks nothing');
   const trace = recordTrace(system, path, violation, 'random', 7);
   const r = replay(system, trace);
@@ -47,6 +41,60 @@ describe('snapshots', () => {
       await expect(render(format, doubleFree())).toMatchFileSnapshot(`__snapshots__/double-free.${format}.${ext}`);
     });
   }
+});
+
+// Two threads take two locks in opposite orders; each lock step names its lock (waitsFor)
+interface Locks {
+  A: string | null;
+  B: string | null;
+}
+const taker = (name: string, first: 'A' | 'B', second: 'A' | 'B') => {
+  const lock = (l: 'A' | 'B', next: string): Step<Locks, {}> => ({
+    enabled: (w) => w[l] === null,
+    waitsFor: (w) => (w[l] === null ? undefined : { lock: `&${l}`, holders: [w[l]!] }),
+    show: () => `lock(&${l})`,
+    run: (k) => ((k.world[l] = name), next),
+  });
+  return thread<Locks, {}>({ name, locals: {}, steps: { take_first: lock(first, 'take_second'), take_second: lock(second, 'unlock'), unlock: { run: (k) => ((k.world.A = k.world.B = null), DONE) } } });
+};
+const abba = defineModel({
+  name: 'test/abba',
+  title: 'AB-BA',
+  params: {},
+  world: (): Locks => ({ A: null, B: null }),
+  threads: () => [taker('CPU0', 'A', 'B'), taker('CPU1', 'B', 'A')],
+  properties: () => [],
+  variants: { abba: { description: 'opposite orders', expect: { violates: 'deadlock' } } },
+});
+// CPU0 takes A, CPU1 takes B: both wait
+const deadlock = () => viewOf(abba, 'abba', [0, 1]);
+
+describe('deadlock with a lock cycle', () => {
+  it('text: the violation, then the cycle as lockdep\'s possible unsafe locking scenario', async () => {
+    const text = render('text', deadlock());
+    expect(text).toContain('violated: deadlock: no thread can move: CPU0 at take_second, CPU1 at take_second; a lock cycle: CPU0 waits for &B held by CPU1, CPU1 waits for &A held by CPU0');
+    const scenario = [' Possible unsafe locking scenario:', '', '  CPU0        CPU1', '  ----        ----', '  lock(&A);', '              lock(&B);', '  lock(&B);', '              lock(&A);', '', ' *** DEADLOCK ***', ''];
+    expect(text.endsWith(scenario.join('\n'))).toBe(true);
+    await expect(text).toMatchFileSnapshot('__snapshots__/deadlock.text.txt');
+  });
+
+  it('columns: the steps, then where each thread of the cycle sleeps and on what', async () => {
+    const text = render('columns', deadlock());
+    const lines = text.split('\n');
+    expect(lines).toContain(' Possible unsafe locking scenario:');
+    expect(lines).toContain('      take_second: waits for &B   take_second: waits for &A');
+    await expect(text).toMatchFileSnapshot('__snapshots__/deadlock.columns.txt');
+  });
+
+  it('the trace file keeps the cycle, and a malformed one is refused', () => {
+    const { trace } = deadlock();
+    const text = encodeTrace(trace);
+    expect(decodeTrace(text).violation.cycle).toEqual([
+      { thread: 'CPU0', step: 'take_second', lock: '&B', holder: 'CPU1' },
+      { thread: 'CPU1', step: 'take_second', lock: '&A', holder: 'CPU0' },
+    ]);
+    expect(() => decodeTrace(text.replace('"holder":"CPU1"', '"holder":1'))).toThrow('field "violation.cycle" is not a list of {thread, step, lock, holder}');
+  });
 });
 
 describe('columns', () => {

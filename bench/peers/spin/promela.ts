@@ -221,8 +221,8 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
   for (let i = 0; i < p.closers; i++) out.push(`byte c${i}_pc = 0;`);
   for (let i = 0; i < p.truncaters; i++) out.push(`byte u${i}_pc = 0;`, `short u${i}_ret = 0;`);
   out.push('', '/* temporaries, not part of the state */', 'hidden short t0;', 'hidden byte ti, tj, tf, te;', 'hidden byte tb;', '');
-  out.push(KERNEL(R));
-  out.push(PROPERTIES(R, G, allDone));
+  out.push(KERNEL());
+  out.push(PROPERTIES(allDone));
   for (const t of threads) {
     out.push(`active proctype ${t.name}() {`, 'end:', '  do');
     for (const [label, opts] of Object.entries(t.steps)) {
@@ -244,7 +244,7 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
 }
 
 /** The kernel helpers of model/kernel/, as inlines over the globals above. */
-function KERNEL(R: number): string {
+function KERNEL(): string {
   return `
 /* model/kernel/page.ts */
 inline page_live(pg) { assert(!pfree[pg]) /* use-after-free */ }
@@ -291,7 +291,7 @@ inline filled_pages() {
 }
 
 /** properties/: asserted in every state (and leak in terminal states). */
-function PROPERTIES(R: number, G: number, allDone: string): string {
+function PROPERTIES(allDone: string): string {
   return `
 inline check() {
   /* fd-exposes-unread-buffer */

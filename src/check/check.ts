@@ -9,18 +9,16 @@ import { match } from 'ts-pattern';
 import { expectations, type Expectation, type Model, type Plain, type ExpectedVerdict } from '../core/model.ts';
 import { compile, type TransitionSystem } from '../core/system.ts';
 import { validateModel } from '../core/validate.ts';
-import { exploreRandom } from './random.ts';
-import { explorePct } from './pct.ts';
-import { exploreBfs } from './bfs.ts';
-import { exploreDfs } from './dfs.ts';
-import type { ExhaustiveOptions } from './exhaustive.ts';
-import type { ExploreResult, Strategy } from './result.ts';
+import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
+import type { ExploreOptions } from '../explore/explorer.ts';
+import type { ExploreResult } from '../explore/result.ts';
+import { STRATEGIES, type Strategy } from '../explore/strategies.ts';
 
 export type Verdict = 'holds' | 'violates' | 'sampled' | 'incomplete' | 'error';
 
 export interface CheckOptions {
-  /** 'auto' (default): bfs when it completes within AUTO_MAX_STATES states, else random */
-  strategy?: Strategy | 'auto';
+  /** a name in the registry (strategies.ts); 'auto' (default): bfs when it completes within AUTO_MAX_STATES states, else random */
+  strategy?: Strategy;
   runs?: number;
   /** random/pct seed (default: KMC_SEED, else 1) */
   seed?: number;
@@ -35,9 +33,6 @@ export interface CheckOptions {
 }
 
 const chosen = <T>(all: readonly T[], only: readonly number[] | undefined): T[] => all.filter((_, i) => only === undefined || only.includes(i));
-
-/** The state budget under which `auto` checks exhaustively (see README, "Exhaustive checking"). */
-export const AUTO_MAX_STATES = 200_000;
 
 export interface VariantCheck {
   system: TransitionSystem;
@@ -77,76 +72,43 @@ export function checkVariant(model: Model, variant: string, opts: CheckOptions =
   return chosen(expectations(model.variants[variant]!.expect), opts.only).map((expected) => checkExpectation(system, expected, opts));
 }
 
-/** Like checkVariant; with `exhaustive.workers` > 1, bfs runs on worker threads. */
+/** Like checkVariant; with `exhaustive.workers` > 1, a strategy that can runs on worker threads. */
 export async function checkVariantAsync(model: Model, variant: string, opts: CheckOptions = {}): Promise<VariantCheck[]> {
   const workers = opts.exhaustive?.workers ?? 1;
-  const strategy = opts.strategy ?? 'auto';
-  if (workers <= 1 || (strategy !== 'bfs' && strategy !== 'auto')) return checkVariant(model, variant, opts);
+  const explorer = STRATEGIES[opts.strategy ?? 'auto'];
+  if (workers <= 1 || explorer.parallel === undefined) return checkVariant(model, variant, opts);
   validateModel(model);
-  const { exploreBfsParallel } = await import('./parallel.ts');
   const system = compile(model, variant, opts.params ?? {});
   const out: VariantCheck[] = [];
   for (const expected of chosen(expectations(model.variants[variant]!.expect), opts.only)) {
-    const exhaustive = { ...opts.exhaustive, ...target(expected) };
-    if (strategy === 'bfs') out.push(judge(system, expected, await exploreBfsParallel(system, exhaustive), opts));
-    else out.push(auto(system, expected, await exploreBfsParallel(system, { ...exhaustive, maxStates: exhaustive.maxStates ?? AUTO_MAX_STATES }), opts));
+    out.push(judge(system, expected, await explorer.parallel(system, exploreOptions(expected, opts)), opts));
   }
   return out;
 }
 
-const target = (expected: ExpectedVerdict) => (expected !== 'holds' ? { target: expected.violates } : {});
-
-/**
- * auto: the bfs result, unless auto's own state budget stopped it (not a bound the user
- * set, which makes the check incomplete): then random sampling, saying so.
- */
-function auto(system: TransitionSystem, expected: ExpectedVerdict, bfs: ExploreResult, opts: CheckOptions): VariantCheck {
-  const overBudget = bfs.kind === 'incomplete' && opts.exhaustive?.maxStates === undefined && bfs.bound.startsWith('max-states');
-  if (!overBudget) return judge(system, expected, bfs, opts);
-  const note = `auto: more than ${AUTO_MAX_STATES} states, so sampled ${opts.runs ?? DEFAULTS.runs} runs instead`;
-  // a --timeout bounds the whole check: the sampling gets what the bfs left of it
-  const timeoutMs = opts.exhaustive?.timeoutMs;
-  const left = timeoutMs === undefined ? opts : { ...opts, exhaustive: { ...opts.exhaustive, timeoutMs: Math.max(0, timeoutMs - bfs.coverage.ms) } };
-  return judge(system, expected, sample('random', system, expected, left), opts, note);
-}
-
-function sample(strategy: 'random' | 'pct', system: TransitionSystem, expected: ExpectedVerdict, opts: CheckOptions): ExploreResult {
-  const { timeoutMs, maxMemoryBytes } = opts.exhaustive ?? {};
-  const o = {
+/** What an explorer is given for one expected verdict. */
+function exploreOptions(expected: ExpectedVerdict, opts: CheckOptions): ExploreOptions {
+  return {
+    ...opts.exhaustive,
     runs: opts.runs ?? DEFAULTS.runs,
     seed: opts.seed ?? defaultSeed(),
     maxSteps: opts.maxSteps ?? DEFAULTS.maxSteps,
     // A known-bad variant must stay caught by *its* property; others met on the way are noted.
-    ...target(expected),
-    // the bounds that apply to sampling too
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(maxMemoryBytes !== undefined ? { maxMemoryBytes } : {}),
+    ...(expected !== 'holds' ? { target: expected.violates } : {}),
   };
-  return strategy === 'random' ? exploreRandom(system, o) : explorePct(system, o);
 }
 
 /** One expected verdict of a compiled variant (checkVariant runs one per expectation). */
 export function checkExpectation(system: TransitionSystem, expected: ExpectedVerdict, opts: CheckOptions = {}): VariantCheck {
-  const strategy = opts.strategy ?? 'auto';
-  const exhaustive: ExhaustiveOptions = { ...opts.exhaustive, ...target(expected) };
-  if (strategy === 'auto') {
-    // exhaustive when the space is small enough to finish; the budget keeps `kmc check` quick
-    return auto(system, expected, exploreBfs(system, { ...exhaustive, maxStates: exhaustive.maxStates ?? AUTO_MAX_STATES }), opts);
-  }
-  const result = match(strategy)
-    .with('random', 'pct', (s) => sample(s, system, expected, opts))
-    .with('bfs', () => exploreBfs(system, exhaustive))
-    .with('dfs', () => exploreDfs(system, exhaustive))
-    .exhaustive();
-  return judge(system, expected, result, opts);
+  return judge(system, expected, STRATEGIES[opts.strategy ?? 'auto'].explore(system, exploreOptions(expected, opts)), opts);
 }
 
-function judge(system: TransitionSystem, expected: ExpectedVerdict, result: ExploreResult, opts: CheckOptions, sampledNote?: string): VariantCheck {
+function judge(system: TransitionSystem, expected: ExpectedVerdict, result: ExploreResult, opts: CheckOptions): VariantCheck {
   const c = match(result)
     .returnType<Pick<VariantCheck, 'verdict' | 'asExpected' | 'note'>>()
     .with({ kind: 'ok' }, (r) => {
       if (r.coverage.exhaustive) return { verdict: 'holds', asExpected: expected === 'holds' };
-      const note = sampledNote ?? `${r.coverage.strategy}: no violation in ${r.coverage.runs} runs, not exhaustive`;
+      const note = r.coverage.fallback ?? `${r.coverage.strategy}: no violation in ${r.coverage.runs} runs, not exhaustive`;
       // a known-bad variant sampling no longer catches is a differing verdict whatever --exhaustive says
       if (opts.requireExhaustive && expected === 'holds') return { verdict: 'incomplete', asExpected: false, note: `${note} (an exhaustive check was required)` };
       return { verdict: 'sampled', asExpected: expected === 'holds', note };

@@ -1,3 +1,6 @@
+// Retired from the engine, kept for the bench's hot-path comparison and as a test oracle
+// (the explorers fingerprint state vectors: src/explore/zobrist.ts, value-fingerprint.ts).
+//
 // The 64-bit fingerprint of a state, computed by walking it: the same two multiply-xor
 // lanes as fingerprint() in fingerprint-set.ts, fed with a type tag and the contents of
 // each value (object keys in order, array lengths), so no text of the state is built.
@@ -5,7 +8,7 @@
 // part's is kept on it (see part()). `rename` maps strings (thread names, for symmetry
 // reduction); `order` lists the threads in canonical order.
 
-import type { State } from '../core/model.ts';
+import type { State } from '../../src/core/model.ts';
 
 let h1 = 0;
 let h2 = 0;
