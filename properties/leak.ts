@@ -12,6 +12,8 @@
 //     put_unused_fd), and no installed fd is still marked reserved;
 //   - every deny_write_access() was undone by allow_write_access() (i_writecount balanced);
 //   - every vmap() area was vunmap()ed (worlds with vmap areas);
+//   - every bio was put (bio_put) and every bvec array kvfree'd, and no heap buffer still
+//     has an importer attached (worlds with bios, heap buffers);
 //   - each process's rss counters count exactly the present normal-page ptes of its mapped
 //     vmas (check_mm()'s "Bad rss-counter state": a pte left behind by munmap, or zapped
 //     twice);
@@ -23,10 +25,11 @@ import { pagePoolsOf } from '../model/kernel/page-pool.ts';
 import { SYSTEM_HEAP_BUF_OPS } from '../model/kernel/system-heap.ts';
 import { F_SEAL_WRITE, type Memfd } from '../model/kernel/memfd.ts';
 import type { VmArea } from '../model/kernel/vmalloc.ts';
+import type { Bio, BvecArray } from '../model/kernel/bio.ts';
 import { rssCounter } from '../model/kernel/mm.ts';
 import { fdName, findFd, findVma, VM_PFNMAP, VM_SHARED, VM_WRITE, type KernelWorld, type RssStat } from '../model/kernel/world.ts';
 
-type LeakWorld = KernelWorld & { vmaps?: VmArea[]; memfds?: Memfd[] };
+type LeakWorld = KernelWorld & { vmaps?: VmArea[]; memfds?: Memfd[]; bios?: Bio[]; bvecs?: BvecArray[] };
 
 export const noLeak: Property<KernelWorld> = atEnd('leak', 'no page, file reference, dma-buf, fd reservation, write denial or vmap area outlives its last user', ({ world }) => {
   const w = world as LeakWorld;
@@ -69,6 +72,15 @@ export const noLeak: Property<KernelWorld> = atEnd('leak', 'no page, file refere
   }
   for (const [i, a] of (w.vmaps ?? []).entries()) {
     if (a.live) return `vmap area ${i} (pages ${a.pages.join(',')}) is still mapped: vunmap never ran`;
+  }
+  for (const [i, b] of (w.bios ?? []).entries()) {
+    if (b.state !== 'put') return `bio${i} of ${b.by} is ${b.state} after every call returned: bio_put never ran`;
+  }
+  for (const [i, a] of (w.bvecs ?? []).entries()) {
+    if (!a.freed) return `the bvec array ${i} of ${a.owner} was never kvfree'd`;
+  }
+  for (const [i, b] of w.heap_buffers.entries()) {
+    if (b.attachments.length > 0) return `heap buffer ${i} still has ${b.attachments.join(', ')} on buffer->attachments after every call returned: dma_buf_detach never ran`;
   }
   for (const p of w.processes) {
     const rss: RssStat = { MM_FILEPAGES: 0, MM_ANONPAGES: 0, MM_SHMEMPAGES: 0 };
