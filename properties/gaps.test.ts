@@ -5,10 +5,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { compile, exploreBfs, ModelError, type State } from '../src/index.ts';
 import { restoreHelpers, wrapHelper } from '../model/kernel/helpers.ts';
 import { allocAndRead } from '../model/dma-heap/alloc-and-read.ts';
+import { mmapDirectIo } from '../model/dma-heap/mmap-direct-io.ts';
 import { fd_install, get_unused_fd_flags, put_unused_fd } from '../model/kernel/fdtable.ts';
-import { do_mmap } from '../model/kernel/mm.ts';
+import { do_mmap, munmap_detach_and_zap, remove_vma, tlb_finish_mmu, vm_area_alloc, vma_link } from '../model/kernel/mm.ts';
+import { get_file } from '../model/kernel/file.ts';
+import { EXT4_FILE_OPERATIONS } from '../model/kernel/fs.ts';
 import { F_SEAL_WRITE, memfd_create, type MemfdWorld } from '../model/kernel/memfd.ts';
-import { emptyWorld, VM_READ, VM_SHARED, VM_WRITE } from '../model/kernel/world.ts';
+import { allocFile, emptyWorld, VM_READ, VM_SHARED, VM_WRITE } from '../model/kernel/world.ts';
 import type { UdmabufWorld } from '../model/kernel/udmabuf.ts';
 import { sealedMemfdWritable } from './memfd-seals.ts';
 import { noLeak } from './leak.ts';
@@ -80,5 +83,32 @@ describe('kernel_read and a concurrent truncate', () => {
   });
   it('with it, the truncate is refused (-ETXTBSY) during the read, and no ioctl fails without a fault', () => {
     expect(shortReads()).not.toContain(-5);
+  });
+});
+
+describe('seed 001 (dma-heap/mmap-direct-io): what its mutants found', () => {
+  /** The first violation bfs finds in a variant: [property, message], or the result kind. */
+  const firstViolation = (variant: string): [string, string] | string => {
+    const r = exploreBfs(compile(mmapDirectIo, variant));
+    return r.kind === 'violation' ? [r.violation.property, r.violation.message] : r.kind;
+  };
+
+  it('dio-read-unfilled: a disk that never transfers lets read() return PAGE_SIZE of bytes that never landed; the real disk, none', () => {
+    expect(firstViolation('posted')).toBe('ok');
+    wrapHelper('bio_dma', () => () => undefined);
+    expect(firstViolation('posted')).toEqual(['dio-read-unfilled', 'the direct-I/O read of reader completed with 4096 bytes, but the device transferred 0 into its pages']);
+  });
+
+  it('leak: a vma munmap detached and remove_vma never freed still holds its file; removed, nothing', () => {
+    const w = emptyWorld(2, 0);
+    const file = allocFile(w, { name: 'mapped.bin', f_op: EXT4_FILE_OPERATIONS });
+    fd_install(w, 0, file);
+    get_file(w, file); // mmap_region: vma->vm_file = get_file(file)
+    const vma = vma_link(w, 0, vm_area_alloc(file, { pages: 1, vm_flags: VM_READ | VM_SHARED, owner: 'mapper' }));
+    expect(noLeak.check(stateOf(w))).toBeUndefined();
+    tlb_finish_mmu(w, munmap_detach_and_zap(w, 0, vma));
+    expect(noLeak.check(stateOf(w))).toBe('pid 0: a vma of mapper left the mm but still holds mapped.bin: remove_vma never ran');
+    remove_vma(w, 0, vma);
+    expect(noLeak.check(stateOf(w))).toBeUndefined();
   });
 });

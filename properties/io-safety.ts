@@ -1,11 +1,14 @@
 // Pages under I/O: a page that a read (by a kernel thread, a device) is in flight into
 // must stay allocated, and so not be reused, until that read has completed. Freeing it
-// earlier lets the read land in memory that belongs to someone else.
+// earlier lets the read land in memory that belongs to someone else. And the other way
+// round: a direct-I/O read returns its byte count only once the device put those bytes in
+// the pages.
 
 import { always, type Property } from '../src/index.ts';
 import type { KernelWorld } from '../model/kernel/world.ts';
 import type { IoWorld } from '../model/kernel/vmalloc.ts';
 import { bio_in_flight, bio_pages, type BioWorld } from '../model/kernel/bio.ts';
+import type { DioWorld } from '../model/kernel/direct-io.ts';
 import type { FenceWorld } from '../model/kernel/dma-fence.ts';
 import { page_pool_holding } from '../model/kernel/page-pool.ts';
 
@@ -77,5 +80,24 @@ export const foreignDataObserved: Property<KernelWorld> = always(
   ({ world: w }) => {
     const o = w.observed.find((x) => x.expected === 0 && x.filled > 0);
     return o && `${o.thread} reads dmabuf${o.dmabuf}, just allocated and never filled, and finds file data in ${o.filled} page(s)`;
+  },
+);
+
+/**
+ * iomap_dio_complete() returns dio->size only after every bio's end_io ran, and a bio ends
+ * after the device's DMA: a read() of an O_DIRECT file that returned n bytes finds them in
+ * its pages. A dio completed without error whose read bios landed fewer bytes than it
+ * returned let userspace see its buffer before the device filled it.
+ */
+export const dioReadUnfilled: Property<DioWorld> = always(
+  'dio-read-unfilled',
+  'a direct-I/O read returns its byte count only once the device transferred those bytes into the pages',
+  ({ world: w }) => {
+    for (const d of w.dios) {
+      if (!d.completed || d.error < 0 || d.bios.some((b) => w.bios[b]!.op !== 'REQ_OP_READ')) continue;
+      const landed = d.bios.reduce((n, b) => n + w.bios[b]!.landed.reduce((m, l) => m + l.len, 0), 0);
+      if (landed < d.size) return `the direct-I/O read of ${d.by} completed with ${d.size} bytes, but the device transferred ${landed} into its pages`;
+    }
+    return undefined;
   },
 );

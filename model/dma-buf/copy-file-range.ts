@@ -119,7 +119,9 @@ import { memfdStorer } from './memfd-storer.ts';
 import { shmemCopier, shmemReader } from './shmem-copy.ts';
 import { vmapper } from './vmapper.ts';
 import { bufferLockReleased, bvecFreedUnderIo, copyExclusionBugs, fileLandsAtOffsetOfCopy, writeOutsideBuffer, type CopyRecord } from '../../properties/copy-io.ts';
-import { memorySafetyBugs } from '../../properties/memory-safety.ts';
+import { danglingReference, memorySafetyBugs } from '../../properties/memory-safety.ts';
+import { noLeak } from '../../properties/leak.ts';
+import { folioPinBugs } from '../../properties/folio-pins.ts';
 
 /** The process's fds: the disk file (O_DIRECT), the dma-buf, the memfd behind a udmabuf. */
 export const FILE_FD = 0;
@@ -456,6 +458,14 @@ function threads(p: Params): Thread<W>[] {
 const HEAP_V3 = { series: 'v3', exporter: 'system-heap' };
 const UDMABUF_V3 = { series: 'v3', exporter: 'udmabuf' };
 
+/** Mutants of this model that survive `kmc mutate` and are harmless, with why. */
+const HARMLESS: Record<string, string> = {
+  'noop:mapper0/munmap:vm_munmap': 'userspace may keep its mapping: the file reference the vma holds is counted by leak, and nothing obliges the mapper to unmap',
+  'swap:mapper0/mmap:begin_cpu_access>store': 'DMA_BUF_IOCTL_SYNC(SYNC_START) acts on the dma-buf fd, not on a mapping: starting CPU access before mmap is valid userspace, and the store still comes after both',
+  'swap:mapper0/store:munmap>done': 'a store after munmap faults with SIGSEGV (handle_mm_fault finds no vma) and writes nothing: a userspace bug the kernel contains',
+  'swap:mapper0/end_cpu_access:munmap>done': 'DMA_BUF_IOCTL_SYNC(SYNC_END) acts on the dma-buf fd, not on a mapping: ending CPU access after munmap is valid userspace',
+};
+
 export const copyFileRange = defineModel({
   name: 'dma-buf/copy-file-range',
   title: 'copy_file_range(O_DIRECT file -> dma-buf): exporter rw_file, exclusive access, bvec (seed 002, v1..v4)',
@@ -476,12 +486,14 @@ export const copyFileRange = defineModel({
   },
   world,
   threads,
-  properties: () => [fileLandsAtOffsetOfCopy, writeOutsideBuffer, bvecFreedUnderIo, bufferLockReleased],
+  properties: () => [fileLandsAtOffsetOfCopy, writeOutsideBuffer, bvecFreedUnderIo, bufferLockReleased, danglingReference, noLeak],
   bugs: {
     ...copyExclusionBugs,
     ...memorySafetyBugs,
+    ...folioPinBugs,
     'lock-imbalance': 'a mutex or folio lock released by a thread that does not hold it',
   },
+  harmless: HARMLESS,
   variants: {
     upstream: {
       description: 'mainline: a dma-buf is not a regular file, copy_file_range returns -EINVAL',

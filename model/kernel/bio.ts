@@ -277,6 +277,8 @@ export function bioCompletion<W extends BioWorld>(name: string, opts: { idle: (w
       },
       bio_endio: {
         run: (k) => {
+          // the device's pointer is -1 once bio_put freed the bio: bi_end_io would run on freed memory
+          if (k.local.bio < 0) violation('use-after-free', 'bio_endio of a bio the device already released and put (bio_put before bi_end_io)');
           if (bio_endio(k.world, k.local.bio) === 'release') return 'bio_release_pages';
           k.local.bio = -1;
           return 'queue_rq';

@@ -35,7 +35,9 @@ export const copy_present_ptes = helper('copy_present_ptes', function copy_prese
  * copy_process() of process `pid` for fork(): the child's pid. With `copyPageRangeFails`,
  * copy_page_range of the first vma whose ptes are copied fails with -ENOMEM
  * (pte_alloc_map_lock) before its first pte: dup_mmap fails, and the child that never ran
- * is torn down (exit_mmap of what was copied, exit_files); returns -ENOMEM.
+ * is torn down (bad_fork_cleanup_mm, bad_fork_cleanup_files: exit_mmap of what was copied,
+ * exit_files) and freed (free_task: it never reached the task list, so it leaves the
+ * process table); returns -ENOMEM.
  */
 export const copy_process = helper('copy_process', function copy_process(w: KernelWorld, pid = 0, copyPageRangeFails = false): number {
   const parent = w.processes[pid]!;
@@ -61,6 +63,7 @@ export const copy_process = helper('copy_process', function copy_process(w: Kern
     vm_ops(v).open?.(w, child.pid, vma);
     if (failed) {
       do_exit(w, child.pid);
+      w.processes.pop(); // free_task
       return -ENOMEM;
     }
     if (!needsCopy) continue;
@@ -76,7 +79,8 @@ export const copy_process = helper('copy_process', function copy_process(w: Kern
 
 /** do_exit(): exit_files (close every fd), exit_mm (unmap every vma). */
 export const do_exit = helper('do_exit', function do_exit(w: KernelWorld, pid: number): void {
-  const p = w.processes[pid]!;
+  const p = w.processes[pid];
+  if (!p) throw new ModelError(`do_exit of pid ${pid}: no such process`);
   p.fdtable.fd.forEach((file, fd) => {
     if (file === null) return;
     p.fdtable.fd[fd] = null;

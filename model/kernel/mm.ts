@@ -208,10 +208,15 @@ export const handle_mm_fault = helper('handle_mm_fault', function handle_mm_faul
   return fault(w, pid, vma, v.vm_pgoff + i);
 });
 
-/** munmap() of a whole vma: zap its ptes, vm_ops->close, fput(vma->vm_file). */
+/**
+ * munmap() of a whole vma in one step (do_vmi_align_munmap): the vma leaves the mm
+ * (vms_gather_munmap_vmas), its ptes are zapped and flushed, then remove_vma:
+ * vm_ops->close, fput(vma->vm_file), the vma freed.
+ */
 export const vm_munmap = helper('vm_munmap', function vm_munmap(w: KernelWorld, vma: number, pid = 0): void {
   const v = vmaOf(w, pid, vma);
   if (!v.mapped) throw new ModelError(`munmap of a vma of ${v.owner} that is not mapped`);
+  v.mapped = false;
   zap_ptes(w, pid, vma);
   remove_vma(w, pid, vma);
 });

@@ -5,6 +5,7 @@
 // remap_pfn_range counts nothing; patch 2/2's hunks skip exactly the updates they gate.
 
 import { describe, expect, it } from 'vitest';
+import { restoreHelpers, wrapHelper } from '../../model/kernel/helpers.ts';
 import { copy_process, do_exit, exit_files, exit_mmap_finish, exit_mmap_unmap_vmas } from '../../model/kernel/fork.ts';
 import { munmap_detach_and_zap, remap_pfn_range, remove_vma, smap_gather_stats, tlb_finish_mmu, vm_area_alloc, vm_insert_page, vma_link } from '../../model/kernel/mm.ts';
 import { __free_pages, alloc_page, emptyPageCounts } from '../../model/kernel/page.ts';
@@ -95,11 +96,25 @@ describe('fork: copy_present_ptes', () => {
     expect(counters(w)).toEqual({ rss: [2, 0], NR_FILE_MAPPED: 2, refs: [2, 2], mapcounts: [0, 0] });
   });
 
-  it('copy_page_range -ENOMEM: fork fails and the child that never ran is torn down, nothing of it left counted', () => {
+  it('copy_page_range -ENOMEM: fork fails and the child that never ran is torn down and freed (free_task), nothing of it left counted', () => {
     const w = world();
     insertBoth(w);
     expect(copy_process(w, 0, true)).toBe(-ENOMEM);
-    expect([w.processes[1]!.exited, counters(w)]).toEqual([true, { rss: [2, 0], NR_FILE_MAPPED: 2, refs: [2, 2], mapcounts: [0, 0] }]);
+    expect([w.processes.length, counters(w)]).toEqual([1, { rss: [2], NR_FILE_MAPPED: 2, refs: [2, 2], mapcounts: [0, 0] }]);
+  });
+
+  it('copy_page_range -ENOMEM with its teardown removed: the freed child took references nobody holds (leak)', () => {
+    const w = world();
+    insertBoth(w);
+    wrapHelper('do_exit', () => () => undefined);
+    try {
+      expect(copy_process(w, 0, true)).toBe(-ENOMEM);
+    } finally {
+      restoreHelpers();
+    }
+    // the child's vma took a reference on the mapped file, and it is gone from the table: nobody holds that reference
+    const held = w.processes.flatMap((p) => p.mm.vmas).filter((v) => v.vm_file === 0).length + w.processes.filter((p) => p.fdtable.fd.includes(0)).length;
+    expect([w.processes.length, w.files[0]!.count - held]).toEqual([1, 1]);
   });
 });
 
