@@ -21,7 +21,9 @@ export const bench: Command = {
     const { runBench, markdown } = await import('./run.ts');
     const { SIZES } = await import('./models.ts');
     const sizes = str(p, 'sizes')?.split(',');
-    for (const s of sizes ?? []) if (!SIZES.some((x) => x.name === s)) throw new UsageError(`unknown bench size '${s}' (sizes: ${SIZES.map((x) => x.name).join(', ')})`);
+    for (const s of sizes ?? [])
+      if (!SIZES.some((x) => x.name === s))
+        throw new UsageError(`unknown bench size '${s}' (sizes: ${SIZES.map((x) => x.name).join(', ')})`);
     const out = str(p, 'out');
     const report = await runBench({
       ...(sizes ? { sizes } : {}),

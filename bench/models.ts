@@ -17,7 +17,11 @@ export interface BenchSize {
 export const SIZES: BenchSize[] = [
   { name: 'small', params: { pages: 3, rlimit: 4, guessers: 2, closers: 2 }, note: '2 guessers, 2 closers, 3 pages' },
   { name: 'medium', params: { pages: 3, rlimit: 4, guessers: 3, closers: 2 }, note: '3 guessers, 2 closers, 3 pages' },
-  { name: 'large', params: { pages: 3, rlimit: 4, guessers: 4, closers: 2 }, note: '4 guessers, 2 closers, 3 pages (SPIN: seconds to tens of seconds)' },
+  {
+    name: 'large',
+    params: { pages: 3, rlimit: 4, guessers: 4, closers: 2 },
+    note: '4 guessers, 2 closers, 3 pages (SPIN: seconds to tens of seconds)',
+  },
 ];
 
 /** Known-bad variants raced in random mode, with the property each must be caught breaking. */

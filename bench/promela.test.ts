@@ -34,7 +34,8 @@ describe('Promela port of dma-heap/alloc-and-read', () => {
       const threads = compile(allocAndRead as never, variant, SMALL as never).threadNames.length;
       expect(pml.match(/^active proctype \w+\(\) \{$/gm)?.length).toBe(threads);
       expect(pml.match(/^end:$/gm)?.length).toBe(threads);
-      for (const line of pml.split('\n').filter((l) => l.startsWith('  :: '))) expect(line).toMatch(/^ {2}:: d_step \{ \(.+\) -> .+; check\(\) \}$/);
+      for (const line of pml.split('\n').filter((l) => l.startsWith('  :: ')))
+        expect(line).toMatch(/^ {2}:: d_step \{ \(.+\) -> .+; check\(\) \}$/);
       expect(pml).not.toMatch(/undefined|NaN|\$\{/);
     });
   }
@@ -55,25 +56,55 @@ describe('Promela port of dma-heap/alloc-and-read', () => {
     ['posted', SMALL],
     ['reserve-fd', SMALL],
     // a full fd table (rlimit 2) and get_unused_fd_flags moved after init, then after the allocation: its -EMFILE unwinds
-    ['posted', { ...SMALL, rlimit: 2, order: 'init_dma_heap_file,get_unused_fd_flags,system_heap_allocate,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user,fd_install' }],
-    ['posted', { ...SMALL, rlimit: 2, order: 'init_dma_heap_file,system_heap_allocate,get_unused_fd_flags,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user,fd_install' }],
+    [
+      'posted',
+      {
+        ...SMALL,
+        rlimit: 2,
+        order:
+          'init_dma_heap_file,get_unused_fd_flags,system_heap_allocate,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user,fd_install',
+      },
+    ],
+    [
+      'posted',
+      {
+        ...SMALL,
+        rlimit: 2,
+        order:
+          'init_dma_heap_file,system_heap_allocate,get_unused_fd_flags,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user,fd_install',
+      },
+    ],
   ];
   for (const [variant, params] of cases) {
-    it.skipIf(why !== undefined)(`SPIN -DNOREDUCE stores exactly kmc's states: ${variant} ${JSON.stringify(params)}${why ? ` (skipped: ${why})` : ''}`, () => {
-      const system = compile(allocAndRead as never, variant, params as never);
-      const kmc = referenceCount(system);
-      const spin = runSpin(promela({ ...defaults, ...(allocAndRead.variants[variant]!.params ?? {}), ...params }), { noReduce: true, hashBits: 18, optimize: '-O0' });
-      expect(spin.errors).toBe(0);
-      expect(spin.states).toBe(kmc.states);
-      expect(spin.transitions - 1).toBe(kmc.transitions);
-      expect(spin.depth).toBe(kmc.depth);
-    });
+    it.skipIf(why !== undefined)(
+      `SPIN -DNOREDUCE stores exactly kmc's states: ${variant} ${JSON.stringify(params)}${why ? ` (skipped: ${why})` : ''}`,
+      () => {
+        const system = compile(allocAndRead as never, variant, params as never);
+        const kmc = referenceCount(system);
+        const spin = runSpin(promela({ ...defaults, ...(allocAndRead.variants[variant]!.params ?? {}), ...params }), {
+          noReduce: true,
+          hashBits: 18,
+          optimize: '-O0',
+        });
+        expect(spin.errors).toBe(0);
+        expect(spin.states).toBe(kmc.states);
+        expect(spin.transitions - 1).toBe(kmc.transitions);
+        expect(spin.depth).toBe(kmc.depth);
+      },
+    );
   }
-  it.skipIf(why !== undefined)(`SPIN finds the known-bad variants' violations${why ? ` (skipped: ${why})` : ''}`, () => {
-    for (const variant of ['fd-before-read', 'posted-efault']) {
-      const spin = runSpin(promela({ ...defaults, ...(allocAndRead.variants[variant]!.params ?? {}), ...SMALL }), { noReduce: true, hashBits: 18, optimize: '-O0' });
-      expect(spin.errors, variant).toBeGreaterThan(0);
-    }
-  });
+  it.skipIf(why !== undefined)(
+    `SPIN finds the known-bad variants' violations${why ? ` (skipped: ${why})` : ''}`,
+    () => {
+      for (const variant of ['fd-before-read', 'posted-efault']) {
+        const spin = runSpin(promela({ ...defaults, ...(allocAndRead.variants[variant]!.params ?? {}), ...SMALL }), {
+          noReduce: true,
+          hashBits: 18,
+          optimize: '-O0',
+        });
+        expect(spin.errors, variant).toBeGreaterThan(0);
+      }
+    },
+  );
   if (why) it(`SPIN checks skipped: ${why}`, () => {});
 });

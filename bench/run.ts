@@ -60,7 +60,15 @@ export interface SizeResult {
 export interface RandomResult {
   kmc: { runs: number; steps: number; ms: number; runsPerSec: number; stepsPerSec: number };
   quint?: { samples: number; maxSteps: number; ms: number; wallMs: number; stepsPerSec: number; backend: string };
-  firstCounterexample: { variant: string; property: string; kmcMs: number[]; kmcFound: number; quintMs?: number[]; quintFound?: number; quintWallMs?: number[] }[];
+  firstCounterexample: {
+    variant: string;
+    property: string;
+    kmcMs: number[];
+    kmcFound: number;
+    quintMs?: number[];
+    quintFound?: number;
+    quintWallMs?: number[];
+  }[];
 }
 
 /** The engine's hand-written hot path against what it replaced, on the same states. */
@@ -95,7 +103,14 @@ const median = (xs: number[]) => {
 function fromKmc(r: ExploreResult): Exhaustive {
   const c = r.coverage;
   return {
-    verdict: r.kind === 'violation' ? `violation: ${r.violation.property}` : r.kind === 'incomplete' ? `incomplete (${r.bound})` : r.kind === 'error' ? `error: ${r.message}` : 'holds',
+    verdict:
+      r.kind === 'violation'
+        ? `violation: ${r.violation.property}`
+        : r.kind === 'incomplete'
+          ? `incomplete (${r.bound})`
+          : r.kind === 'error'
+            ? `error: ${r.message}`
+            : 'holds',
     states: c.states,
     transitions: c.steps,
     depth: c.depth,
@@ -186,10 +201,12 @@ export function hotPath(system: TransitionSystem): HotPath {
       const a = system.apply(x, t, { patches: true });
       if (!a.violation) sink ^= fingerprint(JSON.stringify(a.state))[0];
     }),
-    copyWalkUs: best((x, t) => {
-      const a = system.apply(x, t);
-      if (!a.violation) sink ^= stateFingerprint(a.state)[0];
-    }) + (sink & 0),
+    copyWalkUs:
+      best((x, t) => {
+        const a = system.apply(x, t);
+        if (!a.violation) sink ^= stateFingerprint(a.state)[0];
+      }) +
+      (sink & 0),
   };
 }
 
@@ -209,14 +226,23 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
     const system = benchSystem('posted', size);
     log(`bench: ${size.name} (${size.note}): kmc bfs without reductions ...`);
     const raw = fromKmc(exploreBfs(system, { por: false, symmetry: false, timeoutMs }));
-    log(`bench: ${size.name}: kmc ${raw.verdict}, ${raw.states} states in ${(raw.ms / 1000).toFixed(1)} s; with reductions ...`);
+    log(
+      `bench: ${size.name}: kmc ${raw.verdict}, ${raw.states} states in ${(raw.ms / 1000).toFixed(1)} s; with reductions ...`,
+    );
     const reduced = fromKmc(exploreBfs(system, { timeoutMs }));
     log(`bench: ${size.name}: kmc bfs, symmetry only ...`);
     const symmetryOnly = fromKmc(exploreBfs(system, { por: false, timeoutMs }));
-    const r: SizeResult = { size: size.name, note: size.note, params: size.params, kmc: { raw, reduced, symmetryOnly } };
+    const r: SizeResult = {
+      size: size.name,
+      note: size.note,
+      params: size.params,
+      kmc: { raw, reduced, symmetryOnly },
+    };
     if (size === sizes[sizes.length - 1]) {
       log(`bench: ${size.name}: kmc bfs, 2 workers, without reductions ...`);
-      r.kmc.workers2 = fromKmc(await exploreBfsParallel(system, { por: false, symmetry: false, workers: 2, timeoutMs }));
+      r.kmc.workers2 = fromKmc(
+        await exploreBfsParallel(system, { por: false, symmetry: false, workers: 2, timeoutMs }),
+      );
     }
     if (!spinWhy) {
       log(`bench: ${size.name}: SPIN -DNOREDUCE, then with partial-order reduction ...`);
@@ -224,8 +250,11 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
       const spinRaw = fromSpin(runSpin(pml, { noReduce: true }));
       const spinReduced = fromSpin(runSpin(pml, { noReduce: false }));
       r.spin = { raw: spinRaw, reduced: spinReduced };
-      if (raw.complete && spinRaw.complete) r.countsMatch = raw.states === spinRaw.states && raw.transitions === spinRaw.transitions;
-      log(`bench: ${size.name}: SPIN ${spinRaw.states} states in ${(spinRaw.ms / 1000).toFixed(2)} s${r.countsMatch === false ? ' — COUNTS DIFFER' : ''}`);
+      if (raw.complete && spinRaw.complete)
+        r.countsMatch = raw.states === spinRaw.states && raw.transitions === spinRaw.transitions;
+      log(
+        `bench: ${size.name}: SPIN ${spinRaw.states} states in ${(spinRaw.ms / 1000).toFixed(2)} s${r.countsMatch === false ? ' — COUNTS DIFFER' : ''}`,
+      );
     }
     results.push(r);
   }
@@ -251,12 +280,24 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   if (!quintWhy) {
     log(`bench: random: quint run on posted ...`);
     const q = runQuint(quint(benchParams('posted', small)), { samples: 300, maxSteps: depth + 1, seed: 1 });
-    random.quint = { samples: q.samples, maxSteps: q.maxSteps, ms: q.ms, wallMs: q.wallMs, stepsPerSec: (q.samples * q.maxSteps) / (q.ms / 1000), backend: q.backend };
+    random.quint = {
+      samples: q.samples,
+      maxSteps: q.maxSteps,
+      ms: q.ms,
+      wallMs: q.wallMs,
+      stepsPerSec: (q.samples * q.maxSteps) / (q.ms / 1000),
+      backend: q.backend,
+    };
   }
   const seeds = Array.from({ length: opts.seeds ?? 3 }, (_, i) => i + 1);
   for (const bad of BAD) {
     const sys = benchSystem(bad.variant, small);
-    const entry: RandomResult['firstCounterexample'][number] = { variant: bad.variant, property: bad.property, kmcMs: [], kmcFound: 0 };
+    const entry: RandomResult['firstCounterexample'][number] = {
+      variant: bad.variant,
+      property: bad.property,
+      kmcMs: [],
+      kmcFound: 0,
+    };
     for (const seed of seeds) {
       const res = exploreRandom(sys, { runs: 100_000, seed, maxSteps: 500, target: bad.property });
       entry.kmcMs.push(res.coverage.ms);
@@ -299,21 +340,36 @@ function writeAtomic(path: string, text: string) {
   renameSync(`${path}.tmp`, path);
 }
 
-const f = (x: number | undefined, d = 0) => (x === undefined || !Number.isFinite(x) ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
-const sec = (ms: number | undefined) => (ms === undefined ? '—' : ms < 1000 ? `${f(ms, ms < 10 ? 1 : 0)} ms` : ms < 10_000 ? `${f(ms / 1000, 2)} s` : `${f(ms / 1000, 1)} s`);
-const ratio = (a: number | undefined, b: number | undefined, d = 2) => (a === undefined || b === undefined || !b ? '—' : `${f(a / b, d)}`);
+const f = (x: number | undefined, d = 0) =>
+  x === undefined || !Number.isFinite(x)
+    ? '—'
+    : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
+const sec = (ms: number | undefined) =>
+  ms === undefined
+    ? '—'
+    : ms < 1000
+      ? `${f(ms, ms < 10 ? 1 : 0)} ms`
+      : ms < 10_000
+        ? `${f(ms / 1000, 2)} s`
+        : `${f(ms / 1000, 1)} s`;
+const ratio = (a: number | undefined, b: number | undefined, d = 2) =>
+  a === undefined || b === undefined || !b ? '—' : `${f(a / b, d)}`;
 /** the resolution of pan's elapsed time */
 const PAN_TICK_MS = 10;
 const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? ' ✅' : ' ❌');
 
 export function markdown(r: BenchReport): string {
   const L: string[] = [];
-  L.push(`Bench run ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine}, node ${r.node}. Model: dma-heap/alloc-and-read, variant \`posted\` (holds), BFS.`);
+  L.push(
+    `Bench run ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine}, node ${r.node}. Model: dma-heap/alloc-and-read, variant \`posted\` (holds), BFS.`,
+  );
   for (const s of r.skipped) L.push(`\n> skipped — ${s}`);
   L.push('');
   L.push('Exhaustive, without reductions (kmc `--no-por --no-symmetry`, SPIN `-DNOREDUCE`):');
   L.push('');
-  L.push('| size | kmc states | SPIN states | kmc transitions | SPIN transitions | counts match | kmc time | SPIN time | kmc states/s | SPIN states/s | kmc/SPIN states/s | kmc bytes/state | SPIN bytes/state |');
+  L.push(
+    '| size | kmc states | SPIN states | kmc transitions | SPIN transitions | counts match | kmc time | SPIN time | kmc states/s | SPIN states/s | kmc/SPIN states/s | kmc bytes/state | SPIN bytes/state |',
+  );
   L.push('|---|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of r.sizes) {
     const k = s.kmc.raw;
@@ -326,7 +382,9 @@ export function markdown(r: BenchReport): string {
   L.push('');
   L.push('Exhaustive, with reductions (kmc sleep sets + symmetry, SPIN partial-order reduction):');
   L.push('');
-  L.push('| size | kmc states | SPIN states | kmc time | SPIN time | kmc/SPIN time | SPIN compile (spin -a + gcc) | kmc/SPIN time, compile incl. | kmc symmetry only (`--no-por`) | its kmc/SPIN time |');
+  L.push(
+    '| size | kmc states | SPIN states | kmc time | SPIN time | kmc/SPIN time | SPIN compile (spin -a + gcc) | kmc/SPIN time, compile incl. | kmc symmetry only (`--no-por`) | its kmc/SPIN time |',
+  );
   L.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of r.sizes) {
     const k = s.kmc.reduced;
@@ -339,9 +397,12 @@ export function markdown(r: BenchReport): string {
     const withCompile = p ? ratio(k.ms, p.ms + p.compileMs, 2) : '—';
     const so = s.kmc.symmetryOnly;
     const soCell = so ? `${sec(so.ms)}${so.complete ? '' : ' (incomplete)'}` : '—';
-    const soRatio = so && pms !== undefined ? `${below ? '> ' : ''}${ratio(so.ms, pms, 2)}${mark(so.complete && so.ms <= pms)}` : '—';
+    const soRatio =
+      so && pms !== undefined ? `${below ? '> ' : ''}${ratio(so.ms, pms, 2)}${mark(so.complete && so.ms <= pms)}` : '—';
     const spinTime = p ? (below ? `< ${sec(PAN_TICK_MS)}` : sec(p.ms)) : '—';
-    L.push(`| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${sec(k.ms)}${inc} | ${spinTime} | ${t}${pms !== undefined ? mark(k.complete && k.ms <= pms) : ''} | ${sec(p?.compileMs)} | ${withCompile} | ${soCell} | ${soRatio} |`);
+    L.push(
+      `| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${sec(k.ms)}${inc} | ${spinTime} | ${t}${pms !== undefined ? mark(k.complete && k.ms <= pms) : ''} | ${sec(p?.compileMs)} | ${withCompile} | ${soCell} | ${soRatio} |`,
+    );
   }
   const last = r.sizes[r.sizes.length - 1];
   if (last?.kmc.workers2) {
@@ -349,7 +410,9 @@ export function markdown(r: BenchReport): string {
     const two = last.kmc.workers2;
     const speedup = two.statesPerSec / one.statesPerSec;
     L.push('');
-    L.push(`Workers (${last.size}, no reductions): 1 worker ${f(one.statesPerSec)} states/s, 2 workers ${f(two.statesPerSec)} states/s: ${f(speedup, 2)}x${mark(speedup >= 1.7)} (${two.verdict}, ${f(two.states)} states).`);
+    L.push(
+      `Workers (${last.size}, no reductions): 1 worker ${f(one.statesPerSec)} states/s, 2 workers ${f(two.statesPerSec)} states/s: ${f(speedup, 2)}x${mark(speedup >= 1.7)} (${two.verdict}, ${f(two.states)} states).`,
+    );
   }
   const h = r.hotPath;
   if (h) {
@@ -360,9 +423,16 @@ export function markdown(r: BenchReport): string {
   }
   const rd = r.random;
   L.push('');
-  L.push(`Random mode (${r.sizes[0]?.size ?? 'small'} size): kmc random explorer on \`posted\`: ${f(rd.kmc.runs)} runs, ${f(rd.kmc.steps)} steps in ${sec(rd.kmc.ms)}: **${f(rd.kmc.runsPerSec)} runs/s, ${f(rd.kmc.stepsPerSec)} steps/s**` + (rd.quint ? `; quint run (--backend=${rd.quint.backend}): ${f(rd.quint.samples)} samples of ${rd.quint.maxSteps} steps in ${sec(rd.quint.ms)}: ${f(rd.quint.stepsPerSec)} steps/s (kmc/Quint ${ratio(rd.kmc.stepsPerSec, rd.quint.stepsPerSec, 1)}x).` : '.'));
+  L.push(
+    `Random mode (${r.sizes[0]?.size ?? 'small'} size): kmc random explorer on \`posted\`: ${f(rd.kmc.runs)} runs, ${f(rd.kmc.steps)} steps in ${sec(rd.kmc.ms)}: **${f(rd.kmc.runsPerSec)} runs/s, ${f(rd.kmc.stepsPerSec)} steps/s**` +
+      (rd.quint
+        ? `; quint run (--backend=${rd.quint.backend}): ${f(rd.quint.samples)} samples of ${rd.quint.maxSteps} steps in ${sec(rd.quint.ms)}: ${f(rd.quint.stepsPerSec)} steps/s (kmc/Quint ${ratio(rd.kmc.stepsPerSec, rd.quint.stepsPerSec, 1)}x).`
+        : '.'),
+  );
   L.push('');
-  L.push('| known-bad variant | property | kmc found | kmc time to counterexample (median; incl. shrinking) | Quint found | Quint time (median; its own clock) | Quint wall (start-up incl.) | kmc/Quint |');
+  L.push(
+    '| known-bad variant | property | kmc found | kmc time to counterexample (median; incl. shrinking) | Quint found | Quint time (median; its own clock) | Quint wall (start-up incl.) | kmc/Quint |',
+  );
   L.push('|---|---|:-:|---:|:-:|---:|---:|---:|');
   for (const b of rd.firstCounterexample) {
     const km = median(b.kmcMs);

@@ -55,7 +55,10 @@ export default defineModel({
         memcpy: {
           run: (k) => {
             if (HDR + k.local.kbufLen > FOO_MAX) {
-              violation('slab-out-of-bounds', `memcpy reads ${k.local.kbufLen} bytes of kbuf->data, which holds ${FOO_MAX - HDR} (get_user checked len ${k.local.len})`);
+              violation(
+                'slab-out-of-bounds',
+                `memcpy reads ${k.local.kbufLen} bytes of kbuf->data, which holds ${FOO_MAX - HDR} (get_user checked len ${k.local.len})`,
+              );
             }
             return DONE;
           },
@@ -74,7 +77,15 @@ export default defineModel({
   bugs: { 'slab-out-of-bounds': 'an access past the end of the kmalloc()ed kbuf' },
   variants: {
     'fetch-once': { description: 'fetch the header once, keep the checked len', expect: 'holds' },
-    recheck: { description: 'fetch twice, -EINVAL unless both lens agree (the aacraid fix)', params: { fix: 'recheck' }, expect: 'holds' },
-    'double-fetch': { description: 'use the len of the second fetch', params: { fix: 'none' }, expect: { violates: 'slab-out-of-bounds' } },
+    recheck: {
+      description: 'fetch twice, -EINVAL unless both lens agree (the aacraid fix)',
+      params: { fix: 'recheck' },
+      expect: 'holds',
+    },
+    'double-fetch': {
+      description: 'use the len of the second fetch',
+      params: { fix: 'none' },
+      expect: { violates: 'slab-out-of-bounds' },
+    },
   },
 });

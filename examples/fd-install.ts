@@ -27,7 +27,10 @@ export default defineModel({
       name: 'ioctl',
       locals: { buf: -1 },
       steps: {
-        alloc: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? ((k.local.buf = 0), p.fdEarly ? 'fd_install' : 'fill') : DONE) },
+        alloc: {
+          fails: ['-ENOMEM'],
+          run: (k, c) => (c === 'ok' ? ((k.local.buf = 0), p.fdEarly ? 'fd_install' : 'fill') : DONE),
+        },
         fill: { run: (k) => ((k.world.filled = true), p.fdEarly ? DONE : 'fd_install') },
         fd_install: { run: (k) => ((k.world.fd = k.local.buf), p.fdEarly ? 'fill' : DONE) },
       },
@@ -43,11 +46,19 @@ export default defineModel({
       },
     }),
   ],
-  properties: () => [always<World>('no-unfilled-buffer-seen', 'no thread reads the buffer through its fd before it is filled', (s) => (s.world.seen === 'unfilled' ? 'the guesser read fd 3 before fill' : undefined))],
+  properties: () => [
+    always<World>('no-unfilled-buffer-seen', 'no thread reads the buffer through its fd before it is filled', (s) =>
+      s.world.seen === 'unfilled' ? 'the guesser read fd 3 before fill' : undefined,
+    ),
+  ],
   // the guesser never runs when alloc fails: that is not a deadlock
   deadlock: false,
   variants: {
     posted: { description: 'fill, then fd_install', expect: 'holds' },
-    'fd-early': { description: 'fd_install before fill', params: { fdEarly: true }, expect: { violates: 'no-unfilled-buffer-seen' } },
+    'fd-early': {
+      description: 'fd_install before fill',
+      params: { fdEarly: true },
+      expect: { violates: 'no-unfilled-buffer-seen' },
+    },
   },
 });

@@ -57,12 +57,15 @@ export default defineModel({
         },
         kref_get: {
           run: (k) => {
-            if (k.world.freed) violation('use-after-free', 'kref_get on the object destroy freed after lookup dropped dev->lock');
+            if (k.world.freed)
+              violation('use-after-free', 'kref_get on the object destroy freed after lookup dropped dev->lock');
             k.world.refcount++;
             return p.getUnderLock ? 'mutex_unlock' : 'foo_use';
           },
         },
-        foo_use: { run: (k) => (k.world.freed ? violation('use-after-free', 'lookup used the freed object') : 'kref_put') },
+        foo_use: {
+          run: (k) => (k.world.freed ? violation('use-after-free', 'lookup used the freed object') : 'kref_put'),
+        },
         kref_put: { run: (k) => (kref_put(k.world), DONE) },
       },
     }),
@@ -78,11 +81,17 @@ export default defineModel({
     }),
   ],
   properties: () => [
-    atEnd<World>('leak', 'the object is freed once both threads have returned', (s) => (s.world.freed ? undefined : `the object is never freed (refcount ${s.world.refcount})`)),
+    atEnd<World>('leak', 'the object is freed once both threads have returned', (s) =>
+      s.world.freed ? undefined : `the object is never freed (refcount ${s.world.refcount})`,
+    ),
   ],
   bugs: { 'use-after-free': 'an access to the object after the last kref_put freed it' },
   variants: {
     'get-under-lock': { description: 'kref_get before mutex_unlock (the fix)', expect: 'holds' },
-    'get-after-unlock': { description: 'mutex_unlock, then kref_get', params: { getUnderLock: false }, expect: { violates: 'use-after-free' } },
+    'get-after-unlock': {
+      description: 'mutex_unlock, then kref_get',
+      params: { getUnderLock: false },
+      expect: { violates: 'use-after-free' },
+    },
   },
 });

@@ -41,16 +41,23 @@ export default defineModel({
         return p.setStateFirst ? 'schedule' : 'set_current_state';
       },
     };
-    const set_current_state: Step<World, {}> = { run: (k) => ((k.world.state = 'TASK_UNINTERRUPTIBLE'), p.setStateFirst ? 'READ_ONCE' : 'schedule') };
+    const set_current_state: Step<World, {}> = {
+      run: (k) => ((k.world.state = 'TASK_UNINTERRUPTIBLE'), p.setStateFirst ? 'READ_ONCE' : 'schedule'),
+    };
     // schedule() with __state != TASK_RUNNING takes the task off the runqueue until a wakeup
-    const schedule: Step<World, {}> = { enabled: (w) => w.state === 'TASK_RUNNING', run: () => (p.setStateFirst ? 'set_current_state' : 'READ_ONCE') };
+    const schedule: Step<World, {}> = {
+      enabled: (w) => w.state === 'TASK_RUNNING',
+      run: () => (p.setStateFirst ? 'set_current_state' : 'READ_ONCE'),
+    };
     const __set_current_state: Step<World, {}> = { run: (k) => ((k.world.state = 'TASK_RUNNING'), DONE) };
     return [
       thread<World, {}>({
         name: 'sleeper',
         locals: {},
         // the first step is the entry point
-        steps: p.setStateFirst ? { set_current_state, READ_ONCE, schedule, __set_current_state } : { READ_ONCE, set_current_state, schedule },
+        steps: p.setStateFirst
+          ? { set_current_state, READ_ONCE, schedule, __set_current_state }
+          : { READ_ONCE, set_current_state, schedule },
       }),
       thread<World, {}>({
         name: 'waker',
@@ -65,6 +72,10 @@ export default defineModel({
   properties: () => [],
   variants: {
     'set-state-first': { description: 'set_current_state, then test the condition (the fix)', expect: 'holds' },
-    'check-then-sleep': { description: 'test the condition, then set_current_state', params: { setStateFirst: false }, expect: { violates: 'deadlock' } },
+    'check-then-sleep': {
+      description: 'test the condition, then set_current_state',
+      params: { setStateFirst: false },
+      expect: { violates: 'deadlock' },
+    },
   },
 });

@@ -19,14 +19,19 @@ describe('dma-heap/alloc-and-read', () => {
     const shortest = { 'fd-exposes-unread-buffer': 8, 'half-read-buffer-observed': 10, 'use-after-free': 10 };
     for (const c of checkVariant(allocAndRead, 'fd-before-read', { strategy: 'random', seed: SEEDS[0]!, runs: 1000 })) {
       expect(c.result.kind).toBe('violation');
-      if (c.result.kind === 'violation') expect(c.result.path.length).toBe(shortest[c.result.violation.property as keyof typeof shortest]);
+      if (c.result.kind === 'violation')
+        expect(c.result.path.length).toBe(shortest[c.result.violation.property as keyof typeof shortest]);
     }
   });
 
   it('fd-before-read without racing threads: still exposes the fd, but nobody observes the buffer', () => {
     const sys = compile(allocAndRead, 'fd-before-read', { guessers: 0, closers: 0 });
-    expect(exploreRandom(sys, { runs: 300, seed: SEEDS[0]!, maxSteps: 200, target: 'fd-exposes-unread-buffer' }).kind).toBe('violation');
-    expect(exploreRandom(sys, { runs: 300, seed: SEEDS[0]!, maxSteps: 200, target: 'half-read-buffer-observed' }).kind).toBe('ok');
+    expect(
+      exploreRandom(sys, { runs: 300, seed: SEEDS[0]!, maxSteps: 200, target: 'fd-exposes-unread-buffer' }).kind,
+    ).toBe('violation');
+    expect(
+      exploreRandom(sys, { runs: 300, seed: SEEDS[0]!, maxSteps: 200, target: 'half-read-buffer-observed' }).kind,
+    ).toBe('ok');
   });
 
   it('posted with a truncater and an fd-table filler: no violation sampled', () => {

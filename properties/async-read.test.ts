@@ -20,19 +20,37 @@ describe('dma-heap/async-read', () => {
   });
 
   it('fixed: no violation sampled with two I/O threads, a truncater and an fd-table filler', () => {
-    for (const extra of [{ workers: 2 }, { truncaters: 1, closers: 0 }, { fillers: 1 }, { pages: 4, gather: 2 }, { pages: 2, gather: 4 }]) {
+    for (const extra of [
+      { workers: 2 },
+      { truncaters: 1, closers: 0 },
+      { fillers: 1 },
+      { pages: 4, gather: 2 },
+      { pages: 2, gather: 4 },
+    ]) {
       const r = exploreRandom(compile(asyncRead, 'fixed', extra), { runs: 600, seed: SEEDS[0]!, maxSteps: 400 });
-      expect(r.kind, `${JSON.stringify(extra)}: ${r.kind === 'violation' ? r.violation.property + ': ' + r.violation.message : r.kind}`).toBe('ok');
+      expect(
+        r.kind,
+        `${JSON.stringify(extra)}: ${r.kind === 'violation' ? r.violation.property + ': ' + r.violation.message : r.kind}`,
+      ).toBe('ok');
     }
   });
 
   it('no-last-batch without a partial last batch (pages a multiple of gather): no violation sampled', () => {
-    const r = exploreRandom(compile(asyncRead, 'no-last-batch', { pages: 4, gather: 2 }), { runs: 600, seed: SEEDS[0]!, maxSteps: 400 });
+    const r = exploreRandom(compile(asyncRead, 'no-last-batch', { pages: 4, gather: 2 }), {
+      runs: 600,
+      seed: SEEDS[0]!,
+      maxSteps: 400,
+    });
     expect(r.kind).toBe('ok');
   });
 
   it('free-without-wait without userspace racers: caught, the kernel alone frees under I/O', () => {
-    const r = exploreRandom(compile(asyncRead, 'free-without-wait', { guessers: 0, closers: 0 }), { runs: 1000, seed: SEEDS[0]!, maxSteps: 300, target: 'page-freed-under-io' });
+    const r = exploreRandom(compile(asyncRead, 'free-without-wait', { guessers: 0, closers: 0 }), {
+      runs: 1000,
+      seed: SEEDS[0]!,
+      maxSteps: 300,
+      target: 'page-freed-under-io',
+    });
     expect(r.kind).toBe('violation');
   });
 

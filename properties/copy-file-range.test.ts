@@ -45,7 +45,7 @@ describe('dma-buf/copy-file-range', () => {
     expect(final.bios).toEqual([]);
   });
 
-  it('v1 on a file shorter than the buffer: DMA_BUF_IOCTL_RW_FILE returns 0 (success) with only the file\'s page read', () => {
+  it("v1 on a file shorter than the buffer: DMA_BUF_IOCTL_RW_FILE returns 0 (success) with only the file's page read", () => {
     const final = plainRun('v1-ioctl', { importers: 0, filePages: 1 }).at(-1)!.world;
     expect(final.returned).toEqual([{ thread: 'copier', call: 'ioctl', ret: 0, files: [] }]);
     expect(final.copies[0]!.ret).toBe(4096);
@@ -62,7 +62,9 @@ describe('dma-buf/copy-file-range', () => {
         { folio: 1, offset: 0 },
         { folio: 2, offset: 0 },
       ]);
-      return dma_buf_ops(w, 0).rw_file!.bvec(w, 0, 0, 4 * 4096).map((b) => [b.bv_page, b.bv_offset, b.bv_len]);
+      return dma_buf_ops(w, 0)
+        .rw_file!.bvec(w, 0, 0, 4 * 4096)
+        .map((b) => [b.bv_page, b.bv_offset, b.bv_len]);
     };
     expect(bvecOf('pinned_folios')).toEqual([
       [{ folio: 0, index: 0 }, 0, 8192],
@@ -77,12 +79,14 @@ describe('dma-buf/copy-file-range', () => {
     ]);
   });
 
-  it('v3-udmabuf with no racer: the offset bug is the kernel\'s alone (file page 0 lands in memfd page 0, outside both items); the per-page map holds', () => {
+  it("v3-udmabuf with no racer: the offset bug is the kernel's alone (file page 0 lands in memfd page 0, outside both items); the per-page map holds", () => {
     const alone = { importers: 0 };
     expect(bfs('v3-udmabuf', alone, 'file-lands-at-offset')).toBe(
       "file-lands-at-offset (11): copier's copy returned 16384 bytes, but file page 0 landed in folio0 page 0 (memfd page 0), not in buffer page 0 (folio0 page 1 (memfd page 1))",
     );
-    expect(bfs('v3-udmabuf', alone, 'write-outside-buffer')).toBe("write-outside-buffer (7): copier's read wrote file bytes 0..8191 over folio0 page 0 (memfd page 0), which is not a page of dmabuf0");
+    expect(bfs('v3-udmabuf', alone, 'write-outside-buffer')).toBe(
+      "write-outside-buffer (7): copier's read wrote file bytes 0..8191 over folio0 page 0 (memfd page 0), which is not a page of dmabuf0",
+    );
     expect(bfs('v3-udmabuf', { ...alone, udmabufMap: 'pages' })).toBe('ok');
   });
 
@@ -91,17 +95,25 @@ describe('dma-buf/copy-file-range', () => {
     expect(bfs('v3-system-heap-kernel-users')).toBe('ok');
     expect(bfs('v2-ioctl', kernelUsers)).toBe('ok');
     expect(bfs('v4-system-heap', kernelUsers)).toBe('ok');
-    expect(bfs('v1-ioctl', { vmappers: 1 }, 'device-access-during-copy')).toMatch(/^device-access-during-copy \(9\): importer0's device writes page frame 0 while the read of copier into it is in flight$/);
-    expect(bfs('v1-ioctl', { importers: 0, vmappers: 1 }, 'cpu-access-during-copy')).toMatch(/^cpu-access-during-copy \(\d+\): vmapper0 \(through its vmap\) writes page frame 0/);
+    expect(bfs('v1-ioctl', { vmappers: 1 }, 'device-access-during-copy')).toMatch(
+      /^device-access-during-copy \(9\): importer0's device writes page frame 0 while the read of copier into it is in flight$/,
+    );
+    expect(bfs('v1-ioctl', { importers: 0, vmappers: 1 }, 'cpu-access-during-copy')).toMatch(
+      /^cpu-access-during-copy \(\d+\): vmapper0 \(through its vmap\) writes page frame 0/,
+    );
   });
 
   it('exclusive-incl-mmap holds with importer, vmapper and CPU mapper; without excludeMmap the same racers break cpu-access-during-copy', () => {
     expect(bfs('exclusive-incl-mmap')).toBe('ok');
-    expect(bfs('exclusive-incl-mmap', { excludeMmap: false }, 'cpu-access-during-copy')).toMatch(/^cpu-access-during-copy \(\d+\): mapper0 \(through its mapping\) writes page frame 0 while the read of copier into it is in flight$/);
+    expect(bfs('exclusive-incl-mmap', { excludeMmap: false }, 'cpu-access-during-copy')).toMatch(
+      /^cpu-access-during-copy \(\d+\): mapper0 \(through its mapping\) writes page frame 0 while the read of copier into it is in flight$/,
+    );
   });
 
   it('async-kiocb: the device then reads the freed array (use-after-free); the sync kiocb of v3 holds', () => {
-    expect(bfs('async-kiocb', {}, 'use-after-free')).toMatch(/^use-after-free \(\d+\): the device reads the bvec array of copier for a bio of copier, already kvfree'd$/);
+    expect(bfs('async-kiocb', {}, 'use-after-free')).toMatch(
+      /^use-after-free \(\d+\): the device reads the bvec array of copier for a bio of copier, already kvfree'd$/,
+    );
     expect(bfs('async-kiocb', { asyncKiocb: false })).toBe('ok');
   });
 
@@ -117,7 +129,9 @@ describe('dma-buf/copy-file-range', () => {
       { thread: 'copierB', step: 'shmem_file_read_iter', lock: 'folio1->PG_locked', holder: 'copierA' },
     ]);
     const self = exploreBfs(compile(copyFileRange, 'tmpfs-cfr-same-folio'), {});
-    expect(self.kind === 'violation' && self.violation.cycle).toEqual([{ thread: 'copier', step: 'shmem_file_read_iter', lock: 'folio0->PG_locked', holder: 'copier' }]);
+    expect(self.kind === 'violation' && self.violation.cycle).toEqual([
+      { thread: 'copier', step: 'shmem_file_read_iter', lock: 'folio0->PG_locked', holder: 'copier' },
+    ]);
     expect(bfs('tmpfs-cfr-same-folio', { tmpfsUnlock: true })).toBe('ok');
   });
 });

@@ -35,13 +35,17 @@ export interface CopyWorld extends BioWorld, FolioWorld {
 /** The page holding byte `offset` of the memory starting at `page` (a folio's pages are contiguous), and the byte in it. */
 export function pageAt(page: PageRef, offset: number): { page: PageRef; byte: number } {
   const n = Math.floor(offset / PAGE_SIZE);
-  return { page: 'page' in page ? { page: page.page + n } : { folio: page.folio, index: page.index + n }, byte: offset % PAGE_SIZE };
+  return {
+    page: 'page' in page ? { page: page.page + n } : { folio: page.folio, index: page.index + n },
+    byte: offset % PAGE_SIZE,
+  };
 }
 
 /** The pages a segment covers. */
 function segmentPages(seg: { page: PageRef; offset: number; len: number }): PageRef[] {
   const out: PageRef[] = [];
-  for (let b = seg.offset - (seg.offset % PAGE_SIZE); b < seg.offset + seg.len; b += PAGE_SIZE) out.push(pageAt(seg.page, b).page);
+  for (let b = seg.offset - (seg.offset % PAGE_SIZE); b < seg.offset + seg.len; b += PAGE_SIZE)
+    out.push(pageAt(seg.page, b).page);
   return out;
 }
 
@@ -50,7 +54,9 @@ function describe(w: KernelWorld, r: PageRef): string {
   if ('page' in r) return showPage(r);
   const f = (w as Partial<FolioWorld>).folios?.[r.folio];
   if (!f) return showPage(r);
-  return r.index < f.nrPages ? `${showPage(r)} (memfd page ${f.index + r.index})` : `${showPage(r)}, past the end of folio${r.folio} (${f.nrPages} pages)`;
+  return r.index < f.nrPages
+    ? `${showPage(r)} (memfd page ${f.index + r.index})`
+    : `${showPage(r)}, past the end of folio${r.folio} (${f.nrPages} pages)`;
 }
 
 /** The buffer's pages, by index (the exporter's page_of: its sg table, vmap and mmap reach the same memory). */
@@ -66,7 +72,9 @@ const bufferPages = (w: KernelWorld, dmabuf: number): PageRef[] => {
 export function touchPage(w: BioWorld, page: PageRef, who: string, kind: 'device' | 'cpu'): void {
   for (const b of w.bios) {
     if (!bio_in_flight(b) || b.op !== 'REQ_OP_READ') continue;
-    const seg = bio_segments(w, w.bios.indexOf(b)).find((s) => segmentPages({ page: s.bv_page, offset: s.bv_offset, len: s.bv_len }).some((p) => samePage(p, page)));
+    const seg = bio_segments(w, w.bios.indexOf(b)).find((s) =>
+      segmentPages({ page: s.bv_page, offset: s.bv_offset, len: s.bv_len }).some((p) => samePage(p, page)),
+    );
     if (seg === undefined) continue;
     const property = kind === 'device' ? 'device-access-during-copy' : 'cpu-access-during-copy';
     violation(property, `${who} writes ${describe(w, page)} while the read of ${b.by} into it is in flight`);
@@ -75,8 +83,10 @@ export function touchPage(w: BioWorld, page: PageRef, who: string, kind: 'device
 
 /** The in-step violations touchPage raises. */
 export const copyExclusionBugs = {
-  'device-access-during-copy': "an importer's device writes a page of the dma-buf while the copy's read into that page is in flight",
-  'cpu-access-during-copy': 'a CPU store (vmap, a user mapping, the memfd behind a udmabuf) to a page while the copy\'s read into it is in flight',
+  'device-access-during-copy':
+    "an importer's device writes a page of the dma-buf while the copy's read into that page is in flight",
+  'cpu-access-during-copy':
+    "a CPU store (vmap, a user mapping, the memfd behind a udmabuf) to a page while the copy's read into it is in flight",
 };
 
 export const fileLandsAtOffsetOfCopy: Property<CopyWorld> = always(
@@ -111,7 +121,8 @@ export const writeOutsideBuffer: Property<CopyWorld> = always(
         if (b.by !== c.by) continue;
         for (const l of b.landed) {
           for (const p of segmentPages(l)) {
-            if (!pages.some((q) => samePage(p, q))) return `${c.by}'s read wrote file bytes ${l.pos}..${l.pos + l.len - 1} over ${describe(w, p)}, which is not a page of dmabuf${c.dmabuf}`;
+            if (!pages.some((q) => samePage(p, q)))
+              return `${c.by}'s read wrote file bytes ${l.pos}..${l.pos + l.len - 1} over ${describe(w, p)}, which is not a page of dmabuf${c.dmabuf}`;
           }
         }
       }
@@ -122,10 +133,11 @@ export const writeOutsideBuffer: Property<CopyWorld> = always(
 
 export const bvecFreedUnderIo: Property<BioWorld> = always(
   'bvec-freed-under-io',
-  'the bvec array an ITER_BVEC bio points at is not kvfree\'d before the bio completes',
+  "the bvec array an ITER_BVEC bio points at is not kvfree'd before the bio completes",
   ({ world: w }) => {
     for (const b of w.bios) {
-      if (bio_in_flight(b) && b.bvec >= 0 && w.bvecs[b.bvec]!.freed) return `the bvec array of ${b.by} was kvfree'd while its bio is still in flight (bio_iov_bvec_set took no reference on it)`;
+      if (bio_in_flight(b) && b.bvec >= 0 && w.bvecs[b.bvec]!.freed)
+        return `the bvec array of ${b.by} was kvfree'd while its bio is still in flight (bio_iov_bvec_set took no reference on it)`;
     }
     return undefined;
   },

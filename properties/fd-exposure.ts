@@ -16,7 +16,9 @@ export const fdExposesUnreadBuffer: Property<KernelWorld> = always(
       const f = w.files[file]!;
       if (!is_dma_buf_file(w, file) || f.freed) return undefined;
       const { filled, expected } = filledPages(w, f.private_data);
-      return filled < expected ? `${fdName(pid, fd)} refers to dmabuf${f.private_data}, of which ${filled} of ${expected} pages have been read` : undefined;
+      return filled < expected
+        ? `${fdName(pid, fd)} refers to dmabuf${f.private_data}, of which ${filled} of ${expected} pages have been read`
+        : undefined;
     }),
 );
 
@@ -37,7 +39,9 @@ export const fdInstalledOnError: Property<KernelWorld> = always(
   ({ world: w }) => {
     for (const call of w.returned) {
       if (call.ret >= 0) continue;
-      const found = findFd(w, (pid, fd, file) => (call.files.includes(file) ? `${fdName(pid, fd)} (${w.files[file]!.name})` : undefined));
+      const found = findFd(w, (pid, fd, file) =>
+        call.files.includes(file) ? `${fdName(pid, fd)} (${w.files[file]!.name})` : undefined,
+      );
       if (found) return `${call.call} returned ${call.ret} but ${found} that it installed stays in the table`;
     }
     return undefined;

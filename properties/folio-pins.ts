@@ -9,7 +9,8 @@ import { is_udmabuf, type UdmabufWorld } from '../model/kernel/udmabuf.ts';
 import { fdName, findFd, findVma } from '../model/kernel/world.ts';
 
 export const folioPinBugs = {
-  'unpin-not-pinned': 'unpin_folio() of a folio that is not pinned, or by a udmabuf that holds no pin on it (pincount underflow)',
+  'unpin-not-pinned':
+    'unpin_folio() of a folio that is not pinned, or by a udmabuf that holds no pin on it (pincount underflow)',
 };
 
 /** A udmabuf that has been freed holds no pin: the pins it took were all undone before kfree(ubuf). */
@@ -21,7 +22,8 @@ export const pinLeak: Property<UdmabufWorld> = always(
       for (const pin of f.pins) {
         const ubuf = Number(pin.holder.replace(/^ubuf/, ''));
         const u = w.udmabufs[ubuf];
-        if (u?.freed) return `folio${i} stays pinned for ubuf${ubuf}, which ${u.freedBy} freed: a pin never undone (pincount ${f.pincount})`;
+        if (u?.freed)
+          return `folio${i} stays pinned for ubuf${ubuf}, which ${u.freedBy} freed: a pin never undone (pincount ${f.pincount})`;
       }
     }
     return undefined;
@@ -33,8 +35,13 @@ export const folioPinnedAfterClose: Property<UdmabufWorld> = atEnd(
   'folio-pinned-after-close',
   'all pin counts are back to zero once every udmabuf fd and mapping is gone',
   ({ world: w }) => {
-    const reachable = (file: number) => file >= 0 && !w.files[file]!.freed && is_dma_buf_file(w, file) && is_udmabuf(w, w.files[file]!.private_data);
-    if (findFd(w, (_pid, _fd, file) => reachable(file) || undefined) || findVma(w, (_pid, vma) => reachable(vma.vm_file) || undefined)) return undefined;
+    const reachable = (file: number) =>
+      file >= 0 && !w.files[file]!.freed && is_dma_buf_file(w, file) && is_udmabuf(w, w.files[file]!.private_data);
+    if (
+      findFd(w, (_pid, _fd, file) => reachable(file) || undefined) ||
+      findVma(w, (_pid, vma) => reachable(vma.vm_file) || undefined)
+    )
+      return undefined;
     const i = w.folios.findIndex((f) => f.pincount !== 0);
     return i < 0 ? undefined : `every udmabuf fd is closed, but folio${i} has pincount ${w.folios[i]!.pincount}`;
   },
@@ -55,6 +62,8 @@ export const fdExposesUnpinnedBuffer: Property<UdmabufWorld> = always(
       if (!is_dma_buf_file(w, file) || f.freed || !is_udmabuf(w, f.private_data)) return undefined;
       const d = w.dmabufs[f.private_data]!;
       const u = w.udmabufs[d.priv]!;
-      return !u.freed && u.pages.length < u.pagecount ? `${fdName(pid, fd)} refers to dmabuf${f.private_data} (ubuf${d.priv}), of which ${u.pages.length} of ${u.pagecount} pages are pinned` : undefined;
+      return !u.freed && u.pages.length < u.pagecount
+        ? `${fdName(pid, fd)} refers to dmabuf${f.private_data} (ubuf${d.priv}), of which ${u.pages.length} of ${u.pagecount} pages are pinned`
+        : undefined;
     }),
 );

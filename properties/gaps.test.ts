@@ -7,7 +7,14 @@ import { restoreHelpers, wrapHelper } from '../model/kernel/helpers.ts';
 import { allocAndRead } from '../model/dma-heap/alloc-and-read.ts';
 import { mmapDirectIo } from '../model/dma-heap/mmap-direct-io.ts';
 import { fd_install, get_unused_fd_flags, put_unused_fd } from '../model/kernel/fdtable.ts';
-import { do_mmap, munmap_detach_and_zap, remove_vma, tlb_finish_mmu, vm_area_alloc, vma_link } from '../model/kernel/mm.ts';
+import {
+  do_mmap,
+  munmap_detach_and_zap,
+  remove_vma,
+  tlb_finish_mmu,
+  vm_area_alloc,
+  vma_link,
+} from '../model/kernel/mm.ts';
 import { get_file } from '../model/kernel/file.ts';
 import { EXT4_FILE_OPERATIONS } from '../model/kernel/fs.ts';
 import { F_SEAL_WRITE, memfd_create, type MemfdWorld } from '../model/kernel/memfd.ts';
@@ -24,7 +31,9 @@ describe('fd reservations and the fd table', () => {
   it('leak: a number reserved and never installed nor put back is a leak; put back, none', () => {
     const w = emptyWorld(4, 0);
     const fd = get_unused_fd_flags(w);
-    expect(noLeak.check(stateOf(w))).toBe('fd 0 is reserved (get_unused_fd_flags) but was neither installed nor put back (put_unused_fd)');
+    expect(noLeak.check(stateOf(w))).toBe(
+      'fd 0 is reserved (get_unused_fd_flags) but was neither installed nor put back (put_unused_fd)',
+    );
     put_unused_fd(w, fd);
     expect(noLeak.check(stateOf(w))).toBeUndefined();
   });
@@ -47,7 +56,9 @@ describe('write-sealed memfds', () => {
     do_mmap(w, 0, 0, { pages: 1, vm_flags: VM_READ | VM_WRITE | VM_SHARED, owner: 'writer' });
     expect(sealedMemfdWritable.check(stateOf(w))).toBeUndefined();
     w.memfds[0]!.seals |= F_SEAL_WRITE; // what a seal check that forgets i_mmap_writable would allow
-    expect(sealedMemfdWritable.check(stateOf(w))).toBe('memfd is sealed F_SEAL_WRITE, yet writer has it mapped shared and writable');
+    expect(sealedMemfdWritable.check(stateOf(w))).toBe(
+      'memfd is sealed F_SEAL_WRITE, yet writer has it mapped shared and writable',
+    );
     const r = world();
     do_mmap(r, 0, 0, { pages: 1, vm_flags: VM_READ | VM_SHARED, owner: 'reader' });
     r.memfds[0]!.seals |= F_SEAL_WRITE;
@@ -96,7 +107,10 @@ describe('seed 001 (dma-heap/mmap-direct-io): what its mutants found', () => {
   it('dio-read-unfilled: a disk that never transfers lets read() return PAGE_SIZE of bytes that never landed; the real disk, none', () => {
     expect(firstViolation('posted')).toBe('ok');
     wrapHelper('bio_dma', () => () => undefined);
-    expect(firstViolation('posted')).toEqual(['dio-read-unfilled', 'the direct-I/O read of reader completed with 4096 bytes, but the device transferred 0 into its pages']);
+    expect(firstViolation('posted')).toEqual([
+      'dio-read-unfilled',
+      'the direct-I/O read of reader completed with 4096 bytes, but the device transferred 0 into its pages',
+    ]);
   });
 
   it('leak: a vma munmap detached and remove_vma never freed still holds its file; removed, nothing', () => {
@@ -107,7 +121,9 @@ describe('seed 001 (dma-heap/mmap-direct-io): what its mutants found', () => {
     const vma = vma_link(w, 0, vm_area_alloc(file, { pages: 1, vm_flags: VM_READ | VM_SHARED, owner: 'mapper' }));
     expect(noLeak.check(stateOf(w))).toBeUndefined();
     tlb_finish_mmu(w, munmap_detach_and_zap(w, 0, vma));
-    expect(noLeak.check(stateOf(w))).toBe('pid 0: a vma of mapper left the mm but still holds mapped.bin: remove_vma never ran');
+    expect(noLeak.check(stateOf(w))).toBe(
+      'pid 0: a vma of mapper left the mm but still holds mapped.bin: remove_vma never ran',
+    );
     remove_vma(w, 0, vma);
     expect(noLeak.check(stateOf(w))).toBeUndefined();
   });

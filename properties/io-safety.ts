@@ -38,9 +38,11 @@ export const pageFreedUnderBio: Property<BioWorld> = always(
     for (const [i, b] of w.bios.entries()) {
       if (b.state === 'built' || b.state === 'put') continue;
       for (const page of bio_pages(w, i)) {
-        if (w.pages[page]!.free) return `page frame ${page} was freed while bio${i} of ${b.by} still holds it (${b.state})`;
+        if (w.pages[page]!.free)
+          return `page frame ${page} was freed while bio${i} of ${b.by} still holds it (${b.state})`;
         const pool = page_pool_holding(w, page);
-        if (pool >= 0) return `page frame ${page} went back to the page pool while bio${i} of ${b.by} still holds it (${b.state}, pincount ${w.page_counts[page]!._pincount})`;
+        if (pool >= 0)
+          return `page frame ${page} went back to the page pool while bio${i} of ${b.by} still holds it (${b.state}, pincount ${w.page_counts[page]!._pincount})`;
       }
     }
     return undefined;
@@ -61,7 +63,8 @@ export const dioWriteUnfenced: Property<BioWorld & FenceWorld> = always(
       for (const [i, b] of w.bios.entries()) {
         if (b.op !== 'REQ_OP_READ' || !bio_in_flight(b) || b.state === 'transferred') continue;
         const page = bio_pages(w, i).find((p) => job.pages.includes(p));
-        if (page !== undefined) return `${job.by}'s device job writes page frame ${page} (fence unsignaled) while bio${i} of ${b.by} reads the file into it`;
+        if (page !== undefined)
+          return `${job.by}'s device job writes page frame ${page} (fence unsignaled) while bio${i} of ${b.by} reads the file into it`;
       }
     }
     return undefined;
@@ -79,7 +82,10 @@ export const foreignDataObserved: Property<KernelWorld> = always(
   'no thread reads file data in a buffer it allocated and never filled',
   ({ world: w }) => {
     const o = w.observed.find((x) => x.expected === 0 && x.filled > 0);
-    return o && `${o.thread} reads dmabuf${o.dmabuf}, just allocated and never filled, and finds file data in ${o.filled} page(s)`;
+    return (
+      o &&
+      `${o.thread} reads dmabuf${o.dmabuf}, just allocated and never filled, and finds file data in ${o.filled} page(s)`
+    );
   },
 );
 
@@ -96,7 +102,8 @@ export const dioReadUnfilled: Property<DioWorld> = always(
     for (const d of w.dios) {
       if (!d.completed || d.error < 0 || d.bios.some((b) => w.bios[b]!.op !== 'REQ_OP_READ')) continue;
       const landed = d.bios.reduce((n, b) => n + w.bios[b]!.landed.reduce((m, l) => m + l.len, 0), 0);
-      if (landed < d.size) return `the direct-I/O read of ${d.by} completed with ${d.size} bytes, but the device transferred ${landed} into its pages`;
+      if (landed < d.size)
+        return `the direct-I/O read of ${d.by} completed with ${d.size} bytes, but the device transferred ${landed} into its pages`;
     }
     return undefined;
   },

@@ -19,8 +19,15 @@ export const sealedMemfdWritable: Property<UdmabufWorld> = always(
   ({ world: w }) => {
     for (const m of w.memfds) {
       if (!(m.seals & F_SEAL_WRITE)) continue;
-      const writer = findVma(w, (_pid, v) => (v.vm_file >= 0 && w.files[v.vm_file]!.inode === m.inode && (v.vm_flags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE) ? v.owner : undefined));
-      if (writer !== undefined) return `${m.name} is sealed ${showSeals(m.seals)}, yet ${writer} has it mapped shared and writable`;
+      const writer = findVma(w, (_pid, v) =>
+        v.vm_file >= 0 &&
+        w.files[v.vm_file]!.inode === m.inode &&
+        (v.vm_flags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE)
+          ? v.owner
+          : undefined,
+      );
+      if (writer !== undefined)
+        return `${m.name} is sealed ${showSeals(m.seals)}, yet ${writer} has it mapped shared and writable`;
     }
     for (const [i, u] of w.udmabufs.entries()) {
       if (u.freed || u.dmabuf < 0 || w.dmabufs[u.dmabuf]!.freed) continue;
@@ -28,8 +35,10 @@ export const sealedMemfdWritable: Property<UdmabufWorld> = always(
         const pin = f.pins.find((p) => p.holder === `ubuf${i}`);
         if (!pin) continue;
         const m = w.memfds[f.memfd]!;
-        if (pin.writeSealed) return `dmabuf${u.dmabuf} (ubuf${i}) writes folio${fi} of ${m.name}, pinned while the memfd was sealed ${showSeals(m.seals)}`;
-        if (m.seals & F_SEAL_WRITE) return `${m.name} is sealed ${showSeals(m.seals)}, yet dmabuf${u.dmabuf} (ubuf${i}) holds folio${fi} pinned for writing`;
+        if (pin.writeSealed)
+          return `dmabuf${u.dmabuf} (ubuf${i}) writes folio${fi} of ${m.name}, pinned while the memfd was sealed ${showSeals(m.seals)}`;
+        if (m.seals & F_SEAL_WRITE)
+          return `${m.name} is sealed ${showSeals(m.seals)}, yet dmabuf${u.dmabuf} (ubuf${i}) holds folio${fi} pinned for writing`;
       }
     }
     return undefined;

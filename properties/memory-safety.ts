@@ -7,7 +7,8 @@ import { always, type Property } from '../src/index.ts';
 import { fdName, findFd, findVma, type KernelWorld } from '../model/kernel/world.ts';
 
 export const memorySafetyBugs = {
-  'use-after-free': 'a page, file or dma-buf used after it was freed (raised at the access, or a freed file left reachable)',
+  'use-after-free':
+    'a page, file or dma-buf used after it was freed (raised at the access, or a freed file left reachable)',
   'double-free': 'a page frame freed twice, or a vmap undone twice',
   'null-pointer-dereference': 'an allocation that failed (NULL) used anyway: its error not checked (an oops)',
 };
@@ -16,7 +17,8 @@ export const memorySafetyBugs = {
 function staleVmaPte(w: KernelWorld): string | undefined {
   for (const p of w.processes) {
     for (const v of p.mm.vmas) {
-      if (!v.mapped && v.ptes.some((pte) => pte !== null)) return `a pte of ${v.owner}'s unmapped mapping is still present: munmap left the memory reachable`;
+      if (!v.mapped && v.ptes.some((pte) => pte !== null))
+        return `a pte of ${v.owner}'s unmapped mapping is still present: munmap left the memory reachable`;
     }
   }
   return undefined;
@@ -27,8 +29,16 @@ export const danglingReference: Property<KernelWorld> = always(
   'the fd table and the mappings only refer to live files',
   ({ world: w }) => {
     return (
-      findFd(w, (pid, fd, file) => (w.files[file]!.freed ? `${fdName(pid, fd)} refers to ${w.files[file]!.name}, released by its last fput` : undefined)) ??
-      findVma(w, (_pid, v) => (v.vm_file >= 0 && w.files[v.vm_file]!.freed ? `a mapping of ${v.owner} refers to ${w.files[v.vm_file]!.name}, released by its last fput` : undefined)) ??
+      findFd(w, (pid, fd, file) =>
+        w.files[file]!.freed
+          ? `${fdName(pid, fd)} refers to ${w.files[file]!.name}, released by its last fput`
+          : undefined,
+      ) ??
+      findVma(w, (_pid, v) =>
+        v.vm_file >= 0 && w.files[v.vm_file]!.freed
+          ? `a mapping of ${v.owner} refers to ${w.files[v.vm_file]!.name}, released by its last fput`
+          : undefined,
+      ) ??
       staleVmaPte(w)
     );
   },

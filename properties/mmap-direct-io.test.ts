@@ -52,7 +52,9 @@ describe('dma-heap/mmap-direct-io', () => {
     expect([...rets].sort()).toEqual([PAGE_SIZE, -EFAULT, -EIO, -ENOMEM, undefined].sort());
     // a read that returned PAGE_SIZE ran its bio's dma: file page 0 landed in page frame 0
     const landed = all.filter((s) => readRet(s) === PAGE_SIZE).map((s) => s.world.bios[0]!.landed);
-    expect(landed.every((l) => l.length === 1 && l[0]!.pos === 0 && 'page' in l[0]!.page && l[0]!.page.page === 0)).toBe(true);
+    expect(
+      landed.every((l) => l.length === 1 && l[0]!.pos === 0 && 'page' in l[0]!.page && l[0]!.page.page === 0),
+    ).toBe(true);
     for (const s of all) {
       expect(s.world.pages.every((p) => p.free)).toBe(true);
       expect(s.world.page_counts.every((c) => c._refcount === 0 && c._pincount === 0 && c._mapcount === -1)).toBe(true);
@@ -68,7 +70,13 @@ describe('dma-heap/mmap-direct-io', () => {
     let s = sys.initial();
     for (const d of r.path) s = sys.apply(s, sys.enabled(s)[d]!).state;
     const w = s.world as MmapDioWorld;
-    expect([w.dmabufs[0]!.freed, w.pages[0]!.free, w.page_counts[0]!._refcount, w.page_counts[0]!._pincount, w.pages[1]!.free]).toEqual([true, false, 1024, 1, true]);
+    expect([
+      w.dmabufs[0]!.freed,
+      w.pages[0]!.free,
+      w.page_counts[0]!._refcount,
+      w.page_counts[0]!._pincount,
+      w.pages[1]!.free,
+    ]).toEqual([true, false, 1024, 1, true]);
   });
 
   it(`the shortest counterexamples (seed ${SEED})`, () => {
@@ -79,16 +87,30 @@ describe('dma-heap/mmap-direct-io', () => {
     // mmap_region, dma_buf_mmap_internal, the first vm_insert_page: RssFile counts it
     expect(shortest('patch1', 'dmabuf-accounting-unchanged')).toBe('3: RssFile of pid 0 counts 1 dma-buf page(s)');
     // mmap (6), the read pins page 0 and submits, munmap (2 steps), close: release pools a pinned page
-    expect(shortest('posted-android-pool', 'page-freed-under-io')).toBe('10: page frame 0 went back to the page pool while bio0 of reader still holds it (submitted, pincount 1)');
+    expect(shortest('posted-android-pool', 'page-freed-under-io')).toBe(
+      '10: page frame 0 went back to the page pool while bio0 of reader still holds it (submitted, pincount 1)',
+    );
     // ... and with an allocator: munmap and close first, the disk's DMA lands in the pooled page, which the allocator then gets and reads
-    expect(shortest('posted-android-pool-reuse', 'foreign-data-observed')).toBe('14: allocator reads dmabuf1, just allocated and never filled, and finds file data in 1 page(s)');
+    expect(shortest('posted-android-pool-reuse', 'foreign-data-observed')).toBe(
+      '14: allocator reads dmabuf1, just allocated and never filled, and finds file data in 1 page(s)',
+    );
     // no racing thread at all: mmap (6), read: submit, the disk's queue_rq, dma, bio_endio wakes the reader, which returns (2); exit (3) before bio_release_pages
-    expect(shortest('posted-android-pool-exit', 'page-freed-under-io')).toBe('15: page frame 0 went back to the page pool while bio0 of reader still holds it (ended, pincount 1)');
-    expect(shortest('posted-importer', 'dio-write-unfenced')).toBe("11: importer's device job writes page frame 0 (fence unsignaled) while bio0 of reader reads the file into it");
+    expect(shortest('posted-android-pool-exit', 'page-freed-under-io')).toBe(
+      '15: page frame 0 went back to the page pool while bio0 of reader still holds it (ended, pincount 1)',
+    );
+    expect(shortest('posted-importer', 'dio-write-unfenced')).toBe(
+      "11: importer's device job writes page frame 0 (fence unsignaled) while bio0 of reader reads the file into it",
+    );
     // mmap (5: no flag before the loop), vm_flags_set, munmap (2), the disk's idle and ... (11 in all)
-    expect(shortest('flag-after-insert', 'rss-counter-balanced')).toBe('11: BUG: Bad rss-counter state mm of pid 0 type:MM_FILEPAGES val:2');
-    expect(shortest('flag-after-insert', 'nr-file-mapped-balanced')).toBe('11: nothing is mapped, but NR_FILE_MAPPED is 2');
-    expect(shortest('ungated-fork', 'rss-counter-balanced')).toBe('13: BUG: Bad rss-counter state mm of pid 1 type:MM_FILEPAGES val:2');
+    expect(shortest('flag-after-insert', 'rss-counter-balanced')).toBe(
+      '11: BUG: Bad rss-counter state mm of pid 0 type:MM_FILEPAGES val:2',
+    );
+    expect(shortest('flag-after-insert', 'nr-file-mapped-balanced')).toBe(
+      '11: nothing is mapped, but NR_FILE_MAPPED is 2',
+    );
+    expect(shortest('ungated-fork', 'rss-counter-balanced')).toBe(
+      '13: BUG: Bad rss-counter state mm of pid 1 type:MM_FILEPAGES val:2',
+    );
     // the second vm_insert_page fails: unmap_region's zap uncounts page 0, never counted
     expect(shortest('ungated-remove-rmap', 'nr-file-mapped-nonnegative')).toBe('6: NR_FILE_MAPPED is -1');
   });

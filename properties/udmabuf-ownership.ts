@@ -20,10 +20,14 @@ export const ubufFreedBeforeRelease: Property<UdmabufWorld> = always(
   },
 );
 
-export const udmabufLeak: Property<UdmabufWorld> = atEnd('udmabuf-leak', 'every udmabuf is freed once its dma-buf is released, or its creation failed', ({ world: w }) => {
-  for (const [i, u] of w.udmabufs.entries()) {
-    if (u.freed) continue;
-    if (u.dmabuf < 0 || w.dmabufs[u.dmabuf]!.freed) return `ubuf${i} is never freed`;
-  }
-  return undefined;
-});
+export const udmabufLeak: Property<UdmabufWorld> = atEnd(
+  'udmabuf-leak',
+  'every udmabuf is freed once its dma-buf is released, or its creation failed',
+  ({ world: w }) => {
+    for (const [i, u] of w.udmabufs.entries()) {
+      if (u.freed) continue;
+      if (u.dmabuf < 0 || w.dmabufs[u.dmabuf]!.freed) return `ubuf${i} is never freed`;
+    }
+    return undefined;
+  },
+);

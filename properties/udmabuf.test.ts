@@ -46,7 +46,10 @@ describe('udmabuf/create', () => {
       ]);
       // the application closed its fd: release_udmabuf ran and every pin is gone
       expect(ubuf.freedBy, variant).toBe('release_udmabuf');
-      expect(states.at(-1)!.world.folios.map((f) => f.pincount), variant).toEqual([0, 0, 0]);
+      expect(
+        states.at(-1)!.world.folios.map((f) => f.pincount),
+        variant,
+      ).toEqual([0, 0, 0]);
     }
   });
 
@@ -59,9 +62,18 @@ describe('udmabuf/create', () => {
 
   it('no-inode-lock vs pinned-folios: the seal race is found with F_SEAL_WRITE alone, and the inode lock closes it', () => {
     const only = { sealChoices: 'F_SEAL_WRITE' };
-    const race = exploreRandom(compile(udmabufCreateModel, 'no-inode-lock', only), { runs: 1000, seed: SEED, maxSteps: 300, target: 'sealed-memfd-writable' });
+    const race = exploreRandom(compile(udmabufCreateModel, 'no-inode-lock', only), {
+      runs: 1000,
+      seed: SEED,
+      maxSteps: 300,
+      target: 'sealed-memfd-writable',
+    });
     expect(race.kind).toBe('violation');
-    const fixed = exploreRandom(compile(udmabufCreateModel, 'pinned-folios', only), { runs: 1000, seed: SEED, maxSteps: 300 });
+    const fixed = exploreRandom(compile(udmabufCreateModel, 'pinned-folios', only), {
+      runs: 1000,
+      seed: SEED,
+      maxSteps: 300,
+    });
     expect(fixed.kind).toBe('ok');
   });
 
@@ -87,8 +99,12 @@ describe('udmabuf/create', () => {
       const r = exploreBfs(sys, { target });
       return r.kind === 'violation' ? `${r.path.length}: ${r.violation.message}` : r.kind;
     };
-    expect(shortest('fd-exposes-unpinned-buffer')).toBe('10: fd 2 refers to dmabuf0 (ubuf0), of which 0 of 4 pages are pinned');
-    expect(shortest('uninit-value')).toMatch(/^12: writer0 writes page 0 of its udmabuf mapping: udmabuf_vm_fault reads ubuf->folios\[0\], not set yet/);
+    expect(shortest('fd-exposes-unpinned-buffer')).toBe(
+      '10: fd 2 refers to dmabuf0 (ubuf0), of which 0 of 4 pages are pinned',
+    );
+    expect(shortest('uninit-value')).toMatch(
+      /^12: writer0 writes page 0 of its udmabuf mapping: udmabuf_vm_fault reads ubuf->folios\[0\], not set yet/,
+    );
     expect(shortest('pin-leak')).toMatch(/^15: folio0 stays pinned for ubuf0, which release_udmabuf freed/);
     expect(shortest('fd-installed-on-error')).toMatch(/^14: UDMABUF_CREATE_LIST returned -77 but fd 2 \(dmabuf0\)/);
   });
@@ -98,6 +114,8 @@ describe('udmabuf/create', () => {
     expect(exploreBfs(compile(udmabufCreateModel, 'pinned-folios', early), {}).kind).toBe('ok');
     // a closed memfd fails the second item: dma_buf_put, release_udmabuf unpins foliocount (0) folios
     const r = exploreBfs(compile(udmabufCreateModel, 'folio-array-fixed', early), { target: 'pin-leak' });
-    expect(r.kind === 'violation' && `${r.path.length}: ${r.violation.message}`).toBe('16: folio0 stays pinned for ubuf0, which release_udmabuf freed: a pin never undone (pincount 1)');
+    expect(r.kind === 'violation' && `${r.path.length}: ${r.violation.message}`).toBe(
+      '16: folio0 stays pinned for ubuf0, which release_udmabuf freed: a pin never undone (pincount 1)',
+    );
   });
 });

@@ -1,7 +1,25 @@
 // The public API of kmc. Everything not exported here is internal.
 
 export { defineModel, thread, always, atEnd, variantParams, expectations, DONE, DEADLOCK } from './core/model.ts';
-export type { Model, ModelDef, Orderings, OrderingsSource, Thread, Step, StepContext, Property, PropertyKind, Variant, Expectation, ExpectedVerdict, State, Plain, Params, ParamSchema, Choice } from './core/model.ts';
+export type {
+  Model,
+  ModelDef,
+  Orderings,
+  OrderingsSource,
+  Thread,
+  Step,
+  StepContext,
+  Property,
+  PropertyKind,
+  Variant,
+  Expectation,
+  ExpectedVerdict,
+  State,
+  Plain,
+  Params,
+  ParamSchema,
+  Choice,
+} from './core/model.ts';
 export { validateModel, declaredNames } from './core/validate.ts';
 export { paramError, paramsError } from './core/params.ts';
 export { violation, ModelError } from './core/violation.ts';

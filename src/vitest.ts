@@ -37,7 +37,8 @@ export interface CheckModelOptions extends CheckOptions {
   timeout?: number;
 }
 
-const title = (variant: string, expected: ExpectedVerdict, seed: number) => `${variant}: ${expected === 'holds' ? 'holds' : `violates ${expected.violates}`} (seed ${seed})`;
+const title = (variant: string, expected: ExpectedVerdict, seed: number) =>
+  `${variant}: ${expected === 'holds' ? 'holds' : `violates ${expected.violates}`} (seed ${seed})`;
 
 /** A describe per model, a test per expected verdict of each variant. */
 export function checkModel(model: Model, opts: CheckModelOptions = {}): void {
@@ -48,15 +49,27 @@ export function checkModel(model: Model, opts: CheckModelOptions = {}): void {
   describe(m.name, () => {
     for (const variant of variants) {
       const expect = m.variants[variant]?.expect;
-      if (expect === undefined) throw new Error(`model ${m.name} has no variant '${variant}' (it has: ${Object.keys(m.variants).join(', ')})`);
+      if (expect === undefined)
+        throw new Error(`model ${m.name} has no variant '${variant}' (it has: ${Object.keys(m.variants).join(', ')})`);
       for (const expected of expectations(expect)) {
-        test(title(variant, expected, seed), (ctx) => run(ctx, m, variant, expected, seed, opts), opts.timeout ?? 120_000);
+        test(
+          title(variant, expected, seed),
+          (ctx) => run(ctx, m, variant, expected, seed, opts),
+          opts.timeout ?? 120_000,
+        );
       }
     }
   });
 }
 
-async function run(ctx: TestContext, model: Model, variant: string, expected: ExpectedVerdict, seed: number, opts: CheckModelOptions): Promise<void> {
+async function run(
+  ctx: TestContext,
+  model: Model,
+  variant: string,
+  expected: ExpectedVerdict,
+  seed: number,
+  opts: CheckModelOptions,
+): Promise<void> {
   const params = opts.params ?? {};
   const c = checkExpectation(compile(model, variant, params), expected, { ...opts, seed });
   if (c.asExpected) {
@@ -77,13 +90,19 @@ export function failure(c: VariantCheck, seed: number, overrides: Record<string,
         : c.verdict === 'error'
           ? `a model error: ${c.note}`
           : `${c.verdict}${c.note ? ` (${c.note})` : ''}`;
-  const lines = [`${system.modelName} ${system.variant}: expected ${showExpectation(c.expected === 'holds' ? 'holds' : { violates: c.expected.violates })}, found ${found}`];
+  const lines = [
+    `${system.modelName} ${system.variant}: expected ${showExpectation(c.expected === 'holds' ? 'holds' : { violates: c.expected.violates })}, found ${found}`,
+  ];
   if (result.kind === 'violation') {
     const config = findConfig(process.cwd());
     const path = saveTrace(c, { root: config !== undefined ? dirname(config) : process.cwd(), out, seed, overrides });
     const trace = recordTrace(system, result.path, result.violation, result.coverage.strategy, null);
     const r = replay(system, trace);
-    if (r.kind === 'reproduced') lines.push('', renderColumns({ trace, initial: r.initial, steps: r.steps, threadNames: system.threadNames }).trimEnd());
+    if (r.kind === 'reproduced')
+      lines.push(
+        '',
+        renderColumns({ trace, initial: r.initial, steps: r.steps, threadNames: system.threadNames }).trimEnd(),
+      );
     lines.push('', `trace: ${path}`, `replay: ${replayCommand(path)}`);
   }
   lines.push(`seed: ${seed} (${result.coverage.strategy}; repeat with KMC_SEED=${seed})`);

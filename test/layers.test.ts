@@ -20,7 +20,9 @@ function filesUnder(dir: string): string[] {
 export function specifiers(text: string): string[] {
   const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
   const out: string[] = [];
-  for (const m of code.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|new URL\(\s*'([^']+)'/g)) {
+  for (const m of code.matchAll(
+    /(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+'([^']+)'|(?:^|\n)\s*import\s+'([^']+)'|import\(\s*'([^']+)'\s*\)|new URL\(\s*'([^']+)'/g,
+  )) {
     const spec = m[1] ?? m[2] ?? m[3] ?? m[4]!;
     if (spec.startsWith('.')) out.push(spec);
   }
@@ -49,7 +51,9 @@ export function cycles(graph: Map<string, string[]>): string[][] {
 
 /** Each file under `dir` with the files (absolute paths) it names. */
 function graphOf(dir: string): Map<string, string[]> {
-  return new Map(filesUnder(dir).map((f) => [f, specifiers(readFileSync(f, 'utf8')).map((s) => resolve(dirname(f), s))]));
+  return new Map(
+    filesUnder(dir).map((f) => [f, specifiers(readFileSync(f, 'utf8')).map((s) => resolve(dirname(f), s))]),
+  );
 }
 
 const rel = (f: string) => relative(ROOT, f);
@@ -57,13 +61,36 @@ const inside = (folder: string) => (f: string) => !relative(join(ROOT, folder), 
 
 describe('the checker itself', () => {
   it('reads imports, re-exports, dynamic imports and URLs, and skips comments', () => {
-    const text = ["import a from './a.ts';", "export type { B } from '../b.ts';", "// import c from './c.ts';", "const d = await import('./d.ts');", "new URL('./e.mjs', import.meta.url);", "import 'x';"].join('\n');
+    const text = [
+      "import a from './a.ts';",
+      "export type { B } from '../b.ts';",
+      "// import c from './c.ts';",
+      "const d = await import('./d.ts');",
+      "new URL('./e.mjs', import.meta.url);",
+      "import 'x';",
+    ].join('\n');
     expect(specifiers(text)).toEqual(['./a.ts', '../b.ts', './d.ts', './e.mjs']);
   });
 
   it('finds a planted cycle, and none in a chain', () => {
-    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]]))).toEqual([['a', 'b', 'c']]);
-    expect(cycles(new Map([['a', ['b']], ['b', ['c']], ['c', []]]))).toEqual([]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b', 'c']]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -71,7 +98,9 @@ describe('layers', () => {
   const src = graphOf(join(ROOT, 'src'));
 
   it('src/ names no file outside src/', () => {
-    const outward = [...src].flatMap(([f, deps]) => deps.filter((d) => !inside('src')(d)).map((d) => `${rel(f)} -> ${rel(d)}`));
+    const outward = [...src].flatMap(([f, deps]) =>
+      deps.filter((d) => !inside('src')(d)).map((d) => `${rel(f)} -> ${rel(d)}`),
+    );
     expect(outward).toEqual([]);
   });
 
@@ -81,7 +110,9 @@ describe('layers', () => {
 
   it('model/kernel/ imports only model/kernel/ and src/', () => {
     const kernel = graphOf(join(ROOT, 'model', 'kernel'));
-    const bad = [...kernel].flatMap(([f, deps]) => deps.filter((d) => !inside('model/kernel')(d) && !inside('src')(d)).map((d) => `${rel(f)} -> ${rel(d)}`));
+    const bad = [...kernel].flatMap(([f, deps]) =>
+      deps.filter((d) => !inside('model/kernel')(d) && !inside('src')(d)).map((d) => `${rel(f)} -> ${rel(d)}`),
+    );
     expect(bad).toEqual([]);
   });
 

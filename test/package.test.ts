@@ -19,7 +19,9 @@ const tsc = join(repo, 'node_modules', '.bin', 'tsc');
 // npm_lifecycle_*); the nested npm commands must see none of them but the user's cache,
 // registry and config file
 const KEEP = new Set(['npm_config_cache', 'npm_config_registry', 'npm_config_userconfig']);
-const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_') || KEEP.has(k.toLowerCase())));
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !k.toLowerCase().startsWith('npm_') || KEEP.has(k.toLowerCase())),
+);
 
 async function sh(cmd: string, args: string[], cwd: string) {
   try {
@@ -43,7 +45,10 @@ beforeAll(async () => {
   const [info] = JSON.parse(stdout) as { filename: string; files: { path: string }[] }[];
   packed = info!.files.map((f) => f.path);
   mkdirSync(project);
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'kmcheck-user', private: true, type: 'module' }, null, 2));
+  writeFileSync(
+    join(project, 'package.json'),
+    JSON.stringify({ name: 'kmcheck-user', private: true, type: 'module' }, null, 2),
+  );
   await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', join(tmp, info!.filename)], project);
 }, 180_000);
 
@@ -193,8 +198,24 @@ if (process.argv[2] === 'run') {
 
 describe('the kmcheck package', () => {
   it('packs dist, bin and the README, and nothing from test/, bench/, traces/ or CI', () => {
-    expect(packed).toEqual(expect.arrayContaining(['package.json', 'README.md', 'bin/kmc.mjs', 'dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/explore/worker-entry.mjs', 'dist/model/kernel/index.d.ts', 'dist/model/userspace/index.js', 'dist/properties/index.js']));
-    const stray = packed.filter((p) => /^(test|bench|traces|\.ci|kmc-out|src|model|properties|docs|node_modules|dist\/bench|dist\/test)\//.test(p) || /\.test\.|\.tsbuildinfo$|\.tgz$/.test(p));
+    expect(packed).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'README.md',
+        'bin/kmc.mjs',
+        'dist/src/index.js',
+        'dist/src/index.d.ts',
+        'dist/src/explore/worker-entry.mjs',
+        'dist/model/kernel/index.d.ts',
+        'dist/model/userspace/index.js',
+        'dist/properties/index.js',
+      ]),
+    );
+    const stray = packed.filter(
+      (p) =>
+        /^(test|bench|traces|\.ci|kmc-out|src|model|properties|docs|node_modules|dist\/bench|dist\/test)\//.test(p) ||
+        /\.test\.|\.tsbuildinfo$|\.tgz$/.test(p),
+    );
     expect(stray).toEqual([]);
     const unexpected = packed.filter((p) => p.startsWith('dist/') && !/\.(js|mjs|d\.ts|d\.mts)$/.test(p));
     expect(unexpected).toEqual([]);
@@ -256,7 +277,11 @@ describe('the kmc command from the installed package', () => {
   const npx = (args: string[], cwd = project) =>
     run('npx', ['--no-install', 'kmc', ...args], { cwd, env }).then(
       (r) => ({ code: 0, out: r.stdout, err: r.stderr }),
-      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, out: e.stdout ?? '', err: e.stderr ?? '' }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: e.code ?? -1,
+        out: e.stdout ?? '',
+        err: e.stderr ?? '',
+      }),
     );
   let trace = '';
 
@@ -265,7 +290,9 @@ describe('the kmc command from the installed package', () => {
     const r = await npx(['check', './m.ts', '--json', '--progress', '0']);
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
-    const { results } = JSON.parse(r.out) as { results: { variant: string; verdict: string; asExpected: boolean; trace?: string }[] };
+    const { results } = JSON.parse(r.out) as {
+      results: { variant: string; verdict: string; asExpected: boolean; trace?: string }[];
+    };
     expect(results.map((x) => [x.variant, x.verdict, x.asExpected])).toEqual([
       ['racy', 'violates', true],
       ['alone', 'holds', true],
@@ -303,10 +330,15 @@ describe('the kmc command from the installed package', () => {
   }, 60_000);
 
   it('a step that throws is a model error: exit 4, naming the step and its line in m.ts', async () => {
-    writeFileSync(join(project, 'throws.ts'), MODEL.replace('k.world.x = k.local.tmp + 1;', '(k.world as any).nothing.x = 1;'));
+    writeFileSync(
+      join(project, 'throws.ts'),
+      MODEL.replace('k.world.x = k.local.tmp + 1;', '(k.world as any).nothing.x = 1;'),
+    );
     const r = await npx(['check', './throws.ts', '--variant', 'racy']);
     expect(r.code).toBe(4);
-    expect(r.out).toMatch(/model error: user\/counter \(variant racy\), thread t0, step store: TypeError: Cannot set properties of undefined \(setting 'x'\) \(throws\.ts:16:\d+\)/);
+    expect(r.out).toMatch(
+      /model error: user\/counter \(variant racy\), thread t0, step store: TypeError: Cannot set properties of undefined \(setting 'x'\) \(throws\.ts:16:\d+\)/,
+    );
     expect(r.err).not.toMatch(/\n\s+at /); // no stack trace
   }, 60_000);
 
@@ -321,14 +353,19 @@ describe('the kmc command from the installed package', () => {
 
   it('a syntax error in a model file: exit 4, one line naming the place', async () => {
     writeFileSync(join(project, 'syntax.ts'), 'export default {\n  name: ;\n};\n');
-    expect(await npx(['check', './syntax.ts'])).toMatchObject({ code: 4, err: 'kmc: model error: cannot load syntax.ts: 2:8: Unexpected ";"\n' });
+    expect(await npx(['check', './syntax.ts'])).toMatchObject({
+      code: 4,
+      err: 'kmc: model error: cannot load syntax.ts: 2:8: Unexpected ";"\n',
+    });
   }, 60_000);
 
   it('kmc init: npm install && npx kmc check && npm test pass in the new project; a broken variant fails its test with the counterexample', async () => {
     const r = await npx(['init', 'app']);
     expect(r.code).toBe(0);
     const app = join(project, 'app');
-    const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const pkg = JSON.parse(readFileSync(join(app, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
     // kmcheck as this project installed it: the tarball
     expect(pkg.devDependencies.kmcheck).toMatch(/^file:\/.*kmcheck-[\d.]+\.tgz$/);
     await sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], app);
@@ -337,23 +374,39 @@ describe('the kmc command from the installed package', () => {
     expect(check.out).toMatch(/2 checks of 2 variants: 2 as expected, 0 not/);
     const test = await run('npm', ['test'], { cwd: app, env }).then(
       (x) => ({ code: 0, out: x.stdout + x.stderr }),
-      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, out: (e.stdout ?? '') + (e.stderr ?? '') }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: e.code ?? -1,
+        out: (e.stdout ?? '') + (e.stderr ?? ''),
+      }),
     );
     expect(test.code, test.out).toBe(0);
     expect(test.out).toMatch(/2 passed/);
     expect((await sh('npx', ['--no-install', 'tsc'], app)).stdout).toBe('');
     // break the holding variant: install the fd before the fill, as fd-early does
     const model = join(app, 'models', 'fd-install.ts');
-    writeFileSync(model, readFileSync(model, 'utf8').replace("posted: { description: 'fill, then fd_install', expect: 'holds' }", "posted: { description: 'fill, then fd_install', params: { fdEarly: true }, expect: 'holds' }"));
+    writeFileSync(
+      model,
+      readFileSync(model, 'utf8').replace(
+        "posted: { description: 'fill, then fd_install', expect: 'holds' }",
+        "posted: { description: 'fill, then fd_install', params: { fdEarly: true }, expect: 'holds' }",
+      ),
+    );
     const broken = await run('npm', ['test'], { cwd: app, env }).then(
       (x) => ({ code: 0, out: x.stdout + x.stderr }),
-      (e: { code?: number; stdout?: string; stderr?: string }) => ({ code: e.code ?? -1, out: (e.stdout ?? '') + (e.stderr ?? '') }),
+      (e: { code?: number; stdout?: string; stderr?: string }) => ({
+        code: e.code ?? -1,
+        out: (e.stdout ?? '') + (e.stderr ?? ''),
+      }),
     );
     expect(broken.code).not.toBe(0);
-    expect(broken.out).toContain('example/fd-install posted: expected holds, found violates no-unfilled-buffer-seen (3 steps)');
+    expect(broken.out).toContain(
+      'example/fd-install posted: expected holds, found violates no-unfilled-buffer-seen (3 steps)',
+    );
     expect(broken.out).toContain('Possible unsafe scenario');
     expect(broken.out).toMatch(/trace: kmc-out\/example\.fd-install\.posted\.no-unfilled-buffer-seen\.json/);
-    expect(broken.out).toMatch(/replay: npx kmc replay kmc-out\/example\.fd-install\.posted\.no-unfilled-buffer-seen\.json/);
+    expect(broken.out).toMatch(
+      /replay: npx kmc replay kmc-out\/example\.fd-install\.posted\.no-unfilled-buffer-seen\.json/,
+    );
     // and the trace the test wrote replays from the CLI
     expect((await npx(['replay', 'kmc-out/example.fd-install.posted.no-unfilled-buffer-seen.json'], app)).code).toBe(0);
   }, 180_000);

@@ -12,7 +12,9 @@ import { models } from '../model/index.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const DIR = join(ROOT, 'traces');
-const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
 /** The trace's model, loaded from the source file it records. */
 async function modelOf(trace: Trace): Promise<Model> {

@@ -19,11 +19,16 @@ checkModel(faulty, { variants: ['fixed'], strategy: 'random', runs: 50 });
 describe('a failing check says what it found', () => {
   const out = mkdtempSync(join(tmpdir(), 'kmc-vitest-'));
   it('an unexpected violation: the columns, the trace file, the replay command, the seed', () => {
-    const broken = defineModel({ ...lostUpdate, variants: { racy: { description: 'claims to hold', expect: 'holds' } } });
+    const broken = defineModel({
+      ...lostUpdate,
+      variants: { racy: { description: 'claims to hold', expect: 'holds' } },
+    });
     const c = checkExpectation(compile(broken, 'racy'), 'holds');
     const message = failure(c, 7, {}, out);
     const lines = message.split('\n');
-    expect(lines[0]).toBe('fixture/lost-update racy: expected holds, found violates no-lost-update (4 steps): x = 1, expected 2');
+    expect(lines[0]).toBe(
+      'fixture/lost-update racy: expected holds, found violates no-lost-update (4 steps): x = 1, expected 2',
+    );
     expect(message).toContain('Possible unsafe scenario');
     expect(message).toMatch(/ {6}t0 +t1\n/);
     const trace = join(out, 'fixture.lost-update.racy.no-lost-update.json');
@@ -33,11 +38,20 @@ describe('a failing check says what it found', () => {
     expect(decodeTrace(readFileSync(trace, 'utf8')).decisions).toHaveLength(4);
   });
   it('a known-bad variant sampling misses, and a sampled check where a proof was required', () => {
-    const missed = checkExpectation(compile(lostUpdate, 'racy', { threads: 1 }), { violates: 'no-lost-update' }, { strategy: 'random', runs: 20, seed: 1 });
+    const missed = checkExpectation(
+      compile(lostUpdate, 'racy', { threads: 1 }),
+      { violates: 'no-lost-update' },
+      { strategy: 'random', runs: 20, seed: 1 },
+    );
     expect(failure(missed, 1, { threads: 1 }, out).split('\n')[0]).toBe(
       'fixture/lost-update racy: expected violates: no-lost-update, found no violation (random: no violation in 20 runs, not exhaustive)',
     );
-    const unproved = checkExpectation(compile(faulty, 'fixed'), 'holds', { strategy: 'random', runs: 20, seed: 1, requireExhaustive: true });
+    const unproved = checkExpectation(compile(faulty, 'fixed'), 'holds', {
+      strategy: 'random',
+      runs: 20,
+      seed: 1,
+      requireExhaustive: true,
+    });
     expect(failure(unproved, 1, {}, out).split('\n')[0]).toBe(
       'fixture/faulty fixed: expected holds, found incomplete (random: no violation in 20 runs, not exhaustive (an exhaustive check was required))',
     );

@@ -116,7 +116,11 @@ const buf: number[] = [];
  * [hi, lo] of a state: of the fingerprints of its world's fields (by name), of its threads
  * taken in `order` (default: as they are) and of its fault count; strings renamed.
  */
-export function stateFingerprint(state: State, order?: readonly number[], rename?: Map<string, string>): [number, number] {
+export function stateFingerprint(
+  state: State,
+  order?: readonly number[],
+  rename?: Map<string, string>,
+): [number, number] {
   const world = state.world as Record<string, unknown>;
   const threads = state.threads;
   let n = 0;

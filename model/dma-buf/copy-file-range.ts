@@ -95,7 +95,15 @@
 
 import { defineModel, DONE, thread, type Step, type Thread } from '../../src/index.ts';
 import { bioCompletion, bvec_array_alloc, bvec_array_free, emptyBios } from '../kernel/bio.ts';
-import { dio_done, iomap_dio_alloc, iomap_dio_complete, iomap_dio_drop_ref, iomap_dio_submit_bio, register_ki_complete, type DioWorld } from '../kernel/direct-io.ts';
+import {
+  dio_done,
+  iomap_dio_alloc,
+  iomap_dio_complete,
+  iomap_dio_drop_ref,
+  iomap_dio_submit_bio,
+  register_ki_complete,
+  type DioWorld,
+} from '../kernel/direct-io.ts';
 import { is_dma_buf_file } from '../kernel/dma-buf.ts';
 import { dma_buf_ops, type RwFileRevision, type RwFileWorld } from '../kernel/dma-buf-ops.ts';
 import { EBADF, EINVAL, ENOMEM, errname } from '../kernel/errno.ts';
@@ -106,7 +114,7 @@ import { PAGE_SIZE } from '../kernel/folio.ts';
 import { EXT4_FILE_OPERATIONS } from '../kernel/fs.ts';
 import { i_size_read } from '../kernel/inode.ts';
 import { mutexWait } from '../kernel/lock-wait.ts';
-import { F_SEAL_SHRINK, memfd_create, memfd_pin_folios, } from '../kernel/memfd.ts';
+import { F_SEAL_SHRINK, memfd_create, memfd_pin_folios } from '../kernel/memfd.ts';
 import { mutex_lock, mutex_unlock } from '../kernel/mutex.ts';
 import { alloc_page } from '../kernel/page.ts';
 import { system_heap_dma_buf_export } from '../kernel/system-heap.ts';
@@ -118,7 +126,14 @@ import { importer } from './importer.ts';
 import { memfdStorer } from './memfd-storer.ts';
 import { shmemCopier, shmemReader } from './shmem-copy.ts';
 import { vmapper } from './vmapper.ts';
-import { bufferLockReleased, bvecFreedUnderIo, copyExclusionBugs, fileLandsAtOffsetOfCopy, writeOutsideBuffer, type CopyRecord } from '../../properties/copy-io.ts';
+import {
+  bufferLockReleased,
+  bvecFreedUnderIo,
+  copyExclusionBugs,
+  fileLandsAtOffsetOfCopy,
+  writeOutsideBuffer,
+  type CopyRecord,
+} from '../../properties/copy-io.ts';
 import { danglingReference, memorySafetyBugs } from '../../properties/memory-safety.ts';
 import { noLeak } from '../../properties/leak.ts';
 import { folioPinBugs } from '../../properties/folio-pins.ts';
@@ -213,7 +228,8 @@ const RW_FILE_KI_COMPLETE = register_ki_complete<W>('rw_file_ki_complete', () =>
 
 export function copier(p: Params, name = 'copier'): Thread<W> {
   const s = SERIES[p.series as Series];
-  const rwLock = (w: W, l: Locals) => (l.dmabuf < 0 ? undefined : dma_buf_ops(w, l.dmabuf).lock_of?.(w, l.dmabuf, 'rw_file'));
+  const rwLock = (w: W, l: Locals) =>
+    l.dmabuf < 0 ? undefined : dma_buf_ops(w, l.dmabuf).lock_of?.(w, l.dmabuf, 'rw_file');
   /** the first step of rw_file: the lock if the exporter has one, else the array */
   const rwFile = (w: W, l: Locals) => (rwLock(w, l) ? 'mutex_lock' : 'kvcalloc');
   /** where rw_file goes once the array is gone, or on an error before it */
@@ -238,7 +254,8 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
         const w = k.world;
         const memory = s.memoryFile && is_dma_buf_file(w, k.local.out); // dma_buf_fops.fop_flags = FOP_MEMORY_FILE
         // generic_file_rw_checks: a dma-buf's inode (alloc_anon_inode) has no type, so it is not S_ISREG
-        if (!memory && (w.files[k.local.in]!.inode < 0 || w.files[k.local.out]!.inode < 0)) return fail(k, -EINVAL, 'fdput');
+        if (!memory && (w.files[k.local.in]!.inode < 0 || w.files[k.local.out]!.inode < 0))
+          return fail(k, -EINVAL, 'fdput');
         // (same-type files: the ->copy_file_range pointers differ: -EXDEV; not reached here)
         k.local.count = Math.min(k.local.count, i_size_read(w, w.files[k.local.in]!.inode) * PAGE_SIZE); // shorten to EOF (pos_in 0)
         if (k.local.count === 0) return fail(k, 0, 'fdput');
@@ -310,7 +327,8 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
     },
     kvcalloc: {
       fails: ['-ENOMEM'],
-      show: (k, c) => (c === 'ok' ? `kvcalloc + bvec_set_page x${k.world.bvecs[k.local.bvec]!.bv.length}` : `kvcalloc = ${c}`),
+      show: (k, c) =>
+        c === 'ok' ? `kvcalloc + bvec_set_page x${k.world.bvecs[k.local.bvec]!.bv.length}` : `kvcalloc = ${c}`,
       run: (k, c) => {
         if (c !== 'ok') return fail(k, -ENOMEM, unlock(k.local));
         const w = k.world;
@@ -321,13 +339,22 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
     },
     read_iter: {
       fails: ['-ENOMEM'],
-      show: (k, c) => (c !== 'ok' ? `read_iter = ${c}` : `read_iter: submit_bio(bio${k.world.dios[k.local.dio]!.bios[0]}, ITER_BVEC)${p.asyncKiocb ? ' = -EIOCBQUEUED' : ''}`),
+      show: (k, c) =>
+        c !== 'ok'
+          ? `read_iter = ${c}`
+          : `read_iter: submit_bio(bio${k.world.dios[k.local.dio]!.bios[0]}, ITER_BVEC)${p.asyncKiocb ? ' = -EIOCBQUEUED' : ''}`,
       run: (k, c) => {
         if (c !== 'ok') return fail(k, -ENOMEM, 'kvfree'); // kmalloc of the iomap_dio
         const w = k.world;
         const l = k.local;
         l.dio = iomap_dio_alloc(w, name, p.asyncKiocb ? RW_FILE_KI_COMPLETE : '');
-        const r = iomap_dio_submit_bio(w, l.dio, { type: 'ITER_BVEC', data_source: 'ITER_DEST', bvec: l.bvec, count: l.count }, w.files[l.in]!.inode, 0);
+        const r = iomap_dio_submit_bio(
+          w,
+          l.dio,
+          { type: 'ITER_BVEC', data_source: 'ITER_DEST', bvec: l.bvec, count: l.count },
+          w.files[l.in]!.inode,
+          0,
+        );
         if (r < 0) return fail(k, r, 'kvfree');
         const after = iomap_dio_drop_ref(w, l.dio);
         if (after === 'wait') return 'wait_for_completion';
@@ -358,7 +385,10 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
       },
     },
     fdput: {
-      show: (k) => (s.entry === 'ioctl' ? `DMA_BUF_IOCTL_RW_FILE = ${errname(Math.min(k.local.ret, 0))} (${k.local.ret} bytes read)` : `copy_file_range = ${errname(k.local.ret)}`),
+      show: (k) =>
+        s.entry === 'ioctl'
+          ? `DMA_BUF_IOCTL_RW_FILE = ${errname(Math.min(k.local.ret, 0))} (${k.local.ret} bytes read)`
+          : `copy_file_range = ${errname(k.local.ret)}`,
       run: (k) => {
         const w = k.world;
         const l = k.local;
@@ -367,7 +397,12 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
         if (l.out >= 0) fput(w, l.out);
         if (l.ret > 0 && s.entry === 'copy_file_range') return 'copy_to_user';
         // v1/v2: return ret < 0 ? ret : 0
-        w.returned.push({ thread: name, call: s.entry, ret: s.entry === 'ioctl' ? Math.min(l.ret, 0) : l.ret, files: [] });
+        w.returned.push({
+          thread: name,
+          call: s.entry,
+          ret: s.entry === 'ioctl' ? Math.min(l.ret, 0) : l.ret,
+          files: [],
+        });
         return DONE;
       },
     },
@@ -415,9 +450,24 @@ function createUdmabuf(w: W, p: Params): number {
 
 function world(p: Params): W {
   const s = SERIES[p.series as Series];
-  const series: RwFileRevision = { exclusive: s.exclusive, excludeMmap: p.excludeMmap, udmabufMap: p.udmabufMap as RwFileRevision['udmabufMap'], sgWalk: s.sgWalk };
+  const series: RwFileRevision = {
+    exclusive: s.exclusive,
+    excludeMmap: p.excludeMmap,
+    udmabufMap: p.udmabufMap as RwFileRevision['udmabufMap'],
+    sgWalk: s.sgWalk,
+  };
   // page frames: the heap's; page_counts empty: frames are freed at __free_pages (no GUP here)
-  const w: W = { ...emptyWorld(p.rlimit, p.exporter === 'system-heap' ? p.heapPages : 0), folios: [], memfds: [], udmabufs: [], ...emptyBios(), dios: [], page_counts: [], series, copies: [] };
+  const w: W = {
+    ...emptyWorld(p.rlimit, p.exporter === 'system-heap' ? p.heapPages : 0),
+    folios: [],
+    memfds: [],
+    udmabufs: [],
+    ...emptyBios(),
+    dios: [],
+    page_counts: [],
+    series,
+    copies: [],
+  };
   if (p.exporter === 'tmpfs') {
     // abba: memfds A and B of one page each; same-folio: one memfd of a 2-page folio
     const a = memfd_create(w, 'A', p.tmpfs === 'abba' ? [1] : [2], 0);
@@ -439,8 +489,13 @@ function threads(p: Params): Thread<W>[] {
   if (p.exporter === 'tmpfs') {
     const unlockBeforeRead = p.tmpfsUnlock;
     const readers = Array.from({ length: p.tmpfsReaders }, (_, i) => shmemReader<W>(`reader${i}`, 0, 0));
-    if (p.tmpfs === 'same-folio') return [shmemCopier<W>('copier', { in: 0, src: 0, out: 0, dst: 1, unlockBeforeRead }), ...readers];
-    return [shmemCopier<W>('copierA', { in: 0, src: 0, out: 1, dst: 0, unlockBeforeRead }), shmemCopier<W>('copierB', { in: 1, src: 0, out: 0, dst: 0, unlockBeforeRead }), ...readers];
+    if (p.tmpfs === 'same-folio')
+      return [shmemCopier<W>('copier', { in: 0, src: 0, out: 0, dst: 1, unlockBeforeRead }), ...readers];
+    return [
+      shmemCopier<W>('copierA', { in: 0, src: 0, out: 1, dst: 0, unlockBeforeRead }),
+      shmemCopier<W>('copierB', { in: 1, src: 0, out: 0, dst: 0, unlockBeforeRead }),
+      ...readers,
+    ];
   }
   const dmabuf = 0;
   const copierReturned = (w: W) => w.returned.some((r) => r.thread === 'copier');
@@ -451,7 +506,9 @@ function threads(p: Params): Thread<W>[] {
     ...Array.from({ length: p.vmappers }, (_, i) => vmapper<W>(`vmapper${i}`, dmabuf)),
     ...Array.from({ length: p.cpuMappers }, (_, i) => cpuMapper<W>(`mapper${i}`, dmabuf, { sync: p.sync })),
     // the memfd page behind buffer page 0 (the first item's first page)
-    ...Array.from({ length: p.memfdStorers }, (_, i) => memfdStorer<W>(`memfd-storer${i}`, MEMFD_FD, parseItems(p.items)[0]!.offset / PAGE_SIZE)),
+    ...Array.from({ length: p.memfdStorers }, (_, i) =>
+      memfdStorer<W>(`memfd-storer${i}`, MEMFD_FD, parseItems(p.items)[0]!.offset / PAGE_SIZE),
+    ),
   ];
 }
 
@@ -460,10 +517,14 @@ const UDMABUF_V3 = { series: 'v3', exporter: 'udmabuf' };
 
 /** Mutants of this model that survive `kmc mutate` and are harmless, with why. */
 const HARMLESS: Record<string, string> = {
-  'noop:mapper0/munmap:vm_munmap': 'userspace may keep its mapping: the file reference the vma holds is counted by leak, and nothing obliges the mapper to unmap',
-  'swap:mapper0/mmap:begin_cpu_access>store': 'DMA_BUF_IOCTL_SYNC(SYNC_START) acts on the dma-buf fd, not on a mapping: starting CPU access before mmap is valid userspace, and the store still comes after both',
-  'swap:mapper0/store:munmap>done': 'a store after munmap faults with SIGSEGV (handle_mm_fault finds no vma) and writes nothing: a userspace bug the kernel contains',
-  'swap:mapper0/end_cpu_access:munmap>done': 'DMA_BUF_IOCTL_SYNC(SYNC_END) acts on the dma-buf fd, not on a mapping: ending CPU access after munmap is valid userspace',
+  'noop:mapper0/munmap:vm_munmap':
+    'userspace may keep its mapping: the file reference the vma holds is counted by leak, and nothing obliges the mapper to unmap',
+  'swap:mapper0/mmap:begin_cpu_access>store':
+    'DMA_BUF_IOCTL_SYNC(SYNC_START) acts on the dma-buf fd, not on a mapping: starting CPU access before mmap is valid userspace, and the store still comes after both',
+  'swap:mapper0/store:munmap>done':
+    'a store after munmap faults with SIGSEGV (handle_mm_fault finds no vma) and writes nothing: a userspace bug the kernel contains',
+  'swap:mapper0/end_cpu_access:munmap>done':
+    'DMA_BUF_IOCTL_SYNC(SYNC_END) acts on the dma-buf fd, not on a mapping: ending CPU access after munmap is valid userspace',
 };
 
 export const copyFileRange = defineModel({
@@ -486,7 +547,14 @@ export const copyFileRange = defineModel({
   },
   world,
   threads,
-  properties: () => [fileLandsAtOffsetOfCopy, writeOutsideBuffer, bvecFreedUnderIo, bufferLockReleased, danglingReference, noLeak],
+  properties: () => [
+    fileLandsAtOffsetOfCopy,
+    writeOutsideBuffer,
+    bvecFreedUnderIo,
+    bufferLockReleased,
+    danglingReference,
+    noLeak,
+  ],
   bugs: {
     ...copyExclusionBugs,
     ...memorySafetyBugs,
@@ -536,7 +604,8 @@ export const copyFileRange = defineModel({
       expect: { violates: ['file-lands-at-offset', 'write-outside-buffer', 'cpu-access-during-copy'] },
     },
     'fixed-udmabuf-offsets': {
-      description: 'v3 udmabuf with the per-page pages[] map: the bytes land right; an importer and a CPU mapper still race it',
+      description:
+        'v3 udmabuf with the per-page pages[] map: the bytes land right; an importer and a CPU mapper still race it',
       params: { ...UDMABUF_V3, udmabufMap: 'pages', importers: 1, cpuMappers: 1 },
       expect: { violates: ['device-access-during-copy', 'cpu-access-during-copy'] },
     },
@@ -546,12 +615,14 @@ export const copyFileRange = defineModel({
       expect: 'holds',
     },
     'exclusive-incl-mmap': {
-      description: 'v3 system heap, rw_file also refusing while user mappings exist, mmap under buffer->lock: importer, vmapper and CPU mapper racing',
+      description:
+        'v3 system heap, rw_file also refusing while user mappings exist, mmap under buffer->lock: importer, vmapper and CPU mapper racing',
       params: { ...HEAP_V3, excludeMmap: true, importers: 1, vmappers: 1, cpuMappers: 1, sync: true },
       expect: 'holds',
     },
     'async-kiocb': {
-      description: 'known-bad: the read on an async kiocb, the bvec array kvfree\'d at -EIOCBQUEUED while the bio is in flight',
+      description:
+        "known-bad: the read on an async kiocb, the bvec array kvfree'd at -EIOCBQUEUED while the bio is in flight",
       params: { ...HEAP_V3, asyncKiocb: true },
       expect: { violates: 'bvec-freed-under-io' },
     },
@@ -561,12 +632,14 @@ export const copyFileRange = defineModel({
       expect: { violates: 'buffer-lock-released' },
     },
     'tmpfs-cfr': {
-      description: 'the tmpfs copy left out for "lock_page deadlock risks": A->B and B->A, each holding its destination folio lock across the source read',
+      description:
+        'the tmpfs copy left out for "lock_page deadlock risks": A->B and B->A, each holding its destination folio lock across the source read',
       params: { exporter: 'tmpfs', tmpfs: 'abba' },
       expect: { violates: 'deadlock' },
     },
     'tmpfs-cfr-same-folio': {
-      description: 'the same, one copy from page 0 to page 1 of one 2-page folio: it waits for the lock it holds, and a reader of the file hangs behind it',
+      description:
+        'the same, one copy from page 0 to page 1 of one 2-page folio: it waits for the lock it holds, and a reader of the file hangs behind it',
       params: { exporter: 'tmpfs', tmpfs: 'same-folio', tmpfsReaders: 1 },
       expect: { violates: 'deadlock' },
     },

@@ -19,7 +19,11 @@ import { VM_READ, VM_SHARED, VM_WRITE } from '../kernel/world.ts';
 import { exporterLockWait, underExporterLock } from './importer.ts';
 import { touchPage } from '../../properties/copy-io.ts';
 
-export function cpuMapper<W extends BioWorld>(name: string, dmabuf: number, opts: { sync: boolean; pg?: number }): Thread<W> {
+export function cpuMapper<W extends BioWorld>(
+  name: string,
+  dmabuf: number,
+  opts: { sync: boolean; pg?: number },
+): Thread<W> {
   const pg = opts.pg ?? 0;
   const ops = (w: W) => dma_buf_ops(w, dmabuf);
   return thread<W, { vma: number }>({
@@ -30,7 +34,13 @@ export function cpuMapper<W extends BioWorld>(name: string, dmabuf: number, opts
         ...exporterLockWait<W, { vma: number }>(dmabuf, 'mmap'),
         run: (k) => {
           const w = k.world;
-          const vma = underExporterLock(w, dmabuf, 'mmap', name, () => do_mmap(w, 0, w.dmabufs[dmabuf]!.file, { pages: w.dmabufs[dmabuf]!.size, vm_flags: VM_READ | VM_WRITE | VM_SHARED, owner: name }));
+          const vma = underExporterLock(w, dmabuf, 'mmap', name, () =>
+            do_mmap(w, 0, w.dmabufs[dmabuf]!.file, {
+              pages: w.dmabufs[dmabuf]!.size,
+              vm_flags: VM_READ | VM_WRITE | VM_SHARED,
+              owner: name,
+            }),
+          );
           if (vma < 0) return DONE;
           k.local.vma = vma;
           return opts.sync ? 'begin_cpu_access' : 'store';
@@ -38,7 +48,16 @@ export function cpuMapper<W extends BioWorld>(name: string, dmabuf: number, opts
       },
       begin_cpu_access: {
         ...exporterLockWait<W, { vma: number }>(dmabuf, 'begin_cpu_access'),
-        run: (k) => (underExporterLock(k.world, dmabuf, 'begin_cpu_access', name, () => ops(k.world).begin_cpu_access?.(k.world, dmabuf) ?? 0), 'store'),
+        run: (k) => (
+          underExporterLock(
+            k.world,
+            dmabuf,
+            'begin_cpu_access',
+            name,
+            () => ops(k.world).begin_cpu_access?.(k.world, dmabuf) ?? 0,
+          ),
+          'store'
+        ),
       },
       store: {
         show: () => `store to page ${pg}`,
@@ -53,7 +72,16 @@ export function cpuMapper<W extends BioWorld>(name: string, dmabuf: number, opts
       },
       end_cpu_access: {
         ...exporterLockWait<W, { vma: number }>(dmabuf, 'end_cpu_access'),
-        run: (k) => (underExporterLock(k.world, dmabuf, 'end_cpu_access', name, () => ops(k.world).end_cpu_access?.(k.world, dmabuf) ?? 0), 'munmap'),
+        run: (k) => (
+          underExporterLock(
+            k.world,
+            dmabuf,
+            'end_cpu_access',
+            name,
+            () => ops(k.world).end_cpu_access?.(k.world, dmabuf) ?? 0,
+          ),
+          'munmap'
+        ),
       },
       munmap: {
         run: (k) => {

@@ -21,7 +21,13 @@ import { mutex_lock, mutex_unlock } from '../kernel/mutex.ts';
 import { touchPage } from '../../properties/copy-io.ts';
 
 /** `op` of the exporter under the lock it takes for it (taken and released within the step). */
-export function underExporterLock<W extends BioWorld>(w: W, dmabuf: number, op: 'attach' | 'detach' | 'vmap' | 'vunmap' | 'begin_cpu_access' | 'end_cpu_access' | 'mmap', who: string, call: () => number): number {
+export function underExporterLock<W extends BioWorld>(
+  w: W,
+  dmabuf: number,
+  op: 'attach' | 'detach' | 'vmap' | 'vunmap' | 'begin_cpu_access' | 'end_cpu_access' | 'mmap',
+  who: string,
+  call: () => number,
+): number {
   const lock = dma_buf_ops(w, dmabuf).lock_of?.(w, dmabuf, op);
   if (lock) mutex_lock(lock, who);
   const ret = call();

@@ -25,7 +25,11 @@ export function memfdStorer<W extends BioWorld & MemfdWorld>(name: string, fd: n
           const w = k.world;
           const file = fget(w, fd);
           if (file < 0) return DONE;
-          const vma = do_mmap(w, 0, file, { pages: w.inodes[w.files[file]!.inode]!.size, vm_flags: VM_READ | VM_WRITE | VM_SHARED, owner: name });
+          const vma = do_mmap(w, 0, file, {
+            pages: w.inodes[w.files[file]!.inode]!.size,
+            vm_flags: VM_READ | VM_WRITE | VM_SHARED,
+            owner: name,
+          });
           fput(w, file);
           if (vma < 0) return DONE;
           k.local.vma = vma;

@@ -44,14 +44,16 @@ export function shmemCopier<W extends MemfdWorld & FolioWorld>(name: string, c: 
           if (c.unlockBeforeRead) folio_unlock(k.world, dstFolio(k.world), name); // folio_get + folio_unlock
           return 'shmem_file_read_iter';
         }),
-        show: (k) => `shmem_get_folio(${k.world.memfds[c.out]!.name}): folio_lock(folio${dstFolio(k.world)})${c.unlockBeforeRead ? ', folio_get, folio_unlock' : ''}`,
+        show: (k) =>
+          `shmem_get_folio(${k.world.memfds[c.out]!.name}): folio_lock(folio${dstFolio(k.world)})${c.unlockBeforeRead ? ', folio_get, folio_unlock' : ''}`,
       },
       shmem_file_read_iter: {
         ...folioLockStep<W, {}>(srcFolio, name, (k) => {
           folio_unlock(k.world, srcFolio(k.world), name); // copy_page_to_iter after the unlock
           return c.unlockBeforeRead ? 'folio_put' : 'folio_unlock';
         }),
-        show: (k) => `shmem_file_read_iter(${k.world.memfds[c.in]!.name}): folio_lock(folio${srcFolio(k.world)}), copy, folio_unlock`,
+        show: (k) =>
+          `shmem_file_read_iter(${k.world.memfds[c.in]!.name}): folio_lock(folio${srcFolio(k.world)}), copy, folio_unlock`,
       },
       folio_unlock: {
         show: (k) => `folio_unlock(folio${dstFolio(k.world)})`,
@@ -80,7 +82,8 @@ export function shmemReader<W extends MemfdWorld & FolioWorld>(name: string, mem
           folio_unlock(k.world, folio(k.world), name);
           return DONE;
         }),
-        show: (k) => `shmem_file_read_iter(${k.world.memfds[memfd]!.name}): folio_lock(folio${folio(k.world)}), copy, folio_unlock`,
+        show: (k) =>
+          `shmem_file_read_iter(${k.world.memfds[memfd]!.name}): folio_lock(folio${folio(k.world)}), copy, folio_unlock`,
       },
     },
   });

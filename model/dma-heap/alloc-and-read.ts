@@ -58,7 +58,15 @@ import { defineModel, DONE, sequence, thread, violation, type Block, type Thread
 import { dma_buf_put, dma_buf_vmap, dma_buf_vunmap } from '../kernel/dma-buf.ts';
 import { system_heap_dma_buf_export, write_buffer_page } from '../kernel/system-heap.ts';
 import { EBADF, EFAULT, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
-import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
+import {
+  dmaBufFdBlock,
+  fail,
+  fdInstallBlock,
+  getUnusedFdFlagsBlock,
+  putUnusedFdStep,
+  unwindFd,
+  type FdLocals,
+} from '../kernel/fd-blocks.ts';
 import { fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { allow_write_access, deny_write_access, i_size_read } from '../kernel/inode.ts';
@@ -77,9 +85,12 @@ import { noLeak } from '../../properties/leak.ts';
 export const HEAP_FD = 0;
 export const FILE_FD = 1;
 
-export const POSTED = 'init_dma_heap_file,system_heap_allocate,dma_heap_read_file_sync,dma_buf_fd,deinit_dma_heap_file,copy_to_user';
-export const FD_BEFORE_READ = 'init_dma_heap_file,system_heap_allocate,dma_buf_fd,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user';
-export const RESERVE_FD = 'get_unused_fd_flags,init_dma_heap_file,system_heap_allocate,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user,fd_install';
+export const POSTED =
+  'init_dma_heap_file,system_heap_allocate,dma_heap_read_file_sync,dma_buf_fd,deinit_dma_heap_file,copy_to_user';
+export const FD_BEFORE_READ =
+  'init_dma_heap_file,system_heap_allocate,dma_buf_fd,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user';
+export const RESERVE_FD =
+  'get_unused_fd_flags,init_dma_heap_file,system_heap_allocate,dma_heap_read_file_sync,deinit_dma_heap_file,copy_to_user,fd_install';
 
 export const params = {
   /** pages of the file, and of the buffer */
@@ -122,23 +133,37 @@ interface Locals extends FdLocals {
 
 type K = Block<KernelWorld, Locals>;
 
-const COPY_RESERVED = 'copy_to_user of a reserved number: the fd is installed only by fd_install, last; an error after the copy puts the number back and the ioctl returns the error, so userspace never uses the number';
+const COPY_RESERVED =
+  'copy_to_user of a reserved number: the fd is installed only by fd_install, last; an error after the copy puts the number back and the ioctl returns the error, so userspace never uses the number';
 
 /** Mutants of this path that survive `kmc mutate` and are harmless, with why (alloc-and-read and async-read's sync heap share them). */
 export const HARMLESS: Record<string, string> = {
-  'noop:fd-guesser/munmap:vm_munmap': 'userspace may keep its mapping: the file reference the vma holds is counted by leak, and nothing obliges the guesser to unmap',
-  'goto:ioctl/kzalloc:-ENOMEM:error_put': 'error_put with no dma-buf yet puts nothing (upstream dma_buf_put(NULL) is WARN_ON and return) and falls through to error_file: the same cleanup',
-  'swap:ioctl/dma_buf_fd:deinit_dma_heap_file>copy_to_user': 'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and the buffer is fully read before either',
-  'order:posted:deinit_dma_heap_file:dma_buf_fd': 'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and the buffer is fully read before either',
-  'swap:ioctl/deinit_dma_heap_file:copy_to_user>return': 'copy_to_user writes the installed fd number out; the fput of the source file is independent of it',
-  'order:posted:copy_to_user:deinit_dma_heap_file': 'copy_to_user writes the installed fd number out; the fput of the source file is independent of it',
-  'swap:ioctl/copy_to_user:return>done': 'return is fdput of the heap fd: the copy of the fd number out needs nothing of it',
-  'swap:ioctl/error_put:error_file>return': 'dma_buf_put and the fput of the source file drop references to different objects: either order frees the same',
-  'swap:ioctl/error_put:error_file>put_unused_fd': 'dma_buf_put and the fput of the source file drop references to different objects: either order frees the same',
-  'swap:ioctl/error_file:return>done': 'the fput of the source file and the fdput of the heap fd drop independent references, both before the ioctl returns',
-  'swap:ioctl/error_file:put_unused_fd>return': 'put_unused_fd gives back a number never installed; the fput of the source file is independent of it',
-  'swap:ioctl/dma_heap_ioctl:init_dma_heap_file>kzalloc': 'made where no closer runs (with one, fdget of the heap fd can fail and the swap is not made): fdget of the heap fd and fget of the source file are independent',
-  'order:reserve-fd:init_dma_heap_file:get_unused_fd_flags': 'reserving the fd number before or after fget of the source file: independent, and the number is put back on every error',
+  'noop:fd-guesser/munmap:vm_munmap':
+    'userspace may keep its mapping: the file reference the vma holds is counted by leak, and nothing obliges the guesser to unmap',
+  'goto:ioctl/kzalloc:-ENOMEM:error_put':
+    'error_put with no dma-buf yet puts nothing (upstream dma_buf_put(NULL) is WARN_ON and return) and falls through to error_file: the same cleanup',
+  'swap:ioctl/dma_buf_fd:deinit_dma_heap_file>copy_to_user':
+    'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and the buffer is fully read before either',
+  'order:posted:deinit_dma_heap_file:dma_buf_fd':
+    'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and the buffer is fully read before either',
+  'swap:ioctl/deinit_dma_heap_file:copy_to_user>return':
+    'copy_to_user writes the installed fd number out; the fput of the source file is independent of it',
+  'order:posted:copy_to_user:deinit_dma_heap_file':
+    'copy_to_user writes the installed fd number out; the fput of the source file is independent of it',
+  'swap:ioctl/copy_to_user:return>done':
+    'return is fdput of the heap fd: the copy of the fd number out needs nothing of it',
+  'swap:ioctl/error_put:error_file>return':
+    'dma_buf_put and the fput of the source file drop references to different objects: either order frees the same',
+  'swap:ioctl/error_put:error_file>put_unused_fd':
+    'dma_buf_put and the fput of the source file drop references to different objects: either order frees the same',
+  'swap:ioctl/error_file:return>done':
+    'the fput of the source file and the fdput of the heap fd drop independent references, both before the ioctl returns',
+  'swap:ioctl/error_file:put_unused_fd>return':
+    'put_unused_fd gives back a number never installed; the fput of the source file is independent of it',
+  'swap:ioctl/dma_heap_ioctl:init_dma_heap_file>kzalloc':
+    'made where no closer runs (with one, fdget of the heap fd can fail and the swap is not made): fdget of the heap fd and fget of the source file are independent',
+  'order:reserve-fd:init_dma_heap_file:get_unused_fd_flags':
+    'reserving the fd number before or after fget of the source file: independent, and the number is put back on every error',
   'order:reserve-fd:copy_to_user:init_dma_heap_file': COPY_RESERVED,
   'order:reserve-fd:copy_to_user:system_heap_allocate': COPY_RESERVED,
   'order:reserve-fd:copy_to_user:dma_heap_read_file_sync': COPY_RESERVED,
@@ -178,12 +203,20 @@ export function blocks(p: Params): Record<string, K> {
     }),
 
     system_heap_allocate: (next) => ({
-      kzalloc: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? ((k.local.buffer = true), 'alloc_largest_available') : fail(k, -ENOMEM, 'error_file')) },
+      kzalloc: {
+        fails: ['-ENOMEM'],
+        run: (k, c) =>
+          c === 'ok' ? ((k.local.buffer = true), 'alloc_largest_available') : fail(k, -ENOMEM, 'error_file'),
+      },
       alloc_largest_available: {
         fails: ['-ENOMEM'],
         run: (k, c) => {
           // list_add_tail(&page->lru, &buffer->pages): a NULL buffer (kzalloc's failure not checked) oopses
-          if (!k.local.buffer) violation('null-pointer-dereference', 'system_heap_allocate adds a page to buffer->pages, but kzalloc returned NULL');
+          if (!k.local.buffer)
+            violation(
+              'null-pointer-dereference',
+              'system_heap_allocate adds a page to buffer->pages, but kzalloc returned NULL',
+            );
           const page = c === 'ok' ? alloc_page(k.world) : -1;
           if (page < 0) return fail(k, -ENOMEM, 'free_buffer');
           k.local.pages.push(page);
@@ -201,7 +234,8 @@ export function blocks(p: Params): Record<string, K> {
       free_buffer: {
         run: (k) => {
           // list_for_each_entry_safe(page, tmp_page, &buffer->pages, lru): of a NULL buffer, an oops
-          if (!k.local.buffer) violation('null-pointer-dereference', 'free_buffer walks buffer->pages, but kzalloc returned NULL');
+          if (!k.local.buffer)
+            violation('null-pointer-dereference', 'free_buffer walks buffer->pages, but kzalloc returned NULL');
           for (const page of k.local.pages) __free_pages(k.world, page);
           k.local.pages = [];
           return 'error_file';
@@ -276,7 +310,19 @@ export function dmaHeapIoctl(p: Params): Thread<KernelWorld> {
   const order = p.order.split(',');
   return thread<KernelWorld, Locals>({
     name: 'ioctl',
-    locals: { ret: 0, heap: -1, file: -1, fsize: 0, buffer: false, pages: [], dmabuf: -1, fd: -1, reserved: -1, isize: 0, copied: 0 },
+    locals: {
+      ret: 0,
+      heap: -1,
+      file: -1,
+      fsize: 0,
+      buffer: false,
+      pages: [],
+      dmabuf: -1,
+      fd: -1,
+      reserved: -1,
+      isize: 0,
+      copied: 0,
+    },
     steps: {
       dma_heap_ioctl: {
         run: (k) => {
@@ -328,7 +374,11 @@ export const allocAndRead = defineModel({
   world: (p) => {
     const w = emptyWorld(p.rlimit, p.pages);
     const heap = allocFile(w, { name: '/dev/dma_heap/system', f_op: DMA_HEAP_FOPS });
-    const file = allocFile(w, { name: 'model.bin', f_op: EXT4_FILE_OPERATIONS, inode: addInode(w, 'model.bin', p.pages) });
+    const file = allocFile(w, {
+      name: 'model.bin',
+      f_op: EXT4_FILE_OPERATIONS,
+      inode: addInode(w, 'model.bin', p.pages),
+    });
     fd_install(w, HEAP_FD, heap);
     fd_install(w, FILE_FD, file);
     return w;
@@ -347,9 +397,24 @@ export const allocAndRead = defineModel({
     param: 'order',
     blocks: {
       // dma_buf_fd() reserves and installs in one call ...
-      'dma-buf-fd': ['init_dma_heap_file', 'system_heap_allocate', 'dma_heap_read_file_sync', 'dma_buf_fd', 'deinit_dma_heap_file', 'copy_to_user'],
+      'dma-buf-fd': [
+        'init_dma_heap_file',
+        'system_heap_allocate',
+        'dma_heap_read_file_sync',
+        'dma_buf_fd',
+        'deinit_dma_heap_file',
+        'copy_to_user',
+      ],
       // ... or the fd is reserved and installed apart
-      'reserve-install': ['get_unused_fd_flags', 'init_dma_heap_file', 'system_heap_allocate', 'dma_heap_read_file_sync', 'deinit_dma_heap_file', 'copy_to_user', 'fd_install'],
+      'reserve-install': [
+        'get_unused_fd_flags',
+        'init_dma_heap_file',
+        'system_heap_allocate',
+        'dma_heap_read_file_sync',
+        'deinit_dma_heap_file',
+        'copy_to_user',
+        'fd_install',
+      ],
     },
     constraints: [
       ['init_dma_heap_file', 'system_heap_allocate'], // the size comes from the file
@@ -404,7 +469,8 @@ export const allocAndRead = defineModel({
       expect: 'holds',
     },
     'posted-racers': {
-      description: 'as posted, raced by a truncater and an fd-table filler instead of the guesser and closer: a real -EMFILE from dma_buf_fd, a truncate refused while the read denies writes',
+      description:
+        'as posted, raced by a truncater and an fd-table filler instead of the guesser and closer: a real -EMFILE from dma_buf_fd, a truncate refused while the read denies writes',
       params: { guessers: 0, closers: 0, truncaters: 1, fillers: 1 },
       expect: 'holds',
     },

@@ -98,7 +98,15 @@ import { defineModel, DONE, sequence, thread, type Block, type Thread } from '..
 import { dma_buf_put } from '../kernel/dma-buf.ts';
 import { system_heap_dma_buf_export } from '../kernel/system-heap.ts';
 import { EBADF, EINVAL, EIO, ENOMEM } from '../kernel/errno.ts';
-import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
+import {
+  dmaBufFdBlock,
+  fail,
+  fdInstallBlock,
+  getUnusedFdFlagsBlock,
+  putUnusedFdStep,
+  unwindFd,
+  type FdLocals,
+} from '../kernel/fd-blocks.ts';
 import { fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { allow_write_access, deny_write_access, i_size_read } from '../kernel/inode.ts';
@@ -124,10 +132,13 @@ export const HEAP_FD = 0;
 export const FILE_FD = 1;
 
 /** The orders of the ioctl's blocks (see `blocks`): as posted, and the fd installed once the last batch is submitted. */
-export const POSTED_ORDER = 'init_dma_heap_file,system_heap_allocate,dma_buf_export,dma_heap_end_file_read,dma_buf_fd,deinit_dma_heap_file';
-export const INSTALL_AT_SUBMIT = 'init_dma_heap_file,system_heap_allocate,dma_buf_export,dma_buf_fd,dma_heap_end_file_read,deinit_dma_heap_file';
+export const POSTED_ORDER =
+  'init_dma_heap_file,system_heap_allocate,dma_buf_export,dma_heap_end_file_read,dma_buf_fd,deinit_dma_heap_file';
+export const INSTALL_AT_SUBMIT =
+  'init_dma_heap_file,system_heap_allocate,dma_buf_export,dma_buf_fd,dma_heap_end_file_read,deinit_dma_heap_file';
 /** What a reviewer asks for: the fd reserved first and installed last. */
-export const RESERVE_FD = 'get_unused_fd_flags,init_dma_heap_file,system_heap_allocate,dma_buf_export,dma_heap_end_file_read,deinit_dma_heap_file,fd_install';
+export const RESERVE_FD =
+  'get_unused_fd_flags,init_dma_heap_file,system_heap_allocate,dma_buf_export,dma_heap_end_file_read,deinit_dma_heap_file,fd_install';
 
 export const params = {
   /** pages of the file, and of the buffer */
@@ -374,12 +385,31 @@ function ioctlAsync(p: Params): Thread<AsyncWorld> {
   // short: the reads still in flight then go on into freed pages), none without the fix
   const errorWait = {
     enabled: (w: AsyncWorld, l: Locals) => l.ended || !p.waitOnError || ftaskOf(w, l).ref === 0 || interruptible,
-    choices: (w: AsyncWorld, l: Locals) => (l.ended ? [''] : p.waitOnError ? waitChoices(ftaskOf(w, l).ref === 0, interruptible) : ['skip-wait']),
+    choices: (w: AsyncWorld, l: Locals) =>
+      l.ended ? [''] : p.waitOnError ? waitChoices(ftaskOf(w, l).ref === 0, interruptible) : ['skip-wait'],
   };
   const chain = sequence(p.order.split(','), blocks(p), 'return');
   return thread<AsyncWorld, Locals>({
     name: 'ioctl',
-    locals: { ret: 0, heap: -1, file: -1, fsize: 0, glimit: 0, ftask: -1, page: -1, pages: [], sgt: [], parray: [], rsize: 0, roffset: 0, nr_gathered: 0, dmabuf: -1, fd: -1, reserved: -1, ended: false },
+    locals: {
+      ret: 0,
+      heap: -1,
+      file: -1,
+      fsize: 0,
+      glimit: 0,
+      ftask: -1,
+      page: -1,
+      pages: [],
+      sgt: [],
+      parray: [],
+      rsize: 0,
+      roffset: 0,
+      nr_gathered: 0,
+      dmabuf: -1,
+      fd: -1,
+      reserved: -1,
+      ended: false,
+    },
     steps: {
       dma_heap_ioctl: {
         run: (k) => {
@@ -463,7 +493,11 @@ function heapFworkThread(p: Params, name: string): Thread<AsyncWorld> {
   const work = (w: AsyncWorld, l: WorkerLocals) => w.fworks[l.works[0]!]!;
   const ioctlReturned = (w: AsyncWorld) => w.returned.some((r) => r.thread === 'ioctl');
   const ftaskAccess = (w: AsyncWorld, f: FWork, what: string) => {
-    if (w.ftasks[f.ftask]!.freed) violation('use-after-free', `${name}: ${what} on the dma_heap_file_task, already kfree'd by dma_heap_end_file_read`);
+    if (w.ftasks[f.ftask]!.freed)
+      violation(
+        'use-after-free',
+        `${name}: ${what} on the dma_heap_file_task, already kfree'd by dma_heap_end_file_read`,
+      );
     return w.ftasks[f.ftask]!;
   };
   return thread<AsyncWorld, WorkerLocals>({
@@ -510,7 +544,8 @@ function heapFworkThread(p: Params, name: string): Thread<AsyncWorld> {
           }
           // bytes == 0 (EOF, or the injected short read): break. vfs_read stops at the
           // i_size of now, so a truncate since kernel_read_file (write access not denied) shows
-          if (c === 'short' || l.pos >= l.isize || l.pos >= i_size_read(w, w.files[f.file]!.inode)) return 'allow_write_access';
+          if (c === 'short' || l.pos >= l.isize || l.pos >= i_size_read(w, w.files[f.file]!.inode))
+            return 'allow_write_access';
           write_vmap_page(w, f.vmap, l.copied, l.pos);
           l.copied += 1;
           l.pos += 1;
@@ -548,14 +583,26 @@ function heapFworkThread(p: Params, name: string): Thread<AsyncWorld> {
 
 /** Costs of the sync path's steps (model/dma-heap/alloc-and-read.ts), attached by label. */
 function syncIoctl(p: Params): Thread<AsyncWorld> {
-  const t = dmaHeapIoctl({ ...syncParams, pages: p.pages, rlimit: p.rlimit, guessers: 0, closers: 0, truncaters: 0, fillers: 0, copyToUserFaults: false, order: POSTED });
+  const t = dmaHeapIoctl({
+    ...syncParams,
+    pages: p.pages,
+    rlimit: p.rlimit,
+    guessers: 0,
+    closers: 0,
+    truncaters: 0,
+    fillers: 0,
+    copyToUserFaults: false,
+    order: POSTED,
+  });
   const costs: Record<string, NonNullable<Thread<AsyncWorld>['steps'][string]['cost']>> = {
     alloc_largest_available: { resource: 'cpu', seconds: p.pageMB * p.allocSecPerMB },
     dma_buf_vmap: { resource: 'cpu', seconds: (_w, l) => l.pages.length * p.pageMB * p.vmapSecPerMB },
     kernel_read_file: { resource: 'io', seconds: p.requestSec },
     kernel_read: { resource: 'io', seconds: p.pageMB / p.readMBps },
   };
-  const steps = Object.fromEntries(Object.entries(t.steps).map(([label, s]) => [label, costs[label] ? { ...s, cost: costs[label] } : s]));
+  const steps = Object.fromEntries(
+    Object.entries(t.steps).map(([label, s]) => [label, costs[label] ? { ...s, cost: costs[label] } : s]),
+  );
   return { ...t, steps };
 }
 
@@ -565,16 +612,24 @@ const FIXED = { gatherFreesPage: true, checkShortRead: true } as const;
 const HARMLESS: Record<string, string> = {
   'noop:fd-guesser/munmap:vm_munmap': SYNC_HARMLESS['noop:fd-guesser/munmap:vm_munmap']!,
   'goto:ioctl/kzalloc:-ENOMEM:error_put': SYNC_HARMLESS['goto:ioctl/kzalloc:-ENOMEM:error_put']!,
-  'swap:ioctl/dma_buf_fd:deinit_dma_heap_file>return': 'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and every read has been waited for before either',
-  'swap:ioctl/dma_buf_fd:deinit_dma_heap_file>copy_to_user': SYNC_HARMLESS['swap:ioctl/dma_buf_fd:deinit_dma_heap_file>copy_to_user']!,
-  'order:fixed:deinit_dma_heap_file:dma_buf_fd': 'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and every read has been waited for before either',
-  'swap:ioctl/deinit_dma_heap_file:copy_to_user>return': SYNC_HARMLESS['swap:ioctl/deinit_dma_heap_file:copy_to_user>return']!,
+  'swap:ioctl/dma_buf_fd:deinit_dma_heap_file>return':
+    'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and every read has been waited for before either',
+  'swap:ioctl/dma_buf_fd:deinit_dma_heap_file>copy_to_user':
+    SYNC_HARMLESS['swap:ioctl/dma_buf_fd:deinit_dma_heap_file>copy_to_user']!,
+  'order:fixed:deinit_dma_heap_file:dma_buf_fd':
+    'deinit_dma_heap_file drops the source file, dma_buf_fd installs the dma-buf: different objects, and every read has been waited for before either',
+  'swap:ioctl/deinit_dma_heap_file:copy_to_user>return':
+    SYNC_HARMLESS['swap:ioctl/deinit_dma_heap_file:copy_to_user>return']!,
   'swap:ioctl/copy_to_user:return>done': SYNC_HARMLESS['swap:ioctl/copy_to_user:return>done']!,
   'swap:ioctl/error_file:return>done': SYNC_HARMLESS['swap:ioctl/error_file:return>done']!,
-  'swap:ioctl/dma_heap_ioctl:init_dma_heap_file>dma_heap_declare_file_read': SYNC_HARMLESS['swap:ioctl/dma_heap_ioctl:init_dma_heap_file>kzalloc']!,
-  'goto:ioctl/alloc_largest_available:-ENOMEM:free_pages': "before sg_alloc_table the kzalloc'd sg table is empty: free_pages frees none of its pages, waits for the reads in flight and falls through to free_buffer",
-  'goto:ioctl/init_file_work:-ENOMEM:free_pages': "before sg_alloc_table the kzalloc'd sg table is empty: free_pages frees none of its pages, waits for the reads in flight and falls through to free_buffer",
-  'order:fixed:dma_heap_end_file_read:dma_buf_export': 'exporting is not publishing: the fd is installed by dma_buf_fd after the wait either way, and a failed read after the export puts the dma-buf',
+  'swap:ioctl/dma_heap_ioctl:init_dma_heap_file>dma_heap_declare_file_read':
+    SYNC_HARMLESS['swap:ioctl/dma_heap_ioctl:init_dma_heap_file>kzalloc']!,
+  'goto:ioctl/alloc_largest_available:-ENOMEM:free_pages':
+    "before sg_alloc_table the kzalloc'd sg table is empty: free_pages frees none of its pages, waits for the reads in flight and falls through to free_buffer",
+  'goto:ioctl/init_file_work:-ENOMEM:free_pages':
+    "before sg_alloc_table the kzalloc'd sg table is empty: free_pages frees none of its pages, waits for the reads in flight and falls through to free_buffer",
+  'order:fixed:dma_heap_end_file_read:dma_buf_export':
+    'exporting is not publishing: the fd is installed by dma_buf_fd after the wait either way, and a failed read after the export puts the dma-buf',
 };
 
 export const asyncRead = defineModel<AsyncWorld, Params>({
@@ -601,20 +656,38 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
   world: (p): AsyncWorld => {
     const w = emptyWorld(p.rlimit, p.pages);
     const heap = allocFile(w, { name: '/dev/dma_heap/system', f_op: DMA_HEAP_FOPS });
-    const file = allocFile(w, { name: 'model.bin', f_op: EXT4_FILE_OPERATIONS, inode: addInode(w, 'model.bin', p.pages) });
+    const file = allocFile(w, {
+      name: 'model.bin',
+      f_op: EXT4_FILE_OPERATIONS,
+      inode: addInode(w, 'model.bin', p.pages),
+    });
     fd_install(w, HEAP_FD, heap);
     fd_install(w, FILE_FD, file);
     return { ...w, ...emptyIo(), promised: [], ftasks: [], fworks: [], fctl: emptyWorkList() };
   },
   threads: (p) => [
     p.async ? ioctlAsync(p) : syncIoctl(p),
-    ...(p.async ? Array.from({ length: p.workers }, (_, i) => heapFworkThread(p, p.workers === 1 ? 'heap_fwork_t' : `heap_fwork_t${i}`)) : []),
+    ...(p.async
+      ? Array.from({ length: p.workers }, (_, i) =>
+          heapFworkThread(p, p.workers === 1 ? 'heap_fwork_t' : `heap_fwork_t${i}`),
+        )
+      : []),
     ...Array.from({ length: p.guessers }, (_, i) => fdGuesser<AsyncWorld>(`guesser${i}`)),
     ...Array.from({ length: p.closers }, (_, i) => fdCloser<AsyncWorld>(`closer${i}`)),
-    ...Array.from({ length: p.truncaters }, (_, i) => truncater<AsyncWorld>(`truncater${i}`, 0, Math.max(1, p.pages - 1))),
+    ...Array.from({ length: p.truncaters }, (_, i) =>
+      truncater<AsyncWorld>(`truncater${i}`, 0, Math.max(1, p.pages - 1)),
+    ),
     ...Array.from({ length: p.fillers }, (_, i) => fdFiller<AsyncWorld>(`filler${i}`)),
   ],
-  properties: () => [fdExposesUnreadBuffer, halfReadBufferObserved, fdInstalledOnError, danglingReference, noLeak, pageFreedUnderIo, fileLandsAtOffset],
+  properties: () => [
+    fdExposesUnreadBuffer,
+    halfReadBufferObserved,
+    fdInstalledOnError,
+    danglingReference,
+    noLeak,
+    pageFreedUnderIo,
+    fileLandsAtOffset,
+  ],
   bugs: memorySafetyBugs,
   costParams: { pages: 768, pageMB: 4, gather: 32, guessers: 0, closers: 0 },
   // kmc orderings: the blocks of the ioctl's path that may move, and the data dependencies.
@@ -623,9 +696,24 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
     variant: 'fixed',
     blocks: {
       // dma_buf_fd() reserves and installs in one call ...
-      'dma-buf-fd': ['init_dma_heap_file', 'system_heap_allocate', 'dma_buf_export', 'dma_heap_end_file_read', 'dma_buf_fd', 'deinit_dma_heap_file'],
+      'dma-buf-fd': [
+        'init_dma_heap_file',
+        'system_heap_allocate',
+        'dma_buf_export',
+        'dma_heap_end_file_read',
+        'dma_buf_fd',
+        'deinit_dma_heap_file',
+      ],
       // ... or the fd is reserved and installed apart
-      'reserve-install': ['get_unused_fd_flags', 'init_dma_heap_file', 'system_heap_allocate', 'dma_buf_export', 'dma_heap_end_file_read', 'deinit_dma_heap_file', 'fd_install'],
+      'reserve-install': [
+        'get_unused_fd_flags',
+        'init_dma_heap_file',
+        'system_heap_allocate',
+        'dma_buf_export',
+        'dma_heap_end_file_read',
+        'deinit_dma_heap_file',
+        'fd_install',
+      ],
     },
     constraints: [
       ['init_dma_heap_file', 'system_heap_allocate'], // the size comes from the file, the batches read it
@@ -642,8 +730,20 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
     // apply to (their index lines name the blobs). heap->ops->allocate_async_read is read as
     // the function system_heap_ops assigns to it.
     source: {
-      files: ['async-read.c', 'async-read.system-heap.c', 'alloc-and-read.c', 'alloc-and-read.base.c', 'async-read.system-heap.base.c'].map((f) => new URL(f, import.meta.url).href), // beside this file, however it is loaded
-      functions: ['dma_heap_ioctl', 'dma_heap_ioctl_allocate', 'dma_heap_buffer_alloc_and_read', 'system_heap_allocate_async_read_file', '__system_heap_allocate'],
+      files: [
+        'async-read.c',
+        'async-read.system-heap.c',
+        'alloc-and-read.c',
+        'alloc-and-read.base.c',
+        'async-read.system-heap.base.c',
+      ].map((f) => new URL(f, import.meta.url).href), // beside this file, however it is loaded
+      functions: [
+        'dma_heap_ioctl',
+        'dma_heap_ioctl_allocate',
+        'dma_heap_buffer_alloc_and_read',
+        'system_heap_allocate_async_read_file',
+        '__system_heap_allocate',
+      ],
       calls: {
         init_dma_heap_file: ['init_dma_heap_file'],
         // the allocation loop: the read task it declares, each page it gathers
@@ -661,7 +761,8 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
   harmless: HARMLESS,
   variants: {
     posted: {
-      description: 'as posted: every read waited for, then dma_buf_fd (with the leak of §9.5 and the unnoticed short read of §9.9)',
+      description:
+        'as posted: every read waited for, then dma_buf_fd (with the leak of §9.5 and the unnoticed short read of §9.9)',
       expect: { violates: ['leak', 'file-lands-at-offset'] },
     },
     fixed: { description: 'posted, with the gather leak and the short read fixed', params: FIXED, expect: 'holds' },
@@ -690,9 +791,14 @@ export const asyncRead = defineModel<AsyncWorld, Params>({
       params: { ...FIXED, signals: true, wait: 'uninterruptible' },
       expect: 'holds',
     },
-    sync: { description: 'the heap without allocate_async_read: allocate, then read (patch 1)', params: { async: false }, expect: 'holds' },
+    sync: {
+      description: 'the heap without allocate_async_read: allocate, then read (patch 1)',
+      params: { async: false },
+      expect: 'holds',
+    },
     'fixed-racers': {
-      description: 'fixed, raced by a truncater and an fd-table filler instead of the guesser and closer: a real -EMFILE from dma_buf_fd, a truncate refused while a read denies writes',
+      description:
+        'fixed, raced by a truncater and an fd-table filler instead of the guesser and closer: a real -EMFILE from dma_buf_fd, a truncate refused while a read denies writes',
       params: { ...FIXED, guessers: 0, closers: 0, truncaters: 1, fillers: 1 },
       expect: 'holds',
     },

@@ -10,7 +10,10 @@ import type { KernelWorld } from '../kernel/world.ts';
 /** dma_heap_fops: the heap device (/dev/dma_heap/system); nothing to release. */
 export const DMA_HEAP_FOPS = register_file_operations('dma_heap_fops', {});
 
-export function dma_heap_ioctl_return(w: KernelWorld, l: { ret: number; fd: number; dmabuf: number; heap: number }): void {
+export function dma_heap_ioctl_return(
+  w: KernelWorld,
+  l: { ret: number; fd: number; dmabuf: number; heap: number },
+): void {
   const ret = l.ret === 0 ? l.fd : l.ret;
   const created = l.dmabuf >= 0 ? [w.dmabufs[l.dmabuf]!.file] : [];
   w.returned.push({ thread: 'ioctl', call: 'DMA_HEAP_IOCTL_ALLOC', ret, files: created });

@@ -101,29 +101,75 @@
 // mapper until vma_link, and the reader and unmapper use the address mmap returned),
 // smaps' other fields, track_pfn_remap / track_pfn_copy (PAT), should_dirty, partial reads.
 
-import { defineModel, DONE, ModelError, sequence, thread, violation, type Block, type Thread } from '../../src/index.ts';
+import {
+  defineModel,
+  DONE,
+  ModelError,
+  sequence,
+  thread,
+  violation,
+  type Block,
+  type Thread,
+} from '../../src/index.ts';
 import { bioCompletion, emptyBios } from '../kernel/bio.ts';
 import { dma_buf_put, assertDmaBufLive } from '../kernel/dma-buf.ts';
 import { device_job_start, dma_fence_signal } from '../kernel/dma-fence.ts';
-import { dio_done, iomap_dio_alloc, iomap_dio_complete, iomap_dio_drop_ref, iomap_dio_submit_bio } from '../kernel/direct-io.ts';
+import {
+  dio_done,
+  iomap_dio_alloc,
+  iomap_dio_complete,
+  iomap_dio_drop_ref,
+  iomap_dio_submit_bio,
+} from '../kernel/direct-io.ts';
 import { EBADF, EINVAL, ENOMEM } from '../kernel/errno.ts';
 import { close_fd, fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { PAGE_SIZE } from '../kernel/folio.ts';
 import { copy_process, do_exit, exit_files, exit_mmap_finish, exit_mmap_unmap_vmas } from '../kernel/fork.ts';
 import { EXT4_FILE_OPERATIONS } from '../kernel/fs.ts';
-import { munmap_detach_and_zap, remap_pfn_range, remove_vma, tlb_finish_mmu, unmap_region, vm_area_alloc, vm_insert_page, vma_link } from '../kernel/mm.ts';
+import {
+  munmap_detach_and_zap,
+  remap_pfn_range,
+  remove_vma,
+  tlb_finish_mmu,
+  unmap_region,
+  vm_area_alloc,
+  vm_insert_page,
+  vma_link,
+} from '../kernel/mm.ts';
 import { alloc_page, emptyPageCounts } from '../kernel/page.ts';
 import { dmabuf_page_pool_alloc, emptyPagePools, type PagePoolWorld } from '../kernel/page-pool.ts';
 import { DMABUF_DIO_MM, emptyNodeStat, UPSTREAM_MM, type DmabufDioHunks } from '../kernel/rmap.ts';
 import { heapBufferOf, system_heap_dma_buf_export } from '../kernel/system-heap.ts';
-import { addInode, allocFile, emptyWorld, VM_DMABUF_DIO, VM_READ, VM_SHARED, VM_WRITE, type Vma } from '../kernel/world.ts';
+import {
+  addInode,
+  allocFile,
+  emptyWorld,
+  VM_DMABUF_DIO,
+  VM_READ,
+  VM_SHARED,
+  VM_WRITE,
+  type Vma,
+} from '../kernel/world.ts';
 import type { RmapWorld } from '../kernel/rmap.ts';
 import type { DioWorld } from '../kernel/direct-io.ts';
 import type { FenceWorld } from '../kernel/dma-fence.ts';
 import type { DmabufPagePool } from '../kernel/page-pool.ts';
-import { dmabufAccountingUnchanged, mapcountBalanced, mapcountNonnegative, nrFileMappedBalanced, nrFileMappedNonnegative, rssCounterBalanced, rssCounterNonnegative } from '../../properties/mm-counters.ts';
-import { dioReadUnfilled, dioWriteUnfenced, foreignDataObserved, pageFreedUnderBio } from '../../properties/io-safety.ts';
+import {
+  dmabufAccountingUnchanged,
+  mapcountBalanced,
+  mapcountNonnegative,
+  nrFileMappedBalanced,
+  nrFileMappedNonnegative,
+  rssCounterBalanced,
+  rssCounterNonnegative,
+} from '../../properties/mm-counters.ts';
+import {
+  dioReadUnfilled,
+  dioWriteUnfenced,
+  foreignDataObserved,
+  pageFreedUnderBio,
+} from '../../properties/io-safety.ts';
 import { danglingReference, memorySafetyBugs } from '../../properties/memory-safety.ts';
 import { folioPinBugs } from '../../properties/folio-pins.ts';
 import { noLeak } from '../../properties/leak.ts';
@@ -180,7 +226,8 @@ const mmapReturned = (w: MmapDioWorld): number | undefined => w.returned.find((r
 /** The address (or -errno) a thread got from mmap(): one that runs before mmap returned has none, a bug in the model. */
 function mmapAddress(w: MmapDioWorld, thread: string): number {
   const addr = mmapReturned(w);
-  if (addr === undefined) throw new ModelError(`${thread} uses the address mmap() returns, but mmap() has not returned`);
+  if (addr === undefined)
+    throw new ModelError(`${thread} uses the address mmap() returns, but mmap() has not returned`);
   return addr;
 }
 
@@ -213,7 +260,10 @@ function mmapBlocks(p: Params): Record<string, K> {
           const l = k.local;
           const v = l.vma!;
           const page = heapBufferOf(k.world, k.world.files[l.file]!.private_data).pages[v.vm_pgoff + l.page]!;
-          const ret = insert === 'remap_pfn_range' ? remap_pfn_range(k.world, v, l.page, page, c === 'ok') : vm_insert_page(k.world, 0, v, l.page, page, c === 'ok');
+          const ret =
+            insert === 'remap_pfn_range'
+              ? remap_pfn_range(k.world, v, l.page, page, c === 'ok')
+              : vm_insert_page(k.world, 0, v, l.page, page, c === 'ok');
           if (ret < 0) {
             l.ret = ret;
             return 'unmap_region';
@@ -269,7 +319,8 @@ function mapper(p: Params): Thread<MmapDioWorld> {
       },
       unmap_region: {
         run: (k) => {
-          if (!k.local.vma) violation('null-pointer-dereference', 'unmap_region of the vma, but vm_area_alloc returned NULL');
+          if (!k.local.vma)
+            violation('null-pointer-dereference', 'unmap_region of the vma, but vm_area_alloc returned NULL');
           unmap_region(k.world, 0, k.local.vma);
           fput(k.world, k.local.file);
           k.local.vma = null;
@@ -302,7 +353,13 @@ function reader(p: Params): Thread<MmapDioWorld> {
           const file = fget(w, FILE_FD); // fdget
           const dio = iomap_dio_alloc(w, 'reader');
           k.local.dio = dio;
-          iomap_dio_submit_bio(w, dio, { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr, count: p.readPages * PAGE_SIZE }, w.files[file]!.inode, 0);
+          iomap_dio_submit_bio(
+            w,
+            dio,
+            { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr, count: p.readPages * PAGE_SIZE },
+            w.files[file]!.inode,
+            0,
+          );
           fput(w, file); // fdput: the bio does not need the file
           return iomap_dio_drop_ref(w, dio) === 'complete' ? 'iomap_dio_complete' : 'wait_for_completion';
         },
@@ -323,7 +380,8 @@ function readReturn(k: { world: MmapDioWorld; local: { ret: number } }, ret: num
 }
 
 /** The disk may stop once the reader returned or will never read (mmap failed). */
-const noMoreBios = (w: MmapDioWorld) => w.returned.some((r) => r.thread === 'reader' || (r.call === 'mmap' && r.ret < 0));
+const noMoreBios = (w: MmapDioWorld) =>
+  w.returned.some((r) => r.thread === 'reader' || (r.call === 'mmap' && r.ret < 0));
 
 function unmapper(): Thread<MmapDioWorld> {
   return thread<MmapDioWorld, { gathered: number[] }>({
@@ -460,7 +518,13 @@ function allocator(): Thread<MmapDioWorld> {
         run: (k) => {
           const w = k.world;
           const pages = heapBufferOf(w, k.local.dmabuf).pages;
-          w.observed.push({ thread: 'allocator', fd: -1, dmabuf: k.local.dmabuf, filled: pages.filter((p) => w.pages[p]!.data !== null).length, expected: 0 });
+          w.observed.push({
+            thread: 'allocator',
+            fd: -1,
+            dmabuf: k.local.dmabuf,
+            filled: pages.filter((p) => w.pages[p]!.data !== null).length,
+            expected: 0,
+          });
           return 'dma_buf_put';
         },
       },
@@ -500,7 +564,11 @@ export const mmapDirectIo = defineModel<MmapDioWorld, Params>({
       device_jobs: [],
       ...(p.pagePool ? { page_pools: emptyPagePools() } : {}),
     };
-    const file = allocFile(w, { name: 'model.bin', f_op: EXT4_FILE_OPERATIONS, inode: addInode(w, 'model.bin', p.pages) });
+    const file = allocFile(w, {
+      name: 'model.bin',
+      f_op: EXT4_FILE_OPERATIONS,
+      inode: addInode(w, 'model.bin', p.pages),
+    });
     fd_install(w, FILE_FD, file);
     const pages = Array.from({ length: p.pages }, () => alloc_page(w));
     const dmabuf = system_heap_dma_buf_export(w, pages, -1);
@@ -563,12 +631,13 @@ export const mmapDirectIo = defineModel<MmapDioWorld, Params>({
       expect: { violates: 'page-freed-under-io' },
     },
     'posted-android-pool-reuse': {
-      description: "posted-android-pool, with an allocator taking the pooled page while the read is in flight",
+      description: 'posted-android-pool, with an allocator taking the pooled page while the read is in flight',
       params: { pagePool: true, allocators: 1 },
       expect: { violates: ['page-freed-under-io', 'foreign-data-observed'] },
     },
     'posted-android-pool-exit': {
-      description: "posted-android-pool, the process exiting once read() returned: the wake comes before bio_release_pages",
+      description:
+        'posted-android-pool, the process exiting once read() returned: the wake comes before bio_release_pages',
       params: { pagePool: true, exit: true },
       expect: { violates: 'page-freed-under-io' },
     },
@@ -578,7 +647,7 @@ export const mmapDirectIo = defineModel<MmapDioWorld, Params>({
       expect: { violates: ['rss-counter-balanced', 'nr-file-mapped-balanced'] },
     },
     'ungated-fork': {
-      description: "2/2 without its copy_present_ptes hunk, with a forker",
+      description: '2/2 without its copy_present_ptes hunk, with a forker',
       params: { mm: 'no-copy_present_ptes', forkers: 1 },
       expect: { violates: 'rss-counter-balanced' },
     },

@@ -66,8 +66,19 @@ export interface BvecArray {
 
 /** struct iov_iter, the two kinds the block layer sees here. data_source ITER_DEST: data goes into the pages (a read). */
 export type IovIter =
-  | { type: 'ITER_UBUF'; data_source: 'ITER_DEST' | 'ITER_SOURCE'; pid: number; /** a user address, in pages */ addr: number; count: number }
-  | { type: 'ITER_BVEC'; data_source: 'ITER_DEST' | 'ITER_SOURCE'; /** index in world.bvecs */ bvec: number; count: number };
+  | {
+      type: 'ITER_UBUF';
+      data_source: 'ITER_DEST' | 'ITER_SOURCE';
+      pid: number /** a user address, in pages */;
+      addr: number;
+      count: number;
+    }
+  | {
+      type: 'ITER_BVEC';
+      data_source: 'ITER_DEST' | 'ITER_SOURCE' /** index in world.bvecs */;
+      bvec: number;
+      count: number;
+    };
 
 /** Where the device wrote `len` bytes of the file, from byte `pos` on. */
 export interface Landing {
@@ -121,21 +132,29 @@ export type BiEndIo<W extends BioWorld = BioWorld> = (w: W, bio: number) => 'rel
 
 const endIoTable = opsTables<BiEndIo<any>>('bi_end_io');
 
-export const register_bi_end_io = helper('register_bi_end_io', function register_bi_end_io<W extends BioWorld>(name: string, f: BiEndIo<W>): string {
+export const register_bi_end_io = helper('register_bi_end_io', function register_bi_end_io<
+  W extends BioWorld,
+>(name: string, f: BiEndIo<W>): string {
   return endIoTable.register(name, f);
 });
 
 /** bio_alloc() (from a mempool: it does not fail) with bi_end_io and bi_private set. */
-export const bio_alloc = helper('bio_alloc', function bio_alloc(w: BioWorld, bio: Pick<Bio, 'by' | 'op' | 'inode' | 'pos' | 'bi_end_io' | 'bi_private'>): number {
-  w.bios.push({ ...bio, bi_io_vec: [], bvec: -1, bi_flags: 0, bi_status: 0, state: 'built', landed: [] });
-  return w.bios.length - 1;
-});
+export const bio_alloc = helper(
+  'bio_alloc',
+  function bio_alloc(w: BioWorld, bio: Pick<Bio, 'by' | 'op' | 'inode' | 'pos' | 'bi_end_io' | 'bi_private'>): number {
+    w.bios.push({ ...bio, bi_io_vec: [], bvec: -1, bi_flags: 0, bi_status: 0, state: 'built', landed: [] });
+    return w.bios.length - 1;
+  },
+);
 
 /** kvcalloc of a bvec array holding `bv` (the caller's -ENOMEM is its own step). */
-export const bvec_array_alloc = helper('bvec_array_alloc', function bvec_array_alloc(w: BioWorld, owner: string, bv: readonly BioVec[]): number {
-  w.bvecs.push({ bv: bv.map((b) => ({ ...b, bv_page: { ...b.bv_page } })), owner, freed: false });
-  return w.bvecs.length - 1;
-});
+export const bvec_array_alloc = helper(
+  'bvec_array_alloc',
+  function bvec_array_alloc(w: BioWorld, owner: string, bv: readonly BioVec[]): number {
+    w.bvecs.push({ bv: bv.map((b) => ({ ...b, bv_page: { ...b.bv_page } })), owner, freed: false });
+    return w.bvecs.length - 1;
+  },
+);
 
 /** kvfree of a bvec array. */
 export const bvec_array_free = helper('bvec_array_free', function bvec_array_free(w: BioWorld, bvec: number): void {
@@ -145,7 +164,11 @@ export const bvec_array_free = helper('bvec_array_free', function bvec_array_fre
 });
 
 /** bvec_set_page() */
-export const bvec_set_page = (page: PageRef, len: number, offset: number): BioVec => ({ bv_page: page, bv_offset: offset, bv_len: len });
+export const bvec_set_page = (page: PageRef, len: number, offset: number): BioVec => ({
+  bv_page: page,
+  bv_offset: offset,
+  bv_len: len,
+});
 
 /** The segments of a bio: its own vec, or the caller's bvec array it points at. */
 export const bio_segments = helper('bio_segments', function bio_segments(w: BioWorld, bio: number): BioVec[] {
@@ -158,28 +181,32 @@ export const bio_segments = helper('bio_segments', function bio_segments(w: BioW
  * bio_iov_bvec_set; ITER_UBUF: iov_iter_extract_user_pages -> pin_user_pages_fast, the bio
  * flagged BIO_PAGE_PINNED (`__bio_iov_iter_get_pages`: size <= 0 -> size ? size : -EFAULT).
  */
-export const bio_iov_iter_get_pages = helper('bio_iov_iter_get_pages', function bio_iov_iter_get_pages(w: BioWorld, bio: number, iter: IovIter): number {
-  const b = w.bios[bio]!;
-  if (b.state !== 'built') throw new ModelError(`bio_iov_iter_get_pages on a bio of ${b.by} that is ${b.state}`);
-  if ((iter.data_source === 'ITER_DEST') !== (b.op === 'REQ_OP_READ')) throw new ModelError(`bio_iov_iter_get_pages: a ${b.op} bio of ${b.by} with an ${iter.data_source} iter`);
-  if (iter.type === 'ITER_BVEC') {
-    const a = w.bvecs[iter.bvec]!;
-    if (a.freed) violation('use-after-free', `bio_iov_bvec_set on the bvec array of ${a.owner}, already freed`);
-    b.bvec = iter.bvec;
+export const bio_iov_iter_get_pages = helper(
+  'bio_iov_iter_get_pages',
+  function bio_iov_iter_get_pages(w: BioWorld, bio: number, iter: IovIter): number {
+    const b = w.bios[bio]!;
+    if (b.state !== 'built') throw new ModelError(`bio_iov_iter_get_pages on a bio of ${b.by} that is ${b.state}`);
+    if ((iter.data_source === 'ITER_DEST') !== (b.op === 'REQ_OP_READ'))
+      throw new ModelError(`bio_iov_iter_get_pages: a ${b.op} bio of ${b.by} with an ${iter.data_source} iter`);
+    if (iter.type === 'ITER_BVEC') {
+      const a = w.bvecs[iter.bvec]!;
+      if (a.freed) violation('use-after-free', `bio_iov_bvec_set on the bvec array of ${a.owner}, already freed`);
+      b.bvec = iter.bvec;
+      return 0;
+    }
+    const nr = Math.ceil(iter.count / PAGE_SIZE);
+    const got = pin_user_pages_fast(w, iter.pid, iter.addr, nr, iter.data_source === 'ITER_DEST' ? FOLL_WRITE : 0);
+    if (typeof got === 'number') return got < 0 ? got : -EFAULT;
+    b.bi_flags |= BIO_PAGE_PINNED;
+    let left = Math.min(iter.count, got.length * PAGE_SIZE);
+    b.bi_io_vec = got.map((page) => {
+      const len = Math.min(PAGE_SIZE, left);
+      left -= len;
+      return bvec_set_page({ page }, len, 0);
+    });
     return 0;
-  }
-  const nr = Math.ceil(iter.count / PAGE_SIZE);
-  const got = pin_user_pages_fast(w, iter.pid, iter.addr, nr, iter.data_source === 'ITER_DEST' ? FOLL_WRITE : 0);
-  if (typeof got === 'number') return got < 0 ? got : -EFAULT;
-  b.bi_flags |= BIO_PAGE_PINNED;
-  let left = Math.min(iter.count, got.length * PAGE_SIZE);
-  b.bi_io_vec = got.map((page) => {
-    const len = Math.min(PAGE_SIZE, left);
-    left -= len;
-    return bvec_set_page({ page }, len, 0);
-  });
-  return 0;
-});
+  },
+);
 
 /** submit_bio(): the bio goes to the device's queue. */
 export const submit_bio = helper('submit_bio', function submit_bio(w: BioWorld, bio: number): void {
@@ -192,12 +219,17 @@ export const submit_bio = helper('submit_bio', function submit_bio(w: BioWorld, 
 export const bios_submitted = (w: BioWorld): number[] => w.bios.flatMap((b, i) => (b.state === 'submitted' ? [i] : []));
 
 /** A bio the device has not finished with (submitted, queued or transferred, bi_end_io not run). */
-export const bio_in_flight = (b: Bio): boolean => b.state === 'submitted' || b.state === 'queued' || b.state === 'transferred';
+export const bio_in_flight = (b: Bio): boolean =>
+  b.state === 'submitted' || b.state === 'queued' || b.state === 'transferred';
 
 /** The device transfers the bio (REQ_OP_READ: file bytes into the pages), or fails it with -EIO. */
 export const bio_dma = helper('bio_dma', function bio_dma(w: BioWorld, bio: number, status: number): void {
   const b = w.bios[bio]!;
-  if (b.bvec >= 0 && w.bvecs[b.bvec]!.freed) violation('use-after-free', `the device reads the bvec array of ${w.bvecs[b.bvec]!.owner} for a bio of ${b.by}, already kvfree'd`);
+  if (b.bvec >= 0 && w.bvecs[b.bvec]!.freed)
+    violation(
+      'use-after-free',
+      `the device reads the bvec array of ${w.bvecs[b.bvec]!.owner} for a bio of ${b.by}, already kvfree'd`,
+    );
   b.state = 'transferred';
   b.bi_status = status;
   if (status < 0) return;
@@ -224,12 +256,15 @@ export const bio_endio = helper('bio_endio', function bio_endio(w: BioWorld, bio
 });
 
 /** bio_release_pages(bio, false): unpin every page of a BIO_PAGE_PINNED bio (nothing for a bvec bio). */
-export const bio_release_pages = helper('bio_release_pages', function bio_release_pages(w: BioWorld, bio: number): void {
-  const b = w.bios[bio]!;
-  if (!(b.bi_flags & BIO_PAGE_PINNED)) return;
-  for (const seg of b.bi_io_vec) if ('page' in seg.bv_page) unpin_user_page(w, seg.bv_page.page);
-  b.bi_flags &= ~BIO_PAGE_PINNED;
-});
+export const bio_release_pages = helper(
+  'bio_release_pages',
+  function bio_release_pages(w: BioWorld, bio: number): void {
+    const b = w.bios[bio]!;
+    if (!(b.bi_flags & BIO_PAGE_PINNED)) return;
+    for (const seg of b.bi_io_vec) if ('page' in seg.bv_page) unpin_user_page(w, seg.bv_page.page);
+    b.bi_flags &= ~BIO_PAGE_PINNED;
+  },
+);
 
 /** bio_put(): the last reference; the bio is gone (its vec with it, not a caller's bvec array). */
 export const bio_put = helper('bio_put', function bio_put(w: BioWorld, bio: number): void {
@@ -252,7 +287,10 @@ interface CompletionLocals {
  * transfer it (-EIO when `fails`), bio_endio, and bio_release_pages when the callback asks;
  * it returns once no bio is waiting and `idle` holds (the model says no bio will come).
  */
-export function bioCompletion<W extends BioWorld>(name: string, opts: { idle: (w: W) => boolean; fails?: boolean }): Thread<W> {
+export function bioCompletion<W extends BioWorld>(
+  name: string,
+  opts: { idle: (w: W) => boolean; fails?: boolean },
+): Thread<W> {
   return thread<W, CompletionLocals>({
     name,
     locals: { bio: -1 },
@@ -278,7 +316,11 @@ export function bioCompletion<W extends BioWorld>(name: string, opts: { idle: (w
       bio_endio: {
         run: (k) => {
           // the device's pointer is -1 once bio_put freed the bio: bi_end_io would run on freed memory
-          if (k.local.bio < 0) violation('use-after-free', 'bio_endio of a bio the device already released and put (bio_put before bi_end_io)');
+          if (k.local.bio < 0)
+            violation(
+              'use-after-free',
+              'bio_endio of a bio the device already released and put (bio_put before bi_end_io)',
+            );
           if (bio_endio(k.world, k.local.bio) === 'release') return 'bio_release_pages';
           k.local.bio = -1;
           return 'queue_rq';

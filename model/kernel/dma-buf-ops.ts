@@ -36,13 +36,22 @@ export interface DmaBufOps<W extends KernelWorld = KernelWorld> {
   page_of?: (w: W, dmabuf: number, pg: number) => PageRef;
 }
 
-export type DmaBufLockedOp = 'attach' | 'detach' | 'vmap' | 'vunmap' | 'begin_cpu_access' | 'end_cpu_access' | 'mmap' | 'rw_file';
+export type DmaBufLockedOp =
+  | 'attach'
+  | 'detach'
+  | 'vmap'
+  | 'vunmap'
+  | 'begin_cpu_access'
+  | 'end_cpu_access'
+  | 'mmap'
+  | 'rw_file';
 
 export const samePage = (a: PageRef, b: PageRef): boolean =>
   'page' in a ? 'page' in b && a.page === b.page : 'folio' in b && a.folio === b.folio && a.index === b.index;
 
 /** 'page frame 3', 'folio1 page 0' */
-export const showPage = (r: PageRef): string => ('page' in r ? `page frame ${r.page}` : `folio${r.folio} page ${r.index}`);
+export const showPage = (r: PageRef): string =>
+  'page' in r ? `page frame ${r.page}` : `folio${r.folio} page ${r.index}`;
 
 /**
  * What the copy_file_range series (wangtao, v1 May 2025 .. v4 Jun 2025) changed between

@@ -18,13 +18,16 @@ export const DMA_BUF_FOPS = register_file_operations('dma_buf_fops', {
 });
 
 /** dma_buf_mmap_internal(): no ->mmap: -EINVAL; past the buffer's end: -EINVAL; else dmabuf->ops->mmap. */
-export const dma_buf_mmap_internal = helper('dma_buf_mmap_internal', function dma_buf_mmap_internal(w: KernelWorld, dmabuf: number, vma: Vma, pid = 0): number {
-  assertDmaBufLive(w, dmabuf, 'dma_buf_mmap_internal');
-  const mmap = dma_buf_ops(w, dmabuf).mmap;
-  if (!mmap) return -EINVAL;
-  if (vma.vm_pgoff + vma.pages > w.dmabufs[dmabuf]!.size) return -EINVAL;
-  return mmap(w, dmabuf, vma, pid);
-});
+export const dma_buf_mmap_internal = helper(
+  'dma_buf_mmap_internal',
+  function dma_buf_mmap_internal(w: KernelWorld, dmabuf: number, vma: Vma, pid = 0): number {
+    assertDmaBufLive(w, dmabuf, 'dma_buf_mmap_internal');
+    const mmap = dma_buf_ops(w, dmabuf).mmap;
+    if (!mmap) return -EINVAL;
+    if (vma.vm_pgoff + vma.pages > w.dmabufs[dmabuf]!.size) return -EINVAL;
+    return mmap(w, dmabuf, vma, pid);
+  },
+);
 
 /** struct dma_buf_export_info: the exporter's ops, priv and size (in pages). */
 export interface DmaBufExportInfo {
@@ -34,17 +37,23 @@ export interface DmaBufExportInfo {
 }
 
 /** dma_buf_export(): a new dma-buf and its anon file (f_count 1, owned by the caller). */
-export const dma_buf_export = helper('dma_buf_export', function dma_buf_export(w: KernelWorld, exp_info: DmaBufExportInfo): number {
-  const dmabuf = w.dmabufs.length;
-  const file = allocFile(w, { name: `dmabuf${dmabuf}`, f_op: DMA_BUF_FOPS, private_data: dmabuf });
-  w.dmabufs.push({ ops: exp_info.ops, file, vmaps: 0, freed: false, priv: exp_info.priv, size: exp_info.size });
-  return dmabuf;
-});
+export const dma_buf_export = helper(
+  'dma_buf_export',
+  function dma_buf_export(w: KernelWorld, exp_info: DmaBufExportInfo): number {
+    const dmabuf = w.dmabufs.length;
+    const file = allocFile(w, { name: `dmabuf${dmabuf}`, f_op: DMA_BUF_FOPS, private_data: dmabuf });
+    w.dmabufs.push({ ops: exp_info.ops, file, vmaps: 0, freed: false, priv: exp_info.priv, size: exp_info.size });
+    return dmabuf;
+  },
+);
 
 /** is_dma_buf_file() */
-export const is_dma_buf_file = helper('is_dma_buf_file', function is_dma_buf_file(w: KernelWorld, file: number): boolean {
-  return w.files[file]!.f_op === DMA_BUF_FOPS;
-});
+export const is_dma_buf_file = helper(
+  'is_dma_buf_file',
+  function is_dma_buf_file(w: KernelWorld, file: number): boolean {
+    return w.files[file]!.f_op === DMA_BUF_FOPS;
+  },
+);
 
 /** dma_buf_fd(): get_unused_fd_flags() + fd_install(); the caller's reference goes to the fd table. */
 export const dma_buf_fd = helper('dma_buf_fd', function dma_buf_fd(w: KernelWorld, dmabuf: number): number {
@@ -59,12 +68,19 @@ export const dma_buf_put = helper('dma_buf_put', function dma_buf_put(w: KernelW
 });
 
 /** Runs on the last fput of the dma-buf's file: dmabuf->ops->release. */
-export const dma_buf_release = helper('dma_buf_release', function dma_buf_release(w: KernelWorld, dmabuf: number): void {
-  const d = w.dmabufs[dmabuf]!;
-  if (d.vmaps > 0) violation('use-after-free', `dma_buf_release of dmabuf${dmabuf} while the kernel still has it vmapped (BUG_ON(dmabuf->vmapping_counter))`);
-  dma_buf_ops(w, dmabuf).release(w, dmabuf);
-  d.freed = true;
-});
+export const dma_buf_release = helper(
+  'dma_buf_release',
+  function dma_buf_release(w: KernelWorld, dmabuf: number): void {
+    const d = w.dmabufs[dmabuf]!;
+    if (d.vmaps > 0)
+      violation(
+        'use-after-free',
+        `dma_buf_release of dmabuf${dmabuf} while the kernel still has it vmapped (BUG_ON(dmabuf->vmapping_counter))`,
+      );
+    dma_buf_ops(w, dmabuf).release(w, dmabuf);
+    d.freed = true;
+  },
+);
 
 export const dma_buf_vmap = helper('dma_buf_vmap', function dma_buf_vmap(w: KernelWorld, dmabuf: number): void {
   assertDmaBufLive(w, dmabuf, 'dma_buf_vmap');
@@ -73,12 +89,19 @@ export const dma_buf_vmap = helper('dma_buf_vmap', function dma_buf_vmap(w: Kern
 
 export const dma_buf_vunmap = helper('dma_buf_vunmap', function dma_buf_vunmap(w: KernelWorld, dmabuf: number): void {
   assertDmaBufLive(w, dmabuf, 'dma_buf_vunmap');
-  if (w.dmabufs[dmabuf]!.vmaps === 0) violation('double-free', `dma_buf_vunmap of dmabuf${dmabuf}, which is not vmapped (BUG_ON(dmabuf->vmapping_counter == 0))`);
+  if (w.dmabufs[dmabuf]!.vmaps === 0)
+    violation(
+      'double-free',
+      `dma_buf_vunmap of dmabuf${dmabuf}, which is not vmapped (BUG_ON(dmabuf->vmapping_counter == 0))`,
+    );
   w.dmabufs[dmabuf]!.vmaps -= 1;
 });
 
-export const assertDmaBufLive = helper('assertDmaBufLive', function assertDmaBufLive(w: KernelWorld, dmabuf: number, what: string): void {
-  const d = w.dmabufs[dmabuf]!;
-  assertLive(w, d.file, what);
-  if (d.freed) violation('use-after-free', `${what} on dmabuf${dmabuf}, already released`);
-});
+export const assertDmaBufLive = helper(
+  'assertDmaBufLive',
+  function assertDmaBufLive(w: KernelWorld, dmabuf: number, what: string): void {
+    const d = w.dmabufs[dmabuf]!;
+    assertLive(w, d.file, what);
+    if (d.freed) violation('use-after-free', `${what} on dmabuf${dmabuf}, already released`);
+  },
+);

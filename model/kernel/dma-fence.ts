@@ -24,10 +24,13 @@ export interface FenceWorld extends KernelWorld {
 }
 
 /** The driver queues the job (dma_fence_init, dma_resv_add_fence(DMA_RESV_USAGE_WRITE)): the device writes the pages from now on. */
-export const device_job_start = helper('device_job_start', function device_job_start(w: FenceWorld, by: string, dmabuf: number, pages: readonly number[]): number {
-  w.device_jobs.push({ by, dmabuf, pages: [...pages], signaled: false });
-  return w.device_jobs.length - 1;
-});
+export const device_job_start = helper(
+  'device_job_start',
+  function device_job_start(w: FenceWorld, by: string, dmabuf: number, pages: readonly number[]): number {
+    w.device_jobs.push({ by, dmabuf, pages: [...pages], signaled: false });
+    return w.device_jobs.length - 1;
+  },
+);
 
 /** dma_fence_signal(): the job is done. */
 export const dma_fence_signal = helper('dma_fence_signal', function dma_fence_signal(w: FenceWorld, job: number): void {

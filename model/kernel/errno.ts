@@ -14,7 +14,20 @@ export const EPERM = 1;
 /** include/uapi/asm-generic/errno.h: "File descriptor in bad state"; udmabuf_create returns it for a closed memfd and check_memfd_seals for a file that is not a memfd. */
 export const EBADFD = 77;
 
-const NAMES: Record<number, string> = { 1: 'EPERM', 5: 'EIO', 9: 'EBADF', 12: 'ENOMEM', 14: 'EFAULT', 16: 'EBUSY', 18: 'EXDEV', 19: 'ENODEV', 22: 'EINVAL', 24: 'EMFILE', 26: 'ETXTBSY', 77: 'EBADFD' };
+const NAMES: Record<number, string> = {
+  1: 'EPERM',
+  5: 'EIO',
+  9: 'EBADF',
+  12: 'ENOMEM',
+  14: 'EFAULT',
+  16: 'EBUSY',
+  18: 'EXDEV',
+  19: 'ENODEV',
+  22: 'EINVAL',
+  24: 'EMFILE',
+  26: 'ETXTBSY',
+  77: 'EBADFD',
+};
 
 /** '-ENOMEM' -> -12; the fault labels of fallible steps are written this way. */
 export function errno(label: string): number {

@@ -30,7 +30,8 @@ export interface FdBlockOptions<L> {
 }
 
 /** The call's result, or the injected error. */
-const injected = (fails: readonly string[] | undefined, c: string | number, call: () => number) => (fails?.length && c !== 'ok' ? errno(String(c)) : call());
+const injected = (fails: readonly string[] | undefined, c: string | number, call: () => number) =>
+  fails?.length && c !== 'ok' ? errno(String(c)) : call();
 const faultsOf = (fails: readonly string[] | undefined) => (fails?.length ? { fails } : {});
 
 /** dma_buf_fd(): get_unused_fd_flags + fd_install in one call; the dma-buf's file reference goes to the fd table. */
@@ -38,7 +39,8 @@ export function dmaBufFdBlock<W extends KernelWorld, L extends FdLocals>(o: FdBl
   return (next) => ({
     dma_buf_fd: {
       ...faultsOf(o.fails),
-      show: (k, c) => `dma_buf_fd(dmabuf${k.local.dmabuf}) = ${k.local.fd >= 0 ? k.local.fd : String(c).startsWith('-') ? c : '-EMFILE'}`,
+      show: (k, c) =>
+        `dma_buf_fd(dmabuf${k.local.dmabuf}) = ${k.local.fd >= 0 ? k.local.fd : String(c).startsWith('-') ? c : '-EMFILE'}`,
       run: (k, c) => {
         const fd = injected(o.fails, c, () => dma_buf_fd(k.world, k.local.dmabuf));
         if (fd < 0) return fail(k, fd, o.unwind(k.local));

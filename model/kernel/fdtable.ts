@@ -10,13 +10,16 @@ import { fdtableOf, type KernelWorld } from './world.ts';
 import { helper } from './helpers.ts';
 
 /** Reserve the lowest free fd number (not yet visible to other threads), or -EMFILE. */
-export const get_unused_fd_flags = helper('get_unused_fd_flags', function get_unused_fd_flags(w: KernelWorld, pid = 0): number {
-  const t = fdtableOf(w, pid);
-  const fd = t.fd.findIndex((f, i) => f === null && !t.reserved[i]);
-  if (fd < 0) return -EMFILE;
-  t.reserved[fd] = true;
-  return fd;
-});
+export const get_unused_fd_flags = helper(
+  'get_unused_fd_flags',
+  function get_unused_fd_flags(w: KernelWorld, pid = 0): number {
+    const t = fdtableOf(w, pid);
+    const fd = t.fd.findIndex((f, i) => f === null && !t.reserved[i]);
+    if (fd < 0) return -EMFILE;
+    t.reserved[fd] = true;
+    return fd;
+  },
+);
 
 /**
  * The table, for a kernel call on fd number `fd`: a number outside it (fd_install of an
@@ -25,7 +28,8 @@ export const get_unused_fd_flags = helper('get_unused_fd_flags', function get_un
  */
 function slotOf(w: KernelWorld, fd: number, pid: number, call: string) {
   const t = fdtableOf(w, pid);
-  if (!Number.isInteger(fd) || fd < 0 || fd >= t.fd.length) throw new ModelError(`${call}(${fd}): fd out of the table (0..${t.fd.length - 1}): an unchecked error return?`);
+  if (!Number.isInteger(fd) || fd < 0 || fd >= t.fd.length)
+    throw new ModelError(`${call}(${fd}): fd out of the table (0..${t.fd.length - 1}): an unchecked error return?`);
   return t;
 }
 
@@ -34,11 +38,14 @@ export const put_unused_fd = helper('put_unused_fd', function put_unused_fd(w: K
 });
 
 /** Publish a reserved fd: the caller's file reference now belongs to the table. Cannot fail. */
-export const fd_install = helper('fd_install', function fd_install(w: KernelWorld, fd: number, file: number, pid = 0): void {
-  const t = slotOf(w, fd, pid, 'fd_install');
-  t.reserved[fd] = false;
-  t.fd[fd] = file;
-});
+export const fd_install = helper(
+  'fd_install',
+  function fd_install(w: KernelWorld, fd: number, file: number, pid = 0): void {
+    const t = slotOf(w, fd, pid, 'fd_install');
+    t.reserved[fd] = false;
+    t.fd[fd] = file;
+  },
+);
 
 /** close(fd): remove it from the table and drop the table's reference. */
 export const close_fd = helper('close_fd', function close_fd(w: KernelWorld, fd: number, pid = 0): number {

@@ -56,49 +56,78 @@ export const folio_can_lock = helper('folio_can_lock', function folio_can_lock(w
 /** folio_lock(): the step must be guarded by folio_can_lock (it sleeps on PG_locked). */
 export const folio_lock = helper('folio_lock', function folio_lock(w: FolioWorld, folio: number, who: string): void {
   const f = w.folios[folio]!;
-  if (f.locked === who) throw new ModelError(`${who} locks folio${folio}, which it already holds locked (a self-deadlock)`);
-  if (f.locked !== null) throw new ModelError(`${who} locks folio${folio} (held by ${f.locked}) in a step not guarded by folio_can_lock`);
+  if (f.locked === who)
+    throw new ModelError(`${who} locks folio${folio}, which it already holds locked (a self-deadlock)`);
+  if (f.locked !== null)
+    throw new ModelError(`${who} locks folio${folio} (held by ${f.locked}) in a step not guarded by folio_can_lock`);
   f.locked = who;
 });
 
 /** folio_trylock(): true and locked, or false. */
-export const folio_trylock = helper('folio_trylock', function folio_trylock(w: FolioWorld, folio: number, who: string): boolean {
-  const f = w.folios[folio]!;
-  if (f.locked !== null) return false;
-  f.locked = who;
-  return true;
-});
+export const folio_trylock = helper(
+  'folio_trylock',
+  function folio_trylock(w: FolioWorld, folio: number, who: string): boolean {
+    const f = w.folios[folio]!;
+    if (f.locked !== null) return false;
+    f.locked = who;
+    return true;
+  },
+);
 
-export const folio_unlock = helper('folio_unlock', function folio_unlock(w: FolioWorld, folio: number, who: string): void {
-  const f = w.folios[folio]!;
-  if (f.locked !== who) violation('lock-imbalance', `${who} unlocked folio${folio}, which ${f.locked === null ? 'is not locked' : `${f.locked} holds locked`}`);
-  f.locked = null;
-});
+export const folio_unlock = helper(
+  'folio_unlock',
+  function folio_unlock(w: FolioWorld, folio: number, who: string): void {
+    const f = w.folios[folio]!;
+    if (f.locked !== who)
+      violation(
+        'lock-imbalance',
+        `${who} unlocked folio${folio}, which ${f.locked === null ? 'is not locked' : `${f.locked} holds locked`}`,
+      );
+    f.locked = null;
+  },
+);
 
 /** try_grab_folio(folio, 1, FOLL_PIN) */
-export const try_grab_folio = helper('try_grab_folio', function try_grab_folio(w: FolioWorld, folio: number, holder: string, writeSealed: boolean): void {
-  const f = w.folios[folio]!;
-  f.pincount += 1;
-  f.pins.push({ holder, writeSealed });
-});
+export const try_grab_folio = helper(
+  'try_grab_folio',
+  function try_grab_folio(w: FolioWorld, folio: number, holder: string, writeSealed: boolean): void {
+    const f = w.folios[folio]!;
+    f.pincount += 1;
+    f.pins.push({ holder, writeSealed });
+  },
+);
 
 /** unpin_folio(): gup_put_folio(folio, 1, FOLL_PIN). `holder` is ghost: whose pin this undoes. */
-export const unpin_folio = helper('unpin_folio', function unpin_folio(w: FolioWorld, folio: number, holder: string): void {
-  const f = w.folios[folio]!;
-  if (f.pincount <= 0) violation('unpin-not-pinned', `unpin_folio(folio${folio}) by ${holder}, but folio${folio} is not pinned (pincount underflow)`);
-  const i = f.pins.findIndex((p) => p.holder === holder);
-  if (i < 0) violation('unpin-not-pinned', `unpin_folio(folio${folio}) by ${holder}, which holds no pin on it (it drops a pin of ${f.pins[0]!.holder})`);
-  f.pins.splice(i, 1);
-  f.pincount -= 1;
-});
+export const unpin_folio = helper(
+  'unpin_folio',
+  function unpin_folio(w: FolioWorld, folio: number, holder: string): void {
+    const f = w.folios[folio]!;
+    if (f.pincount <= 0)
+      violation(
+        'unpin-not-pinned',
+        `unpin_folio(folio${folio}) by ${holder}, but folio${folio} is not pinned (pincount underflow)`,
+      );
+    const i = f.pins.findIndex((p) => p.holder === holder);
+    if (i < 0)
+      violation(
+        'unpin-not-pinned',
+        `unpin_folio(folio${folio}) by ${holder}, which holds no pin on it (it drops a pin of ${f.pins[0]!.holder})`,
+      );
+    f.pins.splice(i, 1);
+    f.pincount -= 1;
+  },
+);
 
 /** unpin_folios(folios, nfolios): runs of one folio are dropped with one gup_put_folio(folio, run). */
-export const unpin_folios = helper('unpin_folios', function unpin_folios(w: FolioWorld, folios: readonly number[], holder: string): void {
-  let i = 0;
-  while (i < folios.length) {
-    let j = i + 1;
-    while (j < folios.length && folios[j] === folios[i]) j++;
-    for (let n = 0; n < j - i; n++) unpin_folio(w, folios[i]!, holder);
-    i = j;
-  }
-});
+export const unpin_folios = helper(
+  'unpin_folios',
+  function unpin_folios(w: FolioWorld, folios: readonly number[], holder: string): void {
+    let i = 0;
+    while (i < folios.length) {
+      let j = i + 1;
+      while (j < folios.length && folios[j] === folios[i]) j++;
+      for (let n = 0; n < j - i; n++) unpin_folio(w, folios[i]!, holder);
+      i = j;
+    }
+  },
+);

@@ -35,7 +35,9 @@ export const FOLL_PIN = 0x40000;
 export const pte_special = (v: Vma): boolean => (v.vm_flags & VM_PFNMAP) !== 0;
 
 /** vm_normal_page(): the page frame a present pte maps, or null for a special pte (or a memfd folio: not a page frame). */
-export const vm_normal_page = helper('vm_normal_page', function vm_normal_page(v: Vma, pte: NonNullable<Pte>): number | null {
+export const vm_normal_page = helper('vm_normal_page', function vm_normal_page(v: Vma, pte: NonNullable<Pte>):
+  | number
+  | null {
   if (pte_special(v) || !('page' in pte)) return null;
   return pte.page;
 });
@@ -50,22 +52,27 @@ export const check_vma_flags = helper('check_vma_flags', function check_vma_flag
 /** try_grab_folio(folio, 1, FOLL_PIN) of an order-0 page frame. */
 export const try_grab_page = helper('try_grab_page', function try_grab_page(w: PageCountWorld, page: number): void {
   const counts = w.page_counts[page]!;
-  if (w.pages[page]!.free || counts._refcount <= 0) violation('use-after-free', `try_grab_folio of page frame ${page}, already freed`);
+  if (w.pages[page]!.free || counts._refcount <= 0)
+    violation('use-after-free', `try_grab_folio of page frame ${page}, already freed`);
   counts._refcount += GUP_PIN_COUNTING_BIAS;
   counts._pincount += 1;
 });
 
 /** unpin_user_page(): gup_put_folio(folio, 1, FOLL_PIN); the last reference frees the frame. */
-export const unpin_user_page = helper('unpin_user_page', function unpin_user_page(w: PageCountWorld, page: number): void {
-  const counts = w.page_counts[page]!;
-  if (counts._pincount <= 0 || counts._refcount < GUP_PIN_COUNTING_BIAS) violation('unpin-not-pinned', `unpin_user_page(page frame ${page}), which is not pinned (pincount underflow)`);
-  counts._pincount -= 1;
-  counts._refcount -= GUP_PIN_COUNTING_BIAS;
-  if (counts._refcount === 0) {
-    if (counts._mapcount >= 0) violation('use-after-free', `unpin_user_page frees page frame ${page}, still mapped`);
-    w.pages[page]!.free = true;
-  }
-});
+export const unpin_user_page = helper(
+  'unpin_user_page',
+  function unpin_user_page(w: PageCountWorld, page: number): void {
+    const counts = w.page_counts[page]!;
+    if (counts._pincount <= 0 || counts._refcount < GUP_PIN_COUNTING_BIAS)
+      violation('unpin-not-pinned', `unpin_user_page(page frame ${page}), which is not pinned (pincount underflow)`);
+    counts._pincount -= 1;
+    counts._refcount -= GUP_PIN_COUNTING_BIAS;
+    if (counts._refcount === 0) {
+      if (counts._mapcount >= 0) violation('use-after-free', `unpin_user_page frees page frame ${page}, still mapped`);
+      w.pages[page]!.free = true;
+    }
+  },
+);
 
 /** The slow path for one address: the page frame pinned, or -errno. */
 function get_user_page_slow(w: PageCountWorld, pid: number, addr: number, gup_flags: number): number {
@@ -83,7 +90,8 @@ function get_user_page_slow(w: PageCountWorld, pid: number, addr: number, gup_fl
     pte = v.ptes[addr - v.vm_start] ?? null;
     if (pte === null) return -EFAULT;
   }
-  if ('folio' in pte) throw new ModelError(`pin_user_pages_fast of a memfd mapping (folio${pte.folio}) is not modelled`);
+  if ('folio' in pte)
+    throw new ModelError(`pin_user_pages_fast of a memfd mapping (folio${pte.folio}) is not modelled`);
   const page = vm_normal_page(v, pte);
   if (page === null) return -EFAULT;
   try_grab_page(w, page);
@@ -94,26 +102,38 @@ function get_user_page_slow(w: PageCountWorld, pid: number, addr: number, gup_fl
  * pin_user_pages_fast(start, nr_pages, gup_flags) in process `pid` (addresses in pages):
  * the page frames pinned (at least one), or -errno when none was.
  */
-export const pin_user_pages_fast = helper('pin_user_pages_fast', function pin_user_pages_fast(w: PageCountWorld, pid: number, start: number, nr_pages: number, gup_flags: number): number[] | number {
-  const pinned: number[] = [];
-  let slow = false;
-  for (let addr = start; addr < start + nr_pages; addr++) {
-    if (!slow) {
-      // gup_fast: walks the page tables without the vma (the vma is found here only to read its pte)
-      const vma = find_vma(w, pid, addr);
-      const v = vma < 0 ? undefined : mmOf(w, pid).vmas[vma]!;
-      const pte = v?.ptes[addr - v.vm_start];
-      const page = v && pte && !pte_special(v) && 'page' in pte && !(gup_flags & FOLL_WRITE && !(v.vm_flags & VM_WRITE)) ? pte.page : null;
-      if (page !== null) {
-        try_grab_page(w, page);
-        pinned.push(page);
-        continue;
+export const pin_user_pages_fast = helper(
+  'pin_user_pages_fast',
+  function pin_user_pages_fast(
+    w: PageCountWorld,
+    pid: number,
+    start: number,
+    nr_pages: number,
+    gup_flags: number,
+  ): number[] | number {
+    const pinned: number[] = [];
+    let slow = false;
+    for (let addr = start; addr < start + nr_pages; addr++) {
+      if (!slow) {
+        // gup_fast: walks the page tables without the vma (the vma is found here only to read its pte)
+        const vma = find_vma(w, pid, addr);
+        const v = vma < 0 ? undefined : mmOf(w, pid).vmas[vma]!;
+        const pte = v?.ptes[addr - v.vm_start];
+        const page =
+          v && pte && !pte_special(v) && 'page' in pte && !(gup_flags & FOLL_WRITE && !(v.vm_flags & VM_WRITE))
+            ? pte.page
+            : null;
+        if (page !== null) {
+          try_grab_page(w, page);
+          pinned.push(page);
+          continue;
+        }
+        slow = true;
       }
-      slow = true;
+      const page = get_user_page_slow(w, pid, addr, gup_flags | FOLL_PIN);
+      if (page < 0) return pinned.length > 0 ? pinned : page;
+      pinned.push(page);
     }
-    const page = get_user_page_slow(w, pid, addr, gup_flags | FOLL_PIN);
-    if (page < 0) return pinned.length > 0 ? pinned : page;
-    pinned.push(page);
-  }
-  return pinned;
-});
+    return pinned;
+  },
+);

@@ -33,7 +33,10 @@ export const splice_works = helper('splice_works', function splice_works(l: Work
 });
 
 /** Choices of a wait_event step: 'woken' once the condition holds; a signal while it does not (if the wait is interruptible). */
-export const waitChoices = helper('waitChoices', function waitChoices(condition: boolean, interruptible: boolean): string[] {
-  if (condition) return ['woken'];
-  return interruptible ? ['-ERESTARTSYS'] : [];
-});
+export const waitChoices = helper(
+  'waitChoices',
+  function waitChoices(condition: boolean, interruptible: boolean): string[] {
+    if (condition) return ['woken'];
+    return interruptible ? ['-ERESTARTSYS'] : [];
+  },
+);

@@ -4,7 +4,16 @@
 // reads a step's `waitsFor` only in a stuck state, to report the deadlock with its cycle
 // (src/core/lock-cycle.ts); waitsFor / lockCycle here ask the same of any state.
 
-import { lockCycle as cycleOf, showCycle, type LockWait, type State, type Step, type StepContext, type Choice, type Thread } from '../../src/index.ts';
+import {
+  lockCycle as cycleOf,
+  showCycle,
+  type LockWait,
+  type State,
+  type Step,
+  type StepContext,
+  type Choice,
+  type Thread,
+} from '../../src/index.ts';
 import { folio_can_lock, folio_lock, folioLockName, type FolioWorld } from './folio.ts';
 import { mutex_can_lock, mutex_lock, type Mutex } from './mutex.ts';
 import { canDownRead, canDownWrite, down_read, down_write, type Rwsem } from './rwsem.ts';
@@ -37,7 +46,9 @@ export function mutexLockStep<W, L>(lock: (w: W, l: L) => Mutex, who: string, ru
  * The guard and the named wait of a step that takes `lock` itself (and, if it releases it
  * in the same step, holds it only within it); `lock` may give undefined: no lock to take.
  */
-export function mutexWait<W, L>(lock: (w: W, l: L) => Mutex | undefined): Pick<SleepingStep<W, L>, 'enabled' | 'waitsFor'> {
+export function mutexWait<W, L>(
+  lock: (w: W, l: L) => Mutex | undefined,
+): Pick<SleepingStep<W, L>, 'enabled' | 'waitsFor'> {
   return {
     enabled: (w, l) => {
       const m = lock(w, l);
@@ -51,7 +62,11 @@ export function mutexWait<W, L>(lock: (w: W, l: L) => Mutex | undefined): Pick<S
 }
 
 /** folio_lock(folio) then `run`: enabled once PG_locked is clear. */
-export function folioLockStep<W extends FolioWorld, L>(folio: (w: W, l: L) => number, who: string, run: Run<W, L>): SleepingStep<W, L> {
+export function folioLockStep<W extends FolioWorld, L>(
+  folio: (w: W, l: L) => number,
+  who: string,
+  run: Run<W, L>,
+): SleepingStep<W, L> {
   return {
     enabled: (w, l) => folio_can_lock(w, folio(w, l)),
     waitsFor: (w, l) => {
@@ -70,7 +85,10 @@ export function folioLockStep<W extends FolioWorld, L>(folio: (w: W, l: L) => nu
  * The guard and the named wait of a step that takes `sem` for read or write, for a step
  * that takes it itself; `sem` may give undefined (no lock to take: the step can run).
  */
-export function rwsemWait<W, L>(sem: (w: W, l: L) => Rwsem | undefined, mode: 'read' | 'write'): Pick<SleepingStep<W, L>, 'enabled' | 'waitsFor'> {
+export function rwsemWait<W, L>(
+  sem: (w: W, l: L) => Rwsem | undefined,
+  mode: 'read' | 'write',
+): Pick<SleepingStep<W, L>, 'enabled' | 'waitsFor'> {
   const can = mode === 'read' ? canDownRead : canDownWrite;
   return {
     enabled: (w, l) => {
@@ -86,7 +104,12 @@ export function rwsemWait<W, L>(sem: (w: W, l: L) => Rwsem | undefined, mode: 'r
 }
 
 /** down_read / down_write(sem) then `run`. */
-export function rwsemStep<W, L>(sem: (w: W, l: L) => Rwsem, mode: 'read' | 'write', who: string, run: Run<W, L>): SleepingStep<W, L> {
+export function rwsemStep<W, L>(
+  sem: (w: W, l: L) => Rwsem,
+  mode: 'read' | 'write',
+  who: string,
+  run: Run<W, L>,
+): SleepingStep<W, L> {
   return {
     ...(rwsemWait(sem, mode) as SleepingStep<W, L>),
     run: (k, c) => {
@@ -109,6 +132,9 @@ export function waitsFor<W>(threads: readonly Thread<W>[], state: State<W>): { t
 
 /** A cycle of waits in a state (['t0 waits for B held by t1', 't1 waits for A held by t0']), or undefined. */
 export function lockCycle<W>(threads: readonly Thread<W>[], state: State<W>): string[] | undefined {
-  const blocked = waitsFor(threads, state).map((b) => ({ ...b, step: state.threads[threads.findIndex((t) => t.name === b.thread)]!.pc }));
+  const blocked = waitsFor(threads, state).map((b) => ({
+    ...b,
+    step: state.threads[threads.findIndex((t) => t.name === b.thread)]!.pc,
+  }));
   return cycleOf(blocked)?.map((e) => showCycle([e]));
 }

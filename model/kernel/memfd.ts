@@ -29,14 +29,17 @@ export const SHMEM_VM_OPS = register_vm_operations<MemfdWorld>('shmem_vm_ops', {
   fault: (w, pid, vma, pgoff) => {
     const v = vmaOf(w, pid, vma);
     const memfd = memfdOf(w, v.vm_file);
-    const folio = w.memfds[memfd]!.cache.find((f) => pgoff >= w.folios[f]!.index && pgoff < w.folios[f]!.index + w.folios[f]!.nrPages);
+    const folio = w.memfds[memfd]!.cache.find(
+      (f) => pgoff >= w.folios[f]!.index && pgoff < w.folios[f]!.index + w.folios[f]!.nrPages,
+    );
     if (pgoff >= w.inodes[w.memfds[memfd]!.inode]!.size || folio === undefined) return VM_FAULT_SIGBUS;
     set_pte(w, pid, vma, pgoff - v.vm_pgoff, { folio, index: pgoff - w.folios[folio]!.index });
     return 0;
   },
   close: (w, pid, vma) => {
     const v = vmaOf(w, pid, vma);
-    if ((v.vm_flags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE)) munmap_memfd_writable(w, memfdOf(w, v.vm_file));
+    if ((v.vm_flags & (VM_SHARED | VM_WRITE)) === (VM_SHARED | VM_WRITE))
+      munmap_memfd_writable(w, memfdOf(w, v.vm_file));
   },
 });
 
@@ -75,7 +78,10 @@ const SEAL_NAMES: [number, string][] = [
 /** 'F_SEAL_SHRINK|F_SEAL_WRITE' -> 0xa ('' or '0' -> 0) */
 export const parseSeals = helper('parseSeals', function parseSeals(text: string): number {
   let seals = 0;
-  for (const name of text.split('|').map((s) => s.trim()).filter((s) => s !== '' && s !== '0')) {
+  for (const name of text
+    .split('|')
+    .map((s) => s.trim())
+    .filter((s) => s !== '' && s !== '0')) {
     const found = SEAL_NAMES.find(([, n]) => n === name);
     if (!found) throw new Error(`unknown seal ${name}`);
     seals |= found[0];
@@ -84,7 +90,11 @@ export const parseSeals = helper('parseSeals', function parseSeals(text: string)
 });
 
 export const showSeals = helper('showSeals', function showSeals(seals: number): string {
-  return SEAL_NAMES.filter(([bit]) => seals & bit).map(([, n]) => n).join('|') || '0';
+  return (
+    SEAL_NAMES.filter(([bit]) => seals & bit)
+      .map(([, n]) => n)
+      .join('|') || '0'
+  );
 });
 
 export interface Memfd {
@@ -109,23 +119,33 @@ export interface MemfdWorld extends FolioWorld {
  * memfd_create() + populate: folios of the given sizes in pages (0: a hole, a page not yet
  * in the page cache), then F_ADD_SEALS of `seals`. Returns the new file (f_count 1).
  */
-export const memfd_create = helper('memfd_create', function memfd_create(w: MemfdWorld, name: string, folioPages: readonly number[], seals: number): number {
-  const size = folioPages.reduce((n, p) => n + Math.max(p, 1), 0);
-  const inode = addInode(w, name, size);
-  const memfd = w.memfds.length;
-  const cache: number[] = [];
-  let index = 0;
-  for (const pages of folioPages) {
-    if (pages > 0) {
-      cache.push(w.folios.length);
-      w.folios.push({ memfd, index, nrPages: pages, pincount: 0, pins: [], inCache: true, locked: null });
+export const memfd_create = helper(
+  'memfd_create',
+  function memfd_create(w: MemfdWorld, name: string, folioPages: readonly number[], seals: number): number {
+    const size = folioPages.reduce((n, p) => n + Math.max(p, 1), 0);
+    const inode = addInode(w, name, size);
+    const memfd = w.memfds.length;
+    const cache: number[] = [];
+    let index = 0;
+    for (const pages of folioPages) {
+      if (pages > 0) {
+        cache.push(w.folios.length);
+        w.folios.push({ memfd, index, nrPages: pages, pincount: 0, pins: [], inCache: true, locked: null });
+      }
+      index += Math.max(pages, 1);
     }
-    index += Math.max(pages, 1);
-  }
-  // F_ADD_SEALS of F_SEAL_WRITE takes mapping_deny_writable() for good
-  w.memfds.push({ name, inode, seals, i_mmap_writable: seals & F_SEAL_WRITE ? -1 : 0, i_rwsem: initRwsem(`${name}->i_rwsem`), cache });
-  return allocFile(w, { name, f_op: SHMEM_FILE_OPERATIONS, inode });
-});
+    // F_ADD_SEALS of F_SEAL_WRITE takes mapping_deny_writable() for good
+    w.memfds.push({
+      name,
+      inode,
+      seals,
+      i_mmap_writable: seals & F_SEAL_WRITE ? -1 : 0,
+      i_rwsem: initRwsem(`${name}->i_rwsem`),
+      cache,
+    });
+    return allocFile(w, { name, f_op: SHMEM_FILE_OPERATIONS, inode });
+  },
+);
 
 /** The memfd behind a file, or -1 (shmem_file() / is_file_hugepages() fail). */
 export const memfdOf = helper('memfdOf', function memfdOf(w: MemfdWorld, file: number): number {
@@ -134,7 +154,9 @@ export const memfdOf = helper('memfdOf', function memfdOf(w: MemfdWorld, file: n
 });
 
 /** fget(fd) of a memfd, as fcntl/ftruncate on it start: its file and memfd, or -EBADF / -EINVAL (not a memfd, reference dropped). */
-export const fget_memfd = helper('fget_memfd', function fget_memfd(w: MemfdWorld, fd: number, pid = 0): { file: number; memfd: number } | number {
+export const fget_memfd = helper('fget_memfd', function fget_memfd(w: MemfdWorld, fd: number, pid = 0):
+  | { file: number; memfd: number }
+  | number {
   const file = fget(w, fd, pid);
   if (file < 0) return file;
   const memfd = memfdOf(w, file);
@@ -169,19 +191,29 @@ export const folioLive = helper('folioLive', function folioLive(w: MemfdWorld, f
 });
 
 /** The page cache folio holding file page `index`, or -1. */
-export const filemap_get_folio = helper('filemap_get_folio', function filemap_get_folio(w: MemfdWorld, memfd: number, index: number): number {
-  return w.memfds[memfd]!.cache.find((f) => w.folios[f]!.index <= index && index < w.folios[f]!.index + w.folios[f]!.nrPages) ?? -1;
-});
+export const filemap_get_folio = helper(
+  'filemap_get_folio',
+  function filemap_get_folio(w: MemfdWorld, memfd: number, index: number): number {
+    return (
+      w.memfds[memfd]!.cache.find(
+        (f) => w.folios[f]!.index <= index && index < w.folios[f]!.index + w.folios[f]!.nrPages,
+      ) ?? -1
+    );
+  },
+);
 
 /** memfd_alloc_folio(): a new 1-page folio added to the page cache at `index`. */
-export const memfd_alloc_folio = helper('memfd_alloc_folio', function memfd_alloc_folio(w: MemfdWorld, memfd: number, index: number): number {
-  const folio = w.folios.length;
-  w.folios.push({ memfd, index, nrPages: 1, pincount: 0, pins: [], inCache: true, locked: null });
-  const m = w.memfds[memfd]!;
-  m.cache.push(folio);
-  m.cache.sort((a, b) => w.folios[a]!.index - w.folios[b]!.index);
-  return folio;
-});
+export const memfd_alloc_folio = helper(
+  'memfd_alloc_folio',
+  function memfd_alloc_folio(w: MemfdWorld, memfd: number, index: number): number {
+    const folio = w.folios.length;
+    w.folios.push({ memfd, index, nrPages: 1, pincount: 0, pins: [], inCache: true, locked: null });
+    const m = w.memfds[memfd]!;
+    m.cache.push(folio);
+    m.cache.sort((a, b) => w.folios[a]!.index - w.folios[b]!.index);
+    return folio;
+  },
+);
 
 export interface PinnedFolios {
   /** number of folios pinned, or -errno */
@@ -196,32 +228,43 @@ export interface PinnedFolios {
  * pins are for); `failWith` injects the failure of memfd_alloc_folio / migration after the
  * pins were taken, which the real code undoes with unpin_folios() before returning.
  */
-export const memfd_pin_folios = helper('memfd_pin_folios', function memfd_pin_folios(w: MemfdWorld, file: number, start: number, end: number, maxFolios: number, holder: string, failWith?: number): PinnedFolios {
-  const einval = { ret: -EINVAL, folios: [], offset: 0 };
-  if (start < 0 || start > end || maxFolios <= 0) return einval;
-  const memfd = memfdOf(w, file);
-  if (memfd < 0) return einval;
-  if (end >= memfdSize(w, memfd)) return einval;
-  const writeSealed = (w.memfds[memfd]!.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) !== 0;
-  const folios: number[] = [];
-  let offset = 0;
-  let index = Math.floor(start / PAGE_SIZE);
-  const endIndex = Math.floor(end / PAGE_SIZE);
-  while (index <= endIndex && folios.length < maxFolios) {
-    let folio = filemap_get_folio(w, memfd, index);
-    if (folio < 0) folio = memfd_alloc_folio(w, memfd, index);
-    try_grab_folio(w, folio, holder, writeSealed);
-    const f = w.folios[folio]!;
-    if (folios.length === 0) offset = start - f.index * PAGE_SIZE; // offset_in_folio(folio, start)
-    folios.push(folio);
-    index = f.index + f.nrPages; // folio_next_index()
-  }
-  if (failWith !== undefined) {
-    unpin_folios(w, folios, holder); // err: unpin_folios(folios, nr_folios)
-    return { ret: failWith, folios: [], offset: 0 };
-  }
-  return { ret: folios.length, folios, offset };
-});
+export const memfd_pin_folios = helper(
+  'memfd_pin_folios',
+  function memfd_pin_folios(
+    w: MemfdWorld,
+    file: number,
+    start: number,
+    end: number,
+    maxFolios: number,
+    holder: string,
+    failWith?: number,
+  ): PinnedFolios {
+    const einval = { ret: -EINVAL, folios: [], offset: 0 };
+    if (start < 0 || start > end || maxFolios <= 0) return einval;
+    const memfd = memfdOf(w, file);
+    if (memfd < 0) return einval;
+    if (end >= memfdSize(w, memfd)) return einval;
+    const writeSealed = (w.memfds[memfd]!.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) !== 0;
+    const folios: number[] = [];
+    let offset = 0;
+    let index = Math.floor(start / PAGE_SIZE);
+    const endIndex = Math.floor(end / PAGE_SIZE);
+    while (index <= endIndex && folios.length < maxFolios) {
+      let folio = filemap_get_folio(w, memfd, index);
+      if (folio < 0) folio = memfd_alloc_folio(w, memfd, index);
+      try_grab_folio(w, folio, holder, writeSealed);
+      const f = w.folios[folio]!;
+      if (folios.length === 0) offset = start - f.index * PAGE_SIZE; // offset_in_folio(folio, start)
+      folios.push(folio);
+      index = f.index + f.nrPages; // folio_next_index()
+    }
+    if (failWith !== undefined) {
+      unpin_folios(w, folios, holder); // err: unpin_folios(folios, nr_folios)
+      return { ret: failWith, folios: [], offset: 0 };
+    }
+    return { ret: folios.length, folios, offset };
+  },
+);
 
 export const inodeLock = helper('inodeLock', function inodeLock(w: MemfdWorld, memfd: number): Rwsem {
   return w.memfds[memfd]!.i_rwsem;
@@ -235,48 +278,66 @@ export const inode_lock_shared = (w: MemfdWorld, memfd: number, who: string) => 
 export const inode_unlock_shared = (w: MemfdWorld, memfd: number, who: string) => up_read(inodeLock(w, memfd), who);
 
 /** mapping_deny_writable(): fails with -EBUSY while writable shared mappings exist. */
-export const mapping_deny_writable = helper('mapping_deny_writable', function mapping_deny_writable(w: MemfdWorld, memfd: number): number {
-  const m = w.memfds[memfd]!;
-  if (m.i_mmap_writable > 0) return -EBUSY;
-  m.i_mmap_writable -= 1;
-  return 0;
-});
+export const mapping_deny_writable = helper(
+  'mapping_deny_writable',
+  function mapping_deny_writable(w: MemfdWorld, memfd: number): number {
+    const m = w.memfds[memfd]!;
+    if (m.i_mmap_writable > 0) return -EBUSY;
+    m.i_mmap_writable -= 1;
+    return 0;
+  },
+);
 
-export const mapping_allow_writable = helper('mapping_allow_writable', function mapping_allow_writable(w: MemfdWorld, memfd: number): void {
-  w.memfds[memfd]!.i_mmap_writable += 1;
-});
+export const mapping_allow_writable = helper(
+  'mapping_allow_writable',
+  function mapping_allow_writable(w: MemfdWorld, memfd: number): void {
+    w.memfds[memfd]!.i_mmap_writable += 1;
+  },
+);
 
 /** memfd_wait_for_pins(): -EBUSY if a page stays pinned through the last scan (~150 ms). */
-export const memfd_wait_for_pins = helper('memfd_wait_for_pins', function memfd_wait_for_pins(w: MemfdWorld, memfd: number): number {
-  return w.memfds[memfd]!.cache.some((f) => w.folios[f]!.pincount > 0) ? -EBUSY : 0;
-});
+export const memfd_wait_for_pins = helper(
+  'memfd_wait_for_pins',
+  function memfd_wait_for_pins(w: MemfdWorld, memfd: number): number {
+    return w.memfds[memfd]!.cache.some((f) => w.folios[f]!.pincount > 0) ? -EBUSY : 0;
+  },
+);
 
 /** mmap(PROT_WRITE, MAP_SHARED): seal_check_write() then mapping_map_writable(). */
-export const mmap_memfd_writable = helper('mmap_memfd_writable', function mmap_memfd_writable(w: MemfdWorld, memfd: number): number {
-  const m = w.memfds[memfd]!;
-  if (m.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
-  if (m.i_mmap_writable < 0) return -EPERM;
-  m.i_mmap_writable += 1;
-  return 0;
-});
+export const mmap_memfd_writable = helper(
+  'mmap_memfd_writable',
+  function mmap_memfd_writable(w: MemfdWorld, memfd: number): number {
+    const m = w.memfds[memfd]!;
+    if (m.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return -EPERM;
+    if (m.i_mmap_writable < 0) return -EPERM;
+    m.i_mmap_writable += 1;
+    return 0;
+  },
+);
 
 /** munmap of a writable shared mapping: mapping_unmap_writable(). */
-export const munmap_memfd_writable = helper('munmap_memfd_writable', function munmap_memfd_writable(w: MemfdWorld, memfd: number): void {
-  w.memfds[memfd]!.i_mmap_writable -= 1;
-});
+export const munmap_memfd_writable = helper(
+  'munmap_memfd_writable',
+  function munmap_memfd_writable(w: MemfdWorld, memfd: number): void {
+    w.memfds[memfd]!.i_mmap_writable -= 1;
+  },
+);
 
 /**
  * shmem_setattr(ATTR_SIZE) under the inode lock: shrinking needs no F_SEAL_SHRINK (-EPERM);
  * folios wholly past the new size leave the page cache (a pinned one lives on until its
  * last unpin). `size` in pages.
  */
-export const shmem_truncate = helper('shmem_truncate', function shmem_truncate(w: MemfdWorld, memfd: number, size: number): number {
-  const m = w.memfds[memfd]!;
-  const inode = w.inodes[m.inode]!;
-  if (size < inode.size && m.seals & F_SEAL_SHRINK) return -EPERM;
-  if (size > inode.size && m.seals & F_SEAL_GROW) return -EPERM;
-  inode.size = size;
-  for (const f of m.cache) if (w.folios[f]!.index >= size) w.folios[f]!.inCache = false;
-  m.cache = m.cache.filter((f) => w.folios[f]!.inCache);
-  return 0;
-});
+export const shmem_truncate = helper(
+  'shmem_truncate',
+  function shmem_truncate(w: MemfdWorld, memfd: number, size: number): number {
+    const m = w.memfds[memfd]!;
+    const inode = w.inodes[m.inode]!;
+    if (size < inode.size && m.seals & F_SEAL_SHRINK) return -EPERM;
+    if (size > inode.size && m.seals & F_SEAL_GROW) return -EPERM;
+    inode.size = size;
+    for (const f of m.cache) if (w.folios[f]!.index >= size) w.folios[f]!.inCache = false;
+    m.cache = m.cache.filter((f) => w.folios[f]!.inCache);
+    return 0;
+  },
+);

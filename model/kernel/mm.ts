@@ -11,7 +11,21 @@ import { ModelError } from '../../src/index.ts';
 import { EBUSY, EFAULT, EINVAL, ENODEV, ENOMEM } from './errno.ts';
 import { assertLive, fput, get_file } from './file.ts';
 import { f_op } from './file-operations.ts';
-import { mmOf, VM_DONTDUMP, VM_DONTEXPAND, VM_IO, VM_MIXEDMAP, VM_PFNMAP, VM_SHARED, VM_WRITE, type KernelWorld, type MmStruct, type Pte, type RssStat, type Vma } from './world.ts';
+import {
+  mmOf,
+  VM_DONTDUMP,
+  VM_DONTEXPAND,
+  VM_IO,
+  VM_MIXEDMAP,
+  VM_PFNMAP,
+  VM_SHARED,
+  VM_WRITE,
+  type KernelWorld,
+  type MmStruct,
+  type Pte,
+  type RssStat,
+  type Vma,
+} from './world.ts';
 import { countsOf, folio_get, folio_put, type PageCountWorld } from './page.ts';
 import { dmabuf_dio_skips, folio_add_file_rmap_pte, folio_remove_rmap_pte } from './rmap.ts';
 import { helper } from './helpers.ts';
@@ -40,7 +54,9 @@ export interface VmOperations<W extends KernelWorld = KernelWorld> {
 
 const vmOperations = opsTables<VmOperations<any>>('vm_operations_struct');
 
-export const register_vm_operations = helper('register_vm_operations', function register_vm_operations<W extends KernelWorld>(name: string, ops: VmOperations<W>): string {
+export const register_vm_operations = helper('register_vm_operations', function register_vm_operations<
+  W extends KernelWorld,
+>(name: string, ops: VmOperations<W>): string {
   return vmOperations.register(name, ops);
 });
 
@@ -55,11 +71,14 @@ export const vmaOf = (w: KernelWorld, pid: number, vma: number): Vma => mmOf(w, 
  * The next free address: past every vma the mm ever had (see the header), so it reads one
  * field and no vma (a mapping made elsewhere in the mm stays independent of this one).
  */
-export const get_unmapped_area = helper('get_unmapped_area', function get_unmapped_area(mm: MmStruct, pages: number): number {
-  const start = Math.max(MMAP_BASE, mm.highest_vm_end);
-  mm.highest_vm_end = start + pages;
-  return start;
-});
+export const get_unmapped_area = helper(
+  'get_unmapped_area',
+  function get_unmapped_area(mm: MmStruct, pages: number): number {
+    const start = Math.max(MMAP_BASE, mm.highest_vm_end);
+    mm.highest_vm_end = start + pages;
+    return start;
+  },
+);
 
 /** What mmap(2) asks for: the length, the file offset, the vm_flags (VM_READ, VM_WRITE, VM_SHARED, ...), and who maps. */
 export interface MmapRequest {
@@ -102,22 +121,25 @@ export const vma_link = helper('vma_link', function vma_link(w: KernelWorld, pid
  * ->mmap here reads vm_start, which is -1 until then): a refused mmap reads nothing of the
  * mm, so it stays independent of other threads' mappings for partial-order reduction.
  */
-export const do_mmap = helper('do_mmap', function do_mmap(w: KernelWorld, pid: number, file: number, req: MmapRequest): number {
-  if (req.pages <= 0) return -EINVAL;
-  const vma = vm_area_alloc(file, req);
-  if (file >= 0) {
-    const mmap = f_op(w, file).mmap;
-    if (!mmap) return -ENODEV;
-    get_file(w, file);
-    const ret = mmap(w, file, vma, pid);
-    if (ret < 0) {
-      unmap_region(w, pid, vma);
-      fput(w, file);
-      return ret;
+export const do_mmap = helper(
+  'do_mmap',
+  function do_mmap(w: KernelWorld, pid: number, file: number, req: MmapRequest): number {
+    if (req.pages <= 0) return -EINVAL;
+    const vma = vm_area_alloc(file, req);
+    if (file >= 0) {
+      const mmap = f_op(w, file).mmap;
+      if (!mmap) return -ENODEV;
+      get_file(w, file);
+      const ret = mmap(w, file, vma, pid);
+      if (ret < 0) {
+        unmap_region(w, pid, vma);
+        fput(w, file);
+        return ret;
+      }
     }
-  }
-  return vma_link(w, pid, vma);
-});
+    return vma_link(w, pid, vma);
+  },
+);
 
 /** The rss counter a normal page of this vma counts in: shmem, file or anon. */
 export const rssCounter = helper('rssCounter', function rssCounter(v: Vma, pte: NonNullable<Pte>): keyof RssStat {
@@ -129,24 +151,28 @@ export const rssCounter = helper('rssCounter', function rssCounter(v: Vma, pte: 
 const countsInRss = (v: Vma) => (v.vm_flags & VM_PFNMAP) === 0;
 
 /** A normal pte mapping a page frame in a world that counts page references (page.ts): it holds one, and an rmap. */
-const countedFrame = (w: KernelWorld, v: Vma, pte: NonNullable<Pte>): number | undefined => (countsInRss(v) && 'page' in pte && countsOf(w, pte.page) ? pte.page : undefined);
+const countedFrame = (w: KernelWorld, v: Vma, pte: NonNullable<Pte>): number | undefined =>
+  countsInRss(v) && 'page' in pte && countsOf(w, pte.page) ? pte.page : undefined;
 
 /**
  * Install the pte of page `i` of the vma: vmf_insert_pfn() / remap_pfn_range() in a
  * VM_PFNMAP vma (no rss), finish_fault() otherwise (rss + 1; in a world counting page
  * references, the fault's folio reference and folio_add_file_rmap_pte too).
  */
-export const set_pte = helper('set_pte', function set_pte(w: KernelWorld, pid: number, vma: number, i: number, pte: NonNullable<Pte>): void {
-  const v = vmaOf(w, pid, vma);
-  if (v.ptes[i] !== null) throw new ModelError(`set_pte: page ${i} of a vma of ${v.owner} is already mapped`);
-  v.ptes[i] = pte;
-  if (countsInRss(v)) mmOf(w, pid).rss[rssCounter(v, pte)] += 1;
-  const frame = countedFrame(w, v, pte);
-  if (frame !== undefined) {
-    folio_get(w as PageCountWorld, frame);
-    folio_add_file_rmap_pte(w as PageCountWorld, frame, v);
-  }
-});
+export const set_pte = helper(
+  'set_pte',
+  function set_pte(w: KernelWorld, pid: number, vma: number, i: number, pte: NonNullable<Pte>): void {
+    const v = vmaOf(w, pid, vma);
+    if (v.ptes[i] !== null) throw new ModelError(`set_pte: page ${i} of a vma of ${v.owner} is already mapped`);
+    v.ptes[i] = pte;
+    if (countsInRss(v)) mmOf(w, pid).rss[rssCounter(v, pte)] += 1;
+    const frame = countedFrame(w, v, pte);
+    if (frame !== undefined) {
+      folio_get(w as PageCountWorld, frame);
+      folio_add_file_rmap_pte(w as PageCountWorld, frame, v);
+    }
+  },
+);
 
 /**
  * zap_pte_range() over pages [from, to) of `v` (a vma of process `pid`, in the mm or not yet
@@ -155,31 +181,41 @@ export const set_pte = helper('set_pte', function set_pte(w: KernelWorld, pid: n
  * rmap (folio_remove_rmap_ptes), and goes into the mmu_gather batch: the page frames
  * returned, whose references tlb_finish_mmu() drops.
  */
-export const zap_present_ptes = helper('zap_present_ptes', function zap_present_ptes(w: KernelWorld, pid: number, v: Vma, from = 0, to?: number): number[] {
-  const gathered: number[] = [];
-  for (let i = from; i < (to ?? v.pages); i++) {
-    const pte = v.ptes[i];
-    if (!pte) continue;
-    if (countsInRss(v) && !dmabuf_dio_skips(w, v, 'zap_present_folio_ptes')) mmOf(w, pid).rss[rssCounter(v, pte)] -= 1;
-    const frame = countedFrame(w, v, pte);
-    if (frame !== undefined) {
-      folio_remove_rmap_pte(w as PageCountWorld, frame, v);
-      gathered.push(frame); // __tlb_remove_folio_pages
+export const zap_present_ptes = helper(
+  'zap_present_ptes',
+  function zap_present_ptes(w: KernelWorld, pid: number, v: Vma, from = 0, to?: number): number[] {
+    const gathered: number[] = [];
+    for (let i = from; i < (to ?? v.pages); i++) {
+      const pte = v.ptes[i];
+      if (!pte) continue;
+      if (countsInRss(v) && !dmabuf_dio_skips(w, v, 'zap_present_folio_ptes'))
+        mmOf(w, pid).rss[rssCounter(v, pte)] -= 1;
+      const frame = countedFrame(w, v, pte);
+      if (frame !== undefined) {
+        folio_remove_rmap_pte(w as PageCountWorld, frame, v);
+        gathered.push(frame); // __tlb_remove_folio_pages
+      }
+      v.ptes[i] = null;
     }
-    v.ptes[i] = null;
-  }
-  return gathered;
-});
+    return gathered;
+  },
+);
 
 /** tlb_finish_mmu(): the TLB is flushed, then the batch's folio references are dropped (the last frees the page). */
-export const tlb_finish_mmu = helper('tlb_finish_mmu', function tlb_finish_mmu(w: KernelWorld, gathered: readonly number[]): void {
-  for (const page of gathered) folio_put(w as PageCountWorld, page, 1, 'tlb_finish_mmu');
-});
+export const tlb_finish_mmu = helper(
+  'tlb_finish_mmu',
+  function tlb_finish_mmu(w: KernelWorld, gathered: readonly number[]): void {
+    for (const page of gathered) folio_put(w as PageCountWorld, page, 1, 'tlb_finish_mmu');
+  },
+);
 
 /** zap_page_range_single() of pages [from, to) of the vma: clear the ptes, undo their rss, flush. */
-export const zap_ptes = helper('zap_ptes', function zap_ptes(w: KernelWorld, pid: number, vma: number, from = 0, to?: number): void {
-  tlb_finish_mmu(w, zap_present_ptes(w, pid, vmaOf(w, pid, vma), from, to));
-});
+export const zap_ptes = helper(
+  'zap_ptes',
+  function zap_ptes(w: KernelWorld, pid: number, vma: number, from = 0, to?: number): void {
+    tlb_finish_mmu(w, zap_present_ptes(w, pid, vmaOf(w, pid, vma), from, to));
+  },
+);
 
 /** unmap_region() of a vma whose ->mmap failed (not linked): zap what the driver inserted, flush. */
 export const unmap_region = helper('unmap_region', function unmap_region(w: KernelWorld, pid: number, v: Vma): void {
@@ -197,16 +233,19 @@ export const find_vma = helper('find_vma', function find_vma(w: KernelWorld, pid
  * vm_pgoff + (addr - vm_start) (no ->fault: SIGBUS). Only this vma is read, as a fault
  * under the per-vma lock reads only its own.
  */
-export const handle_mm_fault = helper('handle_mm_fault', function handle_mm_fault(w: KernelWorld, pid: number, vma: number, addr: number): number {
-  const v = vma < 0 ? undefined : mmOf(w, pid).vmas[vma];
-  if (!v || !v.mapped || addr < v.vm_start || addr >= v.vm_start + v.pages) return VM_FAULT_SIGSEGV;
-  const i = addr - v.vm_start;
-  if (v.ptes[i] !== null) return 0;
-  if (v.vm_file >= 0) assertLive(w, v.vm_file, `a fault on a mapping of ${v.owner}`);
-  const fault = vm_ops(v).fault;
-  if (!fault) return VM_FAULT_SIGBUS;
-  return fault(w, pid, vma, v.vm_pgoff + i);
-});
+export const handle_mm_fault = helper(
+  'handle_mm_fault',
+  function handle_mm_fault(w: KernelWorld, pid: number, vma: number, addr: number): number {
+    const v = vma < 0 ? undefined : mmOf(w, pid).vmas[vma];
+    if (!v || !v.mapped || addr < v.vm_start || addr >= v.vm_start + v.pages) return VM_FAULT_SIGSEGV;
+    const i = addr - v.vm_start;
+    if (v.ptes[i] !== null) return 0;
+    if (v.vm_file >= 0) assertLive(w, v.vm_file, `a fault on a mapping of ${v.owner}`);
+    const fault = vm_ops(v).fault;
+    if (!fault) return VM_FAULT_SIGBUS;
+    return fault(w, pid, vma, v.vm_pgoff + i);
+  },
+);
 
 /**
  * munmap() of a whole vma in one step (do_vmi_align_munmap): the vma leaves the mm
@@ -226,12 +265,15 @@ export const vm_munmap = helper('vm_munmap', function vm_munmap(w: KernelWorld, 
  * flush): the vma leaves the mm (find_vma no longer sees it) and its ptes are zapped into the
  * mmu_gather batch, returned. tlb_finish_mmu() and remove_vma() complete it.
  */
-export const munmap_detach_and_zap = helper('munmap_detach_and_zap', function munmap_detach_and_zap(w: KernelWorld, pid: number, vma: number): number[] {
-  const v = vmaOf(w, pid, vma);
-  if (!v.mapped) throw new ModelError(`munmap of a vma of ${v.owner} that is not mapped`);
-  v.mapped = false;
-  return zap_present_ptes(w, pid, v);
-});
+export const munmap_detach_and_zap = helper(
+  'munmap_detach_and_zap',
+  function munmap_detach_and_zap(w: KernelWorld, pid: number, vma: number): number[] {
+    const v = vmaOf(w, pid, vma);
+    if (!v.mapped) throw new ModelError(`munmap of a vma of ${v.owner} that is not mapped`);
+    v.mapped = false;
+    return zap_present_ptes(w, pid, v);
+  },
+);
 
 /** remove_vma(): vm_ops->close, fput(vma->vm_file); the vma is gone. */
 export const remove_vma = helper('remove_vma', function remove_vma(w: KernelWorld, pid: number, vma: number): void {
@@ -248,28 +290,33 @@ export const remove_vma = helper('remove_vma', function remove_vma(w: KernelWorl
  * when the pages after it are free, else moves (MREMAP_MAYMOVE: move_vma, the ptes go
  * along) or fails with -ENOMEM. Returns the new vm_start, or -errno.
  */
-export const do_mremap = helper('do_mremap', function do_mremap(w: KernelWorld, pid: number, vma: number, newPages: number, flags: number): number {
-  const mm = mmOf(w, pid);
-  const v = vmaOf(w, pid, vma);
-  if (!v.mapped || newPages <= 0) return -EINVAL;
-  if (newPages < v.pages) {
-    zap_ptes(w, pid, vma, newPages);
-    v.ptes = v.ptes.slice(0, newPages);
+export const do_mremap = helper(
+  'do_mremap',
+  function do_mremap(w: KernelWorld, pid: number, vma: number, newPages: number, flags: number): number {
+    const mm = mmOf(w, pid);
+    const v = vmaOf(w, pid, vma);
+    if (!v.mapped || newPages <= 0) return -EINVAL;
+    if (newPages < v.pages) {
+      zap_ptes(w, pid, vma, newPages);
+      v.ptes = v.ptes.slice(0, newPages);
+      v.pages = newPages;
+      return v.vm_start;
+    }
+    if (newPages === v.pages) return v.vm_start;
+    if (v.vm_flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EFAULT;
+    const end = v.vm_start + newPages;
+    const free = mm.vmas.every(
+      (o) => o === v || !o.mapped || o.vm_start >= end || o.vm_start + o.pages <= v.vm_start + v.pages,
+    );
+    if (!free) {
+      if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
+      v.vm_start = get_unmapped_area(mm, newPages);
+    } else mm.highest_vm_end = Math.max(mm.highest_vm_end, end);
+    v.ptes = [...v.ptes, ...Array.from({ length: newPages - v.pages }, () => null)];
     v.pages = newPages;
     return v.vm_start;
-  }
-  if (newPages === v.pages) return v.vm_start;
-  if (v.vm_flags & (VM_DONTEXPAND | VM_PFNMAP)) return -EFAULT;
-  const end = v.vm_start + newPages;
-  const free = mm.vmas.every((o) => o === v || !o.mapped || o.vm_start >= end || o.vm_start + o.pages <= v.vm_start + v.pages);
-  if (!free) {
-    if (!(flags & MREMAP_MAYMOVE)) return -ENOMEM;
-    v.vm_start = get_unmapped_area(mm, newPages);
-  } else mm.highest_vm_end = Math.max(mm.highest_vm_end, end);
-  v.ptes = [...v.ptes, ...Array.from({ length: newPages - v.pages }, () => null)];
-  v.pages = newPages;
-  return v.vm_start;
-});
+  },
+);
 
 /** copy_page_range() is needed for VM_PFNMAP / VM_MIXEDMAP vmas (vma_needs_copy); others fault again in the child. */
 export const vma_needs_copy = (v: Vma): boolean => (v.vm_flags & (VM_PFNMAP | VM_MIXEDMAP)) !== 0;
@@ -282,21 +329,25 @@ export const vma_needs_copy = (v: Vma): boolean => (v.vm_flags & (VM_PFNMAP | VM
  * folio_get, inc_mm_counter (MM_FILEPAGES, as zap will count it: rssCounter) (unless patch 2/2 skips it), folio_add_file_rmap_pte,
  * set_pte_at (a normal pte, not pte_special). 0 or -errno.
  */
-export const vm_insert_page = helper('vm_insert_page', function vm_insert_page(w: PageCountWorld, pid: number, v: Vma, i: number, page: number, pteAlloc = true): number {
-  if (i < 0 || i >= v.pages) return -EFAULT;
-  if (!(v.vm_flags & VM_MIXEDMAP)) {
-    if (v.vm_flags & VM_PFNMAP) throw new ModelError(`vm_insert_page into a VM_PFNMAP vma of ${v.owner}: BUG_ON(vma->vm_flags & VM_PFNMAP)`);
-    v.vm_flags |= VM_MIXEDMAP;
-  }
-  if (w.pages[page]!.free || w.page_counts[page]!._refcount === 0) return -EINVAL;
-  if (!pteAlloc) return -ENOMEM;
-  if (v.ptes[i] !== null) return -EBUSY;
-  folio_get(w, page);
-  if (!dmabuf_dio_skips(w, v, 'insert_page_into_pte_locked')) mmOf(w, pid).rss[rssCounter(v, { page })] += 1; // mm_counter_file: a driver's vma has a vm_file
-  folio_add_file_rmap_pte(w, page, v);
-  v.ptes[i] = { page };
-  return 0;
-});
+export const vm_insert_page = helper(
+  'vm_insert_page',
+  function vm_insert_page(w: PageCountWorld, pid: number, v: Vma, i: number, page: number, pteAlloc = true): number {
+    if (i < 0 || i >= v.pages) return -EFAULT;
+    if (!(v.vm_flags & VM_MIXEDMAP)) {
+      if (v.vm_flags & VM_PFNMAP)
+        throw new ModelError(`vm_insert_page into a VM_PFNMAP vma of ${v.owner}: BUG_ON(vma->vm_flags & VM_PFNMAP)`);
+      v.vm_flags |= VM_MIXEDMAP;
+    }
+    if (w.pages[page]!.free || w.page_counts[page]!._refcount === 0) return -EINVAL;
+    if (!pteAlloc) return -ENOMEM;
+    if (v.ptes[i] !== null) return -EBUSY;
+    folio_get(w, page);
+    if (!dmabuf_dio_skips(w, v, 'insert_page_into_pte_locked')) mmOf(w, pid).rss[rssCounter(v, { page })] += 1; // mm_counter_file: a driver's vma has a vm_file
+    folio_add_file_rmap_pte(w, page, v);
+    v.ptes[i] = { page };
+    return 0;
+  },
+);
 
 /** is_cow_mapping(): private and writable (VM_WRITE stands for VM_MAYWRITE here). */
 export const is_cow_mapping = (flags: number): boolean => (flags & (VM_SHARED | VM_WRITE)) === VM_WRITE;
@@ -308,21 +359,28 @@ export const is_cow_mapping = (flags: number): boolean => (flags & (VM_SHARED | 
  * (`pteAlloc` false: the partial range, here nothing, is zapped); a present pte is a BUG;
  * set_pte_at(pte_mkspecial(pfn_pte(pfn))): no reference, no rmap, no counter. 0 or -errno.
  */
-export const remap_pfn_range = helper('remap_pfn_range', function remap_pfn_range(w: KernelWorld, v: Vma, i: number, page: number, pteAlloc = true): number {
-  if (is_cow_mapping(v.vm_flags) && v.pages !== 1) return -EINVAL;
-  v.vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
-  if (!pteAlloc) return -ENOMEM;
-  if (v.ptes[i] !== null) throw new ModelError(`remap_pfn_range over a present pte of ${v.owner}: BUG_ON(!pte_none(ptep_get(pte)))`);
-  void w;
-  v.ptes[i] = { page };
-  return 0;
-});
+export const remap_pfn_range = helper(
+  'remap_pfn_range',
+  function remap_pfn_range(w: KernelWorld, v: Vma, i: number, page: number, pteAlloc = true): number {
+    if (is_cow_mapping(v.vm_flags) && v.pages !== 1) return -EINVAL;
+    v.vm_flags |= VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP;
+    if (!pteAlloc) return -ENOMEM;
+    if (v.ptes[i] !== null)
+      throw new ModelError(`remap_pfn_range over a present pte of ${v.owner}: BUG_ON(!pte_none(ptep_get(pte)))`);
+    void w;
+    v.ptes[i] = { page };
+    return 0;
+  },
+);
 
 /**
  * smap_gather_stats(): the Rss /proc/pid/smaps shows for the vma, in pages: its normal
  * ptes (vm_normal_page; none in a VM_PFNMAP vma); patch 2/2 returns early for VM_DMABUF_DIO.
  */
-export const smap_gather_stats = helper('smap_gather_stats', function smap_gather_stats(w: KernelWorld, v: Vma): number {
-  if (dmabuf_dio_skips(w, v, 'smap_gather_stats')) return 0;
-  return countsInRss(v) ? v.ptes.filter((p) => p !== null).length : 0;
-});
+export const smap_gather_stats = helper(
+  'smap_gather_stats',
+  function smap_gather_stats(w: KernelWorld, v: Vma): number {
+    if (dmabuf_dio_skips(w, v, 'smap_gather_stats')) return 0;
+    return countsInRss(v) ? v.ptes.filter((p) => p !== null).length : 0;
+  },
+);

@@ -26,7 +26,8 @@ export const mutex_can_lock = helper('mutex_can_lock', function mutex_can_lock(m
 
 export const mutex_lock = helper('mutex_lock', function mutex_lock(m: Mutex, who: string): void {
   if (m.owner === who) throw new ModelError(`${who} takes ${m.name}, which it already holds (a self-deadlock)`);
-  if (m.owner !== null) throw new ModelError(`${who} takes ${m.name} (held by ${m.owner}) in a step not guarded by mutex_can_lock`);
+  if (m.owner !== null)
+    throw new ModelError(`${who} takes ${m.name} (held by ${m.owner}) in a step not guarded by mutex_can_lock`);
   m.owner = who;
 });
 
@@ -38,7 +39,8 @@ export const mutex_trylock = helper('mutex_trylock', function mutex_trylock(m: M
 });
 
 export const mutex_unlock = helper('mutex_unlock', function mutex_unlock(m: Mutex, who: string): void {
-  if (m.owner !== who) violation('lock-imbalance', `${who} released ${m.name}, which ${m.owner === null ? 'nobody' : m.owner} holds`);
+  if (m.owner !== who)
+    violation('lock-imbalance', `${who} released ${m.name}, which ${m.owner === null ? 'nobody' : m.owner} holds`);
   m.owner = null;
 });
 

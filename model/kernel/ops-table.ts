@@ -18,7 +18,8 @@ export function opsTables<T>(kind: string): OpsTables<T> {
       return name;
     },
     get(name, owner) {
-      if (!Object.hasOwn(tables, name)) throw new Error(`${owner} has ${kind} '${name}', which no module registered (import the driver's file)`);
+      if (!Object.hasOwn(tables, name))
+        throw new Error(`${owner} has ${kind} '${name}', which no module registered (import the driver's file)`);
       return tables[name]!;
     },
   };

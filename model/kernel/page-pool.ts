@@ -33,18 +33,25 @@ export const emptyPagePools = helper('emptyPagePools', function emptyPagePools()
 export const pagePoolsOf = (w: KernelWorld): DmabufPagePool[] | undefined => (w as Partial<PagePoolWorld>).page_pools;
 
 /** dmabuf_page_pool_free(pool, page): onto the list, whatever holds the page. */
-export const dmabuf_page_pool_free = helper('dmabuf_page_pool_free', function dmabuf_page_pool_free(w: PagePoolWorld, pool: number, page: number): void {
-  w.page_pools[pool]!.items.push(page);
-});
+export const dmabuf_page_pool_free = helper(
+  'dmabuf_page_pool_free',
+  function dmabuf_page_pool_free(w: PagePoolWorld, pool: number, page: number): void {
+    w.page_pools[pool]!.items.push(page);
+  },
+);
 
 /** dmabuf_page_pool_alloc(pool): the first page on the list, or -1. */
-export const dmabuf_page_pool_alloc = helper('dmabuf_page_pool_alloc', function dmabuf_page_pool_alloc(w: PagePoolWorld, pool: number): number {
-  const p = w.page_pools[pool]!;
-  const page = p.items[0];
-  if (page === undefined) return -1;
-  p.items = p.items.slice(1);
-  return page;
-});
+export const dmabuf_page_pool_alloc = helper(
+  'dmabuf_page_pool_alloc',
+  function dmabuf_page_pool_alloc(w: PagePoolWorld, pool: number): number {
+    const p = w.page_pools[pool]!;
+    const page = p.items[0];
+    if (page === undefined) return -1;
+    p.items = p.items.slice(1);
+    return page;
+  },
+);
 
 /** The pool that holds `page`, or -1. */
-export const page_pool_holding = (w: KernelWorld, page: number): number => pagePoolsOf(w)?.findIndex((p) => p.items.includes(page)) ?? -1;
+export const page_pool_holding = (w: KernelWorld, page: number): number =>
+  pagePoolsOf(w)?.findIndex((p) => p.items.includes(page)) ?? -1;

@@ -40,7 +40,8 @@ export const emptyPageCounts = helper('emptyPageCounts', function emptyPageCount
 });
 
 /** The frame's counters, or undefined in a world that does not count references. */
-export const countsOf = (w: KernelWorld, page: number): PageCounts | undefined => (w as Partial<PageCountWorld>).page_counts?.[page];
+export const countsOf = (w: KernelWorld, page: number): PageCounts | undefined =>
+  (w as Partial<PageCountWorld>).page_counts?.[page];
 
 /** The lowest free frame, marked allocated and holding no file data; or -1 when none is free. */
 export const alloc_page = helper('alloc_page', function alloc_page(w: KernelWorld): number {
@@ -55,7 +56,8 @@ export const alloc_page = helper('alloc_page', function alloc_page(w: KernelWorl
 /** free_the_page(): the frame goes back to the buddy allocator. */
 const free_the_page = (w: KernelWorld, page: number, what: string) => {
   const counts = countsOf(w, page);
-  if (counts && counts._mapcount >= 0) violation('use-after-free', `${what} frees page frame ${page}, still mapped by ${counts._mapcount + 1} pte(s)`);
+  if (counts && counts._mapcount >= 0)
+    violation('use-after-free', `${what} frees page frame ${page}, still mapped by ${counts._mapcount + 1} pte(s)`);
   w.pages[page]!.free = true;
 };
 
@@ -78,19 +80,30 @@ export const __free_pages = helper('__free_pages', function __free_pages(w: Kern
 /** folio_get(): one more reference on a frame that has one. */
 export const folio_get = helper('folio_get', function folio_get(w: PageCountWorld, page: number): void {
   const counts = w.page_counts[page]!;
-  if (w.pages[page]!.free || counts._refcount <= 0) violation('use-after-free', `folio_get of page frame ${page}, already freed`);
+  if (w.pages[page]!.free || counts._refcount <= 0)
+    violation('use-after-free', `folio_get of page frame ${page}, already freed`);
   counts._refcount += 1;
 });
 
 /** folio_put() / folio_put_refs(): drop `refs` references; the last one frees the frame. */
-export const folio_put = helper('folio_put', function folio_put(w: PageCountWorld, page: number, refs = 1, who = 'folio_put'): void {
-  const counts = w.page_counts[page]!;
-  if (w.pages[page]!.free || counts._refcount < refs) violation('use-after-free', `${who} of page frame ${page}, which holds ${counts._refcount} reference(s) (refcount underflow)`);
-  counts._refcount -= refs;
-  if (counts._refcount === 0) free_the_page(w, page, who);
-});
+export const folio_put = helper(
+  'folio_put',
+  function folio_put(w: PageCountWorld, page: number, refs = 1, who = 'folio_put'): void {
+    const counts = w.page_counts[page]!;
+    if (w.pages[page]!.free || counts._refcount < refs)
+      violation(
+        'use-after-free',
+        `${who} of page frame ${page}, which holds ${counts._refcount} reference(s) (refcount underflow)`,
+      );
+    counts._refcount -= refs;
+    if (counts._refcount === 0) free_the_page(w, page, who);
+  },
+);
 
 /** A kernel or device access to a page frame: it must still be allocated. */
-export const assertPageLive = helper('assertPageLive', function assertPageLive(w: KernelWorld, page: number, what: string): void {
-  if (w.pages[page]!.free) violation('use-after-free', `${what} touches page frame ${page}, already freed`);
-});
+export const assertPageLive = helper(
+  'assertPageLive',
+  function assertPageLive(w: KernelWorld, page: number, what: string): void {
+    if (w.pages[page]!.free) violation('use-after-free', `${what} touches page frame ${page}, already freed`);
+  },
+);

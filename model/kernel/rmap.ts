@@ -65,29 +65,41 @@ export interface RmapWorld extends PageCountWorld {
 export const emptyNodeStat = (): NodeStat => ({ NR_FILE_MAPPED: 0 });
 
 /** The counter update `hunk` guards is skipped: the kernel carries the hunk and the vma has VM_DMABUF_DIO. */
-export const dmabuf_dio_skips = helper('dmabuf_dio_skips', function dmabuf_dio_skips(w: KernelWorld, v: Vma, hunk: keyof DmabufDioHunks): boolean {
-  return (w as Partial<RmapWorld>).dmabuf_dio?.[hunk] === true && (v.vm_flags & VM_DMABUF_DIO) !== 0;
-});
+export const dmabuf_dio_skips = helper(
+  'dmabuf_dio_skips',
+  function dmabuf_dio_skips(w: KernelWorld, v: Vma, hunk: keyof DmabufDioHunks): boolean {
+    return (w as Partial<RmapWorld>).dmabuf_dio?.[hunk] === true && (v.vm_flags & VM_DMABUF_DIO) !== 0;
+  },
+);
 
 const nodeStatOf = (w: KernelWorld): NodeStat | undefined => (w as Partial<RmapWorld>).node_stat;
 
 /** folio_add_file_rmap_pte(folio, page, vma) */
-export const folio_add_file_rmap_pte = helper('folio_add_file_rmap_pte', function folio_add_file_rmap_pte(w: PageCountWorld, page: number, v: Vma): void {
-  const counts = w.page_counts[page]!;
-  counts._mapcount += 1;
-  const stat = nodeStatOf(w);
-  if (counts._mapcount === 0 && stat && !dmabuf_dio_skips(w, v, '__folio_add_file_rmap')) stat.NR_FILE_MAPPED += 1;
-});
+export const folio_add_file_rmap_pte = helper(
+  'folio_add_file_rmap_pte',
+  function folio_add_file_rmap_pte(w: PageCountWorld, page: number, v: Vma): void {
+    const counts = w.page_counts[page]!;
+    counts._mapcount += 1;
+    const stat = nodeStatOf(w);
+    if (counts._mapcount === 0 && stat && !dmabuf_dio_skips(w, v, '__folio_add_file_rmap')) stat.NR_FILE_MAPPED += 1;
+  },
+);
 
 /** folio_dup_file_rmap_pte(folio, page): fork's copy of a mapping; the mapcount only. */
-export const folio_dup_file_rmap_pte = helper('folio_dup_file_rmap_pte', function folio_dup_file_rmap_pte(w: PageCountWorld, page: number): void {
-  w.page_counts[page]!._mapcount += 1;
-});
+export const folio_dup_file_rmap_pte = helper(
+  'folio_dup_file_rmap_pte',
+  function folio_dup_file_rmap_pte(w: PageCountWorld, page: number): void {
+    w.page_counts[page]!._mapcount += 1;
+  },
+);
 
 /** folio_remove_rmap_pte(folio, page, vma) */
-export const folio_remove_rmap_pte = helper('folio_remove_rmap_pte', function folio_remove_rmap_pte(w: PageCountWorld, page: number, v: Vma): void {
-  const counts = w.page_counts[page]!;
-  counts._mapcount -= 1;
-  const stat = nodeStatOf(w);
-  if (counts._mapcount === -1 && stat && !dmabuf_dio_skips(w, v, '__folio_remove_rmap')) stat.NR_FILE_MAPPED -= 1;
-});
+export const folio_remove_rmap_pte = helper(
+  'folio_remove_rmap_pte',
+  function folio_remove_rmap_pte(w: PageCountWorld, page: number, v: Vma): void {
+    const counts = w.page_counts[page]!;
+    counts._mapcount -= 1;
+    const stat = nodeStatOf(w);
+    if (counts._mapcount === -1 && stat && !dmabuf_dio_skips(w, v, '__folio_remove_rmap')) stat.NR_FILE_MAPPED -= 1;
+  },
+);

@@ -41,7 +41,8 @@ export const up_read = helper('up_read', function up_read(sem: Rwsem, who: strin
 });
 
 export const down_write = helper('down_write', function down_write(sem: Rwsem, who: string): void {
-  if (!canDownWrite(sem)) throw new ModelError(`${who} takes the rwsem for write in a step not guarded by canDownWrite`);
+  if (!canDownWrite(sem))
+    throw new ModelError(`${who} takes the rwsem for write in a step not guarded by canDownWrite`);
   sem.writer = who;
 });
 

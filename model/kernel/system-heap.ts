@@ -50,7 +50,9 @@ export const SYSTEM_HEAP_BUF_OPS = register_dma_buf_ops<KernelWorld>('system_hea
     }
     return 0;
   },
-  attach: (w, dmabuf) => (heapBufferOf(w, dmabuf).attachments.push(`attachment${heapBufferOf(w, dmabuf).attachments.length}`), 0),
+  attach: (w, dmabuf) => (
+    heapBufferOf(w, dmabuf).attachments.push(`attachment${heapBufferOf(w, dmabuf).attachments.length}`), 0
+  ),
   detach: (w, dmabuf) => void heapBufferOf(w, dmabuf).attachments.pop(),
   map_dma_buf: () => 0,
   unmap_dma_buf: () => undefined,
@@ -98,30 +100,48 @@ export const SYSTEM_HEAP_VM_OPS = register_vm_operations('system_heap_vm_ops', {
 });
 
 /** The series revision the kernel runs (a world without one runs none: the checks of v2). */
-const revisionOf = (w: KernelWorld): RwFileRevision => (w as Partial<RwFileWorld>).series ?? { exclusive: true, excludeMmap: false, udmabufMap: 'pages', sgWalk: 'v4' };
+const revisionOf = (w: KernelWorld): RwFileRevision =>
+  (w as Partial<RwFileWorld>).series ?? { exclusive: true, excludeMmap: false, udmabufMap: 'pages', sgWalk: 'v4' };
 const excludesMmap = (w: KernelWorld) => (w as Partial<RwFileWorld>).series?.excludeMmap === true;
 
 /** dmabuf->priv of a system heap dma-buf: its struct system_heap_buffer. */
-export const heapBufferOf = (w: KernelWorld, dmabuf: number): SystemHeapBuffer => w.heap_buffers[w.dmabufs[dmabuf]!.priv]!;
+export const heapBufferOf = (w: KernelWorld, dmabuf: number): SystemHeapBuffer =>
+  w.heap_buffers[w.dmabufs[dmabuf]!.priv]!;
 
 /**
  * system_heap_allocate()'s export: the buffer (its pages, and the file it is to be filled
  * from, or -1) and dma_buf_export() with exp_info.ops = &system_heap_buf_ops, priv = buffer.
  */
-export const system_heap_dma_buf_export = helper('system_heap_dma_buf_export', function system_heap_dma_buf_export(w: KernelWorld, pages: number[], source: number): number {
-  w.heap_buffers.push({ pages, source, lock: mutex_init(`buffer${w.heap_buffers.length}->lock`), attachments: [], vmap_cnt: 0, mmap_cnt: 0 });
-  return dma_buf_export(w, { ops: SYSTEM_HEAP_BUF_OPS, priv: w.heap_buffers.length - 1, size: pages.length });
-});
+export const system_heap_dma_buf_export = helper(
+  'system_heap_dma_buf_export',
+  function system_heap_dma_buf_export(w: KernelWorld, pages: number[], source: number): number {
+    w.heap_buffers.push({
+      pages,
+      source,
+      lock: mutex_init(`buffer${w.heap_buffers.length}->lock`),
+      attachments: [],
+      vmap_cnt: 0,
+      mmap_cnt: 0,
+    });
+    return dma_buf_export(w, { ops: SYSTEM_HEAP_BUF_OPS, priv: w.heap_buffers.length - 1, size: pages.length });
+  },
+);
 
 /** A CPU write of file page `data` into page `index` of the buffer (through the kernel's vmap). */
-export const write_buffer_page = helper('write_buffer_page', function write_buffer_page(w: KernelWorld, dmabuf: number, index: number, data: number): void {
-  const page = heapBufferOf(w, dmabuf).pages[index]!;
-  assertPageLive(w, page, `write to page ${index} of dmabuf${dmabuf}`);
-  w.pages[page]!.data = data;
-});
+export const write_buffer_page = helper(
+  'write_buffer_page',
+  function write_buffer_page(w: KernelWorld, dmabuf: number, index: number, data: number): void {
+    const page = heapBufferOf(w, dmabuf).pages[index]!;
+    assertPageLive(w, page, `write to page ${index} of dmabuf${dmabuf}`);
+    w.pages[page]!.data = data;
+  },
+);
 
 /** How many of the buffer's pages hold what the source file has at that offset, of how many should. */
-export const filledPages = helper('filledPages', function filledPages(w: KernelWorld, dmabuf: number): { filled: number; expected: number } {
+export const filledPages = helper('filledPages', function filledPages(w: KernelWorld, dmabuf: number): {
+  filled: number;
+  expected: number;
+} {
   if (w.dmabufs[dmabuf]!.ops !== SYSTEM_HEAP_BUF_OPS) return { filled: 0, expected: 0 }; // not filled from a file
   const d = heapBufferOf(w, dmabuf);
   const expected = d.source < 0 ? 0 : Math.min(d.pages.length, w.inodes[d.source]!.size);

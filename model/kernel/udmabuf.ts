@@ -53,35 +53,63 @@ export interface UdmabufWorld extends MemfdWorld {
 export const holderOf = (ubuf: number) => `ubuf${ubuf}`;
 
 /** kzalloc(sizeof(*ubuf)) */
-export const kzalloc_udmabuf = helper('kzalloc_udmabuf', function kzalloc_udmabuf(w: UdmabufWorld, design: UdmabufDesign): number {
-  w.udmabufs.push({ design, pagecount: 0, pages: [], unpin_list: [], folios: [], foliocount: 0, pinned_folios: [], nr_pinned: 0, dmabuf: -1, freed: false, freedBy: '' });
-  return w.udmabufs.length - 1;
-});
+export const kzalloc_udmabuf = helper(
+  'kzalloc_udmabuf',
+  function kzalloc_udmabuf(w: UdmabufWorld, design: UdmabufDesign): number {
+    w.udmabufs.push({
+      design,
+      pagecount: 0,
+      pages: [],
+      unpin_list: [],
+      folios: [],
+      foliocount: 0,
+      pinned_folios: [],
+      nr_pinned: 0,
+      dmabuf: -1,
+      freed: false,
+      freedBy: '',
+    });
+    return w.udmabufs.length - 1;
+  },
+);
 
-export const assertUdmabufLive = helper('assertUdmabufLive', function assertUdmabufLive(w: UdmabufWorld, ubuf: number, what: string): void {
-  if (w.udmabufs[ubuf]!.freed) violation('use-after-free', `${what} reads ubuf${ubuf}, freed by ${w.udmabufs[ubuf]!.freedBy}`);
-});
+export const assertUdmabufLive = helper(
+  'assertUdmabufLive',
+  function assertUdmabufLive(w: UdmabufWorld, ubuf: number, what: string): void {
+    if (w.udmabufs[ubuf]!.freed)
+      violation('use-after-free', `${what} reads ubuf${ubuf}, freed by ${w.udmabufs[ubuf]!.freedBy}`);
+  },
+);
 
 /** kfree(ubuf); `by` names the path (ghost, for the ownership property). */
-export const kfree_udmabuf = helper('kfree_udmabuf', function kfree_udmabuf(w: UdmabufWorld, ubuf: number, by: string): void {
-  const u = w.udmabufs[ubuf]!;
-  if (u.freed) violation('double-free', `kfree(ubuf${ubuf}) by ${by}, already freed by ${u.freedBy}`);
-  u.freed = true;
-  u.freedBy = by;
-});
+export const kfree_udmabuf = helper(
+  'kfree_udmabuf',
+  function kfree_udmabuf(w: UdmabufWorld, ubuf: number, by: string): void {
+    const u = w.udmabufs[ubuf]!;
+    if (u.freed) violation('double-free', `kfree(ubuf${ubuf}) by ${by}, already freed by ${u.freedBy}`);
+    u.freed = true;
+    u.freedBy = by;
+  },
+);
 
 /** unpin-list: unpin_all_folios(&ubuf->unpin_list): unpin and kfree every node. */
-export const unpin_all_folios_list = helper('unpin_all_folios_list', function unpin_all_folios_list(w: UdmabufWorld, ubuf: number): void {
-  const u = w.udmabufs[ubuf]!;
-  for (const folio of u.unpin_list) unpin_folio(w, folio, holderOf(ubuf));
-  u.unpin_list = [];
-});
+export const unpin_all_folios_list = helper(
+  'unpin_all_folios_list',
+  function unpin_all_folios_list(w: UdmabufWorld, ubuf: number): void {
+    const u = w.udmabufs[ubuf]!;
+    for (const folio of u.unpin_list) unpin_folio(w, folio, holderOf(ubuf));
+    u.unpin_list = [];
+  },
+);
 
 /** pinned-folios: unpin_all_folios(ubuf): one unpin_folio per pinned_folios entry. */
-export const unpin_all_folios_array = helper('unpin_all_folios_array', function unpin_all_folios_array(w: UdmabufWorld, ubuf: number): void {
-  const u = w.udmabufs[ubuf]!;
-  for (const folio of u.pinned_folios.slice(0, u.nr_pinned)) unpin_folio(w, folio, holderOf(ubuf));
-});
+export const unpin_all_folios_array = helper(
+  'unpin_all_folios_array',
+  function unpin_all_folios_array(w: UdmabufWorld, ubuf: number): void {
+    const u = w.udmabufs[ubuf]!;
+    for (const folio of u.pinned_folios.slice(0, u.nr_pinned)) unpin_folio(w, folio, holderOf(ubuf));
+  },
+);
 
 /** A page of the buffer: its folio and the byte offset in it. */
 export interface UdmabufPage {
@@ -134,12 +162,19 @@ export const UDMABUF_DESIGNS: Record<UdmabufDesign, UdmabufDesignParts> = {
     },
   },
   'pinned-folios': {
-    arrays: ['kvmalloc_array_folios', 'kvcalloc_offsets', 'kvmalloc_array_pinned_folios', 'kvmalloc_array_scratch_folios'],
+    arrays: [
+      'kvmalloc_array_folios',
+      'kvcalloc_offsets',
+      'kvmalloc_array_pinned_folios',
+      'kvmalloc_array_scratch_folios',
+    ],
     itemFolios: false,
     record: 'record_pinned_folios',
     perFolio: false,
     // folios[upgcnt], offsets[upgcnt]; pinned_folios[nr_pinned++] = folios[cur_folio]
-    record_pins: (u, folios, pages) => (u.pages.push(...pages), u.pinned_folios.push(...folios), (u.nr_pinned += folios.length), 0),
+    record_pins: (u, folios, pages) => (
+      u.pages.push(...pages), u.pinned_folios.push(...folios), (u.nr_pinned += folios.length), 0
+    ),
     publishesFoliocount: false,
     unpin_all: (w, ubuf) => unpin_all_folios_array(w, ubuf), // deinit_udmabuf
   },
@@ -159,17 +194,24 @@ export const release_udmabuf = helper('release_udmabuf', function release_udmabu
  * below pagecount whose folio the create path has not recorded yet reads an uninitialised
  * ubuf->folios[] entry (kvmalloc_array, not zeroed).
  */
-export const udmabuf_vm_fault = helper('udmabuf_vm_fault', function udmabuf_vm_fault(w: UdmabufWorld, pid: number, vma: number, pgoff: number): number {
-  const v = vmaOf(w, pid, vma);
-  const ubuf = v.vm_private_data;
-  assertUdmabufLive(w, ubuf, `udmabuf_vm_fault (${v.owner})`);
-  const u = w.udmabufs[ubuf]!;
-  if (pgoff >= u.pagecount) return VM_FAULT_SIGBUS;
-  const page = u.pages[pgoff];
-  if (page === undefined) violation('uninit-value', `${v.owner} writes page ${pgoff} of its udmabuf mapping: udmabuf_vm_fault reads ubuf->folios[${pgoff}], not set yet (${u.pages.length} of ${u.pagecount} pages pinned)`);
-  set_pte(w, pid, vma, pgoff - v.vm_pgoff, { folio: page.folio, index: page.offset / PAGE_SIZE });
-  return VM_FAULT_NOPAGE;
-});
+export const udmabuf_vm_fault = helper(
+  'udmabuf_vm_fault',
+  function udmabuf_vm_fault(w: UdmabufWorld, pid: number, vma: number, pgoff: number): number {
+    const v = vmaOf(w, pid, vma);
+    const ubuf = v.vm_private_data;
+    assertUdmabufLive(w, ubuf, `udmabuf_vm_fault (${v.owner})`);
+    const u = w.udmabufs[ubuf]!;
+    if (pgoff >= u.pagecount) return VM_FAULT_SIGBUS;
+    const page = u.pages[pgoff];
+    if (page === undefined)
+      violation(
+        'uninit-value',
+        `${v.owner} writes page ${pgoff} of its udmabuf mapping: udmabuf_vm_fault reads ubuf->folios[${pgoff}], not set yet (${u.pages.length} of ${u.pagecount} pages pinned)`,
+      );
+    set_pte(w, pid, vma, pgoff - v.vm_pgoff, { folio: page.folio, index: page.offset / PAGE_SIZE });
+    return VM_FAULT_NOPAGE;
+  },
+);
 
 export const UDMABUF_VM_OPS = register_vm_operations<UdmabufWorld>('udmabuf_vm_ops', { fault: udmabuf_vm_fault });
 
@@ -180,33 +222,43 @@ export const UDMABUF_VM_OPS = register_vm_operations<UdmabufWorld>('udmabuf_vm_o
  * only when every item starts and ends on a folio boundary. The per-page map is pages[]
  * (folios[] + offsets[]), page `b >> PAGE_SHIFT` at offsets[pg] + (b & ~PAGE_MASK).
  */
-export const udmabuf_rw_file_bvec = helper('udmabuf_rw_file_bvec', function udmabuf_rw_file_bvec(w: UdmabufWorld & Partial<RwFileWorld>, dmabuf: number, pos: number, count: number): BioVec[] {
-  const u = w.udmabufs[w.dmabufs[dmabuf]!.priv]!;
-  const my_end = pos + count;
-  const bvec: BioVec[] = [];
-  if (w.series?.udmabufMap === 'pinned_folios') {
-    // for (i = 0; i < ubuf->nr_pinned && my_pos < my_end; i++) { folio = pinned_folios[i];
-    //   bv_beg = bv_end; bv_end += folio_size(folio); if (bv_end <= my_pos) continue;
-    //   bv_len = min(bv_end, my_end) - my_pos; bvec_set_page(&folio->page, bv_len, my_pos - bv_beg) }
-    let bv_end = 0;
-    let my_pos = pos;
-    for (let i = 0; i < u.nr_pinned && my_pos < my_end; i++) {
-      const folio = u.pinned_folios[i]!;
-      const bv_beg = bv_end;
-      bv_end += w.folios[folio]!.nrPages * PAGE_SIZE;
-      if (bv_end <= my_pos) continue;
-      const bv_len = Math.min(bv_end, my_end) - my_pos;
-      bvec.push(bvec_set_page({ folio, index: 0 }, bv_len, my_pos - bv_beg)); // &folio->page
-      my_pos += bv_len;
+export const udmabuf_rw_file_bvec = helper(
+  'udmabuf_rw_file_bvec',
+  function udmabuf_rw_file_bvec(
+    w: UdmabufWorld & Partial<RwFileWorld>,
+    dmabuf: number,
+    pos: number,
+    count: number,
+  ): BioVec[] {
+    const u = w.udmabufs[w.dmabufs[dmabuf]!.priv]!;
+    const my_end = pos + count;
+    const bvec: BioVec[] = [];
+    if (w.series?.udmabufMap === 'pinned_folios') {
+      // for (i = 0; i < ubuf->nr_pinned && my_pos < my_end; i++) { folio = pinned_folios[i];
+      //   bv_beg = bv_end; bv_end += folio_size(folio); if (bv_end <= my_pos) continue;
+      //   bv_len = min(bv_end, my_end) - my_pos; bvec_set_page(&folio->page, bv_len, my_pos - bv_beg) }
+      let bv_end = 0;
+      let my_pos = pos;
+      for (let i = 0; i < u.nr_pinned && my_pos < my_end; i++) {
+        const folio = u.pinned_folios[i]!;
+        const bv_beg = bv_end;
+        bv_end += w.folios[folio]!.nrPages * PAGE_SIZE;
+        if (bv_end <= my_pos) continue;
+        const bv_len = Math.min(bv_end, my_end) - my_pos;
+        bvec.push(bvec_set_page({ folio, index: 0 }, bv_len, my_pos - bv_beg)); // &folio->page
+        my_pos += bv_len;
+      }
+      return bvec;
+    }
+    for (let b = pos; b < my_end; b += PAGE_SIZE) {
+      const pg = u.pages[Math.floor(b / PAGE_SIZE)]!;
+      bvec.push(
+        bvec_set_page({ folio: pg.folio, index: 0 }, Math.min(PAGE_SIZE, my_end - b), pg.offset + (b % PAGE_SIZE)),
+      );
     }
     return bvec;
-  }
-  for (let b = pos; b < my_end; b += PAGE_SIZE) {
-    const pg = u.pages[Math.floor(b / PAGE_SIZE)]!;
-    bvec.push(bvec_set_page({ folio: pg.folio, index: 0 }, Math.min(PAGE_SIZE, my_end - b), pg.offset + (b % PAGE_SIZE)));
-  }
-  return bvec;
-});
+  },
+);
 
 /** udmabuf_ops: .release = release_udmabuf (dmabuf->priv is the ubuf); .mmap = mmap_udmabuf; .rw_file of the 002 series. */
 export const UDMABUF_OPS = register_dma_buf_ops<UdmabufWorld>('udmabuf_ops', {

@@ -44,13 +44,16 @@ export const vunmap = helper('vunmap', function vunmap(w: IoWorld, area: number)
 });
 
 /** A CPU write through a vmap: page `index` of the area gets file page `data`. */
-export const write_vmap_page = helper('write_vmap_page', function write_vmap_page(w: IoWorld, area: number, index: number, data: number): void {
-  const a = w.vmaps[area]!;
-  if (!a.live) violation('use-after-free', `write through vmap area ${area}, already unmapped`);
-  const page = a.pages[index]!;
-  assertPageLive(w, page, `write to page ${index} of vmap area ${area}`);
-  w.pages[page]!.data = data;
-});
+export const write_vmap_page = helper(
+  'write_vmap_page',
+  function write_vmap_page(w: IoWorld, area: number, index: number, data: number): void {
+    const a = w.vmaps[area]!;
+    if (!a.live) violation('use-after-free', `write through vmap area ${area}, already unmapped`);
+    const page = a.pages[index]!;
+    assertPageLive(w, page, `write to page ${index} of vmap area ${area}`);
+    w.pages[page]!.data = data;
+  },
+);
 
 /** I/O into these pages is committed (queued or running) from now on. */
 export const start_io = helper('start_io', function start_io(w: IoWorld, by: string, pages: readonly number[]): number {

@@ -183,7 +183,10 @@ export function emptyWorld(rlimitNofile: number, pageFrames: number): KernelWorl
 export function newProcess(pid: number, rlimitNofile: number): Process {
   return {
     pid,
-    fdtable: { fd: Array.from({ length: rlimitNofile }, () => null), reserved: Array.from({ length: rlimitNofile }, () => false) },
+    fdtable: {
+      fd: Array.from({ length: rlimitNofile }, () => null),
+      reserved: Array.from({ length: rlimitNofile }, () => false),
+    },
     mm: { vmas: [], rss: { MM_FILEPAGES: 0, MM_ANONPAGES: 0, MM_SHMEMPAGES: 0 }, highest_vm_end: 0 },
     exited: false,
   };
@@ -242,10 +245,23 @@ export function everyVma(w: KernelWorld): { pid: number; vma: Vma }[] {
 }
 
 /** alloc_file(): a new struct file with f_count 1, owned by the caller. */
-export const allocFile = helper('allocFile', function allocFile(w: KernelWorld, file: { name: string; f_op: string; inode?: number; private_data?: number }): number {
-  w.files.push({ name: file.name, f_op: file.f_op, count: 1, freed: false, inode: file.inode ?? -1, private_data: file.private_data ?? -1 });
-  return w.files.length - 1;
-});
+export const allocFile = helper(
+  'allocFile',
+  function allocFile(
+    w: KernelWorld,
+    file: { name: string; f_op: string; inode?: number; private_data?: number },
+  ): number {
+    w.files.push({
+      name: file.name,
+      f_op: file.f_op,
+      count: 1,
+      freed: false,
+      inode: file.inode ?? -1,
+      private_data: file.private_data ?? -1,
+    });
+    return w.files.length - 1;
+  },
+);
 
 export const addInode = helper('addInode', function addInode(w: KernelWorld, name: string, size: number): number {
   w.inodes.push({ name, size, denyWrite: 0 });

@@ -114,7 +114,15 @@
 import { defineModel, DONE, sequence, thread, violation, type Block, type Step, type Thread } from '../../src/index.ts';
 import { dma_buf_put } from '../kernel/dma-buf.ts';
 import { EBADF, EBADFD, EINVAL, ENOMEM } from '../kernel/errno.ts';
-import { dmaBufFdBlock, fail, fdInstallBlock, getUnusedFdFlagsBlock, putUnusedFdStep, unwindFd, type FdLocals } from '../kernel/fd-blocks.ts';
+import {
+  dmaBufFdBlock,
+  fail,
+  fdInstallBlock,
+  getUnusedFdFlagsBlock,
+  putUnusedFdStep,
+  unwindFd,
+  type FdLocals,
+} from '../kernel/fd-blocks.ts';
 import { close_fd, fd_install } from '../kernel/fdtable.ts';
 import { fget, fput } from '../kernel/file.ts';
 import { PAGE_SIZE } from '../kernel/folio.ts';
@@ -256,11 +264,17 @@ interface Locals extends FdLocals {
 }
 
 /** The buffer pages an item gets from its pinned folios: the first from pgoff, then whole folios, pgcnt in all. */
-export function itemPages(w: UdmabufWorld, pinned: readonly number[], pgoff: number, pgcnt: number): { folio: number; offset: number }[] {
+export function itemPages(
+  w: UdmabufWorld,
+  pinned: readonly number[],
+  pgoff: number,
+  pgcnt: number,
+): { folio: number; offset: number }[] {
   const pages: { folio: number; offset: number }[] = [];
   let sub = pgoff;
   for (const folio of pinned) {
-    for (; sub < w.folios[folio]!.nrPages * PAGE_SIZE && pages.length < pgcnt; sub += PAGE_SIZE) pages.push({ folio, offset: sub });
+    for (; sub < w.folios[folio]!.nrPages * PAGE_SIZE && pages.length < pgcnt; sub += PAGE_SIZE)
+      pages.push({ folio, offset: sub });
     sub = 0;
   }
   return pages;
@@ -282,7 +296,9 @@ export function blocks(p: Params): Record<string, K> {
   const sealsDenied = F_SEAL_WRITE | (p.denyFutureWrite ? F_SEAL_FUTURE_WRITE : 0);
   const unwind = (l: Locals) => (l.dmabuf >= 0 && p.putOnFdError ? 'dma_buf_put' : 'err');
   // the ioctl writes into the ubuf; once exported, a close of a guessed fd may have freed it
-  const ubufOf = (w: UdmabufWorld, l: Locals, what: string) => (assertUdmabufLive(w, l.ubuf, what), w.udmabufs[l.ubuf]!);
+  const ubufOf = (w: UdmabufWorld, l: Locals, what: string) => (
+    assertUdmabufLive(w, l.ubuf, what), w.udmabufs[l.ubuf]!
+  );
 
   return {
     // 6-12: for (i = 0; i < head->count; i++) { fget; inode_lock_shared; check_memfd_seals;
@@ -298,7 +314,10 @@ export function blocks(p: Params): Record<string, K> {
       },
       // a named wait on the memfd's i_rwsem (none to take if the file is not a memfd)
       inode_lock_shared: {
-        ...rwsemWait<UdmabufWorld, Locals>((w, l) => (memfdOf(w, l.memfd) < 0 ? undefined : inodeLock(w, memfdOf(w, l.memfd))), 'read'),
+        ...rwsemWait<UdmabufWorld, Locals>(
+          (w, l) => (memfdOf(w, l.memfd) < 0 ? undefined : inodeLock(w, memfdOf(w, l.memfd))),
+          'read',
+        ),
         run: (k) => {
           const m = memfdOf(k.world, k.local.memfd);
           if (m >= 0) {
@@ -316,7 +335,14 @@ export function blocks(p: Params): Record<string, K> {
           return parts.itemFolios ? 'kvmalloc_array_item_folios' : 'memfd_pin_folios';
         },
       },
-      ...(parts.itemFolios ? { kvmalloc_array_item_folios: { fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? 'memfd_pin_folios' : fail(k, -ENOMEM, 'out_unlock')) } as S } : {}),
+      ...(parts.itemFolios
+        ? {
+            kvmalloc_array_item_folios: {
+              fails: ['-ENOMEM'],
+              run: (k, c) => (c === 'ok' ? 'memfd_pin_folios' : fail(k, -ENOMEM, 'out_unlock')),
+            } as S,
+          }
+        : {}),
       memfd_pin_folios: {
         fails: ['-ENOMEM'],
         show: (k, c) => `memfd_pin_folios(item ${k.local.i}) = ${c === 'ok' ? k.local.pinned.length : c}`,
@@ -325,7 +351,15 @@ export function blocks(p: Params): Record<string, K> {
           const pgcnt = it.size / PAGE_SIZE;
           const end = it.offset + pgcnt * PAGE_SIZE - 1;
           if (k.local.dmabuf >= 0) ubufOf(k.world, k.local, 'memfd_pin_folios');
-          const r = memfd_pin_folios(k.world, k.local.memfd, it.offset, end, pgcnt, holderOf(k.local.ubuf), c === 'ok' ? undefined : -ENOMEM);
+          const r = memfd_pin_folios(
+            k.world,
+            k.local.memfd,
+            it.offset,
+            end,
+            pgcnt,
+            holderOf(k.local.ubuf),
+            c === 'ok' ? undefined : -ENOMEM,
+          );
           if (r.ret <= 0) return fail(k, r.ret || -EINVAL, 'out_unlock');
           k.local.pinned = r.folios;
           k.local.pgoff = r.offset;
@@ -346,7 +380,11 @@ export function blocks(p: Params): Record<string, K> {
             return 'out_unlock';
           }
           const folio = l.pinned[l.k]!;
-          parts.record_pins(u, [folio], pages.filter((pg) => pg.folio === folio));
+          parts.record_pins(
+            u,
+            [folio],
+            pages.filter((pg) => pg.folio === folio),
+          );
           l.k += 1;
           return l.k < l.pinned.length ? parts.record : 'out_unlock';
         },
@@ -363,7 +401,8 @@ export function blocks(p: Params): Record<string, K> {
           if (l.i < items.length) return 'fget';
           // folio-array: ubuf->foliocount = nr_folios after the loop. Only release_udmabuf
           // reads it, so it is set in dma_buf_export, or here when the export came first.
-          if (parts.publishesFoliocount && l.dmabuf >= 0) ubufOf(k.world, l, 'ubuf->foliocount').foliocount = l.nrFolios;
+          if (parts.publishesFoliocount && l.dmabuf >= 0)
+            ubufOf(k.world, l, 'ubuf->foliocount').foliocount = l.nrFolios;
           return next;
         },
       },
@@ -406,13 +445,20 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
   const built = sequence(p.order.split(','), blocks(p), 'return');
   const first = Object.keys(built)[0]!;
 
-  const alloc = (name: string, next: string): S => ({ fails: ['-ENOMEM'], run: (k, c) => (c === 'ok' ? next : ((k.local.nullArray = name), fail(k, -ENOMEM, 'err'))) });
+  const alloc = (name: string, next: string): S => ({
+    fails: ['-ENOMEM'],
+    run: (k, c) => (c === 'ok' ? next : ((k.local.nullArray = name), fail(k, -ENOMEM, 'err'))),
+  });
   // the arrays are first written by the step after them (and the list by check_items): a NULL
   // one there is an allocation failure nobody checked, an oops
   const deref = (k: { local: Locals }, what: string) => {
-    if (k.local.nullArray !== '') violation('null-pointer-dereference', `${what} uses ${k.local.nullArray}, but its allocation returned NULL`);
+    if (k.local.nullArray !== '')
+      violation('null-pointer-dereference', `${what} uses ${k.local.nullArray}, but its allocation returned NULL`);
   };
-  const chain: Record<string, S> = { ...built, [first]: { ...built[first]!, run: (k, c) => (deref(k, first), built[first]!.run(k, c)) } };
+  const chain: Record<string, S> = {
+    ...built,
+    [first]: { ...built[first]!, run: (k, c) => (deref(k, first), built[first]!.run(k, c)) },
+  };
 
   // 5. the arrays allocated before the items are pinned, per design
   const arrays = UDMABUF_DESIGNS[design].arrays;
@@ -503,7 +549,22 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
 
   return thread<UdmabufWorld, Locals>({
     name: who,
-    locals: { ret: 0, dev: -1, ubuf: -1, i: 0, memfd: -1, locked: false, pinned: [], pgoff: 0, k: 0, nrFolios: 0, dmabuf: -1, fd: -1, reserved: -1, nullArray: '' },
+    locals: {
+      ret: 0,
+      dev: -1,
+      ubuf: -1,
+      i: 0,
+      memfd: -1,
+      locked: false,
+      pinned: [],
+      pgoff: 0,
+      k: 0,
+      nrFolios: 0,
+      dmabuf: -1,
+      fd: -1,
+      reserved: -1,
+      nullArray: '',
+    },
     steps,
   });
 }
@@ -511,8 +572,10 @@ export function udmabufCreate(p: Params): Thread<UdmabufWorld> {
 /** Upstream before Jann Horn's fixes, per fix. */
 const UNFIXED = { sealLock: false, denyFutureWrite: false, putOnFdError: false };
 
-const KEEPS_MAPPING = 'userspace may keep its mapping: the file reference the vma holds is counted by leak, and nothing obliges the writer to unmap';
-const STORE_AFTER_MUNMAP = "userspace: a store after its own munmap faults (SIGSEGV) in the writer and reaches no kernel object; the writers' stores are only what a user can do";
+const KEEPS_MAPPING =
+  'userspace may keep its mapping: the file reference the vma holds is counted by leak, and nothing obliges the writer to unmap';
+const STORE_AFTER_MUNMAP =
+  "userspace: a store after its own munmap faults (SIGSEGV) in the writer and reaches no kernel object; the writers' stores are only what a user can do";
 
 /** Mutants of this path that survive `kmc mutate` and are harmless, with why. */
 const HARMLESS: Record<string, string> = {
@@ -530,7 +593,11 @@ export const udmabufCreateModel = defineModel({
   schema: {
     design: { values: ['unpin-list', 'folio-array', 'pinned-folios'] },
     items: { check: parses((t) => parseItems(t).length <= 8 || 'at most 8 items') },
-    folios: { check: parses((t) => t.split(',').every((n) => /^\d+$/.test(n) && Number(n) <= 16) || 'page counts 0..16, comma-separated') },
+    folios: {
+      check: parses(
+        (t) => t.split(',').every((n) => /^\d+$/.test(n) && Number(n) <= 16) || 'page counts 0..16, comma-separated',
+      ),
+    },
     seals: { check: parses(parseSeals) },
     sealChoices: { check: parses((t) => t.split(',').forEach(parseSeals)) },
     sizeLimitMb: { integer: true, min: 0, max: 1024 },
@@ -553,7 +620,9 @@ export const udmabufCreateModel = defineModel({
   },
   threads: (p) => [
     udmabufCreate(p),
-    ...Array.from({ length: p.sealers }, (_, i) => memfdSealer<UdmabufWorld>(`sealer${i}`, MEMFD_FD, p.sealChoices.split(','))),
+    ...Array.from({ length: p.sealers }, (_, i) =>
+      memfdSealer<UdmabufWorld>(`sealer${i}`, MEMFD_FD, p.sealChoices.split(',')),
+    ),
     ...Array.from({ length: p.closers }, (_, i) => fdCloser<UdmabufWorld>(`closer${i}`)),
     ...Array.from({ length: p.udmabufWriters }, (_, i) => udmabufWriter(`writer${i}`)),
     ...Array.from({ length: p.memfdWriters }, (_, i) => memfdWriter<UdmabufWorld>(`memfd-writer${i}`, MEMFD_FD)),
@@ -575,7 +644,8 @@ export const udmabufCreateModel = defineModel({
     ...memorySafetyBugs,
     ...folioPinBugs,
     'lock-imbalance': 'an inode lock released by a thread that does not hold it',
-    'uninit-value': 'udmabuf_vm_fault reads an entry of ubuf->folios[] (kvmalloc_array, not zeroed) that the create path has not set yet',
+    'uninit-value':
+      'udmabuf_vm_fault reads an entry of ubuf->folios[] (kvmalloc_array, not zeroed) that the create path has not set yet',
   },
   // kmc orderings: the blocks after the arrays that may move, and the data dependencies.
   orderings: {
@@ -611,7 +681,8 @@ export const udmabufCreateModel = defineModel({
   harmless: HARMLESS,
   variants: {
     'unpin-list': {
-      description: 'v6.10/v6.11: a udmabuf_folio node per folio after the pin, no seal lock, goto err on dma_buf_fd failure',
+      description:
+        'v6.10/v6.11: a udmabuf_folio node per folio after the pin, no seal lock, goto err on dma_buf_fd failure',
       params: { design: 'unpin-list', ...UNFIXED },
       expect: { violates: ['pin-leak', 'sealed-memfd-writable', 'ubuf-freed-before-release', 'leak'] },
     },
@@ -655,7 +726,8 @@ export const udmabufCreateModel = defineModel({
       expect: { violates: ['ubuf-freed-before-release', 'leak'] },
     },
     'pinned-folios-racers': {
-      description: 'upstream today, raced by a writer through a shared mapping of the memfd and an fd-table filler instead of the udmabuf writer and closer: F_SEAL_WRITE refused while the memfd is mapped writable, a real -EMFILE from dma_buf_fd',
+      description:
+        'upstream today, raced by a writer through a shared mapping of the memfd and an fd-table filler instead of the udmabuf writer and closer: F_SEAL_WRITE refused while the memfd is mapped writable, a real -EMFILE from dma_buf_fd',
       params: { udmabufWriters: 0, closers: 0, memfdWriters: 1, fillers: 1 },
       expect: 'holds',
     },

@@ -8,7 +8,12 @@ import { close_fd, fdNumbers } from '../kernel/fdtable.ts';
 import type { KernelWorld } from '../kernel/world.ts';
 
 /** fds: the numbers it may close (default: any number below RLIMIT_NOFILE); pid: its process. */
-export function fdCloser<W extends KernelWorld>(name: string, fds?: readonly number[], symmetry = 'fd-closer', pid = 0): Thread<W> {
+export function fdCloser<W extends KernelWorld>(
+  name: string,
+  fds?: readonly number[],
+  symmetry = 'fd-closer',
+  pid = 0,
+): Thread<W> {
   return thread<W, {}>({
     name,
     locals: {},

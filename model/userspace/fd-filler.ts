@@ -18,7 +18,11 @@ export function fdFiller<W extends KernelWorld>(name: string, pid = 0): Thread<W
           const w = k.world;
           const fd = get_unused_fd_flags(w, pid);
           if (fd < 0) return DONE; // -EMFILE
-          const file = allocFile(w, { name: `${name}.null${k.local.opened}`, f_op: NULL_FOPS, inode: addInode(w, '/dev/null', 0) });
+          const file = allocFile(w, {
+            name: `${name}.null${k.local.opened}`,
+            f_op: NULL_FOPS,
+            inode: addInode(w, '/dev/null', 0),
+          });
           fd_install(w, fd, file, pid);
           k.local.opened += 1;
           return 'open';

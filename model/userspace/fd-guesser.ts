@@ -26,7 +26,8 @@ export function fdGuesser<W extends KernelWorld>(name: string, symmetry = 'fd-gu
     steps: {
       mmap: {
         choices: (w) => fdNumbers(w, pid),
-        show: (k, fd) => `mmap(fd ${fd}) = ${k.local.vma >= 0 ? `vma${k.local.vma}` : fdtableOf(k.world, pid).fd[Number(fd)] === null ? '-EBADF' : '-ENODEV'}`,
+        show: (k, fd) =>
+          `mmap(fd ${fd}) = ${k.local.vma >= 0 ? `vma${k.local.vma}` : fdtableOf(k.world, pid).fd[Number(fd)] === null ? '-EBADF' : '-ENODEV'}`,
         run: (k, fd) => {
           const w = k.world;
           const file = fget(w, Number(fd), pid);
@@ -48,7 +49,8 @@ export function fdGuesser<W extends KernelWorld>(name: string, symmetry = 'fd-gu
         run: (k) => {
           const w = k.world;
           const v = vmaOf(w, pid, k.local.vma);
-          for (const pte of v.ptes) if (pte && 'page' in pte) assertPageLive(w, pte.page, `${name} reading its mapping of fd ${k.local.fd}`);
+          for (const pte of v.ptes)
+            if (pte && 'page' in pte) assertPageLive(w, pte.page, `${name} reading its mapping of fd ${k.local.fd}`);
           const dmabuf = w.files[v.vm_file]!.private_data;
           w.observed.push({ thread: name, fd: k.local.fd, dmabuf, ...filledPages(w, dmabuf) });
           return 'munmap';

@@ -34,7 +34,12 @@ interface Locals {
 }
 
 /** seals: the seal sets it may add, one per choice, e.g. ['F_SEAL_WRITE', 'F_SEAL_FUTURE_WRITE']; pid: its process. */
-export function memfdSealer<W extends MemfdWorld>(name: string, fd: number, seals: readonly string[], pid = 0): Thread<W> {
+export function memfdSealer<W extends MemfdWorld>(
+  name: string,
+  fd: number,
+  seals: readonly string[],
+  pid = 0,
+): Thread<W> {
   const who = name;
   return thread<W, Locals>({
     name,

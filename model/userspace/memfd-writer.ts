@@ -25,7 +25,8 @@ export function memfdWriter<W extends MemfdWorld>(name: string, fd: number, page
           const file = fget(w, fd, pid);
           if (file < 0) return DONE;
           const memfd = memfdOf(w, file);
-          const vma = memfd < 0 ? -1 : do_mmap(w, pid, file, { pages, vm_flags: VM_READ | VM_WRITE | VM_SHARED, owner: name });
+          const vma =
+            memfd < 0 ? -1 : do_mmap(w, pid, file, { pages, vm_flags: VM_READ | VM_WRITE | VM_SHARED, owner: name });
           fput(w, file);
           if (vma < 0) return DONE;
           k.local.vma = vma;
@@ -37,7 +38,8 @@ export function memfdWriter<W extends MemfdWorld>(name: string, fd: number, page
         run: (k) => {
           const w = k.world;
           for (const folio of w.memfds[k.local.memfd]!.cache) {
-            if (!folioLive(w, folio)) violation('use-after-free', `${name} writes folio${folio} through its mapping, but the folio was freed`);
+            if (!folioLive(w, folio))
+              violation('use-after-free', `${name} writes folio${folio} through its mapping, but the folio was freed`);
           }
           return 'munmap';
         },

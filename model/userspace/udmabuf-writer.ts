@@ -36,7 +36,11 @@ export function udmabufWriter<W extends UdmabufWorld>(name: string, symmetry = '
             fput(w, file);
             return DONE; // -ENODEV
           }
-          const vma = do_mmap(w, pid, file, { pages: w.dmabufs[dmabuf]!.size, vm_flags: VM_READ | VM_WRITE | VM_SHARED, owner: name });
+          const vma = do_mmap(w, pid, file, {
+            pages: w.dmabufs[dmabuf]!.size,
+            vm_flags: VM_READ | VM_WRITE | VM_SHARED,
+            owner: name,
+          });
           fput(w, file);
           if (vma < 0) return DONE;
           k.local.fd = Number(fd);
@@ -49,9 +53,14 @@ export function udmabufWriter<W extends UdmabufWorld>(name: string, symmetry = '
           const w = k.world;
           const v = vmaOf(w, pid, k.local.vma);
           for (let i = 0; i < v.pages; i++) {
-            if (handle_mm_fault(w, pid, k.local.vma, v.vm_start + i) & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV)) return 'munmap'; // the store is not made
+            if (handle_mm_fault(w, pid, k.local.vma, v.vm_start + i) & (VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV))
+              return 'munmap'; // the store is not made
             const pte = v.ptes[i];
-            if (pte && 'folio' in pte && !folioLive(w, pte.folio)) violation('use-after-free', `${name} writes page ${i} of its udmabuf mapping: folio${pte.folio} was unpinned and freed`);
+            if (pte && 'folio' in pte && !folioLive(w, pte.folio))
+              violation(
+                'use-after-free',
+                `${name} writes page ${i} of its udmabuf mapping: folio${pte.folio} was unpinned and freed`,
+              );
           }
           return 'munmap';
         },

@@ -32,7 +32,8 @@ export interface CheckOptions {
   only?: readonly number[];
 }
 
-const chosen = <T>(all: readonly T[], only: readonly number[] | undefined): T[] => all.filter((_, i) => only === undefined || only.includes(i));
+const chosen = <T>(all: readonly T[], only: readonly number[] | undefined): T[] =>
+  all.filter((_, i) => only === undefined || only.includes(i));
 
 export interface VariantCheck {
   system: TransitionSystem;
@@ -69,11 +70,17 @@ export function showExpectation(e: Expectation): string {
 export function checkVariant(model: Model, variant: string, opts: CheckOptions = {}): VariantCheck[] {
   validateModel(model);
   const system = compile(model, variant, opts.params ?? {});
-  return chosen(expectations(model.variants[variant]!.expect), opts.only).map((expected) => checkExpectation(system, expected, opts));
+  return chosen(expectations(model.variants[variant]!.expect), opts.only).map((expected) =>
+    checkExpectation(system, expected, opts),
+  );
 }
 
 /** Like checkVariant; with `exhaustive.workers` > 1, a strategy that can runs on worker threads. */
-export async function checkVariantAsync(model: Model, variant: string, opts: CheckOptions = {}): Promise<VariantCheck[]> {
+export async function checkVariantAsync(
+  model: Model,
+  variant: string,
+  opts: CheckOptions = {},
+): Promise<VariantCheck[]> {
   const workers = opts.exhaustive?.workers ?? 1;
   const explorer = STRATEGIES[opts.strategy ?? 'auto'];
   if (workers <= 1 || explorer.parallel === undefined) return checkVariant(model, variant, opts);
@@ -99,21 +106,40 @@ function exploreOptions(expected: ExpectedVerdict, opts: CheckOptions): ExploreO
 }
 
 /** One expected verdict of a compiled variant (checkVariant runs one per expectation). */
-export function checkExpectation(system: TransitionSystem, expected: ExpectedVerdict, opts: CheckOptions = {}): VariantCheck {
-  return judge(system, expected, STRATEGIES[opts.strategy ?? 'auto'].explore(system, exploreOptions(expected, opts)), opts);
+export function checkExpectation(
+  system: TransitionSystem,
+  expected: ExpectedVerdict,
+  opts: CheckOptions = {},
+): VariantCheck {
+  return judge(
+    system,
+    expected,
+    STRATEGIES[opts.strategy ?? 'auto'].explore(system, exploreOptions(expected, opts)),
+    opts,
+  );
 }
 
-function judge(system: TransitionSystem, expected: ExpectedVerdict, result: ExploreResult, opts: CheckOptions): VariantCheck {
+function judge(
+  system: TransitionSystem,
+  expected: ExpectedVerdict,
+  result: ExploreResult,
+  opts: CheckOptions,
+): VariantCheck {
   const c = match(result)
     .returnType<Pick<VariantCheck, 'verdict' | 'asExpected' | 'note'>>()
     .with({ kind: 'ok' }, (r) => {
       if (r.coverage.exhaustive) return { verdict: 'holds', asExpected: expected === 'holds' };
-      const note = r.coverage.fallback ?? `${r.coverage.strategy}: no violation in ${r.coverage.runs} runs, not exhaustive`;
+      const note =
+        r.coverage.fallback ?? `${r.coverage.strategy}: no violation in ${r.coverage.runs} runs, not exhaustive`;
       // a known-bad variant sampling no longer catches is a differing verdict whatever --exhaustive says
-      if (opts.requireExhaustive && expected === 'holds') return { verdict: 'incomplete', asExpected: false, note: `${note} (an exhaustive check was required)` };
+      if (opts.requireExhaustive && expected === 'holds')
+        return { verdict: 'incomplete', asExpected: false, note: `${note} (an exhaustive check was required)` };
       return { verdict: 'sampled', asExpected: expected === 'holds', note };
     })
-    .with({ kind: 'violation' }, (r) => ({ verdict: 'violates', asExpected: expected !== 'holds' && r.violation.property === expected.violates }))
+    .with({ kind: 'violation' }, (r) => ({
+      verdict: 'violates',
+      asExpected: expected !== 'holds' && r.violation.property === expected.violates,
+    }))
     .with({ kind: 'incomplete' }, (r) => ({ verdict: 'incomplete', asExpected: false, note: `stopped by ${r.bound}` }))
     .with({ kind: 'error' }, (r) => ({ verdict: 'error', asExpected: false, note: r.message }))
     .exhaustive();

@@ -27,7 +27,8 @@ export function parseOrder(text: string): string[] {
     .filter((s) => s !== '');
 }
 
-const constraintsWithin = (o: Orderings, set: readonly string[]) => o.constraints.filter(([a, b]) => set.includes(a) && set.includes(b));
+const constraintsWithin = (o: Orderings, set: readonly string[]) =>
+  o.constraints.filter(([a, b]) => set.includes(a) && set.includes(b));
 
 /** The declared alternative an order is made of, or an OrderError naming the problem. */
 export function validateOrder(o: Orderings, order: readonly string[]): Order {
@@ -35,11 +36,14 @@ export function validateOrder(o: Orderings, order: readonly string[]): Order {
   const shown = order.join(',');
   if (order.length === 0) throw new OrderError('empty order');
   for (const b of order) {
-    if (!known.includes(b)) throw new OrderError(`unknown block '${b}' in order ${shown} (blocks: ${known.join(', ')})`);
+    if (!known.includes(b))
+      throw new OrderError(`unknown block '${b}' in order ${shown} (blocks: ${known.join(', ')})`);
   }
   const twice = order.find((b, i) => order.indexOf(b) !== i);
   if (twice !== undefined) throw new OrderError(`block '${twice}' appears twice in order ${shown}`);
-  const alternative = Object.entries(o.blocks).find(([, set]) => set.length === order.length && set.every((b) => order.includes(b)))?.[0];
+  const alternative = Object.entries(o.blocks).find(
+    ([, set]) => set.length === order.length && set.every((b) => order.includes(b)),
+  )?.[0];
   if (alternative === undefined) {
     const sets = Object.entries(o.blocks)
       .map(([name, set]) => `${name}: ${set.join(',')}`)
@@ -47,7 +51,8 @@ export function validateOrder(o: Orderings, order: readonly string[]): Order {
     throw new OrderError(`order ${shown} is not a permutation of a declared block set (${sets})`);
   }
   for (const [a, b] of constraintsWithin(o, order)) {
-    if (order.indexOf(a) > order.indexOf(b)) throw new OrderError(`order ${shown} breaks the constraint ${a} before ${b}`);
+    if (order.indexOf(a) > order.indexOf(b))
+      throw new OrderError(`order ${shown} breaks the constraint ${a} before ${b}`);
   }
   return { alternative, blocks: [...order] };
 }
@@ -62,7 +67,8 @@ export function enumerateOrders(o: Orderings): Order[] {
     const cs = constraintsWithin(o, set);
     const prefix: string[] = [];
     const walk = () => {
-      if (out.length > MAX_ORDERS) throw new OrderError(`the constraints allow more than ${MAX_ORDERS} orders; add constraints or pass --order`);
+      if (out.length > MAX_ORDERS)
+        throw new OrderError(`the constraints allow more than ${MAX_ORDERS} orders; add constraints or pass --order`);
       if (prefix.length === set.length) {
         out.push({ alternative, blocks: [...prefix] });
         return;
@@ -77,7 +83,8 @@ export function enumerateOrders(o: Orderings): Order[] {
       }
     };
     walk();
-    if (out.every((x) => x.alternative !== alternative)) throw new OrderError(`the constraints on block set ${alternative} are cyclic: no order satisfies them`);
+    if (out.every((x) => x.alternative !== alternative))
+      throw new OrderError(`the constraints on block set ${alternative} are cyclic: no order satisfies them`);
   }
   return out;
 }
@@ -144,6 +151,11 @@ export function unexplained(checks: readonly OrderCheck[], rules: readonly Rule[
   return checks.filter(
     (c) =>
       isUnsafe(c) &&
-      rules.every((r) => !c.blocks.includes(r.before) || !c.blocks.includes(r.after) || c.blocks.indexOf(r.before) < c.blocks.indexOf(r.after)),
+      rules.every(
+        (r) =>
+          !c.blocks.includes(r.before) ||
+          !c.blocks.includes(r.after) ||
+          c.blocks.indexOf(r.before) < c.blocks.indexOf(r.after),
+      ),
   );
 }

@@ -40,7 +40,13 @@ export interface Command {
 /** `kmc <command> --help`. */
 export function help(c: Command): string {
   const flags = [
-    ...Object.entries(c.options).map(([name, o]) => [`--${name}${o.type === 'string' ? ` <${o.value ?? 'value'}>` : ''}${o.multiple ? ' ...' : ''}`, o.help] as const),
+    ...Object.entries(c.options).map(
+      ([name, o]) =>
+        [
+          `--${name}${o.type === 'string' ? ` <${o.value ?? 'value'}>` : ''}${o.multiple ? ' ...' : ''}`,
+          o.help,
+        ] as const,
+    ),
     ['-h, --help', 'this help'] as const,
   ];
   const width = Math.max(0, ...flags.map(([f]) => f.length));
@@ -53,7 +59,9 @@ export function help(c: Command): string {
 /** Parse a command's arguments; unknown flags are refused naming the closest known one. */
 export function parse(c: Command, args: string[]): Parsed {
   const options = {
-    ...Object.fromEntries(Object.entries(c.options).map(([k, o]) => [k, { type: o.type, multiple: o.multiple ?? false }])),
+    ...Object.fromEntries(
+      Object.entries(c.options).map(([k, o]) => [k, { type: o.type, multiple: o.multiple ?? false }]),
+    ),
     help: { type: 'boolean', short: 'h' } as const,
   };
   try {
@@ -61,7 +69,10 @@ export function parse(c: Command, args: string[]): Parsed {
   } catch (e) {
     const message = e instanceof Error ? e.message.split('\n')[0]! : String(e);
     const unknown = /^Unknown option '(-{1,2})([^']*)'/.exec(message);
-    if (unknown) throw new UsageError(`${c.name}: unknown option '${unknown[1]}${unknown[2]}'${didYouMean(unknown[2]!, Object.keys(c.options)).replace(/'([^']*)'\?/, "'--$1'?")} (kmc ${c.name} --help lists them)`);
+    if (unknown)
+      throw new UsageError(
+        `${c.name}: unknown option '${unknown[1]}${unknown[2]}'${didYouMean(unknown[2]!, Object.keys(c.options)).replace(/'([^']*)'\?/, "'--$1'?")} (kmc ${c.name} --help lists them)`,
+      );
     throw new UsageError(`${c.name}: ${message.replace(/\. To specify a positional argument.*$/, '')}`);
   }
 }
@@ -70,7 +81,13 @@ export const str = (p: Parsed, k: string) => p.values[k] as string | undefined;
 export const list = (p: Parsed, k: string) => p.values[k] as string[] | undefined;
 export const flag = (p: Parsed, k: string) => p.values[k] === true;
 
-export function integer(flagName: string, value: string | undefined, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+export function integer(
+  flagName: string,
+  value: string | undefined,
+  fallback: number,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined) return fallback;
   if (!/^\d+$/.test(value) || Number(value) < min || !Number.isSafeInteger(Number(value))) {
     throw new UsageError(`--${flagName} must be an integer >= ${min}, got '${value}'`);
@@ -85,7 +102,8 @@ export const MAX_STEPS = 100_000;
 /** `--timeout s` and the like: seconds (a decimal number), as milliseconds; undefined when not given. */
 export function seconds(flagName: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(Number(value))) throw new UsageError(`--${flagName} must be seconds, got '${value}'`);
+  if (!/^\d+(\.\d+)?$/.test(value) || !Number.isFinite(Number(value)))
+    throw new UsageError(`--${flagName} must be seconds, got '${value}'`);
   return Number(value) * 1000;
 }
 
@@ -103,7 +121,9 @@ export function seedOf(value: string | undefined, fallback: () => number): numbe
 export function variantOf(model: Model, name: string): string {
   if (Object.hasOwn(model.variants, name)) return name;
   const known = Object.keys(model.variants);
-  throw new UsageError(`model ${model.name} has no variant '${name}'${didYouMean(name, known)} (it has: ${known.join(', ')})`);
+  throw new UsageError(
+    `model ${model.name} has no variant '${name}'${didYouMean(name, known)} (it has: ${known.join(', ')})`,
+  );
 }
 
 /** `--param k=v` values, read as the type of k's default and checked against the model's schema. */
@@ -115,15 +135,19 @@ export function modelParams(pairs: readonly string[] | undefined, model: Model):
     const [, key, raw] = m as unknown as [string, string, string];
     if (!Object.hasOwn(model.params, key)) {
       const known = Object.keys(model.params);
-      throw new UsageError(`model ${model.name} has no parameter '${key}'${didYouMean(key, known)} (it has: ${known.join(', ')})`);
+      throw new UsageError(
+        `model ${model.name} has no parameter '${key}'${didYouMean(key, known)} (it has: ${known.join(', ')})`,
+      );
     }
     const d: unknown = model.params[key];
     let value: Plain;
     if (typeof d === 'number') {
-      if (!/^-?\d+(\.\d+)?$/.test(raw)) throw new UsageError(`parameter ${key} of ${model.name} is a number, got '${raw}'`);
+      if (!/^-?\d+(\.\d+)?$/.test(raw))
+        throw new UsageError(`parameter ${key} of ${model.name} is a number, got '${raw}'`);
       value = Number(raw);
     } else if (typeof d === 'boolean') {
-      if (raw !== 'true' && raw !== 'false') throw new UsageError(`parameter ${key} of ${model.name} is true or false, got '${raw}'`);
+      if (raw !== 'true' && raw !== 'false')
+        throw new UsageError(`parameter ${key} of ${model.name} is true or false, got '${raw}'`);
       value = raw === 'true';
     } else if (typeof d === 'string') {
       value = raw;

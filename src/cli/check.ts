@@ -7,7 +7,19 @@ import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { saveTraceFile } from '../trace/save.ts';
 import { didYouMean } from '../core/suggest.ts';
-import { integer, list, flag, MAX_STEPS, modelParams, seconds, seedOf, str, variantOf, type Command, type Parsed } from './args.ts';
+import {
+  integer,
+  list,
+  flag,
+  MAX_STEPS,
+  modelParams,
+  seconds,
+  seedOf,
+  str,
+  variantOf,
+  type Command,
+  type Parsed,
+} from './args.ts';
 import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayCommand, whereIs } from './ci.ts';
 import { checkOutDir, checkOutFile, writeOutFile } from './output.ts';
 import { colourOn, paint, type Paint } from './colour.ts';
@@ -24,7 +36,10 @@ export const CHECK_SCHEMA = 'kmc-check/1';
 /** --strategy's value: a name in the registry, or a usage error listing them. */
 export function strategyArg(name: string | undefined): Strategy {
   const strategy = name ?? 'auto';
-  if (strategyOf(strategy) === undefined) throw new UsageError(`unknown strategy '${strategy}'${didYouMean(strategy, STRATEGY_NAMES)} (available: ${STRATEGY_NAMES.join(', ')})`);
+  if (strategyOf(strategy) === undefined)
+    throw new UsageError(
+      `unknown strategy '${strategy}'${didYouMean(strategy, STRATEGY_NAMES)} (available: ${STRATEGY_NAMES.join(', ')})`,
+    );
   return strategy as Strategy;
 }
 export interface Row {
@@ -72,7 +87,11 @@ export const check: Command = {
   summary: "check every variant of the models (the project's, or those named) against its expected verdict",
   options: {
     variant: { type: 'string', value: 'v', help: 'only this variant (needs one model)' },
-    strategy: { type: 'string', value: STRATEGY_NAMES.join('|'), help: `how to explore (default auto: ${STRATEGIES.auto.summary})` },
+    strategy: {
+      type: 'string',
+      value: STRATEGY_NAMES.join('|'),
+      help: `how to explore (default auto: ${STRATEGIES.auto.summary})`,
+    },
     exhaustive: { type: 'boolean', help: 'a check that only sampled is incomplete (exit 3): for CI that wants proofs' },
     seed: { type: 'string', value: 'n', help: 'random/pct seed (default KMC_SEED, else a fresh one, printed)' },
     runs: { type: 'string', value: 'n', help: `random/pct runs per check (default ${DEFAULTS.runs})` },
@@ -80,18 +99,33 @@ export const check: Command = {
     'max-states': { type: 'string', value: 'n', help: 'bfs/dfs: stop after this many distinct states (exit 3)' },
     'max-depth': { type: 'string', value: 'n', help: 'bfs/dfs: stop at this depth (exit 3)' },
     timeout: { type: 'string', value: 's', help: 'every strategy: stop a check after this many seconds (exit 3)' },
-    'max-memory': { type: 'string', value: 'bytes', help: 'every strategy: heap plus typed arrays, e.g. 512M (exit 3 when reached)' },
+    'max-memory': {
+      type: 'string',
+      value: 'bytes',
+      help: 'every strategy: heap plus typed arrays, e.g. 512M (exit 3 when reached)',
+    },
     workers: { type: 'string', value: 'n', help: `bfs on n worker threads (at most ${MAX_WORKERS})` },
     'no-por': { type: 'boolean', help: 'bfs/dfs without partial-order reduction' },
     'no-symmetry': { type: 'boolean', help: 'bfs/dfs without symmetry reduction' },
-    param: { type: 'string', multiple: true, value: 'k=v', help: "set a model parameter (needs one model)" },
+    param: { type: 'string', multiple: true, value: 'k=v', help: 'set a model parameter (needs one model)' },
     out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
-    progress: { type: 'string', value: 's', help: `when stderr is not a terminal, a progress line every s seconds of a long bfs/dfs (default ${PROGRESS_INTERVAL_S}; 0: none)` },
+    progress: {
+      type: 'string',
+      value: 's',
+      help: `when stderr is not a terminal, a progress line every s seconds of a long bfs/dfs (default ${PROGRESS_INTERVAL_S}; 0: none)`,
+    },
     json: { type: 'boolean', help: 'print one JSON document' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report (a testcase per expected verdict)' },
     force: { type: 'boolean', help: 'replace an existing --junit file (kmc replaces no file without it)' },
-    shard: { type: 'string', value: 'i/n', help: 'only checks k with k mod n = i-1 (n CI jobs together do one run; kmc merge joins their --json)' },
-    github: { type: 'boolean', help: 'GitHub Actions annotations on stderr for differing verdicts and model errors (default when GITHUB_ACTIONS=true, without --json)' },
+    shard: {
+      type: 'string',
+      value: 'i/n',
+      help: 'only checks k with k mod n = i-1 (n CI jobs together do one run; kmc merge joins their --json)',
+    },
+    github: {
+      type: 'boolean',
+      help: 'GitHub Actions annotations on stderr for differing verdicts and model errors (default when GITHUB_ACTIONS=true, without --json)',
+    },
   },
   more: 'A bound a strategy cannot honour is refused (README, "Bounds by strategy").\nexit codes: 0 every verdict as expected, 1 a verdict differs, 2 bad input, 3 incomplete, 4 model error',
   run: (p, io, project) => runCheck(p, io, project),
@@ -109,14 +143,26 @@ export function honoured(p: Parsed, strategy: string, options: readonly string[]
 
 async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const strategy = strategyArg(str(p, 'strategy'));
-  honoured(p, strategy, ['runs', 'max-steps', 'max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'no-por', 'no-symmetry']);
+  honoured(p, strategy, [
+    'runs',
+    'max-steps',
+    'max-states',
+    'max-depth',
+    'timeout',
+    'max-memory',
+    'workers',
+    'no-por',
+    'no-symmetry',
+  ]);
   const exhaustive = exhaustiveOptions(p);
   const json = flag(p, 'json');
   const tty = !json && process.stderr.isTTY === true && io.err === stdio.err;
   const progressMs = seconds('progress', str(p, 'progress')) ?? PROGRESS_INTERVAL_S * 1000;
   const shard = shardOf(str(p, 'shard'));
   // shards must sample alike: without --seed they share the default seed, not a fresh one each
-  const seed = seedOf(str(p, 'seed'), () => (shard !== undefined ? DEFAULTS.seed : Math.floor(Math.random() * 0x7fffffff)));
+  const seed = seedOf(str(p, 'seed'), () =>
+    shard !== undefined ? DEFAULTS.seed : Math.floor(Math.random() * 0x7fffffff),
+  );
   const runs = integer('runs', str(p, 'runs'), DEFAULTS.runs, 1);
   const maxSteps = integer('max-steps', str(p, 'max-steps'), DEFAULTS.maxSteps, 1, MAX_STEPS);
   const out = str(p, 'out') ?? DEFAULT_OUT;
@@ -127,15 +173,21 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
 
   const selected = await project.models(p.positionals);
   const variant = str(p, 'variant');
-  if (variant !== undefined && selected.length !== 1) throw new UsageError(`--variant needs one model (${selected.length} selected)`);
-  if (list(p, 'param') !== undefined && selected.length !== 1) throw new UsageError(`--param needs one model (${selected.length} selected)`);
+  if (variant !== undefined && selected.length !== 1)
+    throw new UsageError(`--variant needs one model (${selected.length} selected)`);
+  if (list(p, 'param') !== undefined && selected.length !== 1)
+    throw new UsageError(`--param needs one model (${selected.length} selected)`);
   const all = selected.flatMap((m) => {
     const params = modelParams(list(p, 'param'), m);
     const variants = variant !== undefined ? [variantOf(m, variant)] : Object.keys(m.variants);
-    return variants.flatMap((v) => expectations(m.variants[v]!.expect).map((_, e) => ({ model: m, variant: v, params, expectation: e })));
+    return variants.flatMap((v) =>
+      expectations(m.variants[v]!.expect).map((_, e) => ({ model: m, variant: v, params, expectation: e })),
+    );
   });
   // check k of the run goes to shard k mod n
-  const jobs = all.map((j, index) => ({ ...j, index })).filter((j) => shard === undefined || j.index % shard.count === shard.index - 1);
+  const jobs = all
+    .map((j, index) => ({ ...j, index }))
+    .filter((j) => shard === undefined || j.index % shard.count === shard.index - 1);
 
   if (!json) {
     const how = STRATEGIES[strategy].plan(runs);
@@ -145,7 +197,12 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const rows: Row[] = [];
   const traces = { created: 0, unchanged: 0 };
   for (const job of jobs) {
-    const reporter = progressReporter({ tty, intervalMs: progressMs, label: `${job.model.name} ${job.variant}`, write: io.err });
+    const reporter = progressReporter({
+      tty,
+      intervalMs: progressMs,
+      label: `${job.model.name} ${job.variant}`,
+      write: io.err,
+    });
     const onProgress = reporter.onProgress;
     const opts: CheckOptions = {
       strategy,
@@ -167,8 +224,18 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
 
   if (junit !== undefined) writeOutFile(junit, checkJunit(rows), 'junit', force);
   if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
-  if (json) io.out(JSON.stringify({ schema: CHECK_SCHEMA, seed, checks: all.length, shard: shard ?? null, results: rows }, null, 2) + '\n');
-  else io.out(summary(rows) + (traces.created + traces.unchanged > 0 ? `traces in ${out.replace(/\/+$/, '')}/ (${traces.created} new, ${traces.unchanged} unchanged)\n` : ''));
+  if (json)
+    io.out(
+      JSON.stringify({ schema: CHECK_SCHEMA, seed, checks: all.length, shard: shard ?? null, results: rows }, null, 2) +
+        '\n',
+    );
+  else
+    io.out(
+      summary(rows) +
+        (traces.created + traces.unchanged > 0
+          ? `traces in ${out.replace(/\/+$/, '')}/ (${traces.created} new, ${traces.unchanged} unchanged)\n`
+          : ''),
+    );
   return exitCode(rows);
 }
 
@@ -176,7 +243,8 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
 export function shardOf(value: string | undefined): { index: number; count: number } | undefined {
   if (value === undefined) return undefined;
   const m = /^(\d+)\/(\d+)$/.exec(value);
-  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2])) throw new UsageError(`--shard must be i/n with 1 <= i <= n, got '${value}'`);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > Number(m[2]))
+    throw new UsageError(`--shard must be i/n with 1 <= i <= n, got '${value}'`);
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 
@@ -188,7 +256,15 @@ export function exitCode(rows: readonly { verdict: string; asExpected: boolean }
   return EXIT.ok;
 }
 
-function toRow(c: VariantCheck, index: number, seed: number, out: string, project: Project, overrides: Record<string, Plain>, traces: { created: number; unchanged: number }): Row {
+function toRow(
+  c: VariantCheck,
+  index: number,
+  seed: number,
+  out: string,
+  project: Project,
+  overrides: Record<string, Plain>,
+  traces: { created: number; unchanged: number },
+): Row {
   const { result, system } = c;
   const cov = result.coverage;
   const row: Row = {
@@ -238,21 +314,38 @@ function toRow(c: VariantCheck, index: number, seed: number, out: string, projec
 }
 
 export function showRow(r: Row, colour: Paint = paint(false)): string {
-  const mark = r.asExpected ? colour('green', 'ok') + '  ' : r.verdict === 'incomplete' ? colour('yellow', '??') + '  ' : r.verdict === 'error' ? colour('red', 'ERR') + ' ' : colour('red', 'FAIL');
+  const mark = r.asExpected
+    ? colour('green', 'ok') + '  '
+    : r.verdict === 'incomplete'
+      ? colour('yellow', '??') + '  '
+      : r.verdict === 'error'
+        ? colour('red', 'ERR') + ' '
+        : colour('red', 'FAIL');
   const verdict =
-    r.verdict === 'violates' ? `violates ${r.property} (${r.length} steps)` : r.verdict === 'sampled' ? `no violation in ${r.stats.runs} runs (not exhaustive)` : r.verdict === 'error' ? 'model error' : r.verdict;
+    r.verdict === 'violates'
+      ? `violates ${r.property} (${r.length} steps)`
+      : r.verdict === 'sampled'
+        ? `no violation in ${r.stats.runs} runs (not exhaustive)`
+        : r.verdict === 'error'
+          ? 'model error'
+          : r.verdict;
   const lines = [`${mark}  ${r.model.padEnd(26)} ${r.variant.padEnd(22)} ${verdict.padEnd(52)} expected ${r.expected}`];
   if (r.message) lines.push(`      ${r.property}: ${r.message}`);
   if (r.trace) lines.push(`      trace: ${r.trace}`, `      replay: ${replayCommand(r.trace)}`);
   if (r.note) lines.push(`      ${r.verdict === 'error' ? 'model error: ' : ''}${r.note}`);
   const st = r.stats;
   if (st.bytesPerState !== null) {
-    const red = st.reductions ? [st.reductions.por ? 'por' : '', st.reductions.symmetry ? 'symmetry' : ''].filter(Boolean).join('+') || 'no reductions' : '';
+    const red = st.reductions
+      ? [st.reductions.por ? 'por' : '', st.reductions.symmetry ? 'symmetry' : ''].filter(Boolean).join('+') ||
+        'no reductions'
+      : '';
     lines.push(
       `      ${r.strategy}: ${st.states} distinct states, ${st.steps} transitions, depth ${st.depth}, ${st.exhaustive ? 'exhaustive' : 'not exhaustive'}, ` +
         `${st.milliseconds} ms (${st.statesPerSecond} states/s), ${st.bytesPerState} bytes/state, P(fingerprint collision) ~ ${st.collisionProbability!.toExponential(1)}, ${red}` +
         (st.workers && st.workers > 1 ? `, ${st.workers} workers` : '') +
-        (st.cache && st.steps > 0 ? `, ${Math.round((100 * st.cache.hits) / st.steps)}% of transitions from the cache (${st.cache.parts} distinct parts)` : ''),
+        (st.cache && st.steps > 0
+          ? `, ${Math.round((100 * st.cache.hits) / st.steps)}% of transitions from the cache (${st.cache.parts} distinct parts)`
+          : ''),
     );
   }
   return lines.join('\n') + '\n';

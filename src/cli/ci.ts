@@ -44,14 +44,22 @@ export function whereIs(model: Model, variant: string): { source?: string; line?
 }
 
 /** The annotations of a check's rows: differing verdicts and model errors as errors, incomplete checks as warnings. */
-export function checkAnnotations(rows: readonly (JunitRow & { source?: string | undefined; line?: number | undefined })[]): string {
+export function checkAnnotations(
+  rows: readonly (JunitRow & { source?: string | undefined; line?: number | undefined })[],
+): string {
   return rows
     .filter((r) => !r.asExpected)
     .map((r) => {
       const what = found(r);
-      const message = [`${r.model} ${r.variant}: expected ${r.expected}, found ${what}`, ...(r.trace ? [`replay: ${replayCommand(r.trace)}`] : [])].join('\n');
+      const message = [
+        `${r.model} ${r.variant}: expected ${r.expected}, found ${what}`,
+        ...(r.trace ? [`replay: ${replayCommand(r.trace)}`] : []),
+      ].join('\n');
       const level = r.verdict === 'incomplete' ? 'warning' : 'error';
-      const title = r.verdict === 'error' ? `kmc: model error in ${r.model} ${r.variant}` : `kmc: ${r.model} ${r.variant} ${r.verdict === 'incomplete' ? 'incomplete' : 'differs from its expectation'}`;
+      const title =
+        r.verdict === 'error'
+          ? `kmc: model error in ${r.model} ${r.variant}`
+          : `kmc: ${r.model} ${r.variant} ${r.verdict === 'incomplete' ? 'incomplete' : 'differs from its expectation'}`;
       return githubAnnotation({ level, title, message, file: r.source, line: r.line });
     })
     .join('');
@@ -92,19 +100,25 @@ export interface JunitRow extends Found {
   stats: { milliseconds: number };
 }
 
-export const replayCommand = (trace: string) => `npx kmc replay ${/^[\w./-]+$/.test(trace) ? trace : `'${trace.replaceAll("'", "'\\''")}'`}`;
+export const replayCommand = (trace: string) =>
+  `npx kmc replay ${/^[\w./-]+$/.test(trace) ? trace : `'${trace.replaceAll("'", "'\\''")}'`}`;
 
 /** One testcase per expected verdict: `variant: holds` / `variant: violates p`. */
 export function checkJunit(rows: readonly JunitRow[]): string {
   return renderJunit(
     'kmc check',
     rows.map((r) => {
-      const c: JunitCase = { classname: r.model, name: `${r.variant}: ${r.expected.replace(/^violates: /, 'violates ')}`, time: r.stats.milliseconds / 1000 };
+      const c: JunitCase = {
+        classname: r.model,
+        name: `${r.variant}: ${r.expected.replace(/^violates: /, 'violates ')}`,
+        time: r.stats.milliseconds / 1000,
+      };
       const what = found(r);
       const text = body(`${r.model} ${r.variant}: expected ${r.expected}, found ${what}`, r);
       if (r.verdict === 'error') c.error = { message: `model error: ${r.note ?? ''}`, type: 'model-error', body: text };
       else if (r.verdict === 'incomplete') c.skipped = { message: `incomplete: ${r.note ?? ''}` };
-      else if (!r.asExpected) c.failure = { message: `expected ${r.expected}, found ${what}`, type: r.verdict, body: text };
+      else if (!r.asExpected)
+        c.failure = { message: `expected ${r.expected}, found ${what}`, type: r.verdict, body: text };
       else c.out = text;
       return c;
     }),
@@ -118,7 +132,12 @@ export interface JunitOrderRow extends Found {
 }
 
 /** One testcase per order; `judging` (--order, --orders): an unsafe order is a failure, else a finding. */
-export function orderingsJunit(model: string, variant: string, rows: readonly JunitOrderRow[], judging: boolean): string {
+export function orderingsJunit(
+  model: string,
+  variant: string,
+  rows: readonly JunitOrderRow[],
+  judging: boolean,
+): string {
   return renderJunit(
     'kmc orderings',
     rows.map((r) => {
@@ -127,7 +146,8 @@ export function orderingsJunit(model: string, variant: string, rows: readonly Ju
       const text = body(`${model} (variant ${variant}) order ${r.order.join(',')}: ${what}`, r);
       if (r.verdict === 'error') c.error = { message: `model error: ${r.note ?? ''}`, type: 'model-error', body: text };
       else if (r.verdict === 'incomplete') c.skipped = { message: `incomplete: ${r.note ?? ''}` };
-      else if (judging && r.verdict === 'violates') c.failure = { message: `unsafe: ${what}`, type: 'violates', body: text };
+      else if (judging && r.verdict === 'violates')
+        c.failure = { message: `unsafe: ${what}`, type: 'violates', body: text };
       else c.out = text;
       return c;
     }),
@@ -135,14 +155,28 @@ export function orderingsJunit(model: string, variant: string, rows: readonly Ju
 }
 
 /** The annotations of kmc orderings: model errors, and (judging proposed orders) each unsafe order. */
-export function orderingsAnnotations(model: Model, variant: string, rows: readonly JunitOrderRow[], judging: boolean): string {
+export function orderingsAnnotations(
+  model: Model,
+  variant: string,
+  rows: readonly JunitOrderRow[],
+  judging: boolean,
+): string {
   const where = whereIs(model, 'orderings');
   return rows
     .filter((r) => r.verdict === 'error' || (judging && r.verdict === 'violates'))
     .map((r) => {
       const what = r.verdict === 'error' ? found(r) : `unsafe: ${found(r)}`;
-      const message = [`${model.name} (variant ${variant}) order ${r.order.join(',')}: ${what}`, ...(r.trace ? [`replay: ${replayCommand(r.trace)}`] : [])].join('\n');
-      return githubAnnotation({ level: 'error', title: `kmc: ${model.name} order ${r.index} ${r.verdict === 'error' ? 'model error' : 'unsafe'}`, message, file: where.source, line: where.line });
+      const message = [
+        `${model.name} (variant ${variant}) order ${r.order.join(',')}: ${what}`,
+        ...(r.trace ? [`replay: ${replayCommand(r.trace)}`] : []),
+      ].join('\n');
+      return githubAnnotation({
+        level: 'error',
+        title: `kmc: ${model.name} order ${r.index} ${r.verdict === 'error' ? 'model error' : 'unsafe'}`,
+        message,
+        file: where.source,
+        line: where.line,
+      });
     })
     .join('');
 }

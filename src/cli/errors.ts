@@ -28,7 +28,8 @@ export const MAX_LINE = 400;
  * by how much.
  */
 export function oneLine(message: string): string {
-  const escaped = (c: string) => ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  const escaped = (c: string) =>
+    ({ '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
   // eslint-disable-next-line no-control-regex
   const flat = message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, escaped);
   if (flat.length <= MAX_LINE) return flat;

@@ -12,7 +12,15 @@ import { basename, relative } from 'node:path';
 import type { Model, Plain } from '../core/model.ts';
 import { validateModel } from '../core/validate.ts';
 import type { CheckOptions } from '../check/check.ts';
-import { checkOrder, enumerateOrders, inferRules, OrderError, validateOrder, type OrderCheck, type Rule } from '../check/orderings.ts';
+import {
+  checkOrder,
+  enumerateOrders,
+  inferRules,
+  OrderError,
+  validateOrder,
+  type OrderCheck,
+  type Rule,
+} from '../check/orderings.ts';
 import { PatchError, splitPatches, type Patch } from '../patch/mail.ts';
 import { readPatches, type PatchReading } from '../patch/read-patches.ts';
 import type { BlockAt } from '../patch/read-order.ts';
@@ -23,7 +31,14 @@ import { UsageError } from './errors.ts';
 import { readInput } from './input.ts';
 import { stdio, type Io } from './io.ts';
 import { writeOutFile } from './output.ts';
-import { budgetOf, ORDERINGS_SCHEMA, renderOrderings, toRow, type OrderingsDoc, type OrderRow } from './orderings-table.ts';
+import {
+  budgetOf,
+  ORDERINGS_SCHEMA,
+  renderOrderings,
+  toRow,
+  type OrderingsDoc,
+  type OrderRow,
+} from './orderings-table.ts';
 import type { Project } from './project.ts';
 
 export interface FromPatchRun {
@@ -100,14 +115,21 @@ export async function runFromPatch(r: FromPatchRun): Promise<number> {
       return validateOrder(decl, blocks);
     } catch (e) {
       if (!(e instanceof OrderError)) throw e;
-      const lost = rd.removed.length > 0 ? `; the patch removes ${rd.removed.map((b) => `${b.call}() (${b.block})`).join(', ')}` : '';
-      throw new UsageError(`${model.name}: ${where(rd, readings.length)} gives ${blocks.join(',') || 'no block'}: ${e.message.replace(/^order \S+ /, '')}${lost}`);
+      const lost =
+        rd.removed.length > 0
+          ? `; the patch removes ${rd.removed.map((b) => `${b.call}() (${b.block})`).join(', ')}`
+          : '';
+      throw new UsageError(
+        `${model.name}: ${where(rd, readings.length)} gives ${blocks.join(',') || 'no block'}: ${e.message.replace(/^order \S+ /, '')}${lost}`,
+      );
     }
   });
   const checks = orders.map((o) => checkOrder(model, base, o, opts));
   // a trace is named after the order's number in the whole table (kmc orderings), so the same order gives the same file
   const all = enumerateOrders(decl).map((o) => o.blocks.join());
-  const rows = checks.map((c, k) => toRow(c, k + 1, base, seed, r.out, project, params, decl.param, `order${all.indexOf(c.blocks.join()) + 1}`));
+  const rows = checks.map((c, k) =>
+    toRow(c, k + 1, base, seed, r.out, project, params, decl.param, `order${all.indexOf(c.blocks.join()) + 1}`),
+  );
   // the rules an unsafe order breaks: read off every order of its block set, judged alike
   const tables = new Map<string, OrderCheck[]>();
   const breaks = checks.map((c, k) => {
@@ -122,17 +144,47 @@ export async function runFromPatch(r: FromPatchRun): Promise<number> {
     return brokenRules(inferRules(table), readings[k]!.order);
   });
 
-  const docs: PatchDoc[] = readings.map((rd, k) => ({ index: rd.index, subject: rd.subject, quoted: rd.quoted, files: rd.files, otherFiles: rd.otherFiles, order: rd.order, notModelled: rd.notModelled, removed: rd.removed, breaks: breaks[k]! }));
+  const docs: PatchDoc[] = readings.map((rd, k) => ({
+    index: rd.index,
+    subject: rd.subject,
+    quoted: rd.quoted,
+    files: rd.files,
+    otherFiles: rd.otherFiles,
+    order: rd.order,
+    notModelled: rd.notModelled,
+    removed: rd.removed,
+    breaks: breaks[k]!,
+  }));
   if (r.junit !== undefined) writeOutFile(r.junit, orderingsJunit(model.name, base, rows, true), 'junit', r.force);
   if (githubOn(r.github, r.json)) io.err(orderingsAnnotations(model, base, rows, true));
   if (r.json) {
     const used = [...new Set(rows.map((x) => x.strategy))];
-    const doc: OrderingsDoc & { patches: PatchDoc[] } = { schema: ORDERINGS_SCHEMA, model: model.name, variant: base, judging: true, shard: null, count: rows.length, params, strategies: used, runs: opts.runs!, seed, maxSteps: opts.maxSteps!, orders: rows, rules: [], unexplained: [], patches: docs };
+    const doc: OrderingsDoc & { patches: PatchDoc[] } = {
+      schema: ORDERINGS_SCHEMA,
+      model: model.name,
+      variant: base,
+      judging: true,
+      shard: null,
+      count: rows.length,
+      params,
+      strategies: used,
+      runs: opts.runs!,
+      seed,
+      maxSteps: opts.maxSteps!,
+      orders: rows,
+      rules: [],
+      unexplained: [],
+      patches: docs,
+    };
     io.out(JSON.stringify(doc, null, 2) + '\n');
   } else {
     const colour = paint(colourOn(process.stdout, io.out === stdio.out));
     const parts = docs.map((d, k) => renderPatch(d, rows[k]!, readings.length, project.root));
-    io.out(parts.join('\n') + '\n' + renderOrderings(model.name, base, budgetOf(rows, opts.runs!, opts.maxSteps!, seed), rows, [], [], true, colour));
+    io.out(
+      parts.join('\n') +
+        '\n' +
+        renderOrderings(model.name, base, budgetOf(rows, opts.runs!, opts.maxSteps!, seed), rows, [], [], true, colour),
+    );
   }
   return exitCode(rows.map((x) => ({ verdict: x.verdict, asExpected: x.verdict !== 'violates' })));
 }
@@ -146,27 +198,47 @@ export function brokenRules(rules: readonly Rule[], order: readonly BlockAt[]): 
     const before = at(rule.before);
     const after = at(rule.after);
     if (before === undefined || after === undefined || order.indexOf(after) > order.indexOf(before)) return [];
-    return [{ before: rule.before, after: rule.after, text: `\`${after.call}()\` (${lineOf(after, before)}) now runs before \`${before.call}()\` (${lineOf(before, after)})` }];
+    return [
+      {
+        before: rule.before,
+        after: rule.after,
+        text: `\`${after.call}()\` (${lineOf(after, before)}) now runs before \`${before.call}()\` (${lineOf(before, after)})`,
+      },
+    ];
   });
 }
 
 /** "line 42", or "dma_heap_ioctl, line 277" when the other side is in another function. */
-const lineOf = (b: BlockAt, other: BlockAt) => (b.function === other.function ? `line ${b.line}` : `${b.function}, line ${b.line}`);
+const lineOf = (b: BlockAt, other: BlockAt) =>
+  b.function === other.function ? `line ${b.line}` : `${b.function}, line ${b.line}`;
 
 /** One patch as read and judged. */
 function renderPatch(d: PatchDoc, row: OrderRow, n: number, root: string): string {
   const lines = [`patch ${d.index}/${n}: ${d.subject}${d.quoted ? ' (read through its quotes)' : ''}`];
   for (const f of d.files) {
-    const outside = f.outside.length > 0 ? `; ${f.outside.length} outside the excerpt (${f.outside.map((h) => h.replace(/ @@.*$/, ' @@')).join(', ')})` : '';
-    lines.push(`  applied ${f.hunks} hunk${f.hunks === 1 ? '' : 's'} of ${f.path} to ${shown(f.appliedTo, root)}${outside}`);
+    const outside =
+      f.outside.length > 0
+        ? `; ${f.outside.length} outside the excerpt (${f.outside.map((h) => h.replace(/ @@.*$/, ' @@')).join(', ')})`
+        : '';
+    lines.push(
+      `  applied ${f.hunks} hunk${f.hunks === 1 ? '' : 's'} of ${f.path} to ${shown(f.appliedTo, root)}${outside}`,
+    );
   }
   if (d.otherFiles.length > 0) lines.push(`  not mirrored by the model: ${d.otherFiles.join(', ')}`);
   lines.push('  order read (the main path, error labels apart):');
   const w = Math.max(...d.order.map((b) => b.block.length));
   const wc = Math.max(...d.order.map((b) => b.call.length + 2));
-  d.order.forEach((b, i) => lines.push(`    ${String(i + 1).padStart(2)}  ${b.block.padEnd(w)}  ${(b.call + '()').padEnd(wc)}  ${b.function}, line ${b.line}`));
-  for (const c of d.notModelled) lines.push(`  not modelled: ${c.call}() (${c.function}, line ${c.line}), a call the patch adds that no block stands for`);
-  for (const b of d.removed) lines.push(`  removed: ${b.call}() (block ${b.block}), which the text before the patch called`);
+  d.order.forEach((b, i) =>
+    lines.push(
+      `    ${String(i + 1).padStart(2)}  ${b.block.padEnd(w)}  ${(b.call + '()').padEnd(wc)}  ${b.function}, line ${b.line}`,
+    ),
+  );
+  for (const c of d.notModelled)
+    lines.push(
+      `  not modelled: ${c.call}() (${c.function}, line ${c.line}), a call the patch adds that no block stands for`,
+    );
+  for (const b of d.removed)
+    lines.push(`  removed: ${b.call}() (block ${b.block}), which the text before the patch called`);
   if (row.verdict === 'violates') {
     const steps = `${row.property}, ${row.length} steps`;
     if (d.breaks.length === 0) lines.push(`  UNSAFE: ${steps} (no before/after rule of this block set explains it)`);

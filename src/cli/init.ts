@@ -22,7 +22,8 @@ export function kmcheckSpec(root: string, version: string): string {
   for (let d = dirname(root); dirname(d) !== d; d = dirname(d)) {
     const lock = join(d, 'package-lock.json');
     if (!existsSync(lock)) continue;
-    const entry = (JSON.parse(readFileSync(lock, 'utf8')) as { packages?: Record<string, { resolved?: string }> }).packages?.[relative(d, root).split(sep).join('/')];
+    const entry = (JSON.parse(readFileSync(lock, 'utf8')) as { packages?: Record<string, { resolved?: string }> })
+      .packages?.[relative(d, root).split(sep).join('/')];
     const resolved = entry?.resolved;
     if (resolved?.startsWith('file:')) return `file:${resolve(d, resolved.slice('file:'.length))}`;
     if (resolved !== undefined && /^(git\+|git:|github:)/.test(resolved)) return resolved;
@@ -70,14 +71,20 @@ export const init: Command = {
   summary: 'start a project of models: package.json, kmc.config.ts, a model, a vitest suite, tsconfig.json',
   options: {
     force: { type: 'boolean', help: 'write into a folder that is not empty (existing files are kept as they are)' },
-    kmcheck: { type: 'string', value: 'spec', help: 'the kmcheck dependency to write (default: where this kmc came from)' },
+    kmcheck: {
+      type: 'string',
+      value: 'spec',
+      help: 'the kmcheck dependency to write (default: where this kmc came from)',
+    },
   },
   more: 'Then: cd <dir> && npm install && npx kmc check && npm test',
   async run(p, io) {
     if (p.positionals.length > 1) throw new UsageError(`init takes at most one folder, got ${p.positionals.join(' ')}`);
     const dir = resolve(p.positionals[0] ?? '.');
     if (existsSync(dir) && readdirSync(dir).length > 0 && !flag(p, 'force')) {
-      throw new UsageError(`${p.positionals[0] ?? '.'} is not empty (kmc init --force writes the files it lacks, and replaces none)`);
+      throw new UsageError(
+        `${p.positionals[0] ?? '.'} is not empty (kmc init --force writes the files it lacks, and replaces none)`,
+      );
     }
     const root = packageRoot();
     const own = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as PackageJson;
@@ -85,7 +92,10 @@ export const init: Command = {
     const files: Record<string, string> = {
       'package.json': `${JSON.stringify(
         {
-          name: basename(dir).toLowerCase().replace(/[^a-z0-9._-]/g, '-') || 'kmc-models',
+          name:
+            basename(dir)
+              .toLowerCase()
+              .replace(/[^a-z0-9._-]/g, '-') || 'kmc-models',
           private: true,
           type: 'module',
           scripts: { check: 'kmc check', test: 'vitest run', typecheck: 'tsc' },
@@ -116,7 +126,9 @@ export const init: Command = {
     }
     const rel = relative(process.cwd(), dir);
     const shown = rel === '' ? '.' : rel.startsWith('..') ? dir : rel;
-    io.out(`kmc init: a project of models in ${shown}${kept.length > 0 ? ` (kept as they were: ${kept.join(', ')})` : ''}\n`);
+    io.out(
+      `kmc init: a project of models in ${shown}${kept.length > 0 ? ` (kept as they were: ${kept.join(', ')})` : ''}\n`,
+    );
     io.out(`next: ${shown === '.' ? '' : `cd ${shown} && `}npm install && npx kmc check && npm test\n`);
     return EXIT.ok;
   },

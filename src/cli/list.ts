@@ -22,12 +22,16 @@ export const list: Command = {
         models: models.map((m) => ({
           name: m.name,
           title: m.title,
-          source: m.source?.startsWith('file:') ? relative(process.cwd(), fileURLToPath(m.source)).split(sep).join('/') : null,
+          source: m.source?.startsWith('file:')
+            ? relative(process.cwd(), fileURLToPath(m.source)).split(sep).join('/')
+            : null,
           params: m.params,
           variants: Object.entries(m.variants).map(([name, v]) => ({
             name,
             description: v.description,
-            expected: expectations(v.expect).map((e) => showExpectation(e === 'holds' ? 'holds' : { violates: e.violates })),
+            expected: expectations(v.expect).map((e) =>
+              showExpectation(e === 'holds' ? 'holds' : { violates: e.violates }),
+            ),
           })),
         })),
       };

@@ -52,7 +52,8 @@ export async function main(argv: string[], io: Io = stdio, opts: MainOptions = {
   const [name, ...args] = argv;
   // every error is one line (a name with a newline in it, or 50 MB long, included)
   const fail = (message: string) => io.err(`kmc: ${oneLine(message)}\n`);
-  const unknown = (what: string, n: string) => `${what} '${n}'${didYouMean(n, byName.keys())} (commands: ${[...byName.keys()].join(', ')})`;
+  const unknown = (what: string, n: string) =>
+    `${what} '${n}'${didYouMean(n, byName.keys())} (commands: ${[...byName.keys()].join(', ')})`;
   if (name === '--version' || name === '-v') {
     io.out(`kmc ${version()}\n`);
     return EXIT.ok;
@@ -94,7 +95,8 @@ export async function main(argv: string[], io: Io = stdio, opts: MainOptions = {
     }
     if (isModelError(e)) {
       fail(`model error: ${e.message}`);
-      if (args.includes('--github') || process.env.GITHUB_ACTIONS === 'true') io.err(githubAnnotation({ level: 'error', title: 'kmc: model error', message: e.message }));
+      if (args.includes('--github') || process.env.GITHUB_ACTIONS === 'true')
+        io.err(githubAnnotation({ level: 'error', title: 'kmc: model error', message: e.message }));
       return EXIT.modelError;
     }
     throw e;

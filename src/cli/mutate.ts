@@ -3,7 +3,14 @@
 // against the variants expected to hold; the score, every survivor in C terms, the declared
 // harmless ones with their reasons, the crashes and the equivalent mutants.
 
-import { mutate, NotHolding, holdingVariants, type MutantResult, type MutateResult, type Outcome } from '../mutate/mutate.ts';
+import {
+  mutate,
+  NotHolding,
+  holdingVariants,
+  type MutantResult,
+  type MutateResult,
+  type Outcome,
+} from '../mutate/mutate.ts';
 import { OPERATORS, type Operator } from '../mutate/operators.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { flag, list, str, variantOf, type Command, type Parsed } from './args.ts';
@@ -32,7 +39,8 @@ function showResult(r: MutateResult, minScore: number | undefined): string {
   lines.push(`killed by operator: ${byOperator.join(', ')}`);
   const width = Math.max(0, ...r.mutants.filter((m) => m.outcome !== 'killed').map((m) => m.id.length));
   for (const outcome of SHOWN) {
-    for (const m of r.mutants.filter((x) => x.outcome === outcome)) lines.push(`${outcome.padEnd(10)} ${m.id.padEnd(width)}  ${m.description}${detail(m)}`);
+    for (const m of r.mutants.filter((x) => x.outcome === outcome))
+      lines.push(`${outcome.padEnd(10)} ${m.id.padEnd(width)}  ${m.description}${detail(m)}`);
   }
   for (const id of r.stale) lines.push(`stale      ${id}: declared harmless, but no such mutant is generated`);
   return lines.join('\n') + '\n';
@@ -47,9 +55,15 @@ function detail(m: MutantResult): string {
 function operatorsOf(p: Parsed): Operator[] | undefined {
   const raw = list(p, 'operators');
   if (raw === undefined) return undefined;
-  const names = raw.flatMap((s) => s.split(',')).map((s) => s.trim()).filter((s) => s !== '');
+  const names = raw
+    .flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   for (const n of names) {
-    if (!(OPERATORS as readonly string[]).includes(n)) throw new UsageError(`mutate: unknown operator '${n}'${didYouMean(n, OPERATORS)} (operators: ${OPERATORS.join(', ')})`);
+    if (!(OPERATORS as readonly string[]).includes(n))
+      throw new UsageError(
+        `mutate: unknown operator '${n}'${didYouMean(n, OPERATORS)} (operators: ${OPERATORS.join(', ')})`,
+      );
   }
   return OPERATORS.filter((o) => names.includes(o));
 }
@@ -65,10 +79,21 @@ function minScoreOf(p: Parsed): number | undefined {
 export const mutateCommand: Command = {
   name: 'mutate',
   args: '<model|file>',
-  summary: "how strong a model's properties are: its mutants, checked against the variants that hold; the score and every survivor",
+  summary:
+    "how strong a model's properties are: its mutants, checked against the variants that hold; the score and every survivor",
   options: {
-    variant: { type: 'string', multiple: true, value: 'v', help: 'only these holding variants (default: every variant expected to hold)' },
-    operators: { type: 'string', multiple: true, value: 'a,b', help: `only these operators (${OPERATORS.join(', ')}; default all)` },
+    variant: {
+      type: 'string',
+      multiple: true,
+      value: 'v',
+      help: 'only these holding variants (default: every variant expected to hold)',
+    },
+    operators: {
+      type: 'string',
+      multiple: true,
+      value: 'a,b',
+      help: `only these operators (${OPERATORS.join(', ')}; default all)`,
+    },
     'min-score': { type: 'string', value: 'p', help: 'exit 1 when the score is below p percent' },
     json: { type: 'boolean', help: `print one ${MUTATE_SCHEMA} JSON document` },
   },
@@ -94,9 +119,13 @@ async function runMutate(p: Parsed, io: Io, project: Project): Promise<number> {
   const holding = holdingVariants(m);
   const asked = list(p, 'variant')?.map((v) => variantOf(m, v));
   for (const v of asked ?? []) {
-    if (!holding.includes(v)) throw new UsageError(`mutate: variant ${v} of ${m.name} is not expected to hold (mutants are checked against those that hold: ${holding.join(', ') || 'none'})`);
+    if (!holding.includes(v))
+      throw new UsageError(
+        `mutate: variant ${v} of ${m.name} is not expected to hold (mutants are checked against those that hold: ${holding.join(', ') || 'none'})`,
+      );
   }
-  if (holding.length === 0) throw new UsageError(`mutate: model ${m.name} has no variant expected to hold, so no mutant can be killed`);
+  if (holding.length === 0)
+    throw new UsageError(`mutate: model ${m.name} has no variant expected to hold, so no mutant can be killed`);
   let r: MutateResult;
   try {
     r = mutate(m, { ...(asked ? { variants: asked } : {}), ...(operators ? { operators } : {}) });

@@ -52,7 +52,9 @@ export interface OrderingsDoc {
 /** The before/after rules the rows support, and the unsafe rows they leave unexplained (by index). */
 export function rulesOf(rows: readonly OrderRow[]): { rules: Rule[]; unexplainedRows: number[] } {
   // the rules read only each order's blocks and verdict
-  const checks = rows.map((r) => ({ alternative: r.alternative, blocks: r.order, check: { verdict: r.verdict } }) as unknown as OrderCheck);
+  const checks = rows.map(
+    (r) => ({ alternative: r.alternative, blocks: r.order, check: { verdict: r.verdict } }) as unknown as OrderCheck,
+  );
   const rules = inferRules(checks);
   return { rules, unexplainedRows: unexplained(checks, rules).map((c) => rows[checks.indexOf(c)]!.index) };
 }
@@ -63,14 +65,27 @@ export function budgetOf(rows: readonly OrderRow[], runs: number, maxSteps: numb
   return used
     .map((st) => {
       const n = rows.filter((r) => r.strategy === st).length;
-      const how = st === 'random' || st === 'pct' ? `${st}, ${runs} runs of up to ${maxSteps} steps, seed ${seed}` : `${st}, exhaustive`;
+      const how =
+        st === 'random' || st === 'pct'
+          ? `${st}, ${runs} runs of up to ${maxSteps} steps, seed ${seed}`
+          : `${st}, exhaustive`;
       return used.length === 1 ? how : `${n} by ${how}`;
     })
     .join('; ');
 }
 
 /** A judged order as a table row; its trace is named `<base>.<name>` (default `order<index>`). */
-export function toRow(c: OrderCheck, index: number, base: string, seed: number, out: string, project: Project, params: Record<string, Plain>, orderParam: string, name = `order${index}`): OrderRow {
+export function toRow(
+  c: OrderCheck,
+  index: number,
+  base: string,
+  seed: number,
+  out: string,
+  project: Project,
+  params: Record<string, Plain>,
+  orderParam: string,
+  name = `order${index}`,
+): OrderRow {
   const { result } = c.check;
   const row: OrderRow = {
     index,
@@ -85,7 +100,13 @@ export function toRow(c: OrderCheck, index: number, base: string, seed: number, 
       row.property = r.violation.property;
       row.message = r.violation.message;
       row.length = r.path.length;
-      row.trace = saveTrace(c.check, { root: project.root, overrides: { ...params, [orderParam]: c.blocks.join(',') }, seed, out, name: `${base}.${name}` });
+      row.trace = saveTrace(c.check, {
+        root: project.root,
+        overrides: { ...params, [orderParam]: c.blocks.join(',') },
+        seed,
+        out,
+        name: `${base}.${name}`,
+      });
       const text = counterexampleText(c.check);
       if (text !== undefined) row.counterexample = text;
     })
@@ -94,8 +115,20 @@ export function toRow(c: OrderCheck, index: number, base: string, seed: number, 
   return row;
 }
 
-const VERDICT_WORD: Record<string, string> = { holds: 'safe', sampled: 'sampled', violates: 'UNSAFE', incomplete: 'unknown', error: 'error' };
-const VERDICT_COLOUR: Record<string, 'green' | 'red' | 'yellow'> = { safe: 'green', sampled: 'green', UNSAFE: 'red', error: 'red', unknown: 'yellow' };
+const VERDICT_WORD: Record<string, string> = {
+  holds: 'safe',
+  sampled: 'sampled',
+  violates: 'UNSAFE',
+  incomplete: 'unknown',
+  error: 'error',
+};
+const VERDICT_COLOUR: Record<string, 'green' | 'red' | 'yellow'> = {
+  safe: 'green',
+  sampled: 'green',
+  UNSAFE: 'red',
+  error: 'red',
+  unknown: 'yellow',
+};
 
 /** The table: one row per order, the order itself last so the columns stay aligned. */
 export function renderOrderings(
@@ -109,7 +142,10 @@ export function renderOrderings(
   colour: Paint = paint(false),
 ): string {
   const alternatives = new Set(rows.map((r) => r.alternative)).size;
-  const lines = [`${modelName}: ${rows.length} order${rows.length === 1 ? '' : 's'} of ${alternatives} block set${alternatives === 1 ? '' : 's'}, judged as variant ${base} (${budget})`, ''];
+  const lines = [
+    `${modelName}: ${rows.length} order${rows.length === 1 ? '' : 's'} of ${alternatives} block set${alternatives === 1 ? '' : 's'}, judged as variant ${base} (${budget})`,
+    '',
+  ];
   const head = ['#', 'verdict', 'property', 'steps', 'trace', 'order'];
   const cells = rows.map((r) => [
     String(r.index),
@@ -131,11 +167,17 @@ export function renderOrderings(
   const sampled = rows.filter((r) => r.verdict === 'sampled').length;
   const unsafe = rows.filter((r) => r.verdict === 'violates').length;
   const dir = rows.find((r) => r.trace !== undefined)?.trace;
-  lines.push('', `${safe} safe, ${sampled > 0 ? `${sampled} sampled (no violation found, not exhaustive), ` : ''}${unsafe} unsafe, ${rows.length - safe - sampled - unsafe} unknown${dir === undefined ? '' : `; traces in ${dirname(dir)}/ (kmc replay <trace>)`}`);
+  lines.push(
+    '',
+    `${safe} safe, ${sampled > 0 ? `${sampled} sampled (no violation found, not exhaustive), ` : ''}${unsafe} unsafe, ${rows.length - safe - sampled - unsafe} unknown${dir === undefined ? '' : `; traces in ${dirname(dir)}/ (kmc replay <trace>)`}`,
+  );
   if (!judging) {
     for (const alt of new Set(rows.map((r) => r.alternative))) {
       const of = rows.filter((r) => r.alternative === alt);
-      if (of.every((r) => r.verdict === 'violates')) lines.push(`no order of block set ${alt} is safe (${of.length} orders: ${of[0]!.order.join(',')} and its permutations)`);
+      if (of.every((r) => r.verdict === 'violates'))
+        lines.push(
+          `no order of block set ${alt} is safe (${of.length} orders: ${of[0]!.order.join(',')} and its permutations)`,
+        );
     }
     if (rules.length === 0) {
       lines.push('no before/after rule separates the safe orders from the unsafe ones');
@@ -143,7 +185,9 @@ export function renderOrderings(
       lines.push('', 'rules (hold in every safe order, broken by some unsafe one):');
       const w = Math.max(...rules.map((r) => r.before.length));
       for (const r of rules) {
-        lines.push(`  ${r.before.padEnd(w)}  before  ${r.after}   (all ${r.safe} safe orders; broken by ${r.unsafe} unsafe)`);
+        lines.push(
+          `  ${r.before.padEnd(w)}  before  ${r.after}   (all ${r.safe} safe orders; broken by ${r.unsafe} unsafe)`,
+        );
       }
       lines.push(
         unexplainedRows.length === 0

@@ -6,7 +6,20 @@
 // holds the same bytes, or the user said --force (then rename() replaces the name, never
 // writing through a symlink or into a device). No temp file is left behind on any error.
 
-import { accessSync, constants, copyFileSync, linkSync, lstatSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  accessSync,
+  constants,
+  copyFileSync,
+  linkSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from './errors.ts';
 
@@ -100,14 +113,21 @@ export function checkOutFile(path: string, flag: string, force: boolean): void {
   }
   if (st !== undefined) {
     if (st.isDirectory() || (st.isSymbolicLink() && isFolder(path))) refuse('is a folder; name a file');
-    if (!force) refuse(`${st.isFile() ? 'the file exists' : `is ${kindOf(st)}`}; kmc replaces nothing (--force replaces it)`);
+    if (!force)
+      refuse(`${st.isFile() ? 'the file exists' : `is ${kindOf(st)}`}; kmc replaces nothing (--force replaces it)`);
   }
   const parent = dirname(resolve(path));
   let up: Stats;
   try {
     up = statSync(parent);
   } catch (e) {
-    return refuse(code(e) === 'ENOENT' ? `no folder ${parent}` : code(e) === 'ENOTDIR' ? 'it lies under a file' : `cannot use ${parent}: ${code(e)}`);
+    return refuse(
+      code(e) === 'ENOENT'
+        ? `no folder ${parent}`
+        : code(e) === 'ENOTDIR'
+          ? 'it lies under a file'
+          : `cannot use ${parent}: ${code(e)}`,
+    );
   }
   if (!up.isDirectory()) refuse(`${parent} is not a folder`);
   try {
@@ -173,7 +193,9 @@ export function writeOutFile(path: string, text: string, flag: string, force: bo
   } catch (e) {
     throw new UsageError(`cannot write ${what} ${path}: ${code(e)}`);
   }
-  throw new UsageError(`${what} ${path}: something appeared there meanwhile; kmc replaces nothing (--force replaces it)`);
+  throw new UsageError(
+    `${what} ${path}: something appeared there meanwhile; kmc replaces nothing (--force replaces it)`,
+  );
 }
 
 /**

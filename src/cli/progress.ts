@@ -15,13 +15,20 @@ export interface Reporter {
 
 const n = (x: number) => Math.round(x).toLocaleString('en-US');
 
-export function progressReporter(o: { tty: boolean; intervalMs: number; label: string; write: (s: string) => void }): Reporter {
+export function progressReporter(o: {
+  tty: boolean;
+  intervalMs: number;
+  label: string;
+  write: (s: string) => void;
+}): Reporter {
   if (o.tty) {
     let shown = false;
     return {
       onProgress: (p) => {
         shown = true;
-        o.write(`\r\x1b[K${o.label}: ${p.steps} transitions, ${p.states} distinct, queue ${p.queue}, depth ${p.depth}, ${Math.round(p.transitionsPerSecond)} transitions/s`);
+        o.write(
+          `\r\x1b[K${o.label}: ${p.steps} transitions, ${p.states} distinct, queue ${p.queue}, depth ${p.depth}, ${Math.round(p.transitionsPerSecond)} transitions/s`,
+        );
       },
       done: () => void (shown && o.write('\r\x1b[K')),
     };
@@ -32,7 +39,9 @@ export function progressReporter(o: { tty: boolean; intervalMs: number; label: s
     onProgress: (p) => {
       if (p.ms < next) return;
       next = (Math.floor(p.ms / o.intervalMs) + 1) * o.intervalMs;
-      o.write(`kmc: ${(p.ms / 1000).toFixed(1)} s  ${o.label}: ${n(p.states)} distinct states, queue ${n(p.queue)}, depth ${p.depth}, ${n(p.states / Math.max(p.ms / 1000, 1e-3))} states/s\n`);
+      o.write(
+        `kmc: ${(p.ms / 1000).toFixed(1)} s  ${o.label}: ${n(p.states)} distinct states, queue ${n(p.queue)}, depth ${p.depth}, ${n(p.states / Math.max(p.ms / 1000, 1e-3))} states/s\n`,
+      );
     },
     done: () => undefined,
   };

@@ -41,7 +41,8 @@ export interface Project {
   model(arg: string): Promise<Model>;
 }
 
-const looksLikePath = (arg: string) => MODEL_FILE.test(arg) || /[*?[{]/.test(arg) || arg.startsWith('.') || isAbsolute(arg);
+const looksLikePath = (arg: string) =>
+  MODEL_FILE.test(arg) || /[*?[{]/.test(arg) || arg.startsWith('.') || isAbsolute(arg);
 
 /**
  * Why a module did not load, in one line: a syntax error as `line:column: what` (tsx's
@@ -50,7 +51,11 @@ const looksLikePath = (arg: string) => MODEL_FILE.test(arg) || /[*?[{]/.test(arg
  */
 function loadError(e: unknown): string {
   if (!(e instanceof Error)) return String(e);
-  const lines = e.message.replace(/\x1b\[[0-9;]*m/g, '').split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  const lines = e.message
+    .replace(/\x1b\[[0-9;]*m/g, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l !== '');
   const [head = '', next = ''] = lines;
   const syntax = /:(\d+:\d+): ERROR: (.*)$/.exec(next);
   if (syntax) return `${syntax[1]}: ${syntax[2]}`;
@@ -70,7 +75,8 @@ async function loadFile(file: string, inFolder: boolean, cwd: string): Promise<M
   }
   const found = modelsOf(mod);
   if (inFolder && (found === undefined || found.length === 0)) return [];
-  if (found === undefined || found.length === 0) throw new ModelError(`${shown}: its default export is not a model (defineModel) or a list of models`);
+  if (found === undefined || found.length === 0)
+    throw new ModelError(`${shown}: its default export is not a model (defineModel) or a list of models`);
   return found.map((m) => {
     const model = m.source === undefined ? { ...m, source: url } : m;
     validateModel(model);
@@ -113,14 +119,18 @@ async function loadPath(arg: string, base: string, cwd: string): Promise<Model[]
     if (!st.isDirectory()) throw new UsageError(`${arg}: not a model file (a FIFO, device or socket)`);
     const out: Model[] = [];
     for (const f of filesUnder(path)) out.push(...(await loadFile(f, true, cwd)));
-    if (out.length === 0) throw new UsageError(`${arg}: no model file in this folder (a .ts file whose default export is a defineModel())`);
+    if (out.length === 0)
+      throw new UsageError(`${arg}: no model file in this folder (a .ts file whose default export is a defineModel())`);
     return out;
   }
   if (/[*?[{]/.test(arg)) {
-    const files = (await glob(arg, { cwd: base, absolute: true, ignore: ['**/node_modules/**'] })).filter((f) => MODEL_FILE.test(f) && !NOT_MODELS.test(f) && statOf(f)?.isFile() === true).sort();
+    const files = (await glob(arg, { cwd: base, absolute: true, ignore: ['**/node_modules/**'] }))
+      .filter((f) => MODEL_FILE.test(f) && !NOT_MODELS.test(f) && statOf(f)?.isFile() === true)
+      .sort();
     const out: Model[] = [];
     for (const f of files) out.push(...(await loadFile(f, true, cwd)));
-    if (out.length === 0) throw new UsageError(`${arg}: ${files.length === 0 ? 'no file matches' : 'no file it matches is a model file'}`);
+    if (out.length === 0)
+      throw new UsageError(`${arg}: ${files.length === 0 ? 'no file matches' : 'no file it matches is a model file'}`);
     return out;
   }
   throw new UsageError(`no such model file or folder: ${arg}`);
@@ -142,7 +152,12 @@ async function loadConfig(file: string): Promise<Config> {
     throw new UsageError(`cannot load ${file}: ${loadError(e)}`);
   }
   const c = defaultExport(mod) as Config | undefined;
-  if (typeof c !== 'object' || c === null || !Array.isArray(c.models) || !c.models.every((m) => typeof m === 'string')) {
+  if (
+    typeof c !== 'object' ||
+    c === null ||
+    !Array.isArray(c.models) ||
+    !c.models.every((m) => typeof m === 'string')
+  ) {
     throw new UsageError(`${file}: its default export must be { models: string[] } (model files, folders or globs)`);
   }
   return c;
@@ -176,7 +191,9 @@ export function openProject(cwd: string = process.cwd(), known?: readonly Model[
     own ??= (async () => {
       if (known !== undefined) return [...known];
       if (config === undefined) {
-        throw new UsageError(`no models: name a model file or folder (kmc check ./model.ts), or list them in a kmc.config.ts`);
+        throw new UsageError(
+          `no models: name a model file or folder (kmc check ./model.ts), or list them in a kmc.config.ts`,
+        );
       }
       const c = await loadConfig(config);
       const out: Model[] = [];
@@ -190,19 +207,28 @@ export function openProject(cwd: string = process.cwd(), known?: readonly Model[
     const all = await projectModels();
     const m = all.find((x) => x.name === name);
     if (m !== undefined) return m;
-    throw new UsageError(`unknown model '${name}'${didYouMean(name, all.map((x) => x.name))} (kmc list shows the models; a model file is named by its path, e.g. ./${name.split('/').pop()}.ts)`);
+    throw new UsageError(
+      `unknown model '${name}'${didYouMean(
+        name,
+        all.map((x) => x.name),
+      )} (kmc list shows the models; a model file is named by its path, e.g. ./${name.split('/').pop()}.ts)`,
+    );
   };
   return {
     root,
     async models(args) {
       if (args.length === 0) return projectModels();
       const out: Model[] = [];
-      for (const a of args) out.push(...(existsSync(resolve(cwd, a)) || looksLikePath(a) ? await loadPath(a, cwd, cwd) : [await byName(a)]));
+      for (const a of args)
+        out.push(
+          ...(existsSync(resolve(cwd, a)) || looksLikePath(a) ? await loadPath(a, cwd, cwd) : [await byName(a)]),
+        );
       return dedupe(out, cwd);
     },
     async model(arg) {
       const ms = await this.models([arg]);
-      if (ms.length !== 1) throw new UsageError(`${arg} holds ${ms.length} models (${ms.map((m) => m.name).join(', ')}): name one`);
+      if (ms.length !== 1)
+        throw new UsageError(`${arg} holds ${ms.length} models (${ms.map((m) => m.name).join(', ')}): name one`);
       return ms[0]!;
     },
   };

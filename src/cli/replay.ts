@@ -60,22 +60,34 @@ export const replay: Command = {
   summary: 'replay a trace step by step against the model it names, and print it',
   options: {
     format: { type: 'string', value: FORMATS.join('|'), help: 'how to print it (default text)' },
-    width: { type: 'string', value: 'n', help: `columns: the widest a line gets (default ${WIDTH}; 78 leaves room to quote)` },
+    width: {
+      type: 'string',
+      value: 'n',
+      help: `columns: the widest a line gets (default ${WIDTH}; 78 leaves room to quote)`,
+    },
   },
   more: "The model is loaded from the trace's source (relative to the project root), else found by name among the project's models.\nexit codes: 0 replayed as recorded, 2 the trace does not replay (the model changed) or is bad input, 4 model error",
   async run(p, io, project) {
     if (p.positionals.length !== 1) throw new UsageError('replay takes one trace file');
     const format = (str(p, 'format') ?? 'text') as Format;
-    if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown format '${format}'${didYouMean(format, FORMATS)} (available: ${FORMATS.join(', ')})`);
+    if (!(FORMATS as readonly string[]).includes(format))
+      throw new UsageError(
+        `unknown format '${format}'${didYouMean(format, FORMATS)} (available: ${FORMATS.join(', ')})`,
+      );
     const width = integer('width', str(p, 'width'), WIDTH, 40);
     const path = p.positionals[0]!;
     const trace = loadTrace(path);
     const model = await modelOf(trace, path, project);
     const system = claimed(trace, path, model);
     const r = replayTrace(system, trace);
-    const changed = r.changed !== undefined && r.changed.length > 0 ? `; changed since it was recorded: ${r.changed.join(', ')}` : '';
-    if (r.kind === 'diverged') throw new UsageError(`${path} no longer replays: step ${r.step}: ${r.message}${changed}`);
-    if (changed) io.err(`kmc: note: ${model.name} has changed since this trace was recorded (${r.changed!.join(', ')}), but every step replays as recorded\n`);
+    const changed =
+      r.changed !== undefined && r.changed.length > 0 ? `; changed since it was recorded: ${r.changed.join(', ')}` : '';
+    if (r.kind === 'diverged')
+      throw new UsageError(`${path} no longer replays: step ${r.step}: ${r.message}${changed}`);
+    if (changed)
+      io.err(
+        `kmc: note: ${model.name} has changed since this trace was recorded (${r.changed!.join(', ')}), but every step replays as recorded\n`,
+      );
     io.out(render(format, { trace, initial: r.initial, steps: r.steps, threadNames: system.threadNames }, width));
     return EXIT.ok;
   },
@@ -91,7 +103,9 @@ export const replay: Command = {
 function claimed(trace: Trace, path: string, model: Model): TransitionSystem {
   if (!Object.hasOwn(model.variants, trace.variant)) {
     const known = Object.keys(model.variants);
-    throw new UsageError(`${path}: model ${model.name} has no variant '${trace.variant}'${didYouMean(trace.variant, known)} (it has: ${known.join(', ')})`);
+    throw new UsageError(
+      `${path}: model ${model.name} has no variant '${trace.variant}'${didYouMean(trace.variant, known)} (it has: ${known.join(', ')})`,
+    );
   }
   const params = replayParams(trace);
   const declared = Object.fromEntries(Object.entries(trace.params).filter(([k]) => Object.hasOwn(model.params, k)));
@@ -106,7 +120,8 @@ function claimed(trace: Trace, path: string, model: Model): TransitionSystem {
     let same = 0;
     while (same < a.length && a[same] === b[same]) same++;
     const from = same > 30 ? same - 10 : 0;
-    const shown = (j: string) => `${from > 0 ? '...' : ''}${j.length - from <= 60 ? j.slice(from) : `${j.slice(from, from + 57)}...`}`;
+    const shown = (j: string) =>
+      `${from > 0 ? '...' : ''}${j.length - from <= 60 ? j.slice(from) : `${j.slice(from, from + 57)}...`}`;
     throw new UsageError(
       `${path} claims variant ${trace.variant}, but records ${k} = ${shown(a)} where ${trace.variant} with the trace's overrides has ${shown(b)} (relabelled from another variant, or the variant changed since)`,
     );
@@ -133,6 +148,8 @@ async function modelOf(trace: Trace, path: string, project: Project): Promise<Mo
   try {
     return await project.model(trace.model);
   } catch {
-    throw new UsageError(`${path}: its model ${trace.model} came from ${trace.source}, which is neither under ${project.root} nor under the project of the trace's folder`);
+    throw new UsageError(
+      `${path}: its model ${trace.model} came from ${trace.source}, which is neither under ${project.root} nor under the project of the trace's folder`,
+    );
   }
 }

@@ -88,6 +88,10 @@ export function stepWorld<W>(base: W, touched?: string[]): { view: W; world: W }
     const world = clonePlain(base); // a world that is not a record of fields: copied whole
     return { view: world, world };
   }
-  const holder: Holder = { base: base as Record<string, unknown>, copy: { ...(base as Record<string, unknown>) }, touched };
+  const holder: Holder = {
+    base: base as Record<string, unknown>,
+    copy: { ...(base as Record<string, unknown>) },
+    touched,
+  };
   return { view: new Proxy(holder, copyOnAccess) as unknown as W, world: holder.copy as W };
 }

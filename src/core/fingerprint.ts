@@ -20,19 +20,65 @@ const TPL = /((?:\\[\s\S]|\$(?!\{)|[^`\\$])*)(`|\$\{)/y; // a template chunk, af
 const NUM = /(?:0[xX][\da-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:[eE][+-]?\d[\d_]*)?)n?/y;
 const ID = /#?[\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$]*/uy;
 const REGEX = /\/(?:\\.|\[(?:\\.|[^\]\\\n])*\]|[^/\\[\n])+\/[a-z]*/y;
-const PUNCT = /\.\.\.|>>>=?|===|!==|\*\*=|<<=|>>=|&&=|\|\|=|\?\?=|=>|[=!<>]=|&&|\|\||\?\?|\?\.(?!\d)|\+\+|--|[-+*/%&|^]=|\*\*|<<|>>|\S/y;
+const PUNCT =
+  /\.\.\.|>>>=?|===|!==|\*\*=|<<=|>>=|&&=|\|\|=|\?\?=|=>|[=!<>]=|&&|\|\||\?\?|\?\.(?!\d)|\+\+|--|[-+*/%&|^]=|\*\*|<<|>>|\S/y;
 /** Module namespaces that loaders put in front of imported names. */
 const NAMESPACE = /^(?:import_\w+|__vite_ssr_import_\d+__|__vi_import_\d+__)$/;
-const KEYWORDS_BEFORE_EXPRESSION = new Set(['return', 'typeof', 'instanceof', 'in', 'of', 'new', 'delete', 'void', 'throw', 'case', 'do', 'else', 'yield', 'await']);
+const KEYWORDS_BEFORE_EXPRESSION = new Set([
+  'return',
+  'typeof',
+  'instanceof',
+  'in',
+  'of',
+  'new',
+  'delete',
+  'void',
+  'throw',
+  'case',
+  'do',
+  'else',
+  'yield',
+  'await',
+]);
 /** Tokens after which `( x )` is a whole assignment expression, and before which one ends. */
-const BEFORE_WHOLE = new Set(['=>', 'return', 'throw', '(', '[', ',', ':', '?', '...', '=', '+=', '-=', '*=', '/=', '%=', '**=', '<<=', '>>=', '>>>=', '&=', '|=', '^=', '&&=', '||=', '??=']);
+const BEFORE_WHOLE = new Set([
+  '=>',
+  'return',
+  'throw',
+  '(',
+  '[',
+  ',',
+  ':',
+  '?',
+  '...',
+  '=',
+  '+=',
+  '-=',
+  '*=',
+  '/=',
+  '%=',
+  '**=',
+  '<<=',
+  '>>=',
+  '>>>=',
+  '&=',
+  '|=',
+  '^=',
+  '&&=',
+  '||=',
+  '??=',
+]);
 const AFTER_WHOLE = new Set([')', ']', '}', ',', ';', ':']);
 const ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', 0: '\0' };
 
 /** The value of the text between the quotes of a string literal or a template chunk. */
 function cook(raw: string): string {
   return raw.replace(/\\(u\{[\da-fA-F]+\}|u[\da-fA-F]{4}|x[\da-fA-F]{2}|\r\n|[\s\S])/g, (_, e: string) =>
-    /^[ux]./.test(e) ? String.fromCodePoint(parseInt(e.replace(/[ux{}]/g, ''), 16)) : /^(?:\r\n|[\n\r\u2028\u2029])$/.test(e) ? '' : (ESCAPES[e] ?? e),
+    /^[ux]./.test(e)
+      ? String.fromCodePoint(parseInt(e.replace(/[ux{}]/g, ''), 16))
+      : /^(?:\r\n|[\n\r\u2028\u2029])$/.test(e)
+        ? ''
+        : (ESCAPES[e] ?? e),
   );
 }
 
@@ -45,9 +91,11 @@ function expectsExpression(prev: Tok | undefined): boolean {
 }
 
 /** True when a `(` after this token opens a call's arguments (after `)` it is taken not to: `if (c) (0, ns.f)()`). */
-const isCallee = (prev: Tok | undefined) => prev !== undefined && ((prev.k === 'id' && !KEYWORDS_BEFORE_EXPRESSION.has(prev.v)) || prev.v === ']');
+const isCallee = (prev: Tok | undefined) =>
+  prev !== undefined && ((prev.k === 'id' && !KEYWORDS_BEFORE_EXPRESSION.has(prev.v)) || prev.v === ']');
 const opens = (t: Tok | undefined) => t !== undefined && (/^[([{]$/.test(t.v) || (t.k === 'tpl' && t.v.endsWith('${')));
-const closes = (t: Tok | undefined) => t !== undefined && (/^[)\]}]$/.test(t.v) || (t.k === 'tpl' && t.v.startsWith('}')));
+const closes = (t: Tok | undefined) =>
+  t !== undefined && (/^[)\]}]$/.test(t.v) || (t.k === 'tpl' && t.v.startsWith('}')));
 
 function tokenize(src: string): Tok[] {
   const toks: Tok[] = [];
@@ -66,7 +114,8 @@ function tokenize(src: string): Tok[] {
       const [chunk = src.slice(i + 1), raw = chunk, end = '`'] = match(TPL, i + 1) ?? [];
       const cooked = JSON.stringify(cook(raw));
       if (end === '${') inTemplate.push(true);
-      if (c === '`' && end === '`' && expectsExpression(prev)) toks.push({ k: 'str', v: cooked }); // untagged, no ${}: a string
+      if (c === '`' && end === '`' && expectsExpression(prev))
+        toks.push({ k: 'str', v: cooked }); // untagged, no ${}: a string
       else toks.push({ k: 'tpl', v: (c === '`' ? '`' : '}') + cooked + end });
       i += 1 + chunk.length;
     } else if ((m = match(STR, i))) {
@@ -112,7 +161,11 @@ function hasTopLevelComma(toks: readonly Tok[], from: number, to: number): boole
 
 /** After `}`, a `;` before this token cannot change the meaning (vite adds one after `if (c) {}`). */
 const harmlessAfterBlock = (t: Tok | undefined) =>
-  t === undefined || t.k === 'str' || t.k === 'num' || (t.k === 'id' && !/^(?:in|instanceof|of)$/.test(t.v)) || /^(?:!|~|\+\+|--|\{)$/.test(t.v);
+  t === undefined ||
+  t.k === 'str' ||
+  t.k === 'num' ||
+  (t.k === 'id' && !/^(?:in|instanceof|of)$/.test(t.v)) ||
+  /^(?:!|~|\+\+|--|\{)$/.test(t.v);
 
 /** Undo what loaders add: namespace prefixes on imported names, __name() wrappers. */
 function unwrapLoaders(toks: Tok[]): Tok[] {
@@ -120,7 +173,8 @@ function unwrapLoaders(toks: Tok[]): Tok[] {
   for (let i = 0; i < toks.length; i++) {
     const t = toks[i]!;
     const v = (d: number) => toks[i + d]?.v;
-    const isNs = (d: number) => toks[i + d]?.k === 'id' && NAMESPACE.test(v(d)!) && v(d + 1) === '.' && toks[i + d + 2]?.k === 'id';
+    const isNs = (d: number) =>
+      toks[i + d]?.k === 'id' && NAMESPACE.test(v(d)!) && v(d + 1) === '.' && toks[i + d + 2]?.k === 'id';
     if (t.v === '(' && v(1) === '0' && v(2) === ',' && isNs(3) && v(6) === ')' && !isCallee(out.at(-1))) {
       out.push(toks[i + 5]!); // (0, NS.name) -> name (unless it is a call f(0, NS.name))
       i += 6;
@@ -137,7 +191,8 @@ function unwrapLoaders(toks: Tok[]): Tok[] {
     else if (t.v === 'void' && v(1) === '0') {
       out.push({ k: 'id', v: 'undefined' }); // esbuild prints undefined as void 0
       i++;
-    } else if (t.v === '__vite_ssr_import_meta__') out.push({ k: 'id', v: 'import' }, { k: 'p', v: '.' }, { k: 'id', v: 'meta' });
+    } else if (t.v === '__vite_ssr_import_meta__')
+      out.push({ k: 'id', v: 'import' }, { k: 'p', v: '.' }, { k: 'id', v: 'meta' });
     else out.push(t);
   }
   return out;
@@ -154,7 +209,13 @@ function canonical(toks: Tok[]): Tok[] {
     const t = toks[i]!;
     const prev = out.at(-1);
     if (dropped.has(i)) continue;
-    if (t.k === 'id' && toks[i + 1]?.v === ':' && toks[i + 2]?.v === t.v && /^[{,]$/.test(prev?.v ?? '') && /^[,}]$/.test(toks[i + 3]?.v ?? '')) {
+    if (
+      t.k === 'id' &&
+      toks[i + 1]?.v === ':' &&
+      toks[i + 2]?.v === t.v &&
+      /^[{,]$/.test(prev?.v ?? '') &&
+      /^[,}]$/.test(toks[i + 3]?.v ?? '')
+    ) {
       out.push(t);
       i += 2;
       continue;
@@ -163,11 +224,18 @@ function canonical(toks: Tok[]): Tok[] {
       dropped.add(i + 2); // (k) => -> k =>
       continue;
     }
-    if (t.v === '(' && (prev === undefined || BEFORE_WHOLE.has(prev.v) || (prev.k === 'tpl' && prev.v.endsWith('${')))) {
+    if (
+      t.v === '(' &&
+      (prev === undefined || BEFORE_WHOLE.has(prev.v) || (prev.k === 'tpl' && prev.v.endsWith('${')))
+    ) {
       const j = matching(toks, i);
       const after = toks[j + 1];
       const commaOk = prev?.v === 'return' || prev?.v === 'throw' || !hasTopLevelComma(toks, i + 1, j);
-      if ((after === undefined || AFTER_WHOLE.has(after.v) || closes(after)) && commaOk && !(prev?.v === '=>' && toks[i + 1]?.v === '{')) {
+      if (
+        (after === undefined || AFTER_WHOLE.has(after.v) || closes(after)) &&
+        commaOk &&
+        !(prev?.v === '=>' && toks[i + 1]?.v === '{')
+      ) {
         dropped.add(j); // = (a ? b : c); -> = a ? b : c;
         continue;
       }

@@ -21,7 +21,16 @@ export function helper<F extends AnyFunction>(name: string, f: F): F {
   if (f.length > 8) throw new Error(`helper '${name}' takes ${f.length} arguments, the table passes 8`);
   // fixed arity, no rest array: helpers run in every step of every state explored (an
   // argument not given arrives as undefined, which takes the parameter's default)
-  const call = (a?: unknown, b?: unknown, c?: unknown, d?: unknown, e?: unknown, g?: unknown, h?: unknown, i?: unknown) => table[name]!(a, b, c, d, e, g, h, i);
+  const call = (
+    a?: unknown,
+    b?: unknown,
+    c?: unknown,
+    d?: unknown,
+    e?: unknown,
+    g?: unknown,
+    h?: unknown,
+    i?: unknown,
+  ) => table[name]!(a, b, c, d, e, g, h, i);
   Object.defineProperty(call, 'name', { value: name });
   return call as unknown as F;
 }

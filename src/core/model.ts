@@ -102,12 +102,20 @@ export interface Property<W> {
 }
 
 /** A property checked in every reachable state. */
-export function always<W>(name: string, description: string, check: (state: State<W>) => string | undefined): Property<W> {
+export function always<W>(
+  name: string,
+  description: string,
+  check: (state: State<W>) => string | undefined,
+): Property<W> {
   return { name, kind: 'always', description, check };
 }
 
 /** A property checked in every terminal state (all threads have returned). */
-export function atEnd<W>(name: string, description: string, check: (state: State<W>) => string | undefined): Property<W> {
+export function atEnd<W>(
+  name: string,
+  description: string,
+  check: (state: State<W>) => string | undefined,
+): Property<W> {
   return { name, kind: 'atEnd', description, check };
 }
 
@@ -245,7 +253,11 @@ export function defaultExport(module: { default?: unknown }): unknown {
 }
 
 const isModel = (x: unknown): x is Model =>
-  typeof x === 'object' && x !== null && typeof (x as Model).name === 'string' && typeof (x as Model).threads === 'function' && typeof (x as Model).variants === 'object';
+  typeof x === 'object' &&
+  x !== null &&
+  typeof (x as Model).name === 'string' &&
+  typeof (x as Model).threads === 'function' &&
+  typeof (x as Model).variants === 'object';
 
 /**
  * The models a model file exports: its default export, a model or a list of models (a

@@ -9,23 +9,27 @@ const kind = (v: unknown) => (Array.isArray(v) ? 'list' : v === null ? 'null' : 
 
 /** Why `value` is no value of parameter `key`, or undefined when it is one. */
 export function paramError(model: Model, key: string, value: unknown): string | undefined {
-  if (!Object.hasOwn(model.params, key)) return `model ${model.name} has no parameter '${key}' (it has: ${Object.keys(model.params).join(', ')})`;
+  if (!Object.hasOwn(model.params, key))
+    return `model ${model.name} has no parameter '${key}' (it has: ${Object.keys(model.params).join(', ')})`;
   const d = model.params[key];
   if (kind(value) !== kind(d)) return `parameter ${key} of ${model.name} is a ${kind(d)}, got ${JSON.stringify(value)}`;
-  if (typeof value === 'number' && !Number.isFinite(value)) return `parameter ${key} of ${model.name} must be a finite number, got ${value}`;
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return `parameter ${key} of ${model.name} must be a finite number, got ${value}`;
   if (model.orderings?.param === key) {
     // the order of the kernel path's blocks: every name one of them, none twice (kmc orderings checks the rest)
     const known = new Set(Object.values(model.orderings.blocks).flat());
     const names = String(value).split(',');
     const bad = names.find((b) => !known.has(b));
-    if (bad !== undefined) return `parameter ${key} of ${model.name} names block '${bad}', which no block set has${didYouMean(bad, known)} (blocks: ${[...known].join(', ')})`;
+    if (bad !== undefined)
+      return `parameter ${key} of ${model.name} names block '${bad}', which no block set has${didYouMean(bad, known)} (blocks: ${[...known].join(', ')})`;
     const twice = names.find((b, i) => names.indexOf(b) !== i);
     if (twice !== undefined) return `parameter ${key} of ${model.name} names block '${twice}' twice`;
   }
   const s: ParamSchema | undefined = model.schema?.[key];
   if (s === undefined) return undefined;
   const bad = `parameter ${key} of ${model.name}`;
-  if (s.values !== undefined && !s.values.includes(value as string)) return `${bad} is one of ${s.values.join(', ')}, got ${JSON.stringify(value)}`;
+  if (s.values !== undefined && !s.values.includes(value as string))
+    return `${bad} is one of ${s.values.join(', ')}, got ${JSON.stringify(value)}`;
   if (typeof value === 'number') {
     if (s.integer && !Number.isInteger(value)) return `${bad} is a whole number, got ${value}`;
     if (s.min !== undefined && value < s.min) return `${bad} is at least ${s.min}, got ${value}`;

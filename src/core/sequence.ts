@@ -8,7 +8,11 @@ import { ModelError } from './violation.ts';
 export type Block<W, L> = (next: string) => Record<string, Step<W, L>>;
 
 /** Chain blocks in `order`, the last one falling through to `then`; returns all their steps. */
-export function sequence<W, L>(order: readonly string[], blocks: Record<string, Block<W, L>>, then: string): Record<string, Step<W, L>> {
+export function sequence<W, L>(
+  order: readonly string[],
+  blocks: Record<string, Block<W, L>>,
+  then: string,
+): Record<string, Step<W, L>> {
   const out: Record<string, Step<W, L>> = {};
   const seen = new Set<string>();
   let next = then;

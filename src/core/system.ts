@@ -3,7 +3,18 @@
 // deterministic order, and the application of one transition.
 
 import { Immer, enablePatches, type Patch } from 'immer';
-import { DEADLOCK, DONE, type Choice, type Model, type Plain, type Property, type State, type Step, type Thread, variantParams } from './model.ts';
+import {
+  DEADLOCK,
+  DONE,
+  type Choice,
+  type Model,
+  type Plain,
+  type Property,
+  type State,
+  type Step,
+  type Thread,
+  variantParams,
+} from './model.ts';
 import { modelLocation } from './location.ts';
 import { declared } from './validate.ts';
 import { isModelError, isViolationSignal, ModelError, type Violation } from './violation.ts';
@@ -122,7 +133,11 @@ function choicesOf<W>(step: Step<W, any>, world: W, local: any): readonly Choice
 }
 
 /** Compile a model, with a variant's parameters and explicit overrides, into a transition system. */
-export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, variant: string, overrides: Partial<P> = {}): TransitionSystem<W> {
+export function compile<W, P extends Record<string, Plain>>(
+  model: Model<W, P>,
+  variant: string,
+  overrides: Partial<P> = {},
+): TransitionSystem<W> {
   if (!Object.hasOwn(model.variants, variant)) throw new ModelError(`model ${model.name} has no variant '${variant}'`);
   const params = variantParams(model, variant, overrides);
   const where = `${model.name} (variant ${variant})`;
@@ -155,10 +170,26 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
     const short = (parts: unknown[]) => hashHex(parts.map(fingerprintOf).join(' ')).slice(0, 8);
     const fingerprints: Fingerprints = { steps: {}, properties: {} };
     for (const t of threads) {
-      fingerprints.steps[t.name] = Object.fromEntries(Object.entries(t.steps).map(([label, st]) => [label, short([st.run, st.enabled ?? null, st.choices ?? null, st.fails ?? null, ...(st.show ? [st.show] : [])])]));
+      fingerprints.steps[t.name] = Object.fromEntries(
+        Object.entries(t.steps).map(([label, st]) => [
+          label,
+          short([st.run, st.enabled ?? null, st.choices ?? null, st.fails ?? null, ...(st.show ? [st.show] : [])]),
+        ]),
+      );
     }
     for (const p of properties) fingerprints.properties[p.name] = short([p.kind, p.check]);
-    made = { fingerprint: hashHex(JSON.stringify({ name: model.name, params, maxFaults, locals: threads.map((t) => [t.name, t.locals]), fingerprints })), fingerprints };
+    made = {
+      fingerprint: hashHex(
+        JSON.stringify({
+          name: model.name,
+          params,
+          maxFaults,
+          locals: threads.map((t) => [t.name, t.locals]),
+          fingerprints,
+        }),
+      ),
+      fingerprints,
+    };
     return made;
   };
 
@@ -188,13 +219,23 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
    * draft): the effect, the jump to the next label, the fault count. The thread is reached
    * before the world, so immer's patches list the thread's first.
    */
-  const runStep = (draft: State<W>, view: W | undefined, i: number, step: Step<W, any>, choice: Choice, faulted: boolean, access: WorldAccess | undefined): void => {
+  const runStep = (
+    draft: State<W>,
+    view: W | undefined,
+    i: number,
+    step: Step<W, any>,
+    choice: Choice,
+    faulted: boolean,
+    access: WorldAccess | undefined,
+  ): void => {
     const me = draft.threads[i]!;
     const w = view ?? (draft.world as W);
     const world = access ? access.wrap(w) : w;
     const next = step.run({ world, local: me.local, thread: i }, choice);
     if (next !== DONE && !Object.hasOwn(threads[i]!.steps, next)) {
-      throw new ModelError(`jumped to unknown label '${String(next)}' (labels: ${Object.keys(threads[i]!.steps).join(', ')}, ${DONE})`);
+      throw new ModelError(
+        `jumped to unknown label '${String(next)}' (labels: ${Object.keys(threads[i]!.steps).join(', ')}, ${DONE})`,
+      );
     }
     me.pc = next;
     if (access) me.local = access.unwrap(me.local); // what the step kept from the world, unrecorded
@@ -213,7 +254,13 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
   };
 
   /** apply() without the model-error context (see there). */
-  const applyStep = (state: State<W>, t: Transition, i: number, step: Step<W, any>, opts: ApplyOptions | undefined): Applied<W> => {
+  const applyStep = (
+    state: State<W>,
+    t: Transition,
+    i: number,
+    step: Step<W, any>,
+    opts: ApplyOptions | undefined,
+  ): Applied<W> => {
     const access = opts?.access;
     const touched = opts?.touched;
     // with `touched`, the guard and the choices read the world through the step's copy
@@ -231,7 +278,9 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
     const faulted = step.fails !== undefined && t.choice > 0;
     try {
       if (opts?.patches) {
-        const [next, patches] = immer.produceWithPatches(state, (d: State<W>) => runStep(d, undefined, i, step, choice, faulted, access));
+        const [next, patches] = immer.produceWithPatches(state, (d: State<W>) =>
+          runStep(d, undefined, i, step, choice, faulted, access),
+        );
         return { state: next as State<W>, patches };
       }
       // the next state shares every part the step does not touch: the other threads, the
@@ -244,7 +293,9 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
     } catch (e) {
       if (!isViolationSignal(e)) throw e;
       if (!reportable.has(e.violation.property)) {
-        throw new ModelError(`raised violation '${e.violation.property}', which the model does not declare (add it to its properties or bugs; it declares: ${[...reportable].join(', ')})`);
+        throw new ModelError(
+          `raised violation '${e.violation.property}', which the model does not declare (add it to its properties or bugs; it declares: ${[...reportable].join(', ')})`,
+        );
       }
       return { state, violation: e.violation, ...(opts?.patches ? { patches: [] } : {}) };
     }
@@ -288,7 +339,11 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
         let n: number;
         try {
           if (step.enabled !== undefined && !step.enabled(state.world, local)) continue;
-          n = step.fails ? (state.faults < maxFaults ? step.fails.length + 1 : 1) : choicesOf(step, state.world, local).length;
+          n = step.fails
+            ? state.faults < maxFaults
+              ? step.fails.length + 1
+              : 1
+            : choicesOf(step, state.world, local).length;
         } catch (e) {
           throw modelError(e, `${stepWhere(i, state.threads[i]!.pc)} (its guard or choices)`);
         }
@@ -300,7 +355,8 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
     apply(state, t, opts) {
       const i = t.thread;
       const step = stepAt(state, i);
-      if (step === undefined) throw new ModelError(`thread ${threads[i]?.name ?? `#${i}`} has no step to run (pc ${state.threads[i]?.pc})`);
+      if (step === undefined)
+        throw new ModelError(`thread ${threads[i]?.name ?? `#${i}`} has no step to run (pc ${state.threads[i]?.pc})`);
       try {
         return applyStep(state, t, i, step, opts);
       } catch (e) {
@@ -324,7 +380,11 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
       const i = t.thread;
       const step = stepAt(state, i);
       const choice = step ? choicesOf(step, state.world, state.threads[i]!.local)[t.choice] : undefined;
-      return { thread: threads[i]?.name ?? `#${i}`, step: state.threads[i]?.pc ?? '?', choice: choice === undefined ? '?' : String(choice) };
+      return {
+        thread: threads[i]?.name ?? `#${i}`,
+        step: state.threads[i]?.pc ?? '?',
+        choice: choice === undefined ? '?' : String(choice),
+      };
     },
 
     check(state, enabledCount, only) {
@@ -345,7 +405,11 @@ export function compile<W, P extends Record<string, Plain>>(model: Model<W, P>, 
           .filter((x) => x !== undefined);
         const cycle = lockCycle(blockedOn(state));
         if (cycle === undefined) return { property: DEADLOCK, message: `no thread can move: ${stuck.join(', ')}` };
-        return { property: DEADLOCK, message: `no thread can move: ${stuck.join(', ')}; a lock cycle: ${showCycle(cycle)}`, cycle };
+        return {
+          property: DEADLOCK,
+          message: `no thread can move: ${stuck.join(', ')}; a lock cycle: ${showCycle(cycle)}`,
+          cycle,
+        };
       }
       return undefined;
     },

@@ -10,7 +10,13 @@ import { ModelError } from './violation.ts';
 
 /** What a model with these properties may report: the properties, its bugs, and deadlock unless it is off. */
 export function declared(model: Model, properties: readonly { name: string }[]): string[] {
-  return [...new Set([...properties.map((p) => p.name), ...Object.keys(model.bugs ?? {}), ...(model.deadlock === false ? [] : [DEADLOCK])])];
+  return [
+    ...new Set([
+      ...properties.map((p) => p.name),
+      ...Object.keys(model.bugs ?? {}),
+      ...(model.deadlock === false ? [] : [DEADLOCK]),
+    ]),
+  ];
 }
 
 /** The names a variant of the model may be found to violate: properties, bugs, deadlock. */
@@ -35,20 +41,30 @@ export function validateModel(model: Model): void {
     }
     for (const e of expectations(v.expect)) {
       if (e !== 'holds' && !known!.includes(e.violates)) {
-        fail(`variant ${name} expects a violation of '${e.violates}', which the model does not declare${didYouMean(e.violates, known!)} (it declares: ${known!.join(', ')})`);
+        fail(
+          `variant ${name} expects a violation of '${e.violates}', which the model does not declare${didYouMean(e.violates, known!)} (it declares: ${known!.join(', ')})`,
+        );
       }
     }
   }
   const o = model.orderings;
   if (o === undefined) return;
-  if (!Object.hasOwn(model.params, o.param)) fail(`orderings.param '${o.param}' is not one of its parameters${didYouMean(o.param, Object.keys(model.params))}`);
-  if (o.variant !== undefined && !Object.hasOwn(model.variants, o.variant)) fail(`orderings.variant '${o.variant}' is not one of its variants${didYouMean(o.variant, Object.keys(model.variants))}`);
+  if (!Object.hasOwn(model.params, o.param))
+    fail(`orderings.param '${o.param}' is not one of its parameters${didYouMean(o.param, Object.keys(model.params))}`);
+  if (o.variant !== undefined && !Object.hasOwn(model.variants, o.variant))
+    fail(
+      `orderings.variant '${o.variant}' is not one of its variants${didYouMean(o.variant, Object.keys(model.variants))}`,
+    );
   const blocks = new Set(Object.values(o.blocks).flat());
   for (const [a, b] of o.constraints) {
-    for (const x of [a, b]) if (!blocks.has(x)) fail(`orderings constraint [${a}, ${b}] names block '${x}', which no block set has${didYouMean(x, blocks)}`);
+    for (const x of [a, b])
+      if (!blocks.has(x))
+        fail(`orderings constraint [${a}, ${b}] names block '${x}', which no block set has${didYouMean(x, blocks)}`);
   }
-  if (o.source !== undefined && (o.source.files.length === 0 || o.source.functions.length === 0)) fail('orderings.source needs its .c files and the functions to read (the entry first)');
+  if (o.source !== undefined && (o.source.files.length === 0 || o.source.functions.length === 0))
+    fail('orderings.source needs its .c files and the functions to read (the entry first)');
   for (const b of Object.keys(o.source?.calls ?? {})) {
-    if (!blocks.has(b)) fail(`orderings.source.calls names block '${b}', which no block set has${didYouMean(b, blocks)}`);
+    if (!blocks.has(b))
+      fail(`orderings.source.calls names block '${b}', which no block set has${didYouMean(b, blocks)}`);
   }
 }

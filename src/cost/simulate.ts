@@ -86,7 +86,9 @@ export function simulate(model: Model, variant: string, opts: CostOptions = {}):
   const endAt = new Array<number>(n).fill(0);
   const segments: Segment[] = [];
   const open: (Segment | undefined)[] = new Array(n).fill(undefined);
-  const running: ({ start: number; end: number; resource: Resource; step: string } | undefined)[] = new Array(n).fill(undefined);
+  const running: ({ start: number; end: number; resource: Resource; step: string } | undefined)[] = new Array(n).fill(
+    undefined,
+  );
 
   let state = system.initial();
   let now = 0;

@@ -24,7 +24,8 @@ export function parseSweep(spec: string): SweepSpec | string {
     const lo = Number(a);
     const hi = Number(b);
     if (!(hi >= lo)) return `--sweep range is empty: '${range}'`;
-    if (Number.isInteger(lo) && Number.isInteger(hi) && hi - lo <= 31) return { key, values: Array.from({ length: hi - lo + 1 }, (_, i) => lo + i) };
+    if (Number.isInteger(lo) && Number.isInteger(hi) && hi - lo <= 31)
+      return { key, values: Array.from({ length: hi - lo + 1 }, (_, i) => lo + i) };
     if (!(lo > 0)) return `--sweep range ${range} is too long to step by 1 and does not start above 0 (for doubling)`;
     const values: number[] = [];
     for (let v = lo; v < hi; v *= 2) values.push(v);
@@ -42,5 +43,8 @@ export interface SweepPoint {
 }
 
 export function sweep(model: Model, variant: string, spec: SweepSpec, opts: CostOptions = {}): SweepPoint[] {
-  return spec.values.map((value) => ({ value, result: simulate(model, variant, { ...opts, params: { ...(opts.params ?? {}), [spec.key]: value as Plain } }) }));
+  return spec.values.map((value) => ({
+    value,
+    result: simulate(model, variant, { ...opts, params: { ...(opts.params ?? {}), [spec.key]: value as Plain } }),
+  }));
 }

@@ -14,9 +14,13 @@ export function fallback(name: string, first: [string, Explorer], then: [string,
   const [thenName, sampling] = then;
   const note = (runs: number) => `${name}: more than ${budget} states, so sampled ${runs} runs instead`;
   const overBudget = (r: ExploreResult) => r.kind === 'incomplete' && r.bound.startsWith('max-states');
-  const marked = (r: ExploreResult, runs: number): ExploreResult => ({ ...r, coverage: { ...r.coverage, fallback: note(runs) } });
+  const marked = (r: ExploreResult, runs: number): ExploreResult => ({
+    ...r,
+    coverage: { ...r.coverage, fallback: note(runs) },
+  });
   // a --timeout bounds the whole check: the sampling gets what the exhaustive part left of it
-  const rest = (opts: ExploreOptions, r: ExploreResult): ExploreOptions => (opts.timeoutMs === undefined ? opts : { ...opts, timeoutMs: Math.max(0, opts.timeoutMs - r.coverage.ms) });
+  const rest = (opts: ExploreOptions, r: ExploreResult): ExploreOptions =>
+    opts.timeoutMs === undefined ? opts : { ...opts, timeoutMs: Math.max(0, opts.timeoutMs - r.coverage.ms) };
   return {
     summary: `exhaustive ${firstName} up to ${budget} states, else ${thenName}`,
     exhaustive: false,

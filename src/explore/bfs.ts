@@ -27,7 +27,8 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
   let cut = false;
   const extraBytes = () => tree.bytes;
 
-  const pathTo = (id: number, last?: number): number[] => (last === undefined ? tree.path(id) : [...tree.path(id), last]);
+  const pathTo = (id: number, last?: number): number[] =>
+    last === undefined ? tree.path(id) : [...tree.path(id), last];
   const newId = (from: number, d: number): number => tree.push(from, d);
 
   /** A state reached from `from` by decision `d`: stored, queued, or met again; true when its vector is kept. */
@@ -72,7 +73,13 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
         if (store.por && pending.get(pendingKey(node)) === node) pending.delete(pendingKey(node));
         if (node.depth > store.depth) store.depth = node.depth;
         const violation = system.check(state, enabled.length, opts.target);
-        if (violation) return { kind: 'violation', violation, path: pathTo(node.id), coverage: store.coverage('bfs', false, extraBytes()) };
+        if (violation)
+          return {
+            kind: 'violation',
+            violation,
+            path: pathTo(node.id),
+            coverage: store.coverage('bfs', false, extraBytes()),
+          };
         if (opts.onState) opts.onState(state, store.text(node));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
@@ -82,13 +89,23 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
       const found = store.expand(opened, (next, c, d, sleep) => visit(next, c, node.id, d, node.depth + 1, sleep));
       if (found) {
         store.depth = Math.max(store.depth, node.depth + 1);
-        return { kind: 'violation', violation: found.violation, path: pathTo(node.id, found.decision), coverage: store.coverage('bfs', false, extraBytes()) };
+        return {
+          kind: 'violation',
+          violation: found.violation,
+          path: pathTo(node.id, found.decision),
+          coverage: store.coverage('bfs', false, extraBytes()),
+        };
       }
     }
   } catch (e) {
     return store.stopped(e, store.coverage('bfs', false, extraBytes()));
   }
-  if (cut) return { kind: 'incomplete', bound: `max-depth (${opts.maxDepth})`, coverage: store.coverage('bfs', false, extraBytes()) };
+  if (cut)
+    return {
+      kind: 'incomplete',
+      bound: `max-depth (${opts.maxDepth})`,
+      coverage: store.coverage('bfs', false, extraBytes()),
+    };
   return { kind: 'ok', coverage: store.coverage('bfs', true, extraBytes()) };
 }
 

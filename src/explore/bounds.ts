@@ -49,9 +49,12 @@ export class Bounds {
 
   /** Before storing a fingerprint in `set`: throws when it would pass max-states or cannot grow in memory. */
   admit(set: FingerprintSet, hi: number, lo: number): void {
-    if (this.opts.maxStates !== undefined && set.size >= this.opts.maxStates && !set.has(hi, lo)) throw new Bound(`max-states (${this.opts.maxStates})`);
+    if (this.opts.maxStates !== undefined && set.size >= this.opts.maxStates && !set.has(hi, lo))
+      throw new Bound(`max-states (${this.opts.maxStates})`);
     if (set.size + 1 > set.limit && set.bytes + set.growthBytes > this.memoryLimit) {
-      throw new Bound(`max-memory (${this.opts.maxMemoryBytes ?? this.memoryLimit} bytes: the fingerprint set cannot grow)`);
+      throw new Bound(
+        `max-memory (${this.opts.maxMemoryBytes ?? this.memoryLimit} bytes: the fingerprint set cannot grow)`,
+      );
     }
   }
 
@@ -61,7 +64,8 @@ export class Bounds {
     if (this.expanded % TICK !== 0) return;
     const now = performance.now();
     const ms = now - this.started;
-    if (this.opts.timeoutMs !== undefined && ms > this.opts.timeoutMs) throw new Bound(`timeout (${this.opts.timeoutMs / 1000} s)`);
+    if (this.opts.timeoutMs !== undefined && ms > this.opts.timeoutMs)
+      throw new Bound(`timeout (${this.opts.timeoutMs / 1000} s)`);
     if (this.expanded % (TICK * 8) === 0) {
       const m = process.memoryUsage();
       const used = this.explicitMemory ? m.heapUsed + m.arrayBuffers : m.heapUsed;
@@ -69,7 +73,10 @@ export class Bounds {
     }
     if (this.opts.onProgress && now - this.lastProgress > 250) {
       const p = at();
-      const rate = this.lastProgress === 0 ? p.states / (ms / 1000) : (p.steps - this.lastSteps) / ((now - this.lastProgress) / 1000);
+      const rate =
+        this.lastProgress === 0
+          ? p.states / (ms / 1000)
+          : (p.steps - this.lastSteps) / ((now - this.lastProgress) / 1000);
       this.lastProgress = now;
       this.lastSteps = p.steps;
       this.opts.onProgress({ ...p, transitionsPerSecond: rate, ms });

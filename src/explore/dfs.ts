@@ -61,7 +61,8 @@ export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): Exp
       if (node.first) {
         if (node.depth > store.depth) store.depth = node.depth;
         const violation = system.check(state, enabled.length, opts.target);
-        if (violation) return { kind: 'violation', violation, path: pathOf(trail), coverage: store.coverage('dfs', false) };
+        if (violation)
+          return { kind: 'violation', violation, path: pathOf(trail), coverage: store.coverage('dfs', false) };
         if (opts.onState) opts.onState(state, store.text(node));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
@@ -69,10 +70,17 @@ export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): Exp
         continue;
       }
       children = [];
-      const found = store.expand(opened, (next, c, d, sleep) => visit(next, c, { decision: d, up: trail }, node.depth + 1, sleep));
+      const found = store.expand(opened, (next, c, d, sleep) =>
+        visit(next, c, { decision: d, up: trail }, node.depth + 1, sleep),
+      );
       if (found) {
         store.depth = Math.max(store.depth, node.depth + 1);
-        return { kind: 'violation', violation: found.violation, path: pathOf(trail, found.decision), coverage: store.coverage('dfs', false) };
+        return {
+          kind: 'violation',
+          violation: found.violation,
+          path: pathOf(trail, found.decision),
+          coverage: store.coverage('dfs', false),
+        };
       }
       for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
     }

@@ -73,7 +73,8 @@ class Recording {
       },
       set(t, k, v) {
         const key = String(k);
-        if (Array.isArray(t) ? key !== 'length' && Number(key) >= t.length : !(key in t)) writes.add(node.child(Array.isArray(t) ? 'length' : '#keys').path);
+        if (Array.isArray(t) ? key !== 'length' && Number(key) >= t.length : !(key in t))
+          writes.add(node.child(Array.isArray(t) ? 'length' : '#keys').path);
         writes.add(node.child(key).path);
         (t as any)[k] = v !== null && typeof v === 'object' ? ((v as any)[RAW] ?? v) : v;
         return true;

@@ -90,11 +90,29 @@ export class VectorFrontier implements Frontier {
       else this.tail = 0;
       this.head = 0;
     }
-    return { vec, depth, enabled: undefined, ranks: undefined, sleep: NO_SLEEP, id, first: true, fingerprint: { hi, lo } };
+    return {
+      vec,
+      depth,
+      enabled: undefined,
+      ranks: undefined,
+      sleep: NO_SLEEP,
+      id,
+      first: true,
+      fingerprint: { hi, lo },
+    };
   }
 }
 
 /** A node to queue without POR: a state stored for the first time. */
 export function plainNode(vec: number[], id: number, depth: number, hi: number, lo: number): Node {
-  return { vec, depth, enabled: undefined, ranks: undefined, sleep: NO_SLEEP, id, first: true, fingerprint: { hi, lo } };
+  return {
+    vec,
+    depth,
+    enabled: undefined,
+    ranks: undefined,
+    sleep: NO_SLEEP,
+    id,
+    first: true,
+    fingerprint: { hi, lo },
+  };
 }

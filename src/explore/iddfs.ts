@@ -24,7 +24,8 @@ export const iddfs: Explorer = {
     let steps = 0;
     for (let bound = 1; ; bound *= 2) {
       const maxDepth = opts.maxDepth === undefined ? bound : Math.min(bound, opts.maxDepth);
-      const timeoutMs = opts.timeoutMs === undefined ? undefined : Math.max(0, opts.timeoutMs - (performance.now() - started));
+      const timeoutMs =
+        opts.timeoutMs === undefined ? undefined : Math.max(0, opts.timeoutMs - (performance.now() - started));
       const r = exploreDfs(system, { ...opts, maxDepth, ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
       steps += r.coverage.steps;
       if (!cutByDepth(r) || maxDepth === opts.maxDepth) {

@@ -35,14 +35,22 @@ function transitionsOf(system: TransitionSystem, path: readonly number[]): Trans
 }
 
 /** A path no longer than `path` that breaks the same property; each removal is re-checked. */
-export function minimize(system: TransitionSystem, path: readonly number[], violation: Violation, maxSteps: number): { path: number[]; violation: Violation } {
+export function minimize(
+  system: TransitionSystem,
+  path: readonly number[],
+  violation: Violation,
+  maxSteps: number,
+): { path: number[]; violation: Violation } {
   let best = { path: [...path], violation };
   let improved = true;
   while (improved) {
     improved = false;
     const taken = transitionsOf(system, best.path);
     for (let i = taken.length - 1; i >= 0; i--) {
-      const candidate = run(system, scheduleOf([...taken.slice(0, i), ...taken.slice(i + 1)]), { maxSteps, only: violation.property });
+      const candidate = run(system, scheduleOf([...taken.slice(0, i), ...taken.slice(i + 1)]), {
+        maxSteps,
+        only: violation.property,
+      });
       if (candidate.violation?.property === violation.property && candidate.path.length < best.path.length) {
         best = { path: candidate.path, violation: candidate.violation };
         improved = true;

@@ -68,7 +68,10 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
   }
   if (n > MAX_WORKERS) throw new RangeError(`at most ${MAX_WORKERS} workers (asked for ${n})`);
   const module = opts.source ?? system.source;
-  if (module === undefined) throw new ModelError(`${system.modelName}: workers load the model from its module, which is not known: set the model's \`source\` (e.g. source: import.meta.url), or pass \`source\``);
+  if (module === undefined)
+    throw new ModelError(
+      `${system.modelName}: workers load the model from its module, which is not known: set the model's \`source\` (e.g. source: import.meta.url), or pass \`source\``,
+    );
   const started = performance.now();
   const symmetry = opts.symmetry ?? true;
   let steps = 0;
@@ -106,7 +109,9 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     };
     return new Worker(new URL('./worker-entry.mjs', import.meta.url), {
       workerData: init,
-      ...(memoryLimit !== undefined ? { resourceLimits: { maxOldGenerationSizeMb: Math.max(64, Math.floor(memoryLimit / n / 2 ** 20)) } } : {}),
+      ...(memoryLimit !== undefined
+        ? { resourceLimits: { maxOldGenerationSizeMb: Math.max(64, Math.floor(memoryLimit / n / 2 ** 20)) } }
+        : {}),
     });
   });
   const pool = new Pool(workers);
@@ -130,8 +135,15 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
    */
   const choose = async (layer: number): Promise<ExploreResult> => {
     const { exploreBfs } = await import('./bfs.ts');
-    const left = opts.timeoutMs === undefined ? {} : { timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - started)) };
-    const one = exploreBfs(system, { ...opts, ...left, workers: 1, maxDepth: Math.min(opts.maxDepth ?? layer + 1, layer + 1), onProgress: undefined });
+    const left =
+      opts.timeoutMs === undefined ? {} : { timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - started)) };
+    const one = exploreBfs(system, {
+      ...opts,
+      ...left,
+      workers: 1,
+      maxDepth: Math.min(opts.maxDepth ?? layer + 1, layer + 1),
+      onProgress: undefined,
+    });
     let path: number[];
     let violation: Violation;
     if (one.kind === 'violation') ({ path, violation } = one);
@@ -150,7 +162,9 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     const mean = shares.reduce((a, b) => a + b, 0) / n;
     if (Math.max(...shares) - Math.min(...shares) <= Math.max(16, mean / 50)) return;
     const givers = shares.flatMap((p, i) => (p > mean ? [i] : []));
-    const given = (await Promise.all(givers.map((i) => ask(i, { type: 'give', count: Math.floor(shares[i]! - mean) })))) as Extract<FromWorker, { type: 'given' }>[];
+    const given = (await Promise.all(
+      givers.map((i) => ask(i, { type: 'give', count: Math.floor(shares[i]! - mean) })),
+    )) as Extract<FromWorker, { type: 'given' }>[];
     const moving = given.map((g) => g.batch);
     const total = moving.reduce((a, b) => a + b.states.length, 0);
     const takers = shares.flatMap((p, i) => (p < mean ? [i] : []));
@@ -185,37 +199,61 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
       const waiting = shares.reduce((a, b) => a + b, 0);
       if (waiting === 0) return { kind: 'ok', coverage: coverage(true) };
       depth = layer;
-      opts.onProgress?.({ steps, states, queue: waiting, depth, transitionsPerSecond: steps / ((performance.now() - started) / 1000), ms: performance.now() - started });
-      if (opts.maxDepth !== undefined && layer > opts.maxDepth) return { kind: 'incomplete', bound: `max-depth (${opts.maxDepth})`, coverage: coverage(false) };
+      opts.onProgress?.({
+        steps,
+        states,
+        queue: waiting,
+        depth,
+        transitionsPerSecond: steps / ((performance.now() - started) / 1000),
+        ms: performance.now() - started,
+      });
+      if (opts.maxDepth !== undefined && layer > opts.maxDepth)
+        return { kind: 'incomplete', bound: `max-depth (${opts.maxDepth})`, coverage: coverage(false) };
 
       // expand the layer, in rounds: a round ends when every worker is done or paused on a full set
       let busy = workers.map((_, i) => i);
       found = [];
       while (busy.length > 0) {
-        const round = (await Promise.all(busy.map((i) => ask(i, { type: 'expand' })))) as Extract<FromWorker, { type: 'expanded' }>[];
+        const round = (await Promise.all(busy.map((i) => ask(i, { type: 'expand' })))) as Extract<
+          FromWorker,
+          { type: 'expanded' }
+        >[];
         for (const e of round) {
           steps += e.steps;
           if (e.found) found.push(...e.found);
         }
         states = set.size;
         // a bound met after a violation: choose among what was found
-        if (round.some((e) => e.timeout)) return found.length > 0 ? choose(layer) : { kind: 'incomplete', bound: `timeout (${(opts.timeoutMs ?? 0) / 1000} s)`, coverage: coverage(false) };
-        if (opts.maxStates !== undefined && states >= opts.maxStates) return found.length > 0 ? choose(layer) : { kind: 'incomplete', bound: `max-states (${opts.maxStates})`, coverage: coverage(false) };
+        if (round.some((e) => e.timeout))
+          return found.length > 0
+            ? choose(layer)
+            : { kind: 'incomplete', bound: `timeout (${(opts.timeoutMs ?? 0) / 1000} s)`, coverage: coverage(false) };
+        if (opts.maxStates !== undefined && states >= opts.maxStates)
+          return found.length > 0
+            ? choose(layer)
+            : { kind: 'incomplete', bound: `max-states (${opts.maxStates})`, coverage: coverage(false) };
         round.forEach((e, j) => void (shares[busy[j]!] = e.next));
         busy = busy.filter((_, j) => !round[j]!.done);
         if (set.full || busy.length > 0) {
-          if (memoryLimit !== undefined && set.bytes * 2.4 > memoryLimit) return { kind: 'incomplete', bound: `max-memory (${memoryLimit} bytes: the fingerprint set cannot grow)`, coverage: coverage(false) };
+          if (memoryLimit !== undefined && set.bytes * 2.4 > memoryLimit)
+            return {
+              kind: 'incomplete',
+              bound: `max-memory (${memoryLimit} bytes: the fingerprint set cannot grow)`,
+              coverage: coverage(false),
+            };
           set = set.grow();
           count(await pool.all(() => ({ type: 'table', table: set.shared })));
         }
       }
       // the layer is done: every violation of this depth is known, whatever the workers' speed
       if (found.length > 0) return await choose(layer);
-      if (opts.timeoutMs !== undefined && performance.now() - started > opts.timeoutMs) return { kind: 'incomplete', bound: `timeout (${opts.timeoutMs / 1000} s)`, coverage: coverage(false) };
+      if (opts.timeoutMs !== undefined && performance.now() - started > opts.timeoutMs)
+        return { kind: 'incomplete', bound: `timeout (${opts.timeoutMs / 1000} s)`, coverage: coverage(false) };
     }
   } catch (e) {
     const message = e instanceof Error ? e.message : String(e);
-    if (/memory/i.test(message)) return { kind: 'incomplete', bound: `max-memory (${message})`, coverage: coverage(false) };
+    if (/memory/i.test(message))
+      return { kind: 'incomplete', bound: `max-memory (${message})`, coverage: coverage(false) };
     return { kind: 'error', message, coverage: coverage(false) };
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));

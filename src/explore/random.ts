@@ -19,7 +19,11 @@ export interface RandomOptions extends SearchOptions {
  * switch threads at almost every step, so runs would rarely get deep into a kernel path.
  */
 export function decision(maxDecision = 255): fc.Arbitrary<number> {
-  return fc.oneof({ withCrossShrink: true }, { arbitrary: fc.constant(0), weight: 3 }, { arbitrary: fc.nat({ max: maxDecision }), weight: 1 });
+  return fc.oneof(
+    { withCrossShrink: true },
+    { arbitrary: fc.constant(0), weight: 3 },
+    { arbitrary: fc.nat({ max: maxDecision }), weight: 1 },
+  );
 }
 
 export function decisionLists(maxSteps: number, maxDecision = 255): fc.Arbitrary<number[]> {
@@ -43,5 +47,11 @@ export function execute(system: TransitionSystem, decisions: readonly number[], 
 }
 
 export function exploreRandom(system: TransitionSystem, opts: RandomOptions): ExploreResult {
-  return searchWith(system, 'random', decisionLists(opts.maxSteps, opts.maxDecision), (ds, only) => execute(system, ds, opts.maxSteps, only), opts);
+  return searchWith(
+    system,
+    'random',
+    decisionLists(opts.maxSteps, opts.maxDecision),
+    (ds, only) => execute(system, ds, opts.maxSteps, only),
+    opts,
+  );
 }

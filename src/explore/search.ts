@@ -31,7 +31,8 @@ export interface SearchOptions {
 
 /** The bound (timeout, max-memory) that is reached, if one is. */
 function boundReached(opts: SearchOptions, started: number, runs: number): string | undefined {
-  if (opts.timeoutMs !== undefined && performance.now() - started > opts.timeoutMs) return `timeout (${opts.timeoutMs / 1000} s)`;
+  if (opts.timeoutMs !== undefined && performance.now() - started > opts.timeoutMs)
+    return `timeout (${opts.timeoutMs / 1000} s)`;
   if (opts.maxMemoryBytes !== undefined && runs % 16 === 0) {
     const m = process.memoryUsage();
     if (m.heapUsed + m.arrayBuffers > opts.maxMemoryBytes) return `max-memory (${opts.maxMemoryBytes} bytes)`;
@@ -86,20 +87,49 @@ export function searchWith<T>(
   };
 
   const details = fc.check(fc.property(inputs, holds), { seed: opts.seed, numRuns: opts.runs, endOnFailure: false });
-  const coverage = () => ({ strategy, runs, steps, states: 0, depth, exhaustive: false, ms: performance.now() - started });
+  const coverage = () => ({
+    strategy,
+    runs,
+    steps,
+    states: 0,
+    depth,
+    exhaustive: false,
+    ms: performance.now() - started,
+  });
 
   if (bound !== undefined && target === undefined) return { kind: 'incomplete', bound, coverage: coverage() };
   if (!details.failed) {
-    if (truncated > 0) return { kind: 'incomplete', bound: `max-steps (${truncated} of ${runs} runs cut off at ${opts.maxSteps} steps)`, coverage: coverage() };
+    if (truncated > 0)
+      return {
+        kind: 'incomplete',
+        bound: `max-steps (${truncated} of ${runs} runs cut off at ${opts.maxSteps} steps)`,
+        coverage: coverage(),
+      };
     return { kind: 'ok', coverage: coverage() };
   }
   const counterexample = details.counterexample?.[0] as T;
   try {
     const ex = run(counterexample, target === ERROR ? undefined : target);
-    if (!ex.violation) return { kind: 'error', message: errorMessage ?? 'the violation did not reproduce on re-execution (is the model deterministic?)', coverage: coverage() };
+    if (!ex.violation)
+      return {
+        kind: 'error',
+        message: errorMessage ?? 'the violation did not reproduce on re-execution (is the model deterministic?)',
+        coverage: coverage(),
+      };
     const shortest = minimize(system, ex.path, ex.violation, opts.maxSteps);
-    return { kind: 'violation', violation: shortest.violation, path: shortest.path, seed: opts.seed, shrinks: details.numShrinks, coverage: coverage() };
+    return {
+      kind: 'violation',
+      violation: shortest.violation,
+      path: shortest.path,
+      seed: opts.seed,
+      shrinks: details.numShrinks,
+      coverage: coverage(),
+    };
   } catch (e) {
-    return { kind: 'error', message: errorMessage ?? (e instanceof Error ? e.message : String(e)), coverage: coverage() };
+    return {
+      kind: 'error',
+      message: errorMessage ?? (e instanceof Error ? e.message : String(e)),
+      coverage: coverage(),
+    };
   }
 }

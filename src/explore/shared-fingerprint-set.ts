@@ -62,7 +62,8 @@ export class SharedFingerprintSet {
     for (;;) {
       let found = Atomics.load(t, 2 * i);
       if (found === 0) {
-        if (Atomics.load(this.h, 0) >= slots - RESERVE) throw new TableFull(`shared fingerprint set full (${slots} slots)`);
+        if (Atomics.load(this.h, 0) >= slots - RESERVE)
+          throw new TableFull(`shared fingerprint set full (${slots} slots)`);
         found = Atomics.compareExchange(t, 2 * i, 0, h);
         if (found === 0) {
           Atomics.store(t, 2 * i + 1, l);

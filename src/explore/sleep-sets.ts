@@ -31,7 +31,9 @@ export function rank(enabled: Transition[], perm: Int32Array | undefined): Int8A
     for (let i = 0; i < enabled.length; i++) r[i] = i < RANKS ? i : -1;
     return r;
   }
-  const order = enabled.map((_, i) => i).sort((a, b) => perm[enabled[a]!.thread]! - perm[enabled[b]!.thread]! || enabled[a]!.choice - enabled[b]!.choice);
+  const order = enabled
+    .map((_, i) => i)
+    .sort((a, b) => perm[enabled[a]!.thread]! - perm[enabled[b]!.thread]! || enabled[a]!.choice - enabled[b]!.choice);
   order.forEach((i, k) => (r[i] = k < RANKS ? k : -1));
   return r;
 }
@@ -50,7 +52,13 @@ export function maskOf(enabled: Transition[], ranks: Int8Array, sleep: readonly 
 }
 
 /** The sleep set of the successor by `t` (with `footprint`): what slept and what was done before it, if independent of t. */
-export function sleepAfter(t: Transition, footprint: Footprint, asleep: readonly Sleeper[], done: readonly Sleeper[], independent: (a: Footprint, b: Footprint) => boolean): Sleeper[] {
+export function sleepAfter(
+  t: Transition,
+  footprint: Footprint,
+  asleep: readonly Sleeper[],
+  done: readonly Sleeper[],
+  independent: (a: Footprint, b: Footprint) => boolean,
+): Sleeper[] {
   const sleep: Sleeper[] = [];
   for (const u of asleep) if (u.thread !== t.thread && independent(u.footprint, footprint)) sleep.push(u);
   for (const u of done) if (u.thread !== t.thread && independent(u.footprint, footprint)) sleep.push(u);

@@ -121,7 +121,13 @@ export class StateSpace {
    * the next state is written into `into`. `record` gives a footprint recorder (POR): the
    * outcome then carries the transition's footprint.
    */
-  successor(vec: Vec, state: State, t: Transition, into: Vec, record?: () => { footprint: Footprint; access: WorldAccess }): Outcome {
+  successor(
+    vec: Vec,
+    state: State,
+    t: Transition,
+    into: Vec,
+    record?: () => { footprint: Footprint; access: WorldAccess },
+  ): Outcome {
     const F = this.fields.length;
     const self = vec[1 + F + t.thread]!;
     const key = self * this.threads + t.thread;
@@ -131,8 +137,14 @@ export class StateSpace {
     const touched: string[] = [];
     const rec = record?.();
     const applied = this.system.apply(state, t, { touched, access: rec?.access });
-    const slots = this.record ? this.slotsOf(touched, applied.state.world as Record<string, unknown>) : Int32Array.of(1);
-    const o: Outcome = { ids: idsOf(vec, slots), writes: new Int32Array(0), faults: applied.state.faults - state.faults };
+    const slots = this.record
+      ? this.slotsOf(touched, applied.state.world as Record<string, unknown>)
+      : Int32Array.of(1);
+    const o: Outcome = {
+      ids: idsOf(vec, slots),
+      writes: new Int32Array(0),
+      faults: applied.state.faults - state.faults,
+    };
     if (rec) o.footprint = rec.footprint;
     if (applied.violation) o.violation = applied.violation;
     else {
@@ -177,7 +189,9 @@ export class StateSpace {
   }
 
   private newField(k: string): ModelError {
-    return new ModelError(`the world of ${this.system.modelName} has no field '${k}' in its initial state: give every world field an initial value`);
+    return new ModelError(
+      `the world of ${this.system.modelName} has no field '${k}' in its initial state: give every world field an initial value`,
+    );
   }
 
   /** Begin expanding `vec`; `known`: the fingerprint it was stored under (else computed). */
@@ -254,6 +268,8 @@ export class StateSpace {
     const p = this.symmetry.permutation(vec);
     if (p === undefined) return JSON.stringify(state);
     const threads = Array.from(p.order, (i) => state.threads[i]!);
-    return JSON.stringify({ world: state.world, threads, faults: state.faults }, (_, v) => (typeof v === 'string' ? (p.rename.get(v) ?? v) : v));
+    return JSON.stringify({ world: state.world, threads, faults: state.faults }, (_, v) =>
+      typeof v === 'string' ? (p.rename.get(v) ?? v) : v,
+    );
   }
 }

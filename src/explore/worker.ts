@@ -106,7 +106,8 @@ async function run(init: WorkerInit): Promise<void> {
         taken = layer.shift();
         decision = 0;
         inStep = undefined;
-        if (init.deadline !== undefined && (++expanded & 255) === 0 && Date.now() > init.deadline) return report(false, { timeout: true });
+        if (init.deadline !== undefined && (++expanded & 255) === 0 && Date.now() > init.deadline)
+          return report(false, { timeout: true });
       }
       const { id, vec } = taken;
       const expansion = space.enter(vec, taken.fingerprint);
@@ -158,13 +159,19 @@ async function run(init: WorkerInit): Promise<void> {
           for (let i = 0; i < msg.count && next.length > 0; i++) {
             const { vec: v, id } = next.shift();
             states.push([v, id]);
-            for (let k = 1; k < v.length; k++) if (!parts.has(v[k]!)) parts.set(v[k]!, JSON.stringify(space.parts.values[v[k]!] ?? null));
+            for (let k = 1; k < v.length; k++)
+              if (!parts.has(v[k]!)) parts.set(v[k]!, JSON.stringify(space.parts.values[v[k]!] ?? null));
           }
           return reply({ type: 'given', batch: { parts: [...parts], states } });
         }
         case 'take':
           for (const batch of msg.batches) {
-            const mine = new Map<number, number>(batch.parts.map(([part, json]) => [part, part === UNDEFINED ? UNDEFINED : space.parts.intern(JSON.parse(json))]));
+            const mine = new Map<number, number>(
+              batch.parts.map(([part, json]) => [
+                part,
+                part === UNDEFINED ? UNDEFINED : space.parts.intern(JSON.parse(json)),
+              ]),
+            );
             for (const [theirs, id] of batch.states) {
               const v = theirs.map((x, k) => (k === 0 ? x : mine.get(x)!));
               const { hi, lo } = space.fingerprint(v);
@@ -202,5 +209,10 @@ async function run(init: WorkerInit): Promise<void> {
 }
 
 if (parentPort && workerData) {
-  run(workerData as WorkerInit).catch((e) => parentPort!.postMessage({ type: 'error', message: e instanceof Error ? e.message : String(e) } satisfies FromWorker));
+  run(workerData as WorkerInit).catch((e) =>
+    parentPort!.postMessage({
+      type: 'error',
+      message: e instanceof Error ? e.message : String(e),
+    } satisfies FromWorker),
+  );
 }

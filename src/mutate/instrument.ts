@@ -29,14 +29,21 @@ export interface CallHooks {
 type StepTransform = (program: string, label: string, step: Step<unknown, unknown>) => Step<unknown, unknown>;
 
 /** The model with `transform` applied to each step of each thread (and the threads reordered by `entry`, if given). */
-export function mapSteps(model: Model, transform: StepTransform, entry?: (program: string, labels: string[]) => string[]): Model {
+export function mapSteps(
+  model: Model,
+  transform: StepTransform,
+  entry?: (program: string, labels: string[]) => string[],
+): Model {
   return {
     ...model,
     threads: (p) =>
       model.threads(p).map((t: Thread<unknown>) => {
         const program = programOf(t);
         const labels = entry ? entry(program, Object.keys(t.steps)) : Object.keys(t.steps);
-        return { ...t, steps: Object.fromEntries(labels.map((label) => [label, transform(program, label, t.steps[label]!)])) };
+        return {
+          ...t,
+          steps: Object.fromEntries(labels.map((label) => [label, transform(program, label, t.steps[label]!)])),
+        };
       }),
   };
 }
@@ -47,7 +54,11 @@ export function mapSteps(model: Model, transform: StepTransform, entry?: (progra
  * time in a process. A helper not tracked is transparent: what it calls is seen as called
  * by the innermost tracked caller.
  */
-export function tracked(model: Model, hooks: CallHooks, names: readonly string[] = helperNames()): { model: Model; restore: () => void } {
+export function tracked(
+  model: Model,
+  hooks: CallHooks,
+  names: readonly string[] = helperNames(),
+): { model: Model; restore: () => void } {
   const stack: string[] = [];
   const restores = names.map((name) =>
     wrapHelper(name, (original) => (...args: unknown[]) => {

@@ -76,8 +76,15 @@ export function mutate(model: Model, opts: MutateOptions = {}): MutateResult {
     const p = profileVariant(model, v);
     if (p.result.kind === 'error') throw new ModelError(`${model.name} (variant ${v}), unmutated: ${p.result.message}`);
     if (p.result.kind !== 'ok' || !p.result.coverage.exhaustive) {
-      const what = p.result.kind === 'violation' ? `violates ${p.result.violation.property}` : p.result.kind === 'incomplete' ? `is incomplete (${p.result.bound})` : 'was not checked exhaustively';
-      throw new NotHolding(`${model.name}: variant ${v} is expected to hold but ${what}; kmc mutate needs the model's holding variants to hold (kmc check ${model.name} --variant ${v})`);
+      const what =
+        p.result.kind === 'violation'
+          ? `violates ${p.result.violation.property}`
+          : p.result.kind === 'incomplete'
+            ? `is incomplete (${p.result.bound})`
+            : 'was not checked exhaustively';
+      throw new NotHolding(
+        `${model.name}: variant ${v} is expected to hold but ${what}; kmc mutate needs the model's holding variants to hold (kmc check ${model.name} --variant ${v})`,
+      );
     }
     return p;
   });
@@ -90,7 +97,14 @@ export function mutate(model: Model, opts: MutateOptions = {}): MutateResult {
     results.push(r);
     opts.onMutant?.(r, results.length, mutants.length);
   }
-  const counts: Record<Outcome, number> = { killed: 0, crashed: 0, incomplete: 0, equivalent: 0, harmless: 0, survived: 0 };
+  const counts: Record<Outcome, number> = {
+    killed: 0,
+    crashed: 0,
+    incomplete: 0,
+    equivalent: 0,
+    harmless: 0,
+    survived: 0,
+  };
   for (const r of results) counts[r.outcome] += 1;
   const judged = counts.killed + counts.survived;
   const everything = operators.length === OPERATORS.length && variants.length === all.length;
@@ -111,7 +125,12 @@ export function mutate(model: Model, opts: MutateOptions = {}): MutateResult {
 /** A variant expected to hold does not: mutants of it say nothing (kmc mutate exits 1). */
 export class NotHolding extends Error {}
 
-function checkMutant(model: Model, m: Mutant, profiles: Map<string, VariantProfile>, harmless: Record<string, string>): MutantResult {
+function checkMutant(
+  model: Model,
+  m: Mutant,
+  profiles: Map<string, VariantProfile>,
+  harmless: Record<string, string>,
+): MutantResult {
   let crash: string | undefined;
   let incomplete: string | undefined;
   /** variants that held with as many states and transitions as the original: maybe the same space */
@@ -121,9 +140,14 @@ function checkMutant(model: Model, m: Mutant, profiles: Map<string, VariantProfi
   const run = (v: string, space: boolean) => {
     const original = profiles.get(v)!;
     const applied = applyMutant(model, m, original);
-    const t = applied.hooks ? tracked(applied.model, applied.hooks, applied.helpers) : { model: applied.model, restore: () => {} };
+    const t = applied.hooks
+      ? tracked(applied.model, applied.hooks, applied.helpers)
+      : { model: applied.model, restore: () => {} };
     try {
-      return exploreSpace(t.model, v, applied.params, { maxStates: Math.max(MIN_BOUND, MAX_GROWTH * original.space.size), space });
+      return exploreSpace(t.model, v, applied.params, {
+        maxStates: Math.max(MIN_BOUND, MAX_GROWTH * original.space.size),
+        space,
+      });
     } finally {
       t.restore();
     }
@@ -141,21 +165,27 @@ function checkMutant(model: Model, m: Mutant, profiles: Map<string, VariantProfi
       continue;
     }
     states += r.coverage.states;
-    if (r.kind === 'violation') return { ...m, outcome: 'killed', variant: v, property: r.violation.property, length: r.path.length, states };
+    if (r.kind === 'violation')
+      return { ...m, outcome: 'killed', variant: v, property: r.violation.property, length: r.path.length, states };
     if (r.kind === 'error') crash ??= `${v}: ${r.message}`;
     else if (r.kind === 'incomplete') incomplete ??= `${v}: stopped by ${r.bound}`;
-    else if (r.coverage.states === original.space.size && r.coverage.steps === original.result.coverage.steps) alike.push(v);
+    else if (r.coverage.states === original.space.size && r.coverage.steps === original.result.coverage.steps)
+      alike.push(v);
     else differs = true;
   }
   if (crash !== undefined) return { ...m, outcome: 'crashed', message: crash, states };
   if (incomplete !== undefined) return { ...m, outcome: 'incomplete', message: incomplete, states };
   // the same counts: compare the states themselves
-  const same = !differs && alike.every((v) => {
-    const space = run(v, true).space!;
-    const original = profiles.get(v)!.space;
-    return [...space].every((s) => original.has(s));
-  });
+  const same =
+    !differs &&
+    alike.every((v) => {
+      const space = run(v, true).space!;
+      const original = profiles.get(v)!.space;
+      return [...space].every((s) => original.has(s));
+    });
   if (same) return { ...m, outcome: 'equivalent', states };
   const reason = Object.hasOwn(harmless, m.id) ? harmless[m.id] : undefined;
-  return reason !== undefined ? { ...m, outcome: 'harmless', message: reason, states } : { ...m, outcome: 'survived', states };
+  return reason !== undefined
+    ? { ...m, outcome: 'harmless', message: reason, states }
+    : { ...m, outcome: 'survived', states };
 }

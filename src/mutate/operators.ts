@@ -66,12 +66,18 @@ const program = (key: string) => key.slice(0, key.indexOf('/'));
 const stepLabel = (key: string) => key.slice(key.indexOf('/') + 1);
 
 /** Every mutant of the chosen operators, in a fixed order (operator, then first seen). */
-export function generateMutants(model: Model, profiles: readonly VariantProfile[], operators: readonly Operator[]): Mutant[] {
+export function generateMutants(
+  model: Model,
+  profiles: readonly VariantProfile[],
+  operators: readonly Operator[],
+): Mutant[] {
   const found = new Map<string, Mutant>();
   const add = (variant: string, name: string, mutation: Mutation, description: string) => {
     // the same name made differently in another variant (a swap whose second step goes elsewhere there): its own mutant
     const key = JSON.stringify(mutation);
-    const made = [...found.values()].find((m) => (m.id === name || m.id.startsWith(`${name}@`)) && JSON.stringify(m.mutation) === key);
+    const made = [...found.values()].find(
+      (m) => (m.id === name || m.id.startsWith(`${name}@`)) && JSON.stringify(m.mutation) === key,
+    );
     const id = made?.id ?? (found.has(name) ? `${name}@${variant}` : name);
     const m = found.get(id) ?? { id, mutation, description, variants: [] };
     if (!m.variants.includes(variant)) m.variants.push(variant);
@@ -84,28 +90,54 @@ export function generateMutants(model: Model, profiles: readonly VariantProfile[
         for (const c of p.calls.values()) {
           if (c.valued) continue;
           const where = c.caller.includes('/') ? showStep(c.caller) : c.caller;
-          add(v, `noop:${c.caller}:${c.helper}`, { operator, caller: c.caller, helper: c.helper }, `${where}: ${c.helper}() removed`);
+          add(
+            v,
+            `noop:${c.caller}:${c.helper}`,
+            { operator, caller: c.caller, helper: c.helper },
+            `${where}: ${c.helper}() removed`,
+          );
         }
       }
       if (operator === 'guard') {
-        for (const [key, s] of p.steps) if (s.guard) add(v, `guard:${key}`, { operator, step: key }, `${showStep(key)}: runs without waiting (its guard dropped)`);
+        for (const [key, s] of p.steps)
+          if (s.guard)
+            add(
+              v,
+              `guard:${key}`,
+              { operator, step: key },
+              `${showStep(key)}: runs without waiting (its guard dropped)`,
+            );
       }
       if (operator === 'fault') {
         for (const [key, s] of p.steps) {
           if (s.ok.size !== 1) continue;
           const next = [...s.ok][0]!;
-          for (const fault of s.faults.keys()) add(v, `fault:${key}:${fault}>${next}`, { operator, step: key, fault, next }, `${showStep(key)}: ${fault} not checked (goes on to ${label(next)})`);
+          for (const fault of s.faults.keys())
+            add(
+              v,
+              `fault:${key}:${fault}>${next}`,
+              { operator, step: key, fault, next },
+              `${showStep(key)}: ${fault} not checked (goes on to ${label(next)})`,
+            );
         }
       }
       if (operator === 'goto') {
         // the error labels of each program: where its faults go
         const errorLabels = new Map<string, Set<string>>();
-        for (const s of p.steps.values()) for (const to of s.faults.values()) for (const l of to) (errorLabels.get(s.program) ?? errorLabels.set(s.program, new Set()).get(s.program)!).add(l);
+        for (const s of p.steps.values())
+          for (const to of s.faults.values())
+            for (const l of to)
+              (errorLabels.get(s.program) ?? errorLabels.set(s.program, new Set()).get(s.program)!).add(l);
         for (const [key, s] of p.steps) {
           for (const [fault, to] of s.faults) {
             const targets = [...(errorLabels.get(s.program) ?? [])].filter((l) => !to.has(l) && l !== DONE);
             for (const t of [...targets, ...(to.has(DONE) ? [] : [DONE])]) {
-              add(v, `goto:${key}:${fault}:${t}`, { operator, step: key, fault, to: t }, `${showStep(key)}: on ${fault}, goto ${label(t)}${t === DONE ? ' (no cleanup)' : ''} instead of ${[...to].map(label).join('/')}`);
+              add(
+                v,
+                `goto:${key}:${fault}:${t}`,
+                { operator, step: key, fault, to: t },
+                `${showStep(key)}: on ${fault}, goto ${label(t)}${t === DONE ? ' (no cleanup)' : ''} instead of ${[...to].map(label).join('/')}`,
+              );
             }
           }
         }
@@ -117,12 +149,18 @@ export function generateMutants(model: Model, profiles: readonly VariantProfile[
           const bKey = stepKey(s.program, b);
           const c = onlySuccessor(p, bKey);
           if (c === undefined || c === s.label || c === b) continue;
-          add(v, `swap:${key}:${b}>${c}`, { operator, first: key, second: bKey, then: c }, `${s.program}: ${b} moved before ${s.label}`);
+          add(
+            v,
+            `swap:${key}:${b}>${c}`,
+            { operator, first: key, second: bKey, then: c },
+            `${s.program}: ${b} moved before ${s.label}`,
+          );
         }
       }
       if (operator === 'order' && model.orderings !== undefined) {
         const o = model.orderings;
-        const orderOf = (variant: string) => ({ ...model.params, ...(model.variants[variant]!.params ?? {}) } as Record<string, unknown>)[o.param];
+        const orderOf = (variant: string) =>
+          (({ ...model.params, ...(model.variants[variant]!.params ?? {}) }) as Record<string, unknown>)[o.param];
         const text = orderOf(v);
         if (typeof text !== 'string') continue;
         const order = parseOrder(text);
@@ -147,8 +185,15 @@ export function generateMutants(model: Model, profiles: readonly VariantProfile[
             const what = i === j - 1 ? `${before} and ${moved} swapped` : `${moved} moved before ${before}`;
             // one mutant per order: named after the model's first holding variant with the same
             // order (whichever variants this run checks)
-            const first = Object.keys(model.variants).find((q) => expectations(model.variants[q]!.expect).every((e) => e === 'holds') && orderOf(q) === text)!;
-            add(v, `order:${first}:${moved}:${before}`, { operator, variant: first, param: o.param, order: next, moved, before }, `${first}: ${what} (${next.join(',')})`);
+            const first = Object.keys(model.variants).find(
+              (q) => expectations(model.variants[q]!.expect).every((e) => e === 'holds') && orderOf(q) === text,
+            )!;
+            add(
+              v,
+              `order:${first}:${moved}:${before}`,
+              { operator, variant: first, param: o.param, order: next, moved, before },
+              `${first}: ${what} (${next.join(',')})`,
+            );
           }
         }
       }
@@ -158,7 +203,8 @@ export function generateMutants(model: Model, profiles: readonly VariantProfile[
   // the same shape there (there it may meet the paths that kill it: a racer that closes,
   // fills, truncates)
   for (const m of found.values()) {
-    for (const p of profiles) if (!m.variants.includes(p.variant) && appliesTo(m.mutation, p)) m.variants.push(p.variant);
+    for (const p of profiles)
+      if (!m.variants.includes(p.variant) && appliesTo(m.mutation, p)) m.variants.push(p.variant);
     m.variants.sort((a, b) => profiles.findIndex((p) => p.variant === a) - profiles.findIndex((p) => p.variant === b));
   }
   return [...found.values()];
@@ -183,7 +229,13 @@ function appliesTo(mu: Mutation, p: VariantProfile): boolean {
     case 'swap': {
       // the first step may also go elsewhere here (an error return), the second only on
       const b = step(mu.second);
-      return step(mu.first)?.ok.has(stepLabel(mu.second)) === true && b !== undefined && b.faults.size === 0 && b.ok.size === 1 && b.ok.has(mu.then);
+      return (
+        step(mu.first)?.ok.has(stepLabel(mu.second)) === true &&
+        b !== undefined &&
+        b.faults.size === 0 &&
+        b.ok.size === 1 &&
+        b.ok.has(mu.then)
+      );
     }
     case 'noop':
     case 'order':
@@ -201,7 +253,14 @@ export function applyMutant(model: Model, m: Mutant, profile: VariantProfile): A
         model,
         params: {},
         hooks: { skip: (caller, helper) => caller === mu.caller && helper === mu.helper },
-        helpers: [mu.helper, ...new Set([...profile.calls.values()].filter((c) => c.helper === mu.helper && !c.caller.includes('/')).map((c) => c.caller))],
+        helpers: [
+          mu.helper,
+          ...new Set(
+            [...profile.calls.values()]
+              .filter((c) => c.helper === mu.helper && !c.caller.includes('/'))
+              .map((c) => c.caller),
+          ),
+        ],
       };
     case 'guard':
       return {
@@ -226,7 +285,12 @@ export function applyMutant(model: Model, m: Mutant, profile: VariantProfile): A
           model,
           (pr, l, step) => {
             if (pr !== prog) return step;
-            const map = l === a ? (to: string) => (to === b ? c : to) : l === b ? (to: string) => (to === c ? a : to) : (to: string) => (to === a ? b : to);
+            const map =
+              l === a
+                ? (to: string) => (to === b ? c : to)
+                : l === b
+                  ? (to: string) => (to === c ? a : to)
+                  : (to: string) => (to === a ? b : to);
             return { ...step, run: (k: StepContext<unknown, unknown>, ch: Choice) => map(step.run(k, ch)) };
           },
           (pr, labels) => (pr === prog && labels[0] === a ? [b, ...labels.filter((x) => x !== b)] : labels),
@@ -241,6 +305,9 @@ export function applyMutant(model: Model, m: Mutant, profile: VariantProfile): A
 
 /** `step`'s effect, its next label rewritten by `to(choice, label)`. */
 function redirect(model: Model, key: string, to: (c: Choice, label: string) => string): Model {
-  return mapSteps(model, (prog, l, step) => (stepKey(prog, l) !== key ? step : { ...step, run: (k: StepContext<unknown, unknown>, c: Choice) => to(c, step.run(k, c)) }));
+  return mapSteps(model, (prog, l, step) =>
+    stepKey(prog, l) !== key
+      ? step
+      : { ...step, run: (k: StepContext<unknown, unknown>, c: Choice) => to(c, step.run(k, c)) },
+  );
 }
-

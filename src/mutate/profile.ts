@@ -47,10 +47,19 @@ export const callKey = (caller: string, helper: string): string => `${caller}:${
  * cut transitions, never states, and cost more than they save on spaces this small), and
  * with the canonical text of every reachable state when `space` is asked for.
  */
-export function exploreSpace(model: Model, variant: string, params: Record<string, Plain>, opts: { maxStates?: number; space?: boolean } = {}): { result: ExploreResult; space: Set<string> | undefined } {
+export function exploreSpace(
+  model: Model,
+  variant: string,
+  params: Record<string, Plain>,
+  opts: { maxStates?: number; space?: boolean } = {},
+): { result: ExploreResult; space: Set<string> | undefined } {
   const space = opts.space ? new Set<string>() : undefined;
   const system = compile(model, variant, params);
-  const result = exploreBfs(system, { por: false, ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}), ...(space ? { onState: (_s: unknown, key: string) => void space.add(key) } : {}) });
+  const result = exploreBfs(system, {
+    por: false,
+    ...(opts.maxStates !== undefined ? { maxStates: opts.maxStates } : {}),
+    ...(space ? { onState: (_s: unknown, key: string) => void space.add(key) } : {}),
+  });
   return { result, space };
 }
 
@@ -59,29 +68,33 @@ export function profileVariant(model: Model, variant: string, params: Record<str
   const steps = new Map<string, StepProfile>();
   const calls = new Map<string, CallProfile>();
   const programs = new Map<string, string[]>();
-  const recorded = mapSteps(
-    model,
-    (program, label, step) => {
-      const key = stepKey(program, label);
-      if (!programs.has(program)) programs.set(program, []);
-      if (!steps.has(key)) {
-        programs.get(program)!.push(label);
-        steps.set(key, { program, label, guard: step.enabled !== undefined, fails: step.fails ?? [], ok: new Set(), faults: new Map() });
-      }
-      const p = steps.get(key)!;
-      return {
-        ...step,
-        run: (k, c) => {
-          const next = step.run(k, c);
-          if (step.fails?.includes(String(c))) {
-            if (!p.faults.has(String(c))) p.faults.set(String(c), new Set());
-            p.faults.get(String(c))!.add(next);
-          } else p.ok.add(next);
-          return next;
-        },
-      };
-    },
-  );
+  const recorded = mapSteps(model, (program, label, step) => {
+    const key = stepKey(program, label);
+    if (!programs.has(program)) programs.set(program, []);
+    if (!steps.has(key)) {
+      programs.get(program)!.push(label);
+      steps.set(key, {
+        program,
+        label,
+        guard: step.enabled !== undefined,
+        fails: step.fails ?? [],
+        ok: new Set(),
+        faults: new Map(),
+      });
+    }
+    const p = steps.get(key)!;
+    return {
+      ...step,
+      run: (k, c) => {
+        const next = step.run(k, c);
+        if (step.fails?.includes(String(c))) {
+          if (!p.faults.has(String(c))) p.faults.set(String(c), new Set());
+          p.faults.get(String(c))!.add(next);
+        } else p.ok.add(next);
+        return next;
+      },
+    };
+  });
   const { model: traced, restore } = tracked(recorded, {
     onCall: (caller, helper, result) => {
       const key = callKey(caller, helper);

@@ -40,7 +40,9 @@ export async function hunksOf(d: FileDiff, name: string): Promise<Hunk[]> {
   try {
     parsed = parsePatch(d.text);
   } catch (e) {
-    throw new PatchError(`${name}: ${d.path}: ${(e instanceof Error ? e.message : String(e)).replace(/\.$/, '')} (a malformed or re-wrapped diff)`);
+    throw new PatchError(
+      `${name}: ${d.path}: ${(e instanceof Error ? e.message : String(e)).replace(/\.$/, '')} (a malformed or re-wrapped diff)`,
+    );
   }
   const headers = d.text.split('\n').filter((l) => l.startsWith('@@ '));
   const hunks = parsed.flatMap((p) => p.hunks);
@@ -55,7 +57,12 @@ export async function hunksOf(d: FileDiff, name: string): Promise<Hunk[]> {
  * Apply `hunks` to `text` in order. `names`: the functions read; a hunk that applies nowhere
  * and whose lines or heading name none of them is left out as outside the excerpt.
  */
-export async function applyHunks(text: string, hunks: readonly Hunk[], names: readonly string[], where: string): Promise<Applied> {
+export async function applyHunks(
+  text: string,
+  hunks: readonly Hunk[],
+  names: readonly string[],
+  where: string,
+): Promise<Applied> {
   const { applyPatch, parsePatch } = await loadDiff();
   const applied: Hunk[] = [];
   const outside: Hunk[] = [];
@@ -69,7 +76,10 @@ export async function applyHunks(text: string, hunks: readonly Hunk[], names: re
       continue;
     }
     const mentions = [h.heading, ...h.lines].some((l) => names.some((n) => new RegExp(`\\b${n}\\b`).test(l)));
-    if (mentions) throw new PatchError(`hunk ${h.header} does not apply to ${where} (its context is not there, even with fuzz ${FUZZ})`);
+    if (mentions)
+      throw new PatchError(
+        `hunk ${h.header} does not apply to ${where} (its context is not there, even with fuzz ${FUZZ})`,
+      );
     outside.push(h);
   }
   return { text: current, applied, outside };

@@ -38,7 +38,8 @@ export interface CFunction {
  * Kernel annotations the C grammar does not know (sparse's address spaces, section markers):
  * blanked, same length, before parsing, so a cast like `(void __user *)arg` parses.
  */
-const ANNOTATIONS = /\b(__user|__iomem|__rcu|__percpu|__force|__kernel|__must_check|__init|__exit|__always_inline|noinline)\b/g;
+const ANNOTATIONS =
+  /\b(__user|__iomem|__rcu|__percpu|__force|__kernel|__must_check|__init|__exit|__always_inline|noinline)\b/g;
 
 let parser: Promise<TsParser> | undefined;
 
@@ -104,7 +105,12 @@ function statementsOf(body: SyntaxNode): CStatement[] {
       for (const c of n.namedChildren) if (c !== null && c !== label && c.type !== 'statement_identifier') add(c);
       return;
     }
-    out.push({ line: n.startPosition.row + 1, kind: n.type === 'return_statement' ? 'return' : n.type === 'goto_statement' ? 'goto' : 'other', labels, calls: callsIn(n) });
+    out.push({
+      line: n.startPosition.row + 1,
+      kind: n.type === 'return_statement' ? 'return' : n.type === 'goto_statement' ? 'goto' : 'other',
+      labels,
+      calls: callsIn(n),
+    });
     labels = [];
   };
   for (const c of body.namedChildren) if (c !== null) add(c);
@@ -134,7 +140,10 @@ function checkedBy(c: SyntaxNode, top: SyntaxNode): string | undefined {
   for (let child = c, p = c.parent; p !== null; child = p, p = p.parent) {
     if (p.type === 'if_statement' && p.childForFieldName('condition')?.id !== child.id) {
       const cond = p.childForFieldName('condition');
-      const first = cond?.descendantsOfType('call_expression').find((x) => x !== null)?.childForFieldName('function');
+      const first = cond
+        ?.descendantsOfType('call_expression')
+        .find((x) => x !== null)
+        ?.childForFieldName('function');
       if (first !== null && first !== undefined) return calleeOf(first);
     }
     if (p.id === top.id) break;

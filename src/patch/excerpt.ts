@@ -24,7 +24,9 @@ export function readExcerpt(ref: string, from: string | undefined): Excerpt {
   try {
     url = from === undefined ? new URL(ref) : new URL(ref, from);
   } catch {
-    throw new PatchError(`excerpt ${ref}: the model has no source file to find it from (declare it as a URL: new URL('${ref}', import.meta.url).href)`);
+    throw new PatchError(
+      `excerpt ${ref}: the model has no source file to find it from (declare it as a URL: new URL('${ref}', import.meta.url).href)`,
+    );
   }
   const file = url.protocol === 'file:' ? fileURLToPath(url) : url.href;
   let text: string;
@@ -40,7 +42,8 @@ export function readExcerpt(ref: string, from: string | undefined): Excerpt {
 export function excerptOf(text: string, file: string): Excerpt {
   const head = text.split('\n').slice(0, 30).join('\n');
   const path = /kmc excerpt of (\S+)/.exec(head)?.[1];
-  if (path === undefined) throw new PatchError(`${basename(file)}: no "kmc excerpt of <kernel path>" line in its header`);
+  if (path === undefined)
+    throw new PatchError(`${basename(file)}: no "kmc excerpt of <kernel path>" line in its header`);
   const blob = /Blob: ([0-9a-f]{7,40})/.exec(head)?.[1];
   return blob === undefined ? { file, path, text } : { file, path, blob, text };
 }

@@ -39,7 +39,8 @@ export function splitPatches(text: string, name: string): Patch[] {
   const starts = lines.flatMap((l, i) => (MBOX_FROM.test(l) && (i === 0 || lines[i - 1] === '') ? [i] : []));
   const mails = starts.length > 0 ? starts.map((s, k) => lines.slice(s + 1, starts[k + 1] ?? lines.length)) : [lines];
   const patches = mails.map((m) => readMail(m, name)).filter((p): p is Patch => p !== undefined);
-  if (patches.length === 0) throw new PatchError(`${name}: no diff found (expected a unified diff, a git format-patch mail or an mbox)`);
+  if (patches.length === 0)
+    throw new PatchError(`${name}: no diff found (expected a unified diff, a git format-patch mail or an mbox)`);
   return patches;
 }
 
@@ -50,7 +51,11 @@ function readMail(lines: string[], name: string): Patch | undefined {
   const end = lines.indexOf('');
   const headers = lines.slice(0, end < 0 ? lines.length : end);
   // a mail's headers, not a diff's own (`Index: x.c`, `===`, `--- a/x.c`) before its hunks
-  if (lines.length > 0 && HEADER.test(lines[0]!) && !headers.some((l) => /^(--- |\+\+\+ |@@ |diff |Index: |====)/.test(l))) {
+  if (
+    lines.length > 0 &&
+    HEADER.test(lines[0]!) &&
+    !headers.some((l) => /^(--- |\+\+\+ |@@ |diff |Index: |====)/.test(l))
+  ) {
     body = end < 0 ? [] : lines.slice(end + 1);
     const at = headers.findIndex((h) => /^subject: /i.test(h));
     if (at >= 0) {

@@ -59,7 +59,8 @@ export function blockOf(source: OrderingsSource, callee: string): string | undef
 export function readPath(source: OrderingsSource, fns: Functions, ops: Ops = new Map()): PathRead {
   const entry = source.functions[0];
   if (entry === undefined) throw new PatchError('orderings.source.functions is empty');
-  if (!fns.has(entry)) throw new PatchError(`function ${entry} is not in the text read (${[...fns.keys()].join(', ') || 'no function'})`);
+  if (!fns.has(entry))
+    throw new PatchError(`function ${entry} is not in the text read (${[...fns.keys()].join(', ') || 'no function'})`);
   const blocks: BlockAt[] = [];
   const others: OtherCall[] = [];
   const walk = (name: string, stack: string[]) => {
@@ -68,7 +69,8 @@ export function readPath(source: OrderingsSource, fns: Functions, ops: Ops = new
       for (const c of st.calls) {
         const block = blockOf(source, c.callee);
         if (block !== undefined) {
-          if (!blocks.some((b) => b.block === block)) blocks.push({ block, call: c.callee, function: name, line: c.line, file: f.file });
+          if (!blocks.some((b) => b.block === block))
+            blocks.push({ block, call: c.callee, function: name, line: c.line, file: f.file });
           continue;
         }
         const next = reached(source, fns, ops, c.callee);

@@ -12,7 +12,15 @@ import { applyHunks, hunksOf } from './apply.ts';
 import { readC } from './c-reader.ts';
 import { patches as patchesFile, readExcerpt, sameBlob, type Excerpt } from './excerpt.ts';
 import { PatchError, type Patch } from './mail.ts';
-import { isMacro, readPath, type BlockAt, type Functions, type Ops, type OtherCall, type PathRead } from './read-order.ts';
+import {
+  isMacro,
+  readPath,
+  type BlockAt,
+  type Functions,
+  type Ops,
+  type OtherCall,
+  type PathRead,
+} from './read-order.ts';
 
 /** A kernel file as it stands: which text it came from, and the blob its text is. */
 interface Current {
@@ -45,7 +53,10 @@ export interface PatchReading {
 /** The source declaration of a model with orderings, or bad input naming what is missing. */
 export function sourceOf(model: Model): OrderingsSource {
   const s = model.orderings?.source;
-  if (s === undefined) throw new PatchError(`model ${model.name} declares no C for its blocks (add orderings.source: the .c excerpts, the functions, the calls of each block)`);
+  if (s === undefined)
+    throw new PatchError(
+      `model ${model.name} declares no C for its blocks (add orderings.source: the .c excerpts, the functions, the calls of each block)`,
+    );
   return s;
 }
 
@@ -56,7 +67,8 @@ const CALL = /((?:\w+\s*(?:->|\.)\s*)*\w+)\s*\(/g;
 function baseText(base: string, path: string, only: boolean): string {
   if (!existsSync(base)) throw new PatchError(`--base ${base}: no such file or folder`);
   const file = statSync(base).isDirectory() ? join(base, path) : only ? base : undefined;
-  if (file === undefined) throw new PatchError(`--base ${base}: the model mirrors several kernel files; give the kernel tree's folder`);
+  if (file === undefined)
+    throw new PatchError(`--base ${base}: the model mirrors several kernel files; give the kernel tree's folder`);
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
@@ -72,23 +84,51 @@ export async function readPatches(model: Model, series: readonly Patch[], base?:
   const current = new Map<string, Current>();
   for (const path of paths) {
     const first = excerpts.find((e) => e.path === path)!;
-    const c: Current = base === undefined ? { path, text: first.text, from: first.file } : { path, text: baseText(base, path, paths.length === 1), from: base };
+    const c: Current =
+      base === undefined
+        ? { path, text: first.text, from: first.file }
+        : { path, text: baseText(base, path, paths.length === 1), from: base };
     if (base === undefined && first.blob !== undefined) c.blob = first.blob;
     current.set(path, c);
   }
   // the names a hunk must mention to be inside what the model reads
-  const names = [...source.functions, ...Object.values(source.calls).flat().filter((c) => /^\w+$/.test(c))];
+  const names = [
+    ...source.functions,
+    ...Object.values(source.calls)
+      .flat()
+      .filter((c) => /^\w+$/.test(c)),
+  ];
   const readings: PatchReading[] = [];
   let before = await tryRead(source, current);
   for (const [k, patch] of series.entries()) {
     const where = `${series.length === 1 ? 'the patch' : `patch ${k + 1}/${series.length}`}${patch.quoted ? ' (read through its > quotes)' : ''}`;
-    const reading: PatchReading = { index: k + 1, subject: patch.subject, quoted: patch.quoted, files: [], otherFiles: [], order: [], notModelled: [], removed: [] };
-    const targets = patch.files.map((d) => ({ d, c: [...current.values()].find((cur) => excerpts.some((e) => e.path === cur.path && (patchesFile(d.path, e) || patchesFile(d.oldPath, e)))) }));
+    const reading: PatchReading = {
+      index: k + 1,
+      subject: patch.subject,
+      quoted: patch.quoted,
+      files: [],
+      otherFiles: [],
+      order: [],
+      notModelled: [],
+      removed: [],
+    };
+    const targets = patch.files.map((d) => ({
+      d,
+      c: [...current.values()].find((cur) =>
+        excerpts.some((e) => e.path === cur.path && (patchesFile(d.path, e) || patchesFile(d.oldPath, e))),
+      ),
+    }));
     const added = new Set<string>();
     let switched = false;
     for (const { d, c } of targets) {
       // the excerpt the diff's index line names, unless the text is already that blob
-      if (c === undefined || base !== undefined || d.preimage === undefined || (c.blob !== undefined && sameBlob(c.blob, d.preimage))) continue;
+      if (
+        c === undefined ||
+        base !== undefined ||
+        d.preimage === undefined ||
+        (c.blob !== undefined && sameBlob(c.blob, d.preimage))
+      )
+        continue;
       const named = excerpts.find((e) => e.path === c.path && e.blob !== undefined && sameBlob(e.blob, d.preimage!));
       if (named === undefined || named.text === c.text) continue;
       Object.assign(c, { text: named.text, from: named.file, blob: named.blob });
@@ -105,22 +145,34 @@ export async function readPatches(model: Model, series: readonly Patch[], base?:
         throw e instanceof PatchError ? new PatchError(`${where}: ${e.message}`) : e;
       });
       if (applied.applied.length === 0) continue;
-      reading.files.push({ path: c.path, appliedTo: c.from, hunks: applied.applied.length, outside: applied.outside.map((h) => h.header) });
-      for (const h of applied.applied) for (const l of h.lines) if (l.startsWith('+')) for (const m of l.matchAll(CALL)) added.add(m[1]!.replace(/\s+/g, ''));
+      reading.files.push({
+        path: c.path,
+        appliedTo: c.from,
+        hunks: applied.applied.length,
+        outside: applied.outside.map((h) => h.header),
+      });
+      for (const h of applied.applied)
+        for (const l of h.lines)
+          if (l.startsWith('+')) for (const m of l.matchAll(CALL)) added.add(m[1]!.replace(/\s+/g, ''));
       c.text = applied.text;
       if (d.postimage !== undefined) c.blob = d.postimage;
       else delete c.blob;
     }
     if (reading.files.length === 0) {
       const touched = reading.otherFiles.length > 0 ? ` (it patches ${reading.otherFiles.join(', ')})` : '';
-      throw new PatchError(`${where} touches none of the functions ${model.name} mirrors (${source.functions.join(', ')} in ${paths.join(', ')})${touched}`);
+      throw new PatchError(
+        `${where} touches none of the functions ${model.name} mirrors (${source.functions.join(', ')} in ${paths.join(', ')})${touched}`,
+      );
     }
     const after = await tryRead(source, current);
-    if (after === undefined) throw new PatchError(`${where}: function ${source.functions[0]} is not in the patched text`);
+    if (after === undefined)
+      throw new PatchError(`${where}: function ${source.functions[0]} is not in the patched text`);
     reading.order = after.blocks;
     // calls the patch adds (on its + lines) that the main path did not make before
     const had = new Set(before?.others.map((o) => o.call) ?? []);
-    reading.notModelled = after.others.filter((o) => added.has(o.call) && !had.has(o.call) && !isMacro(o.call) && !source.functions.includes(o.call));
+    reading.notModelled = after.others.filter(
+      (o) => added.has(o.call) && !had.has(o.call) && !isMacro(o.call) && !source.functions.includes(o.call),
+    );
     if (before !== undefined) {
       reading.before = before.blocks;
       reading.removed = before.blocks.filter((b) => !after.blocks.some((a) => a.block === b.block));

@@ -14,6 +14,10 @@ export interface Annotation {
 }
 
 export function githubAnnotation(a: Annotation): string {
-  const props = [a.file !== undefined ? `file=${prop(a.file)}` : '', a.file !== undefined && a.line !== undefined ? `line=${a.line}` : '', `title=${prop(a.title)}`].filter(Boolean);
+  const props = [
+    a.file !== undefined ? `file=${prop(a.file)}` : '',
+    a.file !== undefined && a.line !== undefined ? `line=${a.line}` : '',
+    `title=${prop(a.title)}`,
+  ].filter(Boolean);
   return `::${a.level} ${props.join(',')}::${data(a.message)}\n`;
 }

@@ -38,7 +38,12 @@ function describePath(path: readonly (string | number)[], threadNames: readonly 
   return out;
 }
 
-export function changesOf(patches: readonly Patch[], before: State, after: State, threadNames: readonly string[]): Change[] {
+export function changesOf(
+  patches: readonly Patch[],
+  before: State,
+  after: State,
+  threadNames: readonly string[],
+): Change[] {
   return patches
     .filter((p) => !(p.path[0] === 'threads' && p.path[2] === 'pc'))
     .map((p) => ({
@@ -56,5 +61,7 @@ export function compact(x: unknown, max = 48): string {
 }
 
 export function showChange(c: Change): string {
-  return c.before === undefined ? `${c.path} = ${compact(c.after)}` : `${c.path}: ${compact(c.before)} → ${compact(c.after)}`;
+  return c.before === undefined
+    ? `${c.path} = ${compact(c.after)}`
+    : `${c.path}: ${compact(c.before)} → ${compact(c.after)}`;
 }

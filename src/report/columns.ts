@@ -87,7 +87,9 @@ export function renderColumns(view: TraceView, width = WIDTH): string {
     const e = cycle?.find((x) => x.thread === t);
     return e === undefined ? '' : ascii(`${e.step}: waits for ${e.lock}`);
   });
-  const needs = threads.map((t, k) => Math.max(t.length, waits[k]!.length, ...calls.filter((_, i) => view.steps[i]!.thread === t).map((c) => c.length)));
+  const needs = threads.map((t, k) =>
+    Math.max(t.length, waits[k]!.length, ...calls.filter((_, i) => view.steps[i]!.thread === t).map((c) => c.length)),
+  );
   const room = (gap: number) => width - margin - gap * Math.max(0, threads.length - 1);
   const gap = needs.reduce((a, b) => a + b, 0) <= room(GAP) ? GAP : GAP - 1;
   const widths = fitColumns(needs, room(gap));
@@ -96,20 +98,46 @@ export function renderColumns(view: TraceView, width = WIDTH): string {
     const wrapped = cells.map((c, i) => (c === '' ? [] : wrap(c, widths[i]!)));
     const height = Math.max(1, ...wrapped.map((w) => w.length));
     return Array.from({ length: height }, (_, line) =>
-      ((line === 0 ? n : '').padStart(nw + 2) + '  ' + wrapped.map((w, i) => (w[line] ?? '').padEnd(widths[i]! + gap)).join('')).trimEnd(),
+      (
+        (line === 0 ? n : '').padStart(nw + 2) +
+        '  ' +
+        wrapped.map((w, i) => (w[line] ?? '').padEnd(widths[i]! + gap)).join('')
+      ).trimEnd(),
     );
   };
 
   // the property is at the bottom, so the head says only where the trace comes from
   const { trace } = view;
   const seed = trace.seed === null ? '' : `, seed ${trace.seed}`;
-  const head = ascii(`${trace.model} (variant ${trace.variant}), ${view.steps.length} steps (${trace.strategy}${seed})`);
-  const out = [...wrap(head, width), '', cycle ? ' Possible unsafe locking scenario:' : ' Possible unsafe scenario:', ''];
+  const head = ascii(
+    `${trace.model} (variant ${trace.variant}), ${view.steps.length} steps (${trace.strategy}${seed})`,
+  );
+  const out = [
+    ...wrap(head, width),
+    '',
+    cycle ? ' Possible unsafe locking scenario:' : ' Possible unsafe scenario:',
+    '',
+  ];
   out.push(...row('', threads.map(ascii)));
-  out.push(...row('', threads.map((t, i) => '-'.repeat(Math.min(t.length, widths[i]!)))));
-  view.steps.forEach((s, i) => out.push(...row(String(i + 1), threads.map((t) => (t === s.thread ? calls[i]! : '')))));
+  out.push(
+    ...row(
+      '',
+      threads.map((t, i) => '-'.repeat(Math.min(t.length, widths[i]!))),
+    ),
+  );
+  view.steps.forEach((s, i) =>
+    out.push(
+      ...row(
+        String(i + 1),
+        threads.map((t) => (t === s.thread ? calls[i]! : '')),
+      ),
+    ),
+  );
   if (cycle) out.push(...row('', waits));
   const { property, message } = trace.violation;
-  out.push('', ...wrap(ascii(`*** ${property}: ${message} ***`), width - 5).map((l, i) => (i === 0 ? ` ${l}` : `     ${l}`)));
+  out.push(
+    '',
+    ...wrap(ascii(`*** ${property}: ${message} ***`), width - 5).map((l, i) => (i === 0 ? ` ${l}` : `     ${l}`)),
+  );
   return out.join('\n') + '\n';
 }

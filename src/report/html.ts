@@ -7,10 +7,12 @@
 import { changesOf, showChange } from './changes.ts';
 import { activeThreads, callOf, headline, type TraceView } from './view.ts';
 
-const esc = (s: string) => s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+const esc = (s: string) =>
+  s.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 
 /** JSON that can sit inside a <script> element. */
-const scriptJson = (x: unknown) => JSON.stringify(x).replaceAll('<', '\\u003c').replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
+const scriptJson = (x: unknown) =>
+  JSON.stringify(x).replaceAll('<', '\\u003c').replaceAll('\u2028', '\\u2028').replaceAll('\u2029', '\\u2029');
 
 const STYLE = `
 body { font: 14px/1.4 system-ui, sans-serif; margin: 1.5em; color: #1d1d1f; }
@@ -124,7 +126,10 @@ export function renderHtml(view: TraceView): string {
     })),
   };
   // the patches address threads by index; the page shows them by name
-  for (const s of data.steps) s.paths = s.paths.map((p) => (p[0] === 'threads' && typeof p[1] === 'number' ? ['threads', threads[p[1]] ?? `#${p[1]}`, ...p.slice(2)] : p));
+  for (const s of data.steps)
+    s.paths = s.paths.map((p) =>
+      p[0] === 'threads' && typeof p[1] === 'number' ? ['threads', threads[p[1]] ?? `#${p[1]}`, ...p.slice(2)] : p,
+    );
   const { property, message } = trace.violation;
   return `<!DOCTYPE html>
 <html lang="en">

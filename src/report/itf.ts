@@ -58,7 +58,8 @@ function present(x: {}, options: ReadonlySet<string>, at: string): ItfValue {
   if (typeof x === 'object') {
     const out: Record<string, ItfValue> = {};
     // record fields must not start with '#' (those are ITF's own forms)
-    for (const [k, v] of Object.entries(x)) out[k.startsWith('#') ? `_${k}` : k] = toItfValue(v, options, inRecord(at, k));
+    for (const [k, v] of Object.entries(x))
+      out[k.startsWith('#') ? `_${k}` : k] = toItfValue(v, options, inRecord(at, k));
     return out;
   }
   return String(x);
@@ -117,13 +118,15 @@ export function toItf(view: TraceView): Record<string, unknown> {
 /** The ITF JSON text: one state per line, so traces diff well. */
 export function renderItf(view: TraceView): string {
   const itf = toItf(view) as { '#meta': unknown; vars: string[]; states: unknown[] };
-  return [
-    '{',
-    `  "#meta": ${JSON.stringify(itf['#meta'])},`,
-    `  "vars": ${JSON.stringify(itf.vars)},`,
-    '  "states": [',
-    itf.states.map((s) => `    ${JSON.stringify(s)}`).join(',\n'),
-    '  ]',
-    '}',
-  ].join('\n') + '\n';
+  return (
+    [
+      '{',
+      `  "#meta": ${JSON.stringify(itf['#meta'])},`,
+      `  "vars": ${JSON.stringify(itf.vars)},`,
+      '  "states": [',
+      itf.states.map((s) => `    ${JSON.stringify(s)}`).join(',\n'),
+      '  ]',
+      '}',
+    ].join('\n') + '\n'
+  );
 }

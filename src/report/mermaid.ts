@@ -17,7 +17,10 @@ export function renderMermaid(view: TraceView): string {
   const threads = activeThreads(view);
   const id = (t: string) => `t${threads.indexOf(t)}`;
   const { trace } = view;
-  const out = ['sequenceDiagram', `  %% ${trace.model} (variant ${trace.variant}): ${trace.violation.property}, ${view.steps.length} steps`];
+  const out = [
+    'sequenceDiagram',
+    `  %% ${trace.model} (variant ${trace.variant}): ${trace.violation.property}, ${view.steps.length} steps`,
+  ];
   for (const t of threads) out.push(`  participant ${id(t)} as ${escapeMermaid(t)}`);
   view.steps.forEach((s, i) => {
     out.push(`  ${id(s.thread)}->>${id(s.thread)}: ${i + 1}. ${escapeMermaid(callOf(s))}`);
@@ -29,7 +32,12 @@ export function renderMermaid(view: TraceView): string {
       out.push(`  Note right of ${id(s.thread)}: ${shown.map(escapeMermaid).join('<br/>')}`);
     }
   });
-  const span = threads.length > 1 ? `${id(threads[0]!)},${id(threads.at(-1)!)}` : threads.length === 1 ? id(threads[0]!) : undefined;
+  const span =
+    threads.length > 1
+      ? `${id(threads[0]!)},${id(threads.at(-1)!)}`
+      : threads.length === 1
+        ? id(threads[0]!)
+        : undefined;
   const violated = escapeMermaid(`violated: ${trace.violation.property}: ${cut(trace.violation.message, 120)}`);
   out.push(span === undefined ? `  %% ${violated}` : `  Note over ${span}: ${violated}`);
   return out.join('\n') + '\n';

@@ -11,7 +11,9 @@ import { lockScenario } from './lock-scenario.ts';
 
 export function renderText(trace: Trace, steps: readonly ReplayedStep[], threadNames: readonly string[]): string {
   const seed = trace.seed === null ? '' : `, seed ${trace.seed}`;
-  const out = [`${trace.model} (variant ${trace.variant}): ${trace.violation.property}, ${steps.length} steps (${trace.strategy}${seed})`];
+  const out = [
+    `${trace.model} (variant ${trace.variant}): ${trace.violation.property}, ${steps.length} steps (${trace.strategy}${seed})`,
+  ];
   const tw = Math.max(6, ...steps.map((s) => s.thread.length));
   const sw = Math.max(4, ...steps.map((s) => callOf(s).length));
   const nw = String(steps.length).length;

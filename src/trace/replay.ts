@@ -47,7 +47,8 @@ export function changes(system: TransitionSystem, trace: Trace): string[] | unde
   const threads = new Set([...Object.keys(was.steps), ...Object.keys(now.steps)]);
   for (const t of threads) {
     const [before, after] = [was.steps[t], now.steps[t]];
-    if (before === undefined || after === undefined) out.push(`thread ${t}${before === undefined ? ' (new)' : ' (gone)'}`);
+    if (before === undefined || after === undefined)
+      out.push(`thread ${t}${before === undefined ? ' (new)' : ' (gone)'}`);
     else compare(`step ${t}.`, before, after);
   }
   compare('property ', was.properties, now.properties);
@@ -69,7 +70,8 @@ export function replay(system: TransitionSystem, trace: Trace): ReplayResult {
     choose(state, enabled, at) {
       const recorded = recordedAt(at);
       const t = enabled[decisions[at]!];
-      if (t === undefined) return { stop: `recorded ${show(recorded)}, but only ${enabled.length} transitions are enabled there now` };
+      if (t === undefined)
+        return { stop: `recorded ${show(recorded)}, but only ${enabled.length} transitions are enabled there now` };
       const label = system.label(state, t);
       if (!same(label, { thread: recorded.thread, step: recorded.step, choice: recorded.choice })) {
         return { stop: `recorded ${show(recorded)}, the model now takes ${show(label)}` };
@@ -83,9 +85,16 @@ export function replay(system: TransitionSystem, trace: Trace): ReplayResult {
     patches: true,
     onStep: ({ at, before, transition, applied }) => {
       const label = system.label(before, transition);
-      if (!same(applied.patches, recordedAt(at).patches)) return `${show(label)} changed the state differently than recorded`;
+      if (!same(applied.patches, recordedAt(at).patches))
+        return `${show(label)} changed the state differently than recorded`;
       const shown = applied.violation ? undefined : system.shown(before, transition, applied.state);
-      steps.push({ ...label, ...(shown !== undefined ? { shown } : {}), patches: applied.patches ?? [], before, after: applied.state });
+      steps.push({
+        ...label,
+        ...(shown !== undefined ? { shown } : {}),
+        patches: applied.patches ?? [],
+        before,
+        after: applied.state,
+      });
       return undefined;
     },
   });
@@ -94,7 +103,11 @@ export function replay(system: TransitionSystem, trace: Trace): ReplayResult {
   if (replayed.stopped !== undefined) return diverged(steps.length + 1, replayed.stopped);
   if (taken < decisions.length) {
     // the model ended the run early: a step raised a violation, or nothing is enabled
-    if (replayed.violation) return diverged(taken + 1, `the model stopped at step ${taken} (${replayed.violation.property}) but the trace goes on`);
+    if (replayed.violation)
+      return diverged(
+        taken + 1,
+        `the model stopped at step ${taken} (${replayed.violation.property}) but the trace goes on`,
+      );
     return diverged(taken + 1, `recorded ${show(recordedAt(taken))}, but only 0 transitions are enabled there now`);
   }
   const final = replayed.final;
@@ -104,7 +117,10 @@ export function replay(system: TransitionSystem, trace: Trace): ReplayResult {
     return diverged(end, `the recorded violation of ${trace.violation.property} no longer happens`);
   }
   if (violation.property !== trace.violation.property || violation.message !== trace.violation.message) {
-    return diverged(end, `recorded ${trace.violation.property} (${trace.violation.message}), the model now reports ${violation.property} (${violation.message})`);
+    return diverged(
+      end,
+      `recorded ${trace.violation.property} (${trace.violation.message}), the model now reports ${violation.property} (${violation.message})`,
+    );
   }
   return { kind: 'reproduced', initial: steps[0]?.before ?? final, steps, violation, changed };
 }

@@ -47,6 +47,14 @@ export function saveTraceFile(c: VariantCheck, o: SaveOptions): Written {
   const strategy = r.coverage.strategy;
   const exhaustive = seedless(strategy);
   const source = sourceIn(o.root, c.system.source);
-  const trace = recordTrace(c.system, r.path, r.violation, strategy, exhaustive ? null : o.seed, { overrides: o.overrides, ...(source !== undefined ? { source } : {}) });
-  return writeNumbered(o.out, traceBase(c.system.modelName, o.name ?? c.system.variant, r.violation.property, strategy, o.seed), '.json', encodeTrace(trace));
+  const trace = recordTrace(c.system, r.path, r.violation, strategy, exhaustive ? null : o.seed, {
+    overrides: o.overrides,
+    ...(source !== undefined ? { source } : {}),
+  });
+  return writeNumbered(
+    o.out,
+    traceBase(c.system.modelName, o.name ?? c.system.variant, r.violation.property, strategy, o.seed),
+    '.json',
+    encodeTrace(trace),
+  );
 }

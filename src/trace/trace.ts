@@ -55,7 +55,14 @@ export interface RecordOptions {
 }
 
 /** Re-execute a path with patches recorded (a path chooser over the run loop) and build its trace. */
-export function recordTrace(system: TransitionSystem, path: readonly number[], violation: Violation, strategy: string, seed: number | null, opts: RecordOptions = {}): Trace {
+export function recordTrace(
+  system: TransitionSystem,
+  path: readonly number[],
+  violation: Violation,
+  strategy: string,
+  seed: number | null,
+  opts: RecordOptions = {},
+): Trace {
   const steps: TraceStep[] = [];
   const recorded = run(system, pathChooser(path), {
     maxSteps: path.length,
@@ -63,13 +70,22 @@ export function recordTrace(system: TransitionSystem, path: readonly number[], v
     patches: true,
     onStep: ({ before, transition, applied }) => {
       const shown = applied.violation ? undefined : system.shown(before, transition, applied.state);
-      steps.push({ ...system.label(before, transition), ...(shown !== undefined ? { shown } : {}), patches: applied.patches ?? [] });
+      steps.push({
+        ...system.label(before, transition),
+        ...(shown !== undefined ? { shown } : {}),
+        patches: applied.patches ?? [],
+      });
       return undefined;
     },
   });
   if (recorded.path.length < path.length) {
     const at = recorded.path.length;
-    throw new Error(recorded.stopped ?? (recorded.violation ? `the path goes on after step ${at} raised ${recorded.violation.property}` : `path index ${path[at]} out of range at step ${at + 1}`));
+    throw new Error(
+      recorded.stopped ??
+        (recorded.violation
+          ? `the path goes on after step ${at} raised ${recorded.violation.property}`
+          : `path index ${path[at]} out of range at step ${at + 1}`),
+    );
   }
   return {
     format: TRACE_FORMAT,

@@ -12,13 +12,30 @@ import { progressReporter } from '../../src/cli/progress.ts';
 import { faulty, lostUpdate } from '../fixtures/counter.ts';
 
 const XSD = new URL('../fixtures/junit-10.xsd', import.meta.url).pathname;
-const wrong = defineModel({ ...lostUpdate, name: 'fixture/wrong', variants: { racy: { description: 'claims to hold', expect: 'holds' } } });
+const wrong = defineModel({
+  ...lostUpdate,
+  name: 'fixture/wrong',
+  variants: { racy: { description: 'claims to hold', expect: 'holds' } },
+});
 const broken = defineModel({
   name: 'fixture/broken',
   title: 'a step that throws',
   params: {},
   world: () => ({ x: 0 }),
-  threads: () => [thread<{ x: number }, {}>({ name: 't', locals: {}, steps: { oops: { run: () => { throw new Error('oops <&> "bug"'); } } } }), thread<{ x: number }, {}>({ name: 'u', locals: {}, steps: { fine: { run: () => DONE } } })],
+  threads: () => [
+    thread<{ x: number }, {}>({
+      name: 't',
+      locals: {},
+      steps: {
+        oops: {
+          run: () => {
+            throw new Error('oops <&> "bug"');
+          },
+        },
+      },
+    }),
+    thread<{ x: number }, {}>({ name: 'u', locals: {}, steps: { fine: { run: () => DONE } } }),
+  ],
   properties: () => [],
   variants: { plain: { description: 'throws', expect: 'holds' } },
 });
@@ -43,11 +60,25 @@ describe('kmc check --junit', () => {
   it('a testcase per expected verdict: a failure with what was found, the counterexample and the replay command; a model error as <error>', async () => {
     const dir = tmp();
     const file = join(dir, 'kmc.xml');
-    const r = await kmc('check', 'fixture/lost-update', 'fixture/faulty', 'fixture/wrong', 'fixture/broken', '--seed', '1', '--out', join(dir, 'out'), '--junit', file);
+    const r = await kmc(
+      'check',
+      'fixture/lost-update',
+      'fixture/faulty',
+      'fixture/wrong',
+      'fixture/broken',
+      '--seed',
+      '1',
+      '--out',
+      join(dir, 'out'),
+      '--junit',
+      file,
+    );
     expect(r.code).toBe(4);
     const xml = readFileSync(file, 'utf8');
     if (hasXmllint) expect(invalid(file)).toBeUndefined();
-    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="kmc check" tests="\d+" failures="1" errors="1"/);
+    expect(xml).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="kmc check" tests="\d+" failures="1" errors="1"/,
+    );
     expect(xml).toContain('<testcase classname="fixture/lost-update" name="racy: violates no-lost-update"');
     expect(xml).toContain('<testcase classname="fixture/wrong" name="racy: holds"');
     const failure = /<failure message="([^"]*)" type="violates">([^<]*)<\/failure>/.exec(xml);
@@ -55,14 +86,20 @@ describe('kmc check --junit', () => {
     expect(failure?.[2]).toMatch(/fixture\/wrong racy: expected holds/);
     expect(failure?.[2]).toMatch(/\bt0\b.*\bt1\b/); // the columns, one per thread
     expect(failure?.[2]).toMatch(/replay: npx kmc replay .*fixture\.wrong\.racy\.no-lost-update\.json/);
-    expect(xml).toMatch(/<testcase classname="fixture\/broken" name="plain: holds" time="[\d.]+">\n {6}<error message="model error: [^"]*oops &lt;&amp;&gt; &quot;bug&quot;/);
+    expect(xml).toMatch(
+      /<testcase classname="fixture\/broken" name="plain: holds" time="[\d.]+">\n {6}<error message="model error: [^"]*oops &lt;&amp;&gt; &quot;bug&quot;/,
+    );
   });
 
   it('orderings --junit: a testcase per order, valid; --json says kmc-orderings/1', async () => {
     const dir = tmp();
     const file = join(dir, 'o.xml');
     const cwd = new URL('../..', import.meta.url).pathname;
-    const r = spawnSync(process.execPath, ['bin/kmc.mjs', 'orderings', 'dma-heap/alloc-and-read', '--out', join(dir, 'out'), '--junit', file, '--json'], { cwd, encoding: 'utf8' });
+    const r = spawnSync(
+      process.execPath,
+      ['bin/kmc.mjs', 'orderings', 'dma-heap/alloc-and-read', '--out', join(dir, 'out'), '--junit', file, '--json'],
+      { cwd, encoding: 'utf8' },
+    );
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).schema).toBe('kmc-orderings/1');
     if (hasXmllint) expect(invalid(file)).toBeUndefined();
@@ -72,7 +109,10 @@ describe('kmc check --junit', () => {
   it('the schema check fails on an invalid file', () => {
     if (!hasXmllint) return;
     const file = join(tmp(), 'bad.xml');
-    writeFileSync(file, '<testsuites><testsuite name="x" tests="1"><testcase classname="x"><failure/><skipped/></testcase></testsuite></testsuites>\n');
+    writeFileSync(
+      file,
+      '<testsuites><testsuite name="x" tests="1"><testcase classname="x"><failure/><skipped/></testcase></testsuite></testsuites>\n',
+    );
     expect(invalid(file)).toMatch(/bad.xml fails to validate/);
   });
 
@@ -124,7 +164,9 @@ describe('kmc check --github', () => {
     expect(ok.err).not.toMatch(/^::/m);
     process.env.GITHUB_ACTIONS = 'true';
     try {
-      expect((await kmc('check', 'fixture/broken', '--out', join(dir, 'out'))).err).toMatch(/^::error title=kmc%3A model error in fixture\/broken plain::fixture\/broken plain: expected holds, found model error: /m);
+      expect((await kmc('check', 'fixture/broken', '--out', join(dir, 'out'))).err).toMatch(
+        /^::error title=kmc%3A model error in fixture\/broken plain::fixture\/broken plain: expected holds, found model error: /m,
+      );
       expect((await kmc('check', 'fixture/broken', '--json', '--out', join(dir, 'out'))).err).not.toMatch(/^::/m);
     } finally {
       delete process.env.GITHUB_ACTIONS;
@@ -135,12 +177,40 @@ describe('kmc check --github', () => {
 describe('versioned --json', () => {
   it('check: schema kmc-check/1 and the same stats keys whatever the strategy (null where they do not apply)', async () => {
     const out = join(tmp(), 'out');
-    const keys = ['runs', 'steps', 'states', 'depth', 'exhaustive', 'milliseconds', 'statesPerSecond', 'bytesPerState', 'collisionProbability', 'reductions', 'workers', 'cache'];
+    const keys = [
+      'runs',
+      'steps',
+      'states',
+      'depth',
+      'exhaustive',
+      'milliseconds',
+      'statesPerSecond',
+      'bytesPerState',
+      'collisionProbability',
+      'reductions',
+      'workers',
+      'cache',
+    ];
     const docs = [];
     for (const strategy of ['random', 'pct', 'bfs', 'dfs']) {
       // --runs bounds sampling only: bfs and dfs refuse it
       const runs = strategy === 'random' || strategy === 'pct' ? ['--runs', '100'] : [];
-      const doc = JSON.parse((await kmc('check', 'fixture/lost-update', '--strategy', strategy, '--seed', '1', ...runs, '--out', out, '--json')).out);
+      const doc = JSON.parse(
+        (
+          await kmc(
+            'check',
+            'fixture/lost-update',
+            '--strategy',
+            strategy,
+            '--seed',
+            '1',
+            ...runs,
+            '--out',
+            out,
+            '--json',
+          )
+        ).out,
+      );
       expect(doc.schema, strategy).toBe('kmc-check/1');
       expect(Object.keys(doc.results[0].stats), strategy).toEqual(keys);
       docs.push(doc);
@@ -155,7 +225,10 @@ describe('versioned --json', () => {
     const doc = JSON.parse(r.out);
     expect(doc.schema).toBe('kmc-list/1');
     expect(doc.models.map((m: { name: string }) => m.name)).toEqual(models.map((m) => m.name));
-    expect(doc.models[0]).toMatchObject({ name: 'fixture/lost-update', variants: [{ name: 'racy', expected: ['violates: no-lost-update'] }] });
+    expect(doc.models[0]).toMatchObject({
+      name: 'fixture/lost-update',
+      variants: [{ name: 'racy', expected: ['violates: no-lost-update'] }],
+    });
   });
 });
 
@@ -173,11 +246,23 @@ describe('colour', () => {
     const dir = tmp();
     process.env.FORCE_COLOR = '1';
     try {
-      const r = await kmc('check', 'fixture/lost-update', 'fixture/wrong', '--seed', '1', '--out', join(dir, 'out'), '--junit', join(dir, 'j.xml'));
+      const r = await kmc(
+        'check',
+        'fixture/lost-update',
+        'fixture/wrong',
+        '--seed',
+        '1',
+        '--out',
+        join(dir, 'out'),
+        '--junit',
+        join(dir, 'j.xml'),
+      );
       expect(r.out).toMatch(/^\x1b\[32mok\x1b\[39m {4}fixture\/lost-update/m);
       expect(r.out).toMatch(/^\x1b\[31mFAIL\x1b\[39m {2}fixture\/wrong/m);
       expect(readFileSync(join(dir, 'j.xml'), 'utf8')).not.toContain('\x1b');
-      expect((await kmc('check', 'fixture/wrong', '--seed', '1', '--out', join(dir, 'out'), '--json')).out).not.toContain('\x1b');
+      expect(
+        (await kmc('check', 'fixture/wrong', '--seed', '1', '--out', join(dir, 'out'), '--json')).out,
+      ).not.toContain('\x1b');
     } finally {
       delete process.env.FORCE_COLOR;
     }
@@ -186,14 +271,26 @@ describe('colour', () => {
 });
 
 describe('progress', () => {
-  const at = (ms: number) => ({ steps: ms * 3, states: ms * 2, queue: 10, depth: Math.floor(ms / 1000), transitionsPerSecond: 0, ms });
+  const at = (ms: number) => ({
+    steps: ms * 3,
+    states: ms * 2,
+    queue: 10,
+    depth: Math.floor(ms / 1000),
+    transitionsPerSecond: 0,
+    ms,
+  });
   it('not on a terminal: one line per interval of the check clock (elapsed, distinct states, queue, depth, states/s)', () => {
     const lines: string[] = [];
     const r = progressReporter({ tty: false, intervalMs: 5000, label: 'm v', write: (s) => void lines.push(s) });
     for (let ms = 250; ms <= 12_000; ms += 250) r.onProgress!(at(ms));
     r.done();
-    expect(lines).toEqual(['kmc: 5.0 s  m v: 10,000 distinct states, queue 10, depth 5, 2,000 states/s\n', 'kmc: 10.0 s  m v: 20,000 distinct states, queue 10, depth 10, 2,000 states/s\n']);
-    expect(progressReporter({ tty: false, intervalMs: 0, label: 'm v', write: () => undefined }).onProgress).toBeUndefined();
+    expect(lines).toEqual([
+      'kmc: 5.0 s  m v: 10,000 distinct states, queue 10, depth 5, 2,000 states/s\n',
+      'kmc: 10.0 s  m v: 20,000 distinct states, queue 10, depth 10, 2,000 states/s\n',
+    ]);
+    expect(
+      progressReporter({ tty: false, intervalMs: 0, label: 'm v', write: () => undefined }).onProgress,
+    ).toBeUndefined();
   });
 
   it('on a terminal: the live line at every call, cleared at the end', () => {
@@ -208,7 +305,10 @@ describe('progress', () => {
   });
 
   it('--progress takes seconds', async () => {
-    expect(await kmc('check', 'fixture/lost-update', '--progress', 'often')).toMatchObject({ code: 2, err: "kmc: --progress must be seconds, got 'often'\n" });
+    expect(await kmc('check', 'fixture/lost-update', '--progress', 'often')).toMatchObject({
+      code: 2,
+      err: "kmc: --progress must be seconds, got 'often'\n",
+    });
   });
 });
 
@@ -216,7 +316,11 @@ describe('where traces went', () => {
   it('two runs of bin/kmc.mjs check (different seeds) leave the same files; the second says none are new', () => {
     const out = join(tmp(), 'kmc-out');
     const cwd = new URL('../..', import.meta.url).pathname;
-    const run = (seed: string) => spawnSync(process.execPath, ['bin/kmc.mjs', 'check', 'dma-heap/alloc-and-read', '--seed', seed, '--out', out], { cwd, encoding: 'utf8' });
+    const run = (seed: string) =>
+      spawnSync(process.execPath, ['bin/kmc.mjs', 'check', 'dma-heap/alloc-and-read', '--seed', seed, '--out', out], {
+        cwd,
+        encoding: 'utf8',
+      });
     const first = run('1');
     expect(first.status, first.stderr).toBe(0);
     const files = readdirSync(out).sort();

@@ -6,7 +6,11 @@ import { defineModel, main, type Model } from '../../src/index.ts';
 import { writeNumbered } from '../../src/cli/output.ts';
 import { faulty, lostUpdate } from '../fixtures/counter.ts';
 
-const wrongExpectation = defineModel({ ...lostUpdate, name: 'fixture/wrong', variants: { racy: { description: 'claims to hold', expect: 'holds' } } });
+const wrongExpectation = defineModel({
+  ...lostUpdate,
+  name: 'fixture/wrong',
+  variants: { racy: { description: 'claims to hold', expect: 'holds' } },
+});
 const models: Model[] = [lostUpdate, faulty, wrongExpectation];
 
 async function kmc(...argv: string[]) {
@@ -24,16 +28,31 @@ describe('kmc CLI', () => {
     const cases: [string[], RegExp][] = [
       [['frobnicate'], /^kmc: unknown command 'frobnicate'/],
       [['check', 'no/such-model'], /^kmc: unknown model 'no\/such-model'/],
-      [['check', 'fixture/lost-update', '--variant', 'nope'], /^kmc: model fixture\/lost-update has no variant 'nope' \(it has: racy\)/],
+      [
+        ['check', 'fixture/lost-update', '--variant', 'nope'],
+        /^kmc: model fixture\/lost-update has no variant 'nope' \(it has: racy\)/,
+      ],
       [['check', '--frobnicate'], /^kmc: check: unknown option '--frobnicate'/],
       [['check', '--seeed', '3'], /^kmc: check: unknown option '--seeed' \(did you mean '--seed'\?\)/],
       [['chekc'], /^kmc: unknown command 'chekc' \(did you mean 'check'\?\)/],
-      [['check', 'fixture/lost-updat'], /^kmc: unknown model 'fixture\/lost-updat' \(did you mean 'fixture\/lost-update'\?\)/],
-      [['check', 'fixture/lost-update', '--variant', 'rac'], /^kmc: model fixture\/lost-update has no variant 'rac' \(did you mean 'racy'\?\)/],
+      [
+        ['check', 'fixture/lost-updat'],
+        /^kmc: unknown model 'fixture\/lost-updat' \(did you mean 'fixture\/lost-update'\?\)/,
+      ],
+      [
+        ['check', 'fixture/lost-update', '--variant', 'rac'],
+        /^kmc: model fixture\/lost-update has no variant 'rac' \(did you mean 'racy'\?\)/,
+      ],
       [['check', './no-such-model.ts'], /^kmc: no such model file or folder: .\/no-such-model.ts/],
       [['check', 'fixture/lost-update', '--runs', 'many'], /^kmc: --runs must be an integer >= 1, got 'many'/],
-      [['check', 'fixture/lost-update', '--param', 'threads=two'], /^kmc: parameter threads of fixture\/lost-update is a number, got 'two'/],
-      [['check', 'fixture/lost-update', '--param', 'nosuch=1'], /^kmc: model fixture\/lost-update has no parameter 'nosuch'/],
+      [
+        ['check', 'fixture/lost-update', '--param', 'threads=two'],
+        /^kmc: parameter threads of fixture\/lost-update is a number, got 'two'/,
+      ],
+      [
+        ['check', 'fixture/lost-update', '--param', 'nosuch=1'],
+        /^kmc: model fixture\/lost-update has no parameter 'nosuch'/,
+      ],
       [['replay', '/nonexistent/trace.json'], /^kmc: cannot read trace \/nonexistent\/trace.json: ENOENT/],
       [['replay', 'a', 'b'], /^kmc: replay takes one trace file/],
     ];
@@ -47,13 +66,33 @@ describe('kmc CLI', () => {
 
   it('check --json: one document with the per-variant fields; known-bad caught, exit 0', async () => {
     const dir = tmp();
-    const r = await kmc('check', 'fixture/lost-update', '--strategy', 'random', '--seed', '3', '--runs', '200', '--out', dir, '--json');
+    const r = await kmc(
+      'check',
+      'fixture/lost-update',
+      '--strategy',
+      'random',
+      '--seed',
+      '3',
+      '--runs',
+      '200',
+      '--out',
+      dir,
+      '--json',
+    );
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.out);
     expect(doc.seed).toBe(3);
     expect(doc.results).toHaveLength(1);
     const row = doc.results[0];
-    expect(row).toMatchObject({ model: 'fixture/lost-update', variant: 'racy', strategy: 'random', verdict: 'violates', property: 'no-lost-update', expected: 'violates: no-lost-update', asExpected: true });
+    expect(row).toMatchObject({
+      model: 'fixture/lost-update',
+      variant: 'racy',
+      strategy: 'random',
+      verdict: 'violates',
+      property: 'no-lost-update',
+      expected: 'violates: no-lost-update',
+      asExpected: true,
+    });
     expect(row.trace).toBe(join(dir, 'fixture.lost-update.racy.no-lost-update.seed3.json'));
     expect(Object.keys(row.stats)).toEqual(expect.arrayContaining(['runs', 'steps', 'milliseconds']));
   });
@@ -96,24 +135,39 @@ describe('kmc CLI', () => {
 
     const corrupt = join(dir, 'corrupt.json');
     writeFileSync(corrupt, readFileSync(trace, 'utf8').slice(0, 50));
-    expect(await kmc('replay', corrupt)).toMatchObject({ code: 2, err: expect.stringMatching(/is not a kmc trace: not JSON/) });
+    expect(await kmc('replay', corrupt)).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/is not a kmc trace: not JSON/),
+    });
 
     const other = join(dir, 'other.json');
     writeFileSync(other, readFileSync(trace, 'utf8').replace('"fixture/lost-update"', '"udmabuf/nonexistent"'));
-    expect(await kmc('replay', other)).toMatchObject({ code: 2, err: expect.stringMatching(/^kmc: unknown model 'udmabuf\/nonexistent' \(kmc list shows the models/) });
+    expect(await kmc('replay', other)).toMatchObject({
+      code: 2,
+      err: expect.stringMatching(/^kmc: unknown model 'udmabuf\/nonexistent' \(kmc list shows the models/),
+    });
 
     // overrides that do not give the params the trace records: refused before replaying, naming the parameter
     const claims = join(dir, 'claims.json');
     writeFileSync(claims, readFileSync(trace, 'utf8').replace('"overrides": {}', '"overrides": {"threads":3}'));
     const relabelled = await kmc('replay', claims);
     expect(relabelled.code).toBe(2);
-    expect(relabelled.err).toMatch(/claims.json claims variant racy, but records threads = 2 where racy with the trace's overrides has 3 \(relabelled from another variant, or the variant changed since\)\n$/);
+    expect(relabelled.err).toMatch(
+      /claims.json claims variant racy, but records threads = 2 where racy with the trace's overrides has 3 \(relabelled from another variant, or the variant changed since\)\n$/,
+    );
 
     const diverged = join(dir, 'diverged.json');
-    writeFileSync(diverged, readFileSync(trace, 'utf8').replace('"overrides": {}', '"overrides": {"threads":3}').replace('"threads":2', '"threads":3'));
+    writeFileSync(
+      diverged,
+      readFileSync(trace, 'utf8')
+        .replace('"overrides": {}', '"overrides": {"threads":3}')
+        .replace('"threads":2', '"threads":3'),
+    );
     const d = await kmc('replay', diverged);
     expect(d.code).toBe(2);
     // with a third incrementer the run is not over after the four recorded steps; what changed is named
-    expect(d.err).toMatch(/diverged.json no longer replays: step 4: the recorded violation of no-lost-update no longer happens; changed since it was recorded: thread t2 \(new\)/);
+    expect(d.err).toMatch(
+      /diverged.json no longer replays: step 4: the recorded violation of no-lost-update no longer happens; changed since it was recorded: thread t2 \(new\)/,
+    );
   });
 });

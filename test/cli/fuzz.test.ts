@@ -10,7 +10,17 @@
 // is fixed and printed in the titles (KMC_FUZZ_SEED overrides it).
 
 import { spawnSync } from 'node:child_process';
-import { chmodSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
@@ -63,7 +73,10 @@ const before = snapshot();
 /** Entries that existed before and are gone or changed, and temp files left behind. */
 function changed(): string[] {
   const now = snapshot();
-  return [...[...before].filter(([k, v]) => now.get(k) !== v).map(([k]) => k), ...[...now.keys()].filter((k) => k.endsWith('.tmp'))];
+  return [
+    ...[...before].filter(([k, v]) => now.get(k) !== v).map(([k]) => k),
+    ...[...now.keys()].filter((k) => k.endsWith('.tmp')),
+  ];
 }
 
 async function kmc(argv: string[]) {
@@ -84,7 +97,8 @@ async function breaks(argv: string[]): Promise<string | undefined> {
   if (!CODES.includes(r.code)) return `exit ${r.code}`;
   if (/\n\s+at /.test(r.err)) return `a stack trace on stderr: ${r.err.slice(0, 300)}`;
   if (r.code === EXIT.badInput || r.code === EXIT.modelError) {
-    if (!/^kmc: [^\n]*\n$/.test(r.err)) return `exit ${r.code} with stderr not one line: ${JSON.stringify(r.err.slice(0, 300))}`;
+    if (!/^kmc: [^\n]*\n$/.test(r.err))
+      return `exit ${r.code} with stderr not one line: ${JSON.stringify(r.err.slice(0, 300))}`;
     if (r.err.length > MAX_LINE + 'kmc: model error: \n'.length) return `a line of ${r.err.length} characters`;
     if (r.out !== '') return `exit ${r.code} after printing on stdout: ${JSON.stringify(r.out.slice(0, 200))}`;
   }
@@ -105,7 +119,8 @@ function traceFile(from: string, edit: (t: Record<string, unknown>) => void): st
 /** Set key k of the object in field `f` (when an earlier edit left one there). */
 const setIn = (f: string, k: string, v: unknown) => (t: Record<string, unknown>) => {
   const o = t[f];
-  if (typeof o === 'object' && o !== null) Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  if (typeof o === 'object' && o !== null)
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
 };
 const withParam = (k: string, v: unknown) => setIn('params', k, v);
 const withOverride = (k: string, v: unknown) => setIn('overrides', k, v);
@@ -121,37 +136,110 @@ const SHORT = ['--timeout', '0.3', '--out', at('out')];
 /** The reproducers of issue 20, by cause, with what each must give. */
 const reproducers: { argv: string[]; code: number; err?: RegExp }[] = [
   // 1. lookups of user-given names see only what was declared
-  ...['toString', 'constructor', 'valueOf', 'hasOwnProperty', '__proto__', '__defineGetter__', '__lookupGetter__'].map((name) => ({ argv: [name], code: 2, err: /^kmc: unknown command/ })),
+  ...['toString', 'constructor', 'valueOf', 'hasOwnProperty', '__proto__', '__defineGetter__', '__lookupGetter__'].map(
+    (name) => ({ argv: [name], code: 2, err: /^kmc: unknown command/ }),
+  ),
   { argv: ['help', 'constructor'], code: 2, err: /^kmc: no command 'constructor'/ },
-  { argv: ['check', 'dma-heap/alloc-and-read', '--variant', 'toString', ...SHORT], code: 2, err: /has no variant 'toString'/ },
-  { argv: ['cost', 'dma-heap/alloc-and-read', '--variant', 'toString', '--svg', at('new.svg')], code: 2, err: /has no variant 'toString'/ },
-  { argv: ['orderings', 'dma-heap/alloc-and-read', '--variant', 'constructor', '--out', at('out')], code: 2, err: /has no variant 'constructor'/ },
+  {
+    argv: ['check', 'dma-heap/alloc-and-read', '--variant', 'toString', ...SHORT],
+    code: 2,
+    err: /has no variant 'toString'/,
+  },
+  {
+    argv: ['cost', 'dma-heap/alloc-and-read', '--variant', 'toString', '--svg', at('new.svg')],
+    code: 2,
+    err: /has no variant 'toString'/,
+  },
+  {
+    argv: ['orderings', 'dma-heap/alloc-and-read', '--variant', 'constructor', '--out', at('out')],
+    code: 2,
+    err: /has no variant 'constructor'/,
+  },
   { argv: ['check', 'toString', ...SHORT], code: 2, err: /unknown model 'toString'/ },
-  { argv: ['check', 'dma-heap/alloc-and-read', '--param', '__proto__=1', ...SHORT], code: 2, err: /no parameter '__proto__'/ },
+  {
+    argv: ['check', 'dma-heap/alloc-and-read', '--param', '__proto__=1', ...SHORT],
+    code: 2,
+    err: /no parameter '__proto__'/,
+  },
   { argv: ['check', '--strategy', 'constructor'], code: 2, err: /unknown strategy 'constructor'/ },
   { argv: ['replay', TRACE, '--format', 'toString'], code: 2, err: /unknown format 'toString'/ },
   // 2. replay trusts nothing the trace says
-  { argv: ['replay', traceFile(TRACE, (t) => void (t.variant = 'posted'))], code: 2, err: /claims variant posted, but records order = / },
-  { argv: ['replay', traceFile(TRACE, (t) => void (t.variant = 'toString'))], code: 2, err: /has no variant 'toString'/ },
-  { argv: ['replay', traceFile(TRACE, withParam('order', 5))], code: 2, err: /parameter order of dma-heap\/alloc-and-read is a string, got 5/ },
-  { argv: ['replay', traceFile(TRACE, withParam('pages', 1e9))], code: 2, err: /parameter pages of dma-heap\/alloc-and-read is at most 16, got 1000000000/ },
+  {
+    argv: ['replay', traceFile(TRACE, (t) => void (t.variant = 'posted'))],
+    code: 2,
+    err: /claims variant posted, but records order = /,
+  },
+  {
+    argv: ['replay', traceFile(TRACE, (t) => void (t.variant = 'toString'))],
+    code: 2,
+    err: /has no variant 'toString'/,
+  },
+  {
+    argv: ['replay', traceFile(TRACE, withParam('order', 5))],
+    code: 2,
+    err: /parameter order of dma-heap\/alloc-and-read is a string, got 5/,
+  },
+  {
+    argv: ['replay', traceFile(TRACE, withParam('pages', 1e9))],
+    code: 2,
+    err: /parameter pages of dma-heap\/alloc-and-read is at most 16, got 1000000000/,
+  },
   { argv: ['replay', traceFile(TRACE, withOverride('pages', 1e9))], code: 2, err: /is at most 16, got 1000000000/ },
-  { argv: ['replay', traceFile(UDMABUF_TRACE, withOverride('design', true))], code: 2, err: /parameter design of udmabuf\/create is a string, got true/ },
-  { argv: ['replay', traceFile(UDMABUF_TRACE, withOverride('items', ''))], code: 2, err: /parameter items of udmabuf\/create: bad item ''/ },
-  { argv: ['replay', traceFile(UDMABUF_TRACE, withParam('items', ''))], code: 2, err: /parameter items of udmabuf\/create: bad item ''/ },
+  {
+    argv: ['replay', traceFile(UDMABUF_TRACE, withOverride('design', true))],
+    code: 2,
+    err: /parameter design of udmabuf\/create is a string, got true/,
+  },
+  {
+    argv: ['replay', traceFile(UDMABUF_TRACE, withOverride('items', ''))],
+    code: 2,
+    err: /parameter items of udmabuf\/create: bad item ''/,
+  },
+  {
+    argv: ['replay', traceFile(UDMABUF_TRACE, withParam('items', ''))],
+    code: 2,
+    err: /parameter items of udmabuf\/create: bad item ''/,
+  },
   // 3. outputs checked before any work, nothing replaced
   ...[at('existing.txt'), at('existing.txt/under'), '', at('dangling'), at('loop')].flatMap((out) => [
-    { argv: ['check', 'dma-heap/alloc-and-read', '--variant', 'fd-before-read', '--out', out], code: 2, err: /^kmc: --out / },
+    {
+      argv: ['check', 'dma-heap/alloc-and-read', '--variant', 'fd-before-read', '--out', out],
+      code: 2,
+      err: /^kmc: --out /,
+    },
     { argv: ['orderings', 'dma-heap/alloc-and-read', '--out', out], code: 2, err: /^kmc: --out / },
   ]),
-  ...[at('existing.txt'), at('link'), at('dangling'), at('fifo'), at('dir'), '', at('existing.txt/under'), at('nofolder/x.svg')].flatMap((file) => [
+  ...[
+    at('existing.txt'),
+    at('link'),
+    at('dangling'),
+    at('fifo'),
+    at('dir'),
+    '',
+    at('existing.txt/under'),
+    at('nofolder/x.svg'),
+  ].flatMap((file) => [
     { argv: ['cost', 'dma-heap/async-read', '--svg', file], code: 2, err: /^kmc: --svg / },
     { argv: ['check', 'fixture/lost-update', '--junit', file, ...SHORT], code: 2, err: /^kmc: --junit / },
   ]),
   // 4. --param against the schema, before anything runs
-  ...['design=junk', 'items=junk', 'seals=junk', 'folios=junk', 'order=junk', 'items='].map((pair) => ({ argv: ['check', 'udmabuf/create', '--param', pair, ...SHORT], code: 2, err: /^kmc: parameter / })),
-  ...['pages=99999999999999999999', 'pages=1.5', 'guessers=-1', 'order=junk', 'pages=1e9', 'pages=100000'].map((pair) => ({ argv: ['check', 'dma-heap/alloc-and-read', '--param', pair, ...SHORT], code: 2, err: /^kmc: parameter / })),
-  { argv: ['check', 'dma-heap/async-read', '--param', 'readMBps=0', ...SHORT], code: 2, err: /^kmc: parameter readMBps of dma-heap\/async-read is at least 1, got 0/ },
+  ...['design=junk', 'items=junk', 'seals=junk', 'folios=junk', 'order=junk', 'items='].map((pair) => ({
+    argv: ['check', 'udmabuf/create', '--param', pair, ...SHORT],
+    code: 2,
+    err: /^kmc: parameter /,
+  })),
+  ...['pages=99999999999999999999', 'pages=1.5', 'guessers=-1', 'order=junk', 'pages=1e9', 'pages=100000'].map(
+    (pair) => ({
+      argv: ['check', 'dma-heap/alloc-and-read', '--param', pair, ...SHORT],
+      code: 2,
+      err: /^kmc: parameter /,
+    }),
+  ),
+  {
+    argv: ['check', 'dma-heap/async-read', '--param', 'readMBps=0', ...SHORT],
+    code: 2,
+    err: /^kmc: parameter readMBps of dma-heap\/async-read is at least 1, got 0/,
+  },
   { argv: ['cost', 'dma-heap/async-read', '--param', 'readMBps=0'], code: 2, err: /^kmc: parameter readMBps/ },
   // 5. reads: regular files only, capped
   { argv: ['replay', '/dev/zero'], code: 2, err: /not a regular file/ },
@@ -162,22 +250,67 @@ const reproducers: { argv: string[]; code: number; err?: RegExp }[] = [
   // a model "file" that is a FIFO or a device is never imported (that blocked, or never ended)
   { argv: ['check', at('fifo')], code: 2, err: /not a model file \(a FIFO, device or socket\)/ },
   { argv: ['list', '/dev/zero'], code: 2, err: /not a model file/ },
-  { argv: ['merge', rawFile('{"schema":"kmc-check/1","seed":1,"checks":1,"shard":null,"results":[{"index":0,"model":5,"verdict":"x"}]}')], code: 2, err: /result 1 has no valid field model/ },
-  { argv: ['merge', rawFile('{"schema":"kmc-check/1","seed":1,"checks":1,"shard":null,"results":[null]}')], code: 2, err: /result 1 has no valid field/ },
+  {
+    argv: [
+      'merge',
+      rawFile(
+        '{"schema":"kmc-check/1","seed":1,"checks":1,"shard":null,"results":[{"index":0,"model":5,"verdict":"x"}]}',
+      ),
+    ],
+    code: 2,
+    err: /result 1 has no valid field model/,
+  },
+  {
+    argv: ['merge', rawFile('{"schema":"kmc-check/1","seed":1,"checks":1,"shard":null,"results":[null]}')],
+    code: 2,
+    err: /result 1 has no valid field/,
+  },
   // 6. one line
   { argv: [], code: 2, err: /^kmc: no command/ },
-  { argv: ['replay', rawFile('{\n"format": "kmc-trace/2",\n"model": x\n}\n')], code: 2, err: /not JSON \(Unexpected token 'x'\)\n$/ },
+  {
+    argv: ['replay', rawFile('{\n"format": "kmc-trace/2",\n"model": x\n}\n')],
+    code: 2,
+    err: /not JSON \(Unexpected token 'x'\)\n$/,
+  },
   { argv: ['check', 'foo\nbar'], code: 2, err: /unknown model 'foo\\nbar'/ },
   { argv: ['check', 'dma-heap/alloc-and-read', '--variant', 'a\nb\rc'], code: 2, err: /no variant 'a\\nb\\rc'/ },
-  { argv: ['replay', traceFile(TRACE, (t) => void ((t.model = 'm'.repeat(5_000_000)), delete t.source))], code: 2, err: /field "model" is 5000000 characters long/ },
+  {
+    argv: ['replay', traceFile(TRACE, (t) => void ((t.model = 'm'.repeat(5_000_000)), delete t.source))],
+    code: 2,
+    err: /field "model" is 5000000 characters long/,
+  },
   { argv: ['check', 'x'.repeat(100_000)], code: 2, err: /characters \.\.\.\]/ },
   // 7. bounds: one a strategy cannot honour is refused; cost --sweep is bounded
-  { argv: ['check', 'fixture/lost-update', '--strategy', 'random', '--max-states', '10'], code: 2, err: /--max-states does not apply to --strategy random/ },
-  { argv: ['check', 'fixture/lost-update', '--strategy', 'dfs', '--workers', '2'], code: 2, err: /--workers does not apply to --strategy dfs/ },
-  { argv: ['check', 'fixture/lost-update', '--strategy', 'bfs', '--runs', '5'], code: 2, err: /--runs does not apply to --strategy bfs/ },
-  { argv: ['check', 'fixture/lost-update', '--strategy', 'random', '--max-steps', '9007199254740991'], code: 2, err: /--max-steps must be at most 100000/ },
-  { argv: ['cost', 'dma-heap/async-read', '--sweep', 'pages=1..100000'], code: 2, err: /^kmc: --sweep: parameter pages of dma-heap\/async-read is at most/ },
-  { argv: ['cost', 'dma-heap/async-read', '--sweep', `gather=${Array.from({ length: 65 }, (_, i) => i + 1).join(',')}`], code: 2, err: /65 values, at most 64/ },
+  {
+    argv: ['check', 'fixture/lost-update', '--strategy', 'random', '--max-states', '10'],
+    code: 2,
+    err: /--max-states does not apply to --strategy random/,
+  },
+  {
+    argv: ['check', 'fixture/lost-update', '--strategy', 'dfs', '--workers', '2'],
+    code: 2,
+    err: /--workers does not apply to --strategy dfs/,
+  },
+  {
+    argv: ['check', 'fixture/lost-update', '--strategy', 'bfs', '--runs', '5'],
+    code: 2,
+    err: /--runs does not apply to --strategy bfs/,
+  },
+  {
+    argv: ['check', 'fixture/lost-update', '--strategy', 'random', '--max-steps', '9007199254740991'],
+    code: 2,
+    err: /--max-steps must be at most 100000/,
+  },
+  {
+    argv: ['cost', 'dma-heap/async-read', '--sweep', 'pages=1..100000'],
+    code: 2,
+    err: /^kmc: --sweep: parameter pages of dma-heap\/async-read is at most/,
+  },
+  {
+    argv: ['cost', 'dma-heap/async-read', '--sweep', `gather=${Array.from({ length: 65 }, (_, i) => i + 1).join(',')}`],
+    code: 2,
+    err: /65 values, at most 64/,
+  },
 ];
 
 describe(`kmc under bad input (fast-check seed ${SEED})`, () => {
@@ -198,12 +331,33 @@ describe(`kmc under bad input (fast-check seed ${SEED})`, () => {
   });
 
   it('every strategy stops at --timeout with exit 3 and says so; random and pct too (they ran their 10^8 runs before)', async () => {
-    const big = ['check', 'dma-heap/alloc-and-read', '--variant', 'posted', '--param', 'guessers=4', '--param', 'closers=3', '--param', 'pages=8', '--param', 'rlimit=8', '--out', at('out'), '--json', '--timeout', '0.3'];
+    const big = [
+      'check',
+      'dma-heap/alloc-and-read',
+      '--variant',
+      'posted',
+      '--param',
+      'guessers=4',
+      '--param',
+      'closers=3',
+      '--param',
+      'pages=8',
+      '--param',
+      'rlimit=8',
+      '--out',
+      at('out'),
+      '--json',
+      '--timeout',
+      '0.3',
+    ];
     for (const strategy of ['auto', 'bfs', 'dfs', 'random', 'pct']) {
       const runs = strategy === 'random' || strategy === 'pct' ? ['--runs', '100000000'] : [];
       const r = await kmc([...big, '--strategy', strategy, ...runs]);
       expect(r.code, strategy).toBe(EXIT.incomplete);
-      expect(JSON.parse(r.out).results[0], strategy).toMatchObject({ verdict: 'incomplete', note: 'stopped by timeout (0.3 s)' });
+      expect(JSON.parse(r.out).results[0], strategy).toMatchObject({
+        verdict: 'incomplete',
+        note: 'stopped by timeout (0.3 s)',
+      });
     }
   });
 
@@ -216,12 +370,121 @@ describe(`kmc under bad input (fast-check seed ${SEED})`, () => {
   });
 
   const tokens = {
-    commands: ['check', 'orderings', 'cost', 'replay', 'list', 'merge', 'help', 'toString', '__proto__', '', '-h', '--version', 'chek'],
-    models: ['fixture/lost-update', 'fixture/faulty', 'dma-heap/alloc-and-read', 'udmabuf/create', 'constructor', 'no/such', './nope.ts', at('existing.txt'), at('dir'), at('fifo'), TRACE, 'a\nb'],
-    values: ['', '0', '1', '2', '-1', '1.5', '1e9', '99999999999999999999', 'junk', 'toString', '__proto__', 'a\nb', 'x'.repeat(3000), '1/2', '3/2', '512M', 'bfs', 'random', 'pct', 'dfs', 'auto', 'text', 'columns', 'json', 'posted', 'racy', 'fixed', 'fd-before-read'],
-    paths: [at('existing.txt'), at('dir'), at('link'), at('dangling'), at('loop'), at('fifo'), at('readonly'), at('existing.txt/under'), at('new'), at('out'), '/dev/zero', '/dev/null', TRACE, ''],
-    params: ['threads=2', 'threads=junk', 'threads=-1', 'pages=1.5', 'pages=1e9', 'pages=2', 'design=junk', 'items=', 'order=5', 'order=junk', 'guessers=-1', '__proto__=1', 'constructor=x', 'toString=1', 'nokey', '=1'],
-    flags: ['variant', 'strategy', 'seed', 'runs', 'max-steps', 'max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'progress', 'shard', 'format', 'width', 'order', 'cpus', 'io', 'sweep', 'series', 'frobnicate'],
+    commands: [
+      'check',
+      'orderings',
+      'cost',
+      'replay',
+      'list',
+      'merge',
+      'help',
+      'toString',
+      '__proto__',
+      '',
+      '-h',
+      '--version',
+      'chek',
+    ],
+    models: [
+      'fixture/lost-update',
+      'fixture/faulty',
+      'dma-heap/alloc-and-read',
+      'udmabuf/create',
+      'constructor',
+      'no/such',
+      './nope.ts',
+      at('existing.txt'),
+      at('dir'),
+      at('fifo'),
+      TRACE,
+      'a\nb',
+    ],
+    values: [
+      '',
+      '0',
+      '1',
+      '2',
+      '-1',
+      '1.5',
+      '1e9',
+      '99999999999999999999',
+      'junk',
+      'toString',
+      '__proto__',
+      'a\nb',
+      'x'.repeat(3000),
+      '1/2',
+      '3/2',
+      '512M',
+      'bfs',
+      'random',
+      'pct',
+      'dfs',
+      'auto',
+      'text',
+      'columns',
+      'json',
+      'posted',
+      'racy',
+      'fixed',
+      'fd-before-read',
+    ],
+    paths: [
+      at('existing.txt'),
+      at('dir'),
+      at('link'),
+      at('dangling'),
+      at('loop'),
+      at('fifo'),
+      at('readonly'),
+      at('existing.txt/under'),
+      at('new'),
+      at('out'),
+      '/dev/zero',
+      '/dev/null',
+      TRACE,
+      '',
+    ],
+    params: [
+      'threads=2',
+      'threads=junk',
+      'threads=-1',
+      'pages=1.5',
+      'pages=1e9',
+      'pages=2',
+      'design=junk',
+      'items=',
+      'order=5',
+      'order=junk',
+      'guessers=-1',
+      '__proto__=1',
+      'constructor=x',
+      'toString=1',
+      'nokey',
+      '=1',
+    ],
+    flags: [
+      'variant',
+      'strategy',
+      'seed',
+      'runs',
+      'max-steps',
+      'max-states',
+      'max-depth',
+      'timeout',
+      'max-memory',
+      'workers',
+      'progress',
+      'shard',
+      'format',
+      'width',
+      'order',
+      'cpus',
+      'io',
+      'sweep',
+      'series',
+      'frobnicate',
+    ],
     pathFlags: ['out', 'junit', 'svg', 'orders'],
     switches: ['--json', '--exhaustive', '--no-por', '--no-symmetry', '--force', '--help', '-x', '--', '--json=1'],
   };
@@ -233,14 +496,25 @@ describe(`kmc under bad input (fast-check seed ${SEED})`, () => {
     fc.constantFrom(...tokens.params).map((p) => ['--param', p]),
     fc.constantFrom(...tokens.values),
   );
-  const argv = fc.tuple(fc.constantFrom(...tokens.commands), fc.array(token, { maxLength: 5 })).map(([command, rest]) => {
-    const args = rest.flat();
-    // a check or orderings stays short: bounds first, so a generated value given later overrides them
-    const bounded = command === 'check' || command === 'orderings' ? [...(command === 'check' ? ['--timeout', '0.3'] : []), '--out', at('out')] : command === 'cost' ? ['--svg', at(`gen${Math.abs(args.join().length % 7)}.svg`), '--force'] : [];
-    // a check with no model named checks every project model: name one
-    const model = (command === 'check' || command === 'orderings' || command === 'cost') && !args.some((a) => tokens.models.includes(a)) ? ['fixture/lost-update'] : [];
-    return [command, ...model, ...bounded, ...args];
-  });
+  const argv = fc
+    .tuple(fc.constantFrom(...tokens.commands), fc.array(token, { maxLength: 5 }))
+    .map(([command, rest]) => {
+      const args = rest.flat();
+      // a check or orderings stays short: bounds first, so a generated value given later overrides them
+      const bounded =
+        command === 'check' || command === 'orderings'
+          ? [...(command === 'check' ? ['--timeout', '0.3'] : []), '--out', at('out')]
+          : command === 'cost'
+            ? ['--svg', at(`gen${Math.abs(args.join().length % 7)}.svg`), '--force']
+            : [];
+      // a check with no model named checks every project model: name one
+      const model =
+        (command === 'check' || command === 'orderings' || command === 'cost') &&
+        !args.some((a) => tokens.models.includes(a))
+          ? ['fixture/lost-update']
+          : [];
+      return [command, ...model, ...bounded, ...args];
+    });
 
   it(`generated argument vectors keep the contract (seed ${SEED})`, async () => {
     await fc.assert(
@@ -252,41 +526,164 @@ describe(`kmc under bad input (fast-check seed ${SEED})`, () => {
     );
   });
 
-  const jsonValue = fc.constantFrom<unknown>('', 'toString', '__proto__', 'a\nb', 'x'.repeat(2000), 5, -1, 1.5, 1e9, 1e300, true, null, [], {}, [1, 'a'], { a: 1 });
-  const field = fc.constantFrom('format', 'model', 'variant', 'source', 'strategy', 'seed', 'decisions', 'steps', 'violation', 'fingerprint', 'fingerprints', 'params', 'overrides');
+  const jsonValue = fc.constantFrom<unknown>(
+    '',
+    'toString',
+    '__proto__',
+    'a\nb',
+    'x'.repeat(2000),
+    5,
+    -1,
+    1.5,
+    1e9,
+    1e300,
+    true,
+    null,
+    [],
+    {},
+    [1, 'a'],
+    { a: 1 },
+  );
+  const field = fc.constantFrom(
+    'format',
+    'model',
+    'variant',
+    'source',
+    'strategy',
+    'seed',
+    'decisions',
+    'steps',
+    'violation',
+    'fingerprint',
+    'fingerprints',
+    'params',
+    'overrides',
+  );
   const edit = fc.oneof(
-    fc.tuple(field, jsonValue).map(([k, v]) => (t: Record<string, unknown>) => void (t[k] = v)),
-    fc.tuple(field).map(([k]) => (t: Record<string, unknown>) => void delete t[k]),
-    fc.tuple(fc.constantFrom('pages', 'order', 'design', 'items', 'guessers', 'rlimit', '__proto__', 'constructor', 'nosuch'), jsonValue).map(([k, v]) => withParam(k, v)),
-    fc.tuple(fc.constantFrom('pages', 'order', 'design', 'items', 'guessers', 'rlimit', '__proto__', 'constructor', 'nosuch'), jsonValue).map(([k, v]) => withOverride(k, v)),
-    fc.tuple(fc.constantFrom('posted', 'fd-before-read', 'posted-efault', 'reserve-fd', 'unpin-list', 'pinned-folios', 'folio-array')).map(([v]) => (t: Record<string, unknown>) => void (t.variant = v)),
+    fc.tuple(field, jsonValue).map(
+      ([k, v]) =>
+        (t: Record<string, unknown>) =>
+          void (t[k] = v),
+    ),
+    fc.tuple(field).map(
+      ([k]) =>
+        (t: Record<string, unknown>) =>
+          void delete t[k],
+    ),
+    fc
+      .tuple(
+        fc.constantFrom(
+          'pages',
+          'order',
+          'design',
+          'items',
+          'guessers',
+          'rlimit',
+          '__proto__',
+          'constructor',
+          'nosuch',
+        ),
+        jsonValue,
+      )
+      .map(([k, v]) => withParam(k, v)),
+    fc
+      .tuple(
+        fc.constantFrom(
+          'pages',
+          'order',
+          'design',
+          'items',
+          'guessers',
+          'rlimit',
+          '__proto__',
+          'constructor',
+          'nosuch',
+        ),
+        jsonValue,
+      )
+      .map(([k, v]) => withOverride(k, v)),
+    fc
+      .tuple(
+        fc.constantFrom(
+          'posted',
+          'fd-before-read',
+          'posted-efault',
+          'reserve-fd',
+          'unpin-list',
+          'pinned-folios',
+          'folio-array',
+        ),
+      )
+      .map(
+        ([v]) =>
+          (t: Record<string, unknown>) =>
+            void (t.variant = v),
+      ),
     fc.tuple(fc.nat({ max: 9 }), fc.nat({ max: 40 })).map(([i, d]) => setIn('decisions', String(i), d)),
   );
 
   it(`generated trace files keep the contract (seed ${SEED})`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(TRACE, UDMABUF_TRACE), fc.array(edit, { minLength: 1, maxLength: 3 }), async (from, edits) => {
-        const path = traceFile(from, (t) => edits.forEach((e) => e(t)));
-        const why = await breaks(['replay', path]);
-        if (why !== undefined) throw new Error(`${path} (${readFileSync(path, 'utf8').slice(0, 300)}): ${why}`);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(TRACE, UDMABUF_TRACE),
+        fc.array(edit, { minLength: 1, maxLength: 3 }),
+        async (from, edits) => {
+          const path = traceFile(from, (t) => edits.forEach((e) => e(t)));
+          const why = await breaks(['replay', path]);
+          if (why !== undefined) throw new Error(`${path} (${readFileSync(path, 'utf8').slice(0, 300)}): ${why}`);
+        },
+      ),
       { seed: SEED, numRuns: 150, endOnFailure: true },
     );
   });
 
   it(`generated kmc merge documents keep the contract (seed ${SEED})`, async () => {
-    const check = JSON.parse((await kmc(['check', 'fixture/lost-update', '--seed', '1', '--json', '--out', at('out')])).out) as { results: Record<string, unknown>[] };
-    const orderings = { schema: 'kmc-orderings/1', model: 'm', variant: 'v', judging: false, shard: null, count: 1, params: {}, strategies: ['bfs'], runs: 1, seed: 1, maxSteps: 1, orders: [{ index: 1, alternative: 'A', order: ['a', 'b'], verdict: 'holds', strategy: 'bfs', exhaustive: true }], rules: [], unexplained: [] };
-    const rowField = fc.constantFrom('index', 'model', 'variant', 'strategy', 'verdict', 'expected', 'asExpected', 'stats', 'length', 'order', 'alternative', 'exhaustive');
+    const check = JSON.parse(
+      (await kmc(['check', 'fixture/lost-update', '--seed', '1', '--json', '--out', at('out')])).out,
+    ) as { results: Record<string, unknown>[] };
+    const orderings = {
+      schema: 'kmc-orderings/1',
+      model: 'm',
+      variant: 'v',
+      judging: false,
+      shard: null,
+      count: 1,
+      params: {},
+      strategies: ['bfs'],
+      runs: 1,
+      seed: 1,
+      maxSteps: 1,
+      orders: [{ index: 1, alternative: 'A', order: ['a', 'b'], verdict: 'holds', strategy: 'bfs', exhaustive: true }],
+      rules: [],
+      unexplained: [],
+    };
+    const rowField = fc.constantFrom(
+      'index',
+      'model',
+      'variant',
+      'strategy',
+      'verdict',
+      'expected',
+      'asExpected',
+      'stats',
+      'length',
+      'order',
+      'alternative',
+      'exhaustive',
+    );
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), fc.array(fc.tuple(rowField, jsonValue), { minLength: 1, maxLength: 3 }), async (isCheck, edits) => {
-        const doc = structuredClone(isCheck ? { ...check } : orderings) as Record<string, unknown>;
-        const rows = (isCheck ? doc.results : doc.orders) as Record<string, unknown>[];
-        for (const [k, v] of edits) rows[0]![k] = v;
-        const path = rawFile(JSON.stringify(doc));
-        const why = await breaks(['merge', path]);
-        if (why !== undefined) throw new Error(`${JSON.stringify(edits).slice(0, 300)}: ${why}`);
-      }),
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.array(fc.tuple(rowField, jsonValue), { minLength: 1, maxLength: 3 }),
+        async (isCheck, edits) => {
+          const doc = structuredClone(isCheck ? { ...check } : orderings) as Record<string, unknown>;
+          const rows = (isCheck ? doc.results : doc.orders) as Record<string, unknown>[];
+          for (const [k, v] of edits) rows[0]![k] = v;
+          const path = rawFile(JSON.stringify(doc));
+          const why = await breaks(['merge', path]);
+          if (why !== undefined) throw new Error(`${JSON.stringify(edits).slice(0, 300)}: ${why}`);
+        },
+      ),
       { seed: SEED, numRuns: 60, endOnFailure: true },
     );
   });

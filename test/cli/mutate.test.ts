@@ -95,8 +95,15 @@ describe('kmc mutate over a user model', () => {
       'swap:incrementer/store:unlock>done': 'killed',
     });
     const byId = Object.fromEntries(doc.mutants.map((m: { id: string }) => [m.id, m]));
-    expect(byId['noop:incrementer/unlock:mine_unlock']).toMatchObject({ property: 'deadlock', variant: 'locked', description: 'incrementer unlock: mine_unlock() removed' });
-    expect(byId['swap:incrementer/load:store>unlock']).toMatchObject({ property: 'no-lost-update', description: 'incrementer: store moved before load' });
+    expect(byId['noop:incrementer/unlock:mine_unlock']).toMatchObject({
+      property: 'deadlock',
+      variant: 'locked',
+      description: 'incrementer unlock: mine_unlock() removed',
+    });
+    expect(byId['swap:incrementer/load:store>unlock']).toMatchObject({
+      property: 'no-lost-update',
+      description: 'incrementer: store moved before load',
+    });
     expect(byId['noop:incrementer/lock:mine_lock'].message).toMatch(/step unlock: not the owner/);
     expect(byId['guard:incrementer/lock'].message).toMatch(/lock taken while held/);
     expect(byId['noop:incrementer/unlock:mine_stat'].message).toBe('statistics only: nothing reads w.checks');
@@ -108,20 +115,37 @@ describe('kmc mutate over a user model', () => {
   it('the text: the score, then each mutant not killed; --min-score: exit 1 below it, 0 at it', async () => {
     const r = await kmc(dir, 'mutate', './m.ts', '--min-score', '95');
     expect(r.code).toBe(1);
-    expect(r.out).toMatch(/^kmc mutate mine\/locked-counter: 9 mutants \(noop, guard, fault, goto, swap, order\), each checked exhaustively \(bfs\) on locked \(\d+ states\)\n/);
-    expect(r.out).toContain('score 80.0%: 4 killed of 5; not counted: 1 equivalent (same reachable states), 1 declared harmless, 2 crashed (model error), 0 incomplete; --min-score 95.0%: NOT MET');
+    expect(r.out).toMatch(
+      /^kmc mutate mine\/locked-counter: 9 mutants \(noop, guard, fault, goto, swap, order\), each checked exhaustively \(bfs\) on locked \(\d+ states\)\n/,
+    );
+    expect(r.out).toContain(
+      'score 80.0%: 4 killed of 5; not counted: 1 equivalent (same reachable states), 1 declared harmless, 2 crashed (model error), 0 incomplete; --min-score 95.0%: NOT MET',
+    );
     expect(r.out).toMatch(/^survived +noop:incrementer\/lock:mine_stat +incrementer lock: mine_stat\(\) removed$/m);
-    expect(r.out).toMatch(/^harmless +noop:incrementer\/unlock:mine_stat +incrementer unlock: mine_stat\(\) removed\n +harmless because: statistics only: nothing reads w.checks$/m);
-    expect(r.out).toMatch(/^crashed +guard:incrementer\/lock +incrementer lock: runs without waiting \(its guard dropped\)$/m);
-    expect(r.out).toMatch(/^stale +noop:incrementer\/release:mine_stat: declared harmless, but no such mutant is generated$/m);
+    expect(r.out).toMatch(
+      /^harmless +noop:incrementer\/unlock:mine_stat +incrementer unlock: mine_stat\(\) removed\n +harmless because: statistics only: nothing reads w.checks$/m,
+    );
+    expect(r.out).toMatch(
+      /^crashed +guard:incrementer\/lock +incrementer lock: runs without waiting \(its guard dropped\)$/m,
+    );
+    expect(r.out).toMatch(
+      /^stale +noop:incrementer\/release:mine_stat: declared harmless, but no such mutant is generated$/m,
+    );
     expect((await kmc(dir, 'mutate', './m.ts', '--min-score', '80%')).code).toBe(0);
   });
 
   it('--operators swap leaves out the rest; an unknown operator, a bad score, no model: bad input (exit 2)', async () => {
     const r = await kmc(dir, 'mutate', './m.ts', '--operators', 'swap', '--json');
-    expect(JSON.parse(r.out).mutants.map((m: { id: string }) => m.id)).toEqual(['swap:incrementer/lock:load>store', 'swap:incrementer/load:store>unlock', 'swap:incrementer/store:unlock>done']);
+    expect(JSON.parse(r.out).mutants.map((m: { id: string }) => m.id)).toEqual([
+      'swap:incrementer/lock:load>store',
+      'swap:incrementer/load:store>unlock',
+      'swap:incrementer/store:unlock>done',
+    ]);
     const bad = await kmc(dir, 'mutate', './m.ts', '--operators', 'swop');
-    expect([bad.code, bad.err]).toEqual([2, "kmc: mutate: unknown operator 'swop' (did you mean 'swap'?) (operators: noop, guard, fault, goto, swap, order)\n"]);
+    expect([bad.code, bad.err]).toEqual([
+      2,
+      "kmc: mutate: unknown operator 'swop' (did you mean 'swap'?) (operators: noop, guard, fault, goto, swap, order)\n",
+    ]);
     expect((await kmc(dir, 'mutate', './m.ts', '--min-score', '101')).code).toBe(2);
     expect((await kmc(dir, 'mutate')).code).toBe(2);
   });

@@ -20,7 +20,10 @@ async function kmc(...argv: string[]) {
 }
 const tmp = () => mkdtempSync(join(tmpdir(), 'kmc-shards-'));
 /** A row without what depends on the clock. */
-const untimed = (r: { stats: Record<string, unknown> }) => ({ ...r, stats: { ...r.stats, milliseconds: 0, statesPerSecond: 0 } });
+const untimed = (r: { stats: Record<string, unknown> }) => ({
+  ...r,
+  stats: { ...r.stats, milliseconds: 0, statesPerSecond: 0 },
+});
 
 describe('kmc check --shard i/n, kmc merge', () => {
   it('three shards merged equal one run: the same rows, the same table and exit code', async () => {
@@ -73,7 +76,12 @@ describe('kmc check --shard i/n, kmc merge', () => {
   it("the workflow's commands, run here: three shard jobs and the merge job", () => {
     const yml = readFileSync(join(REPO, '.github/workflows/kmc.yml'), 'utf8');
     const runs = [...yml.matchAll(/^\s*- run: (.*)$/gm)].map((m) => m[1]!);
-    expect(runs).toEqual(['npm ci', 'sh .github/kmc-ci.sh shard ${{ matrix.shard }} 3', 'npm ci', 'sh .github/kmc-ci.sh merge']);
+    expect(runs).toEqual([
+      'npm ci',
+      'sh .github/kmc-ci.sh shard ${{ matrix.shard }} 3',
+      'npm ci',
+      'sh .github/kmc-ci.sh merge',
+    ]);
     expect(yml).toMatch(/shard: \[1, 2, 3\]/);
     const dir = tmp();
     const env = { ...process.env, KMC: `${process.execPath} ${join(REPO, 'bin/kmc.mjs')}`, GITHUB_ACTIONS: 'true' };
@@ -81,14 +89,21 @@ describe('kmc check --shard i/n, kmc merge', () => {
     const model = join(REPO, 'model/dma-heap/alloc-and-read.ts');
     for (const shard of [1, 2, 3]) {
       // the check job's command for this matrix entry, on one model to keep the test short
-      const r = sh(`${runs[1]!.replace('${{ matrix.shard }}', String(shard)).replace('sh .github', `sh ${REPO}.github`)} ${model} --out kmc-out`);
+      const r = sh(
+        `${runs[1]!.replace('${{ matrix.shard }}', String(shard)).replace('sh .github', `sh ${REPO}.github`)} ${model} --out kmc-out`,
+      );
       expect(r.status, r.stderr).toBe(0);
-      expect(JSON.parse(readFileSync(join(dir, `shard-${shard}.json`), 'utf8')).shard).toEqual({ index: shard, count: 3 });
+      expect(JSON.parse(readFileSync(join(dir, `shard-${shard}.json`), 'utf8')).shard).toEqual({
+        index: shard,
+        count: 3,
+      });
     }
     const m = sh(runs[3]!.replace('sh .github', `sh ${REPO}.github`));
     expect(m.status, m.stderr).toBe(0);
     expect(m.stdout).toMatch(/^ok {4}dma-heap\/alloc-and-read/m);
     expect(m.stdout).toMatch(/\n\d+ checks of \d+ variants: (\d+) as expected, 0 not\n$/);
-    expect(readFileSync(join(dir, 'kmc.xml'), 'utf8')).toMatch(/<testsuite name="dma-heap\/alloc-and-read" tests="\d+" failures="0"/);
+    expect(readFileSync(join(dir, 'kmc.xml'), 'utf8')).toMatch(
+      /<testsuite name="dma-heap\/alloc-and-read" tests="\d+" failures="0"/,
+    );
   });
 });

@@ -7,7 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { lockCycle, showCycle } from '../../src/index.ts';
 import { heldIn } from '../../src/core/lock-cycle.ts';
 
-const blocked = (thread: string, lock: string, ...holders: string[]) => ({ thread, step: `lock_${lock}`, wait: { lock, holders } });
+const blocked = (thread: string, lock: string, ...holders: string[]) => ({
+  thread,
+  step: `lock_${lock}`,
+  wait: { lock, holders },
+});
 
 describe('lockCycle', () => {
   it('AB-BA: t0 waits for B held by t1, t1 waits for A held by t0; t0 holds A, t1 holds B', () => {

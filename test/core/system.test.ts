@@ -45,7 +45,7 @@ describe('transition system', () => {
     }
     // the kernel models: 20 pseudo-random paths of every variant (fixed LCG, seed 1)
     let seed = 1;
-    const pick = (n: number) => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n);
+    const pick = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) % n;
     for (const model of models) {
       for (const variant of Object.keys(model.variants)) {
         const system: TransitionSystem = compile(model, variant);
@@ -114,7 +114,10 @@ describe('transition system', () => {
       s = sys.apply(s, { thread: 0, choice: 0 }).state;
     }
     expect(sys.enabled(s)).toEqual([]);
-    expect(sys.check(s, 0)).toEqual({ property: 'deadlock', message: 'no thread can move: kernel at mutex_lock_again' });
+    expect(sys.check(s, 0)).toEqual({
+      property: 'deadlock',
+      message: 'no thread can move: kernel at mutex_lock_again',
+    });
   });
 
   it('checks atEnd properties only in terminal states', () => {

@@ -12,7 +12,11 @@ import { models } from '../../model/index.ts';
 function run(args: string[]) {
   let out = '';
   let err = '';
-  return main(args, { out: (s) => void (out += s), err: (s) => void (err += s) }, { models: models }).then((code) => ({ code, out, err }));
+  return main(args, { out: (s) => void (out += s), err: (s) => void (err += s) }, { models: models }).then((code) => ({
+    code,
+    out,
+    err,
+  }));
 }
 
 describe('kmc cost', () => {
@@ -21,7 +25,17 @@ describe('kmc cost', () => {
 
   it('one run: table and Gantt chart', async () => {
     const svg = join(dir, 'g.svg');
-    const r = await run(['cost', 'dma-heap/async-read', '--variant', 'fixed', ...small, '--param', 'gather=4', '--svg', svg]);
+    const r = await run([
+      'cost',
+      'dma-heap/async-read',
+      '--variant',
+      'fixed',
+      ...small,
+      '--param',
+      'gather=4',
+      '--svg',
+      svg,
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/makespan \d+\.\d{3} s/);
     expect(r.out).toMatch(/heap_fwork_t\s+kernel_read/);
@@ -32,9 +46,24 @@ describe('kmc cost', () => {
 
   it('a sweep: one column per variant, a line chart', async () => {
     const svg = join(dir, 's.svg');
-    const r = await run(['cost', 'dma-heap/async-read', '--variant', 'fixed', '--variant', 'sync', ...small, '--sweep', 'gather=1..24', '--svg', svg]);
+    const r = await run([
+      'cost',
+      'dma-heap/async-read',
+      '--variant',
+      'fixed',
+      '--variant',
+      'sync',
+      ...small,
+      '--sweep',
+      'gather=1..24',
+      '--svg',
+      svg,
+    ]);
     expect(r.code).toBe(0);
-    const rows = r.out.trim().split('\n').filter((l) => /^\s+\d+\s/.test(l));
+    const rows = r.out
+      .trim()
+      .split('\n')
+      .filter((l) => /^\s+\d+\s/.test(l));
     expect(rows.map((l) => Number(l.trim().split(/\s+/)[0]))).toEqual(Array.from({ length: 24 }, (_, i) => i + 1));
     for (const l of rows) {
       const [, fixed, sync] = l.trim().split(/\s+/).map(Number);
@@ -44,7 +73,13 @@ describe('kmc cost', () => {
   });
 
   it('bad input: exit 2 with one line', async () => {
-    for (const args of [['cost'], ['cost', 'nope/nope'], ['cost', 'dma-heap/async-read', '--sweep', 'nope=1..2'], ['cost', 'dma-heap/async-read', '--sweep', 'gather=x'], ['cost', 'dma-heap/async-read', '--variant', 'nope']]) {
+    for (const args of [
+      ['cost'],
+      ['cost', 'nope/nope'],
+      ['cost', 'dma-heap/async-read', '--sweep', 'nope=1..2'],
+      ['cost', 'dma-heap/async-read', '--sweep', 'gather=x'],
+      ['cost', 'dma-heap/async-read', '--variant', 'nope'],
+    ]) {
       const r = await run(args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err.trim().split('\n')).toHaveLength(1);

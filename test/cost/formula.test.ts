@@ -15,7 +15,9 @@ import { asyncRead } from '../../model/dma-heap/async-read.ts';
 
 /** a: seconds to allocate a page, r: seconds to read one, v: seconds to vmap one. */
 function run(variant: string, pages: number, gather: number, a: number, r: number, v = 0) {
-  return simulate(asyncRead, variant, { params: { pages, gather, pageMB: 1, allocSecPerMB: a, readMBps: 1 / r, vmapSecPerMB: v, requestSec: 0 } });
+  return simulate(asyncRead, variant, {
+    params: { pages, gather, pageMB: 1, allocSecPerMB: a, readMBps: 1 / r, vmapSecPerMB: v, requestSec: 0 },
+  });
 }
 
 function batches(pages: number, gather: number): number[] {
@@ -50,10 +52,17 @@ const GATHERS = [1, 2, 3, 4, 8, 16];
 describe('the seed arithmetic, over a grid of file and gather sizes', () => {
   it('sync: T(alloc) + T(vmap) + T(I/O), exactly', () => {
     for (const pages of PAGES) {
-      for (const [a, r, v] of [[1, 2, 0], [2, 1, 0], [0.5, 0.25, 0.125]] as const) {
+      for (const [a, r, v] of [
+        [1, 2, 0],
+        [2, 1, 0],
+        [0.5, 0.25, 0.125],
+      ] as const) {
         const sim = run('sync', pages, 1, a, r, v);
         expect(sim.complete).toBe(true);
-        expect(close(sim.makespan, pages * (a + v + r)), `sync pages=${pages} a=${a} r=${r} v=${v}: ${sim.makespan}`).toBe(true);
+        expect(
+          close(sim.makespan, pages * (a + v + r)),
+          `sync pages=${pages} a=${a} r=${r} v=${v}: ${sim.makespan}`,
+        ).toBe(true);
       }
     }
   });
@@ -61,10 +70,19 @@ describe('the seed arithmetic, over a grid of file and gather sizes', () => {
   it('async: the simulation is the two-stage flow-shop bound, always (with vmaps too)', () => {
     for (const pages of PAGES) {
       for (const gather of GATHERS) {
-        for (const [a, r, v] of [[1, 2, 0], [2, 1, 0], [1, 1, 0], [1, 3, 0.5], [3, 1, 0.5]] as const) {
+        for (const [a, r, v] of [
+          [1, 2, 0],
+          [2, 1, 0],
+          [1, 1, 0],
+          [1, 3, 0.5],
+          [3, 1, 0.5],
+        ] as const) {
           const sim = run('fixed', pages, gather, a, r, v);
           expect(sim.complete).toBe(true);
-          expect(close(sim.makespan, flowShop(pages, gather, a, r, v)), `pages=${pages} gather=${gather} a=${a} r=${r} v=${v}: sim ${sim.makespan} vs ${flowShop(pages, gather, a, r, v)}`).toBe(true);
+          expect(
+            close(sim.makespan, flowShop(pages, gather, a, r, v)),
+            `pages=${pages} gather=${gather} a=${a} r=${r} v=${v}: sim ${sim.makespan} vs ${flowShop(pages, gather, a, r, v)}`,
+          ).toBe(true);
         }
       }
     }
@@ -73,9 +91,16 @@ describe('the seed arithmetic, over a grid of file and gather sizes', () => {
   it('async, reads the bottleneck (r >= a): the seed formula is exact', () => {
     for (const pages of PAGES) {
       for (const gather of GATHERS) {
-        for (const [a, r] of [[1, 2], [1, 1], [0.25, 1]] as const) {
+        for (const [a, r] of [
+          [1, 2],
+          [1, 1],
+          [0.25, 1],
+        ] as const) {
           const sim = run('fixed', pages, gather, a, r);
-          expect(close(sim.makespan, seedFormula(pages, gather, a, r)), `pages=${pages} gather=${gather} a=${a} r=${r}`).toBe(true);
+          expect(
+            close(sim.makespan, seedFormula(pages, gather, a, r)),
+            `pages=${pages} gather=${gather} a=${a} r=${r}`,
+          ).toBe(true);
         }
       }
     }
@@ -85,7 +110,11 @@ describe('the seed arithmetic, over a grid of file and gather sizes', () => {
     const wrong: string[] = [];
     for (const pages of PAGES) {
       for (const gather of GATHERS) {
-        for (const [a, r] of [[2, 1], [3, 1], [1.5, 1]] as const) {
+        for (const [a, r] of [
+          [2, 1],
+          [3, 1],
+          [1.5, 1],
+        ] as const) {
           const sim = run('fixed', pages, gather, a, r).makespan;
           const f = seedFormula(pages, gather, a, r);
           const first = Math.min(gather, pages);
@@ -94,16 +123,23 @@ describe('the seed arithmetic, over a grid of file and gather sizes', () => {
           if ((pages - first) * a > pages * r) {
             // the formula's max picks the allocation: the last batch is read after it, and that read is missing
             const last = batches(pages, gather).at(-1)! * r;
-            expect(close(sim, f + last), `pages=${pages} gather=${gather} a=${a} r=${r}: sim ${sim}, formula ${f}, last read ${last}`).toBe(true);
+            expect(
+              close(sim, f + last),
+              `pages=${pages} gather=${gather} a=${a} r=${r}: sim ${sim}, formula ${f}, last read ${last}`,
+            ).toBe(true);
             wrong.push(`pages=${pages} gather=${gather} a=${a} r=${r}: simulated ${sim}, formula ${f}`);
           } else if (!close(sim, f)) {
-            wrong.push(`pages=${pages} gather=${gather} a=${a} r=${r}: simulated ${sim}, formula ${f} (no side dominates batch by batch)`);
+            wrong.push(
+              `pages=${pages} gather=${gather} a=${a} r=${r}: simulated ${sim}, formula ${f} (no side dominates batch by batch)`,
+            );
           }
         }
       }
     }
     expect(wrong.length).toBeGreaterThan(0);
-    await annotate(`the seed formula is wrong in ${wrong.length} cases of the grid, e.g.\n  ${wrong.slice(0, 4).join('\n  ')}`);
+    await annotate(
+      `the seed formula is wrong in ${wrong.length} cases of the grid, e.g.\n  ${wrong.slice(0, 4).join('\n  ')}`,
+    );
     // the smallest case, spelled out: 2 pages in batches of 1, a page takes 2 s to allocate
     // and 1 s to read. Allocation ends at 4 s, the second page is read from 4 s to 5 s;
     // the formula says 2 + max(2, 2) = 4 s.

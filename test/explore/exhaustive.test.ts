@@ -23,7 +23,13 @@ const explorers = { bfs: exploreBfs, dfs: exploreDfs } as const;
 const plain: ExhaustiveOptions = { por: false, symmetry: false };
 
 function counts(r: ExploreResult) {
-  return { kind: r.kind, states: r.coverage.states, steps: r.coverage.steps, depth: r.coverage.depth, exhaustive: r.coverage.exhaustive };
+  return {
+    kind: r.kind,
+    states: r.coverage.states,
+    steps: r.coverage.steps,
+    depth: r.coverage.depth,
+    exhaustive: r.coverage.exhaustive,
+  };
 }
 
 describe('parent log', () => {
@@ -49,7 +55,11 @@ describe('parent log', () => {
 });
 
 describe('state fingerprints', () => {
-  const s = (world: unknown, locals: unknown[] = [{}], faults = 0): State => ({ world: world as never, threads: locals.map((local) => ({ pc: 'a', local })), faults });
+  const s = (world: unknown, locals: unknown[] = [{}], faults = 0): State => ({
+    world: world as never,
+    threads: locals.map((local) => ({ pc: 'a', local })),
+    faults,
+  });
   it('equal contents, equal fingerprints; any difference, a different one', () => {
     const base = stateFingerprint(s({ files: [{ count: 1, name: 'x' }], fd: [0, null] }));
     expect(stateFingerprint(s({ files: [{ count: 1, name: 'x' }], fd: [0, null] }))).toEqual(base);
@@ -91,11 +101,18 @@ describe('state fingerprints', () => {
   it('states explored with partial-order reduction hold no recorded view of the world', () => {
     // a step that keeps part of the world in its locals (async-read's splice_works) must keep the data, not the view
     const views = (v: unknown, at: string): string[] =>
-      v === null || typeof v !== 'object' ? [] : isProxy(v) ? [at] : Object.entries(v).flatMap(([k, x]) => views(x, `${at}/${k}`));
+      v === null || typeof v !== 'object'
+        ? []
+        : isProxy(v)
+          ? [at]
+          : Object.entries(v).flatMap(([k, x]) => views(x, `${at}/${k}`));
     for (const model of models) {
       for (const variant of Object.keys(model.variants)) {
         const found = new Set<string>();
-        exploreBfs(compile(model, variant), { maxStates: 3000, onState: (st: State) => views(st, '').forEach((p) => found.add(p)) });
+        exploreBfs(compile(model, variant), {
+          maxStates: 3000,
+          onState: (st: State) => views(st, '').forEach((p) => found.add(p)),
+        });
         expect([...found], `${model.name} ${variant}`).toEqual([]);
       }
     }
@@ -175,33 +192,77 @@ describe('fingerprint set', () => {
 describe('counts without reductions', () => {
   // two-by-two: the log makes every interleaving prefix a state: 1 + 2 + 4 + 6 + 6 = 19
   it.each(['bfs', 'dfs'] as const)('%s: two-by-two has 19 states, 18 transitions', (s) => {
-    expect(counts(explorers[s](compile(twoByTwo, 'default'), plain))).toEqual({ kind: 'ok', states: 19, steps: 18, depth: 4, exhaustive: true });
+    expect(counts(explorers[s](compile(twoByTwo, 'default'), plain))).toEqual({
+      kind: 'ok',
+      states: 19,
+      steps: 18,
+      depth: 4,
+      exhaustive: true,
+    });
   });
-  it.each(['bfs', 'dfs'] as const)('%s: private-steps with 3 threads has 3^3 = 27 states, 3 * 2 * 3^2 = 54 transitions', (s) => {
-    expect(counts(explorers[s](compile(privateSteps, 'default', { threads: 3 }), plain))).toEqual({ kind: 'ok', states: 27, steps: 54, depth: 6, exhaustive: true });
-  });
+  it.each(['bfs', 'dfs'] as const)(
+    '%s: private-steps with 3 threads has 3^3 = 27 states, 3 * 2 * 3^2 = 54 transitions',
+    (s) => {
+      expect(counts(explorers[s](compile(privateSteps, 'default', { threads: 3 }), plain))).toEqual({
+        kind: 'ok',
+        states: 27,
+        steps: 54,
+        depth: 6,
+        exhaustive: true,
+      });
+    },
+  );
   it.each(['bfs', 'dfs'] as const)('%s: registry has 13 states, 61 with 3 threads', (s) => {
     expect(counts(explorers[s](compile(registry, 'roomy'), plain)).states).toBe(13);
-    expect(counts(explorers[s](compile(registry, 'roomy', { threads: 3, limit: 3 }), plain))).toEqual({ kind: 'ok', states: 61, steps: 117, depth: 6, exhaustive: true });
+    expect(counts(explorers[s](compile(registry, 'roomy', { threads: 3, limit: 3 }), plain))).toEqual({
+      kind: 'ok',
+      states: 61,
+      steps: 117,
+      depth: 6,
+      exhaustive: true,
+    });
   });
   it('faulty fixed: 8 states', () => {
-    expect(counts(exploreBfs(compile(faulty, 'fixed'), plain))).toEqual({ kind: 'ok', states: 8, steps: 7, depth: 4, exhaustive: true });
+    expect(counts(exploreBfs(compile(faulty, 'fixed'), plain))).toEqual({
+      kind: 'ok',
+      states: 8,
+      steps: 7,
+      depth: 4,
+      exhaustive: true,
+    });
   });
 });
 
 describe('visiting order', () => {
   const logs = (explore: typeof exploreBfs) => {
     const seen: string[] = [];
-    explore(compile(twoByTwo, 'default'), { ...plain, onState: (s: State) => seen.push((s.world as { log: string[] }).log.join(' ')) });
+    explore(compile(twoByTwo, 'default'), {
+      ...plain,
+      onState: (s: State) => seen.push((s.world as { log: string[] }).log.join(' ')),
+    });
     return seen;
   };
   it('bfs visits layer by layer, first enabled first', () => {
     expect(logs(exploreBfs)).toEqual([
       '',
-      'a1', 'b1',
-      'a1 a2', 'a1 b1', 'b1 a1', 'b1 b2',
-      'a1 a2 b1', 'a1 b1 a2', 'a1 b1 b2', 'b1 a1 a2', 'b1 a1 b2', 'b1 b2 a1',
-      'a1 a2 b1 b2', 'a1 b1 a2 b2', 'a1 b1 b2 a2', 'b1 a1 a2 b2', 'b1 a1 b2 a2', 'b1 b2 a1 a2',
+      'a1',
+      'b1',
+      'a1 a2',
+      'a1 b1',
+      'b1 a1',
+      'b1 b2',
+      'a1 a2 b1',
+      'a1 b1 a2',
+      'a1 b1 b2',
+      'b1 a1 a2',
+      'b1 a1 b2',
+      'b1 b2 a1',
+      'a1 a2 b1 b2',
+      'a1 b1 a2 b2',
+      'a1 b1 b2 a2',
+      'b1 a1 a2 b2',
+      'b1 a1 b2 a2',
+      'b1 b2 a1 a2',
     ]);
   });
   it('dfs goes deep first, first enabled first', () => {
@@ -261,19 +322,27 @@ describe('bounds give incomplete with coverage', () => {
 
 describe('reductions', () => {
   it('symmetry: private-steps with 3 threads has C(5,2) = 10 states', () => {
-    expect(counts(exploreBfs(compile(privateSteps, 'default', { threads: 3 }), { por: false, symmetry: true }))).toEqual({ kind: 'ok', states: 10, steps: 20, depth: 6, exhaustive: true });
+    expect(
+      counts(exploreBfs(compile(privateSteps, 'default', { threads: 3 }), { por: false, symmetry: true })),
+    ).toEqual({ kind: 'ok', states: 10, steps: 20, depth: 6, exhaustive: true });
   });
   it('symmetry renames threads named in the world: registry 13 -> 8, 61 -> 17 states', () => {
     expect(exploreBfs(compile(registry, 'roomy'), { por: false, symmetry: true }).coverage.states).toBe(8);
-    expect(exploreBfs(compile(registry, 'roomy', { threads: 3, limit: 3 }), { por: false, symmetry: true }).coverage.states).toBe(17);
+    expect(
+      exploreBfs(compile(registry, 'roomy', { threads: 3, limit: 3 }), { por: false, symmetry: true }).coverage.states,
+    ).toBe(17);
   });
   it('sleep sets: independent steps are tried once: a spanning tree, 26 transitions for 27 states', () => {
     for (const explore of [exploreBfs, exploreDfs]) {
-      expect(counts(explore(compile(privateSteps, 'default', { threads: 3 }), { por: true, symmetry: false }))).toEqual({ kind: 'ok', states: 27, steps: 26, depth: 6, exhaustive: true });
+      expect(counts(explore(compile(privateSteps, 'default', { threads: 3 }), { por: true, symmetry: false }))).toEqual(
+        { kind: 'ok', states: 27, steps: 26, depth: 6, exhaustive: true },
+      );
     }
   });
   it('sleep sets keep dependent steps: the registry list is shared, nothing is cut', () => {
-    expect(exploreBfs(compile(registry, 'roomy', { threads: 3, limit: 3 }), { por: true, symmetry: false }).coverage.steps).toBe(117);
+    expect(
+      exploreBfs(compile(registry, 'roomy', { threads: 3, limit: 3 }), { por: true, symmetry: false }).coverage.steps,
+    ).toBe(117);
   });
   it('the shortest counterexample survives both', () => {
     const r = exploreBfs(compile(lostUpdate, 'racy', { threads: 3 }), { por: true, symmetry: true });
@@ -293,7 +362,8 @@ describe('BFS frontier', () => {
       got.push(n.id);
     };
     for (let round = 0; round < 40; round++) {
-      for (let i = 0; i < 3000; i++, next++) f.push(plainNode([next, 7 - next, 1, 2, next & 0xff], next, next % 97, next * 3, 0xfffffff0));
+      for (let i = 0; i < 3000; i++, next++)
+        f.push(plainNode([next, 7 - next, 1, 2, next & 0xff], next, next % 97, next * 3, 0xfffffff0));
       for (let i = 0; i < 2000; i++) check();
     }
     while (f.length > 0) check();

@@ -47,7 +47,8 @@ describe('iddfs: dfs with a depth bound 1, 2, 4, ... until nothing is cut', () =
         for (const c of checks) {
           expect({ verdict: c.verdict, asExpected: c.asExpected, note: c.note }).toMatchObject({ asExpected: true });
           expect(c.verdict).toBe(c.expected === 'holds' ? 'holds' : 'violates');
-          if (c.expected !== 'holds' && c.result.kind === 'violation') expect(c.result.violation.property).toBe(c.expected.violates);
+          if (c.expected !== 'holds' && c.result.kind === 'violation')
+            expect(c.result.violation.property).toBe(c.expected.violates);
         }
       });
     }
@@ -58,7 +59,9 @@ describe('iddfs: dfs with a depth bound 1, 2, 4, ... until nothing is cut', () =
     let err = '';
     const io = { out: (s: string) => void (out += s), err: (s: string) => void (err += s) };
     const dir = mkdtempSync(join(tmpdir(), 'kmc-iddfs-'));
-    const code = await main(['check', 'fixture/lost-update', '--strategy', 'iddfs', '--out', dir], io, { models: [lostUpdate] });
+    const code = await main(['check', 'fixture/lost-update', '--strategy', 'iddfs', '--out', dir], io, {
+      models: [lostUpdate],
+    });
     expect(err).toContain('iddfs');
     expect({ code, out }).toMatchObject({ code: 0 });
     expect(out).toMatch(/violates no-lost-update \(4 steps\)/);

@@ -39,7 +39,9 @@ export function canonicaliser(system: TransitionSystem, symmetry: boolean): Cano
     let p: Permutation | undefined;
     for (const members of symmetric) {
       const keys = members.map((i) => threadFingerprint(state.threads[i]!));
-      const sorted = members.map((_, j) => j).sort((a, b) => keys[a]![0] - keys[b]![0] || keys[a]![1] - keys[b]![1] || a - b);
+      const sorted = members
+        .map((_, j) => j)
+        .sort((a, b) => keys[a]![0] - keys[b]![0] || keys[a]![1] - keys[b]![1] || a - b);
       if (sorted.every((o, j) => o === j)) continue;
       if (p === undefined) {
         const perm = new Int32Array(n);
@@ -67,7 +69,9 @@ export function canonicaliser(system: TransitionSystem, symmetry: boolean): Cano
     const p = symmetric.length === 0 ? undefined : permutation(state);
     if (p === undefined) return JSON.stringify(state);
     const threads = p.order.map((i) => state.threads[i]!);
-    return JSON.stringify({ world: state.world, threads, faults: state.faults }, (_, v) => (typeof v === 'string' ? (p.rename.get(v) ?? v) : v));
+    return JSON.stringify({ world: state.world, threads, faults: state.faults }, (_, v) =>
+      typeof v === 'string' ? (p.rename.get(v) ?? v) : v,
+    );
   };
   return canon;
 }

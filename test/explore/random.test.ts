@@ -45,7 +45,11 @@ describe(`random explorer (seed ${SEED})`, () => {
     expect(dead[0]!.result.kind === 'violation' && dead[0]!.result.violation.property).toBe('deadlock');
     // sampling never says "holds": that is said of exhaustive checks only
     const fixed = checkVariant(faulty, 'fixed', random)[0]!;
-    expect([fixed.verdict, fixed.asExpected, fixed.note]).toEqual(['sampled', true, 'random: no violation in 200 runs, not exhaustive']);
+    expect([fixed.verdict, fixed.asExpected, fixed.note]).toEqual([
+      'sampled',
+      true,
+      'random: no violation in 200 runs, not exhaustive',
+    ]);
     expect(checkVariant(faulty, 'fixed', { ...random, requireExhaustive: true })[0]!.verdict).toBe('incomplete');
     // checkVariant's defaults are the CLI's: auto, so an exhaustive bfs on a model this small
     expect(checkVariant(faulty, 'fixed')[0]!.verdict).toBe('holds');

@@ -24,7 +24,9 @@ describe('run: one loop, choosers decide', () => {
   });
 
   it('decisions are taken modulo the number of enabled transitions: [3] is [1]', () => {
-    expect(run(racy(), decisionChooser([3]), { maxSteps: 10 }).path).toEqual(run(racy(), decisionChooser([1]), { maxSteps: 10 }).path);
+    expect(run(racy(), decisionChooser([3]), { maxSteps: 10 }).path).toEqual(
+      run(racy(), decisionChooser([1]), { maxSteps: 10 }).path,
+    );
   });
 
   it('maxSteps cuts a run with transitions left: truncated, no violation', () => {
@@ -60,11 +62,15 @@ describe('run: one loop, choosers decide', () => {
 
   it('patches are recorded only when asked', () => {
     const patches: number[] = [];
-    run(compile(twoByTwo, 'default' in twoByTwo.variants ? 'default' : Object.keys(twoByTwo.variants)[0]!), decisionChooser([]), {
-      maxSteps: 10,
-      patches: true,
-      onStep: (s) => void patches.push(s.applied.patches?.length ?? -1),
-    });
+    run(
+      compile(twoByTwo, 'default' in twoByTwo.variants ? 'default' : Object.keys(twoByTwo.variants)[0]!),
+      decisionChooser([]),
+      {
+        maxSteps: 10,
+        patches: true,
+        onStep: (s) => void patches.push(s.applied.patches?.length ?? -1),
+      },
+    );
     expect(patches).toHaveLength(4);
     expect(patches.every((n) => n > 0)).toBe(true);
   });

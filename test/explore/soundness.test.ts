@@ -46,14 +46,19 @@ describe.each(cases)('$model.name $variant $params', ({ model, variant, params }
     const grouped = system.symmetry.some((g, i) => g !== undefined && system.symmetry.indexOf(g) !== i);
     const runs = CONFIGS.filter((c) => grouped || !c.symmetry).map((c) => {
       const terminals = new Set<string>();
-      const r = exploreBfs(system, { ...c, maxStates: MAX_STATES, onState: (s: State) => void (system.terminal(s) && terminals.add(canonical.text(s))) });
+      const r = exploreBfs(system, {
+        ...c,
+        maxStates: MAX_STATES,
+        onState: (s: State) => void (system.terminal(s) && terminals.add(canonical.text(s))),
+      });
       return { c, r, terminals };
     });
     if (runs.some(({ r }) => r.kind === 'incomplete')) return; // too big for this suite
     const base = runs[0]!;
     for (const run of runs) {
       expect(summary(run.r), JSON.stringify(run.c)).toEqual(summary(base.r));
-      if (base.r.kind === 'ok') expect([...run.terminals].sort(), JSON.stringify(run.c)).toEqual([...base.terminals].sort());
+      if (base.r.kind === 'ok')
+        expect([...run.terminals].sort(), JSON.stringify(run.c)).toEqual([...base.terminals].sort());
     }
     if (base.r.kind === 'ok') {
       expect(runs[1]!.r.coverage.states).toBe(runs[0]!.r.coverage.states);
@@ -73,9 +78,16 @@ describe.each(cases)('$model.name $variant $params', ({ model, variant, params }
     const random = exploreRandom(system, { runs: 100, seed: 7, maxSteps: 500 });
     if (random.kind !== 'violation') return;
     // an expected violation was already found exhaustively above
-    if (expectations(model.variants[variant]!.expect).some((e) => e !== 'holds' && e.violates === random.violation.property)) return;
+    if (
+      expectations(model.variants[variant]!.expect).some(
+        (e) => e !== 'holds' && e.violates === random.violation.property,
+      )
+    )
+      return;
     const exhaustive = exploreBfs(system, { target: random.violation.property, maxStates: MAX_STATES });
-    expect(exhaustive.kind === 'ok', `random found ${random.violation.property}, exhaustive says impossible`).toBe(false);
+    expect(exhaustive.kind === 'ok', `random found ${random.violation.property}, exhaustive says impossible`).toBe(
+      false,
+    );
     if (exhaustive.kind === 'violation') expect(exhaustive.path.length).toBeLessThanOrEqual(random.path.length);
   });
 });

@@ -122,7 +122,9 @@ function differential(system: TransitionSystem, space: StateSpace, max: number, 
       if (ref.violation) {
         violations++;
         if (o.violation === undefined || JSON.stringify(o.violation) !== JSON.stringify(ref.violation)) {
-          miss(`${where()} ${o.violation !== undefined ? JSON.stringify(o.violation) : text(space.state(next))}, apply: violation ${JSON.stringify(ref.violation)}`);
+          miss(
+            `${where()} ${o.violation !== undefined ? JSON.stringify(o.violation) : text(space.state(next))}, apply: violation ${JSON.stringify(ref.violation)}`,
+          );
         }
         continue;
       }
@@ -144,14 +146,25 @@ function differential(system: TransitionSystem, space: StateSpace, max: number, 
     // applying its transitions did not change the state the walk stands on (its parts are shared)
     if (JSON.stringify(space.state(vec)) !== before) miss(`${before} changed to ${JSON.stringify(space.state(vec))}`);
   }
-  return { states: queue.length, transitions, violations, hits: space.hits - hits, outcomes: space.outcomes - outcomes, mismatches, vecs: queue };
+  return {
+    states: queue.length,
+    transitions,
+    violations,
+    hits: space.hits - hits,
+    outcomes: space.outcomes - outcomes,
+    mismatches,
+    vecs: queue,
+  };
 }
 
 /**
  * Each enabled transition of each state applied by a space that has never met the state
  * (a fresh one per state: every successor() a cache miss), compared with apply().
  */
-function misses(system: TransitionSystem, states: State[]): { transitions: number; hits: number; mismatches: string[] } {
+function misses(
+  system: TransitionSystem,
+  states: State[],
+): { transitions: number; hits: number; mismatches: string[] } {
   const mismatches: string[] = [];
   let transitions = 0;
   let hits = 0;
@@ -165,7 +178,8 @@ function misses(system: TransitionSystem, states: State[]): { transitions: numbe
       const o = space.successor(vec, space.state(vec), t, next);
       const got = o.violation !== undefined ? `violation ${JSON.stringify(o.violation)}` : text(space.state(next));
       const expected = ref.violation ? `violation ${JSON.stringify(ref.violation)}` : text(ref.state);
-      if (got !== expected && mismatches.length < SHOWN) mismatches.push(`${text(state)} --${JSON.stringify(t)}--> ${got}, apply: ${expected}`);
+      if (got !== expected && mismatches.length < SHOWN)
+        mismatches.push(`${text(state)} --${JSON.stringify(t)}--> ${got}, apply: ${expected}`);
     }
     hits += space.hits;
   }
@@ -198,7 +212,8 @@ function fingerprints(system: TransitionSystem, symmetry: boolean, max: number):
     const known = textOf.get(print);
     if (known !== undefined && known !== t) miss(`fingerprint ${print} for two canonical texts: ${known} and ${t}`);
     const other = printOf.get(t);
-    if (other !== undefined && other !== print) miss(`canonical text ${t} under two fingerprints: ${other} and ${print}`);
+    if (other !== undefined && other !== print)
+      miss(`canonical text ${t} under two fingerprints: ${other} and ${print}`);
     textOf.set(print, t);
     printOf.set(t, print);
   };
@@ -230,10 +245,14 @@ function fingerprints(system: TransitionSystem, symmetry: boolean, max: number):
       const incremental = `${inc.hi}:${inc.lo} ${permText(inc.perm)}`;
       const w = space.fingerprint(kept);
       const whole = `${w.hi}:${w.lo} ${permText(w.perm)}`;
-      if (incremental !== whole) miss(`${text(state)} --${JSON.stringify(t)}--> ${text(space.state(kept))}: incremental ${incremental}, whole ${whole}`);
+      if (incremental !== whole)
+        miss(
+          `${text(state)} --${JSON.stringify(t)}--> ${text(space.state(kept))}: incremental ${incremental}, whole ${whole}`,
+        );
       // the permutation is the one symmetry.ts finds
       const ref = permText(canonical(space.state(kept)).perm);
-      if (ref !== permText(w.perm)) miss(`${text(space.state(kept))}: permutation ${permText(w.perm)}, symmetry.ts: ${ref}`);
+      if (ref !== permText(w.perm))
+        miss(`${text(space.state(kept))}: permutation ${permText(w.perm)}, symmetry.ts: ${ref}`);
       const print = `${w.hi}:${w.lo}`;
       store(kept, print);
       if (!seen.has(print) && queue.length < max) {
@@ -262,7 +281,10 @@ describe.each(cases)('$model.name $variant $params', ({ model, variant, params }
     expect(cold.hits).toBeGreaterThan(0);
 
     // the walk's first states again, each in a space that never met it: no hits at all
-    const alone = misses(system, cold.vecs.slice(0, MAX_STATES / 10).map((v) => space.state(v)));
+    const alone = misses(
+      system,
+      cold.vecs.slice(0, MAX_STATES / 10).map((v) => space.state(v)),
+    );
     expect(alone.mismatches).toEqual([]);
     expect(alone.transitions).toBeGreaterThan(0);
     expect(alone.hits).toBe(0);
@@ -294,12 +316,15 @@ describe.each(cases)('$model.name $variant $params', ({ model, variant, params }
   });
 
   // without a group of two or more threads symmetry changes nothing: checked without only
-  it.each(grouped ? [false, true] : [false])(`${of}: incremental fingerprints equal whole ones (symmetry %s)`, (symmetry) => {
-    const r = fingerprints(system, symmetry, MAX_STATES);
-    expect(r.mismatches).toEqual([]);
-    expect(r.successors).toBeGreaterThan(0);
-    expect(r.texts).toBeGreaterThan(1);
-  });
+  it.each(grouped ? [false, true] : [false])(
+    `${of}: incremental fingerprints equal whole ones (symmetry %s)`,
+    (symmetry) => {
+      const r = fingerprints(system, symmetry, MAX_STATES);
+      expect(r.mismatches).toEqual([]);
+      expect(r.successors).toBeGreaterThan(0);
+      expect(r.texts).toBeGreaterThan(1);
+    },
+  );
 });
 
 /** Every state reachable from the initial one, by apply() with states told apart by JSON text. */
@@ -317,13 +342,27 @@ function naive(system: TransitionSystem): { states: Set<string>; transitions: nu
       if (!states.has(key)) states.add(key), queue.push(next);
     }
   }
-  return { states, transitions, terminals: queue.filter((s) => system.terminal(s)).map(text).sort() };
+  return {
+    states,
+    transitions,
+    terminals: queue
+      .filter((s) => system.terminal(s))
+      .map(text)
+      .sort(),
+  };
 }
 
 describe('a step that reads a world field on one branch only', () => {
   const system = compile(branchy, 'default');
   const row = (bumper: string, toggler: string, flag: boolean, a: number, b: number) =>
-    text({ world: { flag, a, b }, threads: [{ pc: bumper, local: {} }, { pc: toggler, local: {} }], faults: 0 });
+    text({
+      world: { flag, a, b },
+      threads: [
+        { pc: bumper, local: {} },
+        { pc: toggler, local: {} },
+      ],
+      faults: 0,
+    });
   const byHand = [
     row('first', 'toggle', false, 0, 0),
     row('second', 'toggle', false, 0, 1),
@@ -335,7 +374,11 @@ describe('a step that reads a world field on one branch only', () => {
     row('done', 'done', true, 1, 1),
     row('done', 'done', true, 2, 0),
   ].sort();
-  const terminalsByHand = [row('done', 'done', true, 0, 2), row('done', 'done', true, 1, 1), row('done', 'done', true, 2, 0)].sort();
+  const terminalsByHand = [
+    row('done', 'done', true, 0, 2),
+    row('done', 'done', true, 1, 1),
+    row('done', 'done', true, 2, 0),
+  ].sort();
 
   it('the naive explorer finds the hand-counted states', () => {
     const n = naive(system);
@@ -349,18 +392,21 @@ describe('a step that reads a world field on one branch only', () => {
     ['bfs, defaults', exploreBfs, {}],
     ['dfs, no reductions', exploreDfs, { por: false, symmetry: false }],
     ['dfs, defaults', exploreDfs, {}],
-  ] as const)('%s finds exactly those states, transitions and terminal states', (_, explore, opts: ExhaustiveOptions) => {
-    const seen: string[] = [];
-    const r = explore(system, { ...opts, onState: (s) => void seen.push(text(s)) });
-    expect(r.kind).toBe('ok');
-    expect(r.coverage.states).toBe(9);
-    // every pair of transitions of the two threads conflicts on `flag`: POR cuts none
-    expect(r.coverage.steps).toBe(8);
-    expect([...seen].sort()).toEqual(byHand);
-    const terminals = seen.filter((s) => (JSON.parse(s) as State).threads.every((t) => t.pc === 'done')).sort();
-    expect(terminals).toEqual(naive(system).terminals);
-    expect(terminals).toEqual(terminalsByHand);
-  });
+  ] as const)(
+    '%s finds exactly those states, transitions and terminal states',
+    (_, explore, opts: ExhaustiveOptions) => {
+      const seen: string[] = [];
+      const r = explore(system, { ...opts, onState: (s) => void seen.push(text(s)) });
+      expect(r.kind).toBe('ok');
+      expect(r.coverage.states).toBe(9);
+      // every pair of transitions of the two threads conflicts on `flag`: POR cuts none
+      expect(r.coverage.steps).toBe(8);
+      expect([...seen].sort()).toEqual(byHand);
+      const terminals = seen.filter((s) => (JSON.parse(s) as State).threads.every((t) => t.pc === 'done')).sort();
+      expect(terminals).toEqual(naive(system).terminals);
+      expect(terminals).toEqual(terminalsByHand);
+    },
+  );
 
   it('the space gives each successor apply gives, with the toggler met again from the cache', () => {
     const space = new StateSpace(system, false);
@@ -425,7 +471,10 @@ describe('steps that list the world or read names that are no field', () => {
     const system = compile(listsFields, 'default');
     for (const opts of [{ por: false, symmetry: false }, {}] as ExhaustiveOptions[]) {
       const terminals = new Set<number>();
-      const r = exploreBfs(system, { ...opts, onState: (s) => void (system.terminal(s as never) && terminals.add((s.world as { a: number }).a)) });
+      const r = exploreBfs(system, {
+        ...opts,
+        onState: (s) => void (system.terminal(s as never) && terminals.add((s.world as { a: number }).a)),
+      });
       expect(r.kind).toBe('ok');
       expect([...terminals].sort()).toEqual([2, 3]);
     }

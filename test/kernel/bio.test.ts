@@ -5,13 +5,43 @@
 
 import { describe, expect, it } from 'vitest';
 import { compile, defineModel, DONE, exploreBfs, thread } from '../../src/index.ts';
-import { bio_alloc, bio_dma, bio_endio, bio_iov_iter_get_pages, bio_put, bio_release_pages, bioCompletion, BIO_PAGE_PINNED, bvec_array_alloc, bvec_array_free, bvec_set_page, emptyBios, submit_bio } from '../../model/kernel/bio.ts';
-import { dio_done, iomap_dio_alloc, iomap_dio_complete, iomap_dio_drop_ref, iomap_dio_submit_bio, type DioWorld } from '../../model/kernel/direct-io.ts';
+import {
+  bio_alloc,
+  bio_dma,
+  bio_endio,
+  bio_iov_iter_get_pages,
+  bio_put,
+  bio_release_pages,
+  bioCompletion,
+  BIO_PAGE_PINNED,
+  bvec_array_alloc,
+  bvec_array_free,
+  bvec_set_page,
+  emptyBios,
+  submit_bio,
+} from '../../model/kernel/bio.ts';
+import {
+  dio_done,
+  iomap_dio_alloc,
+  iomap_dio_complete,
+  iomap_dio_drop_ref,
+  iomap_dio_submit_bio,
+  type DioWorld,
+} from '../../model/kernel/direct-io.ts';
 import { PAGE_SIZE } from '../../model/kernel/folio.ts';
 import { pin_user_pages_fast } from '../../model/kernel/gup.ts';
 import { do_mmap, set_pte, vmaOf, zap_ptes } from '../../model/kernel/mm.ts';
 import { __free_pages, alloc_page, emptyPageCounts, GUP_PIN_COUNTING_BIAS } from '../../model/kernel/page.ts';
-import { addInode, emptyWorld, VM_IO, VM_MIXEDMAP, VM_PFNMAP, VM_READ, VM_SHARED, VM_WRITE } from '../../model/kernel/world.ts';
+import {
+  addInode,
+  emptyWorld,
+  VM_IO,
+  VM_MIXEDMAP,
+  VM_PFNMAP,
+  VM_READ,
+  VM_SHARED,
+  VM_WRITE,
+} from '../../model/kernel/world.ts';
 import { EFAULT, EIO } from '../../model/kernel/errno.ts';
 
 /** Two page frames allocated (refcount 1 each) and mapped by one anonymous vma of `flags` at MMAP_BASE; file 'model.bin' of 2 pages. */
@@ -33,9 +63,21 @@ describe('ITER_UBUF: pinned for the bio, unpinned at completion', () => {
   it('a read of 2 pages pins both (refcount 2 + GUP_PIN_COUNTING_BIAS), lands file pages 0 and 1, wakes the reader, then unpins', () => {
     const { w, addr, inode } = mappedWorld(RW_SHARED | VM_MIXEDMAP);
     const dio = iomap_dio_alloc(w, 'reader');
-    expect(iomap_dio_submit_bio(w, dio, { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr, count: 2 * PAGE_SIZE }, inode, 0)).toBe(0);
+    expect(
+      iomap_dio_submit_bio(
+        w,
+        dio,
+        { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr, count: 2 * PAGE_SIZE },
+        inode,
+        0,
+      ),
+    ).toBe(0);
     const bio = w.dios[dio]!.bios[0]!;
-    expect([w.bios[bio]!.bi_flags & BIO_PAGE_PINNED, w.bios[bio]!.state, w.page_counts.map((c) => [c._refcount, c._pincount])]).toEqual([
+    expect([
+      w.bios[bio]!.bi_flags & BIO_PAGE_PINNED,
+      w.bios[bio]!.state,
+      w.page_counts.map((c) => [c._refcount, c._pincount]),
+    ]).toEqual([
       BIO_PAGE_PINNED,
       'submitted',
       [
@@ -63,7 +105,13 @@ describe('ITER_UBUF: pinned for the bio, unpinned at completion', () => {
   it('the last reference is the pin: __free_pages and the pte gone leave the page allocated until bio_release_pages frees it', () => {
     const { w, addr, inode } = mappedWorld(RW_SHARED | VM_MIXEDMAP);
     const dio = iomap_dio_alloc(w, 'reader');
-    iomap_dio_submit_bio(w, dio, { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr, count: PAGE_SIZE }, inode, 0);
+    iomap_dio_submit_bio(
+      w,
+      dio,
+      { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr, count: PAGE_SIZE },
+      inode,
+      0,
+    );
     const bio = w.dios[dio]!.bios[0]!;
     // munmap of page 0 (zap, then tlb_finish_mmu's folio_put) and the exporter's __free_pages
     zap_ptes(w, 0, 0, 0, 1);
@@ -79,8 +127,21 @@ describe('ITER_UBUF: pinned for the bio, unpinned at completion', () => {
     const { w, addr, inode } = mappedWorld(RW_SHARED | VM_IO | VM_PFNMAP);
     expect(pin_user_pages_fast(w, 0, addr, 1, 0)).toBe(-EFAULT);
     const dio = iomap_dio_alloc(w, 'reader');
-    expect(iomap_dio_submit_bio(w, dio, { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr, count: PAGE_SIZE }, inode, 0)).toBe(-EFAULT);
-    expect([w.bios.map((b) => b.state), w.page_counts.map((c) => c._refcount), iomap_dio_drop_ref(w, dio), iomap_dio_complete(w, dio)]).toEqual([['put'], [1, 1], 'complete', -EFAULT]);
+    expect(
+      iomap_dio_submit_bio(
+        w,
+        dio,
+        { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr, count: PAGE_SIZE },
+        inode,
+        0,
+      ),
+    ).toBe(-EFAULT);
+    expect([
+      w.bios.map((b) => b.state),
+      w.page_counts.map((c) => c._refcount),
+      iomap_dio_drop_ref(w, dio),
+      iomap_dio_complete(w, dio),
+    ]).toEqual([['put'], [1, 1], 'complete', -EFAULT]);
   });
 
   it('a read (FOLL_WRITE) into a mapping without VM_WRITE is -EFAULT; outside every vma -EFAULT', () => {
@@ -93,8 +154,19 @@ describe('ITER_UBUF: pinned for the bio, unpinned at completion', () => {
   it('a read running past the mapping pins what the mapping has: the bio gets 1 page of the 2 asked, the dio counts 1 page', () => {
     const { w, addr, inode } = mappedWorld(RW_SHARED | VM_MIXEDMAP);
     const dio = iomap_dio_alloc(w, 'reader');
-    expect(iomap_dio_submit_bio(w, dio, { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr: addr + 1, count: 2 * PAGE_SIZE }, inode, 0)).toBe(0);
-    expect([w.bios[0]!.bi_io_vec, w.dios[dio]!.size]).toEqual([[{ bv_page: { page: 1 }, bv_offset: 0, bv_len: PAGE_SIZE }], PAGE_SIZE]);
+    expect(
+      iomap_dio_submit_bio(
+        w,
+        dio,
+        { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr: addr + 1, count: 2 * PAGE_SIZE },
+        inode,
+        0,
+      ),
+    ).toBe(0);
+    expect([w.bios[0]!.bi_io_vec, w.dios[dio]!.size]).toEqual([
+      [{ bv_page: { page: 1 }, bv_offset: 0, bv_len: PAGE_SIZE }],
+      PAGE_SIZE,
+    ]);
   });
 });
 
@@ -102,18 +174,39 @@ describe('ITER_BVEC: the caller keeps the pages and the array alive', () => {
   it('takes no pin and no reference; the device reads the caller array; kvfree before the DMA is a use-after-free', () => {
     const { w, inode } = mappedWorld(RW_SHARED | VM_MIXEDMAP);
     const bvec = bvec_array_alloc(w, 'copier', [bvec_set_page({ page: 1 }, PAGE_SIZE, 0)]);
-    const bio = bio_alloc(w, { by: 'copier', op: 'REQ_OP_READ', inode, pos: PAGE_SIZE, bi_end_io: 'iomap_dio_bio_end_io', bi_private: 0 });
-    expect(bio_iov_iter_get_pages(w, bio, { type: 'ITER_BVEC', data_source: 'ITER_DEST', bvec, count: PAGE_SIZE })).toBe(0);
+    const bio = bio_alloc(w, {
+      by: 'copier',
+      op: 'REQ_OP_READ',
+      inode,
+      pos: PAGE_SIZE,
+      bi_end_io: 'iomap_dio_bio_end_io',
+      bi_private: 0,
+    });
+    expect(
+      bio_iov_iter_get_pages(w, bio, { type: 'ITER_BVEC', data_source: 'ITER_DEST', bvec, count: PAGE_SIZE }),
+    ).toBe(0);
     submit_bio(w, bio);
     expect([w.bios[bio]!.bi_flags, w.page_counts.map((c) => c._refcount)]).toEqual([0, [2, 2]]);
     bvec_array_free(w, bvec);
-    expect(() => bio_dma(w, bio, 0)).toThrow(/use-after-free: the device reads the bvec array of copier for a bio of copier, already kvfree'd/);
+    expect(() => bio_dma(w, bio, 0)).toThrow(
+      /use-after-free: the device reads the bvec array of copier for a bio of copier, already kvfree'd/,
+    );
   });
 
   it('a partial segment lands where its offset says: recorded, page.data untouched', () => {
     const { w, inode } = mappedWorld(RW_SHARED | VM_MIXEDMAP);
-    const bvec = bvec_array_alloc(w, 'copier', [bvec_set_page({ page: 0 }, 1024, 512), bvec_set_page({ page: 1 }, PAGE_SIZE, 0)]);
-    const bio = bio_alloc(w, { by: 'copier', op: 'REQ_OP_READ', inode, pos: 0, bi_end_io: 'iomap_dio_bio_end_io', bi_private: 0 });
+    const bvec = bvec_array_alloc(w, 'copier', [
+      bvec_set_page({ page: 0 }, 1024, 512),
+      bvec_set_page({ page: 1 }, PAGE_SIZE, 0),
+    ]);
+    const bio = bio_alloc(w, {
+      by: 'copier',
+      op: 'REQ_OP_READ',
+      inode,
+      pos: 0,
+      bi_end_io: 'iomap_dio_bio_end_io',
+      bi_private: 0,
+    });
     bio_iov_iter_get_pages(w, bio, { type: 'ITER_BVEC', data_source: 'ITER_DEST', bvec, count: 1024 + PAGE_SIZE });
     submit_bio(w, bio);
     bio_dma(w, bio, 0);
@@ -143,7 +236,13 @@ describe('the device thread', () => {
           submit: {
             run: (k) => {
               k.local.dio = iomap_dio_alloc(k.world, 'reader');
-              iomap_dio_submit_bio(k.world, k.local.dio, { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr: 16, count: PAGE_SIZE }, 0, PAGE_SIZE);
+              iomap_dio_submit_bio(
+                k.world,
+                k.local.dio,
+                { type: 'ITER_UBUF', data_source: 'ITER_DEST', pid: 0, addr: 16, count: PAGE_SIZE },
+                0,
+                PAGE_SIZE,
+              );
               return iomap_dio_drop_ref(k.world, k.local.dio) === 'complete' ? 'complete' : 'wait';
             },
           },
@@ -151,7 +250,10 @@ describe('the device thread', () => {
           complete: { run: (k) => ((k.local.ret = iomap_dio_complete(k.world, k.local.dio)), DONE) },
         },
       }),
-      bioCompletion<DioWorld>('nvme0q1', { idle: (w) => w.dios.length > 0 && w.dios.every((d) => d.completed), fails: p.fails }),
+      bioCompletion<DioWorld>('nvme0q1', {
+        idle: (w) => w.dios.length > 0 && w.dios.every((d) => d.completed),
+        fails: p.fails,
+      }),
     ],
     properties: () => [],
     variants: { plain: { description: 'as is', expect: 'holds' } },
@@ -167,12 +269,21 @@ describe('the device thread', () => {
       if (next.length === 0) {
         const w = s.world as DioWorld;
         expect(sys.terminal(s)).toBe(true);
-        ends.add(JSON.stringify([s.threads[0]!.local.ret, w.pages[0]!.data, w.page_counts[0]!._pincount, w.bios.map((b) => b.state)]));
+        ends.add(
+          JSON.stringify([
+            s.threads[0]!.local.ret,
+            w.pages[0]!.data,
+            w.page_counts[0]!._pincount,
+            w.bios.map((b) => b.state),
+          ]),
+        );
         return;
       }
       for (const t of next) visit(sys.apply(s, t).state, depth + 1);
     };
     visit(sys.initial(), 0);
-    expect([...ends].sort()).toEqual([JSON.stringify([-EIO, null, 0, ['put']]), JSON.stringify([PAGE_SIZE, 1, 0, ['put']])].sort());
+    expect([...ends].sort()).toEqual(
+      [JSON.stringify([-EIO, null, 0, ['put']]), JSON.stringify([PAGE_SIZE, 1, 0, ['put']])].sort(),
+    );
   });
 });

@@ -59,7 +59,11 @@ describe('fork', () => {
     },
     threads: () => [
       forker<KernelWorld>('forker'),
-      thread<KernelWorld, {}>({ name: 'closer', locals: {}, steps: { close: { run: (k) => (close_fd(k.world, 0, 0), DONE) } } }),
+      thread<KernelWorld, {}>({
+        name: 'closer',
+        locals: {},
+        steps: { close: { run: (k) => (close_fd(k.world, 0, 0), DONE) } },
+      }),
     ],
     properties: () => [noLeak, danglingReference],
     variants: { plain: { description: 'as is', expect: 'holds' } },
@@ -70,7 +74,11 @@ describe('fork', () => {
     const r = exploreBfs(sys, { por: false, symmetry: false });
     expect(r.kind).toBe('ok');
     expect([r.coverage.states, r.coverage.steps]).toEqual([7, 8]);
-    for (const order of [[0, 0, 0], [0, 1, 0], [1, 0, 0]]) {
+    for (const order of [
+      [0, 0, 0],
+      [0, 1, 0],
+      [1, 0, 0],
+    ]) {
       let s = sys.initial();
       for (const d of order) s = sys.apply(s, sys.enabled(s)[d]!).state;
       const w = s.world as KernelWorld;
@@ -94,7 +102,10 @@ describe('fork', () => {
         copy_process(w, 0);
         return w;
       },
-      threads: () => [fdCloser<KernelWorld>('parent', [0], 'parent', 0), fdCloser<KernelWorld>('child', [0], 'child', 1)],
+      threads: () => [
+        fdCloser<KernelWorld>('parent', [0], 'parent', 0),
+        fdCloser<KernelWorld>('child', [0], 'child', 1),
+      ],
       properties: () => [noLeak, danglingReference],
       variants: { plain: { description: 'as is', expect: 'holds' } },
     });

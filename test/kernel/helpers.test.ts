@@ -12,13 +12,30 @@ afterEach(() => restoreHelpers());
 
 describe('kernel helpers through one table', () => {
   it('lists the helpers by name', () => {
-    expect(kernelHelpers()).toEqual(expect.arrayContaining(['fput', 'fget', 'fd_install', 'get_unused_fd_flags', 'dma_buf_release', 'memfd_pin_folios', 'do_mmap', 'copy_process', 'mutex_lock', 'folio_lock']));
+    expect(kernelHelpers()).toEqual(
+      expect.arrayContaining([
+        'fput',
+        'fget',
+        'fd_install',
+        'get_unused_fd_flags',
+        'dma_buf_release',
+        'memfd_pin_folios',
+        'do_mmap',
+        'copy_process',
+        'mutex_lock',
+        'folio_lock',
+      ]),
+    );
     expect(() => wrapHelper('no_such_helper', (f) => f)).toThrow(/no helper 'no_such_helper'/);
   });
 
   it("counts calls: the posted ioctl's plain run calls fput for the file, the heap fd and the closer's close", () => {
     let calls = 0;
-    wrapHelper('fput', (fput) => (...args) => ((calls += 1), fput(...args)));
+    wrapHelper(
+      'fput',
+      (fput) =>
+        (...args) => ((calls += 1), fput(...args)),
+    );
     const sys = compile(allocAndRead, 'posted', { guessers: 0 });
     let s = sys.initial();
     for (let e = sys.enabled(s); e.length > 0; e = sys.enabled(s)) s = sys.apply(s, e[0]!).state;

@@ -58,12 +58,16 @@ describe('a driver outside model/kernel/', () => {
   });
 
   it('its model checks as expected: the posted release holds, a release without kref_put leaks the device', () => {
-    const verdicts = Object.keys(kmcdevModel.variants!).flatMap((v) => checkVariant(kmcdevModel, v, { strategy: 'bfs' }).map((c) => [v, c.verdict, c.asExpected]));
+    const verdicts = Object.keys(kmcdevModel.variants!).flatMap((v) =>
+      checkVariant(kmcdevModel, v, { strategy: 'bfs' }).map((c) => [v, c.verdict, c.asExpected]),
+    );
     expect(verdicts).toEqual([
       ['posted', 'holds', true],
       ['leaky-release', 'violates', true],
     ]);
     const r = exploreBfs(compile(kmcdevModel, 'leaky-release'), {});
-    expect(r.kind === 'violation' ? r.violation.message : r.kind).toBe('every file of kmcdev0 is released, but its refcount is 1');
+    expect(r.kind === 'violation' ? r.violation.message : r.kind).toBe(
+      'every file of kmcdev0 is released, but its refcount is 1',
+    );
   });
 });

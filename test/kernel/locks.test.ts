@@ -25,8 +25,16 @@ function abba(ordered: boolean, deadlock = true) {
       name,
       locals: {},
       steps: {
-        lock_first: mutexLockStep((w) => w[first], name, () => 'lock_second'),
-        lock_second: mutexLockStep((w) => w[second], name, () => 'unlock'),
+        lock_first: mutexLockStep(
+          (w) => w[first],
+          name,
+          () => 'lock_second',
+        ),
+        lock_second: mutexLockStep(
+          (w) => w[second],
+          name,
+          () => 'unlock',
+        ),
         unlock: { run: (k) => (mutex_unlock(k.world[second], name), mutex_unlock(k.world[first], name), DONE) },
       },
     });
@@ -80,11 +88,15 @@ describe('mutex', () => {
       { thread: 't0', wait: { lock: 'B', holders: ['t1'] } },
       { thread: 't1', wait: { lock: 'A', holders: ['t0'] } },
     ]);
-    expect(lockCycle(threads, s as State<LockWorld>)).toEqual(['t0 waits for B held by t1', 't1 waits for A held by t0']);
+    expect(lockCycle(threads, s as State<LockWorld>)).toEqual([
+      't0 waits for B held by t1',
+      't1 waits for A held by t0',
+    ]);
     // the engine reports the deadlock with the same cycle, from the steps' waitsFor
     expect(r.violation).toEqual({
       property: 'deadlock',
-      message: 'no thread can move: t0 at lock_second, t1 at lock_second; a lock cycle: t0 waits for B held by t1, t1 waits for A held by t0',
+      message:
+        'no thread can move: t0 at lock_second, t1 at lock_second; a lock cycle: t0 waits for B held by t1, t1 waits for A held by t0',
       cycle: [
         { thread: 't0', step: 'lock_second', lock: 'B', holder: 't1' },
         { thread: 't1', step: 'lock_second', lock: 'A', holder: 't0' },
@@ -102,7 +114,7 @@ describe('mutex', () => {
 });
 
 describe('rwsem waits', () => {
-  it("a truncater blocked on the inode lock a sealer holds is named as waiting for memfd->i_rwsem, held by the sealer", () => {
+  it('a truncater blocked on the inode lock a sealer holds is named as waiting for memfd->i_rwsem, held by the sealer', () => {
     const model = defineModel({
       name: 'test/inode-lock',
       title: 'F_ADD_SEALS holds the inode lock while ftruncate waits',
@@ -112,16 +124,22 @@ describe('rwsem waits', () => {
         fd_install(w, 0, memfd_create(w, 'memfd', [1, 1], 0));
         return w;
       },
-      threads: () => [memfdSealer<MemfdWorld>('sealer', 0, ['F_SEAL_GROW']), memfdTruncater<MemfdWorld>('truncater', 0, 1)],
+      threads: () => [
+        memfdSealer<MemfdWorld>('sealer', 0, ['F_SEAL_GROW']),
+        memfdTruncater<MemfdWorld>('truncater', 0, 1),
+      ],
       properties: () => [],
       variants: { plain: { description: 'as is', expect: 'holds' } },
     });
     const sys = compile(model, 'plain');
     let s = sys.initial();
     // sealer: fcntl, inode_lock (now at set_seals, holding i_rwsem for write); truncater: ftruncate
-    for (const thread of [0, 0, 1]) s = sys.apply(s, sys.enabled(s).find((t) => sys.label(s, t).thread === ['sealer', 'truncater'][thread])!).state;
+    for (const thread of [0, 0, 1])
+      s = sys.apply(s, sys.enabled(s).find((t) => sys.label(s, t).thread === ['sealer', 'truncater'][thread])!).state;
     expect(s.threads.map((t) => t.pc)).toEqual(['set_seals', 'do_truncate']);
-    expect(waitsFor(model.threads({}), s as State<MemfdWorld>)).toEqual([{ thread: 'truncater', wait: { lock: 'memfd->i_rwsem', holders: ['sealer'] } }]);
+    expect(waitsFor(model.threads({}), s as State<MemfdWorld>)).toEqual([
+      { thread: 'truncater', wait: { lock: 'memfd->i_rwsem', holders: ['sealer'] } },
+    ]);
   });
 });
 
@@ -135,12 +153,28 @@ describe('folio_lock', () => {
         name,
         locals: {},
         steps: {
-          lock_first: folioLockStep(() => first, name, () => 'lock_second'),
-          lock_second: folioLockStep(() => second, name, () => 'unlock'),
+          lock_first: folioLockStep(
+            () => first,
+            name,
+            () => 'lock_second',
+          ),
+          lock_second: folioLockStep(
+            () => second,
+            name,
+            () => 'unlock',
+          ),
           unlock: { run: (k) => (folio_unlock(k.world, second, name), folio_unlock(k.world, first, name), DONE) },
         },
       });
-    const folio = (index: number) => ({ memfd: 0, index, nrPages: 1, pincount: 0, pins: [], inCache: true, locked: null });
+    const folio = (index: number) => ({
+      memfd: 0,
+      index,
+      nrPages: 1,
+      pincount: 0,
+      pins: [],
+      inCache: true,
+      locked: null,
+    });
     const model = defineModel({
       name: 'test/folio-abba',
       title: 'two threads lock two folios',
@@ -153,10 +187,16 @@ describe('folio_lock', () => {
     });
     const sys = compile(model, 'plain');
     const r = exploreBfs(sys, { por: false, symmetry: false });
-    expect(r.kind === 'violation' ? [r.violation.property, r.coverage.states <= 13] : r.kind).toEqual(['deadlock', true]);
+    expect(r.kind === 'violation' ? [r.violation.property, r.coverage.states <= 13] : r.kind).toEqual([
+      'deadlock',
+      true,
+    ]);
     if (r.kind !== 'violation') return;
     let s = sys.initial();
     for (const d of r.path) s = sys.apply(s, sys.enabled(s)[d]!).state;
-    expect(lockCycle(model.threads({}), s as State<FolioWorld>)).toEqual(['t0 waits for folio1->PG_locked held by t1', 't1 waits for folio0->PG_locked held by t0']);
+    expect(lockCycle(model.threads({}), s as State<FolioWorld>)).toEqual([
+      't0 waits for folio1->PG_locked held by t1',
+      't1 waits for folio0->PG_locked held by t0',
+    ]);
   });
 });

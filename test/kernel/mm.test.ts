@@ -5,7 +5,18 @@
 
 import { describe, expect, it } from 'vitest';
 import { compile, defineModel, DONE, exploreBfs, thread } from '../../src/index.ts';
-import { do_mmap, do_mremap, find_vma, handle_mm_fault, MMAP_BASE, MREMAP_MAYMOVE, vm_munmap, VM_FAULT_SIGBUS, VM_FAULT_SIGSEGV, vmaOf } from '../../model/kernel/mm.ts';
+import {
+  do_mmap,
+  do_mremap,
+  find_vma,
+  handle_mm_fault,
+  MMAP_BASE,
+  MREMAP_MAYMOVE,
+  vm_munmap,
+  VM_FAULT_SIGBUS,
+  VM_FAULT_SIGSEGV,
+  vmaOf,
+} from '../../model/kernel/mm.ts';
 import { emptyWorld, VM_READ, VM_SHARED, type Vma } from '../../model/kernel/world.ts';
 import { ENOMEM } from '../../model/kernel/errno.ts';
 import { kmcdev_open, kmcdev_probe, type DevWorld } from './fixtures/kmcdev.ts';
@@ -25,7 +36,13 @@ describe('mmap with an offset', () => {
     const w = devWorld(4);
     const vma = do_mmap(w, 0, 0, { pages: 2, pgoff: 1, vm_flags: SHARED_READ, owner: 't' });
     const v = vmaOf(w, 0, vma);
-    expect([v.vm_start, v.pages, v.vm_pgoff, v.vm_ops, v.ptes]).toEqual([MMAP_BASE, 2, 1, 'kmcdev_vm_ops', [null, null]]);
+    expect([v.vm_start, v.pages, v.vm_pgoff, v.vm_ops, v.ptes]).toEqual([
+      MMAP_BASE,
+      2,
+      1,
+      'kmcdev_vm_ops',
+      [null, null],
+    ]);
     expect(w.files[0]!.count, 'vma->vm_file holds a reference').toBe(2);
     expect(handle_mm_fault(w, 0, vma, v.vm_start + 1)).toBe(0);
     expect(handle_mm_fault(w, 0, vma, v.vm_start)).toBe(0);
@@ -33,7 +50,12 @@ describe('mmap with an offset', () => {
     expect(v.ptes).toEqual([{ page: w.devs[0]!.pages[1] }, { page: w.devs[0]!.pages[2] }]);
     expect(w.processes[0]!.mm.rss.MM_FILEPAGES).toBe(2);
     vm_munmap(w, vma);
-    expect([v.mapped, v.ptes, w.processes[0]!.mm.rss.MM_FILEPAGES, w.files[0]!.count]).toEqual([false, [null, null], 0, 1]);
+    expect([v.mapped, v.ptes, w.processes[0]!.mm.rss.MM_FILEPAGES, w.files[0]!.count]).toEqual([
+      false,
+      [null, null],
+      0,
+      1,
+    ]);
   });
 
   // A thread maps 2 pages at offset 1 and faults its second page; another maps 1 page at
@@ -57,8 +79,28 @@ describe('mmap with an offset', () => {
           name: m.name,
           locals: { vma: -1, ret: -1 },
           steps: {
-            mmap: { run: (k) => ((k.local.vma = do_mmap(k.world, 0, 0, { pages: m.pages, pgoff: m.pgoff, vm_flags: SHARED_READ, owner: m.name })), 'fault') },
-            fault: { run: (k) => ((k.local.ret = handle_mm_fault(k.world, 0, k.local.vma, vmaOf(k.world, 0, k.local.vma).vm_start + m.page)), DONE) },
+            mmap: {
+              run: (k) => (
+                (k.local.vma = do_mmap(k.world, 0, 0, {
+                  pages: m.pages,
+                  pgoff: m.pgoff,
+                  vm_flags: SHARED_READ,
+                  owner: m.name,
+                })),
+                'fault'
+              ),
+            },
+            fault: {
+              run: (k) => (
+                (k.local.ret = handle_mm_fault(
+                  k.world,
+                  0,
+                  k.local.vma,
+                  vmaOf(k.world, 0, k.local.vma).vm_start + m.page,
+                )),
+                DONE
+              ),
+            },
           },
         }),
       ),
@@ -97,8 +139,23 @@ describe('a fault past the end', () => {
         name: 't',
         locals: { vma: -1, ret: -1 },
         steps: {
-          mmap: { run: (k) => ((k.local.vma = do_mmap(k.world, 0, 0, { pages: 2, pgoff: 3, vm_flags: SHARED_READ, owner: 't' })), 'touch') },
-          touch: { choices: [0, 1, 2], run: (k, i) => ((k.local.ret = handle_mm_fault(k.world, 0, find_vma(k.world, 0, vmaOf(k.world, 0, k.local.vma).vm_start + Number(i)), vmaOf(k.world, 0, k.local.vma).vm_start + Number(i))), DONE) },
+          mmap: {
+            run: (k) => (
+              (k.local.vma = do_mmap(k.world, 0, 0, { pages: 2, pgoff: 3, vm_flags: SHARED_READ, owner: 't' })), 'touch'
+            ),
+          },
+          touch: {
+            choices: [0, 1, 2],
+            run: (k, i) => (
+              (k.local.ret = handle_mm_fault(
+                k.world,
+                0,
+                find_vma(k.world, 0, vmaOf(k.world, 0, k.local.vma).vm_start + Number(i)),
+                vmaOf(k.world, 0, k.local.vma).vm_start + Number(i),
+              )),
+              DONE
+            ),
+          },
         },
       }),
     ],
@@ -136,7 +193,11 @@ describe('mremap', () => {
     // a (16) is followed by b (18): growing a to 3 pages needs 16..18
     expect(do_mremap(w, 0, a, 3, 0)).toBe(-ENOMEM);
     expect(do_mremap(w, 0, a, 3, MREMAP_MAYMOVE)).toBe(MMAP_BASE + 3);
-    expect([vmaOf(w, 0, a).vm_start, vmaOf(w, 0, a).pages, vmaOf(w, 0, b).vm_start]).toEqual([MMAP_BASE + 3, 3, MMAP_BASE + 2]);
+    expect([vmaOf(w, 0, a).vm_start, vmaOf(w, 0, a).pages, vmaOf(w, 0, b).vm_start]).toEqual([
+      MMAP_BASE + 3,
+      3,
+      MMAP_BASE + 2,
+    ]);
     vmaOf(w, 0, b).vm_flags |= 0x40000; // VM_DONTEXPAND, as dma-buf exporters set it
     expect(do_mremap(w, 0, b, 2, MREMAP_MAYMOVE)).toBe(-14);
   });
@@ -157,11 +218,21 @@ describe('mremap', () => {
         name: 'a',
         locals: { vma: -1, start: -1 },
         steps: {
-          mmap: { run: (k) => ((k.local.vma = do_mmap(k.world, 0, 0, { pages: 1, vm_flags: SHARED_READ, owner: 'a' })), 'mremap') },
+          mmap: {
+            run: (k) => (
+              (k.local.vma = do_mmap(k.world, 0, 0, { pages: 1, vm_flags: SHARED_READ, owner: 'a' })), 'mremap'
+            ),
+          },
           mremap: { run: (k) => ((k.local.start = do_mremap(k.world, 0, k.local.vma, 2, MREMAP_MAYMOVE)), DONE) },
         },
       }),
-      thread<DevWorld, {}>({ name: 'b', locals: {}, steps: { mmap: { run: (k) => (do_mmap(k.world, 0, 0, { pages: 1, vm_flags: SHARED_READ, owner: 'b' }), DONE) } } }),
+      thread<DevWorld, {}>({
+        name: 'b',
+        locals: {},
+        steps: {
+          mmap: { run: (k) => (do_mmap(k.world, 0, 0, { pages: 1, vm_flags: SHARED_READ, owner: 'b' }), DONE) },
+        },
+      }),
     ],
     properties: () => [],
     variants: { plain: { description: 'as is', expect: 'holds' } },

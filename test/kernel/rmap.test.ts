@@ -7,17 +7,49 @@
 import { describe, expect, it } from 'vitest';
 import { restoreHelpers, wrapHelper } from '../../model/kernel/helpers.ts';
 import { copy_process, do_exit, exit_files, exit_mmap_finish, exit_mmap_unmap_vmas } from '../../model/kernel/fork.ts';
-import { munmap_detach_and_zap, remap_pfn_range, remove_vma, smap_gather_stats, tlb_finish_mmu, vm_area_alloc, vm_insert_page, vma_link } from '../../model/kernel/mm.ts';
+import {
+  munmap_detach_and_zap,
+  remap_pfn_range,
+  remove_vma,
+  smap_gather_stats,
+  tlb_finish_mmu,
+  vm_area_alloc,
+  vm_insert_page,
+  vma_link,
+} from '../../model/kernel/mm.ts';
 import { __free_pages, alloc_page, emptyPageCounts } from '../../model/kernel/page.ts';
-import { DMABUF_DIO_MM, emptyNodeStat, UPSTREAM_MM, type DmabufDioHunks, type RmapWorld } from '../../model/kernel/rmap.ts';
+import {
+  DMABUF_DIO_MM,
+  emptyNodeStat,
+  UPSTREAM_MM,
+  type DmabufDioHunks,
+  type RmapWorld,
+} from '../../model/kernel/rmap.ts';
 import { EXT4_FILE_OPERATIONS } from '../../model/kernel/fs.ts';
-import { allocFile, emptyWorld, VM_DMABUF_DIO, VM_DONTDUMP, VM_DONTEXPAND, VM_IO, VM_MIXEDMAP, VM_PFNMAP, VM_READ, VM_SHARED, VM_WRITE } from '../../model/kernel/world.ts';
+import {
+  allocFile,
+  emptyWorld,
+  VM_DMABUF_DIO,
+  VM_DONTDUMP,
+  VM_DONTEXPAND,
+  VM_IO,
+  VM_MIXEDMAP,
+  VM_PFNMAP,
+  VM_READ,
+  VM_SHARED,
+  VM_WRITE,
+} from '../../model/kernel/world.ts';
 import { EBUSY, EINVAL, ENOMEM } from '../../model/kernel/errno.ts';
 
 const RW_SHARED = VM_READ | VM_WRITE | VM_SHARED;
 
 function world(hunks: DmabufDioHunks = UPSTREAM_MM): RmapWorld {
-  const w: RmapWorld = { ...emptyWorld(1, 2), page_counts: emptyPageCounts(2), node_stat: emptyNodeStat(), dmabuf_dio: hunks };
+  const w: RmapWorld = {
+    ...emptyWorld(1, 2),
+    page_counts: emptyPageCounts(2),
+    node_stat: emptyNodeStat(),
+    dmabuf_dio: hunks,
+  };
   alloc_page(w);
   alloc_page(w);
   return w;
@@ -50,7 +82,11 @@ describe('vm_insert_page', () => {
 
   it('-EBUSY over a present pte, -ENOMEM when the pte cannot be allocated, -EINVAL for a free frame; none of them counts', () => {
     const w = world();
-    const v = vm_area_alloc(allocFile(w, { name: 'buffer', f_op: EXT4_FILE_OPERATIONS }), { pages: 2, vm_flags: RW_SHARED, owner: 'mapper' });
+    const v = vm_area_alloc(allocFile(w, { name: 'buffer', f_op: EXT4_FILE_OPERATIONS }), {
+      pages: 2,
+      vm_flags: RW_SHARED,
+      owner: 'mapper',
+    });
     expect(vm_insert_page(w, 0, v, 0, 0)).toBe(0);
     expect(vm_insert_page(w, 0, v, 0, 1)).toBe(-EBUSY);
     expect(vm_insert_page(w, 0, v, 1, 1, false)).toBe(-ENOMEM);
@@ -63,7 +99,10 @@ describe('vm_insert_page', () => {
     const w = world();
     const vma = insertBoth(w);
     const gathered = munmap_detach_and_zap(w, 0, vma);
-    expect([gathered, counters(w)]).toEqual([[0, 1], { rss: [0], NR_FILE_MAPPED: 0, refs: [2, 2], mapcounts: [-1, -1] }]);
+    expect([gathered, counters(w)]).toEqual([
+      [0, 1],
+      { rss: [0], NR_FILE_MAPPED: 0, refs: [2, 2], mapcounts: [-1, -1] },
+    ]);
     tlb_finish_mmu(w, gathered);
     remove_vma(w, 0, vma);
     expect(counters(w).refs).toEqual([1, 1]);
@@ -78,9 +117,14 @@ describe('remap_pfn_range', () => {
     const w = world();
     const v = vm_area_alloc(-1, { pages: 2, vm_flags: RW_SHARED, owner: 'mapper' });
     expect([remap_pfn_range(w, v, 0, 0), remap_pfn_range(w, v, 1, 1)]).toEqual([0, 0]);
-    expect(v.vm_flags & (VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP)).toBe(VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP);
+    expect(v.vm_flags & (VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP)).toBe(
+      VM_IO | VM_PFNMAP | VM_DONTEXPAND | VM_DONTDUMP,
+    );
     vma_link(w, 0, v);
-    expect([counters(w), smap_gather_stats(w, v)]).toEqual([{ rss: [0], NR_FILE_MAPPED: 0, refs: [1, 1], mapcounts: [-1, -1] }, 0]);
+    expect([counters(w), smap_gather_stats(w, v)]).toEqual([
+      { rss: [0], NR_FILE_MAPPED: 0, refs: [1, 1], mapcounts: [-1, -1] },
+      0,
+    ]);
     const cow = vm_area_alloc(-1, { pages: 2, vm_flags: VM_READ | VM_WRITE, owner: 'mapper' });
     expect(remap_pfn_range(w, cow, 0, 0)).toBe(-EINVAL);
   });
@@ -100,7 +144,10 @@ describe('fork: copy_present_ptes', () => {
     const w = world();
     insertBoth(w);
     expect(copy_process(w, 0, true)).toBe(-ENOMEM);
-    expect([w.processes.length, counters(w)]).toEqual([1, { rss: [2], NR_FILE_MAPPED: 2, refs: [2, 2], mapcounts: [0, 0] }]);
+    expect([w.processes.length, counters(w)]).toEqual([
+      1,
+      { rss: [2], NR_FILE_MAPPED: 2, refs: [2, 2], mapcounts: [0, 0] },
+    ]);
   });
 
   it('copy_page_range -ENOMEM with its teardown removed: the freed child took references nobody holds (leak)', () => {
@@ -113,7 +160,9 @@ describe('fork: copy_present_ptes', () => {
       restoreHelpers();
     }
     // the child's vma took a reference on the mapped file, and it is gone from the table: nobody holds that reference
-    const held = w.processes.flatMap((p) => p.mm.vmas).filter((v) => v.vm_file === 0).length + w.processes.filter((p) => p.fdtable.fd.includes(0)).length;
+    const held =
+      w.processes.flatMap((p) => p.mm.vmas).filter((v) => v.vm_file === 0).length +
+      w.processes.filter((p) => p.fdtable.fd.includes(0)).length;
     expect([w.processes.length, w.files[0]!.count - held]).toEqual([1, 1]);
   });
 });
@@ -123,7 +172,11 @@ describe('exit in steps', () => {
     const w = world();
     insertBoth(w);
     const gathered = exit_mmap_unmap_vmas(w, 0);
-    expect([gathered, counters(w), w.processes[0]!.mm.vmas[0]!.mapped]).toEqual([[0, 1], { rss: [0], NR_FILE_MAPPED: 0, refs: [2, 2], mapcounts: [-1, -1] }, false]);
+    expect([gathered, counters(w), w.processes[0]!.mm.vmas[0]!.mapped]).toEqual([
+      [0, 1],
+      { rss: [0], NR_FILE_MAPPED: 0, refs: [2, 2], mapcounts: [-1, -1] },
+      false,
+    ]);
     exit_mmap_finish(w, 0, gathered);
     expect([counters(w).refs, w.files[0]!.freed]).toEqual([[1, 1], true]);
     exit_files(w, 0);
@@ -136,7 +189,10 @@ describe("patch 2/2's VM_DMABUF_DIO hunks", () => {
     const w = world(DMABUF_DIO_MM);
     const vma = insertBoth(w, VM_DMABUF_DIO);
     const child = copy_process(w, 0);
-    expect([counters(w), smap_gather_stats(w, w.processes[0]!.mm.vmas[vma]!)]).toEqual([{ rss: [0, 0], NR_FILE_MAPPED: 0, refs: [3, 3], mapcounts: [1, 1] }, 0]);
+    expect([counters(w), smap_gather_stats(w, w.processes[0]!.mm.vmas[vma]!)]).toEqual([
+      { rss: [0, 0], NR_FILE_MAPPED: 0, refs: [3, 3], mapcounts: [1, 1] },
+      0,
+    ]);
     do_exit(w, child);
     do_exit(w, 0);
     expect(counters(w)).toEqual({ rss: [0, 0], NR_FILE_MAPPED: 0, refs: [1, 1], mapcounts: [-1, -1] });

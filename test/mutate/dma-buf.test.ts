@@ -10,7 +10,13 @@ import { scoreSuite } from './score.ts';
 describe('kmc mutate: dma-buf/copy-file-range', () => {
   scoreSuite({
     model: copyFileRange,
-    variants: ['upstream', 'v3-system-heap-kernel-users', 'fixed-udmabuf-alone', 'exclusive-incl-mmap', 'tmpfs-cfr-unlocked'],
+    variants: [
+      'upstream',
+      'v3-system-heap-kernel-users',
+      'fixed-udmabuf-alone',
+      'exclusive-incl-mmap',
+      'tmpfs-cfr-unlocked',
+    ],
     minScore: 0.88,
     killedBy: {
       'noop:bio/bio_release_pages:bio_put': 'leak', // the bio never put

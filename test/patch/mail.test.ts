@@ -12,7 +12,9 @@ describe('splitPatches', () => {
     const [p, ...rest] = splitPatches(fixture('alloc-and-read.fd-before-read.diff'), 'x.diff');
     expect(rest).toEqual([]);
     expect(p!.subject).toBe('x.diff');
-    expect(p!.files.map((f) => [f.path, f.oldPath, f.preimage])).toEqual([['model/dma-heap/alloc-and-read.c', 'model/dma-heap/alloc-and-read.c', undefined]]);
+    expect(p!.files.map((f) => [f.path, f.oldPath, f.preimage])).toEqual([
+      ['model/dma-heap/alloc-and-read.c', 'model/dma-heap/alloc-and-read.c', undefined],
+    ]);
   });
 
   it('a format-patch mail: the subject unfolded, each file with the blob its index line names, the "-- " signature dropped', () => {
@@ -27,7 +29,8 @@ describe('splitPatches', () => {
   });
 
   it('an mbox: one patch per mail, in order; a cover letter without a diff is skipped', () => {
-    const cover = 'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\nFrom: A <a@b>\nSubject: [PATCH v2 0/5] cover\n\nno diff here\n\n';
+    const cover =
+      'From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\nFrom: A <a@b>\nSubject: [PATCH v2 0/5] cover\n\nno diff here\n\n';
     const mbox = [cover, fixture('dma-heap-v2-1-5.patch'), fixture('dma-heap-v2-2-5.patch')]
       .map((m, i) => (i === 0 ? m : `From 0000000000000000000000000000000000000000 Mon Sep 17 00:00:00 2001\n${m}\n`))
       .join('');

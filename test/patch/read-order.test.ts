@@ -61,7 +61,13 @@ static const struct dev_ops my_ops = {
 const source: OrderingsSource = {
   files: [],
   functions: ['ioctl', 'handler', 'my_allocate'],
-  calls: { prepare: ['prepare'], export: ['export_buffer'], fill: ['fill'], install: ['install'], copy_out: ['copy_to_user'] },
+  calls: {
+    prepare: ['prepare'],
+    export: ['export_buffer'],
+    fill: ['fill'],
+    install: ['install'],
+    copy_out: ['copy_to_user'],
+  },
 };
 
 async function functions(text: string): Promise<{ fns: Functions; ops: Map<string, string[]> }> {
@@ -90,14 +96,32 @@ describe('readC', () => {
   it('gives calls in source order, a member call as written, an outer call before the calls in its arguments, with lines', async () => {
     const { functions: fns } = await readC(C);
     const calls = fns.get('handler')!.statements.flatMap((s) => s.calls.map((c) => `${c.callee}@${c.line}`));
-    expect(calls).toEqual(['prepare@20', 'dev->ops->allocate@23', 'IS_ERR@24', 'PTR_ERR@25', 'fill@28', 'put_buffer@29', 'install@32', 'flags@32', 'unprepare@36']);
+    expect(calls).toEqual([
+      'prepare@20',
+      'dev->ops->allocate@23',
+      'IS_ERR@24',
+      'PTR_ERR@25',
+      'fill@28',
+      'put_buffer@29',
+      'install@32',
+      'flags@32',
+      'unprepare@36',
+    ]);
   });
 
   it("marks a call in an if's branch with the call its condition makes (the error check)", async () => {
     const { functions: fns } = await readC(C);
-    const put = fns.get('handler')!.statements.flatMap((s) => s.calls).find((c) => c.callee === 'put_buffer')!;
+    const put = fns
+      .get('handler')!
+      .statements.flatMap((s) => s.calls)
+      .find((c) => c.callee === 'put_buffer')!;
     expect(put.checks).toBe('fill');
-    expect(fns.get('handler')!.statements.flatMap((s) => s.calls).find((c) => c.callee === 'fill')!.checks).toBeUndefined();
+    expect(
+      fns
+        .get('handler')!
+        .statements.flatMap((s) => s.calls)
+        .find((c) => c.callee === 'fill')!.checks,
+    ).toBeUndefined();
   });
 
   it('reads the functions an ops table assigns to each member', async () => {
@@ -109,7 +133,13 @@ describe('readPath', () => {
   it('reads the main path: inlined where called, an ops member as its function, up to each return, error labels apart', async () => {
     const { fns, ops } = await functions(C);
     const { blocks, others } = readPath(source, fns, ops);
-    expect(blocks.map((b) => `${b.block}:${b.function}:${b.line}`)).toEqual(['prepare:handler:20', 'export:my_allocate:42', 'fill:handler:28', 'install:handler:32', 'copy_out:ioctl:9']);
+    expect(blocks.map((b) => `${b.block}:${b.function}:${b.line}`)).toEqual([
+      'prepare:handler:20',
+      'export:my_allocate:42',
+      'fill:handler:28',
+      'install:handler:32',
+      'copy_out:ioctl:9',
+    ]);
     const other = others.map((o) => o.call);
     // the error label's unprepare() is not on the main path; put_buffer() is fill's error check
     expect(other).not.toContain('unprepare');
@@ -125,9 +155,18 @@ describe('readPath', () => {
   });
 
   it('a block is placed where its first call is; moving the call moves the block', async () => {
-    const moved = C.replace('\tfd = install(buf, flags(data));\n', '').replace('\tif (fill(buf, data)) {', '\tfd = install(buf, flags(data));\n\tif (fill(buf, data)) {');
+    const moved = C.replace('\tfd = install(buf, flags(data));\n', '').replace(
+      '\tif (fill(buf, data)) {',
+      '\tfd = install(buf, flags(data));\n\tif (fill(buf, data)) {',
+    );
     const { fns, ops } = await functions(moved);
-    expect(readPath(source, fns, ops).blocks.map((b) => b.block)).toEqual(['prepare', 'export', 'install', 'fill', 'copy_out']);
+    expect(readPath(source, fns, ops).blocks.map((b) => b.block)).toEqual([
+      'prepare',
+      'export',
+      'install',
+      'fill',
+      'copy_out',
+    ]);
   });
 
   it('the entry function must be there', async () => {

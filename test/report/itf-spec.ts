@@ -30,8 +30,12 @@ function expression(x: unknown, at: string, problems: string[]): void {
     if (!Array.isArray(v)) problems.push(`${at}: ${k} is not a list`);
     else v.forEach((e, i) => expression(e, `${at}.${k}[${i}]`, problems));
   } else if (k === '#map') {
-    if (!Array.isArray(v) || !v.every((p) => Array.isArray(p) && p.length === 2)) problems.push(`${at}: #map is not a list of pairs`);
-    else v.forEach(([a, b], i) => (expression(a, `${at}.#map[${i}][0]`, problems), expression(b, `${at}.#map[${i}][1]`, problems)));
+    if (!Array.isArray(v) || !v.every((p) => Array.isArray(p) && p.length === 2))
+      problems.push(`${at}: #map is not a list of pairs`);
+    else
+      v.forEach(
+        ([a, b], i) => (expression(a, `${at}.#map[${i}][0]`, problems), expression(b, `${at}.#map[${i}][1]`, problems)),
+      );
   } else {
     problems.push(`${at}: unknown form ${k}`);
   }
@@ -40,12 +44,15 @@ function expression(x: unknown, at: string, problems: string[]): void {
 export function itfProblems(trace: unknown): string[] {
   const problems: string[] = [];
   if (!isObject(trace)) return ['not a JSON object'];
-  for (const k of Object.keys(trace)) if (!['#meta', 'params', 'vars', 'states', 'loop'].includes(k)) problems.push(`unknown top-level field ${k}`);
+  for (const k of Object.keys(trace))
+    if (!['#meta', 'params', 'vars', 'states', 'loop'].includes(k)) problems.push(`unknown top-level field ${k}`);
   if ('#meta' in trace && !isObject(trace['#meta'])) problems.push('#meta is not an object');
-  if ('params' in trace && !(Array.isArray(trace.params) && trace.params.every((p) => typeof p === 'string'))) problems.push('params is not a list of strings');
+  if ('params' in trace && !(Array.isArray(trace.params) && trace.params.every((p) => typeof p === 'string')))
+    problems.push('params is not a list of strings');
   if ('loop' in trace && !Number.isInteger(trace.loop)) problems.push('loop is not an integer');
   const vars = trace.vars;
-  if (!Array.isArray(vars) || !vars.every((v) => typeof v === 'string')) return [...problems, 'vars is not a list of strings'];
+  if (!Array.isArray(vars) || !vars.every((v) => typeof v === 'string'))
+    return [...problems, 'vars is not a list of strings'];
   if (!Array.isArray(trace.states)) return [...problems, 'states is not a list'];
   trace.states.forEach((s, i) => {
     if (!isObject(s)) return void problems.push(`state ${i} is not an object`);
@@ -68,7 +75,7 @@ export function itfTypeProblems(trace: { vars: string[]; states: Record<string, 
   const kinds = new Map<string, Set<string>>();
   const see = (at: string, kind: string): void => void kinds.set(at, (kinds.get(at) ?? new Set<string>()).add(kind));
   const walk = (x: unknown, at: string): void => {
-    if (Array.isArray(x)) return see(at, 'list'), x.forEach((v) => walk(v, `${at}[]`));
+    if (Array.isArray(x)) return (see(at, 'list'), x.forEach((v) => walk(v, `${at}[]`)));
     if (isObject(x)) {
       if ((x.tag === 'Some' || x.tag === 'None') && 'value' in x && Object.keys(x).length === 2) {
         see(at, 'option');

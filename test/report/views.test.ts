@@ -5,7 +5,21 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { compile, decodeTrace, defineModel, DONE, encodeTrace, main, pathChooser, recordTrace, replay, run, thread, type Model, type Step, } from '../../src/index.ts';
+import {
+  compile,
+  decodeTrace,
+  defineModel,
+  DONE,
+  encodeTrace,
+  main,
+  pathChooser,
+  recordTrace,
+  replay,
+  run,
+  thread,
+  type Model,
+  type Step,
+} from '../../src/index.ts';
 import { render, FORMATS } from '../../src/cli/replay.ts';
 import { ascii, fitColumns, renderColumns, WIDTH, wrap } from '../../src/report/columns.ts';
 import { nullablePositions, toItf, toItfValue } from '../../src/report/itf.ts';
@@ -33,7 +47,14 @@ const doubleFree = () => viewOf(faulty, 'double-free', [0, 1, 0, 0]);
 
 describe('snapshots', () => {
   for (const format of FORMATS) {
-    const ext = format === 'itf' || format === 'json' ? 'json' : format === 'html' ? 'html' : format === 'mermaid' ? 'mmd' : 'txt';
+    const ext =
+      format === 'itf' || format === 'json'
+        ? 'json'
+        : format === 'html'
+          ? 'html'
+          : format === 'mermaid'
+            ? 'mmd'
+            : 'txt';
     it(`${format}: lost update`, async () => {
       await expect(render(format, lost())).toMatchFileSnapshot(`__snapshots__/lost-update.${format}.${ext}`);
     });
@@ -55,7 +76,15 @@ const taker = (name: string, first: 'A' | 'B', second: 'A' | 'B') => {
     show: () => `lock(&${l})`,
     run: (k) => ((k.world[l] = name), next),
   });
-  return thread<Locks, {}>({ name, locals: {}, steps: { take_first: lock(first, 'take_second'), take_second: lock(second, 'unlock'), unlock: { run: (k) => ((k.world.A = k.world.B = null), DONE) } } });
+  return thread<Locks, {}>({
+    name,
+    locals: {},
+    steps: {
+      take_first: lock(first, 'take_second'),
+      take_second: lock(second, 'unlock'),
+      unlock: { run: (k) => ((k.world.A = k.world.B = null), DONE) },
+    },
+  });
 };
 const abba = defineModel({
   name: 'test/abba',
@@ -70,10 +99,24 @@ const abba = defineModel({
 const deadlock = () => viewOf(abba, 'abba', [0, 1]);
 
 describe('deadlock with a lock cycle', () => {
-  it('text: the violation, then the cycle as lockdep\'s possible unsafe locking scenario', async () => {
+  it("text: the violation, then the cycle as lockdep's possible unsafe locking scenario", async () => {
     const text = render('text', deadlock());
-    expect(text).toContain('violated: deadlock: no thread can move: CPU0 at take_second, CPU1 at take_second; a lock cycle: CPU0 waits for &B held by CPU1, CPU1 waits for &A held by CPU0');
-    const scenario = [' Possible unsafe locking scenario:', '', '  CPU0        CPU1', '  ----        ----', '  lock(&A);', '              lock(&B);', '  lock(&B);', '              lock(&A);', '', ' *** DEADLOCK ***', ''];
+    expect(text).toContain(
+      'violated: deadlock: no thread can move: CPU0 at take_second, CPU1 at take_second; a lock cycle: CPU0 waits for &B held by CPU1, CPU1 waits for &A held by CPU0',
+    );
+    const scenario = [
+      ' Possible unsafe locking scenario:',
+      '',
+      '  CPU0        CPU1',
+      '  ----        ----',
+      '  lock(&A);',
+      '              lock(&B);',
+      '  lock(&B);',
+      '              lock(&A);',
+      '',
+      ' *** DEADLOCK ***',
+      '',
+    ];
     expect(text.endsWith(scenario.join('\n'))).toBe(true);
     await expect(text).toMatchFileSnapshot('__snapshots__/deadlock.text.txt');
   });
@@ -93,7 +136,9 @@ describe('deadlock with a lock cycle', () => {
       { thread: 'CPU0', step: 'take_second', lock: '&B', holder: 'CPU1' },
       { thread: 'CPU1', step: 'take_second', lock: '&A', holder: 'CPU0' },
     ]);
-    expect(() => decodeTrace(text.replace('"holder":"CPU1"', '"holder":1'))).toThrow('field "violation.cycle" is not a list of {thread, step, lock, holder}');
+    expect(() => decodeTrace(text.replace('"holder":"CPU1"', '"holder":1'))).toThrow(
+      'field "violation.cycle" is not a list of {thread, step, lock, holder}',
+    );
   });
 });
 
@@ -102,7 +147,12 @@ describe('columns', () => {
     const text = renderColumns(lost());
     const lines = text.trimEnd().split('\n');
     expect(lines).toContain('      t0      t1');
-    expect(lines.filter((l) => /^ +\d+ {2}/.test(l))).toEqual(['   1  load', '   2          load', '   3  store', '   4          store']);
+    expect(lines.filter((l) => /^ +\d+ {2}/.test(l))).toEqual([
+      '   1  load',
+      '   2          load',
+      '   3  store',
+      '   4          store',
+    ]);
     expect(lines.at(-1)).toBe(' *** no-lost-update: x = 1, expected 2 ***');
   });
 
@@ -112,7 +162,11 @@ describe('columns', () => {
     const wide: TraceView = {
       ...v,
       threadNames: ['a'.repeat(60), 'b'.repeat(60)],
-      steps: v.steps.map((s, i) => ({ ...s, thread: i % 2 ? 'b'.repeat(60) : 'a'.repeat(60), step: `${s.step}_${long}` })),
+      steps: v.steps.map((s, i) => ({
+        ...s,
+        thread: i % 2 ? 'b'.repeat(60) : 'a'.repeat(60),
+        step: `${s.step}_${long}`,
+      })),
       trace: { ...v.trace, violation: { property: 'p', message: `${long} and ${long}` } },
     };
     const text = renderColumns(wide);
@@ -121,7 +175,8 @@ describe('columns', () => {
     // nothing is cut: every x of the first call is there, over several lines
     expect(text.match(/x/g)!.length).toBeGreaterThanOrEqual(4 * 300 + 2 * 300);
     expect(wrap('aaa bbb ccc', 7)).toEqual(['aaa bbb', 'ccc']);
-    for (const w of [40, 60]) for (const line of renderColumns(wide, w).split('\n')) expect(line.length, line).toBeLessThanOrEqual(w);
+    for (const w of [40, 60])
+      for (const line of renderColumns(wide, w).split('\n')) expect(line.length, line).toBeLessThanOrEqual(w);
   });
 
   it('sizes columns by need: a narrow column leaves its room to the wide ones', () => {
@@ -152,11 +207,23 @@ describe('itf', () => {
   });
 
   it('gives each variable one type: a position null in some state is an Option in every state', () => {
-    const options = nullablePositions([{ fd: [0, null], page: { data: null } }, { fd: [0, 1], page: { data: 'x' } }]);
+    const options = nullablePositions([
+      { fd: [0, null], page: { data: null } },
+      { fd: [0, 1], page: { data: 'x' } },
+    ]);
     expect([...options].sort()).toEqual(['.fd[]', '.page.data']);
-    expect(toItfValue({ fd: [0, null], n: 3 }, options)).toEqual({ fd: [{ tag: 'Some', value: 0 }, { tag: 'None', value: { '#tup': [] } }], n: 3 });
-    expect(itfTypeProblems({ vars: ['a'], states: [{ a: [1, { tag: 'None', value: { '#tup': [] } }] }] })).toEqual(['a[]: int and option']);
-    for (const v of [lost(), doubleFree()]) expect(itfTypeProblems(toItf(v) as { vars: string[]; states: Record<string, unknown>[] })).toEqual([]);
+    expect(toItfValue({ fd: [0, null], n: 3 }, options)).toEqual({
+      fd: [
+        { tag: 'Some', value: 0 },
+        { tag: 'None', value: { '#tup': [] } },
+      ],
+      n: 3,
+    });
+    expect(itfTypeProblems({ vars: ['a'], states: [{ a: [1, { tag: 'None', value: { '#tup': [] } }] }] })).toEqual([
+      'a[]: int and option',
+    ]);
+    for (const v of [lost(), doubleFree()])
+      expect(itfTypeProblems(toItf(v) as { vars: string[]; states: Record<string, unknown>[] })).toEqual([]);
   });
 
   it('writes values ITF has no form for in forms it has', () => {
@@ -184,7 +251,10 @@ describe('mermaid', () => {
     const text = render('mermaid', lost());
     const lines = text.trimEnd().split('\n');
     expect(lines[0]).toBe('sequenceDiagram');
-    expect(lines.filter((l) => /^ {2}participant /.test(l))).toEqual(['  participant t0 as t0', '  participant t1 as t1']);
+    expect(lines.filter((l) => /^ {2}participant /.test(l))).toEqual([
+      '  participant t0 as t0',
+      '  participant t1 as t1',
+    ]);
     expect(lines.filter((l) => /^ {2}(t\d)->>\1: \d+\. /.test(l))).toHaveLength(4);
     expect(lines).toContain('  Note right of t0: x: 0 → 1');
     expect(text).not.toContain('state');
@@ -196,7 +266,9 @@ describe('mermaid', () => {
 
 describe('committed traces', () => {
   const dir = join(import.meta.dirname, '..', '..', 'traces');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
 
   it('render in every format through kmc replay', async () => {
     expect(files.length).toBeGreaterThan(0);
@@ -204,7 +276,11 @@ describe('committed traces', () => {
       for (const format of FORMATS) {
         let out = '';
         let err = '';
-        const code = await main(['replay', join(dir, file), '--format', format], { out: (s) => void (out += s), err: (s) => void (err += s) }, { models: models });
+        const code = await main(
+          ['replay', join(dir, file), '--format', format],
+          { out: (s) => void (out += s), err: (s) => void (err += s) },
+          { models: models },
+        );
         expect(code, `${file} --format ${format}: ${err}`).toBe(0);
         const trace = decodeTrace(readFileSync(join(dir, file), 'utf8'));
         if (format === 'columns') {

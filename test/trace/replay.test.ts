@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { compile, decodeTrace, encodeTrace, exploreRandom, recordTrace, replay, renderText, TraceFormatError } from '../../src/index.ts';
+import {
+  compile,
+  decodeTrace,
+  encodeTrace,
+  exploreRandom,
+  recordTrace,
+  replay,
+  renderText,
+  TraceFormatError,
+} from '../../src/index.ts';
 import { lostUpdate } from '../fixtures/counter.ts';
 import { callOf } from '../../src/report/view.ts';
 import { defineModel, thread, atEnd, DONE } from '../../src/index.ts';
@@ -19,7 +28,11 @@ const shownUpdate = defineModel({
         },
       }),
     ),
-  properties: (p: { threads: number }) => [atEnd<{ x: number }>('no-lost-update', 'every increment lands', (s) => (s.world.x === p.threads ? undefined : `x = ${s.world.x}`))],
+  properties: (p: { threads: number }) => [
+    atEnd<{ x: number }>('no-lost-update', 'every increment lands', (s) =>
+      s.world.x === p.threads ? undefined : `x = ${s.world.x}`,
+    ),
+  ],
 });
 
 function lostUpdateTrace() {
@@ -61,7 +74,14 @@ describe('traces', () => {
     // the label is not state: the same states as without it
     const plain = recordTrace(compile(lostUpdate, 'racy'), [0, 1, 0, 0], trace.violation, 'random', 1);
     expect(trace.steps.map((s) => s.patches)).toEqual(plain.steps.map((s) => s.patches));
-    expect(() => decodeTrace(encodeTrace({ ...trace, steps: [{ ...trace.steps[0]!, shown: 3 as unknown as string }, ...trace.steps.slice(1)] }))).toThrow('step 1: field "shown" is not a string');
+    expect(() =>
+      decodeTrace(
+        encodeTrace({
+          ...trace,
+          steps: [{ ...trace.steps[0]!, shown: 3 as unknown as string }, ...trace.steps.slice(1)],
+        }),
+      ),
+    ).toThrow('step 1: field "shown" is not a string');
   });
 
   it('detects divergence at the first differing step when the model changed', () => {

@@ -12,7 +12,13 @@
 // conjunction of the model's properties (leak only once every thread has returned).
 // A `done` action stutters once every thread has returned, so runs never deadlock.
 
-import { blocks as modelBlocks, FILE_FD, HEAP_FD, params as defaults, type Params } from '../../../model/dma-heap/alloc-and-read.ts';
+import {
+  blocks as modelBlocks,
+  FILE_FD,
+  HEAP_FD,
+  params as defaults,
+  type Params,
+} from '../../../model/dma-heap/alloc-and-read.ts';
 import { EBADF, EFAULT, EINVAL, EIO, EMFILE, ENOMEM, ETXTBSY } from '../../../model/kernel/errno.ts';
 
 const DMABUF = 2;
@@ -23,7 +29,8 @@ type Steps = Record<string, Opt[]>;
 export function quint(overrides: Partial<Params> = {}, opts: { faults?: number; module?: string } = {}): string {
   const p: Params = { ...defaults, ...overrides };
   for (const [k, v] of Object.entries(p)) {
-    if (!['pages', 'rlimit', 'guessers', 'closers', 'truncaters', 'copyToUserFaults', 'order'].includes(k) && v) throw new Error(`the Quint port does not model parameter ${k}=${String(v)}`);
+    if (!['pages', 'rlimit', 'guessers', 'closers', 'truncaters', 'copyToUserFaults', 'order'].includes(k) && v)
+      throw new Error(`the Quint port does not model parameter ${k}=${String(v)}`);
   }
   const P = p.pages;
   const R = p.rlimit;
@@ -33,7 +40,14 @@ export function quint(overrides: Partial<Params> = {}, opts: { faults?: number; 
   const installAt = Math.max(order.indexOf('dma_buf_fd'), order.indexOf('fd_install'));
   const copyUnwinds = order.indexOf('copy_to_user') < installAt;
   const mb = modelBlocks(p);
-  const ioctlLabels = ['dma_heap_ioctl', ...order.flatMap((n) => Object.keys(mb[n]?.('return') ?? {})), 'error_put', 'error_file', 'put_unused_fd', 'return'];
+  const ioctlLabels = [
+    'dma_heap_ioctl',
+    ...order.flatMap((n) => Object.keys(mb[n]?.('return') ?? {})),
+    'error_put',
+    'error_file',
+    'put_unused_fd',
+    'return',
+  ];
   const pc = (l: string) => {
     const i = ioctlLabels.indexOf(l);
     if (i < 0) throw new Error(`ioctl has no label ${l}`);
@@ -43,9 +57,13 @@ export function quint(overrides: Partial<Params> = {}, opts: { faults?: number; 
   // effects are written as chains of `.with(...)` over the state expression
   const go = (l: string) => `.with("pc_ioctl", ${pc(l)})`;
   const ok = (body: string): Opt => ({ body });
-  const fault = (body: string): Opt => ({ guard: `s.faults < ${maxFaults}`, body: `s.with("faults", s.faults + 1)${body}` });
+  const fault = (body: string): Opt => ({
+    guard: `s.faults < ${maxFaults}`,
+    body: `s.with("faults", s.faults + 1)${body}`,
+  });
   const failTo = (ret: number, l: string) => `.with("ret", ${ret})${go(l)}`;
-  const unwindFd = (x: string) => `(if (${x}.lfd >= 0 and not(${x}.installed)) ${x}${go('put_unused_fd')} else ${x}${go('return')})`;
+  const unwindFd = (x: string) =>
+    `(if (${x}.lfd >= 0 and not(${x}.installed)) ${x}${go('put_unused_fd')} else ${x}${go('return')})`;
 
   const blocks: Record<string, (next: string) => Steps> = {
     get_unused_fd_flags: (next) => ({
@@ -59,7 +77,11 @@ export function quint(overrides: Partial<Params> = {}, opts: { faults?: number; 
       ],
     }),
     init_dma_heap_file: (next) => ({
-      init_dma_heap_file: [ok(`{ val r = fget(s, ${FILE_FD})  if (r._2 < 0) ${unwindFd(`s.with("ret", ${-EINVAL})`)} else r._1.with("lfile", r._2).with("fsize", s.isize)${go(next)} }`)],
+      init_dma_heap_file: [
+        ok(
+          `{ val r = fget(s, ${FILE_FD})  if (r._2 < 0) ${unwindFd(`s.with("ret", ${-EINVAL})`)} else r._1.with("lfile", r._2).with("fsize", s.isize)${go(next)} }`,
+        ),
+      ],
     }),
     system_heap_allocate: (next) => ({
       kzalloc: [ok(`s${go('alloc_largest_available')}`), fault(failTo(-ENOMEM, 'error_file'))],
@@ -71,15 +93,22 @@ export function quint(overrides: Partial<Params> = {}, opts: { faults?: number; 
         fault(failTo(-ENOMEM, 'free_buffer')),
       ],
       dma_buf_export: [
-        ok(`s.with("nfiles", 3).with("fcount", s.fcount.replaceAt(${DMABUF}, 1)).with("ndmabufs", 1).with("dpages", s.lpages).with("dmabuf", 0)${go(next)}`),
+        ok(
+          `s.with("nfiles", 3).with("fcount", s.fcount.replaceAt(${DMABUF}, 1)).with("ndmabufs", 1).with("dpages", s.lpages).with("dmabuf", 0)${go(next)}`,
+        ),
         fault(failTo(-ENOMEM, 'free_buffer')),
       ],
       free_buffer: [ok(`s.lpages.foldl(s, (acc, pg) => freePage(acc, pg)).with("lpages", [])${go('error_file')}`)],
     }),
     dma_heap_read_file_sync: (next) => ({
-      dma_buf_vmap: [ok(`dmabufLive(s).with("dvmaps", s.dvmaps + 1)${go('kernel_read_file')}`), fault(failTo(-ENOMEM, 'error_put'))],
+      dma_buf_vmap: [
+        ok(`dmabufLive(s).with("dvmaps", s.dvmaps + 1)${go('kernel_read_file')}`),
+        fault(failTo(-ENOMEM, 'error_put')),
+      ],
       kernel_read_file: [
-        ok(`{ val t = s.with("idenyw", s.idenyw + 1).with("lisize", s.isize).with("copied", 0)  if (t.lisize <= 0) t${failTo(-EINVAL, 'allow_write_access')} else t.with("fsize", t.lisize)${go('kernel_read')} }`),
+        ok(
+          `{ val t = s.with("idenyw", s.idenyw + 1).with("lisize", s.isize).with("copied", 0)  if (t.lisize <= 0) t${failTo(-EINVAL, 'allow_write_access')} else t.with("fsize", t.lisize)${go('kernel_read')} }`,
+        ),
       ],
       kernel_read: [
         ok(
@@ -89,19 +118,30 @@ export function quint(overrides: Partial<Params> = {}, opts: { faults?: number; 
         fault(failTo(-EIO, 'allow_write_access')),
       ],
       allow_write_access: [
-        ok(`{ val t = s.with("idenyw", s.idenyw - 1)  (if (t.ret != 0 or t.copied != t.lisize) t.with("ret", ${-EIO}) else t)${go('dma_buf_vunmap')} }`),
+        ok(
+          `{ val t = s.with("idenyw", s.idenyw - 1)  (if (t.ret != 0 or t.copied != t.lisize) t.with("ret", ${-EIO}) else t)${go('dma_buf_vunmap')} }`,
+        ),
       ],
-      dma_buf_vunmap: [ok(`{ val t = dmabufLive(s).with("dvmaps", s.dvmaps - 1)  if (t.ret == 0) t${go(next)} else t${go('error_put')} }`)],
+      dma_buf_vunmap: [
+        ok(
+          `{ val t = dmabufLive(s).with("dvmaps", s.dvmaps - 1)  if (t.ret == 0) t${go(next)} else t${go('error_put')} }`,
+        ),
+      ],
     }),
     dma_buf_fd: (next) => ({
       dma_buf_fd: [
-        ok(`{ val r = getUnusedFd(s)  if (r._2 < 0) r._1.with("ret", r._2)${go('error_put')} else fdInstall(r._1, r._2, ${DMABUF}).with("lfd", r._2).with("installed", true)${go(next)} }`),
+        ok(
+          `{ val r = getUnusedFd(s)  if (r._2 < 0) r._1.with("ret", r._2)${go('error_put')} else fdInstall(r._1, r._2, ${DMABUF}).with("lfd", r._2).with("installed", true)${go(next)} }`,
+        ),
       ],
     }),
     fd_install: (next) => ({ fd_install: [ok(`fdInstall(s, s.lfd, ${DMABUF}).with("installed", true)${go(next)}`)] }),
     deinit_dma_heap_file: (next) => ({ deinit_dma_heap_file: [ok(`fput(s, s.lfile).with("lfile", -1)${go(next)}`)] }),
     copy_to_user: (next) => ({
-      copy_to_user: [ok(`s${go(next)}`), ...(p.copyToUserFaults ? [fault(failTo(-EFAULT, copyUnwinds ? 'error_put' : 'return'))] : [])],
+      copy_to_user: [
+        ok(`s${go(next)}`),
+        ...(p.copyToUserFaults ? [fault(failTo(-EFAULT, copyUnwinds ? 'error_put' : 'return'))] : []),
+      ],
     }),
   };
   const chained: Steps[] = [];
@@ -115,16 +155,24 @@ export function quint(overrides: Partial<Params> = {}, opts: { faults?: number; 
   }
   const ioctl: Steps = {
     dma_heap_ioctl: [
-      ok(`{ val r = fget(s, ${HEAP_FD})  if (r._2 < 0) s.with("ret", ${-EBADF}).with("pc_ioctl", DONE) else r._1.with("heap", r._2)${go(order[0] === 'get_unused_fd_flags' ? 'get_unused_fd_flags' : 'init_dma_heap_file')} }`),
+      ok(
+        `{ val r = fget(s, ${HEAP_FD})  if (r._2 < 0) s.with("ret", ${-EBADF}).with("pc_ioctl", DONE) else r._1.with("heap", r._2)${go(order[0] === 'get_unused_fd_flags' ? 'get_unused_fd_flags' : 'init_dma_heap_file')} }`,
+      ),
     ],
     ...Object.assign({}, ...chained),
     error_put: [ok(`(if (s.dmabuf >= 0) fput(s, ${DMABUF}) else s)${go('error_file')}`)],
     error_file: [ok(`{ val t = (if (s.lfile >= 0) fput(s, s.lfile) else s).with("lfile", -1)  ${unwindFd('t')} }`)],
     put_unused_fd: [ok(`s.with("reserved", s.reserved.replaceAt(s.lfd, false))${go('return')}`)],
-    return: [ok(`fput(s.with("nret", true).with("retval", if (s.ret == 0) s.lfd else s.ret).with("retfile", s.dmabuf >= 0), s.heap).with("pc_ioctl", DONE)`)],
+    return: [
+      ok(
+        `fput(s.with("nret", true).with("retval", if (s.ret == 0) s.lfd else s.ret).with("retfile", s.dmabuf >= 0), s.heap).with("pc_ioctl", DONE)`,
+      ),
+    ],
   };
 
-  const threads: { name: string; steps: Steps; labels: string[] }[] = [{ name: 'ioctl', steps: ioctl, labels: ioctlLabels }];
+  const threads: { name: string; steps: Steps; labels: string[] }[] = [
+    { name: 'ioctl', steps: ioctl, labels: ioctlLabels },
+  ];
   for (let i = 0; i < G; i++) {
     const me = `pc_g${i}`;
     threads.push({
@@ -144,7 +192,9 @@ export function quint(overrides: Partial<Params> = {}, opts: { faults?: number; 
               `t.with("obs", t.obs.append({ thread: ${i}, fd: t.gfd[${i}], filled: f._1, expected: f._2 })).with("${me}", 2) }`,
           ),
         ],
-        munmap: [ok(`fput(s, s.vfile[s.gvma[${i}]]).with("vfile", s.vfile.replaceAt(s.gvma[${i}], -1)).with("${me}", DONE)`)],
+        munmap: [
+          ok(`fput(s, s.vfile[s.gvma[${i}]]).with("vfile", s.vfile.replaceAt(s.gvma[${i}], -1)).with("${me}", DONE)`),
+        ],
       },
     });
   }
@@ -154,7 +204,9 @@ export function quint(overrides: Partial<Params> = {}, opts: { faults?: number; 
       labels: ['close'],
       steps: {
         close: Array.from({ length: R }, (_, fd) =>
-          ok(`(if (s.fdt[${fd}] >= 0) fput(s.with("fdt", s.fdt.replaceAt(${fd}, -1)), s.fdt[${fd}]) else s).with("pc_c${i}", DONE)`),
+          ok(
+            `(if (s.fdt[${fd}] >= 0) fput(s.with("fdt", s.fdt.replaceAt(${fd}, -1)), s.fdt[${fd}]) else s).with("pc_c${i}", DONE)`,
+          ),
         ),
       },
     });
@@ -164,7 +216,11 @@ export function quint(overrides: Partial<Params> = {}, opts: { faults?: number; 
       name: `u${i}`,
       labels: ['truncate'],
       steps: {
-        truncate: [ok(`(if (s.idenyw > 0) s.with("tret", s.tret.replaceAt(${i}, ${-ETXTBSY})) else s.with("isize", ${Math.max(1, P - 1)}).with("tret", s.tret.replaceAt(${i}, 0))).with("pc_u${i}", DONE)`)],
+        truncate: [
+          ok(
+            `(if (s.idenyw > 0) s.with("tret", s.tret.replaceAt(${i}, ${-ETXTBSY})) else s.with("isize", ${Math.max(1, P - 1)}).with("tret", s.tret.replaceAt(${i}, 0))).with("pc_u${i}", DONE)`,
+          ),
+        ],
       },
     });
   }
@@ -181,7 +237,9 @@ export function quint(overrides: Partial<Params> = {}, opts: { faults?: number; 
       opts.forEach((o, c) => {
         const name = `${t.name}_${label}_${c}`;
         names.push(name);
-        actions.push(`  action ${name} = all { s.pc_${t.name} == ${at}${o.guard ? `, ${o.guard}` : ''}, s' = ${o.body} }`);
+        actions.push(
+          `  action ${name} = all { s.pc_${t.name} == ${at}${o.guard ? `, ${o.guard}` : ''}, s' = ${o.body} }`,
+        );
       });
     }
   }

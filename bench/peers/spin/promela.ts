@@ -25,7 +25,13 @@
 //   violation() calls. The initial state holds them all, as in kmc.
 // Not ported: fd fillers (the bench does not use them).
 
-import { blocks as modelBlocks, FILE_FD, HEAP_FD, params as defaults, type Params } from '../../../model/dma-heap/alloc-and-read.ts';
+import {
+  blocks as modelBlocks,
+  FILE_FD,
+  HEAP_FD,
+  params as defaults,
+  type Params,
+} from '../../../model/dma-heap/alloc-and-read.ts';
 import { EBADF, EFAULT, EINVAL, EIO, EMFILE, ENOMEM, ETXTBSY } from '../../../model/kernel/errno.ts';
 
 export interface PromelaOptions {
@@ -42,7 +48,16 @@ type Steps = Record<string, Opt[]>;
 type BlockFn = (next: string) => Steps;
 
 /** The parameters the port follows; any other parameter must be off (false/0). */
-const PORTED = { pages: 1, rlimit: 1, guessers: 1, closers: 1, truncaters: 1, fillers: 1, copyToUserFaults: 1, order: 1 };
+const PORTED = {
+  pages: 1,
+  rlimit: 1,
+  guessers: 1,
+  closers: 1,
+  truncaters: 1,
+  fillers: 1,
+  copyToUserFaults: 1,
+  order: 1,
+};
 
 const FILE_HEAP = 0;
 const FILE_REGULAR = 1;
@@ -64,8 +79,19 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
 
   // program counter values: the index of the label among the thread's steps (DONE: 255)
   const mb = modelBlocks(p);
-  const ioctlLabels = ['dma_heap_ioctl', ...order.flatMap((name) => Object.keys(mb[name]?.('return') ?? {})), 'error_put', 'error_file', 'put_unused_fd', 'return'];
-  const threadLabels: Record<string, string[]> = { g: ['mmap', 'read_mapping', 'munmap'], c: ['close'], u: ['truncate'] };
+  const ioctlLabels = [
+    'dma_heap_ioctl',
+    ...order.flatMap((name) => Object.keys(mb[name]?.('return') ?? {})),
+    'error_put',
+    'error_file',
+    'put_unused_fd',
+    'return',
+  ];
+  const threadLabels: Record<string, string[]> = {
+    g: ['mmap', 'read_mapping', 'munmap'],
+    c: ['close'],
+    u: ['truncate'],
+  };
 
   const ok = (body: string): Opt => ({ body });
   const fault = (body: string): Opt => ({ guard: 'faults < MAXFAULTS', body: `faults++; ${body}` });
@@ -86,7 +112,9 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
     }),
     init_dma_heap_file: (next) => ({
       init_dma_heap_file: [
-        ok(`fget(${FILE_FD}, t0); if :: t0 < 0 -> ret = ${-EINVAL}; ${unwindFd} :: else -> assert(t0 == ${FILE_REGULAR}); lfile = t0; fsize = isize; ${goto(next)} fi`),
+        ok(
+          `fget(${FILE_FD}, t0); if :: t0 < 0 -> ret = ${-EINVAL}; ${unwindFd} :: else -> assert(t0 == ${FILE_REGULAR}); lfile = t0; fsize = isize; ${goto(next)} fi`,
+        ),
       ],
     }),
     system_heap_allocate: (next) => ({
@@ -105,12 +133,18 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
         ),
         fault(fail(-ENOMEM, 'free_buffer')),
       ],
-      free_buffer: [ok(`ti = 0; do :: ti < npages -> free_page(lpages[ti]); lpages[ti] = 0; ti++ :: else -> break od; npages = 0; ${goto('error_file')}`)],
+      free_buffer: [
+        ok(
+          `ti = 0; do :: ti < npages -> free_page(lpages[ti]); lpages[ti] = 0; ti++ :: else -> break od; npages = 0; ${goto('error_file')}`,
+        ),
+      ],
     }),
     dma_heap_read_file_sync: (next) => ({
       dma_buf_vmap: [ok(`dmabuf_live(); dvmaps++; ${goto('kernel_read_file')}`), fault(fail(-ENOMEM, 'error_put'))],
       kernel_read_file: [
-        ok(`idenyw++; lisize = isize; copied = 0; if :: lisize <= 0 -> ${fail(-EINVAL, 'allow_write_access')} :: else -> fsize = lisize; ${goto('kernel_read')} fi`),
+        ok(
+          `idenyw++; lisize = isize; copied = 0; if :: lisize <= 0 -> ${fail(-EINVAL, 'allow_write_access')} :: else -> fsize = lisize; ${goto('kernel_read')} fi`,
+        ),
       ],
       kernel_read: [
         ok(
@@ -119,18 +153,29 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
         ),
         fault(fail(-EIO, 'allow_write_access')),
       ],
-      allow_write_access: [ok(`idenyw--; if :: (ret != 0 || copied != lisize) -> ret = ${-EIO} :: else -> skip fi; ${goto('dma_buf_vunmap')}`)],
-      dma_buf_vunmap: [ok(`dmabuf_live(); dvmaps--; if :: ret == 0 -> ${goto(next)} :: else -> ${goto('error_put')} fi`)],
+      allow_write_access: [
+        ok(
+          `idenyw--; if :: (ret != 0 || copied != lisize) -> ret = ${-EIO} :: else -> skip fi; ${goto('dma_buf_vunmap')}`,
+        ),
+      ],
+      dma_buf_vunmap: [
+        ok(`dmabuf_live(); dvmaps--; if :: ret == 0 -> ${goto(next)} :: else -> ${goto('error_put')} fi`),
+      ],
     }),
     dma_buf_fd: (next) => ({
       dma_buf_fd: [
-        ok(`get_unused_fd_flags(t0); if :: t0 < 0 -> ret = t0; ${goto('error_put')} :: else -> fd_install(t0, ${FILE_DMABUF}); lfd = t0; installed = true; ${goto(next)} fi`),
+        ok(
+          `get_unused_fd_flags(t0); if :: t0 < 0 -> ret = t0; ${goto('error_put')} :: else -> fd_install(t0, ${FILE_DMABUF}); lfd = t0; installed = true; ${goto(next)} fi`,
+        ),
       ],
     }),
     fd_install: (next) => ({ fd_install: [ok(`fd_install(lfd, ${FILE_DMABUF}); installed = true; ${goto(next)}`)] }),
     deinit_dma_heap_file: (next) => ({ deinit_dma_heap_file: [ok(`fput(lfile); lfile = -1; ${goto(next)}`)] }),
     copy_to_user: (next) => ({
-      copy_to_user: [ok(goto(next)), ...(p.copyToUserFaults ? [fault(fail(-EFAULT, copyUnwinds ? 'error_put' : 'return'))] : [])],
+      copy_to_user: [
+        ok(goto(next)),
+        ...(p.copyToUserFaults ? [fault(fail(-EFAULT, copyUnwinds ? 'error_put' : 'return'))] : []),
+      ],
     }),
   };
 
@@ -142,7 +187,8 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
     if (!block) throw new Error(`the Promela port has no block '${name}'`);
     const steps = block(next);
     const theirs = Object.keys(mb[name]?.(next) ?? {});
-    if (JSON.stringify(Object.keys(steps)) !== JSON.stringify(theirs)) throw new Error(`block ${name}: the port has steps ${Object.keys(steps)}, the model ${theirs}`);
+    if (JSON.stringify(Object.keys(steps)) !== JSON.stringify(theirs))
+      throw new Error(`block ${name}: the port has steps ${Object.keys(steps)}, the model ${theirs}`);
     next = Object.keys(steps)[0]!;
     chained.unshift(steps);
   }
@@ -159,7 +205,8 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
     put_unused_fd: [ok(`reserved[lfd] = false; ${goto('return')}`)],
     return: [
       ok(
-        `nret = 1; if :: ret == 0 -> retval = lfd :: else -> retval = ret fi; retfile = (dmabuf >= 0); ` + `fput(heap); ioctl_pc = DONE`,
+        `nret = 1; if :: ret == 0 -> retval = lfd :: else -> retval = ret fi; retfile = (dmabuf >= 0); ` +
+          `fput(heap); ioctl_pc = DONE`,
       ),
     ],
   };
@@ -182,11 +229,19 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
     munmap: [ok(`fput(vfile[g${i}_vma]); vfile[g${i}_vma] = -1; g${i}_pc = DONE`)],
   });
   const closer = (i: number): Steps => ({
-    close: Array.from({ length: R }, (_, fd) => ok(`if :: FDT(${fd}) >= 0 -> t0 = FDT(${fd}); fdtx[${fd}] = -1 - FDT0(${fd}); fput(t0) :: else -> skip fi; c${i}_pc = DONE`)),
+    close: Array.from({ length: R }, (_, fd) =>
+      ok(
+        `if :: FDT(${fd}) >= 0 -> t0 = FDT(${fd}); fdtx[${fd}] = -1 - FDT0(${fd}); fput(t0) :: else -> skip fi; c${i}_pc = DONE`,
+      ),
+    ),
   });
   const truncSize = Math.max(1, P - 1);
   const truncater = (i: number): Steps => ({
-    truncate: [ok(`if :: idenyw > 0 -> u${i}_ret = ${-ETXTBSY} :: else -> isize = ${truncSize}; u${i}_ret = 0 fi; u${i}_pc = DONE`)],
+    truncate: [
+      ok(
+        `if :: idenyw > 0 -> u${i}_ret = ${-ETXTBSY} :: else -> isize = ${truncSize}; u${i}_ret = 0 fi; u${i}_pc = DONE`,
+      ),
+    ],
   });
 
   const threads: { name: string; steps: Steps }[] = [
@@ -202,25 +257,56 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
   out.push(`/* Generated by bench/peers/spin/promela.ts from model/dma-heap/alloc-and-read.ts: do not edit.`);
   out.push(`   params: ${JSON.stringify(p)} faults: ${maxFaults} */`);
   out.push('');
-  out.push(`#define FDT0(i) ((i) == ${HEAP_FD} -> ${FILE_HEAP} : ((i) == ${FILE_FD} -> ${FILE_REGULAR} : -1))`, `#define FDT(i) (fdtx[i] + FDT0(i))`);
+  out.push(
+    `#define FDT0(i) ((i) == ${HEAP_FD} -> ${FILE_HEAP} : ((i) == ${FILE_FD} -> ${FILE_REGULAR} : -1))`,
+    `#define FDT(i) (fdtx[i] + FDT0(i))`,
+  );
   out.push(`#define NPAGES ${P}`, `#define RLIMIT ${R}`, `#define MAXFAULTS ${maxFaults}`, `#define DONE 255`, '');
   out.push('/* the world */');
-  out.push(`byte nfiles = 2;`, `byte fcount[3] = 1; /* file 2's count is 1 until it exists (nfiles 2), a constant */`, `bool ffreed[3];`);
+  out.push(
+    `byte nfiles = 2;`,
+    `byte fcount[3] = 1; /* file 2's count is 1 until it exists (nfiles 2), a constant */`,
+    `bool ffreed[3];`,
+  );
   out.push(`byte isize = ${P};`, `byte idenyw = 0;`);
   out.push(`bool pfree[NPAGES] = true;`, `short pdata[NPAGES] = -1;`);
   out.push(`byte ndmabufs = 0;`, `byte dn = 0;`, `byte dpages[NPAGES];`, `byte dvmaps = 0;`, `bool dfreed = false;`);
   out.push(`byte nvmas = 0;`, `short vfile[${G1}];`, `byte vowner[${G1}];`);
-  out.push(`short fdtx[RLIMIT]; /* fdtable.fd[i] - its initial value (FDT0): Promela can only give an array one initial value */`, `bool reserved[RLIMIT];`);
-  out.push(`byte nobs = 0;`, `byte othread[${G1}];`, `byte ofd[${G1}];`, `byte ofilled[${G1}];`, `byte oexpected[${G1}];`);
+  out.push(
+    `short fdtx[RLIMIT]; /* fdtable.fd[i] - its initial value (FDT0): Promela can only give an array one initial value */`,
+    `bool reserved[RLIMIT];`,
+  );
+  out.push(
+    `byte nobs = 0;`,
+    `byte othread[${G1}];`,
+    `byte ofd[${G1}];`,
+    `byte ofilled[${G1}];`,
+    `byte oexpected[${G1}];`,
+  );
   out.push(`bool nret = 0;`, `short retval = 0;`, `bool retfile = 0;`);
   out.push(`byte faults = 0;`, '');
   out.push('/* threads: program counters and locals */');
   out.push(`byte ioctl_pc = 0;`, `short ret = 0;`, `short heap = -1;`, `short lfile = -1;`, `byte fsize = 0;`);
-  out.push(`byte npages = 0;`, `byte lpages[NPAGES];`, `short dmabuf = -1;`, `short lfd = -1;`, `bool installed = false;`, `short lisize = 0;`, `byte copied = 0;`);
+  out.push(
+    `byte npages = 0;`,
+    `byte lpages[NPAGES];`,
+    `short dmabuf = -1;`,
+    `short lfd = -1;`,
+    `bool installed = false;`,
+    `short lisize = 0;`,
+    `byte copied = 0;`,
+  );
   for (let i = 0; i < G; i++) out.push(`byte g${i}_pc = 0;`, `short g${i}_fd = -1;`, `short g${i}_vma = -1;`);
   for (let i = 0; i < p.closers; i++) out.push(`byte c${i}_pc = 0;`);
   for (let i = 0; i < p.truncaters; i++) out.push(`byte u${i}_pc = 0;`, `short u${i}_ret = 0;`);
-  out.push('', '/* temporaries, not part of the state */', 'hidden short t0;', 'hidden byte ti, tj, tf, te;', 'hidden byte tb;', '');
+  out.push(
+    '',
+    '/* temporaries, not part of the state */',
+    'hidden short t0;',
+    'hidden byte ti, tj, tf, te;',
+    'hidden byte tb;',
+    '',
+  );
   out.push(KERNEL());
   out.push(PROPERTIES(allDone));
   for (const t of threads) {

@@ -29,7 +29,8 @@ function has(cmd: string): boolean {
 
 /** Why SPIN cannot run here, with how to get it; undefined when it can. */
 export function spinMissing(): string | undefined {
-  if (!has('spin')) return 'spin is not installed: apt-get install spin (Debian/Ubuntu), or build it from https://github.com/nimble-code/Spin';
+  if (!has('spin'))
+    return 'spin is not installed: apt-get install spin (Debian/Ubuntu), or build it from https://github.com/nimble-code/Spin';
   if (!has('gcc')) return 'gcc is not installed (SPIN compiles its verifier with it): apt-get install gcc';
   return undefined;
 }
@@ -57,7 +58,11 @@ export function runSpin(pml: string, opts: SpinOptions): SpinRun {
   const defines = [...(opts.noReduce ? ['-DNOREDUCE'] : []), `-DMEMLIM=${opts.memLimitMb ?? 8192}`];
   execFileSync('gcc', [opts.optimize ?? '-O2', ...defines, '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
   const compileMs = performance.now() - t0;
-  const r = spawnSync('./pan', [`-m${opts.maxDepth ?? 100000}`, `-w${opts.hashBits ?? 24}`], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const r = spawnSync('./pan', [`-m${opts.maxDepth ?? 100000}`, `-w${opts.hashBits ?? 24}`], {
+    cwd: dir,
+    encoding: 'utf8',
+    maxBuffer: 1 << 26,
+  });
   const out = r.stdout + r.stderr;
   const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
   const states = num(/(\d+) states, stored/);
