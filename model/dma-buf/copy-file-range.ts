@@ -44,10 +44,11 @@
 // The device's completion thread (bio.ts bioCompletion): queue_rq, dma (-EIO: nothing
 // written), bio_endio (iomap_dio_bio_end_io wakes the copier), bio_release_pages + bio_put.
 //
-// Racers, by parameter (model/dma-buf/): an importer (attach, map_dma_buf, a device job
-// writing buffer page 0, unmap, detach), a vmapper (vmap, a CPU write, vunmap), a CPU mapper
-// (mmap of the dma-buf, a store to page 0, optionally inside DMA_BUF_IOCTL_SYNC START/END),
-// a memfd storer (udmabuf: a store through a mapping of the memfd behind it).
+// Racers, by parameter (model/dma-buf/): an importer (its own reference to the dma-buf and
+// an attachment: attach, map, a device job writing buffer page 0 through it, unmap, detach),
+// a vmapper (vmap, a CPU write, vunmap), a CPU mapper (mmap of the dma-buf, a store to page
+// 0, optionally inside DMA_BUF_IOCTL_SYNC START/END), a memfd storer (udmabuf: a store
+// through a mapping of the memfd behind it).
 // The tmpfs variants replace all of this by copiers between tmpfs files and, optionally, a
 // reader of one (shmem-copy.ts).
 //
@@ -57,8 +58,8 @@
 // pinned twice), the buffer 4 pages, the file 4. One racer at a time unless a variant says.
 //
 // States at the default parameters (bfs with its reductions, exhaustive): exclusive-incl-mmap
-// 5,693 (importer, vmapper and CPU mapper racing), v3-system-heap-kernel-users 1,016, upstream
-// 160, fixed-udmabuf-alone 39, tmpfs-cfr-unlocked 16; a violated variant's shortest trace is
+// 6,329 (importer, vmapper and CPU mapper racing), v3-system-heap-kernel-users 1,139, upstream
+// 180, fixed-udmabuf-alone 39, tmpfs-cfr-unlocked 16; a violated variant's shortest trace is
 // found within 200.
 //
 // Variants and what kmc finds (bfs; README "copy_file_range into a dma-buf (seed 002)"):
@@ -104,12 +105,12 @@ import {
   register_ki_complete,
   type DioWorld,
 } from '../kernel/direct-io.ts';
-import { is_dma_buf_file } from '../kernel/dma-buf.ts';
+import { is_dma_buf_file, type AttachWorld } from '../kernel/dma-buf.ts';
 import { dma_buf_ops, type RwFileRevision, type RwFileWorld } from '../kernel/dma-buf-ops.ts';
 import { EBADF, EINVAL, ENOMEM, errname } from '../kernel/errno.ts';
 import { fail } from '../kernel/fd-blocks.ts';
 import { fd_install } from '../kernel/fdtable.ts';
-import { fget, fput } from '../kernel/file.ts';
+import { fget, fput, get_file } from '../kernel/file.ts';
 import { PAGE_SIZE } from '../kernel/folio.ts';
 import { EXT4_FILE_OPERATIONS } from '../kernel/fs.ts';
 import { i_size_read } from '../kernel/inode.ts';
@@ -202,7 +203,7 @@ export type Params = typeof params;
 
 const COUNT = { integer: true, min: 0, max: 2 } as const;
 
-export interface CopyFileRangeWorld extends UdmabufWorld, DioWorld, RwFileWorld {
+export interface CopyFileRangeWorld extends UdmabufWorld, DioWorld, RwFileWorld, AttachWorld {
   copies: CopyRecord[];
 }
 
@@ -467,6 +468,7 @@ function world(p: Params): W {
     page_counts: [],
     series,
     copies: [],
+    attachments: [],
   };
   if (p.exporter === 'tmpfs') {
     // abba: memfds A and B of one page each; same-folio: one memfd of a 2-page folio
@@ -482,6 +484,8 @@ function world(p: Params): W {
     fd_install(w, DMABUF_FD, w.dmabufs[dmabuf]!.file);
   } else dmabuf = createUdmabuf(w, p);
   diskFile(w, p.filePages || w.dmabufs[dmabuf]!.size);
+  // each importer's driver got the buffer before the copy (dma_buf_get(fd)): its own reference
+  for (let i = 0; i < p.importers; i++) get_file(w, w.dmabufs[dmabuf]!.file);
   return w;
 }
 
