@@ -14,6 +14,8 @@
 //   - every vmap() area was vunmap()ed (worlds with vmap areas);
 //   - every bio was put (bio_put) and every bvec array kvfree'd, and no heap buffer still
 //     has an importer attached (worlds with bios, heap buffers);
+//   - no dma-buf attachment is still mapped (dma_buf_map_attachment without
+//     dma_buf_unmap_attachment, before or after its dma_buf_detach);
 //   - each process's rss counters count exactly the present normal-page ptes of its mapped
 //     vmas (check_mm()'s "Bad rss-counter state": a pte left behind by munmap, or zapped
 //     twice);
@@ -35,10 +37,17 @@ import {
   VM_SHARED,
   VM_WRITE,
   type KernelWorld,
+  type DmaBufAttachment,
   type RssStat,
 } from '../model/kernel/world.ts';
 
-type LeakWorld = KernelWorld & { vmaps?: VmArea[]; memfds?: Memfd[]; bios?: Bio[]; bvecs?: BvecArray[] };
+type LeakWorld = KernelWorld & {
+  vmaps?: VmArea[];
+  memfds?: Memfd[];
+  bios?: Bio[];
+  bvecs?: BvecArray[];
+  attachments?: DmaBufAttachment[];
+};
 
 export const noLeak: Property<KernelWorld> = atEnd(
   'leak',
@@ -100,6 +109,10 @@ export const noLeak: Property<KernelWorld> = atEnd(
     }
     for (const [i, a] of (w.bvecs ?? []).entries()) {
       if (!a.freed) return `the bvec array ${i} of ${a.owner} was never kvfree'd`;
+    }
+    for (const [i, a] of (w.attachments ?? []).entries()) {
+      if (a.sgt === 'mapped')
+        return `attachment${i} of dmabuf${a.dmabuf} (${a.dev}) is still DMA-mapped${a.freed ? ", kfree'd by dma_buf_detach with its sg table mapped" : ''}: dma_buf_unmap_attachment never ran`;
     }
     for (const [i, b] of w.heap_buffers.entries()) {
       if (b.attachments.length > 0)

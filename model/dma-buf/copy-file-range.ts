@@ -40,14 +40,17 @@
 //   9. mutex_unlock              buffer->lock
 //  10. fdput                     the copy returns: bytes or -errno; fput(in), fput(out)
 //  11. copy_to_user              (bytes > 0) the new *off_out, after the copy      -EFAULT
+//  12. close                     udmabuf: userspace closes the dma-buf fd; the last reference
+//                                runs release_udmabuf, which unpins every folio it pinned
 //
 // The device's completion thread (bio.ts bioCompletion): queue_rq, dma (-EIO: nothing
 // written), bio_endio (iomap_dio_bio_end_io wakes the copier), bio_release_pages + bio_put.
 //
-// Racers, by parameter (model/dma-buf/): an importer (attach, map_dma_buf, a device job
-// writing buffer page 0, unmap, detach), a vmapper (vmap, a CPU write, vunmap), a CPU mapper
-// (mmap of the dma-buf, a store to page 0, optionally inside DMA_BUF_IOCTL_SYNC START/END),
-// a memfd storer (udmabuf: a store through a mapping of the memfd behind it).
+// Racers, by parameter (model/dma-buf/): an importer (its own reference to the dma-buf and
+// an attachment: attach, map, a device job writing buffer page 0 through it, unmap, detach),
+// a vmapper (vmap, a CPU write, vunmap), a CPU mapper (mmap of the dma-buf, a store to page
+// 0, optionally inside DMA_BUF_IOCTL_SYNC START/END), a memfd storer (udmabuf: a store
+// through a mapping of the memfd behind it).
 // The tmpfs variants replace all of this by copiers between tmpfs files and, optionally, a
 // reader of one (shmem-copy.ts).
 //
@@ -57,8 +60,8 @@
 // pinned twice), the buffer 4 pages, the file 4. One racer at a time unless a variant says.
 //
 // States at the default parameters (bfs with its reductions, exhaustive): exclusive-incl-mmap
-// 5,693 (importer, vmapper and CPU mapper racing), v3-system-heap-kernel-users 1,016, upstream
-// 160, fixed-udmabuf-alone 39, tmpfs-cfr-unlocked 16; a violated variant's shortest trace is
+// 6,329 (importer, vmapper and CPU mapper racing), v3-system-heap-kernel-users 1,139, upstream
+// 180, fixed-udmabuf-alone 52, tmpfs-cfr-unlocked 16; a violated variant's shortest trace is
 // found within 200.
 //
 // Variants and what kmc finds (bfs; README "copy_file_range into a dma-buf (seed 002)"):
@@ -104,12 +107,12 @@ import {
   register_ki_complete,
   type DioWorld,
 } from '../kernel/direct-io.ts';
-import { is_dma_buf_file } from '../kernel/dma-buf.ts';
+import { is_dma_buf_file, type AttachWorld } from '../kernel/dma-buf.ts';
 import { dma_buf_ops, type RwFileRevision, type RwFileWorld } from '../kernel/dma-buf-ops.ts';
 import { EBADF, EINVAL, ENOMEM, errname } from '../kernel/errno.ts';
 import { fail } from '../kernel/fd-blocks.ts';
-import { fd_install } from '../kernel/fdtable.ts';
-import { fget, fput } from '../kernel/file.ts';
+import { close_fd, fd_install } from '../kernel/fdtable.ts';
+import { fget, fput, get_file } from '../kernel/file.ts';
 import { PAGE_SIZE } from '../kernel/folio.ts';
 import { EXT4_FILE_OPERATIONS } from '../kernel/fs.ts';
 import { i_size_read } from '../kernel/inode.ts';
@@ -136,7 +139,8 @@ import {
 } from '../../properties/copy-io.ts';
 import { danglingReference, memorySafetyBugs } from '../../properties/memory-safety.ts';
 import { noLeak } from '../../properties/leak.ts';
-import { folioPinBugs } from '../../properties/folio-pins.ts';
+import { folioPinBugs, folioPinnedAfterClose, pinLeak } from '../../properties/folio-pins.ts';
+import { udmabufLeak } from '../../properties/udmabuf-ownership.ts';
 
 /** The process's fds: the disk file (O_DIRECT), the dma-buf, the memfd behind a udmabuf. */
 export const FILE_FD = 0;
@@ -202,7 +206,7 @@ export type Params = typeof params;
 
 const COUNT = { integer: true, min: 0, max: 2 } as const;
 
-export interface CopyFileRangeWorld extends UdmabufWorld, DioWorld, RwFileWorld {
+export interface CopyFileRangeWorld extends UdmabufWorld, DioWorld, RwFileWorld, AttachWorld {
   copies: CopyRecord[];
 }
 
@@ -234,6 +238,8 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
   const rwFile = (w: W, l: Locals) => (rwLock(w, l) ? 'mutex_lock' : 'kvcalloc');
   /** where rw_file goes once the array is gone, or on an error before it */
   const unlock = (l: Locals) => (l.locked ? 'mutex_unlock' : 'fdput');
+  /** after the call: a udmabuf's owner closes it (release_udmabuf unpins what UDMABUF_CREATE_LIST pinned) */
+  const done = p.exporter === 'udmabuf' ? 'close' : DONE;
   const startCopy = (k: { world: W; local: Locals }) => {
     k.world.copies.push({ by: name, dmabuf: k.local.dmabuf, pos_in: 0, pos_out: 0, ret: null });
     k.local.copy = k.world.copies.length - 1;
@@ -403,7 +409,7 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
           ret: s.entry === 'ioctl' ? Math.min(l.ret, 0) : l.ret,
           files: [],
         });
-        return DONE;
+        return done;
       },
     },
     copy_to_user: {
@@ -411,6 +417,13 @@ export function copier(p: Params, name = 'copier'): Thread<W> {
       run: (k, c) => {
         // *off_out += ret: a fault reports failure for a copy that happened
         k.world.returned.push({ thread: name, call: s.entry, ret: c === 'ok' ? k.local.ret : -14, files: [] });
+        return done;
+      },
+    },
+    close: {
+      show: () => `close(${DMABUF_FD})`,
+      run: (k) => {
+        close_fd(k.world, DMABUF_FD); // userspace: close(dma-buf fd); its last reference runs release_udmabuf
         return DONE;
       },
     },
@@ -467,6 +480,7 @@ function world(p: Params): W {
     page_counts: [],
     series,
     copies: [],
+    attachments: [],
   };
   if (p.exporter === 'tmpfs') {
     // abba: memfds A and B of one page each; same-folio: one memfd of a 2-page folio
@@ -482,6 +496,8 @@ function world(p: Params): W {
     fd_install(w, DMABUF_FD, w.dmabufs[dmabuf]!.file);
   } else dmabuf = createUdmabuf(w, p);
   diskFile(w, p.filePages || w.dmabufs[dmabuf]!.size);
+  // each importer's driver got the buffer before the copy (dma_buf_get(fd)): its own reference
+  for (let i = 0; i < p.importers; i++) get_file(w, w.dmabufs[dmabuf]!.file);
   return w;
 }
 
@@ -523,6 +539,8 @@ const HARMLESS: Record<string, string> = {
     'DMA_BUF_IOCTL_SYNC(SYNC_START) acts on the dma-buf fd, not on a mapping: starting CPU access before mmap is valid userspace, and the store still comes after both',
   'swap:mapper0/store:munmap>done':
     'a store after munmap faults with SIGSEGV (handle_mm_fault finds no vma) and writes nothing: a userspace bug the kernel contains',
+  'goto:copier/copy_to_user:-EFAULT:done':
+    'close is userspace, after the syscall has returned: on -EFAULT the application keeping its dma-buf fd open is valid (its exit would close it), and the kernel side of the call is the same',
   'swap:mapper0/end_cpu_access:munmap>done':
     'DMA_BUF_IOCTL_SYNC(SYNC_END) acts on the dma-buf fd, not on a mapping: ending CPU access after munmap is valid userspace',
 };
@@ -554,6 +572,9 @@ export const copyFileRange = defineModel({
     bufferLockReleased,
     danglingReference,
     noLeak,
+    pinLeak,
+    folioPinnedAfterClose,
+    udmabufLeak,
   ],
   bugs: {
     ...copyExclusionBugs,

@@ -16,10 +16,11 @@ export interface DmaBufOps<W extends KernelWorld = KernelWorld> {
   vunmap?: (w: W, dmabuf: number) => void;
   begin_cpu_access?: (w: W, dmabuf: number) => number;
   end_cpu_access?: (w: W, dmabuf: number) => number;
-  attach?: (w: W, dmabuf: number) => number;
-  detach?: (w: W, dmabuf: number) => void;
-  map_dma_buf?: (w: W, dmabuf: number) => number;
-  unmap_dma_buf?: (w: W, dmabuf: number) => void;
+  /** `attach`: the dma_buf_attachment (an index in the dma-buf's attachments) */
+  attach?: (w: W, dmabuf: number, attach: number) => number;
+  detach?: (w: W, dmabuf: number, attach: number) => void;
+  map_dma_buf?: (w: W, dmabuf: number, attach: number) => number;
+  unmap_dma_buf?: (w: W, dmabuf: number, attach: number) => void;
   /** ->rw_file of the copy_file_range series (seed 002, v1..v4): see RwFileOps */
   rw_file?: RwFileOps<W>;
   /**

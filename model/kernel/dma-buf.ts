@@ -2,13 +2,18 @@
 // per exporter is in its dma_buf_ops (dma-buf-ops.ts), registered in the exporter's file
 // (system-heap.ts, udmabuf.ts).
 
-import { violation } from '../../src/index.ts';
+import { ModelError, violation } from '../../src/index.ts';
 import { dma_buf_ops } from './dma-buf-ops.ts';
 import { assertLive, fput } from './file.ts';
 import { register_file_operations } from './file-operations.ts';
 import { fd_install, get_unused_fd_flags } from './fdtable.ts';
-import { EINVAL } from './errno.ts';
-import { allocFile, type KernelWorld, type Vma } from './world.ts';
+import { EINVAL, EIO, errname } from './errno.ts';
+import { allocFile, type DmaBufAttachment, type KernelWorld, type Vma } from './world.ts';
+
+/** A world whose importers attach: every dma_buf_attachment made, by index. */
+export interface AttachWorld extends KernelWorld {
+  attachments: DmaBufAttachment[];
+}
 import { helper } from './helpers.ts';
 
 /** dma_buf_fops: the dma-buf file's last fput releases the dma-buf; mmap is dma_buf_mmap_internal. */
@@ -42,7 +47,14 @@ export const dma_buf_export = helper(
   function dma_buf_export(w: KernelWorld, exp_info: DmaBufExportInfo): number {
     const dmabuf = w.dmabufs.length;
     const file = allocFile(w, { name: `dmabuf${dmabuf}`, f_op: DMA_BUF_FOPS, private_data: dmabuf });
-    w.dmabufs.push({ ops: exp_info.ops, file, vmaps: 0, freed: false, priv: exp_info.priv, size: exp_info.size });
+    w.dmabufs.push({
+      ops: exp_info.ops,
+      file,
+      vmaps: 0,
+      freed: false,
+      priv: exp_info.priv,
+      size: exp_info.size,
+    });
     return dmabuf;
   },
 );
@@ -103,5 +115,86 @@ export const assertDmaBufLive = helper(
     const d = w.dmabufs[dmabuf]!;
     assertLive(w, d.file, what);
     if (d.freed) violation('use-after-free', `${what} on dmabuf${dmabuf}, already released`);
+  },
+);
+
+/**
+ * dma_buf_attach(): kzalloc(attach), ->attach (the exporter's own list: the system heap's
+ * buffer->attachments, under the lock its caller's step takes), list_add on
+ * dmabuf->attachments. Returns the attachment (an index in dmabuf's attachments).
+ */
+export const dma_buf_attach = helper(
+  'dma_buf_attach',
+  function dma_buf_attach(w: AttachWorld, dmabuf: number, dev: string): number {
+    w.attachments.push({ dmabuf, dev, listed: true, sgt: 'none', freed: false });
+    const attach = w.attachments.length - 1;
+    dma_buf_ops(w, dmabuf).attach?.(w, dmabuf, attach);
+    return attach;
+  },
+);
+
+/** The attachment `attach` of dmabuf, which must not have been kfree'd. */
+function attachmentOf(w: AttachWorld, dmabuf: number, attach: number, what: string): DmaBufAttachment {
+  if (attach < 0)
+    violation(
+      'null-pointer-dereference',
+      `${what} of ERR_PTR(${errname(attach)}): dma_buf_attach failed, attach->dmabuf dereferenced`,
+    );
+  const a = w.attachments[attach]!;
+  if (a.dmabuf !== dmabuf) throw new ModelError(`attachment${attach} is of dmabuf${a.dmabuf}, not dmabuf${dmabuf}`);
+  if (a.freed) violation('use-after-free', `${what} of attachment${attach} (${a.dev}), kfree'd by dma_buf_detach`);
+  return a;
+}
+
+/** dma_buf_map_attachment(): ->map_dma_buf, the attachment's sg table, or ERR_PTR(-EIO) (dma_map_sgtable failed). */
+export const dma_buf_map_attachment = helper(
+  'dma_buf_map_attachment',
+  function dma_buf_map_attachment(w: AttachWorld, dmabuf: number, attach: number, fails: boolean): number {
+    const a = attachmentOf(w, dmabuf, attach, 'dma_buf_map_attachment');
+    if (fails) {
+      a.sgt = 'error';
+      return -EIO;
+    }
+    dma_buf_ops(w, dmabuf).map_dma_buf?.(w, dmabuf, attach);
+    a.sgt = 'mapped';
+    return 0;
+  },
+);
+
+/** A device job's DMA through the attachment: it programs the addresses of the sg table dma_buf_map_attachment returned. */
+export const dma_buf_attachment_dma = helper(
+  'dma_buf_attachment_dma',
+  function dma_buf_attachment_dma(w: AttachWorld, dmabuf: number, attach: number, who: string): void {
+    const a = attachmentOf(w, dmabuf, attach, `${who}'s device job`);
+    if (a.sgt === 'error')
+      violation(
+        'null-pointer-dereference',
+        `${who}'s device job walks the sg table of attachment${attach}, but dma_buf_map_attachment returned ERR_PTR(-EIO)`,
+      );
+    if (a.sgt === 'none')
+      violation('use-after-free', `${who}'s device DMAs through attachment${attach}, which is not mapped`);
+  },
+);
+
+/** dma_buf_unmap_attachment(): ->unmap_dma_buf of the mapped sg table. */
+export const dma_buf_unmap_attachment = helper(
+  'dma_buf_unmap_attachment',
+  function dma_buf_unmap_attachment(w: AttachWorld, dmabuf: number, attach: number): void {
+    const a = attachmentOf(w, dmabuf, attach, 'dma_buf_unmap_attachment');
+    if (a.sgt !== 'mapped')
+      violation('double-free', `dma_buf_unmap_attachment of attachment${attach} (${a.dev}), which is not mapped`);
+    dma_buf_ops(w, dmabuf).unmap_dma_buf?.(w, dmabuf, attach);
+    a.sgt = 'none';
+  },
+);
+
+/** dma_buf_detach(): list_del from dmabuf->attachments, ->detach (the exporter's list), kfree(attach). */
+export const dma_buf_detach = helper(
+  'dma_buf_detach',
+  function dma_buf_detach(w: AttachWorld, dmabuf: number, attach: number): void {
+    const a = attachmentOf(w, dmabuf, attach, 'dma_buf_detach');
+    a.listed = false;
+    dma_buf_ops(w, dmabuf).detach?.(w, dmabuf, attach);
+    a.freed = true;
   },
 );

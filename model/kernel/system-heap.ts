@@ -50,10 +50,13 @@ export const SYSTEM_HEAP_BUF_OPS = register_dma_buf_ops<KernelWorld>('system_hea
     }
     return 0;
   },
-  attach: (w, dmabuf) => (
-    heapBufferOf(w, dmabuf).attachments.push(`attachment${heapBufferOf(w, dmabuf).attachments.length}`), 0
-  ),
-  detach: (w, dmabuf) => void heapBufferOf(w, dmabuf).attachments.pop(),
+  // system_heap_attach: list_add(&a->list, &buffer->attachments); system_heap_detach: list_del
+  attach: (w, dmabuf, attach) => (heapBufferOf(w, dmabuf).attachments.push(`attachment${attach}`), 0),
+  detach: (w, dmabuf, attach) => {
+    const list = heapBufferOf(w, dmabuf).attachments;
+    const i = list.indexOf(`attachment${attach}`);
+    if (i >= 0) list.splice(i, 1);
+  },
   map_dma_buf: () => 0,
   unmap_dma_buf: () => undefined,
   vmap: (w, dmabuf) => ((heapBufferOf(w, dmabuf).vmap_cnt += 1), 0),

@@ -47,6 +47,23 @@ export interface DmaBuf {
   size: number;
 }
 
+/**
+ * struct dma_buf_attachment (dma_buf_attach), kept once kfree'd so a later use is seen; the
+ * ones still `listed` are on their dma-buf's dmabuf->attachments.
+ */
+export interface DmaBufAttachment {
+  /** attach->dmabuf */
+  dmabuf: number;
+  /** attach->dev: the importer's device */
+  dev: string;
+  /** on dmabuf->attachments (list_add in dma_buf_attach, list_del in dma_buf_detach) */
+  listed: boolean;
+  /** the sg table dma_buf_map_attachment returned: none yet (or unmapped), mapped, or ERR_PTR */
+  sgt: 'none' | 'mapped' | 'error';
+  /** kfree(attach) in dma_buf_detach */
+  freed: boolean;
+}
+
 // include/linux/mm.h vm_flags (the ones the models use)
 export const VM_READ = 0x1;
 export const VM_WRITE = 0x2;
