@@ -90,16 +90,7 @@ export class VectorFrontier implements Frontier {
       else this.tail = 0;
       this.head = 0;
     }
-    return {
-      vec,
-      depth,
-      enabled: undefined,
-      ranks: undefined,
-      sleep: NO_SLEEP,
-      id,
-      first: true,
-      fingerprint: { hi, lo },
-    };
+    return plainNode(vec, id, depth, hi, lo);
   }
 }
 

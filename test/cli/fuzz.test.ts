@@ -124,6 +124,18 @@ const setIn = (f: string, k: string, v: unknown) => (t: Record<string, unknown>)
 };
 const withParam = (k: string, v: unknown) => setIn('params', k, v);
 const withOverride = (k: string, v: unknown) => setIn('overrides', k, v);
+/** Parameter names a generated trace sets: declared ones, prototype names, an unknown one. */
+const paramKey = fc.constantFrom(
+  'pages',
+  'order',
+  'design',
+  'items',
+  'guessers',
+  'rlimit',
+  '__proto__',
+  'constructor',
+  'nosuch',
+);
 const rawFile = (text: string) => {
   const path = join(harness, `r${traces++}.json`);
   writeFileSync(path, text);
@@ -570,38 +582,8 @@ describe(`kmc under bad input (fast-check seed ${SEED})`, () => {
         (t: Record<string, unknown>) =>
           void delete t[k],
     ),
-    fc
-      .tuple(
-        fc.constantFrom(
-          'pages',
-          'order',
-          'design',
-          'items',
-          'guessers',
-          'rlimit',
-          '__proto__',
-          'constructor',
-          'nosuch',
-        ),
-        jsonValue,
-      )
-      .map(([k, v]) => withParam(k, v)),
-    fc
-      .tuple(
-        fc.constantFrom(
-          'pages',
-          'order',
-          'design',
-          'items',
-          'guessers',
-          'rlimit',
-          '__proto__',
-          'constructor',
-          'nosuch',
-        ),
-        jsonValue,
-      )
-      .map(([k, v]) => withOverride(k, v)),
+    fc.tuple(paramKey, jsonValue).map(([k, v]) => withParam(k, v)),
+    fc.tuple(paramKey, jsonValue).map(([k, v]) => withOverride(k, v)),
     fc
       .tuple(
         fc.constantFrom(
