@@ -26,7 +26,6 @@ export interface WorkerInit {
   target?: string;
   index: number;
   workers: number;
-  deadline?: number;
   table: SharedTable;
 }
 
@@ -40,12 +39,13 @@ export interface Handed {
 }
 
 export type ToWorker =
-  | { type: 'expand' }
+  /** begin: the layer starts (the share of the next layer becomes the one to expand) */
+  | { type: 'expand'; begin?: boolean }
   | { type: 'table'; table: SharedTable }
   | { type: 'give'; count: number }
   | { type: 'take'; batches: Handed[] }
-  | { type: 'begin' }
-  | { type: 'count' }
+  /** deadline: the --timeout clock, which starts once every worker is up (Date.now() ms) */
+  | { type: 'count'; deadline?: number }
   | { type: 'parent'; id: number }
   | { type: 'stop' };
 
@@ -60,7 +60,7 @@ export interface Found {
 export type FromWorker =
   | { type: 'ready' }
   /** done: the layer is expanded; false: paused (the set is full, the deadline); found: violations met since the last reply */
-  | { type: 'expanded'; done: boolean; steps: number; next: number; found?: Found[]; timeout?: boolean }
+  | { type: 'expanded'; done: boolean; steps: number; next: number; bytes: number; found?: Found[]; timeout?: boolean }
   | { type: 'ok'; next: number; bytes: number }
   | { type: 'given'; batch: Handed }
   | { type: 'parent'; parent: number; decision: number }
@@ -82,6 +82,7 @@ async function run(init: WorkerInit): Promise<void> {
   let next = new VectorFrontier(space.width);
   const reply = (m: FromWorker) => port.postMessage(m);
   const ok = () => reply({ type: 'ok', next: next.length, bytes: log.bytes });
+  let deadline: number | undefined;
 
   /** where the expansion of the layer stands: the state taken from it (if any), and its next decision */
   let taken: Node | undefined;
@@ -97,7 +98,8 @@ async function run(init: WorkerInit): Promise<void> {
     const report = (done: boolean, more: { timeout?: boolean } = {}): FromWorker => {
       const f = found;
       found = [];
-      return { type: 'expanded', done, steps, next: next.length, ...(f.length > 0 ? { found: f } : {}), ...more };
+      const bytes = log.bytes;
+      return { type: 'expanded', done, steps, next: next.length, bytes, ...(f.length > 0 ? { found: f } : {}), ...more };
     };
     for (;;) {
       if (set.full) return report(false); // past the load limit probes grow long: let the table grow (TableFull is the hard stop)
@@ -106,7 +108,7 @@ async function run(init: WorkerInit): Promise<void> {
         taken = layer.shift();
         decision = 0;
         inStep = undefined;
-        if (init.deadline !== undefined && (++expanded & 255) === 0 && Date.now() > init.deadline)
+        if (deadline !== undefined && (++expanded & 255) === 0 && Date.now() > deadline)
           return report(false, { timeout: true });
       }
       const { id, vec } = taken;
@@ -149,6 +151,11 @@ async function run(init: WorkerInit): Promise<void> {
     try {
       switch (msg.type) {
         case 'expand':
+          if (msg.begin === true) {
+            layer = next;
+            next = new VectorFrontier(space.width);
+            taken = undefined;
+          }
           return reply(expand());
         case 'table':
           set = new SharedFingerprintSet(msg.table);
@@ -180,11 +187,7 @@ async function run(init: WorkerInit): Promise<void> {
           }
           return ok();
         case 'count':
-          return ok();
-        case 'begin':
-          layer = next;
-          next = new VectorFrontier(space.width);
-          taken = undefined;
+          if (msg.deadline !== undefined) deadline = msg.deadline;
           return ok();
         case 'parent': {
           const { parent, decision } = log.entry(Math.floor(msg.id / n));
