@@ -7,6 +7,7 @@
 // so the parents it logs go back at most once a layer (parent-log.ts takes that).
 
 import { parentPort, workerData } from 'node:worker_threads';
+import { importModule } from '../core/import-module.ts';
 import { modelsOf, type Model } from '../core/model.ts';
 import { compile, type TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
@@ -68,7 +69,7 @@ export type FromWorker =
 
 async function run(init: WorkerInit): Promise<void> {
   const port = parentPort!;
-  const mod = (await import(init.module)) as { default?: unknown; models?: Model[] };
+  const mod = (await importModule(init.module)) as { default?: unknown; models?: Model[] };
   const model = [...(modelsOf(mod) ?? []), ...(mod.models ?? [])].find((m) => m.name === init.model);
   if (!model) throw new Error(`worker: no model ${init.model} in ${init.module}`);
   const system: TransitionSystem = compile(model, init.variant, init.params as never);
