@@ -61,7 +61,9 @@ const model = (s: Side) => (s.name.startsWith('installed') ? join(here, values.m
 const samples = new Map<string, number[]>();
 const add = (key: string, ms: number) => samples.set(key, [...(samples.get(key) ?? []), ms]);
 
-console.log(`kmc start-up: ${rounds} rounds, sides alternating (${sides.map((s) => s.name).join(', ')}); model ${values.model}`);
+console.log(
+  `kmc start-up: ${rounds} rounds, sides alternating (${sides.map((s) => s.name).join(', ')}); model ${values.model}`,
+);
 for (let i = 0; i < rounds; i++) {
   for (const s of sides) {
     const node = time(['-e', '0'], s.cwd);
@@ -85,7 +87,11 @@ const median = (xs: number[]) => {
 const w = Math.max(...[...samples.keys()].map((k) => k.length));
 console.log(`${'what'.padEnd(w)}  ${'min ms'.padStart(8)}  ${'median ms'.padStart(9)}`);
 for (const [k, xs] of samples)
-  console.log(`${k.padEnd(w)}  ${Math.min(...xs).toFixed(0).padStart(8)}  ${median(xs).toFixed(0).padStart(9)}`);
+  console.log(
+    `${k.padEnd(w)}  ${Math.min(...xs)
+      .toFixed(0)
+      .padStart(8)}  ${median(xs).toFixed(0).padStart(9)}`,
+  );
 for (const [a, b] of [
   ['after', 'before'],
   ['installed', 'installed-before'],
@@ -95,5 +101,7 @@ for (const [a, b] of [
     const after = samples.get(`${a}: ${what}`);
     if (before === undefined || after === undefined) continue;
     const ratios = after.map((x, i) => x / before[i]!);
-    console.log(`${a}/${b} ${what}: min ${Math.min(...ratios).toFixed(2)}, median ${median(ratios).toFixed(2)} (per round)`);
+    console.log(
+      `${a}/${b} ${what}: min ${Math.min(...ratios).toFixed(2)}, median ${median(ratios).toFixed(2)} (per round)`,
+    );
   }

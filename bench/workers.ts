@@ -52,8 +52,11 @@ function check(workers: number, side = 'after'): Run {
   const r = spawnSync('/usr/bin/time', args, { cwd: resolve(import.meta.dirname, '..'), encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`kmc check --workers ${workers}: exit ${r.status}\n${r.stderr}`);
   const [user, sys, wall] = r.stderr.trim().split('\n').at(-1)!.split(' ').map(Number) as [number, number, number];
-  const row = (JSON.parse(r.stdout) as { results: { verdict: string; stats: { milliseconds: number; states: number; steps: number } }[] })
-    .results[0]!;
+  const row = (
+    JSON.parse(r.stdout) as {
+      results: { verdict: string; stats: { milliseconds: number; states: number; steps: number } }[];
+    }
+  ).results[0]!;
   if (row.verdict !== 'holds') throw new Error(`posted: ${row.verdict}`);
   return { side, workers, ms: row.stats.milliseconds, wallMs: wall * 1000, cpuMs: (user + sys) * 1000, ...row.stats };
 }
@@ -88,14 +91,18 @@ for (let i = 0; i < rounds; i++) {
   const two = runs.find((r) => r.workers === 2 && r.side === 'after')!;
   for (const r of runs)
     if (r.states !== one.states || r.steps !== one.steps)
-      throw new Error(`counts differ: ${one.states}/${one.steps} (1 worker), ${r.states}/${r.steps} (${r.side}, ${r.workers})`);
+      throw new Error(
+        `counts differ: ${one.states}/${one.steps} (1 worker), ${r.states}/${r.steps} (${r.side}, ${r.workers})`,
+      );
   pairs.push([one, two]);
   befores.push(...runs.filter((r) => r.side === 'before'));
 }
 rmSync(out, { recursive: true, force: true });
 const report = (what: string, f: (r: Run) => number) => {
   const xs = pairs.map(([a, b]) => f(a) / f(b));
-  console.log(`speed-up (${what}, 1 worker / 2 workers): min ${Math.min(...xs).toFixed(2)}, median ${median(xs).toFixed(2)}`);
+  console.log(
+    `speed-up (${what}, 1 worker / 2 workers): min ${Math.min(...xs).toFixed(2)}, median ${median(xs).toFixed(2)}`,
+  );
 };
 report('check ms', (r) => r.ms);
 report('wall ms', (r) => r.wallMs);
@@ -103,7 +110,11 @@ const cpu = pairs.map(([a, b]) => b.cpuMs / a.cpuMs);
 console.log(`cpu time, 2 workers / 1: min ${Math.min(...cpu).toFixed(2)}, median ${median(cpu).toFixed(2)}`);
 if (befores.length > 0) {
   const xs = befores.map((b, i) => b.ms / pairs[i]![1].ms);
-  console.log(`2 workers, before / after (check ms): min ${Math.min(...xs).toFixed(2)}, median ${median(xs).toFixed(2)}`);
+  console.log(
+    `2 workers, before / after (check ms): min ${Math.min(...xs).toFixed(2)}, median ${median(xs).toFixed(2)}`,
+  );
   const bs = befores.map((b, i) => pairs[i]![0].ms / b.ms);
-  console.log(`speed-up before (check ms, 1 worker / 2 workers): min ${Math.min(...bs).toFixed(2)}, median ${median(bs).toFixed(2)}`);
+  console.log(
+    `speed-up before (check ms, 1 worker / 2 workers): min ${Math.min(...bs).toFixed(2)}, median ${median(bs).toFixed(2)}`,
+  );
 }

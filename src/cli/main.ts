@@ -62,8 +62,7 @@ export async function main(argv: string[], io: Io = stdio, opts: MainOptions = {
   const [name, ...args] = argv;
   // every error is one line (a name with a newline in it, or 50 MB long, included)
   const fail = (message: string) => io.err(`kmc: ${oneLine(message)}\n`);
-  const unknown = (what: string, n: string) =>
-    `${what} '${n}'${didYouMean(n, names)} (commands: ${names.join(', ')})`;
+  const unknown = (what: string, n: string) => `${what} '${n}'${didYouMean(n, names)} (commands: ${names.join(', ')})`;
   if (name === '--version' || name === '-v') {
     io.out(`kmc ${version()}\n`);
     return EXIT.ok;

@@ -100,7 +100,15 @@ async function run(init: WorkerInit): Promise<void> {
       const f = found;
       found = [];
       const bytes = log.bytes;
-      return { type: 'expanded', done, steps, next: next.length, bytes, ...(f.length > 0 ? { found: f } : {}), ...more };
+      return {
+        type: 'expanded',
+        done,
+        steps,
+        next: next.length,
+        bytes,
+        ...(f.length > 0 ? { found: f } : {}),
+        ...more,
+      };
     };
     for (;;) {
       if (set.full) return report(false); // past the load limit probes grow long: let the table grow (TableFull is the hard stop)
