@@ -309,6 +309,22 @@ describe('the kmc command from the installed package', () => {
     expect(r.out).toContain('no-lost-update');
   }, 60_000);
 
+  // tsx's loader hooks cost ≈ 0.2 s and slow every module loaded after them: the installed
+  // kmc loads dist/ without them and registers tsx when it first imports a .ts file
+  it('registers tsx for the first .ts file only: not for kmc --version, for kmc check ./m.ts', async () => {
+    writeFileSync(
+      join(project, 'tsx-flag.mjs'),
+      `process.on('exit', () => process.stderr.write('tsx registered: ' + (globalThis[Symbol.for('kmcheck.typescript-loader')] === true) + '\\n'));\n`,
+    );
+    const bin = join(project, 'node_modules', 'kmcheck', 'bin', 'kmc.mjs');
+    const registered = async (args: string[]) => {
+      const { stderr } = await sh(process.execPath, ['--import', './tsx-flag.mjs', bin, ...args], project);
+      return /^tsx registered: (true|false)$/m.exec(stderr)?.[1];
+    };
+    expect(await registered(['--version'])).toBe('false');
+    expect(await registered(['check', './m.ts', '--json', '--progress', '0'])).toBe('true');
+  }, 60_000);
+
   it('npx kmc check ./m.ts --workers 2', async () => {
     const r = await npx(['check', './m.ts', '--workers', '2']);
     // (text mode: the seed line goes to stderr)

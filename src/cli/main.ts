@@ -7,20 +7,28 @@ import { didYouMean } from '../core/suggest.ts';
 import { githubAnnotation } from '../report/annotations.ts';
 import { isModelError } from '../core/violation.ts';
 import { help, parse, type Command } from './args.ts';
-import { check } from './check.ts';
-import { cost } from './cost.ts';
 import { EXIT, oneLine, UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
-import { init } from './init.ts';
-import { list } from './list.ts';
-import { merge } from './merge.ts';
-import { mutateCommand } from './mutate.ts';
-import { orderings } from './orderings.ts';
 import { version } from './package.ts';
 import { openProject } from './project.ts';
-import { replay } from './replay.ts';
 
-export const COMMANDS: readonly Command[] = [init, list, check, merge, replay, orderings, mutateCommand, cost];
+/**
+ * kmc's commands, each module imported when its command is asked for: a check loads no
+ * merge, replay, orderings, mutate or cost code (start-up is paid on every run).
+ */
+const LOADERS: Readonly<Record<string, () => Promise<Command>>> = {
+  init: async () => (await import('./init.ts')).init,
+  list: async () => (await import('./list.ts')).list,
+  check: async () => (await import('./check.ts')).check,
+  merge: async () => (await import('./merge.ts')).merge,
+  replay: async () => (await import('./replay.ts')).replay,
+  orderings: async () => (await import('./orderings.ts')).orderings,
+  mutate: async () => (await import('./mutate.ts')).mutateCommand,
+  cost: async () => (await import('./cost.ts')).cost,
+};
+
+/** Every command of kmc, in the order the usage lists them (loads them all). */
+export const commandsOf = (): Promise<Command[]> => Promise.all(Object.values(LOADERS).map((load) => load()));
 
 function usage(commands: readonly Command[]): string {
   const w = Math.max(...commands.map((c) => c.name.length));
@@ -47,13 +55,14 @@ export interface MainOptions {
 }
 
 export async function main(argv: string[], io: Io = stdio, opts: MainOptions = {}): Promise<number> {
-  const commands = [...COMMANDS, ...(opts.commands ?? [])];
-  const byName = new Map(commands.map((c) => [c.name, c]));
+  const extra = new Map((opts.commands ?? []).map((c) => [c.name, c]));
+  const names = [...new Set([...Object.keys(LOADERS), ...extra.keys()])];
+  const commandOf = (n: string): Promise<Command> | undefined =>
+    extra.has(n) ? Promise.resolve(extra.get(n)!) : Object.hasOwn(LOADERS, n) ? LOADERS[n]!() : undefined;
   const [name, ...args] = argv;
   // every error is one line (a name with a newline in it, or 50 MB long, included)
   const fail = (message: string) => io.err(`kmc: ${oneLine(message)}\n`);
-  const unknown = (what: string, n: string) =>
-    `${what} '${n}'${didYouMean(n, byName.keys())} (commands: ${[...byName.keys()].join(', ')})`;
+  const unknown = (what: string, n: string) => `${what} '${n}'${didYouMean(n, names)} (commands: ${names.join(', ')})`;
   if (name === '--version' || name === '-v') {
     io.out(`kmc ${version()}\n`);
     return EXIT.ok;
@@ -65,22 +74,23 @@ export async function main(argv: string[], io: Io = stdio, opts: MainOptions = {
   }
   if (name === 'help' || name === '--help' || name === '-h') {
     if (name !== 'help' || args[0] === undefined) {
-      io.out(usage(commands));
+      io.out(usage(await Promise.all(names.map((n) => commandOf(n)!))));
       return EXIT.ok;
     }
-    const about = byName.get(args[0]);
+    const about = commandOf(args[0]);
     if (about === undefined) {
       fail(unknown('no command', args[0]));
       return EXIT.badInput;
     }
-    io.out(help(about));
+    io.out(help(await about));
     return EXIT.ok;
   }
-  const command = byName.get(name);
-  if (command === undefined) {
+  const loading = commandOf(name);
+  if (loading === undefined) {
     fail(unknown('unknown command', name));
     return EXIT.badInput;
   }
+  const command = await loading;
   try {
     const parsed = parse(command, args);
     if (parsed.values.help === true) {

@@ -105,7 +105,6 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
       workers: n,
       table: set.shared,
       ...(opts.target !== undefined ? { target: opts.target } : {}),
-      ...(opts.timeoutMs !== undefined ? { deadline: Date.now() + opts.timeoutMs } : {}),
     };
     return new Worker(new URL('./worker-entry.mjs', import.meta.url), {
       workerData: init,
@@ -116,13 +115,17 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
   });
   const pool = new Pool(workers);
   const ask = (i: number, msg: ToWorker) => pool.ask(i, msg);
-  /** each worker's share of the next layer (its length) */
+  /** each worker's share of the next layer (its length), and the bytes of its parent log */
   let shares: number[] = [];
-  const count = (oks: FromWorker[], withShares = true) => {
+  const logBytes = workers.map(() => 0);
+  const count = (oks: FromWorker[]) => {
     const o = oks as Extract<FromWorker, { type: 'ok' }>[];
-    if (withShares) shares = o.map((x) => x.next);
-    bytes = set.bytes + o.reduce((a, x) => a + x.bytes, 0);
+    shares = o.map((x) => x.next);
+    o.forEach((x, i) => void (logBytes[i] = x.bytes));
+    bytes = set.bytes + logBytes.reduce((a, b) => a + b, 0);
   };
+  /** the --timeout clock: from when every worker is up (their start-up, ≈ 1 s under tsx, is not the search's) */
+  let clock = started;
 
   /** violations met in the layer being expanded */
   let found: Found[] = [];
@@ -136,7 +139,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
   const choose = async (layer: number): Promise<ExploreResult> => {
     const { exploreBfs } = await import('./bfs.ts');
     const left =
-      opts.timeoutMs === undefined ? {} : { timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - started)) };
+      opts.timeoutMs === undefined ? {} : { timeoutMs: Math.max(1, opts.timeoutMs - (performance.now() - clock)) };
     const one = exploreBfs(system, {
       ...opts,
       ...left,
@@ -192,10 +195,12 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
 
   try {
     await pool.all(() => undefined); // ready
-    count(await pool.all(() => ({ type: 'count' })));
+    clock = performance.now();
+    const deadline = opts.timeoutMs === undefined ? {} : { deadline: Date.now() + opts.timeoutMs };
+    count(await pool.all(() => ({ type: 'count', ...deadline })));
     for (let layer = 0; ; layer++) {
       await balance();
-      count(await pool.all(() => ({ type: 'begin' })), false);
+      // (the states moved by balance() leave the total as it was)
       const waiting = shares.reduce((a, b) => a + b, 0);
       if (waiting === 0) return { kind: 'ok', coverage: coverage(true) };
       depth = layer;
@@ -213,15 +218,20 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
       // expand the layer, in rounds: a round ends when every worker is done or paused on a full set
       let busy = workers.map((_, i) => i);
       found = [];
+      // the first round begins the layer in every worker (no round trip of its own)
+      let begin = true;
       while (busy.length > 0) {
-        const round = (await Promise.all(busy.map((i) => ask(i, { type: 'expand' })))) as Extract<
+        const round = (await Promise.all(busy.map((i) => ask(i, { type: 'expand', begin })))) as Extract<
           FromWorker,
           { type: 'expanded' }
         >[];
-        for (const e of round) {
+        begin = false;
+        round.forEach((e, j) => {
           steps += e.steps;
           if (e.found) found.push(...e.found);
-        }
+          logBytes[busy[j]!] = e.bytes;
+        });
+        bytes = set.bytes + logBytes.reduce((a, b) => a + b, 0);
         states = set.size;
         // a bound met after a violation: choose among what was found
         if (round.some((e) => e.timeout))
@@ -247,7 +257,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
       }
       // the layer is done: every violation of this depth is known, whatever the workers' speed
       if (found.length > 0) return await choose(layer);
-      if (opts.timeoutMs !== undefined && performance.now() - started > opts.timeoutMs)
+      if (opts.timeoutMs !== undefined && performance.now() - clock > opts.timeoutMs)
         return { kind: 'incomplete', bound: `timeout (${opts.timeoutMs / 1000} s)`, coverage: coverage(false) };
     }
   } catch (e) {

@@ -7,6 +7,7 @@
 // so the parents it logs go back at most once a layer (parent-log.ts takes that).
 
 import { parentPort, workerData } from 'node:worker_threads';
+import { importModule } from '../core/import-module.ts';
 import { modelsOf, type Model } from '../core/model.ts';
 import { compile, type TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
@@ -26,7 +27,6 @@ export interface WorkerInit {
   target?: string;
   index: number;
   workers: number;
-  deadline?: number;
   table: SharedTable;
 }
 
@@ -40,12 +40,13 @@ export interface Handed {
 }
 
 export type ToWorker =
-  | { type: 'expand' }
+  /** begin: the layer starts (the share of the next layer becomes the one to expand) */
+  | { type: 'expand'; begin?: boolean }
   | { type: 'table'; table: SharedTable }
   | { type: 'give'; count: number }
   | { type: 'take'; batches: Handed[] }
-  | { type: 'begin' }
-  | { type: 'count' }
+  /** deadline: the --timeout clock, which starts once every worker is up (Date.now() ms) */
+  | { type: 'count'; deadline?: number }
   | { type: 'parent'; id: number }
   | { type: 'stop' };
 
@@ -60,7 +61,7 @@ export interface Found {
 export type FromWorker =
   | { type: 'ready' }
   /** done: the layer is expanded; false: paused (the set is full, the deadline); found: violations met since the last reply */
-  | { type: 'expanded'; done: boolean; steps: number; next: number; found?: Found[]; timeout?: boolean }
+  | { type: 'expanded'; done: boolean; steps: number; next: number; bytes: number; found?: Found[]; timeout?: boolean }
   | { type: 'ok'; next: number; bytes: number }
   | { type: 'given'; batch: Handed }
   | { type: 'parent'; parent: number; decision: number }
@@ -68,7 +69,7 @@ export type FromWorker =
 
 async function run(init: WorkerInit): Promise<void> {
   const port = parentPort!;
-  const mod = (await import(init.module)) as { default?: unknown; models?: Model[] };
+  const mod = (await importModule(init.module)) as { default?: unknown; models?: Model[] };
   const model = [...(modelsOf(mod) ?? []), ...(mod.models ?? [])].find((m) => m.name === init.model);
   if (!model) throw new Error(`worker: no model ${init.model} in ${init.module}`);
   const system: TransitionSystem = compile(model, init.variant, init.params as never);
@@ -82,6 +83,7 @@ async function run(init: WorkerInit): Promise<void> {
   let next = new VectorFrontier(space.width);
   const reply = (m: FromWorker) => port.postMessage(m);
   const ok = () => reply({ type: 'ok', next: next.length, bytes: log.bytes });
+  let deadline: number | undefined;
 
   /** where the expansion of the layer stands: the state taken from it (if any), and its next decision */
   let taken: Node | undefined;
@@ -97,7 +99,16 @@ async function run(init: WorkerInit): Promise<void> {
     const report = (done: boolean, more: { timeout?: boolean } = {}): FromWorker => {
       const f = found;
       found = [];
-      return { type: 'expanded', done, steps, next: next.length, ...(f.length > 0 ? { found: f } : {}), ...more };
+      const bytes = log.bytes;
+      return {
+        type: 'expanded',
+        done,
+        steps,
+        next: next.length,
+        bytes,
+        ...(f.length > 0 ? { found: f } : {}),
+        ...more,
+      };
     };
     for (;;) {
       if (set.full) return report(false); // past the load limit probes grow long: let the table grow (TableFull is the hard stop)
@@ -106,7 +117,7 @@ async function run(init: WorkerInit): Promise<void> {
         taken = layer.shift();
         decision = 0;
         inStep = undefined;
-        if (init.deadline !== undefined && (++expanded & 255) === 0 && Date.now() > init.deadline)
+        if (deadline !== undefined && (++expanded & 255) === 0 && Date.now() > deadline)
           return report(false, { timeout: true });
       }
       const { id, vec } = taken;
@@ -149,6 +160,11 @@ async function run(init: WorkerInit): Promise<void> {
     try {
       switch (msg.type) {
         case 'expand':
+          if (msg.begin === true) {
+            layer = next;
+            next = new VectorFrontier(space.width);
+            taken = undefined;
+          }
           return reply(expand());
         case 'table':
           set = new SharedFingerprintSet(msg.table);
@@ -180,11 +196,7 @@ async function run(init: WorkerInit): Promise<void> {
           }
           return ok();
         case 'count':
-          return ok();
-        case 'begin':
-          layer = next;
-          next = new VectorFrontier(space.width);
-          taken = undefined;
+          if (msg.deadline !== undefined) deadline = msg.deadline;
           return ok();
         case 'parent': {
           const { parent, decision } = log.entry(Math.floor(msg.id / n));
