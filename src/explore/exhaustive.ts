@@ -38,7 +38,9 @@ export interface ExhaustiveOptions extends BoundOptions {
   onState?: (state: State, key: string) => void;
 }
 
-export type PartialOrder = 'ample' | 'sleep' | 'none';
+/** The partial-order reductions, by name (--por). */
+export const PARTIAL_ORDERS = ['ample', 'sleep', 'none'] as const;
+export type PartialOrder = (typeof PARTIAL_ORDERS)[number];
 
 /** The partial-order reduction a check runs with when it names none. */
 export const DEFAULT_PARTIAL_ORDER: PartialOrder = 'ample';
