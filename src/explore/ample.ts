@@ -45,7 +45,9 @@
 //
 // The counterexample: a violation found with ample sets is searched again without them, so
 // the verdict, property, path and length are exactly those of the search without the
-// reduction (for BFS a shortest path; every stored trace stays byte-identical). Ample sets
+// reduction (for BFS a shortest path; every stored trace stays byte-identical). When no
+// state had an ample set before the violation, the search was already the one without them
+// (every state expanded fully, successors in the same order), and its result stands. Ample sets
 // make a check that holds cheaper; one that fails costs the reduced search up to the
 // violation on top (bench/por.ts measures it). With --max-depth the reduction is off: a
 // reduced path may be longer than the depth bound allows.
@@ -80,6 +82,8 @@ export class Visibility {
   readonly read: Set<SlotPath>[];
   /** per thread: the slot paths some ample transition changed (this run) */
   changed: Set<SlotPath>[];
+  /** ample sets taken this run (none: the run was the search without them, step for step) */
+  taken = 0;
   /** the first read that contradicts a choice made (the search must run again) */
   conflict: string | undefined;
   private readonly group: number[][];
@@ -104,6 +108,7 @@ export class Visibility {
   rerun(): void {
     this.changed = this.read.map(() => new Set());
     this.conflict = undefined;
+    this.taken = 0;
   }
 
   /** Properties read `path` of thread i. */
@@ -151,24 +156,12 @@ export class Visibility {
   }
 
   /** The state `always` properties see: its threads record what is read of them. */
-  watch = (state: State): State => {
-    const v = this;
-    let threads: WatchedSlot[] | undefined;
-    return {
-      world: state.world,
-      faults: state.faults,
-      // made when a property first asks for them (most never do)
-      get threads() {
-        threads ??= state.threads.map((slot, i) => new WatchedSlot(v, slot, i, v.localHandler(i)));
-        return threads;
-      },
-    };
-  };
+  watch = (state: State): State => new WatchedState(this, state);
 
   private readonly handlers: ProxyHandler<object>[] = [];
 
   /** The view of a thread's locals that records reads (one handler per thread). */
-  private localHandler(i: number): ProxyHandler<object> {
+  localHandler(i: number): ProxyHandler<object> {
     let h = this.handlers[i];
     if (h !== undefined) return h;
     const v = this;
@@ -194,6 +187,31 @@ export class Visibility {
     };
     this.handlers[i] = h;
     return h;
+  }
+}
+
+/** A state as `always` properties see it: its threads are watched, made when first asked for (most properties never do). */
+class WatchedState {
+  readonly world: State['world'];
+  readonly faults: number;
+  readonly #v: Visibility;
+  readonly #state: State;
+  #threads: WatchedSlot[] | undefined;
+
+  constructor(v: Visibility, state: State) {
+    this.world = state.world;
+    this.faults = state.faults;
+    this.#v = v;
+    this.#state = state;
+  }
+
+  get threads(): WatchedSlot[] {
+    this.#threads ??= this.#state.threads.map((slot, i) => new WatchedSlot(this.#v, slot, i, this.#v.localHandler(i)));
+    return this.#threads;
+  }
+
+  toJSON(): State {
+    return { world: this.world, threads: this.threads as never, faults: this.faults };
   }
 }
 
@@ -309,6 +327,8 @@ export function withAmple(
       };
       return r;
     }
+    // no state had an ample set: the search was the one without them, in the same order
+    if (v.taken === 0) return r;
     const found = r;
     const again = plain();
     again.coverage.reductions = {
@@ -333,8 +353,8 @@ export interface AmpleFound {
   ample?: number[];
   /** a violation a candidate raised (the search stops on it) */
   violation?: { violation: Violation; decision: number };
-  /** per decision, the transition applied, if it was */
-  probes: (Probe | undefined)[];
+  /** per decision, the transition applied, if it was (undefined: none was) */
+  probes: (Probe | undefined)[] | undefined;
 }
 
 /** The ample set of an opened state (conditions 1–4 above), trying the threads in order. */
@@ -348,7 +368,7 @@ export function ampleSet(
   const { node, state, enabled, expansion } = opened;
   const base = 1 + space.fields.length;
   const values = space.parts.values;
-  const probes: (Probe | undefined)[] = new Array(enabled.length);
+  let probes: (Probe | undefined)[] | undefined;
   let i = 0;
   for (let end = i; i < enabled.length; i = end) {
     const p = enabled[i]!.thread;
@@ -367,7 +387,7 @@ export function ampleSet(
       const vec: Vec = new Array(space.width);
       const outcome = space.successor(node.vec, state, enabled[d]!, vec, recorder);
       const probe: Probe = { vec, outcome };
-      probes[d] = probe;
+      (probes ??= new Array(enabled.length))[d] = probe;
       if (outcome.violation) {
         if (target === undefined || outcome.violation.property === target)
           return { violation: { violation: outcome.violation, decision: d }, probes };
@@ -383,8 +403,9 @@ export function ampleSet(
       }
     }
     if (ok) {
+      v.taken++;
       for (const paths of changes) v.take(p, paths);
-      return { ample: Array.from({ length: end - i }, (_, k) => i + k), probes };
+      return { ample: Array.from({ length: end - i }, (_, k) => i + k), probes: probes! };
     }
   }
   return { probes };

@@ -229,12 +229,13 @@ export class ExhaustiveSearch {
       if (found.ample) {
         for (const d of found.ample) {
           this.steps++;
-          child(probes[d]!.vec, probes[d]!.fingerprint!, d, NO_SLEEP);
+          child(probes![d]!.vec, probes![d]!.fingerprint!, d, NO_SLEEP);
         }
         return undefined;
       }
     }
-    const record = this.por || this.visibility !== undefined ? recorder : undefined;
+    // ample sets record footprints only for their candidates (ampleSet()), sleep sets for all
+    const record = this.por ? recorder : undefined;
     let next: Vec = new Array(width);
     for (let i = 0; i < enabled.length; i++) {
       const t = enabled[i]!;
