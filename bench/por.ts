@@ -2,13 +2,15 @@
 // with --por none, sleep and ample (symmetry on, as `kmc check` runs), on the bench model's
 // sizes (bench/models.ts), every model and variant of the repo, and the BEEM ports when
 // bench/beem/ports.ts is there (each with all its properties, and with deadlock alone,
-// which is what SPIN checks of them). One process; the configurations alternate (none,
-// sleep, ample, none, ...), each case --repeat times (default 5); min and median of each.
+// which is what SPIN checks of them). One process; the configurations alternate, in an
+// order rotated on each repeat (none sleep ample, sleep ample none, ...: no configuration
+// always runs after the same one and pays its garbage), each case --repeat times (default
+// 5); with --expose-gc a collection before each run. Min and median of each.
 // Nothing is random. The summary gives, over the cases, the median of each reduction's time
 // and state count relative to none: the figures the default is decided on (README,
 // "Reductions").
 //
-//   node --import tsx bench/por.ts [--repeat 5] [--large] [--only <text>] [--json <file>]
+//   node --expose-gc --import tsx bench/por.ts [--repeat 5] [--large] [--only <text>] [--json <file>]
 
 import { existsSync, writeFileSync } from 'node:fs';
 import { compile, type Model, type TransitionSystem } from '../src/index.ts';
@@ -74,15 +76,17 @@ const min = (xs: number[]) => Math.min(...xs);
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
 console.log(
-  `bench/por.ts: ${REPEAT} repeats, configurations alternating ${CONFIGS.join(', ')}; BFS, symmetry on; no randomness (no seed)`,
+  `bench/por.ts: ${REPEAT} repeats, configurations alternating ${CONFIGS.join(', ')} (rotated each repeat)${(globalThis as { gc?: unknown }).gc ? ', gc before each run' : ''}; BFS, symmetry on; no randomness (no seed)`,
 );
 const rows: { name: string; m: Record<PartialOrder, Measured> }[] = [];
 for (const c of cases) {
   if (ONLY !== undefined && !c.name.includes(ONLY)) continue;
   const m = {} as Record<PartialOrder, Measured>;
   for (let k = 0; k < REPEAT; k++) {
-    for (const por of CONFIGS) {
+    for (let j = 0; j < CONFIGS.length; j++) {
+      const por = CONFIGS[(j + k) % CONFIGS.length]!;
       const system = c.system();
+      (globalThis as { gc?: () => void }).gc?.();
       const t = performance.now();
       const r: ExploreResult = exploreBfs(system, { por, maxStates: MAX_STATES, ...(c.target ? { target: c.target } : {}) });
       const ms = performance.now() - t;

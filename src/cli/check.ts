@@ -109,7 +109,7 @@ export const check: Command = {
     por: {
       type: 'string',
       value: 'kind',
-      help: `bfs/dfs partial-order reduction: ${PARTIAL_ORDERS.join(', ')} (default ${DEFAULT_PARTIAL_ORDER}; ample cuts states, sleep transitions; README, "Reductions")`,
+      help: `bfs/dfs partial-order reduction: ${PARTIAL_ORDERS.join(', ')} (default ${DEFAULT_PARTIAL_ORDER}; ample cuts states where threads take local steps, sleep cuts transitions; README, "Reductions")`,
     },
     'no-por': { type: 'boolean', help: 'bfs/dfs without partial-order reduction (--por none)' },
     'no-symmetry': { type: 'boolean', help: 'bfs/dfs without symmetry reduction' },
