@@ -53,13 +53,20 @@
 // reduced path may be longer than the depth bound allows.
 
 import type { State } from '../core/model.ts';
-import type { TransitionSystem } from '../core/system.ts';
+import type { Transition, TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
-import type { Opened } from './exhaustive.ts';
 import type { FingerprintSet } from './fingerprint-set.ts';
 import { recorder, type Footprint } from './footprint.ts';
 import type { ExploreResult } from './result.ts';
-import type { Canonical, Outcome, StateSpace, Vec } from './state-space.ts';
+import type { Canonical, Expansion, Outcome, StateSpace, Vec } from './state-space.ts';
+
+/** A state being expanded (exhaustive.ts's Opened, as much of it as ampleSet() reads). */
+export interface Expanding {
+  node: { vec: Vec };
+  state: State;
+  enabled: Transition[];
+  expansion: Expansion;
+}
 
 /** A part of a thread's slot: 'pc', 'local/<key>', or 'local/*' (every local). */
 type SlotPath = string;
@@ -362,7 +369,7 @@ export function ampleSet(
   space: StateSpace,
   stored: FingerprintSet,
   v: Visibility,
-  opened: Opened,
+  opened: Expanding,
   target: string | undefined,
 ): AmpleFound {
   const { node, state, enabled, expansion } = opened;
