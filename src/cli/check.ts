@@ -3,7 +3,7 @@
 import { expectations } from '../core/model.ts';
 import { checkVariantAsync, DEFAULTS, showExpectation, type CheckOptions, type VariantCheck } from '../check/check.ts';
 import { STRATEGIES, STRATEGY_NAMES, strategyOf, type Strategy } from '../explore/strategies.ts';
-import type { ExhaustiveOptions } from '../explore/exhaustive.ts';
+import { DEFAULT_PARTIAL_ORDER, PARTIAL_ORDERS, type ExhaustiveOptions, type PartialOrder } from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { saveTraceFile } from '../trace/save.ts';
 import { didYouMean } from '../core/suggest.ts';
@@ -68,7 +68,8 @@ export interface Row {
     statesPerSecond: number | null;
     bytesPerState: number | null;
     collisionProbability: number | null;
-    reductions: { por: boolean; symmetry: boolean } | null;
+    /** partialOrder: which partial-order reduction ran ('ample', 'sleep') and what it did */
+    reductions: { por: boolean; symmetry: boolean; partialOrder?: string } | null;
     workers: number | null;
     /** transitions the transition cache answered, distinct parts of states stored */
     cache: { hits: number; parts: number } | null;
@@ -105,7 +106,12 @@ export const check: Command = {
       help: 'every strategy: heap plus typed arrays, e.g. 512M (exit 3 when reached)',
     },
     workers: { type: 'string', value: 'n', help: `bfs on n worker threads (at most ${MAX_WORKERS})` },
-    'no-por': { type: 'boolean', help: 'bfs/dfs without partial-order reduction' },
+    por: {
+      type: 'string',
+      value: 'kind',
+      help: `bfs/dfs partial-order reduction: ${PARTIAL_ORDERS.join(', ')} (default ${DEFAULT_PARTIAL_ORDER}; ample cuts states where threads take local steps, sleep cuts transitions; README, "Reductions")`,
+    },
+    'no-por': { type: 'boolean', help: 'bfs/dfs without partial-order reduction (--por none)' },
     'no-symmetry': { type: 'boolean', help: 'bfs/dfs without symmetry reduction' },
     param: { type: 'string', multiple: true, value: 'k=v', help: 'set a model parameter (needs one model)' },
     out: { type: 'string', value: 'dir', help: `where trace files go (default ${DEFAULT_OUT}/)` },
@@ -151,6 +157,7 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
     'timeout',
     'max-memory',
     'workers',
+    'por',
     'no-por',
     'no-symmetry',
   ]);
@@ -336,7 +343,9 @@ export function showRow(r: Row, colour: Paint = paint(false)): string {
   const st = r.stats;
   if (st.bytesPerState !== null) {
     const red = st.reductions
-      ? [st.reductions.por ? 'por' : '', st.reductions.symmetry ? 'symmetry' : ''].filter(Boolean).join('+') ||
+      ? [st.reductions.partialOrder ?? (st.reductions.por ? 'por' : ''), st.reductions.symmetry ? 'symmetry' : '']
+          .filter(Boolean)
+          .join('+') ||
         'no reductions'
       : '';
     lines.push(
@@ -367,7 +376,7 @@ function bytes(flag: string, value: string | undefined): number | undefined {
 
 function exhaustiveOptions(p: Parsed): ExhaustiveOptions {
   const str = (k: string) => p.values[k] as string | undefined;
-  const o: ExhaustiveOptions = { por: !flag(p, 'no-por'), symmetry: !flag(p, 'no-symmetry') };
+  const o: ExhaustiveOptions = { por: partialOrderArg(p), symmetry: !flag(p, 'no-symmetry') };
   if (str('max-states') !== undefined) o.maxStates = integer('max-states', str('max-states'), 0, 1);
   if (str('max-depth') !== undefined) o.maxDepth = integer('max-depth', str('max-depth'), 0, 0);
   const timeoutMs = seconds('timeout', str('timeout'));
@@ -377,6 +386,20 @@ function exhaustiveOptions(p: Parsed): ExhaustiveOptions {
   if (str('workers') !== undefined) {
     o.workers = integer('workers', str('workers'), 1, 1);
     if (o.workers > MAX_WORKERS) throw new UsageError(`--workers must be at most ${MAX_WORKERS}, got ${o.workers}`);
+    // the workers run without partial-order reduction (parallel.ts): asked for by name, refused
+    if (o.workers > 1 && str('por') !== undefined && o.por !== 'none')
+      throw new UsageError(`--por ${o.por} does not apply with --workers ${o.workers} (workers run with --por none)`);
   }
   return o;
+}
+
+/** --por kind, or --no-por (= none); neither: the default. */
+function partialOrderArg(p: Parsed): PartialOrder {
+  const kind = p.values.por as string | undefined;
+  const off = flag(p, 'no-por');
+  if (kind === undefined) return off ? 'none' : DEFAULT_PARTIAL_ORDER;
+  if (!PARTIAL_ORDERS.includes(kind as PartialOrder))
+    throw new UsageError(`--por must be one of ${PARTIAL_ORDERS.join(', ')}, got '${kind}'${didYouMean(kind, PARTIAL_ORDERS)}`);
+  if (off && kind !== 'none') throw new UsageError(`--no-por and --por ${kind} contradict each other`);
+  return kind as PartialOrder;
 }

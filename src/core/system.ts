@@ -105,9 +105,10 @@ export interface TransitionSystem<W = any> {
   shown(before: State<W>, t: Transition, after: State<W>): string | undefined;
   /**
    * The first broken `always` property, `atEnd` property (when all threads returned) or
-   * deadlock; with `only`, just that property.
+   * deadlock; with `only`, just that property. `always` properties run on `seen(state)` when
+   * given (partial-order reduction watches what they read of the threads, ample.ts).
    */
-  check(state: State<W>, enabledCount: number, only?: string): Violation | undefined;
+  check(state: State<W>, enabledCount: number, only?: string, seen?: (s: State<W>) => State<W>): Violation | undefined;
   /** All threads have returned. */
   terminal(state: State<W>): boolean;
 }
@@ -387,10 +388,11 @@ export function compile<W, P extends Record<string, Plain>>(
       };
     },
 
-    check(state, enabledCount, only) {
+    check(state, enabledCount, only, seen) {
+      const watched = seen === undefined || always.length === 0 ? state : seen(state);
       for (const p of always) {
         if (only !== undefined && p.name !== only) continue;
-        const message = checkProperty(p, state);
+        const message = checkProperty(p, watched);
         if (message !== undefined) return { property: p.name, message };
       }
       if (terminal(state)) {

@@ -8,7 +8,8 @@
 
 import { NodeFrontier, plainNode, VectorFrontier, type Frontier } from './frontier.ts';
 import { ParentLog } from './parent-log.ts';
-import { ExhaustiveSearch, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
+import { ExhaustiveSearch, searchReduced, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
+import type { Visibility } from './ample.ts';
 import type { ExploreResult } from './result.ts';
 import type { TransitionSystem } from '../core/system.ts';
 import type { Canonical, Vec } from './state-space.ts';
@@ -18,7 +19,11 @@ export type BfsOptions = ExhaustiveOptions;
 const NO_PARENT = -1;
 
 export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): ExploreResult {
-  const store = new ExhaustiveSearch(system, opts);
+  return searchReduced(system, opts, (o, visibility) => bfs(system, o, visibility));
+}
+
+function bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility | undefined): ExploreResult {
+  const store = new ExhaustiveSearch(system, opts, visibility);
   const tree = new ParentLog();
   // POR: nodes (they carry sleep sets); else vectors in a typed-array frontier
   const queue: Frontier = store.por ? new NodeFrontier() : new VectorFrontier(store.space.width);
@@ -72,7 +77,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
       if (node.first) {
         if (store.por && pending.get(pendingKey(node)) === node) pending.delete(pendingKey(node));
         if (node.depth > store.depth) store.depth = node.depth;
-        const violation = system.check(state, enabled.length, opts.target);
+        const violation = store.check(state, enabled.length);
         if (violation)
           return {
             kind: 'violation',

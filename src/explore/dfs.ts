@@ -6,7 +6,8 @@
 
 import type { TransitionSystem } from '../core/system.ts';
 import type { Canonical, Vec } from './state-space.ts';
-import { ExhaustiveSearch, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
+import { ExhaustiveSearch, searchReduced, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
+import type { Visibility } from './ample.ts';
 import type { ExploreResult } from './result.ts';
 
 export type DfsOptions = ExhaustiveOptions;
@@ -29,7 +30,11 @@ function pathOf(trail: Trail | undefined, last?: number): number[] {
 }
 
 export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): ExploreResult {
-  const store = new ExhaustiveSearch(system, opts);
+  return searchReduced(system, opts, (o, visibility) => dfs(system, o, visibility));
+}
+
+function dfs(system: TransitionSystem, opts: DfsOptions, visibility: Visibility | undefined): ExploreResult {
+  const store = new ExhaustiveSearch(system, opts, visibility);
   const stack: Frame[] = [];
   let cut = false;
   let children: Frame[] = [];
@@ -60,7 +65,7 @@ export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): Exp
       const { state, enabled } = opened;
       if (node.first) {
         if (node.depth > store.depth) store.depth = node.depth;
-        const violation = system.check(state, enabled.length, opts.target);
+        const violation = store.check(state, enabled.length);
         if (violation)
           return { kind: 'violation', violation, path: pathOf(trail), coverage: store.coverage('dfs', false) };
         if (opts.onState) opts.onState(state, store.text(node));

@@ -17,7 +17,7 @@ const cutByDepth = (r: ExploreResult) => r.kind === 'incomplete' && r.bound.star
 export const iddfs: Explorer = {
   summary: 'iterative deepening dfs: depth bound 1, 2, 4, ... until nothing is cut',
   exhaustive: true,
-  honours: ['max-states', 'max-depth', 'timeout', 'max-memory', 'no-por', 'no-symmetry'],
+  honours: ['max-states', 'max-depth', 'timeout', 'max-memory', 'por', 'no-por', 'no-symmetry'],
   plan: () => 'iddfs',
   explore(system, opts) {
     const started = performance.now();

@@ -24,7 +24,12 @@ export interface Coverage {
   /** bfs/dfs: estimated probability that a fingerprint collision hid a state (TLC's optimistic estimate). */
   collisionProbability?: number;
   /** bfs/dfs: the reductions that were on. */
-  reductions?: { por: boolean; symmetry: boolean };
+  reductions?: {
+    por: boolean;
+    symmetry: boolean;
+    /** which partial-order reduction ran ('ample', 'sleep'), and what it did when it says more */
+    partialOrder?: string;
+  };
   /** bfs/dfs: worker threads used. */
   workers?: number;
   /** bfs/dfs on one thread: transitions answered by the transition cache, distinct parts of states stored (state-space.ts) */

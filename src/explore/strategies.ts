@@ -14,7 +14,7 @@ import { exploreRandom } from './random.ts';
 const bfs: Explorer = {
   summary: 'exhaustive, breadth-first: a shortest counterexample',
   exhaustive: true,
-  honours: ['max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'no-por', 'no-symmetry'],
+  honours: ['max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'por', 'no-por', 'no-symmetry'],
   plan: () => 'bfs',
   explore: exploreBfs,
   async parallel(system: TransitionSystem, opts: ExploreOptions) {
@@ -26,7 +26,7 @@ const bfs: Explorer = {
 const dfs: Explorer = {
   summary: 'exhaustive, depth-first: memory in proportion to depth',
   exhaustive: true,
-  honours: ['max-states', 'max-depth', 'timeout', 'max-memory', 'no-por', 'no-symmetry'],
+  honours: ['max-states', 'max-depth', 'timeout', 'max-memory', 'por', 'no-por', 'no-symmetry'],
   plan: () => 'dfs',
   explore: exploreDfs,
 };
