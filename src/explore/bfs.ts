@@ -12,12 +12,18 @@ import { ExhaustiveSearch, type ExhaustiveOptions, type Node, type Sleeper } fro
 import type { ExploreResult } from './result.ts';
 import type { TransitionSystem } from '../core/system.ts';
 import type { Canonical, Vec } from './state-space.ts';
+import { drive, pauseDue, type Stepwise } from './drive.ts';
 
 export type BfsOptions = ExhaustiveOptions;
 
 const NO_PARENT = -1;
 
 export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): ExploreResult {
+  return drive(bfsSearch(system, opts));
+}
+
+/** The search, giving way about every 50 ms (drive.ts). */
+export function* bfsSearch(system: TransitionSystem, opts: BfsOptions = {}): Stepwise {
   const store = new ExhaustiveSearch(system, opts);
   const tree = new ParentLog();
   // POR: nodes (they carry sleep sets); else vectors in a typed-array frontier
@@ -67,6 +73,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
     while (queue.length > 0) {
       const node = queue.shift();
       store.tick(queue.length);
+      if (pauseDue(store.bounds)) yield;
       const opened = store.open(node);
       const { state, enabled } = opened;
       if (node.first) {

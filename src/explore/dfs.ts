@@ -8,6 +8,7 @@ import type { TransitionSystem } from '../core/system.ts';
 import type { Canonical, Vec } from './state-space.ts';
 import { ExhaustiveSearch, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
 import type { ExploreResult } from './result.ts';
+import { drive, pauseDue, type Stepwise } from './drive.ts';
 
 export type DfsOptions = ExhaustiveOptions;
 
@@ -29,6 +30,11 @@ function pathOf(trail: Trail | undefined, last?: number): number[] {
 }
 
 export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): ExploreResult {
+  return drive(dfsSearch(system, opts));
+}
+
+/** The search, giving way about every 50 ms (drive.ts). */
+export function* dfsSearch(system: TransitionSystem, opts: DfsOptions = {}): Stepwise {
   const store = new ExhaustiveSearch(system, opts);
   const stack: Frame[] = [];
   let cut = false;
@@ -56,6 +62,7 @@ export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): Exp
     while (stack.length > 0) {
       const { node, trail } = stack.pop()!;
       store.tick(stack.length);
+      if (pauseDue(store.bounds)) yield;
       const opened = store.open(node);
       const { state, enabled } = opened;
       if (node.first) {

@@ -107,7 +107,8 @@ export class ExhaustiveSearch {
       depth: this.depth,
       exhaustive,
       ms: performance.now() - this.bounds.started,
-      bytesPerState: states === 0 ? 0 : (this.set.bytes + extraBytes) / states,
+      bytesPerState: states === 0 ? 0 : this.bounds.memory.grown() / states,
+      visitedBytesPerState: states === 0 ? 0 : (this.set.bytes + extraBytes) / states,
       collisionProbability: collisionProbability(states, this.steps + 1),
       reductions: { por: this.por, symmetry: this.symmetry },
       workers: 1,
@@ -119,6 +120,9 @@ export class ExhaustiveSearch {
   stopped(e: unknown, coverage: Coverage): ExploreResult {
     if (e instanceof Bound) return { kind: 'incomplete', bound: e.message, coverage };
     if (e instanceof SetFullError) return { kind: 'incomplete', bound: `max-memory (${e.message})`, coverage };
+    // a typed array the machine could not give (the bounds refuse most growths before this)
+    if (e instanceof RangeError && /allocation failed/i.test(e.message))
+      return { kind: 'incomplete', bound: `memory (${e.message})`, coverage };
     return { kind: 'error', message: e instanceof Error ? e.message : String(e), coverage };
   }
 
