@@ -24,7 +24,7 @@ import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayComma
 import { checkOutDir, checkOutFile, writeOutFile } from './output.ts';
 import { colourOn, paint, type Paint } from './colour.ts';
 import { PROGRESS_INTERVAL_S, progressReporter } from './progress.ts';
-import { interruptedLine, onInterrupt } from './interrupt.ts';
+import { coveredBy, interruptedLine, onInterrupt } from './interrupt.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
 import type { Project } from './project.ts';
@@ -272,15 +272,11 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
 /** What an interrupted run covered: the check it stopped (states, transitions, depth, time), and the checks finished. */
 export function covered(rows: readonly Row[], planned: number): string {
   const last = rows.at(-1);
-  const finished = rows.length - (last?.note?.startsWith('stopped by interrupted') ? 1 : 0);
-  const n = (x: number) => x.toLocaleString('en-US');
-  const stopped =
-    last === undefined || finished === rows.length
-      ? 'between checks'
-      : `${last.model} ${last.variant} stopped after ${(last.stats.milliseconds / 1000).toFixed(1)} s (${last.strategy}: ` +
-        (last.stats.runs > 0 ? `${n(last.stats.runs)} runs, ` : `${n(last.stats.states)} distinct states, `) +
-        `${n(last.stats.steps)} transitions, depth ${last.stats.depth}, not exhaustive)`;
-  return `${stopped}; ${finished} of ${planned} checks finished`;
+  const cut = last?.note?.startsWith('stopped by interrupted') === true;
+  const stopped = cut
+    ? `${last!.model} ${last!.variant} stopped after ${(last!.stats.milliseconds / 1000).toFixed(1)} s (${coveredBy({ strategy: last!.strategy, ...last!.stats })}, not exhaustive)`
+    : 'between checks';
+  return `${stopped}; ${rows.length - (cut ? 1 : 0)} of ${planned} checks finished`;
 }
 
 /** `--shard i/n`: 1 <= i <= n. */

@@ -33,3 +33,14 @@ export function onInterrupt(): Interrupt {
 export function interruptedLine(signal: AbortSignal, covered: string): string {
   return `kmc: interrupted (${String(signal.reason)}): ${covered}\n`;
 }
+
+/** What a search covered, in words: `bfs: 29,364 distinct states, 74,293 transitions, depth 7`. */
+export function coveredBy(c: { strategy: string; runs: number; states: number; steps: number; depth: number }): string {
+  const n = (x: number) => x.toLocaleString('en-US');
+  const what = c.runs > 0 ? `${n(c.runs)} runs` : `${n(c.states)} distinct states`;
+  return `${c.strategy}: ${what}, ${n(c.steps)} transitions, depth ${c.depth}`;
+}
+
+/** Whether a result is the stop an interruption gives. */
+export const wasInterrupted = (r: { kind: string; bound?: string }) =>
+  r.kind === 'incomplete' && r.bound?.startsWith('interrupted') === true;
