@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../bin/kmc.mjs', import.meta.url).pathname;
 const ROOT = new URL('../..', import.meta.url).pathname;
-/** a long bfs: issue 19's reproducer, 1.2M states */
+/** a long bfs: issue 19's reproducer, more than 2.7 million states */
 const LONG = [
   'check',
   'udmabuf/create',
@@ -40,24 +40,33 @@ interface Ended {
   ms: number;
 }
 
-/** Run kmc, send `signal` 1.5 s into its search, and wait for the end. */
-function interrupt(argv: string[], signal: NodeJS.Signals = 'SIGINT'): Promise<Ended> {
+/**
+ * Run kmc, send `signal` 1.5 s into its search (or `atMs` after the start, for a command that
+ * prints nothing before it ends), and wait for the end.
+ */
+function interrupt(argv: string[], signal: NodeJS.Signals = 'SIGINT', atMs?: number): Promise<Ended> {
   const out = mkdtempSync(join(tmpdir(), 'kmc-interrupt-'));
-  const child = spawn(process.execPath, [BIN, ...argv, '--progress', '1', '--out', out], { cwd: ROOT });
+  const child = spawn(
+    process.execPath,
+    [BIN, ...argv, ...(argv[0] === 'check' ? ['--progress', '1'] : []), '--out', out],
+    { cwd: ROOT },
+  );
   let stdout = '';
   let stderr = '';
   let sent = 0;
   let armed = false;
+  const send = () => {
+    sent = performance.now();
+    child.kill(signal);
+  };
+  if (atMs !== undefined) setTimeout(send, atMs);
   child.stdout.on('data', (d) => (stdout += d));
   child.stderr.on('data', (d) => {
     stderr += d;
     // the header (before the search) or a progress line (--json has no header): the search runs
-    if (!armed && /^kmc check: seed|^kmc: [\d.]+ s /m.test(stderr)) {
+    if (atMs === undefined && !armed && /^kmc check: seed|^kmc: [\d.]+ s /m.test(stderr)) {
       armed = true;
-      setTimeout(() => {
-        sent = performance.now();
-        child.kill(signal);
-      }, 1500);
+      setTimeout(send, 1500);
     }
   });
   return new Promise((resolve) =>
@@ -107,5 +116,17 @@ describe('Ctrl-C during kmc check', () => {
     expectInterrupted(dfs);
     expectInterrupted(random);
     expect(random.stderr).toMatch(/random: [\d,]+ runs/);
+  }, 120_000);
+
+  it('kmc orderings: the order being checked stops with what it covered, no table, no file in --out', async () => {
+    const [, , ...params] = LONG;
+    const r = await interrupt(['orderings', 'udmabuf/create', ...params, '--strategy', 'bfs'], 'SIGINT', 15_000);
+    expect(r.signal).toBeNull();
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim()).toMatch(
+      /^kmc: interrupted \(SIGINT\): order \d+ \([\w,]+\) stopped after [\d.]+ s \(bfs: [\d,]+ distinct states, [\d,]+ transitions, depth \d+, not exhaustive\); \d+ of \d+ orders checked$/,
+    );
+    expect(readdirSync(r.out)).toEqual([]);
   }, 120_000);
 });

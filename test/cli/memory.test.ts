@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 
 const BIN = new URL('../../bin/kmc.mjs', import.meta.url).pathname;
 const ROOT = new URL('../..', import.meta.url).pathname;
-/** issue 19's reproducer: 1.2M states under POR, far more heap than 48 MB */
+/** issue 19's reproducer: more than 2.7 million states, far more heap than 48 MB */
 const BIG = [
   'check',
   'udmabuf/create',
