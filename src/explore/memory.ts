@@ -11,7 +11,7 @@
 // Sampling costs a few microseconds (getHeapStatistics, a read of the RSS), so callers
 // sample every few milliseconds, not per state.
 
-import { freemem } from 'node:os';
+import { freemem, totalmem } from 'node:os';
 import v8 from 'node:v8';
 
 /**
@@ -55,9 +55,14 @@ export class Memory {
     return undefined;
   }
 
-  /** Whether `bytes` more (a typed array about to be allocated) fit within --max-memory and the machine's free memory. */
+  /**
+   * Whether `bytes` more (a typed array about to be allocated) fit within --max-memory, a
+   * container's memory limit (cgroup), and the machine's free memory.
+   */
   fits(bytes: number): boolean {
     if (this.maxRss !== undefined && process.memoryUsage.rss() + bytes > this.maxRss) return false;
+    const container = process.constrainedMemory?.() ?? 0;
+    if (container > 0 && container < totalmem() && process.memoryUsage.rss() + bytes > container) return false;
     return bytes < freemem();
   }
 
