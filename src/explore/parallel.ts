@@ -269,8 +269,10 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
         return { kind: 'incomplete', bound: `timeout (${opts.timeoutMs / 1000} s)`, coverage: coverage(false) };
     }
   } catch (e) {
-    if (e instanceof Bound)
-      return { kind: 'incomplete', bound: e.message, coverage: { ...coverage(false), states: set.size } };
+    if (e instanceof Bound) {
+      states = set.size; // the workers stopped mid-round: what the shared set holds
+      return { kind: 'incomplete', bound: e.message, coverage: coverage(false) };
+    }
     const message = e instanceof Error ? e.message : String(e);
     if (/memory/i.test(message))
       return { kind: 'incomplete', bound: `max-memory (${message})`, coverage: coverage(false) };
