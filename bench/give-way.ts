@@ -6,11 +6,11 @@
 // loaded machine disturbs less than wall time; both per state. Prints here/base, min and
 // median, per workload (POR on, off), and the two state counts (they must be equal).
 //
-//   node --import tsx bench/give-way.ts <base checkout> [rounds]
+//   node --import tsx bench/give-way.ts <base checkout> [rounds] [sync|async|both] [por|no-por|both]
 
 import { pathToFileURL } from 'node:url';
 
-const [baseDir, roundsArg] = process.argv.slice(2);
+const [baseDir, roundsArg, drivenArg = 'both', porArg = 'both'] = process.argv.slice(2);
 if (baseDir === undefined) throw new Error('usage: node --import tsx bench/give-way.ts <base checkout> [rounds]');
 const rounds = Number(roundsArg ?? 5);
 const here = new URL('..', import.meta.url).pathname;
@@ -44,8 +44,12 @@ async function side(name: string, root: string, async = false): Promise<Side> {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const base = await side('base', baseDir);
-for (const mine of [await side('here', here), await side('here, driven async', here, true)]) {
-  for (const por of [true, false]) {
+const sides = [
+  ...(drivenArg !== 'async' ? [await side('here', here)] : []),
+  ...(drivenArg !== 'sync' ? [await side('here, driven async', here, true)] : []),
+];
+for (const mine of sides) {
+  for (const por of porArg === 'both' ? [true, false] : [porArg === 'por']) {
     await mine.run(por); // warm both: the JIT, the part tables' code paths
     await base.run(por);
     const ratios: number[] = [];
