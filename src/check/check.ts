@@ -83,12 +83,22 @@ export async function checkVariantAsync(
 ): Promise<VariantCheck[]> {
   const workers = opts.exhaustive?.workers ?? 1;
   const explorer = STRATEGIES[opts.strategy ?? 'auto'];
-  if (workers <= 1 || explorer.parallel === undefined) return checkVariant(model, variant, opts);
+  // on workers, or giving way to the event loop so that the signal can stop it
+  const explore =
+    workers > 1 && explorer.parallel
+      ? explorer.parallel
+      : opts.exhaustive?.signal !== undefined
+        ? explorer.exploreAsync
+        : undefined;
+  if (explore === undefined) return checkVariant(model, variant, opts);
   validateModel(model);
   const system = compile(model, variant, opts.params ?? {});
   const out: VariantCheck[] = [];
   for (const expected of chosen(expectations(model.variants[variant]!.expect), opts.only)) {
-    out.push(judge(system, expected, await explorer.parallel(system, exploreOptions(expected, opts)), opts));
+    const result = await explore.call(explorer, system, exploreOptions(expected, opts));
+    out.push(judge(system, expected, result, opts));
+    // interrupted: the expectations left are not checked
+    if (opts.exhaustive?.signal?.aborted) break;
   }
   return out;
 }

@@ -5,7 +5,7 @@
 // nothing about any subsystem: blocks are names, orders are lists of names.
 
 import type { Model, Orderings, Plain } from '../core/model.ts';
-import { checkVariant, type CheckOptions, type VariantCheck } from './check.ts';
+import { checkVariant, checkVariantAsync, type CheckOptions, type VariantCheck } from './check.ts';
 
 /** An order with the block set (alternative) it is made of. */
 export interface Order {
@@ -99,6 +99,25 @@ export interface OrderCheck extends Order {
  * variant and carries the order in its parameters, so it replays as is.
  */
 export function checkOrder(model: Model, base: string, order: Order, opts: CheckOptions = {}): OrderCheck {
+  const { judged, params } = orderVariant(model, base, order, opts);
+  const [check] = checkVariant(judged, base, { ...opts, params });
+  return { ...order, check: check! };
+}
+
+/** checkOrder, giving way to the event loop so that `opts.exhaustive.signal` (Ctrl-C) can stop it. */
+export async function checkOrderAsync(
+  model: Model,
+  base: string,
+  order: Order,
+  opts: CheckOptions = {},
+): Promise<OrderCheck> {
+  const { judged, params } = orderVariant(model, base, order, opts);
+  const [check] = await checkVariantAsync(judged, base, { ...opts, params });
+  return { ...order, check: check! };
+}
+
+/** The model's `base` variant with the order set, expected to hold everything. */
+function orderVariant(model: Model, base: string, order: Order, opts: CheckOptions) {
   const o = model.orderings;
   if (o === undefined) throw new OrderError(`model ${model.name} declares no orderings`);
   const v = model.variants[base];
@@ -106,8 +125,7 @@ export function checkOrder(model: Model, base: string, order: Order, opts: Check
   const params: Record<string, Plain> = { ...(opts.params ?? {}), [o.param]: order.blocks.join(',') };
   // one variant, expected to hold; its orderings are what is being judged, not declared again
   const judged: Model = { ...model, variants: { [base]: { ...v, expect: 'holds' } }, orderings: undefined };
-  const [check] = checkVariant(judged, base, { ...opts, params });
-  return { ...order, check: check! };
+  return { judged, params };
 }
 
 /** A rule read off the table: `before` runs before `after` in every safe order. */

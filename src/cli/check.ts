@@ -24,6 +24,7 @@ import { checkAnnotations, checkJunit, counterexampleText, githubOn, replayComma
 import { checkOutDir, checkOutFile, writeOutFile } from './output.ts';
 import { colourOn, paint, type Paint } from './colour.ts';
 import { PROGRESS_INTERVAL_S, progressReporter } from './progress.ts';
+import { coveredBy, interruptedLine, onInterrupt } from './interrupt.ts';
 import { EXIT, UsageError } from './errors.ts';
 import { stdio, type Io } from './io.ts';
 import type { Project } from './project.ts';
@@ -32,7 +33,7 @@ import type { Plain } from '../core/model.ts';
 
 export const DEFAULT_OUT = 'kmc-out';
 /** the --json document's version: a new number when a field changes meaning or goes away */
-export const CHECK_SCHEMA = 'kmc-check/1';
+export const CHECK_SCHEMA = 'kmc-check/2';
 /** --strategy's value: a name in the registry, or a usage error listing them. */
 export function strategyArg(name: string | undefined): Strategy {
   const strategy = name ?? 'auto';
@@ -56,7 +57,7 @@ export interface Row {
   trace?: string;
   /** steps in the counterexample */
   length?: number;
-  /** the same keys whatever the strategy: null where one does not apply (kmc-check/1) */
+  /** the same keys whatever the strategy: null where one does not apply (kmc-check/2) */
   stats: {
     runs: number;
     steps: number;
@@ -66,7 +67,10 @@ export interface Row {
     milliseconds: number;
     /** bfs/dfs */
     statesPerSecond: number | null;
+    /** the process's resident memory grown during the search, per state (Coverage.bytesPerState) */
     bytesPerState: number | null;
+    /** the visited set's share: fingerprint set and parent log per state */
+    visitedBytesPerState: number | null;
     collisionProbability: number | null;
     /** partialOrder: which partial-order reduction ran ('ample', 'sleep') and what it did */
     reductions: { por: boolean; symmetry: boolean; partialOrder?: string } | null;
@@ -103,7 +107,7 @@ export const check: Command = {
     'max-memory': {
       type: 'string',
       value: 'bytes',
-      help: 'every strategy: heap plus typed arrays, e.g. 512M (exit 3 when reached)',
+      help: "every strategy: the process's resident memory (RSS), e.g. 512M (exit 3 when reached)",
     },
     workers: { type: 'string', value: 'n', help: `bfs on n worker threads (at most ${MAX_WORKERS})` },
     por: {
@@ -203,47 +207,83 @@ async function runCheck(p: Parsed, io: Io, project: Project): Promise<number> {
   const colour = paint(!json && colourOn(process.stdout, io.out === stdio.out));
   const rows: Row[] = [];
   const traces = { created: 0, unchanged: 0 };
-  for (const job of jobs) {
-    const reporter = progressReporter({
-      tty,
-      intervalMs: progressMs,
-      label: `${job.model.name} ${job.variant}`,
-      write: io.err,
-    });
-    const onProgress = reporter.onProgress;
-    const opts: CheckOptions = {
-      strategy,
-      runs,
-      seed,
-      maxSteps,
-      params: job.params,
-      exhaustive: { ...exhaustive, ...(onProgress ? { onProgress } : {}) },
-      requireExhaustive: flag(p, 'exhaustive'),
-      only: [job.expectation],
-    };
-    const checks = await checkVariantAsync(job.model, job.variant, opts);
-    reporter.done();
-    for (const c of checks) {
-      rows.push({ ...toRow(c, job.index, seed, out, project, job.params, traces), ...whereIs(job.model, job.variant) });
-      if (!json) io.out(showRow(rows.at(-1)!, colour));
+  // Ctrl-C: the check in progress stops with what it covered, the rest are not started
+  const interrupt = onInterrupt();
+  try {
+    for (const job of jobs) {
+      const reporter = progressReporter({
+        tty,
+        intervalMs: progressMs,
+        label: `${job.model.name} ${job.variant}`,
+        write: io.err,
+      });
+      const onProgress = reporter.onProgress;
+      const opts: CheckOptions = {
+        strategy,
+        runs,
+        seed,
+        maxSteps,
+        params: job.params,
+        exhaustive: { ...exhaustive, signal: interrupt.signal, ...(onProgress ? { onProgress } : {}) },
+        requireExhaustive: flag(p, 'exhaustive'),
+        only: [job.expectation],
+      };
+      const checks = await checkVariantAsync(job.model, job.variant, opts);
+      reporter.done();
+      for (const c of checks) {
+        rows.push({
+          ...toRow(c, job.index, seed, out, project, job.params, traces),
+          ...whereIs(job.model, job.variant),
+        });
+        if (!json) io.out(showRow(rows.at(-1)!, colour));
+      }
+      if (interrupt.signal.aborted) break;
     }
-  }
+    if (interrupt.signal.aborted) {
+      // what was covered, and no --junit (a report of part of the run would pass for the whole)
+      if (json)
+        io.out(
+          JSON.stringify(
+            { schema: CHECK_SCHEMA, seed, checks: all.length, shard: shard ?? null, interrupted: true, results: rows },
+            null,
+            2,
+          ) + '\n',
+        );
+      io.err(interruptedLine(interrupt.signal, covered(rows, jobs.length)));
+      return EXIT.interrupted;
+    }
 
-  if (junit !== undefined) writeOutFile(junit, checkJunit(rows), 'junit', force);
-  if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
-  if (json)
-    io.out(
-      JSON.stringify({ schema: CHECK_SCHEMA, seed, checks: all.length, shard: shard ?? null, results: rows }, null, 2) +
-        '\n',
-    );
-  else
-    io.out(
-      summary(rows) +
-        (traces.created + traces.unchanged > 0
-          ? `traces in ${out.replace(/\/+$/, '')}/ (${traces.created} new, ${traces.unchanged} unchanged)\n`
-          : ''),
-    );
-  return exitCode(rows);
+    if (junit !== undefined) writeOutFile(junit, checkJunit(rows), 'junit', force);
+    if (githubOn(flag(p, 'github'), json)) io.err(checkAnnotations(rows));
+    if (json)
+      io.out(
+        JSON.stringify(
+          { schema: CHECK_SCHEMA, seed, checks: all.length, shard: shard ?? null, results: rows },
+          null,
+          2,
+        ) + '\n',
+      );
+    else
+      io.out(
+        summary(rows) +
+          (traces.created + traces.unchanged > 0
+            ? `traces in ${out.replace(/\/+$/, '')}/ (${traces.created} new, ${traces.unchanged} unchanged)\n`
+            : ''),
+      );
+    return exitCode(rows);
+  } finally {
+    interrupt.dispose();
+  }
+}
+
+/** What an interrupted run covered: the check it stopped (states, transitions, depth, time), and the checks finished. */
+export function covered(rows: readonly Row[], planned: number): string {
+  const last = rows.at(-1);
+  const cut = last?.note?.startsWith('stopped by interrupted') === true;
+  const stopped = cut
+    ? `${last!.model} ${last!.variant} stopped after ${(last!.stats.milliseconds / 1000).toFixed(1)} s (${coveredBy({ strategy: last!.strategy, ...last!.stats })}, not exhaustive)`
+    : 'between checks';
+  return `${stopped}; ${rows.length - (cut ? 1 : 0)} of ${planned} checks finished`;
 }
 
 /** `--shard i/n`: 1 <= i <= n. */
@@ -291,6 +331,7 @@ function toRow(
       milliseconds: Math.round(cov.ms),
       statesPerSecond: null,
       bytesPerState: null,
+      visitedBytesPerState: null,
       collisionProbability: null,
       reductions: null,
       workers: null,
@@ -300,6 +341,7 @@ function toRow(
   if (cov.bytesPerState !== undefined) {
     row.stats.statesPerSecond = Math.round(cov.states / Math.max(cov.ms / 1000, 1e-6));
     row.stats.bytesPerState = Math.round(cov.bytesPerState * 10) / 10;
+    row.stats.visitedBytesPerState = Math.round((cov.visitedBytesPerState ?? 0) * 10) / 10;
     row.stats.collisionProbability = cov.collisionProbability ?? 0;
     if (cov.reductions) row.stats.reductions = cov.reductions;
     row.stats.workers = cov.workers ?? 1;
@@ -350,7 +392,7 @@ export function showRow(r: Row, colour: Paint = paint(false)): string {
       : '';
     lines.push(
       `      ${r.strategy}: ${st.states} distinct states, ${st.steps} transitions, depth ${st.depth}, ${st.exhaustive ? 'exhaustive' : 'not exhaustive'}, ` +
-        `${st.milliseconds} ms (${st.statesPerSecond} states/s), ${st.bytesPerState} bytes/state, P(fingerprint collision) ~ ${st.collisionProbability!.toExponential(1)}, ${red}` +
+        `${st.milliseconds} ms (${st.statesPerSecond} states/s), ${st.bytesPerState} bytes/state in the process (${st.visitedBytesPerState} in the visited set), P(fingerprint collision) ~ ${st.collisionProbability!.toExponential(1)}, ${red}` +
         (st.workers && st.workers > 1 ? `, ${st.workers} workers` : '') +
         (st.cache && st.steps > 0
           ? `, ${Math.round((100 * st.cache.hits) / st.steps)}% of transitions from the cache (${st.cache.parts} distinct parts)`

@@ -11,6 +11,7 @@ import { ganttSvg, lineSvg, type Series } from '../cost/svg.ts';
 import { parseSweep, type SweepPoint, type SweepSpec } from '../cost/sweep.ts';
 import { flag, integer, list, modelParams, seconds, str, variantOf, type Command, type Parsed } from './args.ts';
 import { EXIT, UsageError } from './errors.ts';
+import { interruptedLine, onInterrupt } from './interrupt.ts';
 import type { Io } from './io.ts';
 import { checkOutDir, checkOutFile, writeNumbered, writeOutFile } from './output.ts';
 import type { Project } from './project.ts';
@@ -143,94 +144,114 @@ async function runCost(p: Parsed, io: Io, project: Project): Promise<number> {
     io.err(`kmc cost: stopped by timeout (${timeoutMs! / 1000} s) after ${done} of ${all} ${what}; no chart written\n`);
     return EXIT.incomplete;
   };
-
-  if (spec === undefined) {
-    const runs: CostResult[] = [];
-    for (const v of variants) {
-      if (over()) return stopped(runs.length, variants.length, 'runs');
-      runs.push(simulate(m, v, { cpus, io: ioq, params }));
+  // Ctrl-C: seen between simulations (each gives way to the event loop once it is done)
+  const interrupt = onInterrupt();
+  const cut = (done: number, all: number, what: string) => {
+    const s = ((performance.now() - started) / 1000).toFixed(1);
+    io.err(interruptedLine(interrupt.signal, `${done} of ${all} ${what} done in ${s} s; no chart written`));
+    return EXIT.interrupted;
+  };
+  const giveWay = () => new Promise<void>((resolve) => setImmediate(resolve));
+  try {
+    if (spec === undefined) {
+      const runs: CostResult[] = [];
+      for (const v of variants) {
+        if (over()) return stopped(runs.length, variants.length, 'runs');
+        runs.push(simulate(m, v, { cpus, io: ioq, params }));
+        await giveWay();
+        if (interrupt.signal.aborted) return cut(runs.length, variants.length, 'runs');
+      }
+      if (values.json) io.out(JSON.stringify(runs, null, 2) + '\n');
+      else for (const r of runs) io.out(showRun(r));
+      const svgs = runs.map((r) =>
+        write(
+          svgOf(r.variant),
+          `${base}.${r.variant}`,
+          ganttSvg(r, `${m.name} ${r.variant}: makespan ${s3(r.makespan)} s`),
+        ),
+      );
+      if (!values.json) io.out(`gantt: ${svgs.join(', ')}\n`);
+      return runs.every((r) => r.complete && !r.violation) ? EXIT.ok : EXIT.unexpected;
     }
-    if (values.json) io.out(JSON.stringify(runs, null, 2) + '\n');
-    else for (const r of runs) io.out(showRun(r));
-    const svgs = runs.map((r) =>
-      write(
-        svgOf(r.variant),
-        `${base}.${r.variant}`,
-        ganttSvg(r, `${m.name} ${r.variant}: makespan ${s3(r.makespan)} s`),
-      ),
-    );
-    if (!values.json) io.out(`gantt: ${svgs.join(', ')}\n`);
-    return runs.every((r) => r.complete && !r.violation) ? EXIT.ok : EXIT.unexpected;
-  }
 
-  const sweepSpec = spec;
-  const columns = variants.flatMap((v) =>
-    seriesSpec
-      ? seriesSpec.values.map((sv) => ({ v, name: `${v} ${seriesSpec!.key}=${sv}`, extra: { [seriesSpec!.key]: sv } }))
-      : [{ v, name: v, extra: {} }],
-  );
-  const total = columns.length * sweepSpec.values.length;
-  const results: { name: string; points: SweepPoint[] }[] = [];
-  for (const c of columns) {
-    const points: SweepPoint[] = [];
-    for (const value of sweepSpec.values) {
-      if (over()) return stopped(results.length * sweepSpec.values.length + points.length, total, 'simulations');
-      points.push({
-        value,
-        result: simulate(m, c.v, { cpus, io: ioq, params: { ...params, ...c.extra, [sweepSpec.key]: value } }),
+    const sweepSpec = spec;
+    const columns = variants.flatMap((v) =>
+      seriesSpec
+        ? seriesSpec.values.map((sv) => ({
+            v,
+            name: `${v} ${seriesSpec!.key}=${sv}`,
+            extra: { [seriesSpec!.key]: sv },
+          }))
+        : [{ v, name: v, extra: {} }],
+    );
+    const total = columns.length * sweepSpec.values.length;
+    const results: { name: string; points: SweepPoint[] }[] = [];
+    for (const c of columns) {
+      const points: SweepPoint[] = [];
+      for (const value of sweepSpec.values) {
+        if (over()) return stopped(results.length * sweepSpec.values.length + points.length, total, 'simulations');
+        points.push({
+          value,
+          result: simulate(m, c.v, { cpus, io: ioq, params: { ...params, ...c.extra, [sweepSpec.key]: value } }),
+        });
+        await giveWay();
+        if (interrupt.signal.aborted)
+          return cut(results.length * sweepSpec.values.length + points.length, total, 'simulations');
+      }
+      results.push({ name: c.name, points });
+    }
+    if (values.json) {
+      io.out(
+        JSON.stringify(
+          {
+            model: m.name,
+            sweep: sweepSpec.key,
+            columns: results.map((r) => ({
+              name: r.name,
+              points: r.points.map((p) => ({
+                [sweepSpec.key]: p.value,
+                makespan: p.result.makespan,
+                complete: p.result.complete,
+              })),
+            })),
+          },
+          null,
+          2,
+        ) + '\n',
+      );
+    } else {
+      io.out(`${m.name}: makespan (s) by ${sweepSpec.key}, ${cpus} CPU(s), ${ioq} I/O queue(s)\n`);
+      io.out(
+        `${sweepSpec.key.padStart(10)} ${results.map((r) => r.name.padStart(Math.max(12, r.name.length))).join(' ')}\n`,
+      );
+      sweepSpec.values.forEach((value, i) => {
+        io.out(
+          `${String(value).padStart(10)} ${results.map((r) => s3(r.points[i]!.result.makespan).padStart(Math.max(12, r.name.length))).join(' ')}\n`,
+        );
       });
     }
-    results.push({ name: c.name, points });
-  }
-  if (values.json) {
-    io.out(
-      JSON.stringify(
-        {
-          model: m.name,
-          sweep: sweepSpec.key,
-          columns: results.map((r) => ({
-            name: r.name,
-            points: r.points.map((p) => ({
-              [sweepSpec.key]: p.value,
-              makespan: p.result.makespan,
-              complete: p.result.complete,
-            })),
-          })),
-        },
-        null,
-        2,
-      ) + '\n',
+    const series: Series[] = results.map((r) => ({
+      name: r.name,
+      points: r.points.map((p) => [p.value, p.result.makespan] as [number, number]),
+    }));
+    const vals = sweepSpec.values;
+    const logX = vals.length > 2 && vals.every((v) => v > 0) && vals[vals.length - 1]! / vals[0]! >= 16;
+    const path = write(
+      values.svg,
+      `${base}.sweep-${sweepSpec.key}`,
+      lineSvg({
+        title: `${m.name}: makespan by ${sweepSpec.key}`,
+        xLabel: sweepSpec.key,
+        yLabel: 'makespan (s)',
+        series,
+        logX,
+      }),
     );
-  } else {
-    io.out(`${m.name}: makespan (s) by ${sweepSpec.key}, ${cpus} CPU(s), ${ioq} I/O queue(s)\n`);
-    io.out(
-      `${sweepSpec.key.padStart(10)} ${results.map((r) => r.name.padStart(Math.max(12, r.name.length))).join(' ')}\n`,
-    );
-    sweepSpec.values.forEach((value, i) => {
-      io.out(
-        `${String(value).padStart(10)} ${results.map((r) => s3(r.points[i]!.result.makespan).padStart(Math.max(12, r.name.length))).join(' ')}\n`,
-      );
-    });
+    if (!values.json) io.out(`chart: ${path}\n`);
+    return results.every((r) => r.points.every((p) => p.result.complete && !p.result.violation))
+      ? EXIT.ok
+      : EXIT.unexpected;
+  } finally {
+    interrupt.dispose();
   }
-  const series: Series[] = results.map((r) => ({
-    name: r.name,
-    points: r.points.map((p) => [p.value, p.result.makespan] as [number, number]),
-  }));
-  const vals = sweepSpec.values;
-  const logX = vals.length > 2 && vals.every((v) => v > 0) && vals[vals.length - 1]! / vals[0]! >= 16;
-  const path = write(
-    values.svg,
-    `${base}.sweep-${sweepSpec.key}`,
-    lineSvg({
-      title: `${m.name}: makespan by ${sweepSpec.key}`,
-      xLabel: sweepSpec.key,
-      yLabel: 'makespan (s)',
-      series,
-      logX,
-    }),
-  );
-  if (!values.json) io.out(`chart: ${path}\n`);
-  return results.every((r) => r.points.every((p) => p.result.complete && !p.result.violation))
-    ? EXIT.ok
-    : EXIT.unexpected;
 }

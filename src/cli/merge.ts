@@ -105,6 +105,7 @@ const STATS: Record<string, Kind> = {
   milliseconds: 'number',
   statesPerSecond: 'number|null',
   bytesPerState: 'number|null',
+  visitedBytesPerState: 'number|null',
   collisionProbability: 'number|null',
   reductions: 'reductions',
   workers: 'number|null',
@@ -233,7 +234,7 @@ export const merge: Command = {
   summary:
     'join the --json documents of kmc check (or kmc orderings) --shard i/n jobs: the table and exit code of the one run',
   options: {
-    json: { type: 'boolean', help: 'print the joined document (kmc-check/1)' },
+    json: { type: 'boolean', help: 'print the joined document (kmc-check/2)' },
     junit: { type: 'string', value: 'file', help: 'also write a JUnit XML report' },
     force: { type: 'boolean', help: 'replace an existing --junit file (kmc replaces no file without it)' },
     github: {

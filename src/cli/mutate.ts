@@ -4,7 +4,7 @@
 // harmless ones with their reasons, the crashes and the equivalent mutants.
 
 import {
-  mutate,
+  mutateAsync,
   NotHolding,
   holdingVariants,
   type MutantResult,
@@ -15,6 +15,7 @@ import { OPERATORS, type Operator } from '../mutate/operators.ts';
 import { didYouMean } from '../core/suggest.ts';
 import { flag, list, str, variantOf, type Command, type Parsed } from './args.ts';
 import { EXIT, UsageError } from './errors.ts';
+import { interruptedLine, onInterrupt } from './interrupt.ts';
 import type { Io } from './io.ts';
 import type { Project } from './project.ts';
 
@@ -127,14 +128,32 @@ async function runMutate(p: Parsed, io: Io, project: Project): Promise<number> {
   if (holding.length === 0)
     throw new UsageError(`mutate: model ${m.name} has no variant expected to hold, so no mutant can be killed`);
   let r: MutateResult;
+  // Ctrl-C: the mutant being checked finishes (each is a bounded bfs), the rest are not
+  const interrupt = onInterrupt();
   try {
-    r = mutate(m, { ...(asked ? { variants: asked } : {}), ...(operators ? { operators } : {}) });
+    r = await mutateAsync(m, {
+      ...(asked ? { variants: asked } : {}),
+      ...(operators ? { operators } : {}),
+      signal: interrupt.signal,
+    });
   } catch (e) {
     if (e instanceof NotHolding) {
       io.err(`kmc: ${e.message}\n`);
       return EXIT.unexpected;
     }
     throw e;
+  } finally {
+    interrupt.dispose();
+  }
+  if (r.interrupted) {
+    const c = r.counts;
+    io.err(
+      interruptedLine(
+        interrupt.signal,
+        `${r.interrupted.checked} of ${r.interrupted.of} mutants checked in ${(r.milliseconds / 1000).toFixed(1)} s (${c.killed} killed, ${c.survived} survived, ${c.crashed} crashed, ${c.incomplete} incomplete, ${c.equivalent} equivalent, ${c.harmless} harmless); no score`,
+      ),
+    );
+    return EXIT.interrupted;
   }
   if (json) {
     const doc = {

@@ -9,7 +9,7 @@
 
 import { DEFAULTS, type CheckOptions } from '../check/check.ts';
 import {
-  checkOrder,
+  checkOrderAsync,
   enumerateOrders,
   OrderError,
   parseOrder,
@@ -34,7 +34,8 @@ import { DEFAULT_OUT, exitCode, honoured, shardOf, strategyArg } from './check.t
 import { STRATEGY_NAMES } from '../explore/strategies.ts';
 import { githubOn, orderingsAnnotations, orderingsJunit } from './ci.ts';
 import { checkOutDir, checkOutFile, writeOutFile } from './output.ts';
-import { UsageError } from './errors.ts';
+import { EXIT, UsageError } from './errors.ts';
+import { coveredBy, interruptedLine, onInterrupt, wasInterrupted } from './interrupt.ts';
 import { jsonError, readInput } from './input.ts';
 import { stdio, type Io } from './io.ts';
 import { colourOn, paint } from './colour.ts';
@@ -193,19 +194,42 @@ async function runOrderings(p: Parsed, io: Io, project: Project): Promise<number
 
   // auto: bfs, exhaustive, when the order's states fit the budget; otherwise random with
   // the budget stated. A model error is reported for its order, as any strategy would.
+  // Ctrl-C: the order being checked stops with what it covered, the rest are not started
+  const interrupt = onInterrupt();
   const opts: CheckOptions = {
     runs,
     seed,
     maxSteps,
     params,
     strategy,
-    ...(timeoutMs !== undefined ? { exhaustive: { timeoutMs } } : {}),
+    exhaustive: { signal: interrupt.signal, ...(timeoutMs !== undefined ? { timeoutMs } : {}) },
   };
   const shard = shardOf(str(p, 'shard'));
   const mine = orders
     .map((order, k) => ({ order, k }))
     .filter(({ k }) => shard === undefined || k % shard.count === shard.index - 1);
-  const checks: OrderCheck[] = mine.map(({ order }) => checkOrder(model, base, order, opts));
+  const checks: OrderCheck[] = [];
+  try {
+    for (const { order } of mine) {
+      checks.push(await checkOrderAsync(model, base, order, opts));
+      if (interrupt.signal.aborted) break;
+    }
+  } finally {
+    interrupt.dispose();
+  }
+  if (interrupt.signal.aborted) {
+    // what was covered; no table, trace or --junit (part of the orders would pass for all of them)
+    const last = checks.at(-1);
+    const cut = last !== undefined && wasInterrupted(last.check.result);
+    const cov = last?.check.result.coverage;
+    const stopped =
+      cut && cov !== undefined
+        ? `order ${mine[checks.length - 1]!.k + 1} (${last.blocks.join(',')}) stopped after ${(cov.ms / 1000).toFixed(1)} s (${coveredBy(cov)}, not exhaustive)`
+        : 'between orders';
+    const done = checks.length - (cut ? 1 : 0);
+    io.err(interruptedLine(interrupt.signal, `${stopped}; ${done} of ${mine.length} orders checked`));
+    return EXIT.interrupted;
+  }
   const rows = checks.map((c, i) => toRow(c, mine[i]!.k + 1, base, seed, out, project, params, decl.param));
   // rules need every order: a shard infers none (kmc merge does, over all of them)
   const whole = !judging && shard === undefined;

@@ -59,6 +59,7 @@ import type { FingerprintSet } from './fingerprint-set.ts';
 import { recorder, type Footprint } from './footprint.ts';
 import type { ExploreResult } from './result.ts';
 import type { Canonical, Expansion, Outcome, StateSpace, Vec } from './state-space.ts';
+import type { Stepwise } from './drive.ts';
 
 /** A state being expanded (exhaustive.ts's Opened, as much of it as ampleSet() reads). */
 export interface Expanding {
@@ -308,18 +309,18 @@ export interface AmpleRuns {
  * happens; a violation is searched again by `plain()` (no ample sets), whose result is
  * reported. The coverage says what was done.
  */
-export function withAmple(
+export function* withAmple(
   system: TransitionSystem,
-  search: (v: Visibility) => ExploreResult,
-  plain: () => ExploreResult,
+  search: (v: Visibility) => Stepwise,
+  plain: () => Stepwise,
   blind = false,
-): ExploreResult {
+): Stepwise {
   const v = new Visibility(system, blind);
   let reruns = 0;
   for (;;) {
     let r: ExploreResult;
     try {
-      r = search(v);
+      r = yield* search(v);
     } catch (e) {
       if (!(e instanceof VisibilityConflict)) throw e;
       reruns++;
@@ -337,7 +338,7 @@ export function withAmple(
     // no state had an ample set: the search was the one without them, in the same order
     if (v.taken === 0) return r;
     const found = r;
-    const again = plain();
+    const again = yield* plain();
     again.coverage.reductions = {
       ...(again.coverage.reductions ?? { por: false, symmetry: false }),
       partialOrder: `ample found ${found.violation.property} at depth ${found.path.length} in ${found.coverage.states} states; searched again without it`,

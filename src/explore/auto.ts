@@ -2,6 +2,7 @@
 // a state budget that keeps `kmc check` quick; when that budget (not a bound the user set)
 // stops it, sampling instead, and the result says so (Coverage.fallback).
 
+import type { TransitionSystem } from '../core/system.ts';
 import type { Explorer, ExploreOptions } from './explorer.ts';
 import type { ExploreResult } from './result.ts';
 
@@ -21,6 +22,9 @@ export function fallback(name: string, first: [string, Explorer], then: [string,
   // a --timeout bounds the whole check: the sampling gets what the exhaustive part left of it
   const rest = (opts: ExploreOptions, r: ExploreResult): ExploreOptions =>
     opts.timeoutMs === undefined ? opts : { ...opts, timeoutMs: Math.max(0, opts.timeoutMs - r.coverage.ms) };
+  // the sampling, giving way to the event loop when it can (Ctrl-C)
+  const sample = (system: TransitionSystem, opts: ExploreOptions) =>
+    sampling.exploreAsync ? sampling.exploreAsync(system, opts) : Promise.resolve(sampling.explore(system, opts));
   return {
     summary: `exhaustive ${firstName} up to ${budget} states, else ${thenName}`,
     exhaustive: false,
@@ -32,12 +36,18 @@ export function fallback(name: string, first: [string, Explorer], then: [string,
       const r = exhaustive.explore(system, { ...opts, maxStates: budget });
       return overBudget(r) ? marked(sampling.explore(system, rest(opts, r)), opts.runs) : r;
     },
+    async exploreAsync(system, opts) {
+      const first = exhaustive.exploreAsync ?? (async (s, o) => exhaustive.explore(s, o));
+      if (opts.maxStates !== undefined) return first(system, opts);
+      const r = await first(system, { ...opts, maxStates: budget });
+      return overBudget(r) ? marked(await sample(system, rest(opts, r)), opts.runs) : r;
+    },
     ...(exhaustive.parallel && {
       async parallel(system, opts) {
         const parallel = exhaustive.parallel!;
         if (opts.maxStates !== undefined) return parallel(system, opts);
         const r = await parallel(system, { ...opts, maxStates: budget });
-        return overBudget(r) ? marked(sampling.explore(system, rest(opts, r)), opts.runs) : r;
+        return overBudget(r) ? marked(await sample(system, rest(opts, r)), opts.runs) : r;
       },
     }),
   };

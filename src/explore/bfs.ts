@@ -13,16 +13,22 @@ import type { Visibility } from './ample.ts';
 import type { ExploreResult } from './result.ts';
 import type { TransitionSystem } from '../core/system.ts';
 import type { Canonical, Vec } from './state-space.ts';
+import { drive, pauseDue, type Stepwise } from './drive.ts';
 
 export type BfsOptions = ExhaustiveOptions;
 
 const NO_PARENT = -1;
 
 export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): ExploreResult {
-  return searchReduced(system, opts, (o, visibility) => bfs(system, o, visibility));
+  return drive(bfsSearch(system, opts));
 }
 
-function bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility | undefined): ExploreResult {
+/** The search, giving way about every 50 ms (drive.ts); with ample sets, through searchReduced. */
+export function* bfsSearch(system: TransitionSystem, opts: BfsOptions = {}): Stepwise {
+  return yield* searchReduced(system, opts, (o, visibility) => bfs(system, o, visibility));
+}
+
+function* bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility | undefined): Stepwise {
   const store = new ExhaustiveSearch(system, opts, visibility);
   const tree = new ParentLog();
   // POR: nodes (they carry sleep sets); else vectors in a typed-array frontier
@@ -72,6 +78,7 @@ function bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility 
     while (queue.length > 0) {
       const node = queue.shift();
       store.tick(queue.length);
+      if (pauseDue(store.bounds)) yield;
       const opened = store.open(node);
       const { state, enabled } = opened;
       if (node.first) {

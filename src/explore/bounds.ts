@@ -1,10 +1,15 @@
-// The bounds of an exhaustive search (states, memory, time) and its progress reports, in
-// one place: the search calls admit() before storing a state and tick() once per
-// expansion; a bound reached is thrown as a Bound, which the search turns into an
-// `incomplete` result naming it.
+// The bounds of an exhaustive search (states, memory, time, an interruption) and its
+// progress reports, in one place: the search calls admit() before storing a state and
+// tick() once per expansion; a bound reached is thrown as a Bound, which the search turns
+// into an `incomplete` result naming it. Memory is the process's (memory.ts): its RSS
+// against --max-memory, and always V8's heap limit, so a search stops before V8 aborts.
+//
+// tick() also says when the search should give way (`pause`, about every PAUSE_MS): a
+// search driven asynchronously (drive.ts) then lets the event loop run, so a signal
+// handler can abort `signal`, which the next tick turns into an `interrupted` stop.
 
-import v8 from 'node:v8';
 import type { FingerprintSet } from './fingerprint-set.ts';
+import { Memory } from './memory.ts';
 
 export interface Progress {
   /** transitions applied */
@@ -22,54 +27,69 @@ export interface Progress {
 export interface BoundOptions {
   maxStates?: number;
   timeoutMs?: number;
-  /** heap + typed arrays; default: stop before 85% of the V8 heap limit, never crash */
+  /** the process's resident memory (RSS); with it or not, a search stops before V8's heap limit */
   maxMemoryBytes?: number;
   /** called about every 250 ms */
   onProgress?: (p: Progress) => void;
+  /** aborted from outside (Ctrl-C): the search stops as `interrupted` (seen when it gives way, drive.ts) */
+  signal?: AbortSignal;
 }
 
 /** A bound stopped the search; the message names it (`max-states (1000)`). */
 export class Bound extends Error {}
 
-/** Checks of time and memory, and progress reports, once per this many expansions. */
+/** The bound an aborted `signal` gives, with the signal's reason (`interrupted (SIGINT)`). */
+export function interrupted(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? `interrupted (${signal.reason})` : 'interrupted';
+}
+
+/** Checks of time, and progress reports, once per this many expansions. */
 const TICK = 256;
+/** Memory is sampled at most this often (a few microseconds a sample). */
+const MEMORY_MS = 10;
+/** A search gives way to the event loop about this often. */
+export const PAUSE_MS = 50;
 
 export class Bounds {
   readonly started = performance.now();
+  readonly memory: Memory;
+  /** the search should give way to the event loop (drive.ts resets it) */
+  pause = false;
   private expanded = 0;
-  private readonly memoryLimit: number;
-  private readonly explicitMemory: boolean;
   private lastProgress = 0;
   private lastSteps = 0;
+  private lastMemory = 0;
+  private lastPause = this.started;
 
   constructor(private readonly opts: BoundOptions) {
-    this.explicitMemory = opts.maxMemoryBytes !== undefined;
-    this.memoryLimit = opts.maxMemoryBytes ?? v8.getHeapStatistics().heap_size_limit * 0.85;
+    this.memory = new Memory(opts.maxMemoryBytes);
   }
 
-  /** Before storing a fingerprint in `set`: throws when it would pass max-states or cannot grow in memory. */
+  /** Before storing a fingerprint in `set`: throws when it would pass max-states or the set cannot grow in memory. */
   admit(set: FingerprintSet, hi: number, lo: number): void {
     if (this.opts.maxStates !== undefined && set.size >= this.opts.maxStates && !set.has(hi, lo))
       throw new Bound(`max-states (${this.opts.maxStates})`);
-    if (set.size + 1 > set.limit && set.bytes + set.growthBytes > this.memoryLimit) {
-      throw new Bound(
-        `max-memory (${this.opts.maxMemoryBytes ?? this.memoryLimit} bytes: the fingerprint set cannot grow)`,
-      );
-    }
+    if (set.size + 1 > set.limit && !this.memory.fits(set.growthBytes))
+      throw new Bound(this.memory.refused('the fingerprint set', set.growthBytes));
   }
 
-  /** Once per expansion: time and memory bounds, and the progress report. */
+  /** Once per expansion: time, memory and interruption, and the progress report. */
   tick(at: () => Omit<Progress, 'transitionsPerSecond' | 'ms'>): void {
     this.expanded++;
     if (this.expanded % TICK !== 0) return;
+    if (this.opts.signal?.aborted) throw new Bound(interrupted(this.opts.signal));
     const now = performance.now();
     const ms = now - this.started;
     if (this.opts.timeoutMs !== undefined && ms > this.opts.timeoutMs)
       throw new Bound(`timeout (${this.opts.timeoutMs / 1000} s)`);
-    if (this.expanded % (TICK * 8) === 0) {
-      const m = process.memoryUsage();
-      const used = this.explicitMemory ? m.heapUsed + m.arrayBuffers : m.heapUsed;
-      if (used > this.memoryLimit) throw new Bound(`max-memory (${Math.round(this.memoryLimit)} bytes)`);
+    if (now - this.lastMemory >= MEMORY_MS) {
+      this.lastMemory = now;
+      const reached = this.memory.reached();
+      if (reached !== undefined) throw new Bound(reached);
+    }
+    if (now - this.lastPause >= PAUSE_MS) {
+      this.lastPause = now;
+      this.pause = true;
     }
     if (this.opts.onProgress && now - this.lastProgress > 250) {
       const p = at();

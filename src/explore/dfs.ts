@@ -9,6 +9,7 @@ import type { Canonical, Vec } from './state-space.ts';
 import { ExhaustiveSearch, searchReduced, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
 import type { Visibility } from './ample.ts';
 import type { ExploreResult } from './result.ts';
+import { drive, pauseDue, type Stepwise } from './drive.ts';
 
 export type DfsOptions = ExhaustiveOptions;
 
@@ -30,10 +31,15 @@ function pathOf(trail: Trail | undefined, last?: number): number[] {
 }
 
 export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): ExploreResult {
-  return searchReduced(system, opts, (o, visibility) => dfs(system, o, visibility));
+  return drive(dfsSearch(system, opts));
 }
 
-function dfs(system: TransitionSystem, opts: DfsOptions, visibility: Visibility | undefined): ExploreResult {
+/** The search, giving way about every 50 ms (drive.ts); with ample sets, through searchReduced. */
+export function* dfsSearch(system: TransitionSystem, opts: DfsOptions = {}): Stepwise {
+  return yield* searchReduced(system, opts, (o, visibility) => dfs(system, o, visibility));
+}
+
+function* dfs(system: TransitionSystem, opts: DfsOptions, visibility: Visibility | undefined): Stepwise {
   const store = new ExhaustiveSearch(system, opts, visibility);
   const stack: Frame[] = [];
   let cut = false;
@@ -61,6 +67,7 @@ function dfs(system: TransitionSystem, opts: DfsOptions, visibility: Visibility 
     while (stack.length > 0) {
       const { node, trail } = stack.pop()!;
       store.tick(stack.length);
+      if (pauseDue(store.bounds)) yield;
       const opened = store.open(node);
       const { state, enabled } = opened;
       if (node.first) {

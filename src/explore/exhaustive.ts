@@ -5,6 +5,7 @@
 // explorer's own.
 
 import type { State } from '../core/model.ts';
+import type { Stepwise } from './drive.ts';
 import { ampleRefused, ampleSet, Visibility, VisibilityConflict, withAmple, type Probe } from './ample.ts';
 import type { Transition, TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
@@ -61,16 +62,16 @@ export function partialOrder(opts: { por?: PartialOrder | boolean }): PartialOrd
  * sets, through withAmple (ample.ts: run again on a visibility conflict, a violation
  * searched again without them); the search gets the visibility record to use.
  */
-export function searchReduced(
+export function* searchReduced(
   system: TransitionSystem,
   opts: ExhaustiveOptions,
-  search: (opts: ExhaustiveOptions, visibility: Visibility | undefined) => ExploreResult,
-): ExploreResult {
-  if (partialOrder(opts) !== 'ample') return search(opts, undefined);
+  search: (opts: ExhaustiveOptions, visibility: Visibility | undefined) => Stepwise,
+): Stepwise {
+  if (partialOrder(opts) !== 'ample') return yield* search(opts, undefined);
   const plain = () => search({ ...opts, por: 'none' }, undefined);
   const refused = ampleRefused(system, opts.maxDepth);
-  if (refused === undefined) return withAmple(system, (v) => search(opts, v), plain, opts.blindAmple);
-  const r = plain();
+  if (refused === undefined) return yield* withAmple(system, (v) => search(opts, v), plain, opts.blindAmple);
+  const r = yield* plain();
   if (r.coverage.reductions) r.coverage.reductions.partialOrder = `ample ${refused}`;
   return r;
 }
@@ -155,7 +156,8 @@ export class ExhaustiveSearch {
       depth: this.depth,
       exhaustive,
       ms: performance.now() - this.bounds.started,
-      bytesPerState: states === 0 ? 0 : (this.set.bytes + extraBytes) / states,
+      bytesPerState: states === 0 ? 0 : this.bounds.memory.grown() / states,
+      visitedBytesPerState: states === 0 ? 0 : (this.set.bytes + extraBytes) / states,
       collisionProbability: collisionProbability(states, this.steps + 1),
       reductions: {
         por: this.por || this.visibility !== undefined,
@@ -176,6 +178,9 @@ export class ExhaustiveSearch {
     if (e instanceof VisibilityConflict) throw e; // the search runs again (ample.ts)
     if (e instanceof Bound) return { kind: 'incomplete', bound: e.message, coverage };
     if (e instanceof SetFullError) return { kind: 'incomplete', bound: `max-memory (${e.message})`, coverage };
+    // a typed array the machine could not give (the bounds refuse most growths before this)
+    if (e instanceof RangeError && /allocation failed/i.test(e.message))
+      return { kind: 'incomplete', bound: `memory (${e.message})`, coverage };
     return { kind: 'error', message: e instanceof Error ? e.message : String(e), coverage };
   }
 

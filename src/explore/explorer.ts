@@ -29,6 +29,11 @@ export interface Explorer {
   /** what `kmc check` says it will do, e.g. "1000 random runs per variant" */
   plan(runs: number): string;
   explore(system: TransitionSystem, opts: ExploreOptions): ExploreResult;
+  /**
+   * The same search, giving way to the event loop about every 50 ms, so that aborting
+   * `opts.signal` (Ctrl-C) stops it as `interrupted` with what it covered.
+   */
+  exploreAsync?(system: TransitionSystem, opts: ExploreOptions): Promise<ExploreResult>;
   /** on worker threads, when the strategy can and `opts.workers` > 1 */
   parallel?(system: TransitionSystem, opts: ExploreOptions): Promise<ExploreResult>;
 }

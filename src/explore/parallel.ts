@@ -21,7 +21,9 @@
 import { Worker } from 'node:worker_threads';
 import type { TransitionSystem } from '../core/system.ts';
 import { ModelError, type Violation } from '../core/violation.ts';
-import { collisionProbability } from './fingerprint-set.ts';
+import { Bound, interrupted } from './bounds.ts';
+import { collisionProbability, GROWTH } from './fingerprint-set.ts';
+import { Memory } from './memory.ts';
 import type { ExhaustiveOptions } from './exhaustive.ts';
 import type { Coverage, ExploreResult } from './result.ts';
 import { MAX_WORKERS, SharedFingerprintSet } from './shared-fingerprint-set.ts';
@@ -35,7 +37,7 @@ export interface ParallelOptions extends ExhaustiveOptions {
 }
 
 class Pool {
-  private waiting: ((m: FromWorker) => void)[][];
+  private waiting: ((m: FromWorker | { type: 'stop'; bound: string }) => void)[][];
   constructor(readonly workers: Worker[]) {
     this.waiting = workers.map(() => []);
     workers.forEach((w, i) => {
@@ -51,9 +53,15 @@ class Pool {
   }
   ask(i: number, msg: ToWorker | undefined): Promise<FromWorker> {
     return new Promise((resolve, reject) => {
-      this.waiting[i]!.push((m) => (m.type === 'error' ? reject(new Error(m.message)) : resolve(m)));
+      this.waiting[i]!.push((m) =>
+        m.type === 'error' ? reject(new Error(m.message)) : m.type === 'stop' ? reject(new Bound(m.bound)) : resolve(m),
+      );
       if (msg) this.workers[i]!.postMessage(msg);
     });
+  }
+  /** Fail whoever waits on a worker with this bound (interrupted, out of memory). */
+  stop(bound: string): void {
+    for (const waiting of this.waiting) for (const next of waiting.splice(0)) next({ type: 'stop', bound });
   }
   all(msg: (i: number) => ToWorker | undefined): Promise<FromWorker[]> {
     return Promise.all(this.workers.map((_, i) => this.ask(i, msg(i))));
@@ -73,6 +81,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
       `${system.modelName}: workers load the model from its module, which is not known: set the model's \`source\` (e.g. source: import.meta.url), or pass \`source\``,
     );
   const started = performance.now();
+  const memory = new Memory(opts.maxMemoryBytes);
   const symmetry = opts.symmetry ?? true;
   let steps = 0;
   let states = 0;
@@ -86,7 +95,8 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     depth,
     exhaustive,
     ms: performance.now() - started,
-    bytesPerState: states === 0 ? 0 : bytes / states,
+    bytesPerState: states === 0 ? 0 : memory.grown() / states,
+    visitedBytesPerState: states === 0 ? 0 : bytes / states,
     collisionProbability: collisionProbability(states, steps + 1),
     reductions: { por: false, symmetry },
     workers: n,
@@ -114,6 +124,13 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     });
   });
   const pool = new Pool(workers);
+  // while the workers expand: a Ctrl-C, the process's memory (RSS, and this thread's heap)
+  const watch = (): void => {
+    const why = opts.signal?.aborted ? interrupted(opts.signal) : memory.reached();
+    if (why !== undefined) pool.stop(why);
+  };
+  const watching = setInterval(watch, 10);
+  opts.signal?.addEventListener('abort', watch);
   const ask = (i: number, msg: ToWorker) => pool.ask(i, msg);
   /** each worker's share of the next layer (its length), and the bytes of its parent log */
   let shares: number[] = [];
@@ -245,10 +262,11 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
         round.forEach((e, j) => void (shares[busy[j]!] = e.next));
         busy = busy.filter((_, j) => !round[j]!.done);
         if (set.full || busy.length > 0) {
-          if (memoryLimit !== undefined && set.bytes * 2.4 > memoryLimit)
+          const growth = Math.ceil(set.bytes * GROWTH);
+          if (!memory.fits(growth))
             return {
               kind: 'incomplete',
-              bound: `max-memory (${memoryLimit} bytes: the fingerprint set cannot grow)`,
+              bound: memory.refused('the fingerprint set', growth),
               coverage: coverage(false),
             };
           set = set.grow();
@@ -261,11 +279,17 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
         return { kind: 'incomplete', bound: `timeout (${opts.timeoutMs / 1000} s)`, coverage: coverage(false) };
     }
   } catch (e) {
+    if (e instanceof Bound) {
+      states = set.size; // the workers stopped mid-round: what the shared set holds
+      return { kind: 'incomplete', bound: e.message, coverage: coverage(false) };
+    }
     const message = e instanceof Error ? e.message : String(e);
     if (/memory/i.test(message))
       return { kind: 'incomplete', bound: `max-memory (${message})`, coverage: coverage(false) };
     return { kind: 'error', message, coverage: coverage(false) };
   } finally {
+    clearInterval(watching);
+    opts.signal?.removeEventListener('abort', watch);
     await Promise.all(workers.map((w) => w.terminate()));
   }
 }

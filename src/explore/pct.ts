@@ -9,17 +9,13 @@
 import fc from 'fast-check';
 import type { TransitionSystem } from '../core/system.ts';
 import type { ExploreResult } from './result.ts';
-import { searchWith } from './search.ts';
+import { searchWith, searchWithAsync, type SearchOptions } from './search.ts';
 import { decision, execute } from './random.ts';
 import { run, type Chooser, type Run } from './run.ts';
 
-export interface PctOptions {
-  runs: number;
-  seed: number;
-  maxSteps: number;
+export interface PctOptions extends SearchOptions {
   /** bug depth d: d-1 priority change points (default 3) */
   depth?: number;
-  target?: string;
 }
 
 export interface Schedule {
@@ -67,14 +63,29 @@ export function runSchedule(system: TransitionSystem, sched: Schedule, maxSteps:
 }
 
 export function explorePct(system: TransitionSystem, opts: PctOptions): ExploreResult {
-  const depth = opts.depth ?? 3;
-  // k as in the paper: the length of a run, estimated by the plain schedule's.
-  const k = Math.max(8, execute(system, [], opts.maxSteps).path.length);
   return searchWith(
     system,
     'pct',
-    scheduleArbitrary(system.threadNames.length, k, opts.maxSteps, depth),
+    schedules(system, opts),
     (sched, only) => runSchedule(system, sched, opts.maxSteps, only),
     opts,
   );
+}
+
+/** explorePct, giving way to the event loop between runs (search.ts), so `signal` can stop it. */
+export function explorePctAsync(system: TransitionSystem, opts: PctOptions): Promise<ExploreResult> {
+  return searchWithAsync(
+    system,
+    'pct',
+    schedules(system, opts),
+    (sched, only) => runSchedule(system, sched, opts.maxSteps, only),
+    opts,
+  );
+}
+
+function schedules(system: TransitionSystem, opts: PctOptions): fc.Arbitrary<Schedule> {
+  const depth = opts.depth ?? 3;
+  // k as in the paper: the length of a run, estimated by the plain schedule's.
+  const k = Math.max(8, execute(system, [], opts.maxSteps).path.length);
+  return scheduleArbitrary(system.threadNames.length, k, opts.maxSteps, depth);
 }

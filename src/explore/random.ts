@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import type { TransitionSystem } from '../core/system.ts';
 import type { ExploreResult } from './result.ts';
 import { run, type Chooser, type Run } from './run.ts';
-import { searchWith, type SearchOptions } from './search.ts';
+import { searchWith, searchWithAsync, type SearchOptions } from './search.ts';
 
 export interface RandomOptions extends SearchOptions {
   /** largest decision value generated; decisions are taken modulo the number of enabled transitions */
@@ -48,6 +48,17 @@ export function execute(system: TransitionSystem, decisions: readonly number[], 
 
 export function exploreRandom(system: TransitionSystem, opts: RandomOptions): ExploreResult {
   return searchWith(
+    system,
+    'random',
+    decisionLists(opts.maxSteps, opts.maxDecision),
+    (ds, only) => execute(system, ds, opts.maxSteps, only),
+    opts,
+  );
+}
+
+/** exploreRandom, giving way to the event loop between runs (search.ts), so `signal` can stop it. */
+export function exploreRandomAsync(system: TransitionSystem, opts: RandomOptions): Promise<ExploreResult> {
+  return searchWithAsync(
     system,
     'random',
     decisionLists(opts.maxSteps, opts.maxDecision),

@@ -19,8 +19,13 @@ export interface Coverage {
   /** every reachable state within the bounds was visited. */
   exhaustive: boolean;
   ms: number;
-  /** bfs/dfs: bytes of fingerprint set (and BFS parent pointers) per stored state. */
+  /**
+   * bfs/dfs: what the process uses per stored state: its resident memory (RSS) at the end
+   * less at the start of the search, over the states (memory.ts).
+   */
   bytesPerState?: number;
+  /** bfs/dfs: the visited set's share of it: the fingerprint set (and BFS's parent log) per stored state. */
+  visitedBytesPerState?: number;
   /** bfs/dfs: estimated probability that a fingerprint collision hid a state (TLC's optimistic estimate). */
   collisionProbability?: number;
   /** bfs/dfs: the reductions that were on. */

@@ -4,12 +4,13 @@
 
 import type { TransitionSystem } from '../core/system.ts';
 import { AUTO_MAX_STATES, fallback } from './auto.ts';
-import { exploreBfs } from './bfs.ts';
-import { exploreDfs } from './dfs.ts';
+import { bfsSearch, exploreBfs } from './bfs.ts';
+import { dfsSearch, exploreDfs } from './dfs.ts';
+import { driveAsync } from './drive.ts';
 import type { ExploreOptions, Explorer } from './explorer.ts';
 import { iddfs } from './iddfs.ts';
-import { explorePct } from './pct.ts';
-import { exploreRandom } from './random.ts';
+import { explorePct, explorePctAsync } from './pct.ts';
+import { exploreRandom, exploreRandomAsync } from './random.ts';
 
 const bfs: Explorer = {
   summary: 'exhaustive, breadth-first: a shortest counterexample',
@@ -17,6 +18,7 @@ const bfs: Explorer = {
   honours: ['max-states', 'max-depth', 'timeout', 'max-memory', 'workers', 'por', 'no-por', 'no-symmetry'],
   plan: () => 'bfs',
   explore: exploreBfs,
+  exploreAsync: (system, opts) => driveAsync(bfsSearch(system, opts)),
   async parallel(system: TransitionSystem, opts: ExploreOptions) {
     const { exploreBfsParallel } = await import('./parallel.ts');
     return exploreBfsParallel(system, opts);
@@ -29,6 +31,7 @@ const dfs: Explorer = {
   honours: ['max-states', 'max-depth', 'timeout', 'max-memory', 'por', 'no-por', 'no-symmetry'],
   plan: () => 'dfs',
   explore: exploreDfs,
+  exploreAsync: (system, opts) => driveAsync(dfsSearch(system, opts)),
 };
 
 const random: Explorer = {
@@ -37,6 +40,7 @@ const random: Explorer = {
   honours: ['runs', 'max-steps', 'timeout', 'max-memory'],
   plan: (runs) => `${runs} random runs per variant`,
   explore: exploreRandom,
+  exploreAsync: exploreRandomAsync,
 };
 
 const pct: Explorer = {
@@ -45,6 +49,7 @@ const pct: Explorer = {
   honours: ['runs', 'max-steps', 'timeout', 'max-memory'],
   plan: (runs) => `${runs} pct runs per variant`,
   explore: explorePct,
+  exploreAsync: explorePctAsync,
 };
 
 export const STRATEGIES = {

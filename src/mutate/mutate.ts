@@ -38,6 +38,8 @@ export interface MutateOptions {
   operators?: readonly Operator[];
   /** called after each mutant (progress) */
   onMutant?: (r: MutantResult, done: number, total: number) => void;
+  /** aborted from outside (Ctrl-C): no more mutants are checked (seen by mutateAsync, which gives way between them) */
+  signal?: AbortSignal;
 }
 
 export interface MutateResult {
@@ -53,6 +55,8 @@ export interface MutateResult {
   /** `harmless` entries that name no mutant generated (only when every operator and variant ran) */
   stale: string[];
   milliseconds: number;
+  /** the signal stopped it: `mutants` are those checked before */
+  interrupted?: { checked: number; of: number };
 }
 
 /** A mutant whose state space grows past this many times the original's is incomplete. */
@@ -67,6 +71,25 @@ export function holdingVariants(model: Model): string[] {
 }
 
 export function mutate(model: Model, opts: MutateOptions = {}): MutateResult {
+  const run = mutating(model, opts);
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** mutate, giving way to the event loop after each mutant, so that `opts.signal` (Ctrl-C) can stop it. */
+export async function mutateAsync(model: Model, opts: MutateOptions = {}): Promise<MutateResult> {
+  const run = mutating(model, opts);
+  for (;;) {
+    const r = run.next();
+    if (r.done) return r.value;
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** The mutants checked one by one, yielding after each. */
+function* mutating(model: Model, opts: MutateOptions): Generator<void, MutateResult, void> {
   const start = Date.now();
   validateModel(model);
   const all = holdingVariants(model);
@@ -93,9 +116,11 @@ export function mutate(model: Model, opts: MutateOptions = {}): MutateResult {
   const harmless = model.harmless ?? {};
   const results: MutantResult[] = [];
   for (const m of mutants) {
+    if (opts.signal?.aborted) break;
     const r = checkMutant(model, m, byVariant, harmless);
     results.push(r);
     opts.onMutant?.(r, results.length, mutants.length);
+    yield;
   }
   const counts: Record<Outcome, number> = {
     killed: 0,
@@ -119,6 +144,7 @@ export function mutate(model: Model, opts: MutateOptions = {}): MutateResult {
     score: judged === 0 ? 1 : counts.killed / judged,
     stale: everything ? Object.keys(harmless).filter((id) => !ids.has(id)) : [],
     milliseconds: Date.now() - start,
+    ...(results.length < mutants.length ? { interrupted: { checked: results.length, of: mutants.length } } : {}),
   };
 }
 

@@ -175,7 +175,7 @@ describe('kmc check --github', () => {
 });
 
 describe('versioned --json', () => {
-  it('check: schema kmc-check/1 and the same stats keys whatever the strategy (null where they do not apply)', async () => {
+  it('check: schema kmc-check/2 and the same stats keys whatever the strategy (null where they do not apply)', async () => {
     const out = join(tmp(), 'out');
     const keys = [
       'runs',
@@ -186,6 +186,7 @@ describe('versioned --json', () => {
       'milliseconds',
       'statesPerSecond',
       'bytesPerState',
+      'visitedBytesPerState',
       'collisionProbability',
       'reductions',
       'workers',
@@ -211,7 +212,7 @@ describe('versioned --json', () => {
           )
         ).out,
       );
-      expect(doc.schema, strategy).toBe('kmc-check/1');
+      expect(doc.schema, strategy).toBe('kmc-check/2');
       expect(Object.keys(doc.results[0].stats), strategy).toEqual(keys);
       docs.push(doc);
     }

@@ -266,14 +266,14 @@ const reproducers: { argv: string[]; code: number; err?: RegExp }[] = [
     argv: [
       'merge',
       rawFile(
-        '{"schema":"kmc-check/1","seed":1,"checks":1,"shard":null,"results":[{"index":0,"model":5,"verdict":"x"}]}',
+        '{"schema":"kmc-check/2","seed":1,"checks":1,"shard":null,"results":[{"index":0,"model":5,"verdict":"x"}]}',
       ),
     ],
     code: 2,
     err: /result 1 has no valid field model/,
   },
   {
-    argv: ['merge', rawFile('{"schema":"kmc-check/1","seed":1,"checks":1,"shard":null,"results":[null]}')],
+    argv: ['merge', rawFile('{"schema":"kmc-check/2","seed":1,"checks":1,"shard":null,"results":[null]}')],
     code: 2,
     err: /result 1 has no valid field/,
   },

@@ -22,7 +22,8 @@ const tmp = () => mkdtempSync(join(tmpdir(), 'kmc-shards-'));
 /** A row without what depends on the clock. */
 const untimed = (r: { stats: Record<string, unknown> }) => ({
   ...r,
-  stats: { ...r.stats, milliseconds: 0, statesPerSecond: 0 },
+  // measured, like time: the process's memory per state
+  stats: { ...r.stats, milliseconds: 0, statesPerSecond: 0, bytesPerState: 0 },
 });
 
 describe('kmc check --shard i/n, kmc merge', () => {
@@ -49,18 +50,21 @@ describe('kmc check --shard i/n, kmc merge', () => {
     expect(JSON.parse(merged.out).results.map(untimed)).toEqual(whole.results.map(untimed));
     const table = await kmc('merge', ...files);
     const text = await kmc('check', '--seed', '7', '--runs', '200', '--out', out);
-    const shown = (s: string) => s.replace(/\d+ ms \(\d+ states\/s\)/g, 'T').replace(/\ntraces in .*\n$/, '\n');
+    const shown = (s: string) =>
+      s
+        .replace(/\d+ ms \(\d+ states\/s\), [\d.]+ bytes\/state in the process/g, 'T')
+        .replace(/\ntraces in .*\n$/, '\n');
     expect(shown(table.out)).toBe(shown(text.out));
   });
 
-  it('a missing shard, a document that is not kmc-check/1, a bad --shard: one line, exit 2', async () => {
+  it('a missing shard, a document that is not kmc-check/2, a bad --shard: one line, exit 2', async () => {
     const dir = tmp();
     const r = await kmc('check', '--shard', '2/3', '--seed', '1', '--runs', '50', '--out', join(dir, 'out'), '--json');
     writeFileSync(join(dir, 's2.json'), r.out);
     writeFileSync(join(dir, 'junk.json'), '{"results": []}');
     const cases: [string[], RegExp][] = [
       [['merge', join(dir, 's2.json')], /^kmc: \d+ of \d+ checks missing \(no shard 1\/3, 3\/3\)$/],
-      [['merge', join(dir, 'junk.json')], /junk.json: not a kmc-check\/1 document/],
+      [['merge', join(dir, 'junk.json')], /junk.json: not a kmc-check\/2 document/],
       [['merge', join(dir, 'none.json')], /cannot read .*none.json: ENOENT/],
       [['merge'], /^kmc: merge takes the --json documents/],
       [['check', '--shard', '4/3'], /^kmc: --shard must be i\/n with 1 <= i <= n, got '4\/3'$/],
