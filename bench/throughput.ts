@@ -37,11 +37,10 @@ async function child(root: string, sizeName: string): Promise<void> {
 }
 
 function kmc(root: string, size: string): Run {
-  const r = spawnSync(
-    process.execPath,
-    ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', root, size],
-    { encoding: 'utf8', maxBuffer: 1 << 24 },
-  );
+  const r = spawnSync(process.execPath, ['--import', 'tsx', new URL(import.meta.url).pathname, '--child', root, size], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 24,
+  });
   if (r.status !== 0) throw new Error(`kmc run in ${root} failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop()!) as Run;
 }
@@ -97,7 +96,9 @@ async function main(): Promise<void> {
     if (xs.length) console.log(`  ${k} states/s: min ${fmt(Math.min(...xs))}, median ${fmt(median(xs))}`);
   for (const [k, xs] of Object.entries(ratios))
     if (xs.length)
-      console.log(`  ${k}: min ${Math.min(...xs).toFixed(2)}, median ${median(xs).toFixed(2)}, max ${Math.max(...xs).toFixed(2)}`);
+      console.log(
+        `  ${k}: min ${Math.min(...xs).toFixed(2)}, median ${median(xs).toFixed(2)}, max ${Math.max(...xs).toFixed(2)}`,
+      );
 }
 
 await main();

@@ -8,7 +8,16 @@
 //    `gated` fixture, and the same comparison names the state.
 
 import { describe, expect, it } from 'vitest';
-import { always, compile, defineModel, DONE, thread, type Model, type State, type TransitionSystem } from '../../src/index.ts';
+import {
+  always,
+  compile,
+  defineModel,
+  DONE,
+  thread,
+  type Model,
+  type State,
+  type TransitionSystem,
+} from '../../src/index.ts';
 import { Lazy, StateSpace, type Vec } from '../../src/explore/state-space.ts';
 import { models } from '../../model/index.ts';
 
@@ -139,7 +148,7 @@ describe('guards and properties cached by the parts they read', () => {
     expect(found[0]).toMatch(/"open":true.*: enabled .* system: /);
   });
 
-  it("a cache that misses the thread slots a property reads gives a wrong verdict (caught)", () => {
+  it('a cache that misses the thread slots a property reads gives a wrong verdict (caught)', () => {
     // the property broken where the counter's local reaches 1
     const early = always<Gate>('count-below-3', 'breaks at 1', (s) =>
       (s.threads[2]!.local as { n: number }).n >= 1 ? 'counted to 1' : undefined,
