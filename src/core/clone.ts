@@ -31,11 +31,8 @@ interface Holder {
   touched?: string[];
 }
 
-/** In `touched`: the step listed the world's fields (Object.keys, for..in, a spread); or the world is no record. */
+/** In `touched`: the step listed the world's fields (Object.keys, for..in, a spread). */
 export const EVERY_FIELD = '*';
-
-/** In `touched` (recorded reads of a guard): the fault count was read (a fallible step's budget). */
-export const FAULTS = '#faults';
 
 function touch(h: Holder, k: string | symbol): void {
   if (h.touched !== undefined && typeof k === 'string' && !h.touched.includes(k)) h.touched.push(k);
@@ -97,46 +94,4 @@ export function stepWorld<W>(base: W, touched?: string[]): { view: W; world: W }
     touched,
   };
   return { view: new Proxy(holder, copyOnAccess) as unknown as W, world: holder.copy as W };
-}
-
-/** Records the world fields read through a view: never copies. */
-const recordReads: ProxyHandler<{ base: Record<string, unknown>; read: Set<string> }> = {
-  get(h, k) {
-    if (typeof k === 'string') h.read.add(k);
-    return h.base[k as string];
-  },
-  has(h, k) {
-    if (typeof k === 'string') h.read.add(k);
-    return k in h.base;
-  },
-  ownKeys(h) {
-    h.read.add(EVERY_FIELD);
-    return Reflect.ownKeys(h.base);
-  },
-  getOwnPropertyDescriptor(h, k) {
-    if (typeof k === 'string') h.read.add(k);
-    return Reflect.getOwnPropertyDescriptor(h.base, k);
-  },
-  set() {
-    throw new TypeError('a guard or property wrote to the world');
-  },
-  defineProperty() {
-    throw new TypeError('a guard or property wrote to the world');
-  },
-  deleteProperty() {
-    throw new TypeError('a guard or property wrote to the world');
-  },
-};
-
-/**
- * A view of a world for guards and properties: the name of every field read through it is
- * added to `read` (src/explore/read-cache.ts caches their results by those fields). A world
- * that is no record is read whole (EVERY_FIELD).
- */
-export function readWorld<W>(world: W, read: Set<string>): W {
-  if (world === null || typeof world !== 'object' || Array.isArray(world)) {
-    read.add(EVERY_FIELD);
-    return world;
-  }
-  return new Proxy({ base: world as Record<string, unknown>, read }, recordReads) as unknown as W;
 }

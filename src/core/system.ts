@@ -20,7 +20,7 @@ import { declared } from './validate.ts';
 import { isModelError, isViolationSignal, ModelError, type Violation } from './violation.ts';
 import { hashHex } from './hash.ts';
 import { fingerprintOf } from './fingerprint.ts';
-import { clonePlain, FAULTS, readWorld, stepWorld } from './clone.ts';
+import { clonePlain, stepWorld } from './clone.ts';
 import { lockCycle, showCycle, type BlockedThread, type LockWait } from './lock-cycle.ts';
 
 enablePatches();
@@ -110,16 +110,6 @@ export interface TransitionSystem<W = any> {
   check(state: State<W>, enabledCount: number, only?: string): Violation | undefined;
   /** All threads have returned. */
   terminal(state: State<W>): boolean;
-  /**
-   * @internal The number of transitions thread i offers in `state` (0: none; enabled() lists
-   * them); with `read`, the names of the world fields its guard and choices read are added
-   * to it (FAULTS: the fault count), for the explorers' caches (src/explore/read-cache.ts).
-   */
-  offered?(state: State<W>, i: number, read?: Set<string>): number;
-  /** @internal Property p's message on `state` (undefined: it holds), as check() runs it. */
-  verdict?(p: Property<W>, state: State<W>): string | undefined;
-  /** @internal Whether a state with no enabled transition that is not terminal is a violation. */
-  readonly deadlocks?: boolean;
 }
 
 const OK = 'ok';
@@ -255,23 +245,6 @@ export function compile<W, P extends Record<string, Plain>>(
     }
   };
 
-  const offered = (state: State<W>, i: number, read: Set<string> | undefined): number => {
-    const step = stepAt(state, i);
-    if (step === undefined) return 0;
-    const local = state.threads[i]!.local;
-    const world = read ? readWorld(state.world, read) : state.world;
-    try {
-      if (step.enabled !== undefined && !step.enabled(world, local)) return 0;
-      if (step.fails) {
-        read?.add(FAULTS);
-        return state.faults < maxFaults ? step.fails.length + 1 : 1;
-      }
-      return choicesOf(step, world, local).length;
-    } catch (e) {
-      throw modelError(e, `${stepWhere(i, state.threads[i]!.pc)} (its guard or choices)`);
-    }
-  };
-
   const checkProperty = (p: Property<W>, state: State<W>): string | undefined => {
     try {
       return p.check(state);
@@ -360,15 +333,24 @@ export function compile<W, P extends Record<string, Plain>>(
     enabled(state) {
       const out: Transition[] = [];
       for (let i = 0; i < threads.length; i++) {
-        const n = offered(state, i, undefined);
+        const step = stepAt(state, i);
+        if (step === undefined) continue;
+        const local = state.threads[i]!.local;
+        let n: number;
+        try {
+          if (step.enabled !== undefined && !step.enabled(state.world, local)) continue;
+          n = step.fails
+            ? state.faults < maxFaults
+              ? step.fails.length + 1
+              : 1
+            : choicesOf(step, state.world, local).length;
+        } catch (e) {
+          throw modelError(e, `${stepWhere(i, state.threads[i]!.pc)} (its guard or choices)`);
+        }
         for (let c = 0; c < n; c++) out.push({ thread: i, choice: c });
       }
       return out;
     },
-
-    offered,
-    verdict: checkProperty,
-    deadlocks: deadlockIsViolation,
 
     apply(state, t, opts) {
       const i = t.thread;

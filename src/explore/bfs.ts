@@ -68,11 +68,11 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
       const node = queue.shift();
       store.tick(queue.length);
       const opened = store.open(node);
-      const { enabled } = opened;
+      const { state, enabled } = opened;
       if (node.first) {
         if (store.por && pending.get(pendingKey(node)) === node) pending.delete(pendingKey(node));
         if (node.depth > store.depth) store.depth = node.depth;
-        const violation = store.check(opened);
+        const violation = system.check(state, enabled.length, opts.target);
         if (violation)
           return {
             kind: 'violation',
@@ -80,7 +80,7 @@ export function exploreBfs(system: TransitionSystem, opts: BfsOptions = {}): Exp
             path: pathTo(node.id),
             coverage: store.coverage('bfs', false, extraBytes()),
           };
-        if (opts.onState) opts.onState(opened.lazy.state, store.text(node));
+        if (opts.onState) opts.onState(state, store.text(node));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
         if (enabled.length > 0) cut = true;

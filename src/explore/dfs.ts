@@ -57,13 +57,13 @@ export function exploreDfs(system: TransitionSystem, opts: DfsOptions = {}): Exp
       const { node, trail } = stack.pop()!;
       store.tick(stack.length);
       const opened = store.open(node);
-      const { enabled } = opened;
+      const { state, enabled } = opened;
       if (node.first) {
         if (node.depth > store.depth) store.depth = node.depth;
-        const violation = store.check(opened);
+        const violation = system.check(state, enabled.length, opts.target);
         if (violation)
           return { kind: 'violation', violation, path: pathOf(trail), coverage: store.coverage('dfs', false) };
-        if (opts.onState) opts.onState(opened.lazy.state, store.text(node));
+        if (opts.onState) opts.onState(state, store.text(node));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
         if (enabled.length > 0) cut = true;

@@ -12,7 +12,7 @@ import { collisionProbability, FingerprintSet, SetFullError } from './fingerprin
 import { independent, recorder } from './footprint.ts';
 import type { Coverage, ExploreResult } from './result.ts';
 import { bitOf, maskOf, NO_SLEEP, rank, sleepAfter, type Sleeper } from './sleep-sets.ts';
-import { Lazy, StateSpace, type Canonical, type Expansion, type Outcome, type Vec } from './state-space.ts';
+import { StateSpace, type Canonical, type Expansion, type Outcome, type Vec } from './state-space.ts';
 
 export type { Progress } from './bounds.ts';
 export type { Sleeper } from './sleep-sets.ts';
@@ -51,10 +51,10 @@ export interface Node {
   fingerprint: { hi: number; lo: number };
 }
 
-/** A node opened for expansion: its state (the object made on first use) and enabled transitions. */
+/** A node opened for expansion: its state object and enabled transitions. */
 export interface Opened {
   node: Node;
-  lazy: Lazy;
+  state: State;
   enabled: Transition[];
   expansion: Expansion;
 }
@@ -142,13 +142,8 @@ export class ExhaustiveSearch {
   /** The state object of a node, to check and expand, and its enabled transitions. */
   open(node: Node): Opened {
     const expansion = this.space.enter(node.vec, node.fingerprint);
-    const lazy = new Lazy(this.space, node.vec);
-    return { node, lazy, enabled: node.enabled ?? this.space.enabled(lazy), expansion };
-  }
-
-  /** The violation of a state opened for the first time (system.check(), its verdicts cached). */
-  check(opened: Opened): Violation | undefined {
-    return this.space.check(opened.lazy, opened.enabled.length, this.opts.target);
+    const state = this.space.state(node.vec);
+    return { node, state, enabled: node.enabled ?? this.system.enabled(state), expansion };
   }
 
   /**
@@ -156,7 +151,7 @@ export class ExhaustiveSearch {
    * Returns a violation to report (with the decision that raised it), if any.
    */
   expand(opened: Opened, child: Child): { violation: Violation; decision: number } | undefined {
-    const { node, lazy, enabled, expansion } = opened;
+    const { node, state, enabled, expansion } = opened;
     const target = this.opts.target;
     const done: Sleeper[] = [];
     const width = this.space.width;
@@ -168,7 +163,7 @@ export class ExhaustiveSearch {
         if (node.only !== undefined && (node.only & bit) === 0) continue;
         if (node.sleep.some((u) => u.thread === t.thread && u.choice === t.choice)) continue;
       }
-      const o: Outcome = this.space.successor(node.vec, lazy, t, next, this.por ? recorder : undefined);
+      const o: Outcome = this.space.successor(node.vec, state, t, next, this.por ? recorder : undefined);
       this.steps++;
       if (o.violation) {
         if (target === undefined || o.violation.property === target) return { violation: o.violation, decision: i };

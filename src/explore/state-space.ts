@@ -14,11 +14,10 @@
 // (symmetry.ts), a state whose threads sort into another order than its parent's is
 // fingerprinted whole, in canonical order with thread names renamed.
 
-import { DONE, type State } from '../core/model.ts';
+import type { State } from '../core/model.ts';
 import type { Transition, TransitionSystem, WorldAccess } from '../core/system.ts';
-import { ModelError, type Violation } from '../core/violation.ts';
-import { EVERY_FIELD, FAULTS } from '../core/clone.ts';
-import { ReadCache, readView } from './read-cache.ts';
+import { ModelError } from '../core/violation.ts';
+import { EVERY_FIELD } from '../core/clone.ts';
 import type { Footprint } from './footprint.ts';
 import { PartTable, UNDEFINED } from './parts.ts';
 import { Symmetry, type Permutation } from './symmetry.ts';
@@ -44,37 +43,9 @@ export interface Expansion {
   permutation: Permutation | undefined;
 }
 
-/** A state vector with its state object, made on first use (only a guard, property or step not cached needs it). */
-export class Lazy {
-  private made: State | undefined;
-
-  constructor(
-    private readonly space: StateSpace,
-    readonly vec: Vec,
-  ) {}
-
-  get state(): State {
-    if (this.made === undefined) this.made = this.space.state(this.vec);
-    return this.made;
-  }
-}
-
-/** Past this many misses, a property whose cache answered fewer than half its lookups is run without it. */
-const PROPERTY_TRIAL = 4096;
-
 export class StateSpace {
   readonly parts = new PartTable();
   readonly cache = new TransitionCache();
-  /** how many transitions a thread part offers, by the world fields its guard and choices read */
-  readonly guards = new ReadCache<number>();
-  /** each property's verdict, by the slots it read */
-  readonly verdicts = new ReadCache<string | undefined>();
-  /** properties run without the cache (it did not pay) */
-  private readonly uncached: boolean[];
-  private readonly propertyHits: number[];
-  private readonly propertyMisses: number[];
-  /** moves[thread][choice]: the transitions, shared by every list enabled() makes */
-  private readonly moves: Transition[][];
   /** the world's fields, as in the initial world; [''] when the world is not a record */
   readonly fields: string[];
   private readonly slotOf = new Map<string, number>();
@@ -96,101 +67,6 @@ export class StateSpace {
     this.threads = s0.threads.length;
     this.width = 1 + this.fields.length + this.threads;
     this.symmetry = new Symmetry(system, symmetry, this.parts, 1 + this.fields.length);
-    this.uncached = system.properties.map(() => false);
-    this.propertyHits = system.properties.map(() => 0);
-    this.propertyMisses = system.properties.map(() => 0);
-    this.moves = Array.from({ length: this.threads }, () => []);
-  }
-
-  /** The enabled transitions of a state, as system.enabled() lists them; guards and choices cached by what they read. */
-  enabled(lazy: Lazy): Transition[] {
-    const system = this.system;
-    if (system.offered === undefined) return system.enabled(lazy.state);
-    const vec = lazy.vec;
-    const T = this.threads;
-    const at = 1 + this.fields.length;
-    const out: Transition[] = [];
-    for (let j = 0; j < T; j++) {
-      const key = vec[at + j]! * T + j;
-      const kept = this.guards.find(key, vec);
-      let n: number;
-      if (kept !== undefined) n = kept.value;
-      else {
-        const read = new Set<string>();
-        n = system.offered(lazy.state, j, read);
-        this.guards.keep(key, this.slotsRead(read, undefined, false), vec, n);
-      }
-      if (n === 0) continue;
-      const moves = this.moves[j]!;
-      while (moves.length < n) moves.push({ thread: j, choice: moves.length });
-      for (let c = 0; c < n; c++) out.push(moves[c]!);
-    }
-    return out;
-  }
-
-  /**
-   * The violation system.check() finds in a state (with `enabledCount` transitions; `only`:
-   * just that property), properties' verdicts cached by the slots they read. When one is
-   * broken, or the state may be a deadlock, system.check() itself says what it finds.
-   */
-  check(lazy: Lazy, enabledCount: number, only: string | undefined): Violation | undefined {
-    const system = this.system;
-    if (system.verdict === undefined) return system.check(lazy.state, enabledCount, only);
-    const vec = lazy.vec;
-    const terminal = this.terminal(vec);
-    if (!terminal && enabledCount === 0) return system.check(lazy.state, enabledCount, only);
-    const properties = system.properties;
-    for (let k = 0; k < properties.length; k++) {
-      const p = properties[k]!;
-      if (p.kind === 'atEnd' ? !terminal : p.kind !== 'always') continue;
-      if (only !== undefined && p.name !== only) continue;
-      if (this.verdict(k, lazy) !== undefined) return system.check(lazy.state, enabledCount, only);
-    }
-    return undefined;
-  }
-
-  /** Property k's message on a state: from the cache, or run on a view recording what it reads. */
-  private verdict(k: number, lazy: Lazy): string | undefined {
-    const system = this.system;
-    const p = system.properties[k]!;
-    if (this.uncached[k]) return system.verdict!(p, lazy.state);
-    const kept = this.verdicts.find(k, lazy.vec);
-    if (kept !== undefined) {
-      this.propertyHits[k]!++;
-      return kept.value;
-    }
-    const { view, reads } = readView(lazy.state);
-    const message = system.verdict!(p, view);
-    this.verdicts.keep(k, this.slotsRead(reads.world, reads.threads, reads.faults), lazy.vec, message);
-    const misses = ++this.propertyMisses[k]!;
-    if (misses >= PROPERTY_TRIAL && this.propertyHits[k]! < misses) this.uncached[k] = true;
-    return message;
-  }
-
-  /** All threads have returned. */
-  private terminal(vec: Vec): boolean {
-    const values = this.parts.values;
-    for (let slot = 1 + this.fields.length; slot < vec.length; slot++) {
-      if ((values[vec[slot]!] as State['threads'][number]).pc !== DONE) return false;
-    }
-    return true;
-  }
-
-  /** The slots of what a guard or property read: world fields by name, threads by index, the fault count. */
-  private slotsRead(world: Set<string>, threads: Set<number> | undefined, faults: boolean): Int32Array {
-    const F = this.fields.length;
-    const slots = new Set<number>();
-    if (faults || world.has(FAULTS)) slots.add(0);
-    if (world.has(EVERY_FIELD)) for (let f = 0; f < F; f++) slots.add(1 + f);
-    else {
-      // a world that is no record is read whole (EVERY_FIELD)
-      for (const k of world) {
-        const slot = this.slotOf.get(k);
-        if (slot !== undefined) slots.add(slot);
-      }
-    }
-    if (threads) for (const j of threads) slots.add(1 + F + j);
-    return Int32Array.from(slots).sort();
   }
 
   /** transitions answered by the cache */
@@ -240,14 +116,14 @@ export class StateSpace {
   }
 
   /**
-   * Apply transition t to the state `vec` (whose object is `from`, or made by it): its outcome, shared
+   * Apply transition t to the state `vec` (whose object is `state`): its outcome, shared
    * with every state it applies to (do not change it). Unless the outcome is a violation,
    * the next state is written into `into`. `record` gives a footprint recorder (POR): the
    * outcome then carries the transition's footprint.
    */
   successor(
     vec: Vec,
-    from: State | Lazy,
+    state: State,
     t: Transition,
     into: Vec,
     record?: () => { footprint: Footprint; access: WorldAccess },
@@ -258,7 +134,6 @@ export class StateSpace {
     const kept = this.cache.find(key, t.choice, vec, record !== undefined);
     if (kept !== undefined) return this.follow(vec, kept, into);
     // not met before: run the step, and keep what it did
-    const state = from instanceof Lazy ? from.state : from;
     const touched: string[] = [];
     const rec = record?.();
     const applied = this.system.apply(state, t, { touched, access: rec?.access });
