@@ -3,7 +3,8 @@
 // this tree's engine, another tree's (a checkout of main, the baseline) and SPIN's pan
 // (-DNOREDUCE, its compile excluded), alternating A, B, SPIN, A, B, SPIN, ... Each kmc run is a
 // fresh node process (no JIT or cache shared between them). Prints every run, then min and
-// median of each side and of the ratios.
+// median of each side and of the ratios. Wall-clock states/s is what compares with SPIN
+// (pan reports elapsed time); states per CPU second is shown beside it for a loaded machine.
 //
 //   node --import tsx bench/throughput.ts [--size large] [--repeats 5] [--base /work/main] [--no-spin]
 
@@ -15,6 +16,8 @@ interface Run {
   states: number;
   steps: number;
   ms: number;
+  /** CPU time of the exploration (user + system): less disturbed than wall time by a loaded machine */
+  cpuMs: number;
 }
 
 const args = process.argv.slice(2);
@@ -30,9 +33,17 @@ async function child(root: string, sizeName: string): Promise<void> {
   const { SIZES, benchSystem } = await import(url('bench/models.ts'));
   const size = SIZES.find((s: { name: string }) => s.name === sizeName);
   if (size === undefined) throw new Error(`no bench size ${sizeName}`);
-  const r = exploreBfs(benchSystem('posted', size), { por: false, symmetry: false });
+  const system = benchSystem('posted', size);
+  const cpu = process.cpuUsage();
+  const r = exploreBfs(system, { por: false, symmetry: false });
+  const used = process.cpuUsage(cpu);
   if (r.kind !== 'ok') throw new Error(`${root}: ${r.kind}`);
-  const run: Run = { states: r.coverage.states, steps: r.coverage.steps, ms: r.coverage.ms };
+  const run: Run = {
+    states: r.coverage.states,
+    steps: r.coverage.steps,
+    ms: r.coverage.ms,
+    cpuMs: (used.user + used.system) / 1000,
+  };
   process.stdout.write(`${JSON.stringify(run)}\n`);
 }
 
@@ -68,7 +79,14 @@ async function main(): Promise<void> {
     pml = promela(benchParams('posted', SIZES.find((s) => s.name === size)!));
   }
   const rate = (r: Run) => r.states / (r.ms / 1000);
-  const sides: Record<string, number[]> = { base: [], here: [], spin: [] };
+  const perCpu = (r: Run) => r.states / (r.cpuMs / 1000);
+  const sides: Record<string, number[]> = {
+    'base states/s': [],
+    'here states/s': [],
+    'spin states/s': [],
+    'base states per CPU s': [],
+    'here states per CPU s': [],
+  };
   const ratios: Record<string, number[]> = { 'here/base': [], 'here/spin': [], 'base/spin': [] };
   console.log(`throughput: bench model posted, size ${size}, bfs --no-por --no-symmetry, ${repeats} rounds`);
   console.log(`  base ${base}, here ${here}`);
@@ -77,15 +95,17 @@ async function main(): Promise<void> {
     const b = kmc(here, size);
     if (a.states !== b.states || a.steps !== b.steps)
       throw new Error(`state counts differ: base ${a.states}/${a.steps}, here ${b.states}/${b.steps}`);
-    sides.base!.push(rate(a));
-    sides.here!.push(rate(b));
+    sides['base states/s']!.push(rate(a));
+    sides['here states/s']!.push(rate(b));
+    sides['base states per CPU s']!.push(perCpu(a));
+    sides['here states per CPU s']!.push(perCpu(b));
     ratios['here/base']!.push(rate(b) / rate(a));
-    let line = `  round ${i + 1}: ${fmt(a.states)} states; base ${fmt(rate(a))}/s, here ${fmt(rate(b))}/s`;
+    let line = `  round ${i + 1}: ${fmt(a.states)} states; base ${fmt(rate(a))}/s (${fmt(perCpu(a))}/CPU s), here ${fmt(rate(b))}/s (${fmt(perCpu(b))}/CPU s)`;
     if (spin && pml) {
       const s = spin.runSpin(pml, { noReduce: true });
       if (s.states !== b.states) line += ` (SPIN ${s.states} states: COUNTS DIFFER)`;
       const sr = s.states / (s.ms / 1000);
-      sides.spin!.push(sr);
+      sides['spin states/s']!.push(sr);
       ratios['here/spin']!.push(rate(b) / sr);
       ratios['base/spin']!.push(rate(a) / sr);
       line += `, SPIN ${fmt(sr)}/s`;
@@ -93,7 +113,7 @@ async function main(): Promise<void> {
     console.log(line);
   }
   for (const [k, xs] of Object.entries(sides))
-    if (xs.length) console.log(`  ${k} states/s: min ${fmt(Math.min(...xs))}, median ${fmt(median(xs))}`);
+    if (xs.length) console.log(`  ${k}: min ${fmt(Math.min(...xs))}, median ${fmt(median(xs))}`);
   for (const [k, xs] of Object.entries(ratios))
     if (xs.length)
       console.log(
