@@ -1,0 +1,69 @@
+// The BEEM ports (bench/beem/): each explores, without reductions, exactly the states and
+// transitions SPIN's pan stores and takes from its Promela (spin -o1, -DNOREDUCE), on the
+// small size; the properties each model is known to hold hold, and each known-bad variant
+// is caught breaking the property named. The SPIN checks are skipped, saying why, on a
+// machine without spin or gcc; the rest needs nothing but kmc.
+
+import { describe, expect, it } from 'vitest';
+import { compile, exploreBfs } from '../src/index.ts';
+import { PORTS, portParams } from './beem/ports.ts';
+import { runSpin, spinMissing } from './peers/spin/run.ts';
+import { referenceCount } from './reference.ts';
+
+const why = spinMissing();
+
+for (const port of PORTS) {
+  describe(`BEEM ${port.name} (${port.model.name})`, () => {
+    const small = port.sizes[0]!;
+    const system = () => compile(port.model as never, port.variant, small.params as never);
+
+    it(`${port.variant} at ${JSON.stringify(small.params)} has ${small.states} states, kmc's explorer and the plain reference search alike`, () => {
+      const raw = exploreBfs(system(), { por: false, symmetry: false });
+      expect(raw.kind).toBe('ok');
+      expect(raw.coverage.exhaustive).toBe(true);
+      expect(raw.coverage.states).toBe(small.states);
+      const ref = referenceCount(system());
+      expect(ref.states).toBe(small.states);
+      expect(ref.transitions).toBe(raw.coverage.steps);
+      expect(ref.violations).toBe(0);
+    });
+
+    it(`${port.variant} holds every property, deadlock included, with kmc's default reductions`, () => {
+      const r = exploreBfs(system(), {});
+      expect(r.kind).toBe('ok');
+      expect(r.coverage.exhaustive).toBe(true);
+      expect(r.coverage.states).toBeLessThanOrEqual(small.states);
+    });
+
+    for (const bad of port.bad) {
+      it(`known-bad ${bad.variant} is caught breaking ${bad.property}, with and without reductions`, () => {
+        for (const opts of [{}, { por: false, symmetry: false }]) {
+          const r = exploreBfs(compile(port.model as never, bad.variant, small.params as never), opts);
+          expect(r.kind).toBe('violation');
+          if (r.kind === 'violation') expect(r.violation.property).toBe(bad.property);
+        }
+      });
+    }
+
+    it.skipIf(why !== undefined)(
+      `SPIN -o1 -DNOREDUCE stores exactly kmc's states and takes its transitions at ${JSON.stringify(small.params)}${why ? ` (skipped: ${why})` : ''}`,
+      () => {
+        const raw = exploreBfs(system(), { por: false, symmetry: false });
+        const spin = runSpin(port.promela, {
+          noReduce: true,
+          spinFlags: ['-o1'],
+          defines: port.defines(portParams(port, port.variant, small)),
+          hashBits: small.hashBits,
+          maxDepth: small.maxDepth,
+          optimize: '-O0',
+        });
+        expect(spin.complete).toBe(true);
+        expect(spin.errors).toBe(0);
+        expect(spin.states).toBe(raw.coverage.states);
+        // pan counts stored + matched: one more than the transitions taken (the initial state is stored without one)
+        expect(spin.transitions - 1).toBe(raw.coverage.steps);
+      },
+    );
+  });
+}
+if (why) it(`SPIN checks of the BEEM ports skipped: ${why}`, () => {});

@@ -1,0 +1,33 @@
+/* BEEM peterson: Peterson's mutual exclusion for N processes (the filter lock). */
+#ifndef N
+#define N 3
+#endif
+byte pos[N];
+byte step[N];
+
+active [N] proctype P() {
+byte j=0;
+byte k=0;
+
+NCS: if
+:: j = 1; goto wait;
+fi;
+CS: if
+:: pos[_pid] = 0; goto NCS;
+fi;
+wait: if
+:: d_step {j<N;pos[_pid] = j;} goto q2;
+:: j==N; goto CS;
+fi;
+q2: if
+#ifdef NO_STEP
+:: k = 0; goto q3;
+#else
+:: d_step {step[j-1] = _pid;k = 0;} goto q3;
+#endif
+fi;
+q3: if
+:: d_step {k<N && (k==_pid || pos[k]<j);k = k+1;} goto q3;
+:: d_step {step[j-1]!=_pid || k==N;j = j+1;} goto wait;
+fi;
+}
