@@ -6,7 +6,9 @@
 
 import { readFileSync } from 'node:fs';
 import type { Model } from '../../src/index.ts';
+import { bakery } from './bakery.ts';
 import { peterson } from './peterson.ts';
+import { phils } from './phils.ts';
 
 export interface BeemSize {
   name: string;
@@ -30,6 +32,8 @@ export interface BeemPort {
   promela: string;
   /** the Promela's macros (spin -D) for a variant's parameters */
   defines: (params: Record<string, unknown>) => Record<string, number | boolean>;
+  /** pan's flags beyond the bench's (-E where the model deadlocks by construction and kmc's says `deadlock: false`) */
+  panFlags?: readonly string[];
   sizes: BeemSize[];
   /** known-bad variants and the property each must be caught breaking */
   bad: { variant: string; property: string }[];
@@ -50,9 +54,44 @@ export const PORTS: BeemPort[] = [
     ],
     bad: [{ variant: 'no-step', property: 'mutual-exclusion' }],
   },
+  {
+    name: 'phils',
+    model: phils,
+    variant: 'footman',
+    promela: source('phils'),
+    defines: (p) => ({
+      N: p.n as number,
+      ...((p.seats as number) > 0 ? { SEATS: p.seats as number } : {}),
+      GRAB: p.grab === true,
+    }),
+    sizes: [
+      { name: 'small', params: { n: 6, seats: 5 }, states: 5_049, hashBits: 16, maxDepth: 10_000 },
+      { name: 'large', params: { n: 10, seats: 7 }, states: 1_043_289, hashBits: 22, maxDepth: 2_000_000 },
+    ],
+    bad: [
+      { variant: 'no-footman', property: 'deadlock' },
+      { variant: 'grab', property: 'fork-exclusion' },
+    ],
+  },
+  {
+    name: 'bakery',
+    model: bakery,
+    variant: 'lamport',
+    promela: source('bakery'),
+    defines: (p) => ({ N: p.n as number, MAX: p.max as number, NO_CHOOSING: p.noChoosing === true }),
+    panFlags: ['-E'],
+    sizes: [
+      { name: 'small', params: { n: 3, max: 4 }, states: 32_919, hashBits: 17, maxDepth: 10_000 },
+      { name: 'large', params: { n: 4, max: 4 }, states: 1_878_268, hashBits: 22, maxDepth: 200_000 },
+    ],
+    bad: [{ variant: 'no-choosing', property: 'mutual-exclusion' }],
+  },
 ];
 
-/** The parameters a port's variant runs with at a size: the model's, the variant's, the size's. */
+/**
+ * The parameters a port's variant runs with at a size: the model's, the size's, then the
+ * variant's (a known-bad variant's change, e.g. no footman, wins over the size's seats).
+ */
 export function portParams(port: BeemPort, variant: string, size: BeemSize): Record<string, unknown> {
-  return { ...port.model.params, ...(port.model.variants[variant]?.params ?? {}), ...size.params };
+  return { ...port.model.params, ...size.params, ...(port.model.variants[variant]?.params ?? {}) };
 }

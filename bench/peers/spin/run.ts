@@ -54,6 +54,8 @@ export interface SpinOptions {
    * locals to 0 and a process's locals are part of its state exactly as in kmc.
    */
   spinFlags?: readonly string[];
+  /** pan's further flags, e.g. -E (invalid end states are no errors: a model that deadlocks by construction) */
+  panFlags?: readonly string[];
   /** macros for the Promela's preprocessor (spin -D), e.g. { N: 4 } */
   defines?: Readonly<Record<string, string | number | boolean>>;
 }
@@ -71,7 +73,7 @@ export function runSpin(pml: string, opts: SpinOptions): SpinRun {
   const defines = [...(opts.noReduce ? ['-DNOREDUCE'] : []), `-DMEMLIM=${opts.memLimitMb ?? 8192}`];
   execFileSync('gcc', [opts.optimize ?? '-O2', ...defines, '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
   const compileMs = performance.now() - t0;
-  const r = spawnSync('./pan', [`-m${opts.maxDepth ?? 100000}`, `-w${opts.hashBits ?? 24}`], {
+  const r = spawnSync('./pan', [...(opts.panFlags ?? []), `-m${opts.maxDepth ?? 100000}`, `-w${opts.hashBits ?? 24}`], {
     cwd: dir,
     encoding: 'utf8',
     maxBuffer: 1 << 26,
