@@ -60,7 +60,16 @@ export interface SpinOptions {
   defines?: Readonly<Record<string, string | number | boolean>>;
 }
 
-export function runSpin(pml: string, opts: SpinOptions): SpinRun {
+/** A compiled pan: run it as often as a measurement needs, then remove it. */
+export interface Pan {
+  /** spin -a + gcc */
+  compileMs: number;
+  run(): SpinRun;
+  remove(): void;
+}
+
+/** spin -a and gcc, in a directory of its own. */
+export function compileSpin(pml: string, opts: SpinOptions): Pan {
   const dir = mkdtempSync(join(tmpdir(), 'kmc-spin-'));
   writeFileSync(join(dir, 'model.pml'), pml);
   const t0 = performance.now();
@@ -69,17 +78,38 @@ export function runSpin(pml: string, opts: SpinOptions): SpinRun {
   const macros = Object.entries(opts.defines ?? {})
     .filter(([, v]) => v !== false)
     .map(([k, v]) => (v === true ? `-D${k}` : `-D${k}=${v}`));
-  execFileSync('spin', [...(opts.spinFlags ?? ['-o2']), ...macros, '-a', 'model.pml'], { cwd: dir, stdio: 'pipe' });
-  const defines = [...(opts.noReduce ? ['-DNOREDUCE'] : []), `-DMEMLIM=${opts.memLimitMb ?? 8192}`];
-  execFileSync('gcc', [opts.optimize ?? '-O2', ...defines, '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
+  try {
+    execFileSync('spin', [...(opts.spinFlags ?? ['-o2']), ...macros, '-a', 'model.pml'], { cwd: dir, stdio: 'pipe' });
+    const defines = [...(opts.noReduce ? ['-DNOREDUCE'] : []), `-DMEMLIM=${opts.memLimitMb ?? 8192}`];
+    execFileSync('gcc', ['-w', opts.optimize ?? '-O2', ...defines, '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const compileMs = performance.now() - t0;
-  const r = spawnSync('./pan', [...(opts.panFlags ?? []), `-m${opts.maxDepth ?? 100000}`, `-w${opts.hashBits ?? 24}`], {
-    cwd: dir,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  const out = r.stdout + r.stderr;
-  rmSync(dir, { recursive: true, force: true });
+  const args = [...(opts.panFlags ?? []), `-m${opts.maxDepth ?? 100000}`, `-w${opts.hashBits ?? 24}`];
+  return {
+    compileMs,
+    run: () => {
+      const r = spawnSync('./pan', args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
+      return parsePan(r.stdout + r.stderr, compileMs);
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Compile, run pan once, remove it. */
+export function runSpin(pml: string, opts: SpinOptions): SpinRun {
+  const pan = compileSpin(pml, opts);
+  try {
+    return pan.run();
+  } finally {
+    pan.remove();
+  }
+}
+
+/** What pan printed, read. */
+function parsePan(out: string, compileMs: number): SpinRun {
   const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
   const states = num(/(\d+) states, stored/);
   const stored = num(/([\d.]+)\s+actual memory usage for states/);
