@@ -71,7 +71,38 @@ for (const port of PORTS) {
       },
     );
 
-    // pan reports a deadlock (an invalid end state) by itself; the other properties are kmc's
+    // pan checks a property by an assert under its macro (a counter the counts leave out): the
+    // variant that holds passes it, the known-bad one is caught
+    for (const [property, macro] of Object.entries(port.spinChecks ?? {})) {
+      const spinWith = (variant: string) =>
+        runSpin(port.promela, {
+          noReduce: true,
+          spinFlags: ['-o1'],
+          panFlags: port.panFlags ?? [],
+          defines: { ...port.defines(portParams(port, variant, small)), [macro]: true },
+          hashBits: small.hashBits,
+          maxDepth: small.maxDepth,
+          optimize: '-O0',
+        });
+      it.skipIf(why !== undefined)(
+        `SPIN with -D${macro} checks ${property}: ${port.variant} passes, ${port.bad
+          .filter((b) => b.property === property)
+          .map((b) => b.variant)
+          .join(', ')} caught${why ? ` (skipped: ${why})` : ''}`,
+        () => {
+          const good = spinWith(port.variant);
+          expect(good.complete).toBe(true);
+          expect(good.errors).toBe(0);
+          for (const bad of port.bad.filter((b) => b.property === property)) {
+            const spin = spinWith(bad.variant);
+            expect(spin.errors, bad.variant).toBeGreaterThan(0);
+            expect(spin.output).toMatch(/assertion violated/);
+          }
+        },
+      );
+    }
+
+    // pan reports a deadlock (an invalid end state) by itself
     for (const bad of port.bad.filter((b) => b.property === 'deadlock')) {
       it.skipIf(why !== undefined)(`SPIN finds ${bad.variant}'s deadlock too${why ? ` (skipped: ${why})` : ''}`, () => {
         const spin = runSpin(port.promela, {

@@ -1,7 +1,8 @@
 /* BEEM bakery: Lamport's bakery algorithm for N processes, tickets bounded by MAX as in
  * BEEM: a process whose ticket would exceed MAX stays in `choose` for good, and the others
  * then wait for its `choosing` forever, so the bounded model has deadlocks (run pan -E).
- * NO_CHOOSING: the doorway's `choosing` is not waited for (known-bad). */
+ * NO_CHOOSING: the doorway's `choosing` is not waited for (known-bad). CHECK_MUTEX: pan asserts
+ * mutual exclusion. */
 #ifndef N
 #define N 3
 #endif
@@ -11,6 +12,10 @@
 #define i _pid
 byte choosing[N];
 byte number[N];
+#ifdef CHECK_MUTEX
+/* mutual exclusion checked by pan (a counter: for the property checks, not the counts) */
+byte incs;
+#endif
 
 active [N] proctype P() {
 byte j=0;
@@ -30,12 +35,20 @@ for_loop: if
 #else
 :: j<N && choosing[j]==0; goto wait;
 #endif
+#ifdef CHECK_MUTEX
+:: d_step {j==N; assert(incs == 0); incs++} goto CS;
+#else
 :: j==N; goto CS;
+#endif
 fi;
 wait: if
 :: d_step {number[j]==0 || number[i]<number[j] || (number[j]==number[i] && i<=j);j = j+1;} goto for_loop;
 fi;
 CS: if
+#ifdef CHECK_MUTEX
+:: d_step {number[i] = 0; incs--} goto NCS;
+#else
 :: number[i] = 0; goto NCS;
+#endif
 fi;
 }

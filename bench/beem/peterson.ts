@@ -17,7 +17,8 @@
 // -DNOREDUCE stores exactly kmc's states and takes its transitions (`--no-por
 // --no-symmetry`). Property: mutual-exclusion (no two processes at CS); deadlock (none).
 // Variant no-step drops the victim assignment `step[j-1] = i` (the Promela's -DNO_STEP):
-// every process but 0 climbs the levels unopposed, and two reach CS.
+// every process but 0 climbs the levels unopposed, and two reach CS. Under -DCHECK_MUTEX
+// pan asserts mutual exclusion too (a counter, so not for the counts).
 // States (-DNOREDUCE, kmc --no-por --no-symmetry): n=2 196, n=3 12,498, n=4 1,119,560.
 
 import { always, defineModel, thread } from '../../src/index.ts';

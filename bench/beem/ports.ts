@@ -32,6 +32,8 @@ export interface BeemPort {
   promela: string;
   /** the Promela's macros (spin -D) for a variant's parameters */
   defines: (params: Record<string, unknown>) => Record<string, number | boolean>;
+  /** the Promela macro under which pan checks a property too (by an assert), per property name */
+  spinChecks?: Readonly<Record<string, string>>;
   /** pan's flags beyond the bench's (-E where the model deadlocks by construction and kmc's says `deadlock: false`) */
   panFlags?: readonly string[];
   sizes: BeemSize[];
@@ -48,6 +50,7 @@ export const PORTS: BeemPort[] = [
     variant: 'filter',
     promela: source('peterson'),
     defines: (p) => ({ N: p.n as number, NO_STEP: p.noStep === true }),
+    spinChecks: { 'mutual-exclusion': 'CHECK_MUTEX' },
     sizes: [
       { name: 'small', params: { n: 3 }, states: 12_498, hashBits: 16, maxDepth: 10_000 },
       { name: 'large', params: { n: 4 }, states: 1_119_560, hashBits: 22, maxDepth: 200_000 },
@@ -79,6 +82,7 @@ export const PORTS: BeemPort[] = [
     variant: 'lamport',
     promela: source('bakery'),
     defines: (p) => ({ N: p.n as number, MAX: p.max as number, NO_CHOOSING: p.noChoosing === true }),
+    spinChecks: { 'mutual-exclusion': 'CHECK_MUTEX' },
     panFlags: ['-E'],
     sizes: [
       { name: 'small', params: { n: 3, max: 4 }, states: 32_919, hashBits: 17, maxDepth: 10_000 },
