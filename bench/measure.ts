@@ -79,13 +79,21 @@ export function fromSpin(r: SpinRun): SpinExhaustive {
 }
 
 /**
- * Repeats of one measurement as one: the first run's counts (a repeat that counts otherwise
- * is an error: explorations are deterministic), the median and min of the times, states/s
+ * Repeats of one measurement as one: the first run's counts (a complete repeat that counts
+ * otherwise is an error: explorations are deterministic; runs a bound stopped are shown by
+ * the median one, incomplete), the median and min of the times, states/s
  * over the median, the median bytes/state.
  */
 export function repeated<E extends Exhaustive>(runs: E[]): E {
-  const first = runs[0];
-  if (first === undefined) throw new Error('repeated: no runs');
+  if (runs.length === 0) throw new Error('repeated: no runs');
+  // a run a bound stopped counts what it reached by then: the repeats are shown by the median run's counts
+  if (runs.some((r) => !r.complete)) {
+    const byTime = [...runs].sort((a, b) => a.ms - b.ms);
+    const mid = byTime[(byTime.length - 1) >> 1]!;
+    const msRuns = runs.flatMap((r) => r.msRuns);
+    return { ...mid, msMin: Math.min(...msRuns), msRuns, complete: false };
+  }
+  const first = runs[0]!;
   for (const r of runs)
     if (r.states !== first.states || r.transitions !== first.transitions || r.verdict !== first.verdict)
       throw new Error(
