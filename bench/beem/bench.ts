@@ -128,7 +128,7 @@ export function beemMarkdown(results: BeemResult[], repeats: number): string[] {
     const inc = k.complete ? '' : ' (incomplete)';
     const pms = p ? Math.max(p.ms, PAN_TICK_MS) : undefined;
     L.push(
-      `| ${r.model} | ${r.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${ratio(k.states, r.kmc.raw.states, 3)} | ${ratio(p?.states, r.spin?.raw.states, 3)} | ${f(k.transitions)} | ${f(p?.transitions)} | ${secs(k)} | ${secs(p)} | ${ratio(k.ms, pms, 2)}${pms !== undefined ? mark(k.complete && k.ms <= pms) : ''} | ${ratio(k.ms, r.kmc.raw.ms, 2)} |`,
+      `| ${r.model} | ${r.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${k.complete ? ratio(k.states, r.kmc.raw.states, 3) : '— (stopped)'} | ${ratio(p?.states, r.spin?.raw.states, 3)} | ${f(k.transitions)} | ${f(p?.transitions)} | ${secs(k)} | ${secs(p)} | ${ratio(k.ms, pms, 2)}${pms !== undefined ? mark(k.complete && k.ms <= pms) : ''} | ${ratio(k.ms, r.kmc.raw.ms, 2)} |`,
     );
   }
   return L;
