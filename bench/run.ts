@@ -1,5 +1,7 @@
 // `npm run bench` / `kmc bench`: kmc side by side with SPIN (exhaustive, with and without
-// reductions) and Quint (random simulation) on the bench models (bench/models.ts), in one run.
+// reductions) and Quint (random simulation) on the bench model (bench/models.ts) and on the
+// BEEM models ported to kmc (bench/beem/), in one run; every exhaustive measurement
+// repeated (--seeds), kmc and pan alternating, reported as median and min.
 // Writes bench/results/bench.md and bench/results/bench.json. Installs nothing: a missing
 // peer is reported with how to get it, and its columns are skipped.
 
@@ -9,7 +11,6 @@ import { join, resolve } from 'node:path';
 import { exploreBfs } from '../src/explore/bfs.ts';
 import { exploreBfsParallel } from '../src/explore/parallel.ts';
 import { exploreRandom } from '../src/explore/random.ts';
-import type { ExploreResult } from '../src/explore/result.ts';
 import { fingerprint } from './retired/text-fingerprint.ts';
 import { stateFingerprint } from './retired/state-fingerprint.ts';
 import { StateSpace } from '../src/explore/state-space.ts';
@@ -17,34 +18,36 @@ import type { State } from '../src/core/model.ts';
 import type { Transition, TransitionSystem } from '../src/core/system.ts';
 import { BAD, benchParams, benchSystem, SIZES, type BenchSize } from './models.ts';
 import { promela } from './peers/spin/promela.ts';
-import { runSpin, spinMissing, type SpinRun } from './peers/spin/run.ts';
+import { compileSpin, spinMissing } from './peers/spin/run.ts';
+import { type Exhaustive, fromKmc, fromSpin, median, repeated, type SpinExhaustive } from './measure.ts';
+import { f, mark, PAN_TICK_MS, ratio, sec, secs } from './format.ts';
+import { type BeemResult, beemMarkdown, benchBeem } from './beem/bench.ts';
+import { PORTS } from './beem/ports.ts';
 import { quint } from './peers/quint/quint.ts';
 import { quintMissing, runQuint } from './peers/quint/run.ts';
 
+/** The name `--models` gives the bench model (dma-heap/alloc-and-read); the BEEM ports go by theirs. */
+export const BENCH_MODEL_NAME = 'alloc-and-read';
+
+/** Every name `--models` takes. */
+export const MODEL_NAMES = [BENCH_MODEL_NAME, ...PORTS.map((p) => p.name)];
+
 export interface BenchOptions {
+  /** the bench model's sizes (small, medium, large); the BEEM ports run their large size unless this names theirs */
   sizes?: string[];
+  /** the models to run: alloc-and-read and the BEEM ports' names (default: all) */
+  models?: string[];
+  /** a line for the top of bench.md (e.g. that the machine was loaded) */
+  note?: string;
   /** per kmc exhaustive run */
   kmcTimeoutMs?: number;
   spin?: boolean;
   quint?: boolean;
-  /** random-mode seeds (each bad variant is raced once per seed; medians are reported) */
+  /** repeats of each measurement: random-mode seeds (each bad variant raced once per seed), and runs of each exhaustive one (default 3; medians and mins are reported) */
   seeds?: number;
   /** where to write bench.md and bench.json (default bench/results) */
   out?: string;
   log?: (line: string) => void;
-}
-
-interface Exhaustive {
-  verdict: string;
-  states: number;
-  transitions: number;
-  depth: number;
-  ms: number;
-  statesPerSec: number;
-  bytesPerState: number | undefined;
-  complete: boolean;
-  /** transitions the transition cache answered (kmc, one thread) */
-  cacheHits?: number;
 }
 
 export interface SizeResult {
@@ -52,7 +55,7 @@ export interface SizeResult {
   note: string;
   params: Record<string, unknown>;
   kmc: { raw: Exhaustive; reduced: Exhaustive; symmetryOnly?: Exhaustive; workers2?: Exhaustive };
-  spin?: { raw: Exhaustive & { compileMs: number; stateVector: number }; reduced: Exhaustive & { compileMs: number } };
+  spin?: { raw: SpinExhaustive; reduced: SpinExhaustive };
   /** both ran without reductions to the end and found the same number of states and transitions */
   countsMatch?: boolean;
 }
@@ -89,53 +92,15 @@ export interface BenchReport {
   date: string;
   machine: string;
   node: string;
+  note?: string;
+  /** runs of each exhaustive measurement */
+  repeats: number;
   skipped: string[];
+  /** the bench model's sizes (none when --models leaves it out) */
   sizes: SizeResult[];
-  hotPath: HotPath;
-  random: RandomResult;
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-
-function fromKmc(r: ExploreResult): Exhaustive {
-  const c = r.coverage;
-  return {
-    verdict:
-      r.kind === 'violation'
-        ? `violation: ${r.violation.property}`
-        : r.kind === 'incomplete'
-          ? `incomplete (${r.bound})`
-          : r.kind === 'error'
-            ? `error: ${r.message}`
-            : 'holds',
-    states: c.states,
-    transitions: c.steps,
-    depth: c.depth,
-    ms: c.ms,
-    statesPerSec: c.states / (c.ms / 1000),
-    bytesPerState: c.bytesPerState,
-    complete: r.kind === 'ok' && c.exhaustive,
-    ...(c.cache ? { cacheHits: c.cache.hits } : {}),
-  };
-}
-
-function fromSpin(r: SpinRun): Exhaustive & { compileMs: number; stateVector: number } {
-  return {
-    verdict: r.errors > 0 ? 'violation' : r.complete ? 'holds' : 'incomplete',
-    states: r.states,
-    // pan counts stored+matched, one more than the transitions taken (the initial state is "stored" without one)
-    transitions: r.transitions - 1,
-    depth: r.depth,
-    ms: r.ms,
-    statesPerSec: r.states / (Math.max(r.ms, 1) / 1000),
-    bytesPerState: r.bytesPerState,
-    complete: r.complete && r.errors === 0,
-    compileMs: r.compileMs,
-    stateVector: r.stateVector,
-  };
+  beem: BeemResult[];
+  hotPath?: HotPath;
+  random?: RandomResult;
 }
 
 /**
@@ -213,7 +178,9 @@ export function hotPath(system: TransitionSystem): HotPath {
 export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const log = opts.log ?? ((l: string) => process.stderr.write(`${l}\n`));
   const timeoutMs = opts.kmcTimeoutMs ?? 240_000;
-  const sizes = SIZES.filter((s) => !opts.sizes || opts.sizes.includes(s.name));
+  const repeats = opts.seeds ?? 3;
+  const wanted = (name: string) => !opts.models || opts.models.includes(name);
+  const sizes = wanted(BENCH_MODEL_NAME) ? SIZES.filter((s) => !opts.sizes || opts.sizes.includes(s.name)) : [];
   const skipped: string[] = [];
   const spinWhy = opts.spin === false ? 'SPIN columns skipped (--no-spin)' : spinMissing();
   const quintWhy = opts.quint === false ? 'Quint columns skipped (--no-quint)' : quintMissing();
@@ -224,42 +191,99 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   for (const size of sizes) {
     const params = benchParams('posted', size);
     const system = benchSystem('posted', size);
-    log(`bench: ${size.name} (${size.note}): kmc bfs without reductions ...`);
-    const raw = fromKmc(exploreBfs(system, { por: false, symmetry: false, timeoutMs }));
-    log(
-      `bench: ${size.name}: kmc ${raw.verdict}, ${raw.states} states in ${(raw.ms / 1000).toFixed(1)} s; with reductions ...`,
-    );
-    const reduced = fromKmc(exploreBfs(system, { timeoutMs }));
-    log(`bench: ${size.name}: kmc bfs, symmetry only ...`);
-    const symmetryOnly = fromKmc(exploreBfs(system, { por: false, timeoutMs }));
+    const last = size === sizes[sizes.length - 1];
+    const pml = spinWhy ? undefined : promela(params);
+    const pans = pml
+      ? { raw: compileSpin(pml, { noReduce: true }), reduced: compileSpin(pml, { noReduce: false }) }
+      : undefined;
+    const runs = {
+      raw: [] as Exhaustive[],
+      reduced: [] as Exhaustive[],
+      symmetryOnly: [] as Exhaustive[],
+      workers2: [] as Exhaustive[],
+      spinRaw: [] as SpinExhaustive[],
+      spinReduced: [] as SpinExhaustive[],
+    };
+    try {
+      // kmc and pan alternating, each measurement once per repeat
+      for (let i = 1; i <= repeats; i++) {
+        log(`bench: ${size.name} (${size.note}): repeat ${i}/${repeats}: kmc bfs without reductions ...`);
+        runs.raw.push(fromKmc(exploreBfs(system, { por: false, symmetry: false, timeoutMs })));
+        if (pans) log(`bench: ${size.name}: SPIN -DNOREDUCE ...`), runs.spinRaw.push(fromSpin(pans.raw.run()));
+        log(`bench: ${size.name}: kmc with reductions ...`);
+        runs.reduced.push(fromKmc(exploreBfs(system, { timeoutMs })));
+        if (pans)
+          log(`bench: ${size.name}: SPIN with partial-order reduction ...`),
+            runs.spinReduced.push(fromSpin(pans.reduced.run()));
+        log(`bench: ${size.name}: kmc bfs, symmetry only ...`);
+        runs.symmetryOnly.push(fromKmc(exploreBfs(system, { por: false, timeoutMs })));
+        if (last) {
+          log(`bench: ${size.name}: kmc bfs, 2 workers, without reductions ...`);
+          runs.workers2.push(
+            fromKmc(await exploreBfsParallel(system, { por: false, symmetry: false, workers: 2, timeoutMs })),
+          );
+        }
+      }
+    } finally {
+      pans?.raw.remove();
+      pans?.reduced.remove();
+    }
+    const raw = repeated(runs.raw);
     const r: SizeResult = {
       size: size.name,
       note: size.note,
       params: size.params,
-      kmc: { raw, reduced, symmetryOnly },
+      kmc: {
+        raw,
+        reduced: repeated(runs.reduced),
+        symmetryOnly: repeated(runs.symmetryOnly),
+        ...(last ? { workers2: repeated(runs.workers2) } : {}),
+      },
     };
-    if (size === sizes[sizes.length - 1]) {
-      log(`bench: ${size.name}: kmc bfs, 2 workers, without reductions ...`);
-      r.kmc.workers2 = fromKmc(
-        await exploreBfsParallel(system, { por: false, symmetry: false, workers: 2, timeoutMs }),
-      );
-    }
-    if (!spinWhy) {
-      log(`bench: ${size.name}: SPIN -DNOREDUCE, then with partial-order reduction ...`);
-      const pml = promela(params);
-      const spinRaw = fromSpin(runSpin(pml, { noReduce: true }));
-      const spinReduced = fromSpin(runSpin(pml, { noReduce: false }));
-      r.spin = { raw: spinRaw, reduced: spinReduced };
+    if (pans) {
+      const spinRaw = repeated(runs.spinRaw);
+      r.spin = { raw: spinRaw, reduced: repeated(runs.spinReduced) };
       if (raw.complete && spinRaw.complete)
         r.countsMatch = raw.states === spinRaw.states && raw.transitions === spinRaw.transitions;
       log(
-        `bench: ${size.name}: SPIN ${spinRaw.states} states in ${(spinRaw.ms / 1000).toFixed(2)} s${r.countsMatch === false ? ' — COUNTS DIFFER' : ''}`,
+        `bench: ${size.name}: kmc ${raw.verdict}, ${raw.states} states in ${sec(raw.ms)}; SPIN ${spinRaw.states} states in ${sec(spinRaw.ms)}${r.countsMatch === false ? ' — COUNTS DIFFER' : ''}`,
       );
     }
     results.push(r);
   }
 
-  // Random mode, at the smallest size.
+  const ports = PORTS.filter((p) => wanted(p.name));
+  const beemSizes = opts.sizes?.some((s) => ports.some((p) => p.sizes.some((x) => x.name === s)))
+    ? opts.sizes
+    : ['large'];
+  const beem = benchBeem({ ports, sizes: beemSizes, repeats, timeoutMs, spin: !spinWhy, log });
+
+  const report: BenchReport = {
+    date: new Date().toISOString(),
+    machine: `${hostname()}: ${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
+    node: process.version,
+    ...(opts.note ? { note: opts.note } : {}),
+    repeats,
+    skipped,
+    sizes: results,
+    beem,
+    ...(wanted(BENCH_MODEL_NAME) ? await benchRandom(opts, sizes, results, quintWhy, log) : {}),
+  };
+  const out = opts.out ?? resolve(import.meta.dirname, 'results');
+  mkdirSync(out, { recursive: true });
+  writeAtomic(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeAtomic(join(out, 'bench.md'), markdown(report));
+  return report;
+}
+
+/** The hot path and random mode, on the bench model's smallest size run. */
+async function benchRandom(
+  opts: BenchOptions,
+  sizes: BenchSize[],
+  results: SizeResult[],
+  quintWhy: string | undefined,
+  log: (line: string) => void,
+): Promise<{ hotPath: HotPath; random: RandomResult }> {
   const small: BenchSize = sizes[0] ?? SIZES[0]!;
   const posted = benchSystem('posted', small);
   log(`bench: hot path: immer vs copy, JSON hash vs walk ...`);
@@ -318,21 +342,7 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
     }
     random.firstCounterexample.push(entry);
   }
-
-  const report: BenchReport = {
-    date: new Date().toISOString(),
-    machine: `${hostname()}: ${cpus().length} x ${cpus()[0]?.model ?? '?'}`,
-    node: process.version,
-    skipped,
-    sizes: results,
-    hotPath: hot,
-    random,
-  };
-  const out = opts.out ?? resolve(import.meta.dirname, 'results');
-  mkdirSync(out, { recursive: true });
-  writeAtomic(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
-  writeAtomic(join(out, 'bench.md'), markdown(report));
-  return report;
+  return { hotPath: hot, random };
 }
 
 function writeAtomic(path: string, text: string) {
@@ -340,30 +350,25 @@ function writeAtomic(path: string, text: string) {
   renameSync(`${path}.tmp`, path);
 }
 
-const f = (x: number | undefined, d = 0) =>
-  x === undefined || !Number.isFinite(x)
-    ? '—'
-    : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d });
-const sec = (ms: number | undefined) =>
-  ms === undefined
-    ? '—'
-    : ms < 1000
-      ? `${f(ms, ms < 10 ? 1 : 0)} ms`
-      : ms < 10_000
-        ? `${f(ms / 1000, 2)} s`
-        : `${f(ms / 1000, 1)} s`;
-const ratio = (a: number | undefined, b: number | undefined, d = 2) =>
-  a === undefined || b === undefined || !b ? '—' : `${f(a / b, d)}`;
-/** the resolution of pan's elapsed time */
-const PAN_TICK_MS = 10;
-const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? ' ✅' : ' ❌');
-
 export function markdown(r: BenchReport): string {
   const L: string[] = [];
+  const times =
+    r.repeats > 1
+      ? `Times: median (min) of ${r.repeats} runs, kmc and pan alternating; states/s over the median.`
+      : 'Times: one run each.';
   L.push(
-    `Bench run ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine}, node ${r.node}. Model: dma-heap/alloc-and-read, variant \`posted\` (holds), BFS.`,
+    `Bench run ${r.date.slice(0, 16).replace('T', ' ')} UTC on ${r.machine}, node ${r.node}. ${times}${r.sizes.length ? ' Bench model: dma-heap/alloc-and-read, variant `posted` (holds), BFS.' : ''}`,
   );
+  if (r.note) L.push(`\n> ${r.note}`);
   for (const s of r.skipped) L.push(`\n> skipped — ${s}`);
+  if (r.sizes.length > 0) benchModelTables(r, L);
+  L.push(...beemMarkdown(r.beem, r.repeats));
+  L.push('');
+  return L.join('\n');
+}
+
+/** The bench model's tables: exhaustive with and without reductions, workers, hot path, random mode. */
+function benchModelTables(r: BenchReport, L: string[]) {
   L.push('');
   L.push('Exhaustive, without reductions (kmc `--no-por --no-symmetry`, SPIN `-DNOREDUCE`):');
   L.push('');
@@ -376,7 +381,7 @@ export function markdown(r: BenchReport): string {
     const p = s.spin?.raw;
     const inc = k.complete ? '' : ' (incomplete)';
     L.push(
-      `| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${f(k.transitions)} | ${f(p?.transitions)} | ${s.countsMatch === undefined ? '—' : s.countsMatch ? 'yes' : 'NO'} | ${sec(k.ms)}${inc} | ${sec(p?.ms)} | ${f(k.statesPerSec)} | ${f(p?.statesPerSec)} | ${ratio(k.statesPerSec, p?.statesPerSec, 3)}${mark(p && k.statesPerSec / p.statesPerSec >= 0.5)} | ${f(k.bytesPerState, 1)}${mark(k.bytesPerState !== undefined ? k.bytesPerState <= 16 : undefined)} | ${f(p?.bytesPerState, 1)} |`,
+      `| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${f(k.transitions)} | ${f(p?.transitions)} | ${s.countsMatch === undefined ? '—' : s.countsMatch ? 'yes' : 'NO'} | ${secs(k)}${inc} | ${secs(p)} | ${f(k.statesPerSec)} | ${f(p?.statesPerSec)} | ${ratio(k.statesPerSec, p?.statesPerSec, 3)}${mark(p && k.statesPerSec / p.statesPerSec >= 0.5)} | ${f(k.bytesPerState, 1)}${mark(k.bytesPerState !== undefined ? k.bytesPerState <= 16 : undefined)} | ${f(p?.bytesPerState, 1)} |`,
     );
   }
   L.push('');
@@ -396,12 +401,12 @@ export function markdown(r: BenchReport): string {
     const t = pms !== undefined ? `${below || !k.complete ? '> ' : ''}${ratio(k.ms, pms, 2)}` : '—';
     const withCompile = p ? ratio(k.ms, p.ms + p.compileMs, 2) : '—';
     const so = s.kmc.symmetryOnly;
-    const soCell = so ? `${sec(so.ms)}${so.complete ? '' : ' (incomplete)'}` : '—';
+    const soCell = so ? `${secs(so)}${so.complete ? '' : ' (incomplete)'}` : '—';
     const soRatio =
       so && pms !== undefined ? `${below ? '> ' : ''}${ratio(so.ms, pms, 2)}${mark(so.complete && so.ms <= pms)}` : '—';
-    const spinTime = p ? (below ? `< ${sec(PAN_TICK_MS)}` : sec(p.ms)) : '—';
+    const spinTime = p ? (below ? `< ${sec(PAN_TICK_MS)}` : secs(p)) : '—';
     L.push(
-      `| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${sec(k.ms)}${inc} | ${spinTime} | ${t}${pms !== undefined ? mark(k.complete && k.ms <= pms) : ''} | ${sec(p?.compileMs)} | ${withCompile} | ${soCell} | ${soRatio} |`,
+      `| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${secs(k)}${inc} | ${spinTime} | ${t}${pms !== undefined ? mark(k.complete && k.ms <= pms) : ''} | ${sec(p?.compileMs)} | ${withCompile} | ${soCell} | ${soRatio} |`,
     );
   }
   const last = r.sizes[r.sizes.length - 1];
@@ -422,6 +427,7 @@ export function markdown(r: BenchReport): string {
     );
   }
   const rd = r.random;
+  if (!rd) return;
   L.push('');
   L.push(
     `Random mode (${r.sizes[0]?.size ?? 'small'} size): kmc random explorer on \`posted\`: ${f(rd.kmc.runs)} runs, ${f(rd.kmc.steps)} steps in ${sec(rd.kmc.ms)}: **${f(rd.kmc.runsPerSec)} runs/s, ${f(rd.kmc.stepsPerSec)} steps/s**` +
@@ -442,6 +448,4 @@ export function markdown(r: BenchReport): string {
       `| ${b.variant} | ${b.property} | ${b.kmcFound}/${n} | ${sec(km)} | ${b.quintFound === undefined ? '—' : `${b.quintFound}/${n}`} | ${sec(qm)} | ${sec(b.quintWallMs ? median(b.quintWallMs) : undefined)} | ${ratio(km, qm, 3)}${qm !== undefined ? mark(km <= 0.1 * qm) : ''} |`,
     );
   }
-  L.push('');
-  return L.join('\n');
 }

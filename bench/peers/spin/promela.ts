@@ -118,7 +118,8 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
       ],
     }),
     system_heap_allocate: (next) => ({
-      kzalloc: [ok(goto('alloc_largest_available')), fault(fail(-ENOMEM, 'error_file'))],
+      // the buffer kzalloc returned (the model's local `buffer`: set once, never cleared)
+      kzalloc: [ok(`kbuf = true; ${goto('alloc_largest_available')}`), fault(fail(-ENOMEM, 'error_file'))],
       alloc_largest_available: [
         ok(
           `alloc_page(t0); if :: t0 < 0 -> ${fail(-ENOMEM, 'free_buffer')} :: else -> lpages[npages] = t0; npages++; ` +
@@ -148,8 +149,10 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
       ],
       kernel_read: [
         ok(
-          `page_live(dpages[copied]); pdata[dpages[copied]] = copied; copied++; ` +
-            `if :: (copied < npages && copied < lisize) -> ${goto('kernel_read')} :: else -> ${goto('allow_write_access')} fi`,
+          // vfs_read stops at the i_size of now: a truncate since kernel_read_file reads 0 bytes, the loop breaks
+          `if :: copied >= isize -> ${goto('allow_write_access')} :: else -> ` +
+            `page_live(dpages[copied]); pdata[dpages[copied]] = copied; copied++; ` +
+            `if :: (copied < npages && copied < lisize) -> ${goto('kernel_read')} :: else -> ${goto('allow_write_access')} fi fi`,
         ),
         fault(fail(-EIO, 'allow_write_access')),
       ],
@@ -295,6 +298,7 @@ export function promela(overrides: Partial<Params> = {}, opts: PromelaOptions = 
     `bool installed = false;`,
     `short lisize = 0;`,
     `byte copied = 0;`,
+    `bool kbuf = false;`,
   );
   for (let i = 0; i < G; i++) out.push(`byte g${i}_pc = 0;`, `short g${i}_fd = -1;`, `short g${i}_vma = -1;`);
   for (let i = 0; i < p.closers; i++) out.push(`byte c${i}_pc = 0;`);

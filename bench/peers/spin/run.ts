@@ -2,7 +2,7 @@
 // Nothing is installed here: when spin or gcc is missing, `spinMissing()` says how to get them.
 
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -17,6 +17,8 @@ export interface SpinRun {
   compileMs: number;
   /** pan's "actual memory usage for states" per stored state */
   bytesPerState: number;
+  /** pan's "total actual memory usage" (states, hash table, DFS stack) per stored state */
+  totalBytesPerState: number;
   stateVector: number;
   /** pan stopped at a bound (memory) before the end */
   complete: boolean;
@@ -46,27 +48,72 @@ export interface SpinOptions {
   memLimitMb?: number;
   /** gcc optimisation (default -O2; tests use -O0, which compiles several times faster) */
   optimize?: string;
+  /**
+   * spin's optimisation flags (default -o2, which keeps write-only variables in the state
+   * vector). The BEEM ports use -o1: no dataflow optimisation, so SPIN does not reset dead
+   * locals to 0 and a process's locals are part of its state exactly as in kmc.
+   */
+  spinFlags?: readonly string[];
+  /** pan's further flags, e.g. -E (invalid end states are no errors: a model that deadlocks by construction) */
+  panFlags?: readonly string[];
+  /** macros for the Promela's preprocessor (spin -D), e.g. { N: 4 } */
+  defines?: Readonly<Record<string, string | number | boolean>>;
 }
 
-export function runSpin(pml: string, opts: SpinOptions): SpinRun {
+/** A compiled pan: run it as often as a measurement needs, then remove it. */
+export interface Pan {
+  /** spin -a + gcc */
+  compileMs: number;
+  run(): SpinRun;
+  remove(): void;
+}
+
+/** spin -a and gcc, in a directory of its own. */
+export function compileSpin(pml: string, opts: SpinOptions): Pan {
   const dir = mkdtempSync(join(tmpdir(), 'kmc-spin-'));
   writeFileSync(join(dir, 'model.pml'), pml);
   const t0 = performance.now();
   // -o2: keep write-only variables (an observation's thread and fd, a mapping's owner) in the
   // state vector: they are part of kmc's states, and SPIN would otherwise hide them.
-  execFileSync('spin', ['-o2', '-a', 'model.pml'], { cwd: dir, stdio: 'pipe' });
-  const defines = [...(opts.noReduce ? ['-DNOREDUCE'] : []), `-DMEMLIM=${opts.memLimitMb ?? 8192}`];
-  execFileSync('gcc', [opts.optimize ?? '-O2', ...defines, '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
+  const macros = Object.entries(opts.defines ?? {})
+    .filter(([, v]) => v !== false)
+    .map(([k, v]) => (v === true ? `-D${k}` : `-D${k}=${v}`));
+  try {
+    execFileSync('spin', [...(opts.spinFlags ?? ['-o2']), ...macros, '-a', 'model.pml'], { cwd: dir, stdio: 'pipe' });
+    const defines = [...(opts.noReduce ? ['-DNOREDUCE'] : []), `-DMEMLIM=${opts.memLimitMb ?? 8192}`];
+    execFileSync('gcc', ['-w', opts.optimize ?? '-O2', ...defines, '-o', 'pan', 'pan.c'], { cwd: dir, stdio: 'pipe' });
+  } catch (e) {
+    rmSync(dir, { recursive: true, force: true });
+    throw e;
+  }
   const compileMs = performance.now() - t0;
-  const r = spawnSync('./pan', [`-m${opts.maxDepth ?? 100000}`, `-w${opts.hashBits ?? 24}`], {
-    cwd: dir,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  const out = r.stdout + r.stderr;
+  const args = [...(opts.panFlags ?? []), `-m${opts.maxDepth ?? 100000}`, `-w${opts.hashBits ?? 24}`];
+  return {
+    compileMs,
+    run: () => {
+      const r = spawnSync('./pan', args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
+      return parsePan(r.stdout + r.stderr, compileMs);
+    },
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** Compile, run pan once, remove it. */
+export function runSpin(pml: string, opts: SpinOptions): SpinRun {
+  const pan = compileSpin(pml, opts);
+  try {
+    return pan.run();
+  } finally {
+    pan.remove();
+  }
+}
+
+/** What pan printed, read. */
+function parsePan(out: string, compileMs: number): SpinRun {
   const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
   const states = num(/(\d+) states, stored/);
   const stored = num(/([\d.]+)\s+actual memory usage for states/);
+  const total = num(/([\d.]+)\s+total actual memory usage/);
   return {
     states,
     transitions: num(/(\d+) transitions \(= stored\+matched\)/),
@@ -75,6 +122,7 @@ export function runSpin(pml: string, opts: SpinOptions): SpinRun {
     ms: num(/pan: elapsed time ([\d.e+-]+) seconds/) * 1000,
     compileMs,
     bytesPerState: (stored * 1024 * 1024) / states,
+    totalBytesPerState: (total * 1024 * 1024) / states,
     stateVector: num(/State-vector (\d+) byte/),
     complete: !/pan: reached -DMEMLIM bound|error: max search depth too small/.test(out),
     output: out,

@@ -1,0 +1,122 @@
+// The BEEM ports (bench/beem/): each explores, without reductions, exactly the states and
+// transitions SPIN's pan stores and takes from its Promela (spin -o1, -DNOREDUCE), on the
+// small size; the properties each model is known to hold hold, and each known-bad variant
+// is caught breaking the property named. The SPIN checks are skipped, saying why, on a
+// machine without spin or gcc; the rest needs nothing but kmc.
+
+import { describe, expect, it } from 'vitest';
+import { compile, exploreBfs } from '../src/index.ts';
+import { PORTS, portParams } from './beem/ports.ts';
+import { runSpin, spinMissing } from './peers/spin/run.ts';
+import { referenceCount } from './reference.ts';
+
+const why = spinMissing();
+
+for (const port of PORTS) {
+  describe(`BEEM ${port.name} (${port.model.name})`, () => {
+    const small = port.sizes[0]!;
+    const system = () => compile(port.model as never, port.variant, small.params as never);
+
+    it(`${port.variant} at ${JSON.stringify(small.params)} has ${small.states} states, kmc's explorer and the plain reference search alike`, () => {
+      const raw = exploreBfs(system(), { por: false, symmetry: false });
+      expect(raw.kind).toBe('ok');
+      expect(raw.coverage.exhaustive).toBe(true);
+      expect(raw.coverage.states).toBe(small.states);
+      const ref = referenceCount(system());
+      expect(ref.states).toBe(small.states);
+      expect(ref.transitions).toBe(raw.coverage.steps);
+      expect(ref.violations).toBe(0);
+    });
+
+    const held = [
+      ...compile(port.model as never, port.variant, small.params as never).properties.map((p) => p.name),
+      ...(port.model.deadlock === false ? [] : ['deadlock']),
+    ];
+    it(`${port.variant} holds ${held.join(', ')} with kmc's default reductions`, () => {
+      const r = exploreBfs(system(), {});
+      expect(r.kind).toBe('ok');
+      expect(r.coverage.exhaustive).toBe(true);
+      expect(r.coverage.states).toBeLessThanOrEqual(small.states);
+    });
+
+    for (const bad of port.bad) {
+      it(`known-bad ${bad.variant} is caught breaking ${bad.property}, with and without reductions`, () => {
+        for (const opts of [{}, { por: false, symmetry: false }]) {
+          const params = portParams(port, bad.variant, small);
+          const r = exploreBfs(compile(port.model as never, bad.variant, params as never), opts);
+          expect(r.kind).toBe('violation');
+          if (r.kind === 'violation') expect(r.violation.property).toBe(bad.property);
+        }
+      });
+    }
+
+    it.skipIf(why !== undefined)(
+      `SPIN -o1 -DNOREDUCE stores exactly kmc's states and takes its transitions at ${JSON.stringify(small.params)}${why ? ` (skipped: ${why})` : ''}`,
+      () => {
+        const raw = exploreBfs(system(), { por: false, symmetry: false });
+        const spin = runSpin(port.promela, {
+          noReduce: true,
+          spinFlags: ['-o1'],
+          defines: port.defines(portParams(port, port.variant, small)),
+          panFlags: port.panFlags ?? [],
+          hashBits: small.hashBits,
+          maxDepth: small.maxDepth,
+          optimize: '-O0',
+        });
+        expect(spin.complete).toBe(true);
+        expect(spin.errors).toBe(0);
+        expect(spin.states).toBe(raw.coverage.states);
+        // pan counts stored + matched: one more than the transitions taken (the initial state is stored without one)
+        expect(spin.transitions - 1).toBe(raw.coverage.steps);
+      },
+    );
+
+    // pan checks a property by an assert under its macro (a counter the counts leave out): the
+    // variant that holds passes it, the known-bad one is caught
+    for (const [property, macro] of Object.entries(port.spinChecks ?? {})) {
+      const spinWith = (variant: string) =>
+        runSpin(port.promela, {
+          noReduce: true,
+          spinFlags: ['-o1'],
+          panFlags: port.panFlags ?? [],
+          defines: { ...port.defines(portParams(port, variant, small)), [macro]: true },
+          hashBits: small.hashBits,
+          maxDepth: small.maxDepth,
+          optimize: '-O0',
+        });
+      it.skipIf(why !== undefined)(
+        `SPIN with -D${macro} checks ${property}: ${port.variant} passes, ${port.bad
+          .filter((b) => b.property === property)
+          .map((b) => b.variant)
+          .join(', ')} caught${why ? ` (skipped: ${why})` : ''}`,
+        () => {
+          const good = spinWith(port.variant);
+          expect(good.complete).toBe(true);
+          expect(good.errors).toBe(0);
+          for (const bad of port.bad.filter((b) => b.property === property)) {
+            const spin = spinWith(bad.variant);
+            expect(spin.errors, bad.variant).toBeGreaterThan(0);
+            expect(spin.output).toMatch(/assertion violated/);
+          }
+        },
+      );
+    }
+
+    // pan reports a deadlock (an invalid end state) by itself
+    for (const bad of port.bad.filter((b) => b.property === 'deadlock')) {
+      it.skipIf(why !== undefined)(`SPIN finds ${bad.variant}'s deadlock too${why ? ` (skipped: ${why})` : ''}`, () => {
+        const spin = runSpin(port.promela, {
+          noReduce: true,
+          spinFlags: ['-o1'],
+          defines: port.defines(portParams(port, bad.variant, small)),
+          hashBits: small.hashBits,
+          maxDepth: small.maxDepth,
+          optimize: '-O0',
+        });
+        expect(spin.errors).toBeGreaterThan(0);
+        expect(spin.output).toMatch(/invalid end state/);
+      });
+    }
+  });
+}
+if (why) it(`SPIN checks of the BEEM ports skipped: ${why}`, () => {});

@@ -1,0 +1,135 @@
+// The BEEM ports in `npm run bench`: kmc and SPIN's pan on the same state space, each
+// measurement repeated, the two tools alternating (kmc, pan, kmc, pan, ...): first with
+// reductions off on both (kmc --no-por --no-symmetry, pan -DNOREDUCE; the counts must be
+// equal), then with each tool's default reduction (kmc's partial-order reduction; SPIN's).
+// spin -a and gcc run once per configuration, timed apart and excluded from pan's time.
+
+import { compile, exploreBfs } from '../../src/index.ts';
+import { f, mark, PAN_TICK_MS, ratio, sec, secs } from '../format.ts';
+import { type Exhaustive, fromKmc, fromSpin, repeated, type SpinExhaustive } from '../measure.ts';
+import { compileSpin, type SpinOptions } from '../peers/spin/run.ts';
+import { type BeemPort, type BeemSize, portParams } from './ports.ts';
+
+export interface BeemResult {
+  model: string;
+  size: string;
+  params: Record<string, unknown>;
+  kmc: { raw: Exhaustive; reduced: Exhaustive };
+  spin?: { raw: SpinExhaustive; reduced: SpinExhaustive };
+  /** both explored without reductions to the end and found the same states and transitions */
+  countsMatch?: boolean;
+}
+
+export interface BeemOptions {
+  ports: BeemPort[];
+  /** the sizes to run (names in ports.ts) */
+  sizes: string[];
+  repeats: number;
+  timeoutMs: number;
+  spin: boolean;
+  log: (line: string) => void;
+}
+
+export function benchBeem(opts: BeemOptions): BeemResult[] {
+  const results: BeemResult[] = [];
+  for (const port of opts.ports)
+    for (const size of port.sizes.filter((s) => opts.sizes.includes(s.name))) results.push(benchPort(port, size, opts));
+  return results;
+}
+
+function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResult {
+  const { log, timeoutMs } = opts;
+  const params = portParams(port, port.variant, size);
+  const system = compile(port.model as never, port.variant, size.params as never);
+  const where = `bench: beem/${port.name} ${size.name} ${JSON.stringify(size.params)}`;
+  const spinOpts = (noReduce: boolean): SpinOptions => ({
+    noReduce,
+    spinFlags: ['-o1'],
+    panFlags: port.panFlags ?? [],
+    defines: port.defines(params),
+    hashBits: size.hashBits,
+    maxDepth: size.maxDepth,
+  });
+  const pans = opts.spin
+    ? { raw: compileSpin(port.promela, spinOpts(true)), reduced: compileSpin(port.promela, spinOpts(false)) }
+    : undefined;
+  try {
+    const runs = {
+      kmcRaw: [] as Exhaustive[],
+      kmcReduced: [] as Exhaustive[],
+      spinRaw: [] as SpinExhaustive[],
+      spinReduced: [] as SpinExhaustive[],
+    };
+    for (let i = 1; i <= opts.repeats; i++) {
+      log(
+        `${where}: repeat ${i}/${opts.repeats}: kmc without reductions, pan -DNOREDUCE, kmc, pan with reductions ...`,
+      );
+      runs.kmcRaw.push(fromKmc(exploreBfs(system, { por: false, symmetry: false, timeoutMs })));
+      if (pans) runs.spinRaw.push(fromSpin(pans.raw.run()));
+      runs.kmcReduced.push(fromKmc(exploreBfs(system, { timeoutMs })));
+      if (pans) runs.spinReduced.push(fromSpin(pans.reduced.run()));
+    }
+    const r: BeemResult = {
+      model: port.name,
+      size: size.name,
+      params: size.params,
+      kmc: { raw: repeated(runs.kmcRaw), reduced: repeated(runs.kmcReduced) },
+    };
+    if (pans) {
+      r.spin = { raw: repeated(runs.spinRaw), reduced: repeated(runs.spinReduced) };
+      const [k, p] = [r.kmc.raw, r.spin.raw];
+      if (k.complete && p.complete) r.countsMatch = k.states === p.states && k.transitions === p.transitions;
+    }
+    log(
+      `${where}: kmc ${r.kmc.raw.verdict}, ${r.kmc.raw.states} states in ${sec(r.kmc.raw.ms)}; pan ${r.spin?.raw.states ?? '—'} in ${sec(r.spin?.raw.ms)}${r.countsMatch === false ? ' — COUNTS DIFFER' : ''}`,
+    );
+    return r;
+  } finally {
+    pans?.raw.remove();
+    pans?.reduced.remove();
+  }
+}
+
+/** The BEEM tables of bench.md. */
+export function beemMarkdown(results: BeemResult[], repeats: number): string[] {
+  if (results.length === 0) return [];
+  const L: string[] = [];
+  const n = repeats > 1 ? `median (min) of ${repeats} runs each, kmc and pan alternating` : 'one run each';
+  L.push('');
+  L.push(
+    `BEEM models ported to kmc (bench/beem/), without reductions (kmc \`--no-por --no-symmetry\`, BFS; SPIN \`spin -o1\`, \`-DNOREDUCE\`, DFS; ${n}; pan's time excludes spin -a + gcc, shown apart; bytes/state: kmc's as its coverage reports it, SPIN's "total actual memory usage", hash table and DFS stack included, over its states):`,
+  );
+  L.push('');
+  L.push(
+    '| model | size | kmc states | SPIN states | kmc transitions | SPIN transitions | counts match | kmc time | pan time | kmc/SPIN time | SPIN compile | kmc states/s | SPIN states/s | kmc/SPIN states/s | kmc bytes/state | SPIN bytes/state |',
+  );
+  L.push('|---|---|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const k = r.kmc.raw;
+    const p = r.spin?.raw;
+    const inc = k.complete ? '' : ' (incomplete)';
+    const pms = p ? Math.max(p.ms, PAN_TICK_MS) : undefined;
+    L.push(
+      `| ${r.model} | ${r.size} ${JSON.stringify(r.params)} | ${f(k.states)}${inc} | ${f(p?.states)} | ${f(k.transitions)} | ${f(p?.transitions)} | ${r.countsMatch === undefined ? '—' : r.countsMatch ? 'yes' : 'NO'} | ${secs(k)} | ${secs(p)} | ${ratio(k.ms, pms, 2)}${pms !== undefined ? mark(k.complete && k.ms <= pms) : ''} | ${sec(p?.compileMs)} | ${f(k.statesPerSec)} | ${f(p?.statesPerSec)} | ${ratio(k.statesPerSec, p?.statesPerSec, 2)}${p ? mark(k.statesPerSec / p.statesPerSec >= 0.8) : ''} | ${f(k.bytesPerState, 1)} | ${f(p?.totalBytesPerState, 1)} |`,
+    );
+  }
+  L.push('');
+  L.push(
+    `The same with each tool's default reductions (kmc: its partial-order reduction, the ports have no symmetric threads; SPIN: \`spin -o1\`, its partial-order reduction; ${n}):`,
+  );
+  L.push('');
+  L.push(
+    '| model | size | kmc states | SPIN states | kmc states / without | SPIN states / without | kmc transitions | SPIN transitions | kmc time | pan time | kmc/SPIN time | kmc time / without |',
+  );
+  L.push('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    const k = r.kmc.reduced;
+    const p = r.spin?.reduced;
+    const inc = k.complete ? '' : ' (incomplete)';
+    const pms = p ? Math.max(p.ms, PAN_TICK_MS) : undefined;
+    L.push(
+      `| ${r.model} | ${r.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${k.complete ? ratio(k.states, r.kmc.raw.states, 3) : '— (stopped)'} | ${ratio(p?.states, r.spin?.raw.states, 3)} | ${f(k.transitions)} | ${f(p?.transitions)} | ${secs(k)} | ${secs(p)} | ${ratio(k.ms, pms, 2)}${pms !== undefined ? mark(k.complete && k.ms <= pms) : ''} | ${ratio(k.ms, r.kmc.raw.ms, 2)} |`,
+    );
+  }
+  return L;
+}

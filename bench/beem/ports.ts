@@ -1,0 +1,101 @@
+// The BEEM models ported to kmc (bench/beem/<name>.ts, the Promela beside it as <name>.pml):
+// for each, the variant that holds, how its parameters become the Promela's macros, its
+// sizes (a small one for tests, a large one of at least 1M states for the bench) and its
+// known-bad variants with the property each breaks. The bench and bench/beem.test.ts
+// read this list; a new port is one entry here.
+
+import { readFileSync } from 'node:fs';
+import type { Model } from '../../src/index.ts';
+import { bakery } from './bakery.ts';
+import { peterson } from './peterson.ts';
+import { phils } from './phils.ts';
+
+export interface BeemSize {
+  name: string;
+  /** overrides of the model's parameters */
+  params: Record<string, number | boolean>;
+  /** the states kmc and SPIN store without reductions (checked by beem.test.ts on the small sizes) */
+  states: number;
+  /** log2 of pan's hash table slots (-w): about twice the states */
+  hashBits: number;
+  /** pan's depth limit (-m): its DFS goes deep on these cyclic models */
+  maxDepth: number;
+}
+
+export interface BeemPort {
+  /** the name `npm run bench -- --models` takes */
+  name: string;
+  model: Model;
+  /** the variant that holds everything */
+  variant: string;
+  /** the Promela source (bench/beem/<name>.pml) */
+  promela: string;
+  /** the Promela's macros (spin -D) for a variant's parameters */
+  defines: (params: Record<string, unknown>) => Record<string, number | boolean>;
+  /** the Promela macro under which pan checks a property too (by an assert), per property name */
+  spinChecks?: Readonly<Record<string, string>>;
+  /** pan's flags beyond the bench's (-E where the model deadlocks by construction and kmc's says `deadlock: false`) */
+  panFlags?: readonly string[];
+  sizes: BeemSize[];
+  /** known-bad variants and the property each must be caught breaking */
+  bad: { variant: string; property: string }[];
+}
+
+const source = (name: string) => readFileSync(new URL(`./${name}.pml`, import.meta.url), 'utf8');
+
+export const PORTS: BeemPort[] = [
+  {
+    name: 'peterson',
+    model: peterson,
+    variant: 'filter',
+    promela: source('peterson'),
+    defines: (p) => ({ N: p.n as number, NO_STEP: p.noStep === true }),
+    spinChecks: { 'mutual-exclusion': 'CHECK_MUTEX' },
+    sizes: [
+      { name: 'small', params: { n: 3 }, states: 12_498, hashBits: 16, maxDepth: 10_000 },
+      { name: 'large', params: { n: 4 }, states: 1_119_560, hashBits: 22, maxDepth: 200_000 },
+    ],
+    bad: [{ variant: 'no-step', property: 'mutual-exclusion' }],
+  },
+  {
+    name: 'phils',
+    model: phils,
+    variant: 'footman',
+    promela: source('phils'),
+    defines: (p) => ({
+      N: p.n as number,
+      ...((p.seats as number) > 0 ? { SEATS: p.seats as number } : {}),
+      GRAB: p.grab === true,
+    }),
+    sizes: [
+      { name: 'small', params: { n: 6, seats: 5 }, states: 5_049, hashBits: 16, maxDepth: 10_000 },
+      { name: 'large', params: { n: 10, seats: 7 }, states: 1_043_289, hashBits: 22, maxDepth: 2_000_000 },
+    ],
+    bad: [
+      { variant: 'no-footman', property: 'deadlock' },
+      { variant: 'grab', property: 'fork-exclusion' },
+    ],
+  },
+  {
+    name: 'bakery',
+    model: bakery,
+    variant: 'lamport',
+    promela: source('bakery'),
+    defines: (p) => ({ N: p.n as number, MAX: p.max as number, NO_CHOOSING: p.noChoosing === true }),
+    spinChecks: { 'mutual-exclusion': 'CHECK_MUTEX' },
+    panFlags: ['-E'],
+    sizes: [
+      { name: 'small', params: { n: 3, max: 4 }, states: 32_919, hashBits: 17, maxDepth: 10_000 },
+      { name: 'large', params: { n: 4, max: 4 }, states: 1_878_268, hashBits: 22, maxDepth: 200_000 },
+    ],
+    bad: [{ variant: 'no-choosing', property: 'mutual-exclusion' }],
+  },
+];
+
+/**
+ * The parameters a port's variant runs with at a size: the model's, the size's, then the
+ * variant's (a known-bad variant's change, e.g. no footman, wins over the size's seats).
+ */
+export function portParams(port: BeemPort, variant: string, size: BeemSize): Record<string, unknown> {
+  return { ...port.model.params, ...size.params, ...(port.model.variants[variant]?.params ?? {}) };
+}
