@@ -43,13 +43,17 @@ for (const size of SIZES) {
   cases.push({ name: `bench alloc-and-read posted ${size.name}`, system: () => benchSystem('posted', size) });
 }
 for (const m of models)
-  for (const v of Object.keys(m.variants))
-    cases.push({ name: `${m.name} ${v}`, system: () => compile(m as Model, v) });
+  for (const v of Object.keys(m.variants)) cases.push({ name: `${m.name} ${v}`, system: () => compile(m as Model, v) });
 
 const beem = new URL('./beem/ports.ts', import.meta.url);
 if (existsSync(beem)) {
   const { PORTS } = (await import(beem.href)) as {
-    PORTS: { name: string; model: Model; variant: string; sizes: { name: string; params: Record<string, unknown> }[] }[];
+    PORTS: {
+      name: string;
+      model: Model;
+      variant: string;
+      sizes: { name: string; params: Record<string, unknown> }[];
+    }[];
   };
   for (const port of PORTS)
     for (const size of port.sizes) {
@@ -88,14 +92,24 @@ for (const c of cases) {
       const system = c.system();
       (globalThis as { gc?: () => void }).gc?.();
       const t = performance.now();
-      const r: ExploreResult = exploreBfs(system, { por, maxStates: MAX_STATES, ...(c.target ? { target: c.target } : {}) });
+      const r: ExploreResult = exploreBfs(system, {
+        por,
+        maxStates: MAX_STATES,
+        ...(c.target ? { target: c.target } : {}),
+      });
       const ms = performance.now() - t;
       const kind = r.kind === 'violation' ? `violates ${r.violation.property} (${r.path.length})` : r.kind;
       const prev = m[por];
       if (prev && (prev.kind !== kind || prev.states !== r.coverage.states))
         throw new Error(`${c.name} ${por}: not the same on a repeat`);
       const note = r.coverage.reductions?.partialOrder;
-      m[por] = { kind, states: r.coverage.states, steps: r.coverage.steps, ms: [...(prev?.ms ?? []), ms], ...(note ? { note } : {}) };
+      m[por] = {
+        kind,
+        states: r.coverage.states,
+        steps: r.coverage.steps,
+        ms: [...(prev?.ms ?? []), ms],
+        ...(note ? { note } : {}),
+      };
     }
   }
   if (m.ample.kind !== m.none.kind || m.sleep.kind !== m.none.kind) throw new Error(`${c.name}: the verdicts differ`);
@@ -111,7 +125,9 @@ for (const c of cases) {
 // over the cases: each reduction's median time and its states relative to none's (per case,
 // median of the per-case ratios; min and median of the per-case min-time ratios too)
 const ratio = (p: PartialOrder, f: (x: Measured) => number) => rows.map((r) => f(r.m[p]) / f(r.m.none));
-console.log(`\n${rows.length} cases; per-case ratios to --por none, then their median over the cases (min in brackets):`);
+console.log(
+  `\n${rows.length} cases; per-case ratios to --por none, then their median over the cases (min in brackets):`,
+);
 for (const p of ['sleep', 'ample'] as const) {
   const time = ratio(p, (x) => median(x.ms));
   const timeMin = ratio(p, (x) => min(x.ms));

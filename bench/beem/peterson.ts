@@ -15,7 +15,8 @@
 // One kmc step per label, one choice per option (promela-if.ts); j and k are the thread's
 // locals, pos and step the world, so that `spin -o1` (no dead-variable resets) with
 // -DNOREDUCE stores exactly kmc's states and takes its transitions (`--no-por
-// --no-symmetry`). Property: mutual-exclusion (no two processes at CS); deadlock (none).
+// --no-symmetry`). Property: mutual-exclusion (no two processes at CS, counted in the world as
+// -DCHECK_MUTEX counts them, so that steps on locals alone stay invisible to it); deadlock (none).
 // Variant no-step drops the victim assignment `step[j-1] = i` (the Promela's -DNO_STEP):
 // every process but 0 climbs the levels unopposed, and two reach CS. Under -DCHECK_MUTEX
 // pan asserts mutual exclusion too (a counter, so not for the counts).
@@ -25,6 +26,8 @@ import { always, defineModel, thread } from '../../src/index.ts';
 import { promelaIf } from './promela-if.ts';
 
 interface World {
+  /** processes at CS: SPIN's -DCHECK_MUTEX counter, a function of the pcs (it adds no state); the property reads it, not the pcs */
+  critical: number;
   /** pos[i]: the level process i is at (0: not competing) */
   pos: number[];
   /** step[l-1]: the last process to enter level l (its victim) */
@@ -40,7 +43,7 @@ export const peterson = defineModel({
   title: "BEEM peterson: Peterson's filter lock for n processes",
   params: { n: 3, noStep: false },
   schema: { n: { min: 2, max: 8, integer: true } },
-  world: (p): World => ({ pos: new Array(p.n).fill(0), step: new Array(p.n).fill(0) }),
+  world: (p): World => ({ critical: 0, pos: new Array(p.n).fill(0), step: new Array(p.n).fill(0) }),
   threads: (p) =>
     Array.from({ length: p.n }, (_, i) =>
       thread<World, Locals>({
@@ -48,10 +51,10 @@ export const peterson = defineModel({
         locals: { j: 0, k: 0 },
         steps: {
           NCS: promelaIf([{ name: 'j = 1', effect: (_w, l) => ((l.j = 1), 'wait') }]),
-          CS: promelaIf([{ name: `pos[${i}] = 0`, effect: (w) => ((w.pos[i] = 0), 'NCS') }]),
+          CS: promelaIf([{ name: `pos[${i}] = 0`, effect: (w) => ((w.pos[i] = 0), w.critical--, 'NCS') }]),
           wait: promelaIf([
             { name: `pos[${i}] = j`, guard: (_w, l) => l.j < p.n, effect: (w, l) => ((w.pos[i] = l.j), 'q2') },
-            { name: `j == ${p.n}`, guard: (_w, l) => l.j === p.n, effect: () => 'CS' },
+            { name: `j == ${p.n}`, guard: (_w, l) => l.j === p.n, effect: (w) => (w.critical++, 'CS') },
           ]),
           q2: promelaIf([
             p.noStep
@@ -74,10 +77,9 @@ export const peterson = defineModel({
       }),
     ),
   properties: () => [
-    always<World>('mutual-exclusion', 'no two processes are in the critical section', (s) => {
-      const inside = s.threads.flatMap((t, i) => (t.pc === 'CS' ? [`P_${i}`] : []));
-      return inside.length > 1 ? `${inside.join(' and ')} are both in CS` : undefined;
-    }),
+    always<World>('mutual-exclusion', 'no two processes are in the critical section', ({ world: w }) =>
+      w.critical > 1 ? `${w.critical} processes are in CS` : undefined,
+    ),
   ],
   variants: {
     filter: { description: 'the BEEM model as written', expect: 'holds' },
