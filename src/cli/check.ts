@@ -3,7 +3,12 @@
 import { expectations } from '../core/model.ts';
 import { checkVariantAsync, DEFAULTS, showExpectation, type CheckOptions, type VariantCheck } from '../check/check.ts';
 import { STRATEGIES, STRATEGY_NAMES, strategyOf, type Strategy } from '../explore/strategies.ts';
-import { DEFAULT_PARTIAL_ORDER, PARTIAL_ORDERS, type ExhaustiveOptions, type PartialOrder } from '../explore/exhaustive.ts';
+import {
+  DEFAULT_PARTIAL_ORDER,
+  PARTIAL_ORDERS,
+  type ExhaustiveOptions,
+  type PartialOrder,
+} from '../explore/exhaustive.ts';
 import { MAX_WORKERS } from '../explore/shared-fingerprint-set.ts';
 import { saveTraceFile } from '../trace/save.ts';
 import { didYouMean } from '../core/suggest.ts';
@@ -387,8 +392,7 @@ export function showRow(r: Row, colour: Paint = paint(false)): string {
     const red = st.reductions
       ? [st.reductions.partialOrder ?? (st.reductions.por ? 'por' : ''), st.reductions.symmetry ? 'symmetry' : '']
           .filter(Boolean)
-          .join('+') ||
-        'no reductions'
+          .join('+') || 'no reductions'
       : '';
     lines.push(
       `      ${r.strategy}: ${st.states} distinct states, ${st.steps} transitions, depth ${st.depth}, ${st.exhaustive ? 'exhaustive' : 'not exhaustive'}, ` +
@@ -441,7 +445,9 @@ function partialOrderArg(p: Parsed): PartialOrder {
   const off = flag(p, 'no-por');
   if (kind === undefined) return off ? 'none' : DEFAULT_PARTIAL_ORDER;
   if (!PARTIAL_ORDERS.includes(kind as PartialOrder))
-    throw new UsageError(`--por must be one of ${PARTIAL_ORDERS.join(', ')}, got '${kind}'${didYouMean(kind, PARTIAL_ORDERS)}`);
+    throw new UsageError(
+      `--por must be one of ${PARTIAL_ORDERS.join(', ')}, got '${kind}'${didYouMean(kind, PARTIAL_ORDERS)}`,
+    );
   if (off && kind !== 'none') throw new UsageError(`--no-por and --por ${kind} contradict each other`);
   return kind as PartialOrder;
 }

@@ -387,7 +387,8 @@ export function ampleSet(
     const part = node.vec[base + p]!;
     const key = (part * space.threads + p) * 64;
     let known = true;
-    for (let d = i; d < end && known; d++) known = enabled[d]!.choice >= 64 || v.steps.get(key + enabled[d]!.choice) !== false;
+    for (let d = i; d < end && known; d++)
+      known = enabled[d]!.choice >= 64 || v.steps.get(key + enabled[d]!.choice) !== false;
     if (!known) continue;
     const changes: SlotPath[][] = [];
     let ok = true;

@@ -54,7 +54,13 @@ export const DEFAULT_PARTIAL_ORDER: PartialOrder = 'none';
 
 /** The partial-order reduction options ask for (true: the one that cuts states). */
 export function partialOrder(opts: { por?: PartialOrder | boolean }): PartialOrder {
-  return opts.por === undefined ? DEFAULT_PARTIAL_ORDER : opts.por === true ? 'ample' : opts.por === false ? 'none' : opts.por;
+  return opts.por === undefined
+    ? DEFAULT_PARTIAL_ORDER
+    : opts.por === true
+      ? 'ample'
+      : opts.por === false
+        ? 'none'
+        : opts.por;
 }
 
 /**
@@ -162,11 +168,7 @@ export class ExhaustiveSearch {
       reductions: {
         por: this.por || this.visibility !== undefined,
         symmetry: this.symmetry,
-        ...(this.por
-          ? { partialOrder: 'sleep' }
-          : this.visibility
-            ? { partialOrder: 'ample' }
-            : {}),
+        ...(this.por ? { partialOrder: 'sleep' } : this.visibility ? { partialOrder: 'ample' } : {}),
       },
       workers: 1,
       cache: { hits: this.space.hits, parts: this.space.parts.size },

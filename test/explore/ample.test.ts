@@ -53,17 +53,22 @@ describe('ample sets on hand-counted fixtures', () => {
   it.each([
     ['bfs', exploreBfs],
     ['dfs', exploreDfs],
-  ] as const)('%s: locked-work racy: the counterexample of the search without ample sets, searched again', (_, explore) => {
-    const full = run(explore, lockedWork, 'racy', none).r;
-    const reduced = run(explore, lockedWork, 'racy', ample).r;
-    expect(reduced.kind).toBe('violation');
-    if (reduced.kind !== 'violation' || full.kind !== 'violation') return;
-    expect(reduced.violation.property).toBe('mutual-exclusion');
-    expect(reduced.path).toEqual(full.path);
-    expect(reduced.coverage.states).toBe(full.coverage.states);
-    expect(reduced.coverage.reductions?.partialOrder).toMatch(/^ample found mutual-exclusion at depth \d+ .*searched again/);
-    if (explore === exploreBfs) expect(reduced.path).toHaveLength(4);
-  });
+  ] as const)(
+    '%s: locked-work racy: the counterexample of the search without ample sets, searched again',
+    (_, explore) => {
+      const full = run(explore, lockedWork, 'racy', none).r;
+      const reduced = run(explore, lockedWork, 'racy', ample).r;
+      expect(reduced.kind).toBe('violation');
+      if (reduced.kind !== 'violation' || full.kind !== 'violation') return;
+      expect(reduced.violation.property).toBe('mutual-exclusion');
+      expect(reduced.path).toEqual(full.path);
+      expect(reduced.coverage.states).toBe(full.coverage.states);
+      expect(reduced.coverage.reductions?.partialOrder).toMatch(
+        /^ample found mutual-exclusion at depth \d+ .*searched again/,
+      );
+      if (explore === exploreBfs) expect(reduced.path).toHaveLength(4);
+    },
+  );
 });
 
 describe('what properties read of the threads', () => {
@@ -136,4 +141,3 @@ describe('when ample sets are off', () => {
     expect(r.coverage.reductions?.partialOrder).toMatch(/^ample off under --max-depth/);
   });
 });
-

@@ -334,14 +334,15 @@ describe('reductions', () => {
   });
   it('sleep sets: independent steps are tried once: a spanning tree, 26 transitions for 27 states', () => {
     for (const explore of [exploreBfs, exploreDfs]) {
-      expect(counts(explore(compile(privateSteps, 'default', { threads: 3 }), { por: 'sleep', symmetry: false }))).toEqual(
-        { kind: 'ok', states: 27, steps: 26, depth: 6, exhaustive: true },
-      );
+      expect(
+        counts(explore(compile(privateSteps, 'default', { threads: 3 }), { por: 'sleep', symmetry: false })),
+      ).toEqual({ kind: 'ok', states: 27, steps: 26, depth: 6, exhaustive: true });
     }
   });
   it('sleep sets keep dependent steps: the registry list is shared, nothing is cut', () => {
     expect(
-      exploreBfs(compile(registry, 'roomy', { threads: 3, limit: 3 }), { por: 'sleep', symmetry: false }).coverage.steps,
+      exploreBfs(compile(registry, 'roomy', { threads: 3, limit: 3 }), { por: 'sleep', symmetry: false }).coverage
+        .steps,
     ).toBe(117);
   });
   it('the shortest counterexample survives both', () => {
