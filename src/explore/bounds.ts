@@ -27,6 +27,8 @@ export interface Progress {
 export interface BoundOptions {
   maxStates?: number;
   timeoutMs?: number;
+  /** when the check began (performance.now()), if before this search: `timeoutMs` counts from it (ample sets' reruns) */
+  since?: number;
   /** the process's resident memory (RSS); with it or not, a search stops before V8's heap limit */
   maxMemoryBytes?: number;
   /** called about every 250 ms */
@@ -80,7 +82,7 @@ export class Bounds {
     if (this.opts.signal?.aborted) throw new Bound(interrupted(this.opts.signal));
     const now = performance.now();
     const ms = now - this.started;
-    if (this.opts.timeoutMs !== undefined && ms > this.opts.timeoutMs)
+    if (this.opts.timeoutMs !== undefined && now - (this.opts.since ?? this.started) > this.opts.timeoutMs)
       throw new Bound(`timeout (${this.opts.timeoutMs / 1000} s)`);
     if (now - this.lastMemory >= MEMORY_MS) {
       this.lastMemory = now;

@@ -74,6 +74,8 @@ export function* searchReduced(
   search: (opts: ExhaustiveOptions, visibility: Visibility | undefined) => Stepwise,
 ): Stepwise {
   if (partialOrder(opts) !== 'ample') return yield* search(opts, undefined);
+  // a rerun or re-search gets what is left of the check's --timeout, not a fresh one
+  if (opts.timeoutMs !== undefined && opts.since === undefined) opts = { ...opts, since: performance.now() };
   const plain = () => search({ ...opts, por: 'none' }, undefined);
   const refused = ampleRefused(system, opts.maxDepth);
   if (refused === undefined) return yield* withAmple(system, (v) => search(opts, v), plain, opts.blindAmple);
