@@ -63,11 +63,17 @@ describe('memory bounds, as the process measures them', () => {
     noStack(r.stderr);
     expect(r.code).toBe(3);
     const row = JSON.parse(r.stdout).results[0];
-    const m = /^stopped by max-memory \(180 MB: the process uses (\d+) MB\)$/.exec(row.note);
+    // either the RSS sample passed the bound, or a fingerprint-set growth would have passed it (refused first)
+    const m =
+      /^stopped by max-memory \(180 MB: (?:the process uses (\d+) MB|the fingerprint set cannot grow by \d+ MB)\)$/.exec(
+        row.note,
+      );
     expect(m, row.note).not.toBeNull();
     // sampled every 10 ms: it stops just past the bound, not at a multiple of it
-    expect(Number(m![1])).toBeGreaterThanOrEqual(180);
-    expect(Number(m![1])).toBeLessThan(230);
+    if (m![1] !== undefined) {
+      expect(Number(m![1])).toBeGreaterThanOrEqual(180);
+      expect(Number(m![1])).toBeLessThan(230);
+    }
     expect(row.stats.states).toBeGreaterThan(1000);
   }, 180_000);
 
