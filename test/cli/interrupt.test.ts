@@ -9,26 +9,10 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BIN, REPRODUCER, ROOT } from './reproducer.ts';
 
-const BIN = new URL('../../bin/kmc.mjs', import.meta.url).pathname;
-const ROOT = new URL('../..', import.meta.url).pathname;
 /** a long bfs: issue 19's reproducer, more than 2.7 million states */
-const LONG = [
-  'check',
-  'udmabuf/create',
-  '--variant',
-  'pinned-folios',
-  '--param',
-  'memfdWriters=1',
-  '--param',
-  'truncaters=1',
-  '--param',
-  'fillers=1',
-  '--param',
-  'closers=2',
-  '--seed',
-  '1',
-];
+const LONG = [...REPRODUCER, '--seed', '1'];
 
 interface Ended {
   code: number | null;

@@ -9,28 +9,10 @@ import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BIN, REPRODUCER, ROOT } from './reproducer.ts';
 
-const BIN = new URL('../../bin/kmc.mjs', import.meta.url).pathname;
-const ROOT = new URL('../..', import.meta.url).pathname;
 /** issue 19's reproducer: more than 2.7 million states, far more heap than 48 MB */
-const BIG = [
-  'check',
-  'udmabuf/create',
-  '--variant',
-  'pinned-folios',
-  '--param',
-  'memfdWriters=1',
-  '--param',
-  'truncaters=1',
-  '--param',
-  'fillers=1',
-  '--param',
-  'closers=2',
-  '--strategy',
-  'bfs',
-  '--seed',
-  '1',
-];
+const BIG = [...REPRODUCER, '--strategy', 'bfs', '--seed', '1'];
 
 function kmc(argv: string[], nodeOptions = '') {
   const out = mkdtempSync(join(tmpdir(), 'kmc-memory-'));
