@@ -23,16 +23,14 @@ export class FingerprintSet {
   private vals: Uint32Array | undefined;
   slots: number;
   size = 0;
+  /** past this many stored fingerprints the table grows */
+  limit: number;
 
   constructor(capacity = 256, withValues = false) {
     this.slots = Math.max(16, Math.ceil(capacity / MAX_LOAD));
+    this.limit = Math.floor(this.slots * MAX_LOAD);
     this.table = new Uint32Array(this.slots * 2);
     this.vals = withValues ? new Uint32Array(this.slots) : undefined;
-  }
-
-  /** Past this many stored fingerprints the table grows. */
-  get limit(): number {
-    return Math.floor(this.slots * MAX_LOAD);
   }
 
   get bytes(): number {
@@ -99,6 +97,7 @@ export class FingerprintSet {
       throw new SetFullError(`cannot grow the fingerprint set to ${slots} slots`);
     }
     this.slots = slots;
+    this.limit = Math.floor(slots * MAX_LOAD);
     const t = this.table;
     for (let j = 0; j < old.length; j += 2) {
       const hi = old[j]!;

@@ -21,7 +21,7 @@ import { EVERY_FIELD } from '../core/clone.ts';
 import type { Footprint } from './footprint.ts';
 import { PartTable, UNDEFINED } from './parts.ts';
 import { Symmetry, type Permutation } from './symmetry.ts';
-import { idsOf, TransitionCache, type Outcome, type Vec } from './transition-cache.ts';
+import { TransitionCache, type Outcome, type Vec } from './transition-cache.ts';
 import { Zobrist } from './zobrist.ts';
 
 export type { Outcome, Vec } from './transition-cache.ts';
@@ -141,7 +141,6 @@ export class StateSpace {
       ? this.slotsOf(touched, applied.state.world as Record<string, unknown>)
       : Int32Array.of(1);
     const o: Outcome = {
-      ids: idsOf(vec, slots),
       writes: new Int32Array(0),
       faults: applied.state.faults - state.faults,
     };
@@ -216,17 +215,37 @@ export class StateSpace {
    */
   child(from: Expansion, next: Vec, o: Outcome): Canonical {
     const p = this.symmetry.permutation(next);
-    const z = p === from.permutation ? this.swap(from, o, p) : this.whole(next, p);
-    return { hi: z.hi, lo: z.lo, perm: p?.perm };
+    if (p !== from.permutation) {
+      const z = this.whole(next, p);
+      return { hi: z.hi, lo: z.lo, perm: p?.perm };
+    }
+    if (p === undefined && o.dhi === undefined) this.delta(from.vec, o);
+    let hi = from.hi;
+    let lo = from.lo;
+    if (o.faults !== 0) {
+      const z = new Zobrist().add(0, from.vec[0]!, 0).add(0, from.vec[0]! + o.faults, 0);
+      hi ^= z.hi;
+      lo ^= z.lo;
+    }
+    if (p === undefined) return { hi: (hi ^ o.dhi!) >>> 0, lo: (lo ^ o.dlo!) >>> 0, perm: undefined };
+    const d = this.swapped(from.vec, o, p);
+    return { hi: (hi ^ d.hi) >>> 0, lo: (lo ^ d.lo) >>> 0, perm: p.perm };
   }
 
-  /** The parent's fingerprint with the keys of the slots `o` changed swapped. */
-  private swap(from: Expansion, o: Outcome, p: Permutation | undefined): Zobrist {
+  /**
+   * What the writes of `o` change in a fingerprint without permutation, kept in the outcome:
+   * a written slot held the same part in every state the outcome applies to (it was
+   * touched, so its part is in the key), so the change is the same for all of them.
+   */
+  private delta(vec: Vec, o: Outcome): void {
+    const d = this.swapped(vec, o, undefined);
+    o.dhi = d.hi;
+    o.dlo = d.lo;
+  }
+
+  /** The keys of the slots `o` writes, before and after, XORed (threads in canonical position under `p`). */
+  private swapped(vec: Vec, o: Outcome, p: Permutation | undefined): Zobrist {
     const F = this.fields.length;
-    const vec = from.vec;
-    const z = new Zobrist(from.hi, from.lo);
-    if (o.faults !== 0) z.add(0, vec[0]!, 0).add(0, vec[0]! + o.faults, 0);
-    if (p === undefined && o.dhi !== undefined) return z.xor(o.dhi, o.dlo!);
     const d = new Zobrist();
     const w = o.writes;
     for (let i = 0; i < w.length; i += 2) {
@@ -236,13 +255,7 @@ export class StateSpace {
       this.addKey(d, at, vec[slot]!, p);
       this.addKey(d, at, w[i + 1]!, p);
     }
-    // a written slot held the same part in every state the outcome applies to (it was
-    // touched, so its part is in the key), so without a permutation the change is the same
-    if (p === undefined) {
-      o.dhi = d.hi;
-      o.dlo = d.lo;
-    }
-    return z.xor(d.hi, d.lo);
+    return d;
   }
 
   /** Add the key of part `id` in `slot` (renamed by `p`); nothing for undefined. */

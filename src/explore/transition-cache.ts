@@ -6,7 +6,10 @@
 // raised, and with POR its footprint) is kept under those inputs, and when the same thread
 // part meets the same touched fields again, in any other state, the successor is the
 // vector with those slots replaced: the step does not run, nothing is copied, walked or
-// hashed but the vector. Past MAX_OUTCOMES outcomes, new ones are not kept.
+// hashed but the vector. The outcomes of one transition that touched the same slots are a
+// trie indexed by the parts in those slots (part numbers are small and dense), so finding
+// one is an array load per slot: no hashing, no comparison. Past MAX_OUTCOMES outcomes,
+// new ones are not kept.
 
 import type { Violation } from '../core/violation.ts';
 import type { Footprint } from './footprint.ts';
@@ -16,8 +19,6 @@ export type Vec = number[];
 
 /** What a transition did, from inputs that matched `ids`. Shared by every state it applies to. */
 export interface Outcome {
-  /** the parts in the group's slots this outcome was computed from */
-  readonly ids: Int32Array;
   /** (slot, part) pairs the transition changed, thread included */
   writes: Int32Array;
   /** faults the transition used */
@@ -27,14 +28,16 @@ export interface Outcome {
   /** what the writes change in a fingerprint without permutation (kept once computed) */
   dhi?: number;
   dlo?: number;
-  /** another outcome whose ids hash alike */
-  next?: Outcome;
 }
+
+/** Outcomes by the part in a slot, then in the next one: an outcome at depth slots.length. */
+type Trie = (Trie | Outcome | undefined)[];
 
 /** Outcomes of one (thread part, thread, choice) that touched the same slots. */
 interface Group {
   slots: Int32Array;
-  outcomes: Map<number, Outcome>;
+  /** the outcome itself when the transition touched no slot */
+  root: Trie | Outcome | undefined;
 }
 
 /** Past this many cached outcomes, new ones are not kept (the memory stays bounded). */
@@ -51,13 +54,14 @@ export class TransitionCache {
     const groups = this.groups[key]?.[choice];
     if (groups === undefined) return undefined;
     for (let g = 0; g < groups.length; g++) {
-      const { slots, outcomes } = groups[g]!;
-      for (let o = outcomes.get(hashOf(vec, slots)); o !== undefined; o = o.next) {
-        if (!same(o.ids, vec, slots)) continue;
-        if (!footprint || o.footprint) {
-          this.hits++;
-          return o;
-        }
+      const group = groups[g]!;
+      const slots = group.slots;
+      let at = group.root;
+      for (let i = 0; i < slots.length && at !== undefined; i++) at = (at as Trie)[vec[slots[i]!]!];
+      const o = at as Outcome | undefined;
+      if (o !== undefined && (!footprint || o.footprint)) {
+        this.hits++;
+        return o;
       }
     }
     return undefined;
@@ -72,28 +76,17 @@ export class TransitionCache {
     let groups = byChoice[choice];
     if (groups === undefined) byChoice[choice] = groups = [];
     let group = groups.find((g) => g.slots.length === slots.length && g.slots.every((s, i) => s === slots[i]));
-    if (group === undefined) groups.push((group = { slots, outcomes: new Map() }));
-    const h = hashOf(vec, slots);
-    o.next = group.outcomes.get(h);
-    group.outcomes.set(h, o);
+    if (group === undefined) groups.push((group = { slots, root: slots.length === 0 ? undefined : [] }));
+    if (slots.length === 0) group.root = o;
+    else {
+      let trie = group.root as Trie;
+      for (let i = 0; i < slots.length - 1; i++) {
+        const id = vec[slots[i]!]!;
+        trie = (trie[id] ??= []) as Trie;
+      }
+      // an outcome with a footprint replaces one without (it serves both)
+      trie[vec[slots[slots.length - 1]!]!] = o;
+    }
     this.outcomes++;
   }
-}
-
-/** The parts of `vec` in `slots`. */
-export function idsOf(vec: Vec, slots: Int32Array): Int32Array {
-  const ids = new Int32Array(slots.length);
-  for (let i = 0; i < slots.length; i++) ids[i] = vec[slots[i]!]!;
-  return ids;
-}
-
-function hashOf(vec: Vec, slots: Int32Array): number {
-  let h = 0x2545f491;
-  for (let i = 0; i < slots.length; i++) h = Math.imul(h ^ vec[slots[i]!]!, 0x9e3779b1);
-  return (h ^ (h >>> 15)) & 0x3fffffff; // a small integer: a fast Map key
-}
-
-function same(ids: Int32Array, vec: Vec, slots: Int32Array): boolean {
-  for (let i = 0; i < slots.length; i++) if (ids[i] !== vec[slots[i]!]) return false;
-  return true;
 }
