@@ -33,6 +33,8 @@ interface Holder {
 
 /** In `touched`: the step listed the world's fields (Object.keys, for..in, a spread). */
 export const EVERY_FIELD = '*';
+/** In `touched`: the fault count decided what the step offered (a fallible step's choices). */
+export const FAULTS = '#faults';
 
 function touch(h: Holder, k: string | symbol): void {
   if (h.touched !== undefined && typeof k === 'string' && !h.touched.includes(k)) h.touched.push(k);

@@ -20,7 +20,7 @@ import { declared } from './validate.ts';
 import { isModelError, isViolationSignal, ModelError, type Violation } from './violation.ts';
 import { hashHex } from './hash.ts';
 import { fingerprintOf } from './fingerprint.ts';
-import { clonePlain, stepWorld } from './clone.ts';
+import { clonePlain, FAULTS, stepWorld } from './clone.ts';
 import { lockCycle, showCycle, type BlockedThread, type LockWait } from './lock-cycle.ts';
 
 enablePatches();
@@ -94,6 +94,12 @@ export interface TransitionSystem<W = any> {
   initial(): State<W>;
   /** Enabled transitions, threads in definition order, choices in declaration order. */
   enabled(state: State<W>): Transition[];
+  /**
+   * How many choices thread `thread` offers in `state` (its transitions are choices 0 to
+   * n - 1 of enabled()); with `touched`, the world fields its guard and choices read are
+   * appended to it, and FAULTS when the fault count decided (state-space.ts caches offers by them).
+   */
+  offered(state: State<W>, thread: number, touched?: string[]): number;
   /**
    * With `access`, the step's guard, choices and effect run on recorded views of the world.
    * Without `patches` the step mutates copies of what it touches (the fast path, clone.ts);
@@ -302,6 +308,22 @@ export function compile<W, P extends Record<string, Plain>>(
     }
   };
 
+  /** How many choices thread i offers (0: done or its guard fails); with `touched`, what it read of the world. */
+  const offered = (state: State<W>, i: number, touched: string[] | undefined): number => {
+    const step = stepAt(state, i);
+    if (step === undefined) return 0;
+    const local = state.threads[i]!.local;
+    const world = touched ? stepWorld(state.world, touched).view : state.world;
+    try {
+      if (step.enabled !== undefined && !step.enabled(world, local)) return 0;
+      if (!step.fails) return choicesOf(step, world, local).length;
+      touched?.push(FAULTS);
+      return state.faults < maxFaults ? step.fails.length + 1 : 1;
+    } catch (e) {
+      throw modelError(e, `${stepWhere(i, state.threads[i]!.pc)} (its guard or choices)`);
+    }
+  };
+
   return {
     modelName: model.name,
     variant,
@@ -334,23 +356,14 @@ export function compile<W, P extends Record<string, Plain>>(
     enabled(state) {
       const out: Transition[] = [];
       for (let i = 0; i < threads.length; i++) {
-        const step = stepAt(state, i);
-        if (step === undefined) continue;
-        const local = state.threads[i]!.local;
-        let n: number;
-        try {
-          if (step.enabled !== undefined && !step.enabled(state.world, local)) continue;
-          n = step.fails
-            ? state.faults < maxFaults
-              ? step.fails.length + 1
-              : 1
-            : choicesOf(step, state.world, local).length;
-        } catch (e) {
-          throw modelError(e, `${stepWhere(i, state.threads[i]!.pc)} (its guard or choices)`);
-        }
+        const n = offered(state, i, undefined);
         for (let c = 0; c < n; c++) out.push({ thread: i, choice: c });
       }
       return out;
+    },
+
+    offered(state, i, touched) {
+      return offered(state, i, touched);
     },
 
     apply(state, t, opts) {

@@ -198,7 +198,7 @@ export class ExhaustiveSearch {
   node(vec: Vec, c: Canonical, depth: number, sleep: Sleeper[], id: number, first: boolean): Node {
     const fingerprint = { hi: c.hi, lo: c.lo };
     if (!this.por) return { vec, depth, enabled: undefined, ranks: undefined, sleep, id, first, fingerprint };
-    const enabled = this.system.enabled(this.space.state(vec));
+    const enabled = this.space.enabled(vec, this.space.state(vec));
     const ranks = rank(enabled, c.perm);
     // a sleeper whose rank cannot be stored is dropped (explored again: sound)
     const kept = sleep.filter((u) => bitOf(enabled, ranks, u) !== 0);
@@ -220,7 +220,7 @@ export class ExhaustiveSearch {
   open(node: Node): Opened {
     const expansion = this.space.enter(node.vec, node.fingerprint);
     const state = this.space.state(node.vec);
-    return { node, state, enabled: node.enabled ?? this.system.enabled(state), expansion };
+    return { node, state, enabled: node.enabled ?? this.space.enabled(node.vec, state), expansion };
   }
 
   /**

@@ -5,6 +5,8 @@
 //
 // Successors come from the transition cache (transition-cache.ts) when the same thread
 // part has met the same touched fields before; else the step runs and its outcome is kept.
+// What a thread offers (how many choices its step has, none when its guard fails) is kept
+// the same way, by the thread's part and the fields its guard and choices read.
 // A part is a top-level field of the world, so a step that looks at one file looks at the
 // whole files table; that costs cache hits, never soundness.
 //
@@ -17,9 +19,10 @@
 import type { State } from '../core/model.ts';
 import type { Transition, TransitionSystem, WorldAccess } from '../core/system.ts';
 import { ModelError } from '../core/violation.ts';
-import { EVERY_FIELD } from '../core/clone.ts';
+import { EVERY_FIELD, FAULTS } from '../core/clone.ts';
 import type { Footprint } from './footprint.ts';
 import { PartTable, UNDEFINED } from './parts.ts';
+import { SlotTrie } from './slot-trie.ts';
 import { Symmetry, type Permutation } from './symmetry.ts';
 import { TransitionCache, type Outcome, type Vec } from './transition-cache.ts';
 import { Zobrist } from './zobrist.ts';
@@ -43,9 +46,16 @@ export interface Expansion {
   permutation: Permutation | undefined;
 }
 
+/** Past this many offers kept, new ones are not (the memory stays bounded). */
+const MAX_OFFERS = 4_000_000;
+
 export class StateSpace {
   readonly parts = new PartTable();
   readonly cache = new TransitionCache();
+  /** how many choices a thread offers, by (thread part * threads + thread) and the slots its guard and choices read */
+  private readonly offers = new SlotTrie<number>();
+  /** transitions[thread][choice]: one object each, shared by every list enabled() makes */
+  private readonly transitions: Transition[][] = [];
   /** the world's fields, as in the initial world; [''] when the world is not a record */
   readonly fields: string[];
   private readonly slotOf = new Map<string, number>();
@@ -67,6 +77,7 @@ export class StateSpace {
     this.threads = s0.threads.length;
     this.width = 1 + this.fields.length + this.threads;
     this.symmetry = new Symmetry(system, symmetry, this.parts, 1 + this.fields.length);
+    for (let j = 0; j < this.threads; j++) this.transitions.push([]);
   }
 
   /** transitions answered by the cache */
@@ -116,6 +127,36 @@ export class StateSpace {
   }
 
   /**
+   * The transitions enabled in `vec` (whose object is `state`), as system.enabled() lists
+   * them: each thread's offer comes from the cache when its part has met the same read
+   * fields before; else its guard and choices run and what they read is kept.
+   */
+  enabled(vec: Vec, state: State): Transition[] {
+    const F = this.fields.length;
+    const out: Transition[] = [];
+    for (let j = 0; j < this.threads; j++) {
+      const key = vec[1 + F + j]! * this.threads + j;
+      let n = this.offers.find(key, 0, vec);
+      if (n === undefined) {
+        const touched: string[] = [];
+        n = this.system.offered(state, j, touched);
+        if (this.offers.size < MAX_OFFERS) this.offers.keep(key, 0, this.readSlots(touched, state), vec, n);
+      }
+      const mine = this.transitions[j]!;
+      while (mine.length < n) mine.push({ thread: j, choice: mine.length });
+      for (let c = 0; c < n; c++) out.push(mine[c]!);
+    }
+    return out;
+  }
+
+  /** The slots a guard and choices read (`touched`: field names, FAULTS): the fault count is slot 0. */
+  private readSlots(touched: string[], state: State): Int32Array {
+    const world = this.record ? this.slotsOf(touched, state.world as Record<string, unknown>) : Int32Array.of(1);
+    if (!touched.includes(FAULTS)) return world;
+    return Int32Array.of(0, ...world);
+  }
+
+  /**
    * Apply transition t to the state `vec` (whose object is `state`): its outcome, shared
    * with every state it applies to (do not change it). Unless the outcome is a violation,
    * the next state is written into `into`. `record` gives a footprint recorder (POR): the
@@ -140,24 +181,29 @@ export class StateSpace {
     const slots = this.record
       ? this.slotsOf(touched, applied.state.world as Record<string, unknown>)
       : Int32Array.of(1);
-    const o: Outcome = {
-      writes: new Int32Array(0),
-      faults: applied.state.faults - state.faults,
-    };
-    if (rec) o.footprint = rec.footprint;
-    if (applied.violation) o.violation = applied.violation;
-    else {
-      const writes: number[] = [];
+    let writes = new Int32Array(0);
+    if (!applied.violation) {
+      const w: number[] = [];
       const world = applied.state.world as Record<string, unknown>;
       for (let s = 0; s < slots.length; s++) {
         const slot = slots[s]!;
         const id = this.parts.intern(this.record ? world[this.fields[slot - 1]!] : world);
-        if (id !== vec[slot]) writes.push(slot, id);
+        if (id !== vec[slot]) w.push(slot, id);
       }
       const thread = this.parts.intern(applied.state.threads[t.thread]);
-      if (thread !== self) writes.push(1 + F + t.thread, thread);
-      o.writes = Int32Array.from(writes);
+      if (thread !== self) w.push(1 + F + t.thread, thread);
+      writes = Int32Array.from(w);
     }
+    // every outcome has the same fields, in the same order (one shape for the hot path)
+    const d = this.swapped(vec, writes, undefined);
+    const o: Outcome = {
+      writes,
+      faults: applied.state.faults - state.faults,
+      violation: applied.violation,
+      footprint: rec?.footprint,
+      dhi: d.hi,
+      dlo: d.lo,
+    };
     this.cache.keep(key, t.choice, slots, vec, o);
     return this.follow(vec, o, into);
   }
@@ -219,7 +265,6 @@ export class StateSpace {
       const z = this.whole(next, p);
       return { hi: z.hi, lo: z.lo, perm: p?.perm };
     }
-    if (p === undefined && o.dhi === undefined) this.delta(from.vec, o);
     let hi = from.hi;
     let lo = from.lo;
     if (o.faults !== 0) {
@@ -227,33 +272,25 @@ export class StateSpace {
       hi ^= z.hi;
       lo ^= z.lo;
     }
-    if (p === undefined) return { hi: (hi ^ o.dhi!) >>> 0, lo: (lo ^ o.dlo!) >>> 0, perm: undefined };
-    const d = this.swapped(from.vec, o, p);
+    if (p === undefined) return { hi: (hi ^ o.dhi) >>> 0, lo: (lo ^ o.dlo) >>> 0, perm: undefined };
+    const d = this.swapped(from.vec, o.writes, p);
     return { hi: (hi ^ d.hi) >>> 0, lo: (lo ^ d.lo) >>> 0, perm: p.perm };
   }
 
   /**
-   * What the writes of `o` change in a fingerprint without permutation, kept in the outcome:
-   * a written slot held the same part in every state the outcome applies to (it was
-   * touched, so its part is in the key), so the change is the same for all of them.
+   * The keys of the slots `writes` changes, before (in `vec`) and after, XORed (threads in
+   * canonical position under `p`). Without a permutation it is the same for every state an
+   * outcome applies to: a written slot was touched, so its part is in the outcome's key.
    */
-  private delta(vec: Vec, o: Outcome): void {
-    const d = this.swapped(vec, o, undefined);
-    o.dhi = d.hi;
-    o.dlo = d.lo;
-  }
-
-  /** The keys of the slots `o` writes, before and after, XORed (threads in canonical position under `p`). */
-  private swapped(vec: Vec, o: Outcome, p: Permutation | undefined): Zobrist {
+  private swapped(vec: Vec, writes: Int32Array, p: Permutation | undefined): Zobrist {
     const F = this.fields.length;
     const d = new Zobrist();
-    const w = o.writes;
-    for (let i = 0; i < w.length; i += 2) {
-      const slot = w[i]!;
+    for (let i = 0; i < writes.length; i += 2) {
+      const slot = writes[i]!;
       // where the slot's part goes in canonical order: a thread moves to its position
       const at = p === undefined || slot <= F ? slot : 1 + F + p.perm[slot - 1 - F]!;
       this.addKey(d, at, vec[slot]!, p);
-      this.addKey(d, at, w[i + 1]!, p);
+      this.addKey(d, at, writes[i + 1]!, p);
     }
     return d;
   }

@@ -123,7 +123,7 @@ async function run(init: WorkerInit): Promise<void> {
       const { id, vec } = taken;
       const expansion = space.enter(vec, taken.fingerprint);
       const state = space.state(vec);
-      const enabled = system.enabled(state);
+      const enabled = space.enabled(vec, state);
       if (decision === 0) {
         const v = system.check(state, enabled.length, init.target);
         if (v) {
