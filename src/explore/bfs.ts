@@ -8,7 +8,14 @@
 
 import { NodeFrontier, plainNode, VectorFrontier, type Frontier } from './frontier.ts';
 import { ParentLog } from './parent-log.ts';
-import { ExhaustiveSearch, searchReduced, type ExhaustiveOptions, type Node, type Sleeper } from './exhaustive.ts';
+import {
+  ExhaustiveSearch,
+  searchReduced,
+  type ExhaustiveOptions,
+  type Fresh,
+  type Node,
+  type Sleeper,
+} from './exhaustive.ts';
 import type { Visibility } from './ample.ts';
 import type { ExploreResult } from './result.ts';
 import type { TransitionSystem } from '../core/system.ts';
@@ -32,7 +39,8 @@ function* bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility
   const store = new ExhaustiveSearch(system, opts, visibility);
   const tree = new ParentLog();
   // POR: nodes (they carry sleep sets); else vectors in a typed-array frontier
-  const queue: Frontier = store.por ? new NodeFrontier() : new VectorFrontier(store.space.width);
+  const vectors = store.por ? undefined : new VectorFrontier(store.space.width);
+  const queue: Frontier = vectors ?? new NodeFrontier();
   /** POR: states in the queue not expanded yet, by fingerprint */
   const pending = new Map<number, Node>();
   let cut = false;
@@ -72,6 +80,11 @@ function* bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility
     return true;
   };
 
+  // plain search: a new state goes to the queue as its parent and outcome (store.expandPlain)
+  let parent = NO_PARENT;
+  let depth = 0;
+  const fresh: Fresh = (hi, lo, d, vec, o) => vectors!.pushSuccessor(vec, o, newId(parent, d), depth, hi, lo);
+
   try {
     const s0 = store.initial();
     visit(s0.vec, s0.fingerprint, NO_PARENT, 0, 0, []);
@@ -98,7 +111,11 @@ function* bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility
         if (enabled.length > 0) cut = true;
         continue;
       }
-      const found = store.expand(opened, (next, c, d, sleep) => visit(next, c, node.id, d, node.depth + 1, sleep));
+      parent = node.id;
+      depth = node.depth + 1;
+      const found = store.plain
+        ? store.expandPlain(opened, fresh)
+        : store.expand(opened, (next, c, d, sleep) => visit(next, c, node.id, d, node.depth + 1, sleep));
       if (found) {
         store.depth = Math.max(store.depth, node.depth + 1);
         return {

@@ -118,6 +118,12 @@ export interface Opened {
  */
 export type Child = (vec: Vec, fingerprint: Canonical, decision: number, sleep: Sleeper[]) => boolean;
 
+/**
+ * Takes a new state from expandPlain(): its fingerprint (stored already), the decision that
+ * reached it, and the parent vector and outcome that make it (Frontier.pushSuccessor()).
+ */
+export type Fresh = (hi: number, lo: number, decision: number, parent: Vec, o: Outcome) => void;
+
 export class ExhaustiveSearch {
   readonly set: FingerprintSet;
   readonly space: StateSpace;
@@ -144,9 +150,18 @@ export class ExhaustiveSearch {
   }
 
   /** Store a fingerprint (a Bound when it would pass one); returns the set's insert result. */
-  insert(c: Canonical): number {
-    this.bounds.admit(this.set, c.hi, c.lo);
-    return this.set.insert(c.hi, c.lo);
+  insert(c: { hi: number; lo: number }): number {
+    return this.store(c.hi, c.lo);
+  }
+
+  private store(hi: number, lo: number): number {
+    this.bounds.admit(this.set, hi, lo);
+    return this.set.insert(hi, lo);
+  }
+
+  /** No reduction but the transition cache: expandPlain() applies (no POR, no symmetry group). */
+  get plain(): boolean {
+    return !this.por && this.visibility === undefined && !this.space.symmetry.on;
   }
 
   /** Time and memory bounds, and the progress report; once per expansion. */
@@ -277,6 +292,36 @@ export class ExhaustiveSearch {
         if (child(next, this.space.child(expansion, next, o), i, sleep)) next = new Array(width);
       }
       if (this.por) done.push({ thread: t.thread, choice: t.choice, footprint: o.footprint! });
+    }
+    return undefined;
+  }
+
+  /**
+   * expand() when the search is plain: each successor is fingerprinted from its parent's
+   * and the outcome, and stored; only a new one is made, by `fresh`. Returns a violation to
+   * report (with the decision that raised it), if any.
+   */
+  expandPlain(opened: Opened, fresh: Fresh): { violation: Violation; decision: number } | undefined {
+    const { node, state, enabled, expansion } = opened;
+    const target = this.opts.target;
+    const vec = node.vec;
+    for (let i = 0; i < enabled.length; i++) {
+      const o = this.space.outcome(vec, state, enabled[i]!);
+      this.steps++;
+      if (o.violation) {
+        if (target === undefined || o.violation.property === target) return { violation: o.violation, decision: i };
+        continue;
+      }
+      let hi = expansion.hi ^ o.dhi;
+      let lo = expansion.lo ^ o.dlo;
+      if (o.faults !== 0) {
+        const z = this.space.faulted(vec[0]!, o.faults);
+        hi ^= z.hi;
+        lo ^= z.lo;
+      }
+      hi >>>= 0;
+      lo >>>= 0;
+      if (this.store(hi, lo) >= 0) fresh(hi, lo, i, vec, o);
     }
     return undefined;
   }

@@ -6,6 +6,7 @@
 
 import { NO_SLEEP } from './sleep-sets.ts';
 import type { Node } from './exhaustive.ts';
+import type { Outcome, Vec } from './transition-cache.ts';
 
 export interface Frontier {
   readonly length: number;
@@ -56,21 +57,38 @@ export class VectorFrontier implements Frontier {
   }
 
   push(node: Node): void {
+    const at = this.claim(node.id, node.depth, node.fingerprint.hi, node.fingerprint.lo);
+    const last = this.chunks[this.chunks.length - 1]!;
+    const vec = node.vec;
+    for (let i = 0; i < vec.length; i++) last[at + i] = vec[i]!;
+  }
+
+  /** Push the successor of `parent` by outcome `o`, as push() would push its node. */
+  pushSuccessor(parent: Vec, o: Outcome, id: number, depth: number, hi: number, lo: number): void {
+    const at = this.claim(id, depth, hi, lo);
+    const last = this.chunks[this.chunks.length - 1]!;
+    for (let i = 0; i < parent.length; i++) last[at + i] = parent[i]!;
+    last[at] = parent[0]! + o.faults;
+    const w = o.writes;
+    for (let i = 0; i < w.length; i += 2) last[at + w[i]!] = w[i + 1]!;
+  }
+
+  /** A new record's header written; returns where its vector goes in the last chunk. */
+  private claim(id: number, depth: number, hi: number, lo: number): number {
     let last = this.chunks[this.chunks.length - 1];
     if (last === undefined || this.tail === this.perChunk) {
       last = new Int32Array(this.perChunk * this.record);
       this.chunks.push(last);
       this.tail = 0;
     }
-    let at = this.tail * this.record;
-    last[at++] = node.id;
-    last[at++] = node.depth;
-    last[at++] = node.fingerprint.hi;
-    last[at++] = node.fingerprint.lo;
-    const vec = node.vec;
-    for (let i = 0; i < vec.length; i++) last[at++] = vec[i]!;
+    const at = this.tail * this.record;
+    last[at] = id;
+    last[at + 1] = depth;
+    last[at + 2] = hi;
+    last[at + 3] = lo;
     this.tail++;
     this.length++;
+    return at + 4;
   }
 
   shift(): Node {

@@ -169,11 +169,16 @@ export class StateSpace {
     into: Vec,
     record?: () => { footprint: Footprint; access: WorldAccess },
   ): Outcome {
+    return this.follow(vec, this.outcome(vec, state, t, record), into);
+  }
+
+  /** What transition t does from `vec` (whose object is `state`): successor() without making the next state. */
+  outcome(vec: Vec, state: State, t: Transition, record?: () => { footprint: Footprint; access: WorldAccess }): Outcome {
     const F = this.fields.length;
     const self = vec[1 + F + t.thread]!;
     const key = self * this.threads + t.thread;
     const kept = this.cache.find(key, t.choice, vec, record !== undefined);
-    if (kept !== undefined) return this.follow(vec, kept, into);
+    if (kept !== undefined) return kept;
     // not met before: run the step, and keep what it did
     const touched: string[] = [];
     const rec = record?.();
@@ -205,7 +210,7 @@ export class StateSpace {
       dlo: d.lo,
     };
     this.cache.keep(key, t.choice, slots, vec, o);
-    return this.follow(vec, o, into);
+    return o;
   }
 
   private follow(vec: Vec, o: Outcome, into: Vec): Outcome {
@@ -268,13 +273,18 @@ export class StateSpace {
     let hi = from.hi;
     let lo = from.lo;
     if (o.faults !== 0) {
-      const z = new Zobrist().add(0, from.vec[0]!, 0).add(0, from.vec[0]! + o.faults, 0);
+      const z = this.faulted(from.vec[0]!, o.faults);
       hi ^= z.hi;
       lo ^= z.lo;
     }
     if (p === undefined) return { hi: (hi ^ o.dhi) >>> 0, lo: (lo ^ o.dlo) >>> 0, perm: undefined };
     const d = this.swapped(from.vec, o.writes, p);
     return { hi: (hi ^ d.hi) >>> 0, lo: (lo ^ d.lo) >>> 0, perm: p.perm };
+  }
+
+  /** The keys of fault counts `faults` and `faults + used`, XORed: what using faults changes in a fingerprint. */
+  faulted(faults: number, used: number): Zobrist {
+    return new Zobrist().add(0, faults, 0).add(0, faults + used, 0);
   }
 
   /**
