@@ -9,6 +9,7 @@ import type { Model } from '../../src/index.ts';
 import { bakery } from './bakery.ts';
 import { peterson } from './peterson.ts';
 import { phils } from './phils.ts';
+import { szymanski } from './szymanski.ts';
 
 export interface BeemSize {
   name: string;
@@ -89,6 +90,19 @@ export const PORTS: BeemPort[] = [
       { name: 'large', params: { n: 4, max: 4 }, states: 1_878_268, hashBits: 22, maxDepth: 200_000 },
     ],
     bad: [{ variant: 'no-choosing', property: 'mutual-exclusion' }],
+  },
+  {
+    name: 'szymanski',
+    model: szymanski,
+    variant: 'szymanski',
+    promela: source('szymanski'),
+    defines: (p) => ({ N: p.n as number, NO_EXIT_WAIT: p.noExitWait === true }),
+    spinChecks: { 'mutual-exclusion': 'CHECK_MUTEX' },
+    sizes: [
+      { name: 'small', params: { n: 3 }, states: 20_264, hashBits: 16, maxDepth: 10_000 },
+      { name: 'large', params: { n: 4 }, states: 1_128_424, hashBits: 22, maxDepth: 200_000 },
+    ],
+    bad: [{ variant: 'no-exit-wait', property: 'mutual-exclusion' }],
   },
 ];
 
