@@ -5,6 +5,7 @@
 // read this list; a new port is one entry here.
 
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Model } from '../../src/index.ts';
 import { bakery } from './bakery.ts';
 import { peterson } from './peterson.ts';
@@ -27,6 +28,8 @@ export interface BeemPort {
   /** the name `npm run bench -- --models` takes */
   name: string;
   model: Model;
+  /** the model's file (bench/beem/<name>.ts), for a `kmc check` in a fresh process */
+  file: string;
   /** the variant that holds everything */
   variant: string;
   /** the Promela source (bench/beem/<name>.pml) */
@@ -43,11 +46,13 @@ export interface BeemPort {
 }
 
 const source = (name: string) => readFileSync(new URL(`./${name}.pml`, import.meta.url), 'utf8');
+const file = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
 
 export const PORTS: BeemPort[] = [
   {
     name: 'peterson',
     model: peterson,
+    file: file('peterson'),
     variant: 'filter',
     promela: source('peterson'),
     defines: (p) => ({ N: p.n as number, NO_STEP: p.noStep === true }),
@@ -61,6 +66,7 @@ export const PORTS: BeemPort[] = [
   {
     name: 'phils',
     model: phils,
+    file: file('phils'),
     variant: 'footman',
     promela: source('phils'),
     defines: (p) => ({
@@ -80,6 +86,7 @@ export const PORTS: BeemPort[] = [
   {
     name: 'bakery',
     model: bakery,
+    file: file('bakery'),
     variant: 'lamport',
     promela: source('bakery'),
     defines: (p) => ({ N: p.n as number, MAX: p.max as number, NO_CHOOSING: p.noChoosing === true }),
@@ -94,6 +101,7 @@ export const PORTS: BeemPort[] = [
   {
     name: 'szymanski',
     model: szymanski,
+    file: file('szymanski'),
     variant: 'szymanski',
     promela: source('szymanski'),
     defines: (p) => ({ N: p.n as number, NO_EXIT_WAIT: p.noExitWait === true }),
