@@ -112,8 +112,7 @@ export const BYTES_LEGEND =
   "bytes/state: the resident memory (RSS) each tool grew by during its search, over the states it stored, each in a process of its own: kmc's from one fresh `kmc check <model> --variant <v> --param ... --strategy bfs --no-por --no-symmetry --json` outside the timed repeats (its bytesPerState: RSS at the end of the search less RSS when it began; the visited set's share, visitedBytesPerState, apart), pan's from its timed runs (median): its peak RSS (GNU time; pan frees nothing before it exits) less the RSS of the same pan before it searches; neither counts the program's start-up (node and kmc's modules, pan's binary)";
 
 /** kmc's bytes/state cell: the fresh process's figure, marked when that run stopped early. */
-export const kmcBytes = (m: ProcessMemory | undefined) =>
-  m === undefined ? '—' : `${f(m.bytesPerState, 1)}${m.complete ? '' : ' (incomplete)'}`;
+export const kmcBytes = (m: ProcessMemory) => `${f(m.bytesPerState, 1)}${m.complete ? '' : ' (incomplete)'}`;
 
 /** pan's bytes/state cell: its RSS growth; without GNU time, pan's own count (its "total actual memory usage"), so marked. */
 export const spinBytes = (p: SpinExhaustive | undefined) =>
