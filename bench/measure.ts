@@ -1,5 +1,7 @@
 // One exhaustive measurement, kmc's or pan's, in the bench's terms; and the same measurement
-// repeated: counts taken once (they must not vary), times as median and min.
+// repeated: counts taken once (they must not vary), times as median and min. kmc's memory is
+// not here: its timed runs share the bench's process, so process-memory.ts measures it in a
+// fresh one; each pan run is a process of its own, so pan's comes with its runs.
 
 import type { ExploreResult } from '../src/explore/result.ts';
 import type { SpinRun } from './peers/spin/run.ts';
@@ -17,7 +19,6 @@ export interface Exhaustive {
   msRuns: number[];
   /** states over the median time */
   statesPerSec: number;
-  bytesPerState: number | undefined;
   complete: boolean;
   /** transitions the transition cache answered (kmc, one thread) */
   cacheHits?: number;
@@ -28,6 +29,8 @@ export type SpinExhaustive = Exhaustive & {
   stateVector: number;
   /** pan's "total actual memory usage" per stored state (hash table and DFS stack included) */
   totalBytesPerState: number;
+  /** the RSS pan grew by during its search, per stored state (SpinRun.rssBytesPerState); repeated: the median */
+  rssBytesPerState: number | undefined;
 };
 
 export const median = (xs: number[]) => {
@@ -53,7 +56,6 @@ export function fromKmc(r: ExploreResult): Exhaustive {
     msMin: c.ms,
     msRuns: [c.ms],
     statesPerSec: c.states / (c.ms / 1000),
-    bytesPerState: c.bytesPerState,
     complete: r.kind === 'ok' && c.exhaustive,
     ...(c.cache ? { cacheHits: c.cache.hits } : {}),
   };
@@ -70,11 +72,11 @@ export function fromSpin(r: SpinRun): SpinExhaustive {
     msMin: r.ms,
     msRuns: [r.ms],
     statesPerSec: r.states / (Math.max(r.ms, 1) / 1000),
-    bytesPerState: r.bytesPerState,
     complete: r.complete && r.errors === 0,
     compileMs: r.compileMs,
     stateVector: r.stateVector,
     totalBytesPerState: r.totalBytesPerState,
+    rssBytesPerState: r.rssBytesPerState,
   };
 }
 
@@ -82,7 +84,7 @@ export function fromSpin(r: SpinRun): SpinExhaustive {
  * Repeats of one measurement as one: the first run's counts (a complete repeat that counts
  * otherwise is an error: explorations are deterministic; runs a bound stopped are shown by
  * the median one, incomplete), the median and min of the times, states/s
- * over the median, the median bytes/state.
+ * over the median; the rest the first run's (pan's memory: repeatedSpin).
  */
 export function repeated<E extends Exhaustive>(runs: E[]): E {
   if (runs.length === 0) throw new Error('repeated: no runs');
@@ -101,14 +103,18 @@ export function repeated<E extends Exhaustive>(runs: E[]): E {
       );
   const msRuns = runs.flatMap((r) => r.msRuns);
   const ms = median(msRuns);
-  const bytes = runs.map((r) => r.bytesPerState).filter((b): b is number => b !== undefined);
   return {
     ...first,
     ms,
     msMin: Math.min(...msRuns),
     msRuns,
     statesPerSec: first.states / (Math.max(ms, 1) / 1000),
-    bytesPerState: bytes.length ? median(bytes) : undefined,
     complete: runs.every((r) => r.complete),
   };
+}
+
+/** pan's repeats as one: repeated's, and the median of pan's RSS per state. */
+export function repeatedSpin(runs: SpinExhaustive[]): SpinExhaustive {
+  const rss = runs.map((r) => r.rssBytesPerState).filter((b): b is number => b !== undefined);
+  return { ...repeated(runs), rssBytesPerState: rss.length ? median(rss) : undefined };
 }

@@ -3,6 +3,7 @@
 // `posted` holds, so an exhaustive check has to visit every reachable state; the known-bad
 // variants are the targets of the random-mode race to a first counterexample.
 
+import { fileURLToPath } from 'node:url';
 import { compile, type TransitionSystem } from '../src/core/system.ts';
 import { allocAndRead, params as defaults, type Params } from '../model/dma-heap/alloc-and-read.ts';
 
@@ -36,6 +37,9 @@ export const MODEL = allocAndRead;
 export function benchParams(variant: string, size: BenchSize): Params {
   return { ...defaults, ...(allocAndRead.variants[variant]?.params ?? {}), ...size.params } as Params;
 }
+
+/** The bench model's file (for its workers, and for a `kmc check` in a fresh process). */
+export const BENCH_MODEL_FILE = fileURLToPath(new URL('../model/dma-heap/alloc-and-read.ts', import.meta.url));
 
 /** The bench model, with the module its workers load it from (as the CLI sets for a model file). */
 const BENCH_MODEL = { ...allocAndRead, source: new URL('../model/dma-heap/alloc-and-read.ts', import.meta.url).href };

@@ -16,12 +16,13 @@ import { stateFingerprint } from './retired/state-fingerprint.ts';
 import { StateSpace } from '../src/explore/state-space.ts';
 import type { State } from '../src/core/model.ts';
 import type { Transition, TransitionSystem } from '../src/core/system.ts';
-import { BAD, benchParams, benchSystem, SIZES, type BenchSize } from './models.ts';
+import { BAD, BENCH_MODEL_FILE, benchParams, benchSystem, SIZES, type BenchSize } from './models.ts';
 import { promela } from './peers/spin/promela.ts';
 import { compileSpin, spinMissing } from './peers/spin/run.ts';
-import { type Exhaustive, fromKmc, fromSpin, median, repeated, type SpinExhaustive } from './measure.ts';
+import { type Exhaustive, fromKmc, fromSpin, median, repeated, repeatedSpin, type SpinExhaustive } from './measure.ts';
 import { f, mark, PAN_TICK_MS, ratio, sec, secs } from './format.ts';
-import { type BeemResult, beemMarkdown, benchBeem } from './beem/bench.ts';
+import { type BeemResult, BYTES_LEGEND, beemMarkdown, benchBeem, kmcBytes, spinBytes } from './beem/bench.ts';
+import { kmcProcessMemory, type ProcessMemory } from './process-memory.ts';
 import { PORTS } from './beem/ports.ts';
 import { quint } from './peers/quint/quint.ts';
 import { quintMissing, runQuint } from './peers/quint/run.ts';
@@ -55,6 +56,8 @@ export interface SizeResult {
   note: string;
   params: Record<string, unknown>;
   kmc: { raw: Exhaustive; reduced: Exhaustive; symmetryOnly?: Exhaustive; workers2?: Exhaustive };
+  /** kmc without reductions in a fresh process: its memory per state */
+  memory: ProcessMemory;
   spin?: { raw: SpinExhaustive; reduced: SpinExhaustive };
   /** both ran without reductions to the end and found the same number of states and transitions */
   countsMatch?: boolean;
@@ -228,7 +231,19 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
       pans?.raw.remove();
       pans?.reduced.remove();
     }
+    log(`bench: ${size.name}: kmc bfs without reductions in a fresh process, for its memory ...`);
+    const memory = kmcProcessMemory({
+      file: BENCH_MODEL_FILE,
+      variant: 'posted',
+      params: size.params as Record<string, number>,
+      reductions: 'none',
+      timeoutMs,
+    });
     const raw = repeated(runs.raw);
+    if (memory.complete && raw.complete && memory.states !== raw.states)
+      throw new Error(
+        `bench: ${size.name}: kmc in a fresh process stored ${memory.states} states, in the bench's ${raw.states}`,
+      );
     const r: SizeResult = {
       size: size.name,
       note: size.note,
@@ -239,10 +254,11 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
         symmetryOnly: repeated(runs.symmetryOnly),
         ...(last ? { workers2: repeated(runs.workers2) } : {}),
       },
+      memory,
     };
     if (pans) {
-      const spinRaw = repeated(runs.spinRaw);
-      r.spin = { raw: spinRaw, reduced: repeated(runs.spinReduced) };
+      const spinRaw = repeatedSpin(runs.spinRaw);
+      r.spin = { raw: spinRaw, reduced: repeatedSpin(runs.spinReduced) };
       if (raw.complete && spinRaw.complete)
         r.countsMatch = raw.states === spinRaw.states && raw.transitions === spinRaw.transitions;
       log(
@@ -370,18 +386,18 @@ export function markdown(r: BenchReport): string {
 /** The bench model's tables: exhaustive with and without reductions, workers, hot path, random mode. */
 function benchModelTables(r: BenchReport, L: string[]) {
   L.push('');
-  L.push('Exhaustive, without reductions (kmc `--no-por --no-symmetry`, SPIN `-DNOREDUCE`):');
+  L.push(`Exhaustive, without reductions (kmc \`--no-por --no-symmetry\`, SPIN \`-DNOREDUCE\`; ${BYTES_LEGEND}):`);
   L.push('');
   L.push(
-    '| size | kmc states | SPIN states | kmc transitions | SPIN transitions | counts match | kmc time | SPIN time | kmc states/s | SPIN states/s | kmc/SPIN states/s | kmc bytes/state | SPIN bytes/state |',
+    '| size | kmc states | SPIN states | kmc transitions | SPIN transitions | counts match | kmc time | SPIN time | kmc states/s | SPIN states/s | kmc/SPIN states/s | kmc bytes/state (RSS) | of which kmc visited set | SPIN bytes/state (RSS) |',
   );
-  L.push('|---|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|---:|---:|');
+  L.push('|---|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const s of r.sizes) {
     const k = s.kmc.raw;
     const p = s.spin?.raw;
     const inc = k.complete ? '' : ' (incomplete)';
     L.push(
-      `| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${f(k.transitions)} | ${f(p?.transitions)} | ${s.countsMatch === undefined ? '—' : s.countsMatch ? 'yes' : 'NO'} | ${secs(k)}${inc} | ${secs(p)} | ${f(k.statesPerSec)} | ${f(p?.statesPerSec)} | ${ratio(k.statesPerSec, p?.statesPerSec, 3)}${mark(p && k.statesPerSec / p.statesPerSec >= 0.5)} | ${f(k.bytesPerState, 1)}${mark(k.bytesPerState !== undefined ? k.bytesPerState <= 16 : undefined)} | ${f(p?.bytesPerState, 1)} |`,
+      `| ${s.size} | ${f(k.states)}${inc} | ${f(p?.states)} | ${f(k.transitions)} | ${f(p?.transitions)} | ${s.countsMatch === undefined ? '—' : s.countsMatch ? 'yes' : 'NO'} | ${secs(k)}${inc} | ${secs(p)} | ${f(k.statesPerSec)} | ${f(p?.statesPerSec)} | ${ratio(k.statesPerSec, p?.statesPerSec, 3)}${mark(p && k.statesPerSec / p.statesPerSec >= 0.5)} | ${kmcBytes(s.memory)} | ${f(s.memory.visitedBytesPerState, 1)}${mark(s.memory.visitedBytesPerState <= 16)} | ${spinBytes(p)} |`,
     );
   }
   L.push('');

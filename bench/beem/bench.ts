@@ -3,11 +3,14 @@
 // reductions off on both (kmc --no-por --no-symmetry, pan -DNOREDUCE; the counts must be
 // equal), then with each tool's partial-order reduction (kmc `--por ample`; SPIN's default).
 // spin -a and gcc run once per configuration, timed apart and excluded from pan's time.
+// Memory per state: each tool's RSS growth over its search in a process of its own (kmc's
+// from one fresh `kmc check` outside the timed repeats, process-memory.ts; pan's from its runs).
 
 import { compile, exploreBfs } from '../../src/index.ts';
 import { f, mark, PAN_TICK_MS, ratio, sec, secs } from '../format.ts';
-import { type Exhaustive, fromKmc, fromSpin, repeated, type SpinExhaustive } from '../measure.ts';
+import { type Exhaustive, fromKmc, fromSpin, repeated, repeatedSpin, type SpinExhaustive } from '../measure.ts';
 import { compileSpin, type SpinOptions } from '../peers/spin/run.ts';
+import { kmcProcessMemory, type ProcessMemory } from '../process-memory.ts';
 import { type BeemPort, type BeemSize, portParams } from './ports.ts';
 
 export interface BeemResult {
@@ -15,6 +18,8 @@ export interface BeemResult {
   size: string;
   params: Record<string, unknown>;
   kmc: { raw: Exhaustive; reduced: Exhaustive };
+  /** kmc without reductions in a fresh process: its memory per state */
+  memory: ProcessMemory;
   spin?: { raw: SpinExhaustive; reduced: SpinExhaustive };
   /** both explored without reductions to the end and found the same states and transitions */
   countsMatch?: boolean;
@@ -69,14 +74,26 @@ function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResul
       runs.kmcReduced.push(fromKmc(exploreBfs(system, { por: 'ample', timeoutMs })));
       if (pans) runs.spinReduced.push(fromSpin(pans.reduced.run()));
     }
+    log(`${where}: kmc without reductions in a fresh process, for its memory ...`);
+    const memory = kmcProcessMemory({
+      file: port.file,
+      variant: port.variant,
+      params: size.params,
+      reductions: 'none',
+      timeoutMs,
+    });
+    const raw = repeated(runs.kmcRaw);
+    if (memory.complete && raw.complete && memory.states !== raw.states)
+      throw new Error(`${where}: kmc in a fresh process stored ${memory.states} states, in the bench's ${raw.states}`);
     const r: BeemResult = {
       model: port.name,
       size: size.name,
       params: size.params,
-      kmc: { raw: repeated(runs.kmcRaw), reduced: repeated(runs.kmcReduced) },
+      kmc: { raw, reduced: repeated(runs.kmcReduced) },
+      memory,
     };
     if (pans) {
-      r.spin = { raw: repeated(runs.spinRaw), reduced: repeated(runs.spinReduced) };
+      r.spin = { raw: repeatedSpin(runs.spinRaw), reduced: repeatedSpin(runs.spinReduced) };
       const [k, p] = [r.kmc.raw, r.spin.raw];
       if (k.complete && p.complete) r.countsMatch = k.states === p.states && k.transitions === p.transitions;
     }
@@ -90,6 +107,21 @@ function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResul
   }
 }
 
+/** How both tools' bytes/state are measured, for the tables' legends. */
+export const BYTES_LEGEND =
+  "bytes/state: the resident memory (RSS) each tool grew by during its search, over the states it stored, each in a process of its own: kmc's from one fresh `kmc check <model> --variant <v> --param ... --strategy bfs --no-por --no-symmetry --json` outside the timed repeats (its bytesPerState: RSS at the end of the search less RSS when it began; the visited set's share, visitedBytesPerState, apart), pan's from its timed runs (median): its peak RSS (GNU time; pan frees nothing before it exits) less the RSS of the same pan before it searches; neither counts the program's start-up (node and kmc's modules, pan's binary)";
+
+/** kmc's bytes/state cell: the fresh process's figure, marked when that run stopped early. */
+export const kmcBytes = (m: ProcessMemory) => `${f(m.bytesPerState, 1)}${m.complete ? '' : ' (incomplete)'}`;
+
+/** pan's bytes/state cell: its RSS growth; without GNU time, pan's own count (its "total actual memory usage"), so marked. */
+export const spinBytes = (p: SpinExhaustive | undefined) =>
+  p === undefined
+    ? '—'
+    : p.rssBytesPerState !== undefined
+      ? f(p.rssBytesPerState, 1)
+      : `${f(p.totalBytesPerState, 1)} (pan's count: no GNU time)`;
+
 /** The BEEM tables of bench.md. */
 export function beemMarkdown(results: BeemResult[], repeats: number): string[] {
   if (results.length === 0) return [];
@@ -97,20 +129,20 @@ export function beemMarkdown(results: BeemResult[], repeats: number): string[] {
   const n = repeats > 1 ? `median (min) of ${repeats} runs each, kmc and pan alternating` : 'one run each';
   L.push('');
   L.push(
-    `BEEM models ported to kmc (bench/beem/), without reductions (kmc \`--no-por --no-symmetry\`, BFS; SPIN \`spin -o1\`, \`-DNOREDUCE\`, DFS; ${n}; pan's time excludes spin -a + gcc, shown apart; bytes/state: kmc's as its coverage reports it, SPIN's "total actual memory usage", hash table and DFS stack included, over its states):`,
+    `BEEM models ported to kmc (bench/beem/), without reductions (kmc \`--no-por --no-symmetry\`, BFS; SPIN \`spin -o1\`, \`-DNOREDUCE\`, DFS; ${n}; pan's time excludes spin -a + gcc, shown apart; ${BYTES_LEGEND}):`,
   );
   L.push('');
   L.push(
-    '| model | size | kmc states | SPIN states | kmc transitions | SPIN transitions | counts match | kmc time | pan time | kmc/SPIN time | SPIN compile | kmc states/s | SPIN states/s | kmc/SPIN states/s | kmc bytes/state | SPIN bytes/state |',
+    '| model | size | kmc states | SPIN states | kmc transitions | SPIN transitions | counts match | kmc time | pan time | kmc/SPIN time | SPIN compile | kmc states/s | SPIN states/s | kmc/SPIN states/s | kmc bytes/state (RSS) | of which kmc visited set | SPIN bytes/state (RSS) |',
   );
-  L.push('|---|---|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  L.push('|---|---|---:|---:|---:|---:|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const k = r.kmc.raw;
     const p = r.spin?.raw;
     const inc = k.complete ? '' : ' (incomplete)';
     const pms = p ? Math.max(p.ms, PAN_TICK_MS) : undefined;
     L.push(
-      `| ${r.model} | ${r.size} ${JSON.stringify(r.params)} | ${f(k.states)}${inc} | ${f(p?.states)} | ${f(k.transitions)} | ${f(p?.transitions)} | ${r.countsMatch === undefined ? '—' : r.countsMatch ? 'yes' : 'NO'} | ${secs(k)} | ${secs(p)} | ${ratio(k.ms, pms, 2)}${pms !== undefined ? mark(k.complete && k.ms <= pms) : ''} | ${sec(p?.compileMs)} | ${f(k.statesPerSec)} | ${f(p?.statesPerSec)} | ${ratio(k.statesPerSec, p?.statesPerSec, 2)}${p ? mark(k.statesPerSec / p.statesPerSec >= 0.8) : ''} | ${f(k.bytesPerState, 1)} | ${f(p?.totalBytesPerState, 1)} |`,
+      `| ${r.model} | ${r.size} ${JSON.stringify(r.params)} | ${f(k.states)}${inc} | ${f(p?.states)} | ${f(k.transitions)} | ${f(p?.transitions)} | ${r.countsMatch === undefined ? '—' : r.countsMatch ? 'yes' : 'NO'} | ${secs(k)} | ${secs(p)} | ${ratio(k.ms, pms, 2)}${pms !== undefined ? mark(k.complete && k.ms <= pms) : ''} | ${sec(p?.compileMs)} | ${f(k.statesPerSec)} | ${f(p?.statesPerSec)} | ${ratio(k.statesPerSec, p?.statesPerSec, 2)}${p ? mark(k.statesPerSec / p.statesPerSec >= 0.8) : ''} | ${kmcBytes(r.memory)} | ${f(r.memory.visitedBytesPerState, 1)} | ${spinBytes(p)} |`,
     );
   }
   L.push('');

@@ -5,10 +5,12 @@
 // read this list; a new port is one entry here.
 
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Model } from '../../src/index.ts';
 import { bakery } from './bakery.ts';
 import { peterson } from './peterson.ts';
 import { phils } from './phils.ts';
+import { szymanski } from './szymanski.ts';
 
 export interface BeemSize {
   name: string;
@@ -26,6 +28,8 @@ export interface BeemPort {
   /** the name `npm run bench -- --models` takes */
   name: string;
   model: Model;
+  /** the model's file (bench/beem/<name>.ts), for a `kmc check` in a fresh process */
+  file: string;
   /** the variant that holds everything */
   variant: string;
   /** the Promela source (bench/beem/<name>.pml) */
@@ -42,11 +46,13 @@ export interface BeemPort {
 }
 
 const source = (name: string) => readFileSync(new URL(`./${name}.pml`, import.meta.url), 'utf8');
+const file = (name: string) => fileURLToPath(new URL(`./${name}.ts`, import.meta.url));
 
 export const PORTS: BeemPort[] = [
   {
     name: 'peterson',
     model: peterson,
+    file: file('peterson'),
     variant: 'filter',
     promela: source('peterson'),
     defines: (p) => ({ N: p.n as number, NO_STEP: p.noStep === true }),
@@ -60,6 +66,7 @@ export const PORTS: BeemPort[] = [
   {
     name: 'phils',
     model: phils,
+    file: file('phils'),
     variant: 'footman',
     promela: source('phils'),
     defines: (p) => ({
@@ -79,6 +86,7 @@ export const PORTS: BeemPort[] = [
   {
     name: 'bakery',
     model: bakery,
+    file: file('bakery'),
     variant: 'lamport',
     promela: source('bakery'),
     defines: (p) => ({ N: p.n as number, MAX: p.max as number, NO_CHOOSING: p.noChoosing === true }),
@@ -89,6 +97,20 @@ export const PORTS: BeemPort[] = [
       { name: 'large', params: { n: 4, max: 4 }, states: 1_878_268, hashBits: 22, maxDepth: 200_000 },
     ],
     bad: [{ variant: 'no-choosing', property: 'mutual-exclusion' }],
+  },
+  {
+    name: 'szymanski',
+    model: szymanski,
+    file: file('szymanski'),
+    variant: 'szymanski',
+    promela: source('szymanski'),
+    defines: (p) => ({ N: p.n as number, NO_EXIT_WAIT: p.noExitWait === true }),
+    spinChecks: { 'mutual-exclusion': 'CHECK_MUTEX' },
+    sizes: [
+      { name: 'small', params: { n: 3 }, states: 20_264, hashBits: 16, maxDepth: 10_000 },
+      { name: 'large', params: { n: 4 }, states: 1_128_424, hashBits: 22, maxDepth: 200_000 },
+    ],
+    bad: [{ variant: 'no-exit-wait', property: 'mutual-exclusion' }],
   },
 ];
 

@@ -19,6 +19,13 @@ export interface SpinRun {
   bytesPerState: number;
   /** pan's "total actual memory usage" (states, hash table, DFS stack) per stored state */
   totalBytesPerState: number;
+  /**
+   * the resident memory pan grew by during its search, per stored state: its peak RSS
+   * (GNU time's %M; pan frees nothing before it exits, so its peak is its end) minus the RSS
+   * of the same pan before it searches (`pan -?`, which stops at its options); undefined
+   * without GNU time
+   */
+  rssBytesPerState?: number;
   stateVector: number;
   /** pan stopped at a bound (memory) before the end */
   complete: boolean;
@@ -27,6 +34,28 @@ export interface SpinRun {
 
 function has(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+const GNU_TIME = '/usr/bin/time';
+/** The line GNU time appends to a run's stderr: the peak resident set in KiB. */
+const PEAK = 'kmc-bench peak rss KiB:';
+let gnuTime: boolean | undefined;
+
+/** Whether GNU time is here to report a process's peak RSS (BusyBox's has no -f). */
+export function hasGnuTime(): boolean {
+  gnuTime ??= spawnSync(GNU_TIME, ['-f', `${PEAK} %M`, 'true'], { encoding: 'utf8' }).stderr?.includes(PEAK) ?? false;
+  return gnuTime;
+}
+
+/** `cmd args` in `cwd`, under GNU time when it is here: its output, and its peak RSS in bytes. */
+function runMeasured(cmd: string, args: string[], cwd: string): { output: string; peakRss?: number } {
+  const timed = hasGnuTime();
+  const r = timed
+    ? spawnSync(GNU_TIME, ['-f', `${PEAK} %M`, cmd, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 26 })
+    : spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const output = `${r.stdout}${r.stderr}`;
+  const kib = timed ? Number(new RegExp(`${PEAK} (\\d+)`).exec(output)?.[1] ?? NaN) : NaN;
+  return Number.isFinite(kib) ? { output, peakRss: kib * 1024 } : { output };
 }
 
 /** Why SPIN cannot run here, with how to get it; undefined when it can. */
@@ -88,11 +117,16 @@ export function compileSpin(pml: string, opts: SpinOptions): Pan {
   }
   const compileMs = performance.now() - t0;
   const args = [...(opts.panFlags ?? []), `-m${opts.maxDepth ?? 100000}`, `-w${opts.hashBits ?? 24}`];
+  // pan's RSS before it searches: `pan -?` prints its usage and exits before allocating anything
+  const before = runMeasured('./pan', ['-?'], dir).peakRss;
   return {
     compileMs,
     run: () => {
-      const r = spawnSync('./pan', args, { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
-      return parsePan(r.stdout + r.stderr, compileMs);
+      const r = runMeasured('./pan', args, dir);
+      const run = parsePan(r.output, compileMs);
+      if (r.peakRss !== undefined && before !== undefined && run.states > 0)
+        run.rssBytesPerState = Math.max(0, r.peakRss - before) / run.states;
+      return run;
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
