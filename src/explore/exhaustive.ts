@@ -131,6 +131,8 @@ export class ExhaustiveSearch {
   /** sleep sets on (the nodes carry sleep sets, the stored states their masks) */
   readonly por: boolean;
   readonly symmetry: boolean;
+  /** no sleep sets and no symmetry group: expandPlain() applies */
+  readonly plain: boolean;
   /** ample sets on: what properties read of the threads (ample.ts) */
   readonly visibility: Visibility | undefined;
   steps = 0;
@@ -145,6 +147,7 @@ export class ExhaustiveSearch {
     this.visibility = visibility;
     this.symmetry = opts.symmetry ?? true;
     this.space = new StateSpace(system, this.symmetry);
+    this.plain = !this.por && !this.space.symmetry.on;
     this.set = new FingerprintSet(256, this.por);
     this.bounds = new Bounds(opts);
   }
@@ -157,11 +160,6 @@ export class ExhaustiveSearch {
   private store(hi: number, lo: number): number {
     this.bounds.admit(this.set, hi, lo);
     return this.set.insert(hi, lo);
-  }
-
-  /** No reduction but the transition cache: expandPlain() applies (no POR, no symmetry group). */
-  get plain(): boolean {
-    return !this.por && this.visibility === undefined && !this.space.symmetry.on;
   }
 
   /** Time and memory bounds, and the progress report; once per expansion. */
@@ -297,18 +295,39 @@ export class ExhaustiveSearch {
   }
 
   /**
-   * expand() when the search is plain: each successor is fingerprinted from its parent's
-   * and the outcome, and stored; only a new one is made, by `fresh`. Returns a violation to
-   * report (with the decision that raised it), if any.
+   * expand() when the search is plain (no sleep sets, no symmetry group; ample sets or
+   * not): each successor is fingerprinted from its parent's and the outcome, and stored; only
+   * a new one is made, by `fresh`. Returns a violation to report (with the decision that
+   * raised it), if any.
    */
   expandPlain(opened: Opened, fresh: Fresh): { violation: Violation; decision: number } | undefined {
     const { node, state, enabled, expansion } = opened;
     const target = this.opts.target;
     const vec = node.vec;
+    let probes: (Probe | undefined)[] | undefined;
+    if (this.visibility !== undefined) {
+      const found = ampleSet(this.space, this.set, this.visibility, opened, target);
+      probes = found.probes;
+      if (found.violation) {
+        this.steps++;
+        return found.violation;
+      }
+      if (found.ample) {
+        for (const d of found.ample) {
+          this.steps++;
+          const { outcome, fingerprint } = probes![d]!;
+          if (this.store(fingerprint!.hi, fingerprint!.lo) >= 0) fresh(fingerprint!.hi, fingerprint!.lo, d, vec, outcome);
+        }
+        return undefined;
+      }
+    }
     for (let i = 0; i < enabled.length; i++) {
-      const o = this.space.outcome(vec, state, enabled[i]!);
+      // applied already while looking for an ample set, or not
+      const probe = probes?.[i];
+      const o = probe !== undefined ? probe.outcome : this.space.outcome(vec, state, enabled[i]!);
       this.steps++;
       if (o.violation) {
+        // (a probe's is not the target's: that was returned)
         if (target === undefined || o.violation.property === target) return { violation: o.violation, decision: i };
         continue;
       }
