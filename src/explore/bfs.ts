@@ -88,8 +88,10 @@ function* bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility
   try {
     const s0 = store.initial();
     visit(s0.vec, s0.fingerprint, NO_PARENT, 0, 0, []);
+    // without POR, each state is taken from the queue into the same node (nothing keeps it past its expansion)
+    const taken = plainNode(new Array<number>(store.space.width), 0, 0, 0, 0);
     while (queue.length > 0) {
-      const node = queue.shift();
+      const node = vectors ? vectors.shiftInto(taken) : queue.shift();
       store.tick(queue.length);
       if (pauseDue(store.bounds)) yield;
       const opened = store.open(node);

@@ -92,14 +92,19 @@ export class VectorFrontier implements Frontier {
   }
 
   shift(): Node {
+    return this.shiftInto(plainNode(new Array<number>(this.width), 0, 0, 0, 0));
+  }
+
+  /** shift() into `node` (a plain node with a vector of the width), overwritten: no allocation. */
+  shiftInto(node: Node): Node {
     if (this.length === 0) throw new RangeError('the frontier is empty');
     const first = this.chunks[0]!;
     let at = this.head * this.record;
-    const id = first[at++]!;
-    const depth = first[at++]!;
-    const hi = first[at++]! >>> 0;
-    const lo = first[at++]! >>> 0;
-    const vec = new Array<number>(this.width);
+    node.id = first[at++]!;
+    node.depth = first[at++]!;
+    node.fingerprint.hi = first[at++]! >>> 0;
+    node.fingerprint.lo = first[at++]! >>> 0;
+    const vec = node.vec;
     for (let i = 0; i < vec.length; i++) vec[i] = first[at++]!;
     this.length--;
     if (++this.head === this.perChunk || this.length === 0) {
@@ -108,7 +113,7 @@ export class VectorFrontier implements Frontier {
       else this.tail = 0;
       this.head = 0;
     }
-    return plainNode(vec, id, depth, hi, lo);
+    return node;
   }
 }
 
