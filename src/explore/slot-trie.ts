@@ -5,8 +5,6 @@
 // finding a value is an array load per slot: no hashing, no comparison. Used for what a
 // thread offers and what its transitions do (transition-cache.ts).
 
-import type { Vec } from './transition-cache.ts';
-
 /** Values by the part in a slot, then in the next one: a value at depth `n`. */
 type Trie<V> = (Trie<V> | V | undefined)[];
 
@@ -29,7 +27,7 @@ export class SlotTrie<V> {
   size = 0;
 
   /** The value kept for (`key`, `sub`) that read slots holding the same parts as `vec`'s (`accept`: one it takes). */
-  find(key: number, sub: number, vec: Vec, accept?: (v: V) => boolean): V | undefined {
+  find(key: number, sub: number, vec: readonly number[], accept?: (v: V) => boolean): V | undefined {
     const bySub = this.groups[key];
     if (bySub === undefined) return undefined;
     for (let g = bySub[sub]; g !== undefined; g = g.next) {
@@ -47,7 +45,7 @@ export class SlotTrie<V> {
   }
 
   /** Keep a value computed from `vec` that read `slots` (sorted); it replaces one kept under the same parts. */
-  keep(key: number, sub: number, slots: Int32Array, vec: Vec, value: V): void {
+  keep(key: number, sub: number, slots: Int32Array, vec: readonly number[], value: V): void {
     while (this.groups.length <= key) this.groups.push([]);
     const bySub = this.groups[key]!;
     while (bySub.length <= sub) bySub.push(undefined);
