@@ -137,6 +137,10 @@ export class ExhaustiveSearch {
   readonly visibility: Visibility | undefined;
   steps = 0;
   depth = 0;
+  /** states waiting, as of the last tick() */
+  private waiting = 0;
+  /** what a progress report says (made once: tick() runs per expansion) */
+  private readonly progress = () => ({ steps: this.steps, states: this.set.size, queue: this.waiting, depth: this.depth });
 
   constructor(
     readonly system: TransitionSystem,
@@ -164,8 +168,10 @@ export class ExhaustiveSearch {
 
   /** Time and memory bounds, and the progress report; once per expansion. */
   tick(queue: number): void {
-    this.bounds.tick(() => ({ steps: this.steps, states: this.set.size, queue, depth: this.depth }));
+    this.waiting = queue;
+    this.bounds.tick(this.progress);
   }
+
 
   coverage(strategy: 'bfs' | 'dfs', exhaustive: boolean, extraBytes = 0): Coverage {
     const states = this.set.size;
