@@ -137,6 +137,8 @@ export class ExhaustiveSearch {
   readonly visibility: Visibility | undefined;
   steps = 0;
   depth = 0;
+  /** expandPlain()'s scratch: a successor's fingerprint */
+  private readonly fingerprinted = { hi: 0, lo: 0 };
   /** states waiting, as of the last tick() */
   private waiting = 0;
   /** what a progress report says (made once: tick() runs per expansion) */
@@ -337,16 +339,9 @@ export class ExhaustiveSearch {
         if (target === undefined || o.violation.property === target) return { violation: o.violation, decision: i };
         continue;
       }
-      let hi = expansion.hi ^ o.dhi;
-      let lo = expansion.lo ^ o.dlo;
-      if (o.faults !== 0) {
-        const z = this.space.faulted(vec[0]!, o.faults);
-        hi ^= z.hi;
-        lo ^= z.lo;
-      }
-      hi >>>= 0;
-      lo >>>= 0;
-      if (this.store(hi, lo) >= 0) fresh(hi, lo, i, vec, o);
+      const c = this.fingerprinted;
+      this.space.plainChild(expansion, o, c);
+      if (this.store(c.hi, c.lo) >= 0) fresh(c.hi, c.lo, i, vec, o);
     }
     return undefined;
   }

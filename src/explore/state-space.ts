@@ -282,6 +282,23 @@ export class StateSpace {
     return { hi: (hi ^ d.hi) >>> 0, lo: (lo ^ d.lo) >>> 0, perm: p.perm };
   }
 
+  /**
+   * The fingerprint of the successor of the expanded state by outcome `o` when there is no
+   * symmetry reduction, written into `out`: the parent's with the outcome's change (and the
+   * fault count's), so the successor need not be made to be looked up.
+   */
+  plainChild(from: Expansion, o: Outcome, out: { hi: number; lo: number }): void {
+    let hi = from.hi ^ o.dhi;
+    let lo = from.lo ^ o.dlo;
+    if (o.faults !== 0) {
+      const z = this.faulted(from.vec[0]!, o.faults);
+      hi ^= z.hi;
+      lo ^= z.lo;
+    }
+    out.hi = hi >>> 0;
+    out.lo = lo >>> 0;
+  }
+
   /** The keys of fault counts `faults` and `faults + used`, XORed: what using faults changes in a fingerprint. */
   faulted(faults: number, used: number): Zobrist {
     return new Zobrist().add(0, faults, 0).add(0, faults + used, 0);

@@ -88,8 +88,10 @@ async function run(init: WorkerInit): Promise<void> {
   /** where the expansion of the layer stands: the state taken from it (if any), and its next decision */
   let taken: Node | undefined;
   let decision = 0;
-  /** each successor, copied into the next layer's frontier */
+  /** each successor, copied into the next layer's frontier (under symmetry), and its fingerprint */
   const after: Vec = new Array(space.width).fill(0);
+  const c = { hi: 0, lo: 0 };
+  const plain = !space.symmetry.on;
   let expanded = 0;
   /** violations met and not reported yet; the first in-step one of the state being expanded */
   let found: Found[] = [];
@@ -134,16 +136,26 @@ async function run(init: WorkerInit): Promise<void> {
         }
       }
       for (; decision < enabled.length; decision++) {
-        const o = space.successor(vec, state, enabled[decision]!, after);
+        // without symmetry, a successor is looked up before it is made (as ExhaustiveSearch.expandPlain)
+        const o = plain ? space.outcome(vec, state, enabled[decision]!) : space.successor(vec, state, enabled[decision]!, after);
         if (o.violation) {
           steps++;
           const violation = o.violation;
           if (init.target === undefined || violation.property === init.target) inStep ??= { violation, id, decision };
           continue;
         }
-        const { hi, lo } = space.child(expansion, after, o);
+        if (plain) space.plainChild(expansion, o, c);
+        else {
+          const f = space.child(expansion, after, o);
+          c.hi = f.hi;
+          c.lo = f.lo;
+        }
         try {
-          if (set.insert(hi, lo)) next.push(plainNode(after, log.push(id, decision) * n + me, 0, hi, lo));
+          if (set.insert(c.hi, c.lo)) {
+            const at = log.push(id, decision) * n + me;
+            if (plain) next.pushSuccessor(vec, o, at, 0, c.hi, c.lo);
+            else next.push(plainNode(after, at, 0, c.hi, c.lo));
+          }
         } catch (e) {
           if (e instanceof TableFull) return report(false); // this transition again once the set has grown
           throw e;
