@@ -142,7 +142,12 @@ export class ExhaustiveSearch {
   /** states waiting, as of the last tick() */
   private waiting = 0;
   /** what a progress report says (made once: tick() runs per expansion) */
-  private readonly progress = () => ({ steps: this.steps, states: this.set.size, queue: this.waiting, depth: this.depth });
+  private readonly progress = () => ({
+    steps: this.steps,
+    states: this.set.size,
+    queue: this.waiting,
+    depth: this.depth,
+  });
 
   constructor(
     readonly system: TransitionSystem,
@@ -173,7 +178,6 @@ export class ExhaustiveSearch {
     this.waiting = queue;
     this.bounds.tick(this.progress);
   }
-
 
   coverage(strategy: 'bfs' | 'dfs', exhaustive: boolean, extraBytes = 0): Coverage {
     const states = this.set.size;
@@ -324,7 +328,8 @@ export class ExhaustiveSearch {
         for (const d of found.ample) {
           this.steps++;
           const { outcome, fingerprint } = probes![d]!;
-          if (this.store(fingerprint!.hi, fingerprint!.lo) >= 0) fresh(fingerprint!.hi, fingerprint!.lo, d, vec, outcome);
+          if (this.store(fingerprint!.hi, fingerprint!.lo) >= 0)
+            fresh(fingerprint!.hi, fingerprint!.lo, d, vec, outcome);
         }
         return undefined;
       }

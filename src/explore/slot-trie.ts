@@ -54,7 +54,14 @@ export class SlotTrie<V> {
       group = group.next;
     if (group === undefined) {
       const n = slots.length;
-      group = { slots, n, s0: n > 0 ? slots[0]! : -1, s1: n > 1 ? slots[1]! : -1, root: n === 0 ? undefined : [], next: bySub[sub] };
+      group = {
+        slots,
+        n,
+        s0: n > 0 ? slots[0]! : -1,
+        s1: n > 1 ? slots[1]! : -1,
+        root: n === 0 ? undefined : [],
+        next: bySub[sub],
+      };
       bySub[sub] = group;
     }
     if (group.n === 0) group.root = value;

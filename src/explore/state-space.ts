@@ -173,7 +173,12 @@ export class StateSpace {
   }
 
   /** What transition t does from `vec` (whose object is `state`): successor() without making the next state. */
-  outcome(vec: Vec, state: State, t: Transition, record?: () => { footprint: Footprint; access: WorldAccess }): Outcome {
+  outcome(
+    vec: Vec,
+    state: State,
+    t: Transition,
+    record?: () => { footprint: Footprint; access: WorldAccess },
+  ): Outcome {
     const F = this.fields.length;
     const self = vec[1 + F + t.thread]!;
     const key = self * this.threads + t.thread;

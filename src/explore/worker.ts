@@ -137,7 +137,9 @@ async function run(init: WorkerInit): Promise<void> {
       }
       for (; decision < enabled.length; decision++) {
         // without symmetry, a successor is looked up before it is made (as ExhaustiveSearch.expandPlain)
-        const o = plain ? space.outcome(vec, state, enabled[decision]!) : space.successor(vec, state, enabled[decision]!, after);
+        const o = plain
+          ? space.outcome(vec, state, enabled[decision]!)
+          : space.successor(vec, state, enabled[decision]!, after);
         if (o.violation) {
           steps++;
           const violation = o.violation;
