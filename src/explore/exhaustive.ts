@@ -249,6 +249,31 @@ export class ExhaustiveSearch {
   }
 
   /**
+   * With ample sets: look for one at `opened`. An ample set's probes go to `take`, or a
+   * candidate's violation is returned; either way the expansion is `over`. Else the probes
+   * applied while looking, which the full expansion reuses. (steps counts the transitions
+   * taken: a probe when its successor is used.)
+   */
+  private ample(
+    opened: Opened,
+    take: (decision: number, probe: Probe) => void,
+  ):
+    | { over: true; violation?: { violation: Violation; decision: number } }
+    | { over: false; probes: (Probe | undefined)[] | undefined } {
+    const found = ampleSet(this.space, this.set, this.visibility!, opened, this.opts.target);
+    if (found.violation) {
+      this.steps++;
+      return { over: true, violation: found.violation };
+    }
+    if (found.ample === undefined) return { over: false, probes: found.probes };
+    for (const d of found.ample) {
+      this.steps++;
+      take(d, found.probes![d]!);
+    }
+    return { over: true };
+  }
+
+  /**
    * Expand a node: apply each enabled transition not asleep; `child` gets each successor.
    * Returns a violation to report (with the decision that raised it), if any.
    */
@@ -259,20 +284,9 @@ export class ExhaustiveSearch {
     const width = this.space.width;
     let probes: (Probe | undefined)[] | undefined;
     if (this.visibility !== undefined) {
-      const found = ampleSet(this.space, this.set, this.visibility, opened, target);
-      probes = found.probes;
-      // steps counts the transitions taken: a probe when its successor is used
-      if (found.violation) {
-        this.steps++;
-        return found.violation;
-      }
-      if (found.ample) {
-        for (const d of found.ample) {
-          this.steps++;
-          child(probes![d]!.vec, probes![d]!.fingerprint!, d, NO_SLEEP);
-        }
-        return undefined;
-      }
+      const a = this.ample(opened, (d, probe) => child(probe.vec, probe.fingerprint!, d, NO_SLEEP));
+      if (a.over) return a.violation;
+      probes = a.probes;
     }
     // ample sets record footprints only for their candidates (ampleSet()), sleep sets for all
     const record = this.por ? recorder : undefined;
@@ -318,21 +332,11 @@ export class ExhaustiveSearch {
     const vec = node.vec;
     let probes: (Probe | undefined)[] | undefined;
     if (this.visibility !== undefined) {
-      const found = ampleSet(this.space, this.set, this.visibility, opened, target);
-      probes = found.probes;
-      if (found.violation) {
-        this.steps++;
-        return found.violation;
-      }
-      if (found.ample) {
-        for (const d of found.ample) {
-          this.steps++;
-          const { outcome, fingerprint } = probes![d]!;
-          if (this.store(fingerprint!.hi, fingerprint!.lo) >= 0)
-            fresh(fingerprint!.hi, fingerprint!.lo, d, vec, outcome);
-        }
-        return undefined;
-      }
+      const a = this.ample(opened, (d, { outcome, fingerprint: c }) => {
+        if (this.store(c!.hi, c!.lo) >= 0) fresh(c!.hi, c!.lo, d, vec, outcome);
+      });
+      if (a.over) return a.violation;
+      probes = a.probes;
     }
     for (let i = 0; i < enabled.length; i++) {
       // applied already while looking for an ample set, or not
@@ -345,7 +349,7 @@ export class ExhaustiveSearch {
         continue;
       }
       const c = this.fingerprinted;
-      this.space.plainChild(expansion, o, c);
+      this.space.successorFingerprint(expansion, o, c);
       if (this.store(c.hi, c.lo) >= 0) fresh(c.hi, c.lo, i, vec, o);
     }
     return undefined;

@@ -275,38 +275,36 @@ export class StateSpace {
       const z = this.whole(next, p);
       return { hi: z.hi, lo: z.lo, perm: p?.perm };
     }
-    let hi = from.hi;
-    let lo = from.lo;
-    if (o.faults !== 0) {
-      const z = this.faulted(from.vec[0]!, o.faults);
-      hi ^= z.hi;
-      lo ^= z.lo;
-    }
-    if (p === undefined) return { hi: (hi ^ o.dhi) >>> 0, lo: (lo ^ o.dlo) >>> 0, perm: undefined };
-    const d = this.swapped(from.vec, o.writes, p);
-    return { hi: (hi ^ d.hi) >>> 0, lo: (lo ^ d.lo) >>> 0, perm: p.perm };
+    const c: Canonical = { hi: 0, lo: 0, perm: p?.perm };
+    this.successorFingerprint(from, o, c, p);
+    return c;
   }
 
   /**
-   * The fingerprint of the successor of the expanded state by outcome `o` when there is no
-   * symmetry reduction, written into `out`: the parent's with the outcome's change (and the
-   * fault count's), so the successor need not be made to be looked up.
+   * The fingerprint of the successor of the expanded state by outcome `o`, when its threads
+   * are in the parent's order (`p`: that order, undefined without symmetry), written into
+   * `out`: the parent's with the keys of the slots `o` changed swapped, and the fault
+   * count's. Without symmetry the successor need not be made to be looked up.
    */
-  plainChild(from: Expansion, o: Outcome, out: { hi: number; lo: number }): void {
-    let hi = from.hi ^ o.dhi;
-    let lo = from.lo ^ o.dlo;
+  successorFingerprint(from: Expansion, o: Outcome, out: { hi: number; lo: number }, p?: Permutation): void {
+    let hi = from.hi;
+    let lo = from.lo;
+    if (p === undefined) {
+      hi ^= o.dhi;
+      lo ^= o.dlo;
+    } else {
+      const d = this.swapped(from.vec, o.writes, p);
+      hi ^= d.hi;
+      lo ^= d.lo;
+    }
     if (o.faults !== 0) {
-      const z = this.faulted(from.vec[0]!, o.faults);
+      // the fault count's key before and after
+      const z = new Zobrist().add(0, from.vec[0]!, 0).add(0, from.vec[0]! + o.faults, 0);
       hi ^= z.hi;
       lo ^= z.lo;
     }
     out.hi = hi >>> 0;
     out.lo = lo >>> 0;
-  }
-
-  /** The keys of fault counts `faults` and `faults + used`, XORed: what using faults changes in a fingerprint. */
-  faulted(faults: number, used: number): Zobrist {
-    return new Zobrist().add(0, faults, 0).add(0, faults + used, 0);
   }
 
   /**

@@ -146,7 +146,7 @@ async function run(init: WorkerInit): Promise<void> {
           if (init.target === undefined || violation.property === init.target) inStep ??= { violation, id, decision };
           continue;
         }
-        if (plain) space.plainChild(expansion, o, c);
+        if (plain) space.successorFingerprint(expansion, o, c);
         else {
           const f = space.child(expansion, after, o);
           c.hi = f.hi;
