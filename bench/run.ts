@@ -13,7 +13,7 @@ import { exploreBfsParallel } from '../src/explore/parallel.ts';
 import { exploreRandom } from '../src/explore/random.ts';
 import { fingerprint } from './retired/text-fingerprint.ts';
 import { stateFingerprint } from './retired/state-fingerprint.ts';
-import { StateSpace } from '../src/explore/state-space.ts';
+import { StateObject, StateSpace } from '../src/explore/state-space.ts';
 import type { State } from '../src/core/model.ts';
 import type { Transition, TransitionSystem } from '../src/core/system.ts';
 import { BAD, BENCH_MODEL_FILE, benchParams, benchSystem, SIZES, type BenchSize } from './models.ts';
@@ -150,7 +150,7 @@ export function hotPath(system: TransitionSystem): HotPath {
     const next = new Array<number>(space.width);
     vecs.forEach((v, i) => {
       const expansion = space.enter(v);
-      const x = space.state(v);
+      const x = new StateObject(space, v);
       moves[i]!.forEach((m) => {
         const o = space.successor(v, x, m, next);
         if (!o.violation) sink ^= space.child(expansion, next, o).hi;

@@ -64,7 +64,8 @@ import type { Stepwise } from './drive.ts';
 /** A state being expanded (exhaustive.ts's Opened, as much of it as ampleSet() reads). */
 export interface Expanding {
   node: { vec: Vec };
-  state: State;
+  /** its state object (made when first asked for) */
+  readonly state: State;
   enabled: Transition[];
   expansion: Expansion;
 }
@@ -373,7 +374,7 @@ export function ampleSet(
   opened: Expanding,
   target: string | undefined,
 ): AmpleFound {
-  const { node, state, enabled, expansion } = opened;
+  const { node, enabled, expansion } = opened;
   const base = 1 + space.fields.length;
   const values = space.parts.values;
   let probes: (Probe | undefined)[] | undefined;
@@ -394,7 +395,7 @@ export function ampleSet(
     let ok = true;
     for (let d = i; d < end && ok; d++) {
       const vec: Vec = new Array(space.width);
-      const outcome = space.successor(node.vec, state, enabled[d]!, vec, recorder);
+      const outcome = space.successor(node.vec, opened, enabled[d]!, vec, recorder);
       const probe: Probe = { vec, outcome };
       (probes ??= new Array(enabled.length))[d] = probe;
       if (outcome.violation) {

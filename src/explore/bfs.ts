@@ -95,11 +95,11 @@ function* bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility
       store.tick(queue.length);
       if (pauseDue(store.bounds)) yield;
       const opened = store.open(node);
-      const { state, enabled } = opened;
+      const { enabled } = opened;
       if (node.first) {
         if (store.por && pending.get(pendingKey(node)) === node) pending.delete(pendingKey(node));
         if (node.depth > store.depth) store.depth = node.depth;
-        const violation = store.check(state, enabled.length);
+        const violation = store.check(opened);
         if (violation)
           return {
             kind: 'violation',
@@ -107,7 +107,7 @@ function* bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility
             path: pathTo(node.id),
             coverage: store.coverage('bfs', false, extraBytes()),
           };
-        if (opts.onState) opts.onState(state, store.text(node));
+        if (opts.onState) opts.onState(opened.state, store.text(node));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
         if (enabled.length > 0) cut = true;

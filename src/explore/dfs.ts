@@ -69,13 +69,13 @@ function* dfs(system: TransitionSystem, opts: DfsOptions, visibility: Visibility
       store.tick(stack.length);
       if (pauseDue(store.bounds)) yield;
       const opened = store.open(node);
-      const { state, enabled } = opened;
+      const { enabled } = opened;
       if (node.first) {
         if (node.depth > store.depth) store.depth = node.depth;
-        const violation = store.check(state, enabled.length);
+        const violation = store.check(opened);
         if (violation)
           return { kind: 'violation', violation, path: pathOf(trail), coverage: store.coverage('dfs', false) };
-        if (opts.onState) opts.onState(state, store.text(node));
+        if (opts.onState) opts.onState(opened.state, store.text(node));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
         if (enabled.length > 0) cut = true;

@@ -14,7 +14,15 @@ import { collisionProbability, FingerprintSet, SetFullError } from './fingerprin
 import { independent, recorder } from './footprint.ts';
 import type { Coverage, ExploreResult } from './result.ts';
 import { bitOf, maskOf, NO_SLEEP, rank, sleepAfter, type Sleeper } from './sleep-sets.ts';
-import { StateSpace, type Canonical, type Expansion, type Outcome, type Vec } from './state-space.ts';
+import {
+  StateObject,
+  StateSpace,
+  type Canonical,
+  type Expansion,
+  type Outcome,
+  type Reads,
+  type Vec,
+} from './state-space.ts';
 
 export type { Progress } from './bounds.ts';
 export type { Sleeper } from './sleep-sets.ts';
@@ -103,12 +111,18 @@ export interface Node {
   fingerprint: { hi: number; lo: number };
 }
 
-/** A node opened for expansion: its state object and enabled transitions. */
-export interface Opened {
-  node: Node;
-  state: State;
-  enabled: Transition[];
-  expansion: Expansion;
+/** A node opened for expansion: its state object (made when first asked for) and enabled transitions. */
+export class Opened extends StateObject {
+  /** set by open() */
+  enabled!: Transition[];
+
+  constructor(
+    space: StateSpace,
+    readonly node: Node,
+    readonly expansion: Expansion,
+  ) {
+    super(space, node.vec);
+  }
 }
 
 /**
@@ -223,7 +237,7 @@ export class ExhaustiveSearch {
   node(vec: Vec, c: Canonical, depth: number, sleep: Sleeper[], id: number, first: boolean): Node {
     const fingerprint = { hi: c.hi, lo: c.lo };
     if (!this.por) return { vec, depth, enabled: undefined, ranks: undefined, sleep, id, first, fingerprint };
-    const enabled = this.space.enabled(vec, this.space.state(vec));
+    const enabled = this.space.enabled(vec, new StateObject(this.space, vec));
     const ranks = rank(enabled, c.perm);
     // a sleeper whose rank cannot be stored is dropped (explored again: sound)
     const kept = sleep.filter((u) => bitOf(enabled, ranks, u) !== 0);
@@ -231,21 +245,32 @@ export class ExhaustiveSearch {
   }
 
   /**
-   * The violation a state shows (system.check); with ample sets, `always` properties run on
-   * a watched state, and a read that contradicts an ample choice stops the search.
+   * The violation an opened state shows (system.check). A state with a transition enabled
+   * is neither terminal nor stuck, so only its `always` properties can fail, and a state
+   * whose slots they read hold the parts of one they held in needs no check
+   * (StateSpace.held()). With ample sets, `always` properties run on a watched state, and a
+   * read that contradicts an ample choice stops the search.
    */
-  check(state: State, enabled: number): Violation | undefined {
+  check(opened: Opened): Violation | undefined {
     const v = this.visibility;
-    const violation = this.system.check(state, enabled, this.opts.target, v?.watch);
+    const n = opened.enabled.length;
+    if (v === undefined && n > 0 && this.space.keepsVerdicts) {
+      if (this.space.held(opened.vec)) return undefined;
+      const reads: Reads = { fields: [], threads: [] };
+      const violation = this.system.check(opened.state, n, this.opts.target, (s) => this.space.reading(s, reads));
+      if (violation === undefined) this.space.hold(opened.vec, opened.state, reads);
+      return violation;
+    }
+    const violation = this.system.check(opened.state, n, this.opts.target, v?.watch);
     if (v?.conflict !== undefined) throw new VisibilityConflict(v.conflict);
     return violation;
   }
 
-  /** The state object of a node, to check and expand, and its enabled transitions. */
+  /** A node opened to check and expand: its enabled transitions (its state object is made when first asked for). */
   open(node: Node): Opened {
-    const expansion = this.space.enter(node.vec, node.fingerprint);
-    const state = this.space.state(node.vec);
-    return { node, state, enabled: node.enabled ?? this.space.enabled(node.vec, state), expansion };
+    const opened = new Opened(this.space, node, this.space.enter(node.vec, node.fingerprint));
+    opened.enabled = node.enabled ?? this.space.enabled(node.vec, opened);
+    return opened;
   }
 
   /**
@@ -278,7 +303,7 @@ export class ExhaustiveSearch {
    * Returns a violation to report (with the decision that raised it), if any.
    */
   expand(opened: Opened, child: Child): { violation: Violation; decision: number } | undefined {
-    const { node, state, enabled, expansion } = opened;
+    const { node, enabled, expansion } = opened;
     const target = this.opts.target;
     const done: Sleeper[] = [];
     const width = this.space.width;
@@ -307,7 +332,7 @@ export class ExhaustiveSearch {
         child(probe.vec, probe.fingerprint ?? this.space.child(expansion, probe.vec, o), i, NO_SLEEP);
         continue;
       }
-      const o: Outcome = this.space.successor(node.vec, state, t, next, record);
+      const o: Outcome = this.space.successor(node.vec, opened, t, next, record);
       this.steps++;
       if (o.violation) {
         if (target === undefined || o.violation.property === target) return { violation: o.violation, decision: i };
@@ -327,7 +352,7 @@ export class ExhaustiveSearch {
    * raised it), if any.
    */
   expandPlain(opened: Opened, fresh: Fresh): { violation: Violation; decision: number } | undefined {
-    const { node, state, enabled, expansion } = opened;
+    const { node, enabled, expansion } = opened;
     const target = this.opts.target;
     const vec = node.vec;
     let probes: (Probe | undefined)[] | undefined;
@@ -341,7 +366,7 @@ export class ExhaustiveSearch {
     for (let i = 0; i < enabled.length; i++) {
       // applied already while looking for an ample set, or not
       const probe = probes?.[i];
-      const o = probe !== undefined ? probe.outcome : this.space.outcome(vec, state, enabled[i]!);
+      const o = probe !== undefined ? probe.outcome : this.space.outcome(vec, opened, enabled[i]!);
       this.steps++;
       if (o.violation) {
         // (a probe's is not the target's: that was returned)

@@ -49,11 +49,45 @@ export interface Expansion {
 /** Past this many offers kept, new ones are not (the memory stays bounded). */
 const MAX_OFFERS = 4_000_000;
 
+/**
+ * A vector's state object, made when first asked for: the caches answer most of an
+ * expansion without one (its offers, its transitions, what its properties say).
+ */
+export class StateObject {
+  private made: State | undefined = undefined;
+
+  constructor(
+    private readonly space: StateSpace,
+    readonly vec: Vec,
+  ) {}
+
+  get state(): State {
+    return (this.made ??= this.space.state(this.vec));
+  }
+}
+
+/** held() is judged on each run of this many asks (it goes off when it answers too few). */
+const VERDICT_TRIAL = 1024;
+
+/** What reading() noted a property read of a state: world fields (EVERY_FIELD, FAULTS as in clone.ts) and threads. */
+export interface Reads {
+  fields: string[];
+  threads: number[];
+}
+
+/** What gives the state object of the vector at hand (a StateObject, or `{ state }`). */
+export interface HasState {
+  readonly state: State;
+}
+
 export class StateSpace {
   readonly parts = new PartTable();
   readonly cache = new TransitionCache();
   /** how many choices a thread offers, by (thread part * threads + thread) and the slots its guard and choices read */
   private readonly offers = new SlotTrie<number>();
+  /** states whose `always` properties held, by the slots those read (hold()) */
+  private readonly kept = new SlotTrie<true>();
+  private verdicts = { asked: 0, answered: 0, on: true };
   /** transitions[thread][choice]: one object each, shared by every list enabled() makes */
   private readonly transitions: Transition[][] = [];
   /** the world's fields, as in the initial world; [''] when the world is not a record */
@@ -127,11 +161,11 @@ export class StateSpace {
   }
 
   /**
-   * The transitions enabled in `vec` (whose object is `state`), as system.enabled() lists
+   * The transitions enabled in `vec` (whose object `of` gives), as system.enabled() lists
    * them: each thread's offer comes from the cache when its part has met the same read
    * fields before; else its guard and choices run and what they read is kept.
    */
-  enabled(vec: Vec, state: State): Transition[] {
+  enabled(vec: Vec, of: HasState): Transition[] {
     const F = this.fields.length;
     const out: Transition[] = [];
     for (let j = 0; j < this.threads; j++) {
@@ -139,6 +173,7 @@ export class StateSpace {
       let n = this.offers.find(key, 0, vec);
       if (n === undefined) {
         const touched: string[] = [];
+        const state = of.state;
         n = this.system.offered(state, j, touched);
         if (this.offers.size < MAX_OFFERS) this.offers.keep(key, 0, this.readSlots(touched, state), vec, n);
       }
@@ -149,6 +184,86 @@ export class StateSpace {
     return out;
   }
 
+  /**
+   * Whether the `always` properties held in a state with `vec`'s parts in the slots they
+   * read (hold() keeps those). A property whose reads differ in most states (every
+   * thread's pc) would fill the cache and seldom hit it, and a miss costs a proxied run:
+   * verdicts go off for good when fewer than 7 in 8 of VERDICT_TRIAL asks in a row were
+   * answered.
+   */
+  held(vec: Vec): boolean {
+    const v = this.verdicts;
+    v.asked++;
+    const found = this.kept.find(0, 0, vec) !== undefined;
+    if (found) v.answered++;
+    if (v.asked === VERDICT_TRIAL) {
+      if (v.answered * 8 < v.asked * 7) v.on = false;
+      v.asked = v.answered = 0;
+    }
+    return found;
+  }
+
+  /** held() may answer (else every state's properties run). */
+  get keepsVerdicts(): boolean {
+    return this.verdicts.on;
+  }
+
+  /** Keep that the `always` properties held in `vec` (whose object is `state`), having read `reads` of it (reading()). */
+  hold(vec: Vec, state: State, reads: Reads): void {
+    if (!this.verdicts.on) return;
+    const world = this.record ? this.slotsOf(reads.fields, state.world as Record<string, unknown>) : Int32Array.of(1);
+    const F = this.fields.length;
+    const slots = [...world, ...reads.threads.map((j) => 1 + F + j)];
+    if (reads.fields.includes(FAULTS)) slots.push(0);
+    this.kept.keep(0, 0, Int32Array.from(slots).sort(), vec, true);
+  }
+
+  /**
+   * `state` with its reads noted in `reads`: the world fields read (EVERY_FIELD when
+   * listed), the fault count as FAULTS, the threads read (by index). Everything else is the
+   * state's own (a property sees the same values and objects).
+   */
+  reading(state: State, reads: Reads): State {
+    const { fields: touched, threads } = reads;
+    const note = (k: string) => {
+      if (!touched.includes(k)) touched.push(k);
+    };
+    const noteThread = (k: string | symbol) => {
+      const j = typeof k === 'string' ? Number(k) : Number.NaN;
+      if (Number.isInteger(j) && j >= 0 && j < this.threads && !threads.includes(j)) threads.push(j);
+    };
+    const everyThread = () => {
+      for (let j = 0; j < this.threads; j++) noteThread(String(j));
+    };
+    const w = state.world as unknown;
+    const world =
+      this.record && w !== null && typeof w === 'object'
+        ? new Proxy(w as Record<string, unknown>, {
+            get: (t, k) => (typeof k === 'string' && note(k), Reflect.get(t, k)),
+            has: (t, k) => (typeof k === 'string' && note(k), Reflect.has(t, k)),
+            ownKeys: (t) => (note(EVERY_FIELD), Reflect.ownKeys(t)),
+            getOwnPropertyDescriptor: (t, k) => (
+              typeof k === 'string' && note(k), Reflect.getOwnPropertyDescriptor(t, k)
+            ),
+          })
+        : w;
+    const list = new Proxy(state.threads, {
+      get: (t, k) => (noteThread(k), Reflect.get(t, k)),
+      has: (t, k) => (noteThread(k), Reflect.has(t, k)),
+      ownKeys: (t) => (everyThread(), Reflect.ownKeys(t)),
+      getOwnPropertyDescriptor: (t, k) => (noteThread(k), Reflect.getOwnPropertyDescriptor(t, k)),
+    });
+    const faults = state.faults;
+    return {
+      world: world as State['world'],
+      threads: list,
+      get faults() {
+        note(FAULTS);
+        return faults;
+      },
+    };
+  }
+
   /** The slots a guard and choices read (`touched`: field names, FAULTS): the fault count is slot 0. */
   private readSlots(touched: string[], state: State): Int32Array {
     const world = this.record ? this.slotsOf(touched, state.world as Record<string, unknown>) : Int32Array.of(1);
@@ -157,25 +272,25 @@ export class StateSpace {
   }
 
   /**
-   * Apply transition t to the state `vec` (whose object is `state`): its outcome, shared
+   * Apply transition t to the state `vec` (whose object `of` gives): its outcome, shared
    * with every state it applies to (do not change it). Unless the outcome is a violation,
    * the next state is written into `into`. `record` gives a footprint recorder (POR): the
    * outcome then carries the transition's footprint.
    */
   successor(
     vec: Vec,
-    state: State,
+    of: HasState,
     t: Transition,
     into: Vec,
     record?: () => { footprint: Footprint; access: WorldAccess },
   ): Outcome {
-    return this.follow(vec, this.outcome(vec, state, t, record), into);
+    return this.follow(vec, this.outcome(vec, of, t, record), into);
   }
 
-  /** What transition t does from `vec` (whose object is `state`): successor() without making the next state. */
+  /** What transition t does from `vec` (whose object `of` gives): successor() without making the next state. */
   outcome(
     vec: Vec,
-    state: State,
+    of: HasState,
     t: Transition,
     record?: () => { footprint: Footprint; access: WorldAccess },
   ): Outcome {
@@ -185,6 +300,7 @@ export class StateSpace {
     const kept = this.cache.find(key, t.choice, vec, record !== undefined);
     if (kept !== undefined) return kept;
     // not met before: run the step, and keep what it did
+    const state = of.state;
     const touched: string[] = [];
     const rec = record?.();
     const applied = this.system.apply(state, t, { touched, access: rec?.access });

@@ -16,7 +16,7 @@ import { SharedFingerprintSet, TableFull, type SharedTable } from './shared-fing
 import { plainNode, VectorFrontier } from './frontier.ts';
 import type { Node } from './exhaustive.ts';
 import { UNDEFINED } from './parts.ts';
-import { StateSpace, type Vec } from './state-space.ts';
+import { StateObject, StateSpace, type Vec } from './state-space.ts';
 
 export interface WorkerInit {
   module: string;
@@ -124,10 +124,10 @@ async function run(init: WorkerInit): Promise<void> {
       }
       const { id, vec } = taken;
       const expansion = space.enter(vec, taken.fingerprint);
-      const state = space.state(vec);
-      const enabled = space.enabled(vec, state);
+      const of = new StateObject(space, vec);
+      const enabled = space.enabled(vec, of);
       if (decision === 0) {
-        const v = system.check(state, enabled.length, init.target);
+        const v = system.check(of.state, enabled.length, init.target);
         if (v) {
           // a broken state is not expanded (one-thread BFS stops there); the layer goes on
           found.push({ violation: v, id });
@@ -138,8 +138,8 @@ async function run(init: WorkerInit): Promise<void> {
       for (; decision < enabled.length; decision++) {
         // without symmetry, a successor is looked up before it is made (as ExhaustiveSearch.expandPlain)
         const o = plain
-          ? space.outcome(vec, state, enabled[decision]!)
-          : space.successor(vec, state, enabled[decision]!, after);
+          ? space.outcome(vec, of, enabled[decision]!)
+          : space.successor(vec, of, enabled[decision]!, after);
         if (o.violation) {
           steps++;
           const violation = o.violation;

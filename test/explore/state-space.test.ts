@@ -114,7 +114,7 @@ function differential(system: TransitionSystem, space: StateSpace, max: number, 
       const rec = record ? recorder() : undefined;
       const ref = system.apply(state, t, rec ? { access: rec.access } : undefined);
       const next: Vec = new Array(space.width);
-      const o = space.successor(vec, state, t, next, record ? recorder : undefined);
+      const o = space.successor(vec, { state }, t, next, record ? recorder : undefined);
       const where = () => `${text(state)} --${JSON.stringify(t)}-->`;
       if (record && footprintText(o.footprint) !== footprintText(rec!.footprint)) {
         miss(`${where()} footprint ${footprintText(o.footprint)}, apply: ${footprintText(rec!.footprint)}`);
@@ -175,7 +175,7 @@ function misses(
       transitions++;
       const ref = system.apply(state, t);
       const next: Vec = new Array(space.width);
-      const o = space.successor(vec, space.state(vec), t, next);
+      const o = space.successor(vec, { state: space.state(vec) }, t, next);
       const got = o.violation !== undefined ? `violation ${JSON.stringify(o.violation)}` : text(space.state(next));
       const expected = ref.violation ? `violation ${JSON.stringify(ref.violation)}` : text(ref.state);
       if (got !== expected && mismatches.length < SHOWN)
@@ -238,7 +238,7 @@ function fingerprints(system: TransitionSystem, symmetry: boolean, max: number):
     const expansion = space.enter(vec);
     for (const t of system.enabled(state)) {
       const kept: Vec = new Array(space.width);
-      const o = space.successor(vec, state, t, kept);
+      const o = space.successor(vec, { state }, t, kept);
       if (o.violation !== undefined) continue;
       successors++;
       const inc = space.child(expansion, kept, o);
@@ -426,7 +426,7 @@ describe('a step that reads a world field on one branch only', () => {
     const s0 = space.initial();
     const next = (vec: Vec, thread: number): Vec => {
       const into: Vec = new Array(space.width);
-      space.successor(vec, space.state(vec), { thread, choice: 0 }, into);
+      space.successor(vec, { state: space.state(vec) }, { thread, choice: 0 }, into);
       return into;
     };
     const before = next(s0, 0);
