@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Model } from '../../src/index.ts';
 import { anderson } from './anderson.ts';
 import { bakery } from './bakery.ts';
+import { leaderFilters } from './leader-filters.ts';
 import { peterson } from './peterson.ts';
 import { phils } from './phils.ts';
 import { szymanski } from './szymanski.ts';
@@ -127,6 +128,21 @@ export const PORTS: BeemPort[] = [
       { name: 'large', params: { n: 5 }, states: 689_901, hashBits: 21, maxDepth: 400_000 },
     ],
     bad: [{ variant: 'clear-previous', property: 'mutual-exclusion' }],
+  },
+  {
+    name: 'leader-filters',
+    model: leaderFilters,
+    file: file('leader-filters'),
+    variant: 'filters',
+    promela: source('leader-filters'),
+    defines: (p) => ({ N: p.n as number, ERROR: p.noDoorWait === true }),
+    spinChecks: { 'one-leader': 'CHECK_ELECTED' },
+    panFlags: ['-E'],
+    sizes: [
+      { name: 'small', params: { n: 3 }, states: 4_966, hashBits: 16, maxDepth: 10_000 },
+      { name: 'large', params: { n: 5 }, states: 1_572_886, hashBits: 22, maxDepth: 10_000 },
+    ],
+    bad: [{ variant: 'no-door-wait', property: 'one-leader' }],
   },
 ];
 
