@@ -24,7 +24,10 @@
 // enters while the holder is still in CS. Under -DCHECK_MUTEX pan asserts mutual exclusion
 // too (a counter, so not for the counts).
 // States (-DNOREDUCE, kmc --no-por --no-symmetry; BEEM's own counts where it has the size):
-// n=2 83, n=3 1,459, n=4 29,641, n=5 689,901, n=6 18,206,917.
+// n=2 83, n=3 1,459, n=4 29,641, n=5 689,901, n=6 18,206,917; transitions (kmc's, pan's less
+// one) n=4 97,516, n=5 2,784,245. With ample sets kmc stores n=4 19,335; SPIN's reduction
+// cuts none (29,641, n=5 689,901), as it takes a process's options at a pc together or not
+// at all, and one of p1's touches next.
 
 import { always, defineModel, thread } from '../../src/index.ts';
 import { promelaIf } from './promela-if.ts';

@@ -33,7 +33,9 @@
 // not wait for the door, and two processes are elected. Under -DCHECK_ELECTED pan asserts
 // one-leader too (a counter, so not for the counts).
 // States (-DNOREDUCE -E, kmc --no-por --no-symmetry; equal to BEEM's own counts): n=3
-// 4,966, n=4 91,093, n=5 1,572,886.
+// 4,966, n=4 91,093, n=5 1,572,886; transitions (kmc's, pan's less one) n=3 9,387, n=4
+// 223,980, n=5 4,684,565. With ample sets kmc stores n=3 4,885, n=4 89,541; SPIN's
+// reduction n=3 4,810, n=5 1,515,056.
 
 import { always, defineModel, thread } from '../../src/index.ts';
 import { promelaIf } from './promela-if.ts';
