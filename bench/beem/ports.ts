@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Model } from '../../src/index.ts';
+import { anderson } from './anderson.ts';
 import { bakery } from './bakery.ts';
+import { leaderFilters } from './leader-filters.ts';
 import { peterson } from './peterson.ts';
 import { phils } from './phils.ts';
 import { szymanski } from './szymanski.ts';
@@ -111,6 +113,36 @@ export const PORTS: BeemPort[] = [
       { name: 'large', params: { n: 4 }, states: 1_128_424, hashBits: 22, maxDepth: 200_000 },
     ],
     bad: [{ variant: 'no-exit-wait', property: 'mutual-exclusion' }],
+  },
+  {
+    name: 'anderson',
+    model: anderson,
+    file: file('anderson'),
+    variant: 'anderson',
+    promela: source('anderson'),
+    defines: (p) => ({ N: p.n as number, ERROR: p.clearPrevious === true }),
+    spinChecks: { 'mutual-exclusion': 'CHECK_MUTEX' },
+    sizes: [
+      { name: 'small', params: { n: 4 }, states: 29_641, hashBits: 17, maxDepth: 20_000 },
+      // below 1M: anderson has no size between n=5 and n=6's 18,206,917 states
+      { name: 'large', params: { n: 5 }, states: 689_901, hashBits: 21, maxDepth: 400_000 },
+    ],
+    bad: [{ variant: 'clear-previous', property: 'mutual-exclusion' }],
+  },
+  {
+    name: 'leader-filters',
+    model: leaderFilters,
+    file: file('leader-filters'),
+    variant: 'filters',
+    promela: source('leader-filters'),
+    defines: (p) => ({ N: p.n as number, ERROR: p.noDoorWait === true }),
+    spinChecks: { 'one-leader': 'CHECK_ELECTED' },
+    panFlags: ['-E'],
+    sizes: [
+      { name: 'small', params: { n: 3 }, states: 4_966, hashBits: 16, maxDepth: 10_000 },
+      { name: 'large', params: { n: 5 }, states: 1_572_886, hashBits: 22, maxDepth: 10_000 },
+    ],
+    bad: [{ variant: 'no-door-wait', property: 'one-leader' }],
   },
 ];
 

@@ -1,0 +1,102 @@
+// One BEEM port at one size, kmc and SPIN's pan side by side, each kmc run a fresh process:
+// per round, kmc without reductions (`kmc check ... --strategy bfs --no-por --no-symmetry
+// --json`, its own search clock, stats.milliseconds), pan -DNOREDUCE (built as the bench
+// builds it: spin -o1, gcc -O2, the size's -w and -m; pan's own elapsed time, its compile
+// excluded), kmc with ample sets (`--por ample`), pan with its partial-order reduction.
+// Prints every run, then per configuration the states, min and median of each tool's time
+// and of the per-round kmc/pan ratio. The bench (bench/beem/bench.ts) times kmc inside its
+// own process after the other models; this is the fresh-process figure beside it.
+//
+//   node --import tsx bench/beem/side-by-side.ts --models anderson,leader-filters [--size large] [--rounds 3]
+
+import { spawnSync } from 'node:child_process';
+import { median } from '../measure.ts';
+import { compileSpin, type Pan } from '../peers/spin/run.ts';
+import { freshCommand } from '../process-memory.ts';
+import { type BeemPort, PORTS, portParams } from './ports.ts';
+
+const args = process.argv.slice(2);
+const flag = (name: string, fallback: string): string => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] !== undefined ? args[i + 1]! : fallback;
+};
+
+interface Run {
+  states: number;
+  ms: number;
+}
+
+/** A fresh `kmc check` of the port's variant at the size: its states and search time. */
+function kmc(port: BeemPort, params: Record<string, unknown>, reductions: 'none' | 'ample'): Run {
+  const argv = freshCommand({
+    file: port.file,
+    variant: port.variant,
+    params: params as Record<string, number | boolean | string>,
+    reductions,
+    timeoutMs: 600_000,
+  });
+  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  if (r.status !== 0) throw new Error(`kmc check ${port.name}: exit ${r.status ?? r.signal}: ${r.stderr.trim()}`);
+  const stats = (JSON.parse(r.stdout) as { results: { stats: { states: number; milliseconds: number } }[] }).results[0]!
+    .stats;
+  return { states: stats.states, ms: stats.milliseconds };
+}
+
+function pan(p: Pan): Run {
+  const r = p.run();
+  if (!r.complete || r.errors !== 0) throw new Error(`pan: incomplete or errors: ${r.output.slice(-400)}`);
+  return { states: r.states, ms: r.ms };
+}
+
+const stat = (xs: number[], d = 0) =>
+  `min ${Math.min(...xs).toFixed(d)} median ${median(xs).toFixed(d)} (${xs.map((x) => x.toFixed(d)).join(', ')})`;
+
+const names = flag('--models', PORTS.map((p) => p.name).join(',')).split(',');
+const sizeName = flag('--size', 'large');
+const rounds = Number(flag('--rounds', '3'));
+console.log(
+  `side by side, ${rounds} rounds, fresh kmc processes; node ${process.version}; ${new Date().toISOString()}`,
+);
+for (const name of names) {
+  const port = PORTS.find((p) => p.name === name);
+  if (!port) throw new Error(`no BEEM port ${name} (ports: ${PORTS.map((p) => p.name).join(', ')})`);
+  const size = port.sizes.find((s) => s.name === sizeName)!;
+  const params = portParams(port, port.variant, size);
+  const spinOpts = (noReduce: boolean) => ({
+    noReduce,
+    spinFlags: ['-o1'],
+    panFlags: port.panFlags ?? [],
+    defines: port.defines(params),
+    hashBits: size.hashBits,
+    maxDepth: size.maxDepth,
+  });
+  const pans = { raw: compileSpin(port.promela, spinOpts(true)), reduced: compileSpin(port.promela, spinOpts(false)) };
+  const runs = { kmcNone: [] as Run[], panRaw: [] as Run[], kmcAmple: [] as Run[], panReduced: [] as Run[] };
+  try {
+    for (let i = 1; i <= rounds; i++) {
+      runs.kmcNone.push(kmc(port, size.params, 'none'));
+      runs.panRaw.push(pan(pans.raw));
+      runs.kmcAmple.push(kmc(port, size.params, 'ample'));
+      runs.panReduced.push(pan(pans.reduced));
+      const last = (rs: Run[]) => `${rs.at(-1)!.states} states ${rs.at(-1)!.ms.toFixed(0)} ms`;
+      console.log(
+        `${port.name} ${JSON.stringify(size.params)} round ${i}: kmc none ${last(runs.kmcNone)}; pan -DNOREDUCE ${last(runs.panRaw)}; kmc ample ${last(runs.kmcAmple)}; pan reduced ${last(runs.panReduced)}`,
+      );
+    }
+  } finally {
+    pans.raw.remove();
+    pans.reduced.remove();
+  }
+  const ratios = (a: Run[], b: Run[]) => a.map((r, i) => r.ms / b[i]!.ms);
+  const states = (rs: Run[]) => [...new Set(rs.map((r) => r.states))].join('/');
+  console.log(`${port.name} ${JSON.stringify(size.params)}:`);
+  console.log(`  reductions off: kmc ${states(runs.kmcNone)} states, pan ${states(runs.panRaw)}`);
+  console.log(`    kmc ms ${stat(runs.kmcNone.map((r) => r.ms))}`);
+  console.log(`    pan ms ${stat(runs.panRaw.map((r) => r.ms))}`);
+  console.log(`    kmc/pan time ${stat(ratios(runs.kmcNone, runs.panRaw), 2)}`);
+  console.log(`  each tool's reduction: kmc ample ${states(runs.kmcAmple)} states, pan ${states(runs.panReduced)}`);
+  console.log(`    kmc ms ${stat(runs.kmcAmple.map((r) => r.ms))}`);
+  console.log(`    pan ms ${stat(runs.panReduced.map((r) => r.ms))}`);
+  console.log(`    kmc/pan time ${stat(ratios(runs.kmcAmple, runs.panReduced), 2)}`);
+  console.log(`    kmc ample/none time ${stat(ratios(runs.kmcAmple, runs.kmcNone), 2)}`);
+}
