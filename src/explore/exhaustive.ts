@@ -249,16 +249,21 @@ export class ExhaustiveSearch {
    * is neither terminal nor stuck, so only its `always` properties can fail, and a state
    * whose slots they read hold the parts of one they held in needs no check
    * (StateSpace.held()). With ample sets, `always` properties run on a watched state, and a
-   * read that contradicts an ample choice stops the search.
+   * read that contradicts an ample choice stops the search; a verdict is kept then only when
+   * the properties read no thread (so the watch noted nothing a later state would miss).
    */
   check(opened: Opened): Violation | undefined {
     const v = this.visibility;
     const n = opened.enabled.length;
-    if (v === undefined && n > 0 && this.space.keepsVerdicts) {
+    if (n > 0 && this.space.keepsVerdicts) {
       if (this.space.held(opened.vec)) return undefined;
       const reads: Reads = { fields: [], threads: [] };
-      const violation = this.system.check(opened.state, n, this.opts.target, (s) => this.space.reading(s, reads));
-      if (violation === undefined) this.space.hold(opened.vec, opened.state, reads);
+      const violation = this.system.check(opened.state, n, this.opts.target, (s) =>
+        this.space.reading(v === undefined ? s : v.watch(s), reads),
+      );
+      if (v?.conflict !== undefined) throw new VisibilityConflict(v.conflict);
+      if (violation === undefined && (v === undefined || reads.threads.length === 0))
+        this.space.hold(opened.vec, opened.state, reads);
       return violation;
     }
     const violation = this.system.check(opened.state, n, this.opts.target, v?.watch);
