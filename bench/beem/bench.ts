@@ -9,9 +9,9 @@
 import { compile, exploreBfs } from '../../src/index.ts';
 import { f, mark, PAN_TICK_MS, ratio, sec, secs } from '../format.ts';
 import { type Exhaustive, fromKmc, fromSpin, repeated, repeatedSpin, type SpinExhaustive } from '../measure.ts';
-import { compileSpin, type SpinOptions } from '../peers/spin/run.ts';
+import { compileSpin } from '../peers/spin/run.ts';
 import { kmcProcessMemory, type ProcessMemory } from '../process-memory.ts';
-import { type BeemPort, type BeemSize, portParams } from './ports.ts';
+import { type BeemPort, type BeemSize, panOptions, portParams } from './ports.ts';
 
 export interface BeemResult {
   model: string;
@@ -47,14 +47,7 @@ function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResul
   const params = portParams(port, port.variant, size);
   const system = compile(port.model as never, port.variant, size.params as never);
   const where = `bench: beem/${port.name} ${size.name} ${JSON.stringify(size.params)}`;
-  const spinOpts = (noReduce: boolean): SpinOptions => ({
-    noReduce,
-    spinFlags: ['-o1'],
-    panFlags: port.panFlags ?? [],
-    defines: port.defines(params),
-    hashBits: size.hashBits,
-    maxDepth: size.maxDepth,
-  });
+  const spinOpts = (noReduce: boolean) => panOptions(port, size, params, noReduce);
   const pans = opts.spin
     ? { raw: compileSpin(port.promela, spinOpts(true)), reduced: compileSpin(port.promela, spinOpts(false)) }
     : undefined;

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Model } from '../../src/index.ts';
+import type { SpinOptions } from '../peers/spin/run.ts';
 import { anderson } from './anderson.ts';
 import { bakery } from './bakery.ts';
 import { leaderFilters } from './leader-filters.ts';
@@ -152,4 +153,21 @@ export const PORTS: BeemPort[] = [
  */
 export function portParams(port: BeemPort, variant: string, size: BeemSize): Record<string, unknown> {
   return { ...port.model.params, ...size.params, ...(port.model.variants[variant]?.params ?? {}) };
+}
+
+/** How pan is built for a port at a size (`spin -o1`): without its reduction (`noReduce`, -DNOREDUCE) or with it. */
+export function panOptions(
+  port: BeemPort,
+  size: BeemSize,
+  params: Record<string, unknown>,
+  noReduce: boolean,
+): SpinOptions {
+  return {
+    noReduce,
+    spinFlags: ['-o1'],
+    panFlags: port.panFlags ?? [],
+    defines: port.defines(params),
+    hashBits: size.hashBits,
+    maxDepth: size.maxDepth,
+  };
 }

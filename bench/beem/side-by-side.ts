@@ -13,7 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { median } from '../measure.ts';
 import { compileSpin, type Pan } from '../peers/spin/run.ts';
 import { freshCommand } from '../process-memory.ts';
-import { type BeemPort, PORTS, portParams } from './ports.ts';
+import { type BeemPort, PORTS, panOptions, portParams } from './ports.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string, fallback: string): string => {
@@ -62,14 +62,7 @@ for (const name of names) {
   if (!port) throw new Error(`no BEEM port ${name} (ports: ${PORTS.map((p) => p.name).join(', ')})`);
   const size = port.sizes.find((s) => s.name === sizeName)!;
   const params = portParams(port, port.variant, size);
-  const spinOpts = (noReduce: boolean) => ({
-    noReduce,
-    spinFlags: ['-o1'],
-    panFlags: port.panFlags ?? [],
-    defines: port.defines(params),
-    hashBits: size.hashBits,
-    maxDepth: size.maxDepth,
-  });
+  const spinOpts = (noReduce: boolean) => panOptions(port, size, params, noReduce);
   const pans = { raw: compileSpin(port.promela, spinOpts(true)), reduced: compileSpin(port.promela, spinOpts(false)) };
   const runs = { kmcNone: [] as Run[], panRaw: [] as Run[], kmcAmple: [] as Run[], panReduced: [] as Run[] };
   try {
