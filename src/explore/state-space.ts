@@ -1,12 +1,14 @@
 // The states of a transition system as the exhaustive explorers keep them: a vector of
 // small integers, one slot per world field and per thread, each the number of a part in
 // a part table (parts.ts), and slot 0 the fault count. A vector costs a few words, and a
-// state object is made from it only to run guards and properties on.
+// state object is made from it only to run guards, steps and properties on.
 //
 // Successors come from the transition cache (transition-cache.ts) when the same thread
 // part has met the same touched fields before; else the step runs and its outcome is kept.
 // What a thread offers (how many choices its step has, none when its guard fails) is kept
-// the same way, by the thread's part and the fields its guard and choices read.
+// the same way, by the thread's part and the fields its guard and choices read, and so is
+// that the `always` properties held, by the slots they read (held()). A state object is
+// made only for what the caches do not answer (StateObject).
 // A part is a top-level field of the world, so a step that looks at one file looks at the
 // whole files table; that costs cache hits, never soundness.
 //
@@ -87,7 +89,7 @@ export class StateSpace {
   private readonly offers = new SlotTrie<number>();
   /** states whose `always` properties held, by the slots those read (hold()) */
   private readonly kept = new SlotTrie<true>();
-  private verdicts = { asked: 0, answered: 0, on: true };
+  private readonly verdicts = { asked: 0, answered: 0, on: true };
   /** transitions[thread][choice]: one object each, shared by every list enabled() makes */
   private readonly transitions: Transition[][] = [];
   /** the world's fields, as in the initial world; [''] when the world is not a record */
@@ -211,10 +213,8 @@ export class StateSpace {
   /** Keep that the `always` properties held in `vec` (whose object is `state`), having read `reads` of it (reading()). */
   hold(vec: Vec, state: State, reads: Reads): void {
     if (!this.verdicts.on) return;
-    const world = this.record ? this.slotsOf(reads.fields, state.world as Record<string, unknown>) : Int32Array.of(1);
     const F = this.fields.length;
-    const slots = [...world, ...reads.threads.map((j) => 1 + F + j)];
-    if (reads.fields.includes(FAULTS)) slots.push(0);
+    const slots = [...this.readSlots(reads.fields, state), ...reads.threads.map((j) => 1 + F + j)];
     this.kept.keep(0, 0, Int32Array.from(slots).sort(), vec, true);
   }
 
