@@ -52,7 +52,7 @@ function* bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility
 
   /** A state reached from `from` by decision `d`: stored, queued, or met again; true when its vector is kept. */
   const visit = (vec: Vec, c: Canonical, from: number, d: number, depth: number, sleep: Sleeper[]): boolean => {
-    const slot = store.insert(c);
+    const slot = store.insert(c.hi, c.lo);
     if (slot >= 0 && !store.por) {
       queue.push(plainNode(vec, newId(from, d), depth, c.hi, c.lo));
       return false;

@@ -47,7 +47,7 @@ function* dfs(system: TransitionSystem, opts: DfsOptions, visibility: Visibility
 
   /** A state reached by `trail`: stored and stacked, or met again; true when its vector is kept. */
   const visit = (vec: Vec, c: Canonical, trail: Trail | undefined, depth: number, sleep: Sleeper[]): boolean => {
-    const slot = store.insert(c);
+    const slot = store.insert(c.hi, c.lo);
     if (slot >= 0) {
       const node = store.node(vec, c, depth, sleep, -1, true);
       if (store.por) store.set.setValue(slot, store.mask(node));

@@ -14,15 +14,7 @@ import { collisionProbability, FingerprintSet, SetFullError } from './fingerprin
 import { independent, recorder } from './footprint.ts';
 import type { Coverage, ExploreResult } from './result.ts';
 import { bitOf, maskOf, NO_SLEEP, rank, sleepAfter, type Sleeper } from './sleep-sets.ts';
-import {
-  StateObject,
-  StateSpace,
-  type Canonical,
-  type Expansion,
-  type Outcome,
-  type Reads,
-  type Vec,
-} from './state-space.ts';
+import { StateObject, StateSpace, type Canonical, type Expansion, type Outcome, type Vec } from './state-space.ts';
 
 export type { Progress } from './bounds.ts';
 export type { Sleeper } from './sleep-sets.ts';
@@ -178,11 +170,7 @@ export class ExhaustiveSearch {
   }
 
   /** Store a fingerprint (a Bound when it would pass one); returns the set's insert result. */
-  insert(c: { hi: number; lo: number }): number {
-    return this.store(c.hi, c.lo);
-  }
-
-  private store(hi: number, lo: number): number {
+  insert(hi: number, lo: number): number {
     this.bounds.admit(this.set, hi, lo);
     return this.set.insert(hi, lo);
   }
@@ -245,28 +233,13 @@ export class ExhaustiveSearch {
   }
 
   /**
-   * The violation an opened state shows (system.check). A state with a transition enabled
-   * is neither terminal nor stuck, so only its `always` properties can fail, and a state
-   * whose slots they read hold the parts of one they held in needs no check
-   * (StateSpace.held()). With ample sets, `always` properties run on a watched state, and a
-   * read that contradicts an ample choice stops the search; a verdict is kept then only when
-   * the properties read no thread (so the watch noted nothing a later state would miss).
+   * The violation an opened state shows (StateSpace.check(): properties' verdicts cached by
+   * what they read). With ample sets, `always` properties run on a watched state, and a read
+   * that contradicts an ample choice stops the search.
    */
   check(opened: Opened): Violation | undefined {
     const v = this.visibility;
-    const n = opened.enabled.length;
-    if (n > 0 && this.space.keepsVerdicts) {
-      if (this.space.held(opened.vec)) return undefined;
-      const reads: Reads = { fields: [], threads: [] };
-      const violation = this.system.check(opened.state, n, this.opts.target, (s) =>
-        this.space.reading(v === undefined ? s : v.watch(s), reads),
-      );
-      if (v?.conflict !== undefined) throw new VisibilityConflict(v.conflict);
-      if (violation === undefined && (v === undefined || reads.threads.length === 0))
-        this.space.hold(opened.vec, opened.state, reads);
-      return violation;
-    }
-    const violation = this.system.check(opened.state, n, this.opts.target, v?.watch);
+    const violation = this.space.check(opened.vec, opened, opened.enabled.length, this.opts.target, v?.watch);
     if (v?.conflict !== undefined) throw new VisibilityConflict(v.conflict);
     return violation;
   }
@@ -363,7 +336,7 @@ export class ExhaustiveSearch {
     let probes: (Probe | undefined)[] | undefined;
     if (this.visibility !== undefined) {
       const a = this.ample(opened, (d, { outcome, fingerprint: c }) => {
-        if (this.store(c!.hi, c!.lo) >= 0) fresh(c!.hi, c!.lo, d, vec, outcome);
+        if (this.insert(c!.hi, c!.lo) >= 0) fresh(c!.hi, c!.lo, d, vec, outcome);
       });
       if (a.over) return a.violation;
       probes = a.probes;
@@ -380,7 +353,7 @@ export class ExhaustiveSearch {
       }
       const c = this.fingerprinted;
       this.space.successorFingerprint(expansion, o, c);
-      if (this.store(c.hi, c.lo) >= 0) fresh(c.hi, c.lo, i, vec, o);
+      if (this.insert(c.hi, c.lo) >= 0) fresh(c.hi, c.lo, i, vec, o);
     }
     return undefined;
   }

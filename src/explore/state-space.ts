@@ -7,7 +7,7 @@
 // part has met the same touched fields before; else the step runs and its outcome is kept.
 // What a thread offers (how many choices its step has, none when its guard fails) is kept
 // the same way, by the thread's part and the fields its guard and choices read, and so is
-// that the `always` properties held, by the slots they read (held()). A state object is
+// that the `always` properties held, by the slots they read (check()). A state object is
 // made only for what the caches do not answer (StateObject).
 // A part is a top-level field of the world, so a step that looks at one file looks at the
 // whole files table; that costs cache hits, never soundness.
@@ -20,7 +20,7 @@
 
 import type { State } from '../core/model.ts';
 import type { Transition, TransitionSystem, WorldAccess } from '../core/system.ts';
-import { ModelError } from '../core/violation.ts';
+import { ModelError, type Violation } from '../core/violation.ts';
 import { EVERY_FIELD, FAULTS } from '../core/clone.ts';
 import type { Footprint } from './footprint.ts';
 import { PartTable, UNDEFINED } from './parts.ts';
@@ -68,11 +68,11 @@ export class StateObject {
   }
 }
 
-/** held() is judged on each run of this many asks (it goes off when it answers too few). */
+/** check()'s cache of verdicts is judged on each run of this many asks (it goes off when it answers too few). */
 const VERDICT_TRIAL = 1024;
 
 /** What reading() noted a property read of a state: world fields (EVERY_FIELD, FAULTS as in clone.ts) and threads. */
-export interface Reads {
+interface Reads {
   fields: string[];
   threads: number[];
 }
@@ -187,13 +187,30 @@ export class StateSpace {
   }
 
   /**
-   * Whether the `always` properties held in a state with `vec`'s parts in the slots they
-   * read (hold() keeps those). A property whose reads differ in most states (every
-   * thread's pc) would fill the cache and seldom hit it, and a miss costs a proxied run:
-   * verdicts go off for good when fewer than 7 in 8 of VERDICT_TRIAL asks in a row were
-   * answered.
+   * system.check() of `vec` (whose object `of` gives), with `n` transitions enabled and
+   * `seen` as system.check() takes it. A state with a transition enabled is neither
+   * terminal nor stuck, so only its `always` properties can fail: they run on a view that
+   * notes what they read, and a state they held in is kept by the parts in those slots,
+   * so a state with the same parts there is answered without running them. Under `seen` (a
+   * watch of what properties read of the threads, ample.ts) a verdict read off a thread is
+   * not kept: the watch must see every such read. A property whose reads differ in most
+   * states (every thread's pc) would fill the cache and seldom hit it, and a miss costs a
+   * proxied run: verdicts go off for good when fewer than 7 in 8 of VERDICT_TRIAL asks in a
+   * row were answered.
    */
-  held(vec: Vec): boolean {
+  check(vec: Vec, of: HasState, n: number, only?: string, seen?: (s: State) => State): Violation | undefined {
+    if (n === 0 || !this.verdicts.on) return this.system.check(of.state, n, only, seen);
+    if (this.held(vec)) return undefined;
+    const reads: Reads = { fields: [], threads: [] };
+    const violation = this.system.check(of.state, n, only, (s) =>
+      this.reading(seen === undefined ? s : seen(s), reads),
+    );
+    if (violation === undefined && (seen === undefined || reads.threads.length === 0)) this.hold(vec, of.state, reads);
+    return violation;
+  }
+
+  /** Whether the `always` properties held in a state with `vec`'s parts in the slots they read (counted for the trial). */
+  private held(vec: Vec): boolean {
     const v = this.verdicts;
     v.asked++;
     const found = this.kept.find(0, 0, vec) !== undefined;
@@ -205,13 +222,8 @@ export class StateSpace {
     return found;
   }
 
-  /** held() may answer (else every state's properties run). */
-  get keepsVerdicts(): boolean {
-    return this.verdicts.on;
-  }
-
-  /** Keep that the `always` properties held in `vec` (whose object is `state`), having read `reads` of it (reading()). */
-  hold(vec: Vec, state: State, reads: Reads): void {
+  /** Keep that the `always` properties held in `vec` (whose object is `state`), having read `reads` of it. */
+  private hold(vec: Vec, state: State, reads: Reads): void {
     if (!this.verdicts.on) return;
     const F = this.fields.length;
     const slots = [...this.readSlots(reads.fields, state), ...reads.threads.map((j) => 1 + F + j)];
@@ -223,7 +235,7 @@ export class StateSpace {
    * listed), the fault count as FAULTS, the threads read (by index). Everything else is the
    * state's own (a property sees the same values and objects).
    */
-  reading(state: State, reads: Reads): State {
+  private reading(state: State, reads: Reads): State {
     const { fields: touched, threads } = reads;
     const note = (k: string) => {
       if (!touched.includes(k)) touched.push(k);

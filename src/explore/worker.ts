@@ -127,7 +127,7 @@ async function run(init: WorkerInit): Promise<void> {
       const of = new StateObject(space, vec);
       const enabled = space.enabled(vec, of);
       if (decision === 0) {
-        const v = system.check(of.state, enabled.length, init.target);
+        const v = space.check(vec, of, enabled.length, init.target);
         if (v) {
           // a broken state is not expanded (one-thread BFS stops there); the layer goes on
           found.push({ violation: v, id });
