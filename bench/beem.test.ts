@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { compile, exploreBfs } from '../src/index.ts';
-import { PORTS, portParams } from './beem/ports.ts';
+import { PORTS, panOptions, portParams } from './beem/ports.ts';
 import { runSpin, spinMissing } from './peers/spin/run.ts';
 import { referenceCount } from './reference.ts';
 
@@ -57,12 +57,7 @@ for (const port of PORTS) {
       () => {
         const raw = exploreBfs(system(), { por: false, symmetry: false });
         const spin = runSpin(port.promela, {
-          noReduce: true,
-          spinFlags: ['-o1'],
-          defines: port.defines(portParams(port, port.variant, small)),
-          panFlags: port.panFlags ?? [],
-          hashBits: small.hashBits,
-          maxDepth: small.maxDepth,
+          ...panOptions(port, small, portParams(port, port.variant, small), true),
           optimize: '-O0',
         });
         expect(spin.complete).toBe(true);
@@ -76,16 +71,10 @@ for (const port of PORTS) {
     // pan checks a property by an assert under its macro (a counter the counts leave out): the
     // variant that holds passes it, the known-bad one is caught
     for (const [property, macro] of Object.entries(port.spinChecks ?? {})) {
-      const spinWith = (variant: string) =>
-        runSpin(port.promela, {
-          noReduce: true,
-          spinFlags: ['-o1'],
-          panFlags: port.panFlags ?? [],
-          defines: { ...port.defines(portParams(port, variant, small)), [macro]: true },
-          hashBits: small.hashBits,
-          maxDepth: small.maxDepth,
-          optimize: '-O0',
-        });
+      const spinWith = (variant: string) => {
+        const pan = panOptions(port, small, portParams(port, variant, small), true);
+        return runSpin(port.promela, { ...pan, defines: { ...pan.defines, [macro]: true }, optimize: '-O0' });
+      };
       it.skipIf(why !== undefined)(
         `SPIN with -D${macro} checks ${property}: ${port.variant} passes, ${port.bad
           .filter((b) => b.property === property)
@@ -108,11 +97,8 @@ for (const port of PORTS) {
     for (const bad of port.bad.filter((b) => b.property === 'deadlock')) {
       it.skipIf(why !== undefined)(`SPIN finds ${bad.variant}'s deadlock too${why ? ` (skipped: ${why})` : ''}`, () => {
         const spin = runSpin(port.promela, {
-          noReduce: true,
-          spinFlags: ['-o1'],
-          defines: port.defines(portParams(port, bad.variant, small)),
-          hashBits: small.hashBits,
-          maxDepth: small.maxDepth,
+          ...panOptions(port, small, portParams(port, bad.variant, small), true),
+          panFlags: [], // not the port's -E: pan reports the invalid end state
           optimize: '-O0',
         });
         expect(spin.errors).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
 // gcc or GNU time.
 
 import { describe, expect, it } from 'vitest';
-import { PORTS, portParams } from './beem/ports.ts';
+import { PORTS, panOptions, portParams } from './beem/ports.ts';
 import { hasGnuTime, runSpin, spinMissing } from './peers/spin/run.ts';
 import { kmcProcessMemory } from './process-memory.ts';
 
@@ -45,11 +45,7 @@ it.skipIf(why !== undefined)(
   `pan's RSS grown over its search, per state, agrees with its own count of the memory it allocated${why ? ` (skipped: ${why})` : ''}`,
   () => {
     const spin = runSpin(szymanski.promela, {
-      noReduce: true,
-      spinFlags: ['-o1'],
-      defines: szymanski.defines(portParams(szymanski, szymanski.variant, small)),
-      hashBits: small.hashBits,
-      maxDepth: small.maxDepth,
+      ...panOptions(szymanski, small, portParams(szymanski, szymanski.variant, small), true),
       optimize: '-O0',
     });
     expect(spin.states).toBe(small.states);
