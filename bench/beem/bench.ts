@@ -17,10 +17,11 @@ export interface BeemResult {
   model: string;
   size: string;
   params: Record<string, unknown>;
-  kmc: { raw: Exhaustive; reduced: Exhaustive };
+  /** reduced: unless the size runs without reductions only */
+  kmc: { raw: Exhaustive; reduced?: Exhaustive };
   /** kmc without reductions in a fresh process: its memory per state */
   memory: ProcessMemory;
-  spin?: { raw: SpinExhaustive; reduced: SpinExhaustive };
+  spin?: { raw: SpinExhaustive; reduced?: SpinExhaustive };
   /** both explored without reductions to the end and found the same states and transitions */
   countsMatch?: boolean;
 }
@@ -48,8 +49,12 @@ function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResul
   const system = compile(port.model as never, port.variant, size.params as never);
   const where = `bench: beem/${port.name} ${size.name} ${JSON.stringify(size.params)}`;
   const spinOpts = (noReduce: boolean) => panOptions(port, size, params, noReduce);
+  const reductions = size.reductions !== false;
   const pans = opts.spin
-    ? { raw: compileSpin(port.promela, spinOpts(true)), reduced: compileSpin(port.promela, spinOpts(false)) }
+    ? {
+        raw: compileSpin(port.promela, spinOpts(true)),
+        reduced: reductions ? compileSpin(port.promela, spinOpts(false)) : undefined,
+      }
     : undefined;
   try {
     const runs = {
@@ -60,12 +65,13 @@ function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResul
     };
     for (let i = 1; i <= opts.repeats; i++) {
       log(
-        `${where}: repeat ${i}/${opts.repeats}: kmc without reductions, pan -DNOREDUCE, kmc, pan with reductions ...`,
+        `${where}: repeat ${i}/${opts.repeats}: kmc without reductions, pan -DNOREDUCE${reductions ? ', kmc, pan with reductions' : ''} ...`,
       );
       runs.kmcRaw.push(fromKmc(exploreBfs(system, { por: false, symmetry: false, timeoutMs })));
       if (pans) runs.spinRaw.push(fromSpin(pans.raw.run()));
+      if (!reductions) continue;
       runs.kmcReduced.push(fromKmc(exploreBfs(system, { por: 'ample', timeoutMs })));
-      if (pans) runs.spinReduced.push(fromSpin(pans.reduced.run()));
+      if (pans?.reduced) runs.spinReduced.push(fromSpin(pans.reduced.run()));
     }
     log(`${where}: kmc without reductions in a fresh process, for its memory ...`);
     const memory = kmcProcessMemory({
@@ -82,11 +88,11 @@ function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResul
       model: port.name,
       size: size.name,
       params: size.params,
-      kmc: { raw, reduced: repeated(runs.kmcReduced) },
+      kmc: { raw, ...(reductions ? { reduced: repeated(runs.kmcReduced) } : {}) },
       memory,
     };
     if (pans) {
-      r.spin = { raw: repeatedSpin(runs.spinRaw), reduced: repeatedSpin(runs.spinReduced) };
+      r.spin = { raw: repeatedSpin(runs.spinRaw), ...(reductions ? { reduced: repeatedSpin(runs.spinReduced) } : {}) };
       const [k, p] = [r.kmc.raw, r.spin.raw];
       if (k.complete && p.complete) r.countsMatch = k.states === p.states && k.transitions === p.transitions;
     }
@@ -96,7 +102,7 @@ function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResul
     return r;
   } finally {
     pans?.raw.remove();
-    pans?.reduced.remove();
+    pans?.reduced?.remove();
   }
 }
 
@@ -138,6 +144,7 @@ export function beemMarkdown(results: BeemResult[], repeats: number): string[] {
       `| ${r.model} | ${r.size} ${JSON.stringify(r.params)} | ${f(k.states)}${inc} | ${f(p?.states)} | ${f(k.transitions)} | ${f(p?.transitions)} | ${r.countsMatch === undefined ? '—' : r.countsMatch ? 'yes' : 'NO'} | ${secs(k)} | ${secs(p)} | ${ratio(k.ms, pms, 2)}${pms !== undefined ? mark(k.complete && k.ms <= pms) : ''} | ${sec(p?.compileMs)} | ${f(k.statesPerSec)} | ${f(p?.statesPerSec)} | ${ratio(k.statesPerSec, p?.statesPerSec, 2)}${p ? mark(k.statesPerSec / p.statesPerSec >= 0.8) : ''} | ${kmcBytes(r.memory)} | ${f(r.memory.visitedBytesPerState, 1)} | ${spinBytes(p)} |`,
     );
   }
+  if (results.every((r) => r.kmc.reduced === undefined)) return L;
   L.push('');
   L.push(
     `The same with each tool's partial-order reduction (kmc: \`--por ample\`, the ports have no symmetric threads; SPIN: \`spin -o1\`, its partial-order reduction; ${n}):`,
@@ -150,6 +157,7 @@ export function beemMarkdown(results: BeemResult[], repeats: number): string[] {
   for (const r of results) {
     const k = r.kmc.reduced;
     const p = r.spin?.reduced;
+    if (k === undefined) continue; // a size run without reductions only
     const inc = k.complete ? '' : ' (incomplete)';
     const pms = p ? Math.max(p.ms, PAN_TICK_MS) : undefined;
     L.push(

@@ -1,6 +1,8 @@
 // The BEEM models ported to kmc (bench/beem/<name>.ts, the Promela beside it as <name>.pml):
 // for each, the variant that holds, how its parameters become the Promela's macros, its
-// sizes (a small one for tests, a large one of at least 1M states for the bench) and its
+// sizes (a small one for tests, a large one of at least 1M states for the bench, and where
+// BEEM has one, an xlarge one: the smallest instance above the large size that BEEM's own
+// search completed, ERROR=0, under 30M states; `npm run bench -- --sizes xlarge`) and its
 // known-bad variants with the property each breaks. The bench and bench/beem.test.ts
 // read this list; a new port is one entry here.
 
@@ -25,6 +27,8 @@ export interface BeemSize {
   hashBits: number;
   /** pan's depth limit (-m): its DFS goes deep on these cyclic models */
   maxDepth: number;
+  /** false: the bench runs this size without reductions only (a run takes a minute or more; the reductions' cuts are shown at the large size) */
+  reductions?: false;
 }
 
 export interface BeemPort {
@@ -98,6 +102,15 @@ export const PORTS: BeemPort[] = [
     sizes: [
       { name: 'small', params: { n: 3, max: 4 }, states: 32_919, hashBits: 17, maxDepth: 10_000 },
       { name: 'large', params: { n: 4, max: 4 }, states: 1_878_268, hashBits: 22, maxDepth: 200_000 },
+      // BEEM's bakery.5 (N=4, MAX=7); pan's DFS goes 348,264 deep
+      {
+        name: 'xlarge',
+        params: { n: 4, max: 7 },
+        states: 7_866_401,
+        hashBits: 24,
+        maxDepth: 1_000_000,
+        reductions: false,
+      },
     ],
     bad: [{ variant: 'no-choosing', property: 'mutual-exclusion' }],
   },
@@ -127,6 +140,8 @@ export const PORTS: BeemPort[] = [
       { name: 'small', params: { n: 4 }, states: 29_641, hashBits: 17, maxDepth: 20_000 },
       // below 1M: anderson has no size between n=5 and n=6's 18,206,917 states
       { name: 'large', params: { n: 5 }, states: 689_901, hashBits: 21, maxDepth: 400_000 },
+      // BEEM's anderson.6 (N=6); pan's DFS goes 6,295,721 deep
+      { name: 'xlarge', params: { n: 6 }, states: 18_206_917, hashBits: 25, maxDepth: 10_000_000, reductions: false },
     ],
     bad: [{ variant: 'clear-previous', property: 'mutual-exclusion' }],
   },
@@ -142,6 +157,8 @@ export const PORTS: BeemPort[] = [
     sizes: [
       { name: 'small', params: { n: 3 }, states: 4_966, hashBits: 16, maxDepth: 10_000 },
       { name: 'large', params: { n: 5 }, states: 1_572_886, hashBits: 22, maxDepth: 10_000 },
+      // BEEM's leader_filters.7 (N=6); pan's DFS goes 71 deep
+      { name: 'xlarge', params: { n: 6 }, states: 26_302_351, hashBits: 26, maxDepth: 10_000, reductions: false },
     ],
     bad: [{ variant: 'no-door-wait', property: 'one-leader' }],
   },
