@@ -12,7 +12,7 @@ export const bench: Command = {
     models: {
       type: 'string',
       value: 'a,b',
-      help: 'the models to run: alloc-and-read (the bench model) and the BEEM ports (peterson, phils, bakery, szymanski, anderson, leader-filters); default: all',
+      help: 'the models to run: alloc-and-read (the bench model) and the BEEM ports (peterson, phils, bakery, szymanski, anderson, leader-filters, lamport); default: all',
     },
     sizes: {
       type: 'string',

@@ -12,6 +12,7 @@ import type { Model } from '../../src/index.ts';
 import type { SpinOptions } from '../peers/spin/run.ts';
 import { anderson } from './anderson.ts';
 import { bakery } from './bakery.ts';
+import { lamport } from './lamport.ts';
 import { leaderFilters } from './leader-filters.ts';
 import { peterson } from './peterson.ts';
 import { phils } from './phils.ts';
@@ -48,8 +49,12 @@ export interface BeemPort {
   /** pan's flags beyond the bench's (-E where the model deadlocks by construction and kmc's says `deadlock: false`) */
   panFlags?: readonly string[];
   sizes: BeemSize[];
-  /** known-bad variants and the property each must be caught breaking */
-  bad: { variant: string; property: string }[];
+  /**
+   * known-bad variants and the property each must be caught breaking (the first a
+   * breadth-first search meets); `alsoBreaks`: a property it breaks further on, caught with
+   * that property as the search's target (and, past a deadlock, pan -E)
+   */
+  bad: { variant: string; property: string; alsoBreaks?: string }[];
 }
 
 const source = (name: string) => readFileSync(new URL(`./${name}.pml`, import.meta.url), 'utf8');
@@ -161,6 +166,24 @@ export const PORTS: BeemPort[] = [
       { name: 'xlarge', params: { n: 6 }, states: 26_302_351, hashBits: 26, maxDepth: 10_000, reductions: false },
     ],
     bad: [{ variant: 'no-door-wait', property: 'one-leader' }],
+  },
+  {
+    name: 'lamport',
+    model: lamport,
+    file: file('lamport'),
+    variant: 'fast',
+    promela: source('lamport'),
+    defines: (p) => ({ N: p.n as number, ERROR: p.error as number }),
+    spinChecks: { 'mutual-exclusion': 'CHECK_MUTEX' },
+    sizes: [
+      { name: 'small', params: { n: 3 }, states: 29_242, hashBits: 16, maxDepth: 10_000 },
+      { name: 'large', params: { n: 4 }, states: 1_066_800, hashBits: 22, maxDepth: 200_000 },
+    ],
+    // BEEM's artificial errors deadlock before they break mutual exclusion
+    bad: [
+      { variant: 'clear-x', property: 'deadlock', alsoBreaks: 'mutual-exclusion' },
+      { variant: 'enter-on-x', property: 'deadlock', alsoBreaks: 'mutual-exclusion' },
+    ],
   },
 ];
 
