@@ -80,17 +80,24 @@ function* bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility
     return true;
   };
 
-  // plain search: a new state goes to the queue as its parent and outcome (store.expandPlain)
-  let parent = NO_PARENT;
-  let depth = 0;
-  const fresh: Fresh = (hi, lo, d, vec, o) => vectors!.pushSuccessor(vec, o, newId(parent, d), depth, hi, lo);
+  // plain search: a new state goes to the queue as its parent and outcome (store.expandPlain),
+  // without ample sets once a batch of them is stored (store.store(), batch.ts)
+  const fresh: Fresh = (hi, lo, d, vec, o, from, depth) =>
+    vectors!.pushSuccessor(vec, o, newId(from, d), depth, hi, lo);
+  const batch = store.batch;
+  /** Store the successors held in the batch (before a result: as they were by then one at a time). */
+  const flush = () => {
+    if (batch !== undefined && batch.parents > 0) store.store(fresh);
+  };
 
   try {
     const s0 = store.initial();
     visit(s0.vec, s0.fingerprint, NO_PARENT, 0, 0, []);
     // without POR, each state is taken from the queue into the same node (nothing keeps it past its expansion)
     const taken = plainNode(new Array<number>(store.space.width), 0, 0, 0, 0);
-    while (queue.length > 0) {
+    for (;;) {
+      if (queue.length === 0) flush();
+      if (queue.length === 0) break;
       const node = vectors ? vectors.shiftInto(taken) : queue.shift();
       store.tick(queue.length);
       if (pauseDue(store.bounds)) yield;
@@ -100,25 +107,27 @@ function* bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility
         if (store.por && pending.get(pendingKey(node)) === node) pending.delete(pendingKey(node));
         if (node.depth > store.depth) store.depth = node.depth;
         const violation = store.check(opened);
-        if (violation)
+        if (violation) {
+          flush();
           return {
             kind: 'violation',
             violation,
             path: pathTo(node.id),
             coverage: store.coverage('bfs', false, extraBytes()),
           };
+        }
         if (opts.onState) opts.onState(opened.state, store.text(node));
       }
       if (opts.maxDepth !== undefined && node.depth >= opts.maxDepth) {
         if (enabled.length > 0) cut = true;
         continue;
       }
-      parent = node.id;
-      depth = node.depth + 1;
+      if (batch?.full(enabled.length)) store.store(fresh);
       const found = store.plain
         ? store.expandPlain(opened, fresh)
         : store.expand(opened, (next, c, d, sleep) => visit(next, c, node.id, d, node.depth + 1, sleep));
       if (found) {
+        flush();
         store.depth = Math.max(store.depth, node.depth + 1);
         return {
           kind: 'violation',

@@ -7,6 +7,7 @@
 import type { State } from '../core/model.ts';
 import type { Stepwise } from './drive.ts';
 import { ampleRefused, ampleSet, Visibility, VisibilityConflict, withAmple, type Probe } from './ample.ts';
+import { Batch } from './batch.ts';
 import type { Transition, TransitionSystem } from '../core/system.ts';
 import type { Violation } from '../core/violation.ts';
 import { Bound, Bounds, type BoundOptions } from './bounds.ts';
@@ -36,6 +37,8 @@ export interface ExhaustiveOptions extends BoundOptions {
   target?: string;
   /** @internal tests: ample sets ignore what properties read of the threads (a wrong reduction, to show what the watch prevents) */
   blindAmple?: boolean;
+  /** @internal tests: false stores each successor as soon as it is found, not in batches (batch.ts) */
+  batch?: boolean;
   /** @internal tests: called once per distinct state when it is first expanded, with its canonical text */
   onState?: (state: State, key: string) => void;
 }
@@ -125,10 +128,19 @@ export class Opened extends StateObject {
 export type Child = (vec: Vec, fingerprint: Canonical, decision: number, sleep: Sleeper[]) => boolean;
 
 /**
- * Takes a new state from expandPlain(): its fingerprint (stored already), the decision that
- * reached it, and the parent vector and outcome that make it (Frontier.pushSuccessor()).
+ * Takes a new state from expandPlain() or store(): its fingerprint (stored already), the
+ * decision that reached it, the parent vector and outcome that make it
+ * (Frontier.pushSuccessor()), the parent's id and the state's depth.
  */
-export type Fresh = (hi: number, lo: number, decision: number, parent: Vec, o: Outcome) => void;
+export type Fresh = (
+  hi: number,
+  lo: number,
+  decision: number,
+  parent: Vec,
+  o: Outcome,
+  from: number,
+  depth: number,
+) => void;
 
 export class ExhaustiveSearch {
   readonly set: FingerprintSet;
@@ -145,6 +157,8 @@ export class ExhaustiveSearch {
   depth = 0;
   /** expandPlain()'s scratch: a successor's fingerprint */
   private readonly fingerprinted = { hi: 0, lo: 0 };
+  /** plain and without ample sets: expandPlain() holds successors here until store() (batch.ts) */
+  readonly batch: Batch | undefined;
   /** states waiting, as of the last tick() */
   private waiting = 0;
   /** what a progress report says (made once: tick() runs per expansion) */
@@ -165,6 +179,8 @@ export class ExhaustiveSearch {
     this.symmetry = opts.symmetry ?? true;
     this.space = new StateSpace(system, this.symmetry);
     this.plain = !this.por && !this.space.symmetry.on;
+    this.batch =
+      this.plain && visibility === undefined && opts.batch !== false ? new Batch(this.space.width) : undefined;
     this.set = new FingerprintSet(256, this.por);
     this.bounds = new Bounds(opts);
   }
@@ -326,17 +342,36 @@ export class ExhaustiveSearch {
   /**
    * expand() when the search is plain (no sleep sets, no symmetry group; ample sets or
    * not): each successor is fingerprinted from its parent's and the outcome, and stored; only
-   * a new one is made, by `fresh`. Returns a violation to report (with the decision that
-   * raised it), if any.
+   * a new one is made, by `fresh`. Without ample sets the successors are held in the batch
+   * when they fit (the caller makes room: batch.full()), and store() stores them. Returns a
+   * violation to report (with the decision that raised it), if any.
    */
   expandPlain(opened: Opened, fresh: Fresh): { violation: Violation; decision: number } | undefined {
     const { node, enabled, expansion } = opened;
     const target = this.opts.target;
     const vec = node.vec;
+    const from = node.id;
+    const depth = node.depth + 1;
+    const batch = this.batch;
+    if (batch !== undefined && enabled.length > 0 && !batch.full(enabled.length)) {
+      batch.begin(vec, from, depth);
+      for (let i = 0; i < enabled.length; i++) {
+        const o = this.space.outcome(vec, opened, enabled[i]!);
+        if (o.violation) {
+          batch.add(0, 0, i, o); // a step counted in its turn by store(), and not stored
+          if (target === undefined || o.violation.property === target) return { violation: o.violation, decision: i };
+          continue;
+        }
+        const c = this.fingerprinted;
+        this.space.successorFingerprint(expansion, o, c);
+        batch.add(c.hi, c.lo, i, o);
+      }
+      return undefined;
+    }
     let probes: (Probe | undefined)[] | undefined;
     if (this.visibility !== undefined) {
       const a = this.ample(opened, (d, { outcome, fingerprint: c }) => {
-        if (this.insert(c!.hi, c!.lo) >= 0) fresh(c!.hi, c!.lo, d, vec, outcome);
+        if (this.insert(c!.hi, c!.lo) >= 0) fresh(c!.hi, c!.lo, d, vec, outcome, from, depth);
       });
       if (a.over) return a.violation;
       probes = a.probes;
@@ -353,9 +388,37 @@ export class ExhaustiveSearch {
       }
       const c = this.fingerprinted;
       this.space.successorFingerprint(expansion, o, c);
-      if (this.insert(c.hi, c.lo) >= 0) fresh(c.hi, c.lo, i, vec, o);
+      if (this.insert(c.hi, c.lo) >= 0) fresh(c.hi, c.lo, i, vec, o, from, depth);
     }
     return undefined;
+  }
+
+  /**
+   * Store the batch's successors in the order they were found: each new one goes to `fresh`.
+   * A bound met on the way is thrown with the depth the search had reached when it expanded
+   * that successor's parent, as it would have been met one at a time (BFS takes states in
+   * order of depth, and took the batch's later parents since).
+   */
+  store(fresh: Fresh): void {
+    const b = this.batch!;
+    this.set.warm(b.his, b.los, b.n);
+    for (let k = 0; k < b.n; k++) {
+      this.steps++;
+      const o = b.outcomes[k]!;
+      if (o.violation) continue;
+      const hi = b.his[k]!;
+      const lo = b.los[k]!;
+      const p = b.parentOf[k]!;
+      let slot: number;
+      try {
+        slot = this.insert(hi, lo);
+      } catch (e) {
+        this.depth = b.depths[p]! - 1;
+        throw e;
+      }
+      if (slot >= 0) fresh(hi, lo, b.decisions[k]!, b.vecs[p]!, o, b.ids[p]!, b.depths[p]!);
+    }
+    b.clear();
   }
 
   /**
