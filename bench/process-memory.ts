@@ -1,13 +1,16 @@
-// kmc's memory per state as a fresh process measures it: one `kmc check <model file>
-// --strategy bfs ... --json` in a process of its own, its `bytesPerState` (the RSS the process
-// grew by during the search, over its states: src/explore/memory.ts, coverage) and
-// `visitedBytesPerState` (of that, the visited set and the parent log). The bench's timed
-// runs share one process, whose RSS, once grown by the first repeat, barely grows again; so
-// the memory figure comes from here, once per model, size and configuration, outside the
-// timed repeats. pan's counterpart is its peak RSS over the same search (peers/spin/run.ts).
+// One kmc check in a process of its own, as a user runs it: `kmc check <model file>
+// --strategy bfs ... --json`. Its search's own clock and counts (start-up excluded, as
+// pan's compile is), and its memory per state: `bytesPerState` (the RSS the process grew by
+// during the search, over its states: src/explore/memory.ts, coverage) and
+// `visitedBytesPerState` (of that, the visited set and the parent log). A search run in the
+// bench's own process is slowed by what ran there before it (code the JIT compiled for
+// other models; anderson n=6 took 69.5 s there, 44-54 s fresh), and that process's RSS,
+// once grown, barely grows again: so the BEEM tables time kmc here, each repeat afresh.
+// pan's counterpart is its peak RSS over the same search (peers/spin/run.ts).
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { Exhaustive } from './measure.ts';
 
 export interface ProcessMemory {
   /** the resident memory the process grew by during the search, per state stored */
@@ -52,21 +55,55 @@ export function freshCommand(c: FreshCheck): string[] {
   ];
 }
 
-/** Run the check in a fresh node and read its memory figures from its JSON. */
-export function kmcProcessMemory(c: FreshCheck): ProcessMemory {
+interface CheckStats {
+  states: number;
+  steps: number;
+  depth: number;
+  milliseconds: number;
+  exhaustive: boolean;
+  bytesPerState: number;
+  visitedBytesPerState: number;
+  cache?: { hits: number };
+}
+
+/** Run the check in a fresh node: the search as its JSON reports it, and its memory figures. */
+export function freshCheck(c: FreshCheck): { run: Exhaustive; memory: ProcessMemory } {
   const args = freshCommand(c);
   const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const what = `kmc check ${c.file} --variant ${c.variant} in a fresh process`;
   // 0: as expected, 1: a verdict differs, 3: incomplete (a bound): each prints its stats
   if (r.status !== 0 && r.status !== 1 && r.status !== 3)
     throw new Error(`${what}: exit ${r.status ?? r.signal}: ${r.stderr.trim().split('\n')[0] ?? ''}`);
-  const stats = (JSON.parse(r.stdout) as { results: { stats: Record<string, unknown> }[] }).results[0]?.stats;
+  const result = (JSON.parse(r.stdout) as { results: { verdict: string; property?: string; stats: CheckStats }[] })
+    .results[0];
+  const stats = result?.stats;
   if (typeof stats?.bytesPerState !== 'number' || typeof stats.visitedBytesPerState !== 'number')
     throw new Error(`${what}: no bytesPerState in its JSON`);
+  const complete = stats.exhaustive === true && r.status !== 3;
+  const ms = stats.milliseconds;
   return {
-    bytesPerState: stats.bytesPerState,
-    visitedBytesPerState: stats.visitedBytesPerState,
-    states: stats.states as number,
-    complete: stats.exhaustive === true && r.status !== 3,
+    run: {
+      verdict: result!.property !== undefined ? `violation: ${result!.property}` : complete ? 'holds' : 'incomplete',
+      states: stats.states,
+      transitions: stats.steps,
+      depth: stats.depth,
+      ms,
+      msMin: ms,
+      msRuns: [ms],
+      statesPerSec: stats.states / (ms / 1000),
+      complete,
+      ...(stats.cache ? { cacheHits: stats.cache.hits } : {}),
+    },
+    memory: {
+      bytesPerState: stats.bytesPerState,
+      visitedBytesPerState: stats.visitedBytesPerState,
+      states: stats.states,
+      complete,
+    },
   };
+}
+
+/** The memory figures of a fresh check. */
+export function kmcProcessMemory(c: FreshCheck): ProcessMemory {
+  return freshCheck(c).memory;
 }

@@ -3,14 +3,14 @@
 // reductions off on both (kmc --no-por --no-symmetry, pan -DNOREDUCE; the counts must be
 // equal), then with each tool's partial-order reduction (kmc `--por ample`; SPIN's default).
 // spin -a and gcc run once per configuration, timed apart and excluded from pan's time.
-// Memory per state: each tool's RSS growth over its search in a process of its own (kmc's
-// from one fresh `kmc check` outside the timed repeats, process-memory.ts; pan's from its runs).
+// Each kmc run is a fresh `kmc check` (process-memory.ts), timed by its search's own clock,
+// as each pan run is a fresh pan. Memory per state: each tool's RSS growth over its search,
+// the median over its runs without reductions.
 
-import { compile, exploreBfs } from '../../src/index.ts';
 import { f, mark, PAN_TICK_MS, ratio, sec, secs } from '../format.ts';
-import { type Exhaustive, fromKmc, fromSpin, repeated, repeatedSpin, type SpinExhaustive } from '../measure.ts';
+import { type Exhaustive, fromSpin, median, repeated, repeatedSpin, type SpinExhaustive } from '../measure.ts';
 import { compileSpin } from '../peers/spin/run.ts';
-import { kmcProcessMemory, type ProcessMemory } from '../process-memory.ts';
+import { freshCheck, type FreshCheck, type ProcessMemory } from '../process-memory.ts';
 import { type BeemPort, type BeemSize, panOptions, portParams } from './ports.ts';
 
 export interface BeemResult {
@@ -19,7 +19,7 @@ export interface BeemResult {
   params: Record<string, unknown>;
   /** reduced: unless the size runs without reductions only */
   kmc: { raw: Exhaustive; reduced?: Exhaustive };
-  /** kmc without reductions in a fresh process: its memory per state */
+  /** kmc without reductions: its memory per state (the run with the median bytes/state) */
   memory: ProcessMemory;
   spin?: { raw: SpinExhaustive; reduced?: SpinExhaustive };
   /** both explored without reductions to the end and found the same states and transitions */
@@ -46,7 +46,13 @@ export function benchBeem(opts: BeemOptions): BeemResult[] {
 function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResult {
   const { log, timeoutMs } = opts;
   const params = portParams(port, port.variant, size);
-  const system = compile(port.model as never, port.variant, size.params as never);
+  const check = (reductions: FreshCheck['reductions']): FreshCheck => ({
+    file: port.file,
+    variant: port.variant,
+    params: size.params,
+    reductions,
+    timeoutMs,
+  });
   const where = `bench: beem/${port.name} ${size.name} ${JSON.stringify(size.params)}`;
   const spinOpts = (noReduce: boolean) => panOptions(port, size, params, noReduce);
   const reductions = size.reductions !== false;
@@ -59,6 +65,7 @@ function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResul
   try {
     const runs = {
       kmcRaw: [] as Exhaustive[],
+      memory: [] as ProcessMemory[],
       kmcReduced: [] as Exhaustive[],
       spinRaw: [] as SpinExhaustive[],
       spinReduced: [] as SpinExhaustive[],
@@ -67,23 +74,17 @@ function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResul
       log(
         `${where}: repeat ${i}/${opts.repeats}: kmc without reductions, pan -DNOREDUCE${reductions ? ', kmc, pan with reductions' : ''} ...`,
       );
-      runs.kmcRaw.push(fromKmc(exploreBfs(system, { por: false, symmetry: false, timeoutMs })));
+      const raw = freshCheck(check('none'));
+      runs.kmcRaw.push(raw.run);
+      runs.memory.push(raw.memory);
       if (pans) runs.spinRaw.push(fromSpin(pans.raw.run()));
       if (!reductions) continue;
-      runs.kmcReduced.push(fromKmc(exploreBfs(system, { por: 'ample', timeoutMs })));
+      runs.kmcReduced.push(freshCheck(check('ample')).run);
       if (pans?.reduced) runs.spinReduced.push(fromSpin(pans.reduced.run()));
     }
-    log(`${where}: kmc without reductions in a fresh process, for its memory ...`);
-    const memory = kmcProcessMemory({
-      file: port.file,
-      variant: port.variant,
-      params: size.params,
-      reductions: 'none',
-      timeoutMs,
-    });
     const raw = repeated(runs.kmcRaw);
-    if (memory.complete && raw.complete && memory.states !== raw.states)
-      throw new Error(`${where}: kmc in a fresh process stored ${memory.states} states, in the bench's ${raw.states}`);
+    const bytes = median(runs.memory.map((m) => m.bytesPerState));
+    const memory = runs.memory.find((m) => m.bytesPerState === bytes) ?? runs.memory[0]!;
     const r: BeemResult = {
       model: port.name,
       size: size.name,
@@ -110,6 +111,10 @@ function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResul
 export const BYTES_LEGEND =
   "bytes/state: the resident memory (RSS) each tool grew by during its search, over the states it stored, each in a process of its own: kmc's from one fresh `kmc check <model> --variant <v> --param ... --strategy bfs --no-por --no-symmetry --json` outside the timed repeats (its bytesPerState: RSS at the end of the search less RSS when it began; the visited set's share, visitedBytesPerState, apart), pan's from its timed runs (median): its peak RSS (GNU time; pan frees nothing before it exits) less the RSS of the same pan before it searches; neither counts the program's start-up (node and kmc's modules, pan's binary)";
 
+/** The same for the BEEM tables, whose kmc runs are each a fresh process. */
+const BEEM_BYTES_LEGEND =
+  "bytes/state: the resident memory (RSS) each tool grew by during its search, over the states it stored, the median over its runs without reductions: kmc's the fresh `kmc check`'s bytesPerState (RSS at the end of the search less RSS when it began; the visited set's share, visitedBytesPerState, apart), pan's its peak RSS (GNU time; pan frees nothing before it exits) less the RSS of the same pan before it searches; neither counts the program's start-up (node and kmc's modules, pan's binary)";
+
 /** kmc's bytes/state cell: the fresh process's figure, marked when that run stopped early. */
 export const kmcBytes = (m: ProcessMemory) => `${f(m.bytesPerState, 1)}${m.complete ? '' : ' (incomplete)'}`;
 
@@ -128,7 +133,7 @@ export function beemMarkdown(results: BeemResult[], repeats: number): string[] {
   const n = repeats > 1 ? `median (min) of ${repeats} runs each, kmc and pan alternating` : 'one run each';
   L.push('');
   L.push(
-    `BEEM models ported to kmc (bench/beem/), without reductions (kmc \`--no-por --no-symmetry\`, BFS; SPIN \`spin -o1\`, \`-DNOREDUCE\`, DFS; ${n}; pan's time excludes spin -a + gcc, shown apart; ${BYTES_LEGEND}):`,
+    `BEEM models ported to kmc (bench/beem/), without reductions (kmc \`--no-por --no-symmetry\`, BFS, each run a fresh \`kmc check ... --strategy bfs --json\` timed by its search's own clock; SPIN \`spin -o1\`, \`-DNOREDUCE\`, DFS; ${n}; pan's time excludes spin -a + gcc, shown apart; ${BEEM_BYTES_LEGEND}):`,
   );
   L.push('');
   L.push(
