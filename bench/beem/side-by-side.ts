@@ -4,15 +4,14 @@
 // builds it: spin -o1, gcc -O2, the size's -w and -m; pan's own elapsed time, its compile
 // excluded), kmc with ample sets (`--por ample`), pan with its partial-order reduction.
 // Prints every run, then per configuration the states, min and median of each tool's time
-// and of the per-round kmc/pan ratio. The bench (bench/beem/bench.ts) times kmc inside its
-// own process after the other models; this is the fresh-process figure beside it.
+// and of the per-round kmc/pan ratio. The bench (bench/beem/bench.ts) runs both tools the
+// same way over every port; this is one port, with the ratio of each round.
 //
 //   node --import tsx bench/beem/side-by-side.ts --models anderson,leader-filters [--size large] [--rounds 3]
 
-import { spawnSync } from 'node:child_process';
 import { median } from '../measure.ts';
 import { compileSpin, type Pan } from '../peers/spin/run.ts';
-import { freshCommand } from '../process-memory.ts';
+import { freshCheck } from '../process-memory.ts';
 import { type BeemPort, PORTS, panOptions, portParams } from './ports.ts';
 
 const args = process.argv.slice(2);
@@ -28,18 +27,15 @@ interface Run {
 
 /** A fresh `kmc check` of the port's variant at the size: its states and search time. */
 function kmc(port: BeemPort, params: Record<string, unknown>, reductions: 'none' | 'ample'): Run {
-  const argv = freshCommand({
+  const { run } = freshCheck({
     file: port.file,
     variant: port.variant,
     params: params as Record<string, number | boolean | string>,
     reductions,
     timeoutMs: 600_000,
   });
-  const r = spawnSync(process.execPath, argv, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) throw new Error(`kmc check ${port.name}: exit ${r.status ?? r.signal}: ${r.stderr.trim()}`);
-  const stats = (JSON.parse(r.stdout) as { results: { stats: { states: number; milliseconds: number } }[] }).results[0]!
-    .stats;
-  return { states: stats.states, ms: stats.milliseconds };
+  if (!run.complete) throw new Error(`kmc check ${port.name}: ${run.verdict}`);
+  return { states: run.states, ms: run.ms };
 }
 
 function pan(p: Pan): Run {
@@ -63,22 +59,29 @@ for (const name of names) {
   const size = port.sizes.find((s) => s.name === sizeName)!;
   const params = portParams(port, port.variant, size);
   const spinOpts = (noReduce: boolean) => panOptions(port, size, params, noReduce);
-  const pans = { raw: compileSpin(port.promela, spinOpts(true)), reduced: compileSpin(port.promela, spinOpts(false)) };
+  // a size the bench runs without reductions only (ports.ts) is measured so here too
+  const reductions = size.reductions !== false;
+  const pans = {
+    raw: compileSpin(port.promela, spinOpts(true)),
+    reduced: reductions ? compileSpin(port.promela, spinOpts(false)) : undefined,
+  };
   const runs = { kmcNone: [] as Run[], panRaw: [] as Run[], kmcAmple: [] as Run[], panReduced: [] as Run[] };
   try {
     for (let i = 1; i <= rounds; i++) {
       runs.kmcNone.push(kmc(port, size.params, 'none'));
       runs.panRaw.push(pan(pans.raw));
-      runs.kmcAmple.push(kmc(port, size.params, 'ample'));
-      runs.panReduced.push(pan(pans.reduced));
-      const last = (rs: Run[]) => `${rs.at(-1)!.states} states ${rs.at(-1)!.ms.toFixed(0)} ms`;
+      if (pans.reduced) {
+        runs.kmcAmple.push(kmc(port, size.params, 'ample'));
+        runs.panReduced.push(pan(pans.reduced));
+      }
+      const last = (rs: Run[]) => (rs.length ? `${rs.at(-1)!.states} states ${rs.at(-1)!.ms.toFixed(0)} ms` : '—');
       console.log(
         `${port.name} ${JSON.stringify(size.params)} round ${i}: kmc none ${last(runs.kmcNone)}; pan -DNOREDUCE ${last(runs.panRaw)}; kmc ample ${last(runs.kmcAmple)}; pan reduced ${last(runs.panReduced)}`,
       );
     }
   } finally {
     pans.raw.remove();
-    pans.reduced.remove();
+    pans.reduced?.remove();
   }
   const ratios = (a: Run[], b: Run[]) => a.map((r, i) => r.ms / b[i]!.ms);
   const states = (rs: Run[]) => [...new Set(rs.map((r) => r.states))].join('/');
@@ -87,6 +90,7 @@ for (const name of names) {
   console.log(`    kmc ms ${stat(runs.kmcNone.map((r) => r.ms))}`);
   console.log(`    pan ms ${stat(runs.panRaw.map((r) => r.ms))}`);
   console.log(`    kmc/pan time ${stat(ratios(runs.kmcNone, runs.panRaw), 2)}`);
+  if (!reductions) continue;
   console.log(`  each tool's reduction: kmc ample ${states(runs.kmcAmple)} states, pan ${states(runs.panReduced)}`);
   console.log(`    kmc ms ${stat(runs.kmcAmple.map((r) => r.ms))}`);
   console.log(`    pan ms ${stat(runs.panReduced.map((r) => r.ms))}`);
