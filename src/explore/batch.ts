@@ -19,7 +19,8 @@ export class Batch {
   readonly decisions = new Int32Array(BATCH);
   /** index of each successor's parent (0 .. parents-1) */
   readonly parentOf = new Int32Array(BATCH);
-  readonly outcomes: (Outcome | undefined)[] = new Array(BATCH).fill(undefined);
+  /** (the transition cache's own: held, not copied) */
+  readonly outcomes: Outcome[] = new Array(BATCH);
   /** by parent: its vector (a copy), its id, its successors' depth */
   readonly vecs: Vec[];
   readonly ids = new Int32Array(PARENTS);
@@ -58,7 +59,6 @@ export class Batch {
   }
 
   clear(): void {
-    this.outcomes.fill(undefined, 0, this.n);
     this.n = 0;
     this.parents = 0;
   }

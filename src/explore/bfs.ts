@@ -96,8 +96,10 @@ function* bfs(system: TransitionSystem, opts: BfsOptions, visibility: Visibility
     // without POR, each state is taken from the queue into the same node (nothing keeps it past its expansion)
     const taken = plainNode(new Array<number>(store.space.width), 0, 0, 0, 0);
     for (;;) {
-      if (queue.length === 0) flush();
-      if (queue.length === 0) break;
+      if (queue.length === 0) {
+        flush();
+        if (queue.length === 0) break;
+      }
       const node = vectors ? vectors.shiftInto(taken) : queue.shift();
       store.tick(queue.length);
       if (pauseDue(store.bounds)) yield;
