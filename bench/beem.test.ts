@@ -124,58 +124,51 @@ for (const port of PORTS) {
 if (why) it(`SPIN checks of the BEEM ports skipped: ${why}`, () => {});
 
 describe('kmc --por ample on the BEEM ports', () => {
-  it("cuts peterson n=3 from 12,498 to 9,542 states (its j = 1 steps touch only locals; mutual-exclusion reads the world's counter, not the pcs)", () => {
-    const peterson = PORTS.find((p) => p.name === 'peterson')!;
-    const system = compile(peterson.model as never, peterson.variant, { n: 3 } as never);
-    const none = exploreBfs(system, { por: 'none', symmetry: false });
-    const ample = exploreBfs(system, { por: 'ample', symmetry: false });
-    expect([none.kind, ample.kind]).toEqual(['ok', 'ok']);
-    expect(none.coverage.states).toBe(12498);
-    expect(ample.coverage.states).toBe(9542);
-    expect(ample.coverage.reductions?.partialOrder).toBe('ample');
-  });
-
-  it("cuts szymanski n=3 from 20,264 to 18,409 states (its tests of j alone touch only locals; SPIN's reduction: 20,098)", () => {
-    const szymanski = PORTS.find((p) => p.name === 'szymanski')!;
-    const system = compile(szymanski.model as never, szymanski.variant, { n: 3 } as never);
-    const none = exploreBfs(system, { por: 'none', symmetry: false });
-    const ample = exploreBfs(system, { por: 'ample', symmetry: false });
-    expect([none.kind, ample.kind]).toEqual(['ok', 'ok']);
-    expect(none.coverage.states).toBe(20264);
-    expect(ample.coverage.states).toBe(18409);
-    expect(ample.coverage.reductions?.partialOrder).toBe('ample');
-  });
-
-  it("cuts anderson n=4 from 29,641 to 19,335 states (p1's my_place != n-1 touches only the local; SPIN's reduction cuts none: 29,641)", () => {
-    const anderson = PORTS.find((p) => p.name === 'anderson')!;
-    const system = compile(anderson.model as never, anderson.variant, { n: 4 } as never);
-    const none = exploreBfs(system, { por: 'none', symmetry: false });
-    const ample = exploreBfs(system, { por: 'ample', symmetry: false });
-    expect([none.kind, ample.kind]).toEqual(['ok', 'ok']);
-    expect(none.coverage.states).toBe(29641);
-    expect(ample.coverage.states).toBe(19335);
-    expect(ample.coverage.reductions?.partialOrder).toBe('ample');
-  });
-
-  it("cuts leader-filters n=3 from 4,966 to 4,885 states (p8 at level 0 reads only curr; one-leader reads the world's counter, not the pcs; SPIN's reduction: 4,810)", () => {
-    const filters = PORTS.find((p) => p.name === 'leader-filters')!;
-    const system = compile(filters.model as never, filters.variant, { n: 3 } as never);
-    const none = exploreBfs(system, { por: 'none', symmetry: false });
-    const ample = exploreBfs(system, { por: 'ample', symmetry: false });
-    expect([none.kind, ample.kind]).toEqual(['ok', 'ok']);
-    expect(none.coverage.states).toBe(4966);
-    expect(ample.coverage.states).toBe(4885);
-    expect(ample.coverage.reductions?.partialOrder).toBe('ample');
-  });
-
-  it("cuts lamport n=3 from 29,242 to 29,097 states (q4's j == n touches only the local; mutual-exclusion reads the world's counter, not the pcs; SPIN's reduction cuts none: 29,242)", () => {
-    const lamport = PORTS.find((p) => p.name === 'lamport')!;
-    const system = compile(lamport.model as never, lamport.variant, { n: 3 } as never);
-    const none = exploreBfs(system, { por: 'none', symmetry: false });
-    const ample = exploreBfs(system, { por: 'ample', symmetry: false });
-    expect([none.kind, ample.kind]).toEqual(['ok', 'ok']);
-    expect(none.coverage.states).toBe(29242);
-    expect(ample.coverage.states).toBe(29097);
-    expect(ample.coverage.reductions?.partialOrder).toBe('ample');
+  const cuts = [
+    {
+      port: 'peterson',
+      n: 3,
+      none: 12_498,
+      ample: 9_542,
+      why: "its j = 1 steps touch only locals; mutual-exclusion reads the world's counter, not the pcs",
+    },
+    {
+      port: 'szymanski',
+      n: 3,
+      none: 20_264,
+      ample: 18_409,
+      why: "its tests of j alone touch only locals; SPIN's reduction: 20,098",
+    },
+    {
+      port: 'anderson',
+      n: 4,
+      none: 29_641,
+      ample: 19_335,
+      why: "p1's my_place != n-1 touches only the local; SPIN's reduction cuts none: 29,641",
+    },
+    {
+      port: 'leader-filters',
+      n: 3,
+      none: 4_966,
+      ample: 4_885,
+      why: "p8 at level 0 reads only curr; one-leader reads the world's counter, not the pcs; SPIN's reduction: 4,810",
+    },
+    {
+      port: 'lamport',
+      n: 3,
+      none: 29_242,
+      ample: 29_097,
+      why: "q4's j == n touches only the local; mutual-exclusion reads the world's counter, not the pcs; SPIN's reduction cuts none: 29,242",
+    },
+  ];
+  it.each(cuts)('cuts $port n=$n from $none to $ample states ($why)', ({ port, n, none, ample }) => {
+    const entry = PORTS.find((p) => p.name === port)!;
+    const system = compile(entry.model as never, entry.variant, { n } as never);
+    const without = exploreBfs(system, { por: 'none', symmetry: false });
+    const reduced = exploreBfs(system, { por: 'ample', symmetry: false });
+    expect([without.kind, reduced.kind]).toEqual(['ok', 'ok']);
+    expect(without.coverage.states).toBe(none);
+    expect(reduced.coverage.states).toBe(ample);
+    expect(reduced.coverage.reductions?.partialOrder).toBe('ample');
   });
 });
