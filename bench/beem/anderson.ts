@@ -29,7 +29,8 @@
 // cuts none (29,641, n=5 689,901), as it takes a process's options at a pc together or not
 // at all, and one of p1's touches next.
 
-import { always, defineModel, thread } from '../../src/index.ts';
+import { defineModel, thread } from '../../src/index.ts';
+import { mutualExclusion } from './mutual-exclusion.ts';
 import { promelaIf } from './promela-if.ts';
 
 interface World {
@@ -98,11 +99,7 @@ export const anderson = defineModel({
         },
       }),
     ),
-  properties: () => [
-    always<World>('mutual-exclusion', 'no two processes are in the critical section', ({ world: w }) =>
-      w.critical > 1 ? `${w.critical} processes are in CS` : undefined,
-    ),
-  ],
+  properties: () => [mutualExclusion<World>()],
   variants: {
     anderson: { description: 'the BEEM model as written', expect: 'holds' },
     'clear-previous': {

@@ -27,7 +27,8 @@
 // States (-DNOREDUCE -E, kmc --no-por --no-symmetry): n=2 max=3 426, n=3 max=4 32,919,
 // n=4 max=4 1,878,268.
 
-import { always, defineModel, thread } from '../../src/index.ts';
+import { defineModel, thread } from '../../src/index.ts';
+import { mutualExclusion } from './mutual-exclusion.ts';
 import { promelaIf } from './promela-if.ts';
 
 interface World {
@@ -102,11 +103,7 @@ export const bakery = defineModel({
         },
       }),
     ),
-  properties: () => [
-    always<World>('mutual-exclusion', 'no two processes are in the critical section', ({ world: w }) =>
-      w.critical > 1 ? `${w.critical} processes are in CS` : undefined,
-    ),
-  ],
+  properties: () => [mutualExclusion<World>()],
   variants: {
     lamport: { description: 'the BEEM model, with the order (number, id) Lamport gives', expect: 'holds' },
     'no-choosing': {

@@ -45,7 +45,8 @@
 // n=4 1,064,158 (q4's `j == n` is the one step on the local alone, taken once per pass
 // through the slow path); SPIN's reduction cuts none (n=3 29,242, n=4 1,066,800).
 
-import { always, defineModel, thread } from '../../src/index.ts';
+import { defineModel, thread } from '../../src/index.ts';
+import { mutualExclusion } from './mutual-exclusion.ts';
 import { promelaIf } from './promela-if.ts';
 
 interface World {
@@ -106,11 +107,7 @@ export const lamport = defineModel({
         },
       }),
     ),
-  properties: () => [
-    always<World>('mutual-exclusion', 'no two processes are in the critical section', ({ world: w }) =>
-      w.critical > 1 ? `${w.critical} processes are in CS` : undefined,
-    ),
-  ],
+  properties: () => [mutualExclusion<World>()],
   variants: {
     fast: { description: 'the BEEM model as written', expect: 'holds' },
     'clear-x': {

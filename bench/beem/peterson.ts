@@ -22,7 +22,8 @@
 // pan asserts mutual exclusion too (a counter, so not for the counts).
 // States (-DNOREDUCE, kmc --no-por --no-symmetry): n=2 196, n=3 12,498, n=4 1,119,560.
 
-import { always, defineModel, thread } from '../../src/index.ts';
+import { defineModel, thread } from '../../src/index.ts';
+import { mutualExclusion } from './mutual-exclusion.ts';
 import { promelaIf } from './promela-if.ts';
 
 interface World {
@@ -76,11 +77,7 @@ export const peterson = defineModel({
         },
       }),
     ),
-  properties: () => [
-    always<World>('mutual-exclusion', 'no two processes are in the critical section', ({ world: w }) =>
-      w.critical > 1 ? `${w.critical} processes are in CS` : undefined,
-    ),
-  ],
+  properties: () => [mutualExclusion<World>()],
   variants: {
     filter: { description: 'the BEEM model as written', expect: 'holds' },
     'no-step': {

@@ -43,7 +43,8 @@
 // States (-DNOREDUCE, kmc --no-por --no-symmetry): n=2 489, n=3 20,264, n=4 1,128,424,
 // n=5 53,203,832.
 
-import { always, defineModel, thread } from '../../src/index.ts';
+import { defineModel, thread } from '../../src/index.ts';
+import { mutualExclusion } from './mutual-exclusion.ts';
 import { promelaIf } from './promela-if.ts';
 
 interface World {
@@ -152,11 +153,7 @@ export const szymanski = defineModel({
         },
       }),
     ),
-  properties: () => [
-    always<World>('mutual-exclusion', 'no two processes are in the critical section', ({ world: w }) =>
-      w.critical > 1 ? `${w.critical} processes are in CS` : undefined,
-    ),
-  ],
+  properties: () => [mutualExclusion<World>()],
   variants: {
     szymanski: { description: 'the BEEM model as written', expect: 'holds' },
     'no-exit-wait': {
