@@ -402,21 +402,20 @@ export class ExhaustiveSearch {
   store(fresh: Fresh): void {
     const b = this.batch!;
     this.set.warm(b.his, b.los, b.n);
-    for (let k = 0; k < b.n; k++) {
-      this.steps++;
-      const o = b.outcomes[k]!;
-      if (o.violation) continue;
-      const hi = b.his[k]!;
-      const lo = b.los[k]!;
-      const p = b.parentOf[k]!;
-      let slot: number;
-      try {
-        slot = this.insert(hi, lo);
-      } catch (e) {
-        this.depth = b.depths[p]! - 1;
-        throw e;
+    let k = 0;
+    try {
+      for (; k < b.n; k++) {
+        this.steps++;
+        const o = b.outcomes[k]!;
+        if (o.violation) continue;
+        const hi = b.his[k]!;
+        const lo = b.los[k]!;
+        const p = b.parentOf[k]!;
+        if (this.insert(hi, lo) >= 0) fresh(hi, lo, b.decisions[k]!, b.vecs[p]!, o, b.ids[p]!, b.depths[p]!);
       }
-      if (slot >= 0) fresh(hi, lo, b.decisions[k]!, b.vecs[p]!, o, b.ids[p]!, b.depths[p]!);
+    } catch (e) {
+      this.depth = b.depths[b.parentOf[k]!]! - 1;
+      throw e;
     }
     b.clear();
   }
