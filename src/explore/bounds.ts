@@ -8,7 +8,7 @@
 // search driven asynchronously (drive.ts) then lets the event loop run, so a signal
 // handler can abort `signal`, which the next tick turns into an `interrupted` stop.
 
-import type { FingerprintSet } from './fingerprint-set.ts';
+import { type FingerprintSet, MIN_GROWTH } from './fingerprint-set.ts';
 import { Memory } from './memory.ts';
 
 export interface Progress {
@@ -71,8 +71,11 @@ export class Bounds {
   admit(set: FingerprintSet, hi: number, lo: number): void {
     if (this.opts.maxStates !== undefined && set.size >= this.opts.maxStates && !set.has(hi, lo))
       throw new Bound(`max-states (${this.opts.maxStates})`);
-    if (set.size + 1 > set.limit && !this.memory.fits(set.growthBytes))
-      throw new Bound(this.memory.refused('the fingerprint set', set.growthBytes));
+    if (set.size + 1 > set.limit && !this.memory.fits(set.growthBytes)) {
+      set.growth = MIN_GROWTH; // the least it grows by
+      if (!this.memory.fits(set.growthBytes))
+        throw new Bound(this.memory.refused('the fingerprint set', set.growthBytes));
+    }
   }
 
   /** Once per expansion: time, memory and interruption, and the progress report. */

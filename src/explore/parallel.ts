@@ -22,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import type { TransitionSystem } from '../core/system.ts';
 import { ModelError, type Violation } from '../core/violation.ts';
 import { Bound, interrupted } from './bounds.ts';
-import { collisionProbability, GROWTH } from './fingerprint-set.ts';
+import { collisionProbability, GROWTH, MIN_GROWTH } from './fingerprint-set.ts';
 import { Memory } from './memory.ts';
 import type { ExhaustiveOptions } from './exhaustive.ts';
 import type { Coverage, ExploreResult } from './result.ts';
@@ -262,14 +262,16 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
         round.forEach((e, j) => void (shares[busy[j]!] = e.next));
         busy = busy.filter((_, j) => !round[j]!.done);
         if (set.full || busy.length > 0) {
-          const growth = Math.ceil(set.bytes * GROWTH);
+          // it doubles, or grows by the least when doubling would not fit (fingerprint-set.ts)
+          const factor = memory.fits(Math.ceil(set.bytes * GROWTH)) ? GROWTH : MIN_GROWTH;
+          const growth = Math.ceil(set.bytes * factor);
           if (!memory.fits(growth))
             return {
               kind: 'incomplete',
               bound: memory.refused('the fingerprint set', growth),
               coverage: coverage(false),
             };
-          set = set.grow();
+          set = set.grow(factor);
           count(await pool.all(() => ({ type: 'table', table: set.shared })));
         }
       }

@@ -80,9 +80,9 @@ export class SharedFingerprintSet {
     }
   }
 
-  /** A larger table with the same fingerprints; only while no worker inserts. */
-  grow(): SharedFingerprintSet {
-    const next = SharedFingerprintSet.create(Math.ceil(this.slots * GROWTH));
+  /** A table `factor` times larger with the same fingerprints; only while no worker inserts. */
+  grow(factor = GROWTH): SharedFingerprintSet {
+    const next = SharedFingerprintSet.create(Math.ceil(this.slots * factor));
     const t = this.t;
     const n = next.t;
     for (let j = 0; j < t.length; j += 2) {

@@ -6,6 +6,8 @@
 import v8 from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { HEAP_MARGIN, Memory } from '../../src/explore/memory.ts';
+import { Bound, Bounds } from '../../src/explore/bounds.ts';
+import { FingerprintSet, GROWTH, MIN_GROWTH } from '../../src/explore/fingerprint-set.ts';
 import { exploreBfs } from '../../src/explore/bfs.ts';
 import { compile } from '../../src/index.ts';
 import { privateSteps } from '../fixtures/exhaustive.ts';
@@ -36,6 +38,33 @@ describe('Memory', () => {
     expect(m.refused('the fingerprint set', 2 ** 31)).toMatch(
       /^max-memory \(\d+ MB: the fingerprint set cannot grow by 2048 MB\)$/,
     );
+  });
+
+  it('a full visited set doubles; under a --max-memory with no room for that it grows by 1.4x; with none for that it stops', () => {
+    // a table of 4M slots (32 MB): doubling allocates 64 MB, 1.4x 45 MB
+    const full = () => {
+      const set = new FingerprintSet(Math.floor((1 << 22) * 0.85));
+      for (let i = 1; set.size < set.limit; i++) set.insert(i, Math.imul(i, 0x85ebca6b) >>> 0);
+      return set;
+    };
+    const MB = 2 ** 20;
+    const admitted = (set: FingerprintSet, room: number) => {
+      new Bounds({ maxMemoryBytes: process.memoryUsage.rss() + room }).admit(set, 7, 7);
+      return set.insert(7, 7);
+    };
+    const free = full();
+    expect(free.growth).toBe(GROWTH);
+    const slots = free.slots;
+    expect(admitted(free, 1024 * MB)).toBeGreaterThanOrEqual(0);
+    expect(free.slots).toBe(Math.ceil(slots * GROWTH));
+    const tight = full();
+    expect(admitted(tight, 55 * MB)).toBeGreaterThanOrEqual(0);
+    expect(tight.growth).toBe(MIN_GROWTH);
+    expect(tight.slots).toBe(Math.ceil(slots * MIN_GROWTH));
+    const none = full();
+    expect(() => admitted(none, 30 * MB)).toThrow(Bound);
+    expect(() => admitted(none, 30 * MB)).toThrow(/the fingerprint set cannot grow by 45 MB/);
+    expect(none.slots).toBe(slots);
   });
 
   it('a bfs under a --max-memory the process already passes stops as incomplete, naming it; without one it holds', () => {
