@@ -100,6 +100,11 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
     collisionProbability: collisionProbability(states, steps + 1),
     reductions: { por: false, symmetry },
     workers: n,
+    // each worker has a cache of its own: their hits summed, the most parts one stored
+    cache: {
+      hits: caches.reduce((a, c) => a + c.hits, 0),
+      parts: Math.max(0, ...caches.map((c) => c.parts)),
+    },
   });
 
   let set = SharedFingerprintSet.create(opts.tableSlots ?? 1 << 20);
@@ -135,6 +140,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
   /** each worker's share of the next layer (its length), and the bytes of its parent log */
   let shares: number[] = [];
   const logBytes = workers.map(() => 0);
+  const caches = workers.map(() => ({ hits: 0, parts: 0 }));
   const count = (oks: FromWorker[]) => {
     const o = oks as Extract<FromWorker, { type: 'ok' }>[];
     shares = o.map((x) => x.next);
@@ -245,6 +251,7 @@ export async function exploreBfsParallel(system: TransitionSystem, opts: Paralle
         begin = false;
         round.forEach((e, j) => {
           steps += e.steps;
+          caches[busy[j]!] = e.cache;
           if (e.found) found.push(...e.found);
           logBytes[busy[j]!] = e.bytes;
         });

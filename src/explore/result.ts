@@ -37,7 +37,7 @@ export interface Coverage {
   };
   /** bfs/dfs: worker threads used. */
   workers?: number;
-  /** bfs/dfs on one thread: transitions answered by the transition cache, distinct parts of states stored (state-space.ts) */
+  /** bfs/dfs: transitions answered by the transition cache, distinct parts of states stored (state-space.ts); with workers, their hits summed and the most parts one stored */
   cache?: { hits: number; parts: number };
 }
 

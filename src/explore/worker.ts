@@ -60,8 +60,20 @@ export interface Found {
 
 export type FromWorker =
   | { type: 'ready' }
-  /** done: the layer is expanded; false: paused (the set is full, the deadline); found: violations met since the last reply */
-  | { type: 'expanded'; done: boolean; steps: number; next: number; bytes: number; found?: Found[]; timeout?: boolean }
+  /**
+   * done: the layer is expanded; false: paused (the set is full, the deadline); found: violations met since the
+   * last reply; cache: this worker's transition cache so far (its hits, its distinct parts)
+   */
+  | {
+      type: 'expanded';
+      done: boolean;
+      steps: number;
+      next: number;
+      bytes: number;
+      cache: { hits: number; parts: number };
+      found?: Found[];
+      timeout?: boolean;
+    }
   | { type: 'ok'; next: number; bytes: number }
   | { type: 'given'; batch: Handed }
   | { type: 'parent'; parent: number; decision: number }
@@ -108,6 +120,7 @@ async function run(init: WorkerInit): Promise<void> {
         steps,
         next: next.length,
         bytes,
+        cache: { hits: space.hits, parts: space.parts.size },
         ...(f.length > 0 ? { found: f } : {}),
         ...more,
       };

@@ -68,12 +68,17 @@ describe('bfs with 2 workers', () => {
     const one = exploreBfs(system, { por: false });
     const two = await exploreBfsParallel(system, { workers: 2 });
     expect(two.kind).toBe(one.kind);
-    if (one.kind === 'ok')
+    if (one.kind === 'ok') {
       expect([two.coverage.states, two.coverage.steps, two.coverage.exhaustive]).toEqual([
         one.coverage.states,
         one.coverage.steps,
         true,
       ]);
+      // each worker's cache misses what it has not met itself: the hits summed are no more than one thread's
+      expect(two.coverage.cache!.hits).toBeGreaterThan(0);
+      expect(two.coverage.cache!.hits).toBeLessThanOrEqual(one.coverage.cache!.hits);
+      expect(two.coverage.cache!.parts).toBeLessThanOrEqual(one.coverage.cache!.parts);
+    }
     if (one.kind === 'violation' && two.kind === 'violation') {
       expect(two.violation.property).toBe(one.violation.property);
       expect(two.path.length).toBe(one.path.length);
