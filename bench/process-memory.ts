@@ -24,6 +24,8 @@ export interface ProcessMemory {
 }
 
 export interface FreshCheck {
+  /** the kmc to run (default this checkout's bin/kmc.mjs; before-after.ts names another's) */
+  bin?: string;
   /** the model's file */
   file: string;
   variant: string;
@@ -38,7 +40,7 @@ const KMC = fileURLToPath(new URL('../bin/kmc.mjs', import.meta.url));
 /** The command a fresh check runs (node's arguments after its own path), for logs and the legend. */
 export function freshCommand(c: FreshCheck): string[] {
   return [
-    KMC,
+    c.bin ?? KMC,
     'check',
     c.file,
     '--variant',
