@@ -1,9 +1,8 @@
 // One exhaustive measurement, kmc's or pan's, in the bench's terms; and the same measurement
-// repeated: counts taken once (they must not vary), times as median and min. kmc's memory is
-// not here: its timed runs share the bench's process, so process-memory.ts measures it in a
-// fresh one; each pan run is a process of its own, so pan's comes with its runs.
+// repeated: counts taken once (they must not vary), times as median and min. Each kmc run is
+// a fresh `kmc check`, which process-memory.ts runs and reads (its memory with it); each pan
+// run is a process of its own, so pan's memory comes with its runs.
 
-import type { ExploreResult } from '../src/explore/result.ts';
 import type { SpinRun } from './peers/spin/run.ts';
 
 export interface Exhaustive {
@@ -37,29 +36,6 @@ export const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
-
-export function fromKmc(r: ExploreResult): Exhaustive {
-  const c = r.coverage;
-  return {
-    verdict:
-      r.kind === 'violation'
-        ? `violation: ${r.violation.property}`
-        : r.kind === 'incomplete'
-          ? `incomplete (${r.bound})`
-          : r.kind === 'error'
-            ? `error: ${r.message}`
-            : 'holds',
-    states: c.states,
-    transitions: c.steps,
-    depth: c.depth,
-    ms: c.ms,
-    msMin: c.ms,
-    msRuns: [c.ms],
-    statesPerSec: c.states / (c.ms / 1000),
-    complete: r.kind === 'ok' && c.exhaustive,
-    ...(c.cache ? { cacheHits: c.cache.hits } : {}),
-  };
-}
 
 export function fromSpin(r: SpinRun): SpinExhaustive {
   return {

@@ -6,14 +6,14 @@
 import { describe, expect, it } from 'vitest';
 import { PORTS, panOptions, portParams } from './beem/ports.ts';
 import { hasGnuTime, runSpin, spinMissing } from './peers/spin/run.ts';
-import { kmcProcessMemory } from './process-memory.ts';
+import { freshCheck } from './process-memory.ts';
 
 const szymanski = PORTS.find((p) => p.name === 'szymanski')!;
 const small = szymanski.sizes[0]!;
 
 describe('kmc memory per state from a fresh process', () => {
   it('a fresh kmc check of szymanski n=3 stores its 20,264 states and reports the RSS it grew by, the visited set a part of it', () => {
-    const m = kmcProcessMemory({
+    const { memory: m } = freshCheck({
       file: szymanski.file,
       variant: szymanski.variant,
       params: small.params,
@@ -29,7 +29,7 @@ describe('kmc memory per state from a fresh process', () => {
 
   it('a check kmc refuses (an unknown variant) is an error naming the check, not a figure', () => {
     expect(() =>
-      kmcProcessMemory({
+      freshCheck({
         file: szymanski.file,
         variant: 'no-such-variant',
         params: small.params,

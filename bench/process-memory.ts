@@ -5,12 +5,13 @@
 // `visitedBytesPerState` (of that, the visited set and the parent log). A search run in the
 // bench's own process is slowed by what ran there before it (code the JIT compiled for
 // other models; anderson n=6 took 69.5 s there, 44-54 s fresh), and that process's RSS,
-// once grown, barely grows again: so the BEEM tables time kmc here, each repeat afresh.
+// once grown, barely grows again: so the bench times every kmc exhaustive run here, each
+// repeat afresh (the bench model's, with symmetry or workers too, and the BEEM ports').
 // pan's counterpart is its peak RSS over the same search (peers/spin/run.ts).
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { Exhaustive } from './measure.ts';
+import { type Exhaustive, median } from './measure.ts';
 
 export interface ProcessMemory {
   /** the resident memory the process grew by during the search, per state stored */
@@ -30,10 +31,18 @@ export interface FreshCheck {
   file: string;
   variant: string;
   params: Record<string, number | boolean | string>;
-  /** kmc's reductions: none (`--no-por --no-symmetry`) or ample sets and symmetry (`--por ample`) */
-  reductions: 'none' | 'ample';
+  /** kmc's reductions: none (`--no-por --no-symmetry`), symmetry only (`--no-por`), or ample sets and symmetry (`--por ample`) */
+  reductions: 'none' | 'symmetry' | 'ample';
+  /** `--workers n` (default: one thread) */
+  workers?: number;
   timeoutMs: number;
 }
+
+const REDUCTIONS: Record<FreshCheck['reductions'], string[]> = {
+  none: ['--no-por', '--no-symmetry'],
+  symmetry: ['--no-por'],
+  ample: ['--por', 'ample'],
+};
 
 const KMC = fileURLToPath(new URL('../bin/kmc.mjs', import.meta.url));
 
@@ -48,7 +57,8 @@ export function freshCommand(c: FreshCheck): string[] {
     ...Object.entries(c.params).flatMap(([k, v]) => ['--param', `${k}=${v}`]),
     '--strategy',
     'bfs',
-    ...(c.reductions === 'none' ? ['--no-por', '--no-symmetry'] : ['--por', 'ample']),
+    ...REDUCTIONS[c.reductions],
+    ...(c.workers !== undefined ? ['--workers', String(c.workers)] : []),
     '--timeout',
     String(Math.max(1, Math.ceil(c.timeoutMs / 1000))),
     '--progress',
@@ -105,7 +115,8 @@ export function freshCheck(c: FreshCheck): { run: Exhaustive; memory: ProcessMem
   };
 }
 
-/** The memory figures of a fresh check. */
-export function kmcProcessMemory(c: FreshCheck): ProcessMemory {
-  return freshCheck(c).memory;
+/** Of several runs' memory figures, the run with the median bytes/state. */
+export function medianMemory(runs: ProcessMemory[]): ProcessMemory {
+  const bytes = median(runs.map((m) => m.bytesPerState));
+  return runs.find((m) => m.bytesPerState === bytes) ?? runs[0]!;
 }

@@ -8,8 +8,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { hostname, cpus } from 'node:os';
 import { join, resolve } from 'node:path';
-import { exploreBfs } from '../src/explore/bfs.ts';
-import { exploreBfsParallel } from '../src/explore/parallel.ts';
 import { exploreRandom } from '../src/explore/random.ts';
 import { fingerprint } from './retired/text-fingerprint.ts';
 import { stateFingerprint } from './retired/state-fingerprint.ts';
@@ -19,10 +17,10 @@ import type { Transition, TransitionSystem } from '../src/core/system.ts';
 import { BAD, BENCH_MODEL_FILE, benchParams, benchSystem, SIZES, type BenchSize } from './models.ts';
 import { promela } from './peers/spin/promela.ts';
 import { compileSpin, spinMissing } from './peers/spin/run.ts';
-import { type Exhaustive, fromKmc, fromSpin, median, repeated, repeatedSpin, type SpinExhaustive } from './measure.ts';
+import { type Exhaustive, fromSpin, median, repeated, repeatedSpin, type SpinExhaustive } from './measure.ts';
 import { f, mark, PAN_TICK_MS, ratio, sec, secs } from './format.ts';
 import { type BeemResult, BYTES_LEGEND, beemMarkdown, benchBeem, kmcBytes, spinBytes } from './beem/bench.ts';
-import { kmcProcessMemory, type ProcessMemory } from './process-memory.ts';
+import { freshCheck, type FreshCheck, medianMemory, type ProcessMemory } from './process-memory.ts';
 import { PORTS } from './beem/ports.ts';
 import { quint } from './peers/quint/quint.ts';
 import { quintMissing, runQuint } from './peers/quint/run.ts';
@@ -56,7 +54,7 @@ export interface SizeResult {
   note: string;
   params: Record<string, unknown>;
   kmc: { raw: Exhaustive; reduced: Exhaustive; symmetryOnly?: Exhaustive; workers2?: Exhaustive };
-  /** kmc without reductions in a fresh process: its memory per state */
+  /** kmc without reductions: its memory per state (the run with the median bytes/state) */
   memory: ProcessMemory;
   spin?: { raw: SpinExhaustive; reduced: SpinExhaustive };
   /** both ran without reductions to the end and found the same number of states and transitions */
@@ -193,14 +191,24 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
   const results: SizeResult[] = [];
   for (const size of sizes) {
     const params = benchParams('posted', size);
-    const system = benchSystem('posted', size);
     const last = size === sizes[sizes.length - 1];
     const pml = spinWhy ? undefined : promela(params);
     const pans = pml
       ? { raw: compileSpin(pml, { noReduce: true }), reduced: compileSpin(pml, { noReduce: false }) }
       : undefined;
+    // each kmc run a fresh `kmc check`, as each pan run is a fresh pan (process-memory.ts)
+    const fresh = (reductions: FreshCheck['reductions'], workers?: number) =>
+      freshCheck({
+        file: BENCH_MODEL_FILE,
+        variant: 'posted',
+        params: size.params as Record<string, number>,
+        reductions,
+        ...(workers !== undefined ? { workers } : {}),
+        timeoutMs,
+      });
     const runs = {
       raw: [] as Exhaustive[],
+      memory: [] as ProcessMemory[],
       reduced: [] as Exhaustive[],
       symmetryOnly: [] as Exhaustive[],
       workers2: [] as Exhaustive[],
@@ -211,39 +219,28 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
       // kmc and pan alternating, each measurement once per repeat
       for (let i = 1; i <= repeats; i++) {
         log(`bench: ${size.name} (${size.note}): repeat ${i}/${repeats}: kmc bfs without reductions ...`);
-        runs.raw.push(fromKmc(exploreBfs(system, { por: false, symmetry: false, timeoutMs })));
+        const raw = fresh('none');
+        runs.raw.push(raw.run);
+        runs.memory.push(raw.memory);
         if (pans) log(`bench: ${size.name}: SPIN -DNOREDUCE ...`), runs.spinRaw.push(fromSpin(pans.raw.run()));
         log(`bench: ${size.name}: kmc with reductions ...`);
-        runs.reduced.push(fromKmc(exploreBfs(system, { por: 'ample', timeoutMs })));
+        runs.reduced.push(fresh('ample').run);
         if (pans)
           log(`bench: ${size.name}: SPIN with partial-order reduction ...`),
             runs.spinReduced.push(fromSpin(pans.reduced.run()));
         log(`bench: ${size.name}: kmc bfs, symmetry only ...`);
-        runs.symmetryOnly.push(fromKmc(exploreBfs(system, { por: false, timeoutMs })));
+        runs.symmetryOnly.push(fresh('symmetry').run);
         if (last) {
           log(`bench: ${size.name}: kmc bfs, 2 workers, without reductions ...`);
-          runs.workers2.push(
-            fromKmc(await exploreBfsParallel(system, { por: false, symmetry: false, workers: 2, timeoutMs })),
-          );
+          runs.workers2.push(fresh('none', 2).run);
         }
       }
     } finally {
       pans?.raw.remove();
       pans?.reduced.remove();
     }
-    log(`bench: ${size.name}: kmc bfs without reductions in a fresh process, for its memory ...`);
-    const memory = kmcProcessMemory({
-      file: BENCH_MODEL_FILE,
-      variant: 'posted',
-      params: size.params as Record<string, number>,
-      reductions: 'none',
-      timeoutMs,
-    });
     const raw = repeated(runs.raw);
-    if (memory.complete && raw.complete && memory.states !== raw.states)
-      throw new Error(
-        `bench: ${size.name}: kmc in a fresh process stored ${memory.states} states, in the bench's ${raw.states}`,
-      );
+    const memory = medianMemory(runs.memory);
     const r: SizeResult = {
       size: size.name,
       note: size.note,

@@ -8,9 +8,9 @@
 // the median over its runs without reductions.
 
 import { f, mark, PAN_TICK_MS, ratio, sec, secs } from '../format.ts';
-import { type Exhaustive, fromSpin, median, repeated, repeatedSpin, type SpinExhaustive } from '../measure.ts';
+import { type Exhaustive, fromSpin, repeated, repeatedSpin, type SpinExhaustive } from '../measure.ts';
 import { compileSpin } from '../peers/spin/run.ts';
-import { freshCheck, type FreshCheck, type ProcessMemory } from '../process-memory.ts';
+import { freshCheck, type FreshCheck, medianMemory, type ProcessMemory } from '../process-memory.ts';
 import { type BeemPort, type BeemSize, panOptions, portParams } from './ports.ts';
 
 export interface BeemResult {
@@ -83,8 +83,7 @@ function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResul
       if (pans?.reduced) runs.spinReduced.push(fromSpin(pans.reduced.run()));
     }
     const raw = repeated(runs.kmcRaw);
-    const bytes = median(runs.memory.map((m) => m.bytesPerState));
-    const memory = runs.memory.find((m) => m.bytesPerState === bytes) ?? runs.memory[0]!;
+    const memory = medianMemory(runs.memory);
     const r: BeemResult = {
       model: port.name,
       size: size.name,
@@ -107,12 +106,8 @@ function benchPort(port: BeemPort, size: BeemSize, opts: BeemOptions): BeemResul
   }
 }
 
-/** How both tools' bytes/state are measured, for the tables' legends. */
+/** How both tools' bytes/state are measured, for the tables' legends (the bench model's and the BEEM ports'). */
 export const BYTES_LEGEND =
-  "bytes/state: the resident memory (RSS) each tool grew by during its search, over the states it stored, each in a process of its own: kmc's from one fresh `kmc check <model> --variant <v> --param ... --strategy bfs --no-por --no-symmetry --json` outside the timed repeats (its bytesPerState: RSS at the end of the search less RSS when it began; the visited set's share, visitedBytesPerState, apart), pan's from its timed runs (median): its peak RSS (GNU time; pan frees nothing before it exits) less the RSS of the same pan before it searches; neither counts the program's start-up (node and kmc's modules, pan's binary)";
-
-/** The same for the BEEM tables, whose kmc runs are each a fresh process. */
-const BEEM_BYTES_LEGEND =
   "bytes/state: the resident memory (RSS) each tool grew by during its search, over the states it stored, the median over its runs without reductions: kmc's the fresh `kmc check`'s bytesPerState (RSS at the end of the search less RSS when it began; the visited set's share, visitedBytesPerState, apart), pan's its peak RSS (GNU time; pan frees nothing before it exits) less the RSS of the same pan before it searches; neither counts the program's start-up (node and kmc's modules, pan's binary)";
 
 /** kmc's bytes/state cell: the fresh process's figure, marked when that run stopped early. */
@@ -133,7 +128,7 @@ export function beemMarkdown(results: BeemResult[], repeats: number): string[] {
   const n = repeats > 1 ? `median (min) of ${repeats} runs each, kmc and pan alternating` : 'one run each';
   L.push('');
   L.push(
-    `BEEM models ported to kmc (bench/beem/), without reductions (kmc \`--no-por --no-symmetry\`, BFS, each run a fresh \`kmc check ... --strategy bfs --json\` timed by its search's own clock; SPIN \`spin -o1\`, \`-DNOREDUCE\`, DFS; ${n}; pan's time excludes spin -a + gcc, shown apart; ${BEEM_BYTES_LEGEND}):`,
+    `BEEM models ported to kmc (bench/beem/), without reductions (kmc \`--no-por --no-symmetry\`, BFS, each run a fresh \`kmc check ... --strategy bfs --json\` timed by its search's own clock; SPIN \`spin -o1\`, \`-DNOREDUCE\`, DFS; ${n}; pan's time excludes spin -a + gcc, shown apart; ${BYTES_LEGEND}):`,
   );
   L.push('');
   L.push(
