@@ -4,7 +4,7 @@
 // grows by 1.4x when the memory bound leaves no room for more (Bounds.admit()): a stored
 // state costs 8 bytes per slot, 9.4 to 18.8 bytes, and no JS object. Doubling rather than
 // growing by 1.4x moves each fingerprint about once instead of 2.5 times, and keeps the
-// probes shorter: 15-20% off the whole search at 18-26M states (README, "Benchmarks"). A
+// probes shorter: 10-20% off the whole search at 18-26M states (README, "Benchmarks"). A
 // fingerprint collision makes two states look the same and hides the second:
 // collisionProbability() estimates the chance that happened, the way TLC does.
 
