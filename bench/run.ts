@@ -44,7 +44,7 @@ export interface BenchOptions {
   quint?: boolean;
   /** repeats of each measurement: random-mode seeds (each bad variant raced once per seed), and runs of each exhaustive one (default 3; medians and mins are reported) */
   seeds?: number;
-  /** where to write bench.md and bench.json (default bench/results) */
+  /** where to write bench.md and bench.json (default: resultsDir()) */
   out?: string;
   log?: (line: string) => void;
 }
@@ -282,11 +282,17 @@ export async function runBench(opts: BenchOptions = {}): Promise<BenchReport> {
     beem,
     ...(wanted(BENCH_MODEL_NAME) ? await benchRandom(opts, sizes, results, quintWhy, log) : {}),
   };
-  const out = opts.out ?? resolve(import.meta.dirname, 'results');
+  const out = resultsDir(opts);
   mkdirSync(out, { recursive: true });
   writeAtomic(join(out, 'bench.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeAtomic(join(out, 'bench.md'), markdown(report));
+  log(`bench: wrote ${join(out, 'bench.md')} and bench.json`);
   return report;
+}
+
+/** Where a run's bench.md and bench.json go: --out, else bench/results, or bench/results/partial for a narrowed run. */
+export function resultsDir(opts: Pick<BenchOptions, 'out' | 'models' | 'sizes'>): string {
+  return opts.out ?? resolve(import.meta.dirname, opts.models || opts.sizes ? 'results/partial' : 'results');
 }
 
 /** The hot path and random mode, on the bench model's smallest size run. */
