@@ -1,5 +1,7 @@
 // Numbers and times as the bench's tables print them.
 
+import { median } from './measure.ts';
+
 export const f = (x: number | undefined, d = 0) =>
   x === undefined || !Number.isFinite(x)
     ? '—'
@@ -25,3 +27,7 @@ export const ratio = (a: number | undefined, b: number | undefined, d = 2) =>
 export const PAN_TICK_MS = 10;
 
 export const mark = (ok: boolean | undefined) => (ok === undefined ? '' : ok ? ' ✅' : ' ❌');
+
+/** repeated figures as the side-by-side scripts print them: min, median, then each in turn */
+export const minMedian = (xs: number[], d = 0) =>
+  `min ${Math.min(...xs).toFixed(d)} median ${median(xs).toFixed(d)} (${xs.map((x) => x.toFixed(d)).join(', ')})`;

@@ -11,7 +11,7 @@
 
 import { join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { median } from '../measure.ts';
+import { minMedian } from '../format.ts';
 import { freshCheck } from '../process-memory.ts';
 import { PORTS } from './ports.ts';
 
@@ -28,9 +28,6 @@ if (values.before === undefined)
 const root = resolve(import.meta.dirname, '../..');
 const before = resolve(values.before);
 const rounds = Number(values.rounds);
-
-const stat = (xs: number[], d = 0) =>
-  `min ${Math.min(...xs).toFixed(d)} median ${median(xs).toFixed(d)} (${xs.map((x) => x.toFixed(d)).join(', ')})`;
 
 console.log(`before ${before}, after ${root}: ${rounds} rounds, fresh kmc processes; ${new Date().toISOString()}`);
 for (const name of values.models.split(',')) {
@@ -64,7 +61,7 @@ for (const name of values.models.split(',')) {
     );
   }
   console.log(`${name} ${JSON.stringify(size.params)}:`);
-  console.log(`  before ms ${stat(ms.before)}`);
-  console.log(`  after ms ${stat(ms.after)}`);
-  console.log(`  after/before ${stat(ms.ratio, 3)}`);
+  console.log(`  before ms ${minMedian(ms.before)}`);
+  console.log(`  after ms ${minMedian(ms.after)}`);
+  console.log(`  after/before ${minMedian(ms.ratio, 3)}`);
 }

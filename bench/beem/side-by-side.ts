@@ -9,7 +9,7 @@
 //
 //   node --import tsx bench/beem/side-by-side.ts --models anderson,leader-filters [--size large] [--rounds 3]
 
-import { median } from '../measure.ts';
+import { minMedian } from '../format.ts';
 import { compileSpin, type Pan } from '../peers/spin/run.ts';
 import { freshCheck } from '../process-memory.ts';
 import { type BeemPort, PORTS, panOptions, portParams } from './ports.ts';
@@ -43,9 +43,6 @@ function pan(p: Pan): Run {
   if (!r.complete || r.errors !== 0) throw new Error(`pan: incomplete or errors: ${r.output.slice(-400)}`);
   return { states: r.states, ms: r.ms };
 }
-
-const stat = (xs: number[], d = 0) =>
-  `min ${Math.min(...xs).toFixed(d)} median ${median(xs).toFixed(d)} (${xs.map((x) => x.toFixed(d)).join(', ')})`;
 
 const names = flag('--models', PORTS.map((p) => p.name).join(',')).split(',');
 const sizeName = flag('--size', 'large');
@@ -87,13 +84,13 @@ for (const name of names) {
   const states = (rs: Run[]) => [...new Set(rs.map((r) => r.states))].join('/');
   console.log(`${port.name} ${JSON.stringify(size.params)}:`);
   console.log(`  reductions off: kmc ${states(runs.kmcNone)} states, pan ${states(runs.panRaw)}`);
-  console.log(`    kmc ms ${stat(runs.kmcNone.map((r) => r.ms))}`);
-  console.log(`    pan ms ${stat(runs.panRaw.map((r) => r.ms))}`);
-  console.log(`    kmc/pan time ${stat(ratios(runs.kmcNone, runs.panRaw), 2)}`);
+  console.log(`    kmc ms ${minMedian(runs.kmcNone.map((r) => r.ms))}`);
+  console.log(`    pan ms ${minMedian(runs.panRaw.map((r) => r.ms))}`);
+  console.log(`    kmc/pan time ${minMedian(ratios(runs.kmcNone, runs.panRaw), 2)}`);
   if (!reductions) continue;
   console.log(`  each tool's reduction: kmc ample ${states(runs.kmcAmple)} states, pan ${states(runs.panReduced)}`);
-  console.log(`    kmc ms ${stat(runs.kmcAmple.map((r) => r.ms))}`);
-  console.log(`    pan ms ${stat(runs.panReduced.map((r) => r.ms))}`);
-  console.log(`    kmc/pan time ${stat(ratios(runs.kmcAmple, runs.panReduced), 2)}`);
-  console.log(`    kmc ample/none time ${stat(ratios(runs.kmcAmple, runs.kmcNone), 2)}`);
+  console.log(`    kmc ms ${minMedian(runs.kmcAmple.map((r) => r.ms))}`);
+  console.log(`    pan ms ${minMedian(runs.panReduced.map((r) => r.ms))}`);
+  console.log(`    kmc/pan time ${minMedian(ratios(runs.kmcAmple, runs.panReduced), 2)}`);
+  console.log(`    kmc ample/none time ${minMedian(ratios(runs.kmcAmple, runs.kmcNone), 2)}`);
 }
