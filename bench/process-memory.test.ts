@@ -6,12 +6,25 @@
 import { describe, expect, it } from 'vitest';
 import { PORTS, panOptions, portParams } from './beem/ports.ts';
 import { hasGnuTime, runSpin, spinMissing } from './peers/spin/run.ts';
-import { freshCheck } from './process-memory.ts';
+import { freshCheck, medianMemory, type ProcessMemory } from './process-memory.ts';
 
 const szymanski = PORTS.find((p) => p.name === 'szymanski')!;
 const small = szymanski.sizes[0]!;
 
 describe('kmc memory per state from a fresh process', () => {
+  it('of several runs, the one with the median bytes/state (the lower of an even count), whole', () => {
+    const run = (bytesPerState: number): ProcessMemory => ({
+      bytesPerState,
+      visitedBytesPerState: 1,
+      states: 9,
+      complete: true,
+    });
+    const [a, b, c, d] = [run(40), run(10), run(30), run(20)];
+    expect(medianMemory([a, b, c])).toBe(c);
+    expect(medianMemory([a, b, c, d])).toBe(d);
+    expect(medianMemory([a])).toBe(a);
+  });
+
   it('a fresh kmc check of szymanski n=3 stores its 20,264 states and reports the RSS it grew by, the visited set a part of it', () => {
     const { memory: m } = freshCheck({
       file: szymanski.file,

@@ -11,7 +11,7 @@
 
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { type Exhaustive, median } from './measure.ts';
+import type { Exhaustive } from './measure.ts';
 
 export interface ProcessMemory {
   /** the resident memory the process grew by during the search, per state stored */
@@ -115,8 +115,8 @@ export function freshCheck(c: FreshCheck): { run: Exhaustive; memory: ProcessMem
   };
 }
 
-/** Of several runs' memory figures, the run with the median bytes/state. */
+/** Of several runs' memory figures, the run with the median bytes/state (the lower one of an even count). */
 export function medianMemory(runs: ProcessMemory[]): ProcessMemory {
-  const bytes = median(runs.map((m) => m.bytesPerState));
-  return runs.find((m) => m.bytesPerState === bytes) ?? runs[0]!;
+  const sorted = [...runs].sort((a, b) => a.bytesPerState - b.bytesPerState);
+  return sorted[(sorted.length - 1) >> 1]!;
 }
